@@ -1,0 +1,115 @@
+"""Scenario flows (情形引导) as data: situation questions, the materials they imply, the application form.
+
+One YAML file a service under guides/flows/. Loaded and validated by guides.loader.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from knowledge.schema import SAMPLE_MARK
+
+FieldType = Literal["text", "id_number", "phone", "uscc", "date", "amount", "enum", "address", "int", "name"]
+
+# A condition: every key (a question id) must have one of the listed answers.
+When = dict[str, list[str]]
+
+
+def matches(when: When | None, answers: dict[str, str]) -> bool:
+    """True when `answers` satisfies `when` (None or empty = always)."""
+    if not when:
+        return True
+    return all(answers.get(qid) in allowed for qid, allowed in when.items())
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: str
+    label: str
+    synonyms: list[str] = Field(default_factory=list)  # words a user may type for this choice
+
+
+class Question(BaseModel):
+    """A 情形 question asked before the form."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    ask: str
+    choices: list[Choice] = Field(min_length=2)
+    when: When | None = None
+
+
+class FlowMaterial(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    required: bool = True
+    when: When | None = None
+    copies: str | None = None
+    source: str | None = None
+    notes: str | None = None
+
+
+class FormField(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str  # identifier, e.g. applicant_id_number
+    label: str  # 中文 label, e.g. 申请人身份证号
+    type: FieldType = "text"
+    required: bool = True
+    choices: list[str] = Field(default_factory=list)  # for type enum
+    when: When | None = None
+    min: float | None = None  # amounts / ints / dates (as yyyymmdd) bounds
+    max: float | None = None
+    hint: str | None = None
+    aliases: list[str] = Field(default_factory=list)  # words a user may use for this field ("电话", "手机")
+
+
+class Flow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str  # slug, equals the file stem
+    title: str
+    kind: Literal["single", "onething"] = "single"
+    service_id: str  # the main guide in the knowledge base
+    related_service_ids: list[str] = Field(default_factory=list)  # linked items of a 一件事
+    department: str | None = None
+    summary: str | None = None
+    sample_note: str  # must be SAMPLE_MARK: authored content is marked as sample
+    keywords: list[str] = Field(default_factory=list)  # how people name this service
+    questions: list[Question] = Field(default_factory=list)
+    materials: list[FlowMaterial] = Field(default_factory=list)
+    form: list[FormField] = Field(min_length=1)
+    next_steps: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Flow:
+        if self.sample_note != SAMPLE_MARK:
+            raise ValueError(f"sample_note must be '{SAMPLE_MARK}'")
+        qids = [q.id for q in self.questions]
+        if len(set(qids)) != len(qids):
+            raise ValueError("duplicate question ids")
+        fids = [f.name for f in self.form]
+        if len(set(fids)) != len(fids):
+            raise ValueError("duplicate form field names")
+        known = {q.id: {c.value for c in q.choices} for q in self.questions}
+        conds = [q.when for q in self.questions] + [m.when for m in self.materials] + [f.when for f in self.form]
+        for when in conds:
+            for qid, allowed in (when or {}).items():
+                if qid not in known:
+                    raise ValueError(f"condition refers to unknown question '{qid}'")
+                bad = set(allowed) - known[qid]
+                if bad:
+                    raise ValueError(f"condition on '{qid}' uses unknown choices {sorted(bad)}")
+        for f in self.form:
+            if f.type == "enum" and not f.choices:
+                raise ValueError(f"enum field '{f.name}' needs choices")
+        return self
+
+    def active_questions(self, answers: dict[str, str]) -> list[Question]:
+        return [q for q in self.questions if matches(q.when, answers)]
+
+    def active_fields(self, answers: dict[str, str]) -> list[FormField]:
+        return [f for f in self.form if matches(f.when, answers)]
+
+    def materials_for(self, answers: dict[str, str]) -> list[FlowMaterial]:
+        return [m for m in self.materials if matches(m.when, answers)]

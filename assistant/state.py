@@ -1,0 +1,84 @@
+"""Dialogue state and turn results: the contract between assistant/ (pure) and app/ (persistence, HTTP).
+
+The state is a pydantic model so the app can store it as JSON and resume a session after a restart.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Intent(str, Enum):
+    SERVICE_QUESTION = "service_question"  # 问办事
+    APPLY = "apply"  # 想办理
+    POLICY_QUESTION = "policy_question"  # 政策/法规
+    APPLICATION_STATUS = "application_status"  # 查进度
+    COMPLAINT = "complaint"  # 投诉建议 -> 12345
+    GREETING = "greeting"  # 问候/闲聊
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+class Citation(BaseModel):
+    id: str  # "guide:<id>#<field>" or "policy:<id>#<article number>"
+    title: str  # guide name / law title + article
+    source: str  # URL or file the fact comes from
+    quote: str  # the exact evidence text
+
+
+class FormView(BaseModel):
+    service_id: str
+    flow_id: str
+    fields: dict[str, Any] = Field(default_factory=dict)  # name -> value filled so far
+    missing: list[str] = Field(default_factory=list)  # labels of required fields still missing
+    answers: dict[str, str] = Field(default_factory=dict)  # 情形 answers
+    materials: list[dict[str, Any]] = Field(default_factory=list)  # [{"name", "required", "provided"}]
+
+
+class ApplicationDraft(BaseModel):
+    """What the assistant hands to the intake API when the user confirms."""
+
+    service_id: str
+    flow_id: str
+    service_name: str
+    answers: dict[str, str]  # 情形 question id -> choice value
+    fields: dict[str, Any]  # form field name -> validated value
+    materials: list[dict[str, Any]]  # [{"name", "required", "provided": bool}]
+    missing_materials: list[str]  # 预审: required materials not yet provided
+    summary: str = ""
+
+
+class Reply(BaseModel):
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    choices: list[str] = Field(default_factory=list)  # buttons the client can render
+    form: FormView | None = None
+    intent: Intent | None = None
+    confident: bool = True  # False for unanswered / low-confidence turns (content-staff queue)
+
+
+class DialogueState(BaseModel):
+    """Everything the conversation remembers; stored as JSON per session."""
+
+    session_id: str | None = None
+    turns: int = 0
+    current_service_id: str | None = None  # the guide being talked about (follow-ups use it)
+    current_policy_id: str | None = None
+    pending_choices: dict[str, str] = Field(default_factory=dict)  # label -> service id (disambiguation)
+    flow_id: str | None = None  # active form flow
+    flow_stage: str | None = None  # "questions" | "fields" | "confirm" | None
+    answers: dict[str, str] = Field(default_factory=dict)
+    fields: dict[str, Any] = Field(default_factory=dict)
+    provided_materials: list[str] = Field(default_factory=list)
+    requested: str | None = None  # the question id / field name being asked
+    last_application_id: str | None = None
+    history: list[dict[str, str]] = Field(default_factory=list)  # [{"role", "text"}], bounded
+
+
+class TurnResult(BaseModel):
+    state: DialogueState
+    reply: Reply
+    submission: ApplicationDraft | None = None  # set when the user confirmed: the app persists it
+    events: list[dict[str, Any]] = Field(default_factory=list)  # for tests and audit

@@ -63,6 +63,15 @@ class FormField(BaseModel):
     max: float | None = None
     hint: str | None = None
     aliases: list[str] = Field(default_factory=list)  # words a user may use for this field ("电话", "手机")
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)  # enum: choice -> words a user may type
+    no_future: bool = False  # dates: reject dates after today (birth dates ...)
+
+    @model_validator(mode="after")
+    def _check_synonyms(self) -> FormField:
+        unknown = set(self.synonyms) - set(self.choices)
+        if unknown:
+            raise ValueError(f"synonyms refer to unknown choices {sorted(unknown)}")
+        return self
 
 
 class Flow(BaseModel):

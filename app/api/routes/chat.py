@@ -1,0 +1,172 @@
+"""POST /chat: one dialogue turn over a persisted session (边聊边办)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from sqlalchemy.orm import Session
+
+from app import repository as repo
+from app.api.deps import ManagerDep, PrincipalDep, ServicesDep
+from app.api.errors import field_error
+from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOut
+from app.auth import Principal
+from app.wiring import Manager
+from assistant.state import ApplicationDraft, DialogueState, TurnResult
+
+router = APIRouter(tags=["对话"])
+log = logging.getLogger("govassist.api.chat")
+
+_BUSY = "该会话有其他消息正在处理，请稍后重试"
+
+
+def _load_session(services: Any, principal: Principal, session_id: str) -> repo.ChatSessionRecord:
+    """The caller's own session, or 404 (another owner's session is indistinguishable from a missing one)."""
+    with services.db.read() as session:
+        record = repo.get_chat_session(session=session, session_id=session_id)
+    if record is None or record.owner != principal.token_id:
+        raise HTTPException(status_code=404, detail="会话不存在或已失效，请开始新的会话")
+    return record
+
+
+def _confidence(turn: TurnResult) -> float | None:
+    for event in reversed(turn.events):
+        value = event.get("confidence") if isinstance(event, dict) else None
+        if isinstance(value, int | float):
+            return float(value)
+    return None
+
+
+def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatOut:
+    reply = turn.reply
+    form = None
+    if reply.form is not None:
+        form = FormOut(
+            service_id=reply.form.service_id, flow_id=reply.form.flow_id, fields=reply.form.fields,
+            missing=reply.form.missing, answers=reply.form.answers, materials=reply.form.materials,
+        )
+    return ChatOut(
+        session_id=session_id,
+        reply=reply.text,
+        citations=[CitationOut(**c.model_dump()) for c in reply.citations],
+        choices=list(reply.choices),
+        form=form,
+        application_id=application_id,
+        intent=reply.intent.value if reply.intent else None,
+        confident=reply.confident,
+    )
+
+
+class _Turn:
+    """One turn's persistence: the session state (optimistic lock) and the unanswered queue."""
+
+    def __init__(self, *, session_id: str, principal: Principal, version: int | None, text: str) -> None:
+        self.session_id = session_id
+        self.principal = principal
+        self.version = version
+        self.text = text
+
+    def save(self, session: Session, turn: TurnResult) -> None:
+        state = turn.state.model_copy(update={"session_id": self.session_id})
+        repo.save_chat_session(
+            session=session, session_id=self.session_id, owner=self.principal.token_id,
+            owner_role=self.principal.role.value, state=state.model_dump(mode="json"),
+            expected_version=self.version,
+        )
+        if not turn.reply.confident:
+            repo.add_unanswered(
+                session=session, kind="low_confidence", question=self.text, reply=turn.reply.text,
+                session_id=self.session_id, turn=state.turns, confidence=_confidence(turn),
+            )
+
+
+def _submit(
+    services: Any, manager: Manager, principal: Principal, persist: _Turn, handled: TurnResult, key: str
+) -> tuple[TurnResult, str]:
+    """Create the application and save the state in one transaction; a retried turn reuses the application."""
+    draft: ApplicationDraft = handled.submission  # type: ignore[assignment]
+    data = repo.ApplicationData(**draft.model_dump())
+    result: dict[str, TurnResult] = {}
+
+    def in_transaction(session: Session, record: repo.ApplicationRecord) -> None:
+        result["turn"] = manager.on_submitted(handled.state.model_copy(deep=True), record.id, draft)
+        persist.save(session, result["turn"])
+
+    try:
+        record, created = repo.create_or_get_application(
+            db=services.db, data=data, owner=principal.token_id, owner_role=principal.role.value,
+            idempotency_key=key, actor=principal.actor, session_id=persist.session_id,
+            in_transaction=in_transaction,
+        )
+    except repo.StaleSession as exc:
+        raise HTTPException(status_code=409, detail=_BUSY) from exc
+    if created:
+        log.info("application %s submitted from session %s", record.id, persist.session_id)
+        return result["turn"], record.id
+    if record.owner != principal.token_id:  # cannot happen with server-made session ids; never leak
+        raise HTTPException(status_code=409, detail="申请提交冲突，请重新开始会话")
+    turn = manager.on_submitted(handled.state.model_copy(deep=True), record.id, draft)
+    try:
+        with services.db.write() as session:
+            persist.save(session, turn)
+    except repo.StaleSession:
+        pass  # the request that created the application saved this turn already
+    return turn, record.id
+
+
+@router.post(
+    "/chat",
+    response_model=ChatOut,
+    summary="对话：咨询办事指南、情形引导、边聊边办",
+    description="发送一条消息。不带 session_id 时新建会话；会话状态持久保存，服务重启后可继续。"
+    "用户确认提交时自动生成办件并返回受理编号 application_id。",
+)
+def chat(body: ChatIn, services: ServicesDep, principal: PrincipalDep, manager: ManagerDep) -> ChatOut:
+    limit = services.settings.max_message_chars
+    if len(body.message) > limit:
+        raise field_error(("body", "message"), f"消息长度不能超过 {limit} 个字符")
+    text = body.message.strip()
+    if not text:
+        raise field_error(("body", "message"), "消息不能为空")
+
+    if body.session_id:
+        record = _load_session(services, principal, body.session_id)
+        session_id, version = record.id, record.version
+        state = DialogueState.model_validate(record.state)
+    else:
+        session_id, version = uuid.uuid4().hex, None
+        state = DialogueState(session_id=session_id)
+    state.session_id = session_id
+    turns_before = state.turns
+
+    handled = manager.handle(state.model_copy(deep=True), text)
+    persist = _Turn(session_id=session_id, principal=principal, version=version, text=text)
+    if handled.submission is not None:
+        turn, application_id = _submit(
+            services, manager, principal, persist, handled, key=f"{session_id}:{turns_before}"
+        )
+        return _out(session_id, turn, application_id)
+    try:
+        with services.db.write() as session:
+            persist.save(session, handled)
+    except repo.StaleSession as exc:
+        raise HTTPException(status_code=409, detail=_BUSY) from exc
+    return _out(session_id, handled, None)
+
+
+@router.get(
+    "/chat/sessions/{session_id}",
+    response_model=ChatSessionOut,
+    summary="查看会话（对话记录，用于恢复会话）",
+)
+def get_session(session_id: str, services: ServicesDep, principal: PrincipalDep) -> ChatSessionOut:
+    record = _load_session(services, principal, session_id)
+    state = DialogueState.model_validate(record.state)
+    return ChatSessionOut(
+        session_id=record.id, turns=state.turns, history=state.history,
+        current_service_id=state.current_service_id, last_application_id=state.last_application_id,
+        created_at=record.created_at, updated_at=record.updated_at,
+    )

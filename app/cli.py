@@ -1,0 +1,215 @@
+"""The `govassist` command line. Imports are lazy so `govassist --help` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.settings import Settings, get_settings
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import ingest_paths
+
+    paths = [Path(p) for p in args.paths] if args.paths else None
+    report, result = ingest_paths(settings, paths, actor=args.actor, publish=not args.draft)
+    print(report.summary())
+    for rej in report.rejected[: args.show_rejected]:
+        loc = f"{rej.file}:{rej.line}" if rej.line else rej.file
+        print(f"  拒绝 {loc}: {rej.reason}", file=sys.stderr)
+    if len(report.rejected) > args.show_rejected:
+        print(f"  …另有 {len(report.rejected) - args.show_rejected} 条被拒绝", file=sys.stderr)
+    if result is not None:
+        print(f"新增 {len(result.added)}，更新 {len(result.updated)}，未变 {len(result.unchanged)}")
+    return 0 if result is not None else 1
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import build_index
+
+    stats = build_index(settings, rebuild=args.rebuild, progress=not args.quiet)
+    print(json.dumps(stats, ensure_ascii=False))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import open_retriever
+
+    retriever = open_retriever(settings)
+    filters = {k: v for k, v in (("region", args.region), ("department", args.department)) if v}
+    res = retriever.search(args.query, top_k=args.top_k, filters=filters or None)
+    if args.json:
+        _print_json(
+            {
+                "query": res.query,
+                "confident": res.confident,
+                "confidence": res.confidence,
+                "latency_ms": res.latency_ms,
+                "hits": [
+                    {
+                        "doc_id": h.doc_id,
+                        "kind": h.kind.value,
+                        "title": h.title,
+                        "score": round(h.score, 4),
+                        "chunks": [
+                            {"id": c.chunk.id, "field": c.chunk.field, "score": round(c.score, 4), "scores": c.scores}
+                            for c in h.chunks[:3]
+                        ],
+                    }
+                    for h in res.hits
+                ],
+            }
+        )
+        return 0
+    flag = "" if res.confident else "（无可信匹配）"
+    print(f"查询：{res.query} {flag} confidence={res.confidence:.3f} {res.latency_ms:.1f}ms")
+    for i, h in enumerate(res.hits, 1):
+        print(f"{i}. [{h.kind.value}] {h.title}  ({h.doc_id})  score={h.score:.3f}")
+    return 0
+
+
+def cmd_guide_show(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.store import KnowledgeStore
+
+    store = KnowledgeStore(settings.db_url)
+    store.create_all()
+    guide = store.get_guide(args.id, version=args.version)
+    if guide is None:
+        print(f"未找到办事指南：{args.id}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(guide.model_dump_json(indent=2, exclude_none=True))
+        return 0
+    print(f"{guide.name}  [{guide.id}] v{guide.version} {guide.status.value}")
+    for label, value in (
+        ("实施部门", guide.department),
+        ("受理条件", guide.conditions),
+        ("法定办结时限", guide.legal_time_limit.text if guide.legal_time_limit else None),
+        ("承诺办结时限", guide.promised_time_limit.text if guide.promised_time_limit else None),
+        ("办理地点", guide.location),
+        ("咨询电话", guide.consult_phone),
+        ("来源", guide.source_url),
+    ):
+        print(f"{label}：{value or '（未载明）'}")
+    print("申请材料：")
+    for m in guide.materials:
+        print(f"  - {m.name}{'' if m.required else '（非必需）'}{f'（{m.situation}）' if m.situation else ''}")
+    if guide.is_sample:
+        print(f"※ {guide.sample_note}")
+    return 0
+
+
+def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import open_retriever, published_guides
+    from eval.retrieval import evaluate, format_report
+
+    queries = Path(args.queries) if args.queries else settings.shared / "eval" / "retrieval_dev_aliases.jsonl"
+    retriever = open_retriever(settings)
+    report = evaluate(retriever, queries, guides=published_guides(settings))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import build_manager
+    from eval.dialogue import format_report, run_dialogue_eval
+
+    manager, flows = build_manager(settings)
+    report = run_dialogue_eval(manager, flows)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0 if report.get("success_rate", 0) > 0 else 1
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import create_api_token
+
+    print(create_api_token(settings, role=args.role, name=args.name))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from app.server import create_server_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_server_app(settings)
+    print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="govassist", description="政务数字人：办事指南问答、情形引导与边聊边办")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("ingest", help="载入数据（默认：../shared 中的全部内置数据与示例指南）")
+    s.add_argument("paths", nargs="*", help="文件或目录：.jsonl 办事指南、.md 法规、.txt 政策网页、.json 一件事、.yaml 示例指南")
+    s.add_argument("--actor", default="cli")
+    s.add_argument("--draft", action="store_true", help="only store as drafts, do not publish")
+    s.add_argument("--show-rejected", type=int, default=20)
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("index", help="构建/更新检索索引（增量）")
+    s.add_argument("--rebuild", action="store_true", help="drop the index and rebuild everything")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_index)
+
+    s = sub.add_parser("search", help="检索测试")
+    s.add_argument("query")
+    s.add_argument("--top-k", type=int, default=5)
+    s.add_argument("--region")
+    s.add_argument("--department")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    g = sub.add_parser("guide", help="办事指南").add_subparsers(dest="guide_cmd", required=True)
+    s = g.add_parser("show", help="显示一条办事指南")
+    s.add_argument("id")
+    s.add_argument("--version", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_guide_show)
+
+    e = sub.add_parser("eval", help="评测").add_subparsers(dest="eval_cmd", required=True)
+    s = e.add_parser("retrieval", help="检索评测（Recall@k、MRR、超范围识别、延迟，含基线）")
+    s.add_argument("--queries", help="JSONL: {query, task_code} or {question, gold_task_codes}")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_retrieval)
+    s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_dialogue)
+
+    t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
+    s = t.add_parser("create", help="创建令牌并打印")
+    s.add_argument("--role", required=True, choices=["citizen", "clerk", "editor", "admin"])
+    s.add_argument("--name", default="")
+    s.set_defaults(func=cmd_token_create)
+
+    s = sub.add_parser("serve", help="启动服务（API + 网页）")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    return int(args.func(args, settings) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

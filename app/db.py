@@ -1,0 +1,242 @@
+"""SQL tables of the app layer: chat sessions, applications (办件) and their events, API tokens, feedback and
+the unanswered-question queue. They live on the same engine as the knowledge store, in their own MetaData.
+
+Portable across SQLite and PostgreSQL: `JSON` for documents, timestamps stored as UTC and returned aware.
+Rows are private to `app/`: `app.repository` turns them into pydantic records.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+ID_LEN = 120  # guide ids (TASK_CODE) as in knowledge.schema
+KEY_LEN = 300  # idempotency keys: "<owner>:<client key>" or "<session id>:<turn>"
+
+
+class Role(str, Enum):
+    CITIZEN = "citizen"
+    CLERK = "clerk"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class ApplicationStatus(str, Enum):
+    SUBMITTED = "已提交"
+    ACCEPTED = "已受理"
+    NEEDS_CORRECTION = "需补正"
+    REJECTED = "不予受理"
+    COMPLETED = "办结"
+
+
+# from -> allowed targets. 需补正 -> 已提交 is the citizen's resubmission; the rest are clerk decisions.
+TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    ApplicationStatus.SUBMITTED: frozenset(
+        {ApplicationStatus.ACCEPTED, ApplicationStatus.NEEDS_CORRECTION, ApplicationStatus.REJECTED}
+    ),
+    ApplicationStatus.NEEDS_CORRECTION: frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED}),
+    ApplicationStatus.ACCEPTED: frozenset({ApplicationStatus.COMPLETED}),
+    ApplicationStatus.REJECTED: frozenset(),
+    ApplicationStatus.COMPLETED: frozenset(),
+}
+REASON_REQUIRED = frozenset({ApplicationStatus.NEEDS_CORRECTION, ApplicationStatus.REJECTED})
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; returns aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(values: list[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(f"role IN ({_in([r.value for r in Role])})", name="role"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ChatSessionRow(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32), index=True)  # api_tokens.id
+    owner_role: Mapped[str] = mapped_column(String(16))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)  # DialogueState.model_dump(mode="json")
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock between concurrent turns
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApplicationRow(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in([s.value for s in ApplicationStatus])})", name="status"),
+        Index(None, "owner", "created_at"),
+        Index(None, "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # receipt number, GA20261121-123456
+    service_id: Mapped[str] = mapped_column(String(ID_LEN), index=True)
+    flow_id: Mapped[str] = mapped_column(String(ID_LEN), default="")
+    service_name: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(32))
+    owner_role: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    materials: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    missing_materials: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    idempotency_key: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApplicationEventRow(Base):
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (CheckConstraint("rating IN ('up', 'down')", name="rating"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    turn: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UnansweredRow(Base):
+    """Content-staff queue: low-confidence turns and thumbs-down feedback."""
+
+    __tablename__ = "unanswered"
+    __table_args__ = (
+        CheckConstraint("kind IN ('low_confidence', 'thumbs_down')", name="kind"),
+        Index(None, "resolved", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    session_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    turn: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    feedback_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+    guide_id: Mapped[str | None] = mapped_column(String(ID_LEN))
+
+
+# Execution option understood by the knowledge store's SQLite engine: write transactions start with
+# BEGIN IMMEDIATE (a deferred read->write upgrade fails under WAL when another writer committed meanwhile).
+# Other engines ignore it.
+_WRITE_OPTION = "govassist_write"
+
+
+class AppDB:
+    """The app tables on a given engine (normally `KnowledgeStore.engine`) and its session factories.
+
+    `read()` / `write()` are transactions (`with db.write() as session: ...` commits or rolls back).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.read_sessionmaker: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.write_sessionmaker: sessionmaker[Session] = sessionmaker(
+            engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    def create_all(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        Base.metadata.drop_all(self.engine)
+
+    def read(self) -> AbstractContextManager[Session]:
+        return self.read_sessionmaker.begin()
+
+    def write(self) -> AbstractContextManager[Session]:
+        return self.write_sessionmaker.begin()

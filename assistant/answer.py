@@ -1,0 +1,393 @@
+"""Grounded answers composed from knowledge-base records.
+
+Every fact in an answer is copied from a ServiceGuide / PolicyDocument field and carries a Citation whose
+`quote` is the exact text used. A field the guide lacks is said to be missing, with where to ask instead.
+Pure functions: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from assistant.state import Citation
+from assistant.text import normalize
+from knowledge.schema import Material, PolicyDocument, ServiceGuide, TimeLimit
+from retrieval.types import DocKind, Hit
+
+ROUTE_ON = "请以窗口/12345答复为准"
+GDZWFW_NOTE = "信息来源于广东政务服务网（2021年），办理前请以官方最新公布为准。"
+POLICY_NOTE = "以上为法规/政策原文摘录，具体适用请咨询主管部门或拨打12345政务服务便民热线。"
+UNKNOWN_TEXT = (
+    "抱歉，这个问题我暂时无法准确回答。建议您拨打12345政务服务便民热线咨询，"
+    "或到就近的政务服务中心窗口咨询；也可以换个说法再问我（例如说出具体的事项名称）。"
+)
+
+
+class Aspect(str, Enum):
+    MATERIALS = "materials"
+    TIME = "time"
+    CONDITIONS = "conditions"
+    LOCATION = "location"
+    PHONE = "phone"
+    FEES = "fees"
+    VISITS = "visits"
+    ONLINE = "online"
+    PROCESS = "process"
+    BASIS = "basis"
+    DEPARTMENT = "department"
+    OVERVIEW = "overview"
+
+
+# Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
+_ASPECT_CUES: list[tuple[Aspect, str]] = [
+    (Aspect.MATERIALS, r"材料|资料|证件|要带|带什么|带哪些|需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备(?:什么|哪些)|提交什么|复印件|证明"),
+    (Aspect.TIME, r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|多少天|办结时间|期限|时间"),
+    (Aspect.CONDITIONS, r"条件|资格|符合|够不够|能不能办|可以办吗|谁可以|哪些人|能办吗|有资格"),
+    (Aspect.LOCATION, r"地点|在哪|哪里办|去哪|什么地方|地址在|窗口在|哪个窗口|在什么位置"),
+    (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码"),
+    (Aspect.FEES, r"费用|收费|多少钱|要钱|免费|交钱|工本费|收不收费"),
+    (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次"),
+    (Aspect.ONLINE, r"网上办|网上能|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄"),
+    (Aspect.PROCESS, r"流程|步骤|程序|手续|怎么办理|如何办理|怎样办理|怎么办|如何办|怎样办|怎么弄|咋办|办理方式"),
+    (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定"),
+    (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门"),
+]
+
+
+def detect_aspects(text: str) -> list[Aspect]:
+    """The guide aspects a message asks about, in a stable order; [] when none (-> overview)."""
+    t = normalize(text)
+    found = [a for a, pattern in _ASPECT_CUES if re.search(pattern, t)]
+    # "投诉电话" is the phone aspect, not a complaint; "电话" wins over a generic "号码".
+    if Aspect.PROCESS in found and len(found) > 1 and not re.search(r"流程|步骤|程序|手续", t):
+        found.remove(Aspect.PROCESS)  # "怎么办" next to a concrete aspect is just phrasing
+    return found
+
+
+ASPECT_LABEL: dict[Aspect, str] = {
+    Aspect.MATERIALS: "申请材料",
+    Aspect.TIME: "办结时限",
+    Aspect.CONDITIONS: "受理条件",
+    Aspect.LOCATION: "办理地点",
+    Aspect.PHONE: "咨询电话",
+    Aspect.FEES: "收费标准",
+    Aspect.VISITS: "到现场次数",
+    Aspect.ONLINE: "网上办理方式",
+    Aspect.PROCESS: "办理流程",
+    Aspect.BASIS: "设定依据",
+    Aspect.DEPARTMENT: "实施部门",
+}
+
+
+@dataclass
+class Composed:
+    """An evidence answer: text, its citations, and the aspects the record could not answer."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    service_id: str | None = None
+    policy_id: str | None = None
+    grounded: bool = True  # False when nothing from the KB was used
+
+    @property
+    def evidence(self) -> list[str]:
+        return [self.text, *(c.quote for c in self.citations)]
+
+
+def _cite(guide: ServiceGuide, fld: str, quote: str) -> Citation:
+    return Citation(
+        id=f"guide:{guide.id}#{fld}",
+        title=guide.name,
+        source=guide.source_url or guide.online_url or guide.source,
+        quote=quote,
+    )
+
+
+def _missing_line(guide: ServiceGuide, label: str) -> str:
+    return f"该指南未载明{label}，{ROUTE_ON}。"
+
+
+def _time_text(tl: TimeLimit) -> str:
+    if tl.unit == "即办":
+        return "即办"
+    return tl.text
+
+
+def source_note(guide: ServiceGuide) -> str:
+    if guide.is_sample:
+        return f"（{guide.sample_note or '示例数据，以官方发布为准'}）"
+    if guide.source == "gdzwfw_2021":
+        return GDZWFW_NOTE
+    return "办理前请以官方最新公布为准。"
+
+
+class _Builder:
+    def __init__(self, guide: ServiceGuide) -> None:
+        self.guide = guide
+        self.lines: list[str] = []
+        self.citations: list[Citation] = []
+        self.missing: list[str] = []
+
+    def cite(self, fld: str, quote: str) -> None:
+        c = _cite(self.guide, fld, quote)
+        if all(x.id != c.id or x.quote != c.quote for x in self.citations):
+            self.citations.append(c)
+
+    def miss(self, label: str) -> None:
+        self.missing.append(label)
+        self.lines.append(_missing_line(self.guide, label))
+
+    # --- aspects -------------------------------------------------------------------------------------
+
+    def materials(self, material_filter: Callable[[Material], bool] | None = None) -> None:
+        g = self.guide
+        mats = [m for m in g.materials if material_filter is None or material_filter(m)]
+        if not mats:
+            self.miss("申请材料")
+            return
+        out = [f"办理「{g.name}」需要准备以下材料（共{len(mats)}项）："]
+        for i, m in enumerate(mats, 1):
+            extra = [x for x in (m.copies, m.situation and f"适用情形：{m.situation}", m.notes) if x]
+            opt = "" if m.required else "（非必需）"
+            out.append(f"{i}. {m.name}{opt}" + (f"（{'；'.join(extra)}）" if extra else ""))
+            self.cite("materials", m.name)
+            for x in (m.copies, m.situation, m.notes):
+                if x:
+                    self.cite("materials", x)
+        self.lines.append("\n".join(out))
+
+    def time(self) -> None:
+        g = self.guide
+        legal, promised = g.legal_time_limit, g.promised_time_limit
+        if legal is None and promised is None:
+            self.miss("办结时限")
+            return
+        parts = []
+        if legal is not None:
+            parts.append(f"法定办结时限：{_time_text(legal)}")
+            self.cite("legal_time_limit", legal.raw)
+        if promised is not None:
+            parts.append(f"承诺办结时限：{_time_text(promised)}")
+            self.cite("promised_time_limit", promised.raw)
+        text = "；".join(parts) + "。"
+        if legal is not None and promised is not None:
+            text += "（法定时限是法律法规规定的最长期限；承诺时限是办理部门对外承诺的办结时间，通常更短。）"
+        elif legal is None:
+            text += "该指南未载明法定办结时限。"
+        else:
+            text += "该指南未载明承诺办结时限。"
+        self.lines.append(text)
+
+    def conditions(self) -> None:
+        g = self.guide
+        if not g.conditions:
+            self.miss("受理条件")
+            return
+        text = f"受理条件：{g.conditions}"
+        if not re.search(r"[。.；;!！）)]$", g.conditions.strip()):
+            text += "……（原文较长，此处仅收录部分内容，完整条件请查看原指南或咨询窗口）"
+        self.lines.append(text)
+        self.cite("conditions", g.conditions)
+
+    def location(self) -> None:
+        g = self.guide
+        if not g.location:
+            self.miss("办理地点")
+            return
+        self.lines.append(f"办理地点：{g.location}")
+        self.cite("location", g.location)
+
+    def phone(self) -> None:
+        g = self.guide
+        if not g.consult_phone and not g.complaint_phone:
+            self.missing.append("咨询电话")
+            self.lines.append("该指南未载明咨询电话，可拨打12345政务服务便民热线咨询。")
+            return
+        parts = []
+        if g.consult_phone:
+            parts.append(f"咨询电话：{g.consult_phone}")
+            self.cite("consult_phone", g.consult_phone)
+        if g.complaint_phone:
+            parts.append(f"监督投诉电话：{g.complaint_phone}")
+            self.cite("complaint_phone", g.complaint_phone)
+        self.lines.append("；".join(parts) + "。")
+
+    def fees(self) -> None:
+        g = self.guide
+        if not g.fees:
+            self.miss("收费标准")
+            return
+        self.lines.append(f"收费标准：{g.fees}")
+        self.cite("fees", g.fees)
+
+    def visits(self) -> None:
+        g = self.guide
+        if g.visits is None:
+            self.miss("到现场次数")
+            return
+        text = f"到现场次数：{g.visits}次。"
+        if g.visits == 0:
+            text += "（按指南可不到现场办理。）"
+        self.lines.append(text)
+        self.cite("visits", str(g.visits))
+
+    def online(self) -> None:
+        g = self.guide
+        parts = []
+        if g.online_url:
+            parts.append(f"网上办理入口：{g.online_url}")
+            self.cite("online_url", g.online_url)
+        if g.platform:
+            parts.append(f"办理平台：{g.platform}")
+            self.cite("platform", g.platform)
+        if g.online_booking is not None:
+            parts.append("支持网上预约" if g.online_booking else "不支持网上预约")
+            self.cite("online_booking", "是" if g.online_booking else "否")
+        if g.courier is not None:
+            parts.append("支持物流快递（证照寄递）" if g.courier else "不提供物流快递")
+            self.cite("courier", "是" if g.courier else "否")
+        if not parts:
+            self.miss("网上办理方式")
+            return
+        self.lines.append("；".join(parts) + "。")
+
+    def process(self) -> None:
+        g = self.guide
+        if not g.process:
+            self.miss("办理流程")
+            return
+        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(g.process, 1))
+        self.lines.append(f"办理流程：\n{steps}")
+        for s in g.process:
+            self.cite("process", s)
+
+    def basis(self) -> None:
+        g = self.guide
+        if not g.legal_basis:
+            self.miss("设定依据")
+            return
+        self.lines.append(f"设定依据：{g.legal_basis}")
+        self.cite("legal_basis", g.legal_basis)
+
+    def department(self) -> None:
+        g = self.guide
+        if not g.department:
+            self.miss("实施部门")
+            return
+        text = f"实施部门：{g.department}"
+        self.cite("department", g.department)
+        if g.co_departments:
+            co = "、".join(g.co_departments)
+            text += f"；联办部门：{co}"
+            self.cite("co_departments", co)
+        self.lines.append(text + "。")
+
+    def overview(self) -> None:
+        g = self.guide
+        head = f"「{g.name}」"
+        self.cite("name", g.name)
+        if g.department:
+            head += f"由{g.department}办理"
+            self.cite("department", g.department)
+        self.lines.append(head + "。")
+        if g.legal_time_limit is not None or g.promised_time_limit is not None:
+            self.time()
+        if g.materials:
+            names = "、".join(m.name for m in g.materials[:3])
+            more = "等" if len(g.materials) > 3 else ""
+            self.lines.append(f"申请材料共{len(g.materials)}项，包括{names}{more}。")
+            for m in g.materials[:3]:
+                self.cite("materials", m.name)
+        if g.location:
+            self.location()
+        if g.visits is not None:
+            self.visits()
+        self.lines.append("您可以继续问我：要带什么材料、多久办好、在哪里办、咨询电话、受理条件等。")
+
+
+def compose_guide_answer(
+    guide: ServiceGuide,
+    aspects: Sequence[Aspect] | None = None,
+    *,
+    material_filter: Callable[[Material], bool] | None = None,
+) -> Composed:
+    """Answer `aspects` of `guide` (overview when none) with one citation per fact used."""
+    b = _Builder(guide)
+    wanted = [a for a in (aspects or []) if a is not Aspect.OVERVIEW] or [Aspect.OVERVIEW]
+    for a in dict.fromkeys(wanted):
+        if a is Aspect.MATERIALS:
+            b.materials(material_filter)
+        else:
+            getattr(b, a.value)()
+    if b.missing and guide.consult_phone and Aspect.PHONE not in wanted:
+        b.lines.append(f"如需进一步了解，可拨打该事项咨询电话：{guide.consult_phone}。")
+        b.cite("consult_phone", guide.consult_phone)
+    if len(wanted) == 1 and wanted[0] is not Aspect.OVERVIEW and not b.missing:
+        b.lines.insert(0, f"关于「{guide.name}」：")
+    b.lines.append(source_note(guide))
+    grounded = bool(b.citations)
+    return Composed("\n".join(b.lines), b.citations, b.missing, service_id=guide.id, grounded=grounded)
+
+
+# --- policies ---------------------------------------------------------------------------------------
+
+
+def policy_citation(doc: PolicyDocument, number: str, quote: str) -> Citation:
+    return Citation(
+        id=f"policy:{doc.id}#{number}",
+        title=f"《{doc.title}》{number}",
+        source=doc.source_url or doc.source_path or doc.id,
+        quote=quote,
+    )
+
+
+def compose_policy_answer(
+    hits: Sequence[Hit],
+    get_policy: Callable[[str], PolicyDocument | None],
+    *,
+    max_articles: int = 3,
+    max_quote_chars: int = 600,
+) -> Composed | None:
+    """Quote the retrieved articles verbatim (no paraphrase); None when no article could be resolved."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    first_id: str | None = None
+    for hit in hits:
+        if hit.kind is not DocKind.POLICY:
+            continue
+        doc = get_policy(hit.doc_id)
+        if doc is None:
+            continue
+        for ch in hit.chunks:
+            if len(citations) >= max_articles:
+                break
+            number = ch.chunk.field
+            art = doc.article(number)
+            text = art.text if art is not None else None
+            if not text:
+                continue
+            quote = text if len(text) <= max_quote_chars else text[:max_quote_chars]
+            if any(c.id == f"policy:{doc.id}#{number}" for c in citations):
+                continue
+            where = number if not number.startswith("p") else ""
+            suffix = "……" if len(quote) < len(text) else ""
+            lines.append(f"《{doc.title}》{where}规定：“{quote}{suffix}”")
+            citations.append(policy_citation(doc, number, quote))
+            first_id = first_id or doc.id
+            if doc.repealed is not None:
+                lines.append(f"（注意：该文件已于{doc.repealed.isoformat()}废止。）")
+        if len(citations) >= max_articles:
+            break
+    if not citations:
+        return None
+    lines.append(POLICY_NOTE)
+    return Composed("\n".join(lines), citations, [], policy_id=first_id)
+
+
+def unknown_answer(extra: str | None = None) -> Composed:
+    text = UNKNOWN_TEXT if not extra else f"{extra}\n{UNKNOWN_TEXT}"
+    return Composed(text, [], [], grounded=False)

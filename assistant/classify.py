@@ -1,0 +1,138 @@
+"""Rule-based intent classification for colloquial Chinese (and a little English).
+
+Each intent has weighted cues (substrings or regexes). The highest total wins when it clears a floor;
+otherwise the result carries `signal=False` and the manager decides by retrieval confidence (no confident
+match -> OUT_OF_SCOPE). Prompt-injection clauses are stripped first: they are just text and cannot steer
+the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.state import DialogueState, Intent
+from assistant.text import normalize, strip_injection
+
+Cue = tuple[str, float]  # (regex, weight)
+
+_COMPLAINT: list[Cue] = [
+    (r"投诉(?!电话|方式|渠道|热线)", 3.0),
+    (r"举报(?!电话|方式|渠道)", 3.0),
+    (r"我要(?:提|给)?(?:个)?(?:建议|意见)|提(?:个|点)?(?:建议|意见)|意见反馈|反映(?:问题|情况)", 2.5),
+    (r"态度(?:差|不好|恶劣|很差|太差)|服务(?:差|太差|很差|不好)|(?:很|太|非常)不满意|差评", 3.0),
+    (r"乱收费|吃拿卡要|刁难|推诿|踢皮球|不作为|索贿|受贿|拖着不办|故意拖", 3.0),
+    (r"骂人|凶(?:我|人)|欺负|太过分|气死", 2.0),
+]
+
+_STATUS: list[Cue] = [
+    (r"进度|进展", 3.0),
+    (r"办到哪|到哪一步|到哪了|审(?:核|批)到哪|批(?:下来|好)了(?:吗|没)|受理了(?:吗|没)|办(?:好|完|结)了(?:吗|没)", 3.0),
+    (r"(?:查|查询|查一下|看看|看一下)(?:我的|一下)?(?:申请|办件|业务|材料)(?:状态|情况|结果)?", 2.0),
+    (r"申请(?:编|单)?号|受理号|办件号|流水号", 2.5),
+    (r"\bGA[-_]?[0-9A-Z]{4,}", 3.0),
+    (r"结果出来了(?:吗|没)|什么时候(?:能)?(?:出结果|批)", 1.5),
+]
+
+_APPLY: list[Cue] = [
+    (r"我(?:要|想|想要|需要)(?:在线|网上)?(?:办理|办|申请|申办|申领|补办|换|登记|注册|提取|参保)", 2.5),
+    (r"(?:想|要)(?:去)?(?:申请|申办|申领)", 2.0),
+    (r"帮(?:我|忙)(?:在线|网上)?(?:办|申请|填|提交|登记|弄)", 3.0),
+    (r"在线(?:办理|办|申请|填表|提交)|网上(?:申请|提交)|边聊边办|开始办理|马上办|现在(?:就)?办|直接办", 2.5),
+    (r"填(?:个|一下)?(?:表|申请表)", 2.0),
+]
+_HOWTO_APPLY = r"怎么申请|如何申请|怎样申请|怎么办理|如何办理|怎么申领|怎么补办|怎么登记|怎么提取|怎么参保"
+
+_POLICY: list[Cue] = [
+    (r"法律|法规|条例|规章|规定|实施细则|政策|文件精神|红头文件", 2.0),
+    (r"第[一二三四五六七八九十百零〇\d]+条", 3.0),
+    (r"《[^》]{2,40}》", 2.5),
+    (r"[\u4e00-\u9fff]{2,}法(?=第|规定|里|中|上|的|是|有|怎么|对|吗|\b|$|，|。|？|\?)", 1.5),
+    (r"合法|违法|法律责任|处罚|罚款", 1.5),
+]
+
+_GREETING: list[Cue] = [
+    (r"^(?:你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|喂)[呀啊吗!！,，.。~\s]*$", 3.0),
+    (r"你好|您好|在吗|hello|\bhi\b", 1.0),
+    (r"谢谢|多谢|感谢|辛苦了|thank", 1.5),
+    (r"你是谁|你叫什么|你是什么|你能做什么|你会什么|你能干什么|你有什么功能|怎么用你|介绍一下你自己", 3.0),
+    (r"再见|拜拜|没事了|没有了|不用了", 1.5),
+]
+
+_SERVICE: list[Cue] = [
+    (r"材料|资料|证件|要带|带什么|带哪些|需要(?:准备)?什么|要(?:准备)?什么|准备(?:什么|哪些)|提交什么", 2.0),
+    (r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|要多少天|办结时间|期限", 2.0),
+    (r"地点|在哪|哪里|去哪|什么地方|地址在|窗口在", 2.0),
+    (r"电话|联系方式|咨询热线|怎么联系|号码是多少", 2.0),
+    (r"条件|资格|符合|够不够|能不能办|可以办吗|谁可以|哪些人", 2.0),
+    (r"费用|收费|多少钱|要钱吗|免费|要交钱|工本费", 2.0),
+    (r"流程|步骤|程序|手续|怎么办|如何办|怎样办|怎么弄|咋办|咋弄|办理方式", 2.0),
+    (r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟", 2.0),
+    (r"网上办|网上能|能网办|线上办|网办|手机上办|能不能在网上|可以网上", 2.0),
+    (r"依据|根据什么", 1.5),
+    (r"哪个部门|谁负责|找谁|哪个单位", 2.0),
+    (r"办理|办理\S{0,6}(?:吗|呢|？|\?)|要不要|需不需要|能不能|可以吗|是不是|有没有|吗[？?]?$|呢[？?]?$|[？?]$", 0.5),
+]
+
+_FLOOR = 1.5
+
+
+@dataclass(frozen=True)
+class Classification:
+    intent: Intent
+    confidence: float  # in [0, 1]
+    signal: bool  # False: no cue cleared the floor; the manager decides by retrieval
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def _score(text: str, cues: list[Cue]) -> float:
+    return sum(w for pattern, w in cues if re.search(pattern, text, flags=re.IGNORECASE))
+
+
+def classify_scored(text: str, state: DialogueState | None = None, *, flow_match: bool = False) -> Classification:
+    """Score every intent. `flow_match`: the message names a service with an online flow."""
+    clean = strip_injection(normalize(text))
+    if not clean:
+        return Classification(Intent.OUT_OF_SCOPE, 0.0, False, {})
+    scores = {
+        Intent.COMPLAINT: _score(clean, _COMPLAINT),
+        Intent.APPLICATION_STATUS: _score(clean, _STATUS),
+        Intent.APPLY: _score(clean, _APPLY),
+        Intent.POLICY_QUESTION: _score(clean, _POLICY),
+        Intent.GREETING: _score(clean, _GREETING),
+        Intent.SERVICE_QUESTION: _score(clean, _SERVICE),
+    }
+    if re.search(_HOWTO_APPLY, clean):
+        if flow_match:
+            scores[Intent.APPLY] += 2.5
+        else:
+            scores[Intent.SERVICE_QUESTION] += 2.0
+    elif flow_match and scores[Intent.APPLY] > 0:
+        scores[Intent.APPLY] += 1.0
+    # "投诉电话是多少" asks for a phone number, not to complain.
+    if re.search(r"(?:投诉|举报|监督)(?:电话|热线|方式|渠道)", clean):
+        scores[Intent.SERVICE_QUESTION] += 2.0
+    # Greeting words next to a real question ("你好，居住证要什么材料") yield to the question.
+    other = max(v for k, v in scores.items() if k is not Intent.GREETING)
+    if other >= _FLOOR:
+        scores[Intent.GREETING] = min(scores[Intent.GREETING], other - 0.1)
+    # A 情形/policy word inside a practical question ("按规定要带什么材料") is still a service question
+    # unless an article or a law title is named.
+    if scores[Intent.SERVICE_QUESTION] >= 2.0 and not re.search(r"第[一二三四五六七八九十百零〇\d]+条|《", clean):
+        scores[Intent.POLICY_QUESTION] = min(scores[Intent.POLICY_QUESTION], scores[Intent.SERVICE_QUESTION] - 0.1)
+    # Follow-ups in context: a bare "那要多久？" is about the current service.
+    if state is not None and state.current_service_id and scores[Intent.SERVICE_QUESTION] > 0:
+        scores[Intent.SERVICE_QUESTION] += 0.5
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    named = {k.value: v for k, v in scores.items()}
+    if top < _FLOOR:
+        return Classification(Intent.OUT_OF_SCOPE, 0.0, False, named)
+    margin = (top - second) / top
+    confidence = round(min(1.0, top / 4.0) * (0.5 + 0.5 * margin), 3)
+    return Classification(best, confidence, True, named)
+
+
+def classify(text: str, state: DialogueState | None = None, *, flow_match: bool = False) -> Intent:
+    """The intent of `text`; OUT_OF_SCOPE when no cue is strong enough (the manager then asks retrieval)."""
+    return classify_scored(text, state, flow_match=flow_match).intent

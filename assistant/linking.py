@@ -1,0 +1,229 @@
+"""Service linking: from retrieval hits (or the words of a message) to one guide or one flow.
+
+When the top guides are too close to call, or are variants of one catalogue item, the user is asked
+"您要办理的是 A 还是 B？" and the reply is matched back to a choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assistant.text import cn_to_int, compact
+from guides.schema import Flow
+from knowledge.schema import ServiceGuide
+from retrieval.types import DocKind, Hit, SearchResult
+
+# Close call: a runner-up within this share of the top score, or within this absolute gap.
+CLOSE_RATIO = 0.9
+CLOSE_GAP = 0.05
+MAX_CHOICES = 4
+
+
+@dataclass
+class LinkResult:
+    service_id: str | None = None  # one clear guide
+    choices: dict[str, str] = field(default_factory=dict)  # label -> guide id when ambiguous
+    confident: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.choices) > 1
+
+
+def _guide_hits(result: SearchResult) -> list[Hit]:
+    return [h for h in result.hits if h.kind is DocKind.GUIDE]
+
+
+def _label(guide: ServiceGuide | None, hit: Hit) -> str:
+    if guide is None:
+        return hit.title
+    if guide.sub_name and guide.sub_name not in guide.name:
+        return f"{guide.name}（{guide.sub_name}）"
+    return guide.name
+
+
+def _unique_labels(items: list[tuple[str, Hit, ServiceGuide | None]]) -> dict[str, str]:
+    """label -> id; labels made unique with the region / department when names repeat."""
+    counts: dict[str, int] = {}
+    for label, _, _ in items:
+        counts[label] = counts.get(label, 0) + 1
+    out: dict[str, str] = {}
+    for label, hit, guide in items:
+        if counts[label] > 1 and guide is not None:
+            where = guide.region or guide.department or guide.id
+            if guide.department and guide.region and guide.department not in label:
+                where = f"{guide.region}·{guide.department}"
+            label = f"{label}（{where}）"
+        while label in out:
+            label = f"{label}（{hit.doc_id}）"
+        out[label] = hit.doc_id
+    return out
+
+
+def link_service(
+    result: SearchResult,
+    get_guide: Callable[[str], ServiceGuide | None],
+    *,
+    query: str | None = None,
+    prefer_id: str | None = None,
+    ratio: float = CLOSE_RATIO,
+    gap: float = CLOSE_GAP,
+    max_choices: int = MAX_CHOICES,
+) -> LinkResult:
+    """One guide, a disambiguation, or nothing (`confident=False`) from guide hits.
+
+    `prefer_id`: the guide already being talked about; kept when it is among the close hits.
+    `query`: when it names exactly one candidate in full, that candidate wins outright.
+    """
+    hits = _guide_hits(result)
+    if not hits or not result.confident:
+        return LinkResult()
+    top = hits[0]
+    close = [h for h in hits if h.score >= top.score * ratio or top.score - h.score <= gap]
+    top_guide = get_guide(top.doc_id)
+    # Variants of one catalogue item (新申请/延续/变更 ...) are offered even when less close.
+    if top_guide is not None and top_guide.catalogue_id:
+        for h in hits[1:]:
+            if h in close:
+                continue
+            g = get_guide(h.doc_id)
+            if g is not None and g.catalogue_id == top_guide.catalogue_id and h.score >= top.score * 0.6:
+                close.append(h)
+    close = close[:max_choices]
+    if prefer_id and any(h.doc_id == prefer_id for h in close):
+        return LinkResult(service_id=prefer_id, confident=True)
+    if len(close) == 1:
+        return LinkResult(service_id=top.doc_id, confident=True)
+    items = [(lbl, h, g) for h in close for g in [get_guide(h.doc_id)] for lbl in [_label(g, h)]]
+    if query:
+        q = compact(query)
+        named = [h.doc_id for lbl, h, g in items if len(compact(lbl)) >= 3 and compact(lbl) in q]
+        if g_named := [h.doc_id for lbl, h, g in items if g is not None and compact(g.name) in q]:
+            named = named or g_named
+        named = list(dict.fromkeys(named))
+        if len(named) == 1:
+            return LinkResult(service_id=named[0], confident=True)
+    return LinkResult(choices=_unique_labels(items), confident=True)
+
+
+def disambiguation_text(choices: Sequence[str]) -> str:
+    labels = list(choices)
+    if len(labels) == 2:
+        return f"您要办理的是「{labels[0]}」还是「{labels[1]}」？"
+    listing = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
+    return f"找到几个相近的事项，您要办理的是哪一个？\n{listing}\n（可回复序号或名称）"
+
+
+# --- matching a reply to pending choices ------------------------------------------------------------
+
+_ORDINAL_RE = re.compile(r"^(?:选|要|是)?第?([一二两三四五六七八九十\d]+)(?:个|项|种|条|号)?(?:吧|啊|呀|的)?$")
+_FILLER_RE = re.compile(r"^(?:我(?:要|想)?(?:办|选|问)?的?是?|选|要|是|办|就是|应该是|那个|这个)+|(?:吧|啊|呀|吧。|的|那个|这个|。|！|!)+$")
+
+
+def match_choice(text: str, choices: Mapping[str, str]) -> str | None:
+    """The id of the pending choice `text` selects (label, index "第一个"/"2", distinctive words), or None."""
+    if not choices:
+        return None
+    labels = list(choices)
+    t = compact(text).strip("。.!！?？")
+    if not t:
+        return None
+    for label in labels:
+        if t == compact(label):
+            return choices[label]
+    if t in {"最后一个", "最后那个", "最后一项"}:
+        return choices[labels[-1]]
+    core = _FILLER_RE.sub("", t) or t
+    m = _ORDINAL_RE.match(core) or _ORDINAL_RE.match(t)
+    if m:
+        n = cn_to_int(m.group(1))
+        if n is not None and 1 <= n <= len(labels):
+            return choices[labels[n - 1]]
+        return None
+    # The label is named inside the reply ("我要办居住证签注").
+    inside = [label for label in labels if compact(label) in t]
+    if len(inside) == 1:
+        return choices[inside[0]]
+    if len(inside) > 1:  # the longest name wins when one contains the other
+        inside.sort(key=len, reverse=True)
+        if compact(inside[1]) in compact(inside[0]):
+            return choices[inside[0]]
+    # The reply is a distinctive part of exactly one label ("签注", "延续").
+    if len(core) >= 2:
+        sub = [label for label in labels if core in compact(label)]
+        if len(sub) == 1:
+            return choices[sub[0]]
+        # Words of the reply that appear in only one label.
+        distinct = _distinctive_parts(labels)
+        scored = [(sum(1 for p in distinct[label] if p in core), label) for label in labels]
+        scored.sort(reverse=True)
+        if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            return choices[scored[0][1]]
+    return None
+
+
+def _distinctive_parts(labels: Sequence[str]) -> dict[str, list[str]]:
+    """For each label, its character bigrams that no other label contains."""
+    grams = {label: {compact(label)[i : i + 2] for i in range(len(compact(label)) - 1)} for label in labels}
+    out: dict[str, list[str]] = {}
+    for label in labels:
+        others = set().union(*(grams[o] for o in labels if o != label)) if len(labels) > 1 else set()
+        out[label] = sorted(grams[label] - others)
+    return out
+
+
+# --- flows ------------------------------------------------------------------------------------------
+
+
+def flow_by_words(text: str, flows: Mapping[str, Flow]) -> Flow | None:
+    """The flow whose title / keywords the message names (longest match wins; ties -> None)."""
+    t = compact(text)
+    best: list[tuple[int, Flow]] = []
+    for flow in flows.values():
+        words = [flow.title, *flow.keywords, flow.id]
+        lengths = [len(compact(w)) for w in words if w and len(compact(w)) >= 2 and compact(w) in t]
+        if lengths:
+            best.append((max(lengths), flow))
+    if not best:
+        return None
+    best.sort(key=lambda x: x[0], reverse=True)
+    if len(best) > 1 and best[0][0] == best[1][0] and best[0][1].id != best[1][1].id:
+        return None
+    return best[0][1]
+
+
+def flow_for_service(service_id: str | None, flows: Mapping[str, Flow]) -> Flow | None:
+    if not service_id:
+        return None
+    for flow in flows.values():
+        if flow.service_id == service_id:
+            return flow
+    for flow in flows.values():
+        if service_id in flow.related_service_ids:
+            return flow
+    return None
+
+
+def link_flow(
+    text: str,
+    flows: Mapping[str, Flow],
+    *,
+    result: SearchResult | None = None,
+    current_service_id: str | None = None,
+) -> Flow | None:
+    """The flow a user who wants to apply means: named words first, then the top confident guide hit,
+    then the service already being talked about."""
+    if not flows:
+        return None
+    named = flow_by_words(text, flows)
+    if named is not None:
+        return named
+    if result is not None and result.confident:
+        hits = _guide_hits(result)
+        if hits:
+            flow = flow_for_service(hits[0].doc_id, flows)
+            if flow is not None:
+                return flow
+    return flow_for_service(current_service_id, flows)

@@ -1,0 +1,94 @@
+"""A BM25 index over chunk token lists (bm25s), with save/load and cheap rebuilds from cached tokens."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+_TOKENS_FILE = "tokens.json.gz"
+
+
+class BM25Index:
+    """Scores every chunk for a query. Keeps the token lists so that an upsert rebuilds the matrix only."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
+        self.ids: list[str] = []
+        self._tokens: dict[str, list[str]] = {}
+        self._bm25 = None  # bm25s.BM25, built lazily after changes
+        self._dirty = False
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def build(self, tokens: Mapping[str, Sequence[str]]) -> None:
+        """Replace the whole index: chunk id -> tokens."""
+        self._tokens = {cid: list(toks) for cid, toks in tokens.items()}
+        self._reindex()
+
+    def upsert(self, tokens: Mapping[str, Sequence[str]]) -> None:
+        for cid, toks in tokens.items():
+            self._tokens[cid] = list(toks)
+        self._dirty = True
+
+    def remove(self, chunk_ids: Sequence[str]) -> None:
+        for cid in chunk_ids:
+            self._tokens.pop(cid, None)
+        self._dirty = True
+
+    def tokens(self, chunk_id: str) -> list[str]:
+        return self._tokens.get(chunk_id, [])
+
+    def _reindex(self) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        self.ids = list(self._tokens)
+        # an empty chunk still gets a row, so that ids and rows stay aligned
+        corpus = [self._tokens[c] or ["\x00"] for c in self.ids]
+        model = bm25s.BM25(k1=self.k1, b=self.b)
+        if corpus:
+            model.index(corpus, show_progress=False)
+        self._bm25 = model if corpus else None
+        self._dirty = False
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every chunk (aligned with `ids`); zeros when no query token is known."""
+        if self._dirty:
+            self._reindex()
+        if self._bm25 is None:
+            return np.zeros(0, dtype=np.float32)
+        ids = self._bm25.get_tokens_ids(list(query_tokens))
+        if not ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        if self._dirty:
+            self._reindex()
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(folder / "bm25s"), show_progress=False)
+        with gzip.open(folder / _TOKENS_FILE, "wt", encoding="utf-8") as fh:
+            json.dump({"k1": self.k1, "b": self.b, "ids": self.ids, "tokens": self._tokens}, fh, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Index:
+        import bm25s
+
+        with gzip.open(folder / _TOKENS_FILE, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        idx = cls(k1=data["k1"], b=data["b"])
+        idx._tokens = data["tokens"]
+        idx.ids = data["ids"]
+        if (folder / "bm25s").exists() and idx.ids:
+            idx._bm25 = bm25s.BM25.load(str(folder / "bm25s"), show_progress=False, verbosity=0)
+        else:
+            idx._reindex()
+        return idx

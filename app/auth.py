@@ -55,7 +55,11 @@ def issue_token(*, session: Session, role: Role | str, name: str = "") -> tuple[
     role = Role(role)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = repo.insert_token(
-        session=session, token_id=secrets.token_hex(8), token_hash=hash_token(secret), role=role.value, name=name
+        session=session,
+        token_id=secrets.token_hex(8),
+        token_hash=hash_token(secret),
+        role=role.value,
+        name=name,
     )
     return record, secret
 

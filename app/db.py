@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -34,14 +34,14 @@ ID_LEN = 120  # guide ids (TASK_CODE) as in knowledge.schema
 KEY_LEN = 300  # idempotency keys: "<owner>:<client key>" or "<session id>:<turn>"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CITIZEN = "citizen"
     CLERK = "clerk"
     EDITOR = "editor"
     ADMIN = "admin"
 
 
-class ApplicationStatus(str, Enum):
+class ApplicationStatus(StrEnum):
     SUBMITTED = "已提交"
     ACCEPTED = "已受理"
     NEEDS_CORRECTION = "需补正"

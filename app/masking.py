@@ -1,14 +1,18 @@
 """Personal data masking for logs: 身份证号 → 4401**********1234, 手机号 → 138****8000.
 
 `mask_pii` is pure; `PiiMaskingFilter` rewrites log records (message, args and exception text) before any
-handler formats them. `install_log_masking` attaches the filter to the handlers that exist now (root and
-uvicorn loggers); call it again after a logging reconfiguration (the API does so at startup).
+handler formats them. Modules log through `get_logger(name)`, whose logger carries the filter itself, so their
+records are masked whatever handlers exist. `install_log_masking` also attaches the filter to the handlers of
+the root and uvicorn loggers that exist now (access logs carry query strings); the API calls it again at
+startup, after the server has configured logging.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # 18-digit ID (17 digits + check digit) and the old 15-digit form; not part of a longer digit run.
 _ID18_RE = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -28,16 +32,46 @@ def mask_pii(text: str) -> str:
     return _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
+def _mask_value(value: Any) -> Any:
+    return mask_pii(value) if isinstance(value, str) else value
+
+
+def _mask_args(args: Any) -> Any:
+    if isinstance(args, tuple):
+        return tuple(_mask_value(a) for a in args)
+    if isinstance(args, Mapping):
+        return {k: _mask_value(v) for k, v in args.items()}
+    return args
+
+
+def _clean(record: logging.LogRecord) -> bool:
+    try:
+        message = record.getMessage()
+    except Exception:
+        return False
+    return mask_pii(message) == message
+
+
 class PiiMaskingFilter(logging.Filter):
-    """Render the record's message once, mask it, and drop the args so nothing unmasked is formatted later."""
+    """Mask personal data in a record before any handler formats it.
+
+    Records without personal data are left untouched. Otherwise the message template and string args are masked
+    in place, which keeps the args' shape for formatters that read them (uvicorn's access log); if the rendered
+    message still shows personal data (numbers passed as ints, a broken format string), it is rendered, masked
+    and the args dropped.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not break logging
-            message = f"{record.msg!r} {record.args!r}"
-        record.msg = mask_pii(message)
-        record.args = None
+        if not _clean(record):
+            try:
+                original = record.getMessage()
+            except Exception:  # a bad format string must not break logging
+                original = f"{record.msg!r} {record.args!r}"
+            if isinstance(record.msg, str):
+                record.msg = mask_pii(record.msg)
+            record.args = _mask_args(record.args)
+            if not isinstance(record.msg, str) or not _clean(record):
+                record.msg, record.args = mask_pii(original), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
@@ -47,16 +81,28 @@ class PiiMaskingFilter(logging.Filter):
         return True
 
 
+def get_logger(name: str) -> logging.Logger:
+    """A logger whose own records are always masked, whatever handlers the process configures."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, PiiMaskingFilter) for f in logger.filters):
+        logger.addFilter(PiiMaskingFilter())
+    return logger
+
+
 def install_log_masking(logger_names: tuple[str, ...] = _LOGGERS) -> PiiMaskingFilter:
     """Attach one masking filter to each named logger and to each of their handlers (idempotent)."""
     existing: PiiMaskingFilter | None = None
+    targets: list[logging.Filterer] = []
     for name in logger_names:
         logger = logging.getLogger(name)
-        for target in (logger, *logger.handlers):
-            found = next((f for f in target.filters if isinstance(f, PiiMaskingFilter)), None)
-            if found is None:
-                existing = existing or PiiMaskingFilter()
-                target.addFilter(existing)
-            else:
-                existing = existing or found
+        targets += [logger, *logger.handlers]
+    if logging.lastResort is not None:  # used when no handler is configured at all
+        targets.append(logging.lastResort)
+    for target in targets:
+        found = next((f for f in target.filters if isinstance(f, PiiMaskingFilter)), None)
+        if found is None:
+            existing = existing or PiiMaskingFilter()
+            target.addFilter(existing)
+        else:
+            existing = existing or found
     return existing or PiiMaskingFilter()

@@ -214,8 +214,14 @@ def save_chat_session(
     if expected_version is None:
         session.add(
             ChatSessionRow(
-                id=session_id, owner=owner, owner_role=owner_role, state=state, turns=turns,
-                version=1, created_at=now, updated_at=now,
+                id=session_id,
+                owner=owner,
+                owner_role=owner_role,
+                state=state,
+                turns=turns,
+                version=1,
+                created_at=now,
+                updated_at=now,
             )
         )
         try:
@@ -256,19 +262,37 @@ def insert_application(
 ) -> ApplicationRecord:
     """Insert an application in status 已提交 plus its first event; flushes (IntegrityError propagates)."""
     now = utcnow()
+    doc = data.model_dump(mode="json")  # JSON-safe (dates, decimals) for the JSON columns
     row = ApplicationRow(
-        id=application_id, service_id=data.service_id, flow_id=data.flow_id, service_name=data.service_name,
-        owner=owner, owner_role=owner_role, session_id=session_id, status=ApplicationStatus.SUBMITTED.value,
-        answers=data.answers, fields=data.fields, materials=data.materials,
-        missing_materials=data.missing_materials, summary=data.summary, idempotency_key=idempotency_key,
-        payload_hash=data.payload_hash(), created_at=now, updated_at=now,
+        id=application_id,
+        service_id=data.service_id,
+        flow_id=data.flow_id,
+        service_name=data.service_name,
+        owner=owner,
+        owner_role=owner_role,
+        session_id=session_id,
+        status=ApplicationStatus.SUBMITTED.value,
+        answers=doc["answers"],
+        fields=doc["fields"],
+        materials=doc["materials"],
+        missing_materials=doc["missing_materials"],
+        summary=data.summary,
+        idempotency_key=idempotency_key,
+        payload_hash=data.payload_hash(),
+        created_at=now,
+        updated_at=now,
     )
     session.add(row)
     session.flush()
     session.add(
         ApplicationEventRow(
-            application_id=application_id, at=now, actor=actor, actor_role=owner_role, from_status=None,
-            to_status=ApplicationStatus.SUBMITTED.value, reason="",
+            application_id=application_id,
+            at=now,
+            actor=actor,
+            actor_role=owner_role,
+            from_status=None,
+            to_status=ApplicationStatus.SUBMITTED.value,
+            reason="",
         )
     )
     session.flush()
@@ -281,7 +305,9 @@ def get_application(*, session: Session, application_id: str) -> ApplicationReco
 
 
 def get_application_by_key(*, session: Session, idempotency_key: str) -> ApplicationRecord | None:
-    row = session.scalars(select(ApplicationRow).where(ApplicationRow.idempotency_key == idempotency_key)).first()
+    row = session.scalars(
+        select(ApplicationRow).where(ApplicationRow.idempotency_key == idempotency_key)
+    ).first()
     return ApplicationRecord.model_validate(row) if row else None
 
 
@@ -310,8 +336,14 @@ def create_or_get_application(
         try:
             with db.write() as session:
                 record = insert_application(
-                    session=session, application_id=new_application_id(), data=data, owner=owner,
-                    owner_role=owner_role, idempotency_key=idempotency_key, actor=actor, session_id=session_id,
+                    session=session,
+                    application_id=new_application_id(),
+                    data=data,
+                    owner=owner,
+                    owner_role=owner_role,
+                    idempotency_key=idempotency_key,
+                    actor=actor,
+                    session_id=session_id,
                 )
                 if in_transaction is not None:
                     in_transaction(session, record)
@@ -381,8 +413,13 @@ def transition_application(
         raise InvalidTransition("办件状态已被他人更新，请刷新后重试")
     session.add(
         ApplicationEventRow(
-            application_id=application_id, at=now, actor=actor, actor_role=actor_role,
-            from_status=current.value, to_status=to.value, reason=reason,
+            application_id=application_id,
+            at=now,
+            actor=actor,
+            actor_role=actor_role,
+            from_status=current.value,
+            to_status=to.value,
+            reason=reason,
         )
     )
     session.flush()
@@ -415,8 +452,16 @@ def add_unanswered(
     feedback_id: int | None = None,
 ) -> UnansweredRecord:
     row = UnansweredRow(
-        kind=kind, question=question, reply=reply, comment=comment, session_id=session_id, turn=turn,
-        confidence=confidence, feedback_id=feedback_id, at=utcnow(), resolved=False,
+        kind=kind,
+        question=question,
+        reply=reply,
+        comment=comment,
+        session_id=session_id,
+        turn=turn,
+        confidence=confidence,
+        feedback_id=feedback_id,
+        at=utcnow(),
+        resolved=False,
     )
     session.add(row)
     session.flush()
@@ -436,15 +481,27 @@ def add_feedback(
 ) -> FeedbackRecord:
     """Store a rating; a thumbs-down also enters the unanswered queue for content staff."""
     row = FeedbackRow(
-        session_id=session_id, turn=turn, rating=rating, comment=comment, question=question, reply=reply,
-        actor=actor, at=utcnow(),
+        session_id=session_id,
+        turn=turn,
+        rating=rating,
+        comment=comment,
+        question=question,
+        reply=reply,
+        actor=actor,
+        at=utcnow(),
     )
     session.add(row)
     session.flush()
     if rating == "down":
         add_unanswered(
-            session=session, kind="thumbs_down", question=question, reply=reply, comment=comment,
-            session_id=session_id, turn=turn, feedback_id=row.id,
+            session=session,
+            kind="thumbs_down",
+            question=question,
+            reply=reply,
+            comment=comment,
+            session_id=session_id,
+            turn=turn,
+            feedback_id=row.id,
         )
     return FeedbackRecord.model_validate(row)
 
@@ -464,8 +521,11 @@ def list_unanswered(
         conds.append(UnansweredRow.kind == kind)
     total = session.scalar(select(func.count()).select_from(UnansweredRow).where(*conds)) or 0
     rows = session.scalars(
-        select(UnansweredRow).where(*conds).order_by(UnansweredRow.at.desc(), UnansweredRow.id.desc())
-        .limit(limit).offset(offset)
+        select(UnansweredRow)
+        .where(*conds)
+        .order_by(UnansweredRow.at.desc(), UnansweredRow.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return [UnansweredRecord.model_validate(r) for r in rows], int(total)
 

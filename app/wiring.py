@@ -7,11 +7,11 @@ or None for parts they do not exercise); whatever is not passed is built from th
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from app.db import AppDB
+from app.masking import get_logger
 from app.settings import Settings
 from assistant.state import ApplicationDraft, DialogueState, TurnResult
 from knowledge.schema import ServiceGuide
@@ -20,7 +20,7 @@ from knowledge.store import KnowledgeStore
 if TYPE_CHECKING:
     from retrieval.types import SearchResult
 
-log = logging.getLogger("govassist.wiring")
+log = get_logger("govassist.wiring")
 
 
 class Manager(Protocol):
@@ -28,7 +28,9 @@ class Manager(Protocol):
 
     def handle(self, state: DialogueState, text: str) -> TurnResult: ...
 
-    def on_submitted(self, state: DialogueState, application_id: str, draft: ApplicationDraft) -> TurnResult: ...
+    def on_submitted(
+        self, state: DialogueState, application_id: str, draft: ApplicationDraft
+    ) -> TurnResult: ...
 
 
 class Retriever(Protocol):
@@ -66,55 +68,25 @@ def build_services(
     load_retriever: bool = True,
     load_manager: bool = True,
 ) -> Services:
-    """Open the store (creating tables), then the retriever, flows and dialogue manager unless given."""
+    """Open the store (creating all tables), then the retriever, flows and dialogue manager unless given.
+
+    `load_retriever=False` / `load_manager=False` leave those parts out (None) when not passed in.
+    """
+    from app import pipeline
+
     if store is None:
-        store = KnowledgeStore(settings.db_url)
-    store.create_all()
+        store = pipeline.open_store(settings)
+    else:
+        store.create_all()
     db = AppDB(store.engine)
     db.create_all()
     if retriever is None and load_retriever:
-        retriever = _open_retriever(settings, store)
-    if flows is None and load_manager:
-        flows = _load_flows(settings, store)
-    if manager is None and load_manager:
-        manager = _build_manager(settings, store=store, retriever=retriever, flows=flows)
+        retriever = pipeline.open_retriever(settings)
+    if manager is None and load_manager and retriever is not None:
+        manager, loaded = pipeline.build_manager(settings, store=store, retriever=retriever)  # type: ignore[arg-type]
+        flows = flows if flows is not None else loaded
+    if flows is None and (manager is not None or load_manager):
+        flows = pipeline.load_flows_checked(store)
+    if manager is None:
+        log.warning("对话模块未加载，对话接口将返回 503")
     return Services(settings=settings, store=store, db=db, retriever=retriever, flows=flows, manager=manager)
-
-
-def _open_retriever(settings: Settings, store: KnowledgeStore) -> Retriever | None:
-    try:
-        from app.pipeline import open_retriever
-    except ImportError:
-        log.warning("检索模块不可用（app.pipeline.open_retriever 缺失），检索相关接口将返回 503")
-        return None
-    return open_retriever(settings)
-
-
-def _load_flows(settings: Settings, store: KnowledgeStore) -> dict[str, Any] | None:
-    try:
-        from guides.loader import load_flows
-    except ImportError:
-        log.warning("情形引导流程模块不可用（guides.loader 缺失）")
-        return None
-    loaded = load_flows()
-    if isinstance(loaded, dict):
-        return dict(loaded)
-    return {f.id: f for f in loaded}
-
-
-def _build_manager(
-    settings: Settings,
-    *,
-    store: KnowledgeStore,
-    retriever: Retriever | None,
-    flows: dict[str, Any] | None,
-) -> Manager | None:
-    if retriever is None:
-        log.warning("未加载检索模块，对话接口将返回 503")
-        return None
-    try:
-        from assistant.manager import DialogueManager
-    except ImportError:
-        log.warning("对话模块不可用（assistant.manager 缺失），对话接口将返回 503")
-        return None
-    return DialogueManager(store=store, retriever=retriever, flows=flows)  # type: ignore[call-arg]

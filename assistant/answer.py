@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from assistant.state import Citation
-from assistant.text import normalize
-from knowledge.schema import Material, PolicyDocument, ServiceGuide, TimeLimit
+from assistant.text import compact, normalize
+from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.types import DocKind, Hit
 
 ROUTE_ON = "请以窗口/12345答复为准"
@@ -26,7 +26,7 @@ UNKNOWN_TEXT = (
 )
 
 
-class Aspect(str, Enum):
+class Aspect(StrEnum):
     MATERIALS = "materials"
     TIME = "time"
     CONDITIONS = "conditions"
@@ -45,13 +45,13 @@ class Aspect(str, Enum):
 _ASPECT_CUES: list[tuple[Aspect, str]] = [
     (Aspect.MATERIALS, r"材料|资料|证件|要带|带什么|带哪些|需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备(?:什么|哪些)|提交什么|复印件|证明"),
     (Aspect.TIME, r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|多少天|办结时间|期限|时间"),
-    (Aspect.CONDITIONS, r"条件|资格|符合|够不够|能不能办|可以办吗|谁可以|哪些人|能办吗|有资格"),
+    (Aspect.CONDITIONS, r"条件|资格|符合|够不够|谁可以|哪些人|有资格|(?<!网上)(?<!线上)(?<!手机上)(?:能不能|可不可以|能否)(?:办|申请|申领)|(?<!网上)(?<!线上)(?<!手机上)(?:可以|能)(?:办|申请|申领)[^?？。]{0,10}吗"),
     (Aspect.LOCATION, r"地点|在哪|哪里办|去哪|什么地方|地址在|窗口在|哪个窗口|在什么位置"),
     (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码"),
     (Aspect.FEES, r"费用|收费|多少钱|要钱|免费|交钱|工本费|收不收费"),
     (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次"),
-    (Aspect.ONLINE, r"网上办|网上能|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄"),
-    (Aspect.PROCESS, r"流程|步骤|程序|手续|怎么办理|如何办理|怎样办理|怎么办|如何办|怎样办|怎么弄|咋办|办理方式"),
+    (Aspect.ONLINE, r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄"),
+    (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式"),
     (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定"),
     (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门"),
 ]
@@ -60,11 +60,8 @@ _ASPECT_CUES: list[tuple[Aspect, str]] = [
 def detect_aspects(text: str) -> list[Aspect]:
     """The guide aspects a message asks about, in a stable order; [] when none (-> overview)."""
     t = normalize(text)
-    found = [a for a, pattern in _ASPECT_CUES if re.search(pattern, t)]
-    # "投诉电话" is the phone aspect, not a complaint; "电话" wins over a generic "号码".
-    if Aspect.PROCESS in found and len(found) > 1 and not re.search(r"流程|步骤|程序|手续", t):
-        found.remove(Aspect.PROCESS)  # "怎么办" next to a concrete aspect is just phrasing
-    return found
+    # "怎么办/如何办理" without a concrete aspect asks for the overview (which lists the steps when known)
+    return [a for a, pattern in _ASPECT_CUES if re.search(pattern, t)]
 
 
 ASPECT_LABEL: dict[Aspect, str] = {
@@ -155,9 +152,6 @@ class _Builder:
             opt = "" if m.required else "（非必需）"
             out.append(f"{i}. {m.name}{opt}" + (f"（{'；'.join(extra)}）" if extra else ""))
             self.cite("materials", m.name)
-            for x in (m.copies, m.situation, m.notes):
-                if x:
-                    self.cite("materials", x)
         self.lines.append("\n".join(out))
 
     def time(self) -> None:
@@ -306,7 +300,28 @@ class _Builder:
             self.location()
         if g.visits is not None:
             self.visits()
+        if g.process:
+            self.process()
         self.lines.append("您可以继续问我：要带什么材料、多久办好、在哪里办、咨询电话、受理条件等。")
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[\s，。？?！!、,.：:；;“”\"'（）()]", "", normalize(text))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def match_faq(guide: ServiceGuide, question: str, threshold: float = 0.5) -> FAQ | None:
+    """The guide FAQ whose question is closest to `question` (Dice overlap of character bigrams)."""
+    q = _bigrams(question)
+    best: tuple[float, FAQ | None] = (0.0, None)
+    for faq in guide.faqs:
+        f = _bigrams(faq.question)
+        if not q or not f:
+            continue
+        score = 2 * len(q & f) / (len(q) + len(f))
+        if score > best[0]:
+            best = (score, faq)
+    return best[1] if best[0] >= threshold else None
 
 
 def compose_guide_answer(
@@ -314,9 +329,20 @@ def compose_guide_answer(
     aspects: Sequence[Aspect] | None = None,
     *,
     material_filter: Callable[[Material], bool] | None = None,
+    question: str | None = None,
 ) -> Composed:
-    """Answer `aspects` of `guide` (overview when none) with one citation per fact used."""
+    """Answer `aspects` of `guide` (overview when none) with one citation per fact used.
+
+    `question`: when it matches one of the guide's FAQs, the official answer is quoted first.
+    """
     b = _Builder(guide)
+    faq = match_faq(guide, question) if question else None
+    if faq is not None:
+        b.lines.append(f"常见问题：{faq.question}\n答：{faq.answer}")
+        b.cite("faqs", faq.answer)
+        if not aspects:
+            b.lines.append(source_note(guide))
+            return Composed("\n".join(b.lines), b.citations, [], service_id=guide.id)
     wanted = [a for a in (aspects or []) if a is not Aspect.OVERVIEW] or [Aspect.OVERVIEW]
     for a in dict.fromkeys(wanted):
         if a is Aspect.MATERIALS:
@@ -326,7 +352,7 @@ def compose_guide_answer(
     if b.missing and guide.consult_phone and Aspect.PHONE not in wanted:
         b.lines.append(f"如需进一步了解，可拨打该事项咨询电话：{guide.consult_phone}。")
         b.cite("consult_phone", guide.consult_phone)
-    if len(wanted) == 1 and wanted[0] is not Aspect.OVERVIEW and not b.missing:
+    if len(wanted) == 1 and wanted[0] not in (Aspect.OVERVIEW, Aspect.MATERIALS) and not b.missing:
         b.lines.insert(0, f"关于「{guide.name}」：")
     b.lines.append(source_note(guide))
     grounded = bool(b.citations)
@@ -345,41 +371,87 @@ def policy_citation(doc: PolicyDocument, number: str, quote: str) -> Citation:
     )
 
 
+_CN_NUMERALS = "零一二三四五六七八九"
+
+
+def int_to_cn(n: int) -> str:
+    """1..9999 in Chinese numerals as used in article numbers: 24 -> 二十四, 10 -> 十, 105 -> 一百零五."""
+    if n < 10:
+        return _CN_NUMERALS[n]
+    if n < 20:
+        return "十" + (_CN_NUMERALS[n % 10] if n % 10 else "")
+    out = ""
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        d, n = divmod(n, value)
+        if d:
+            out += _CN_NUMERALS[d] + unit
+        elif out and n:
+            out += "零" if not out.endswith("零") else ""
+    if n:
+        out += _CN_NUMERALS[n]
+    return out.rstrip("零")
+
+
+def article_numbers(question: str) -> list[str]:
+    """Article numbers named in a question, in the documents' form: "第24条" / "第二十四条" -> "第二十四条"."""
+    out = []
+    for m in re.finditer(r"第\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*条", normalize(question)):
+        raw = m.group(1)
+        out.append(f"第{int_to_cn(int(raw))}条" if raw.isdigit() else f"第{raw.replace('两', '二')}条")
+    return out
+
+
 def compose_policy_answer(
     hits: Sequence[Hit],
     get_policy: Callable[[str], PolicyDocument | None],
     *,
-    max_articles: int = 3,
+    question: str | None = None,
+    max_articles: int = 2,
+    min_relative_score: float = 0.6,
     max_quote_chars: int = 600,
 ) -> Composed | None:
-    """Quote the retrieved articles verbatim (no paraphrase); None when no article could be resolved."""
+    """Quote the retrieved articles verbatim (no paraphrase); None when no article could be resolved.
+
+    An article the question names ("第二十四条") is quoted from the named / top law first; other articles
+    are quoted only when their retrieval score is close to the best one.
+    """
     lines: list[str] = []
     citations: list[Citation] = []
     first_id: str | None = None
-    for hit in hits:
-        if hit.kind is not DocKind.POLICY:
-            continue
-        doc = get_policy(hit.doc_id)
-        if doc is None:
-            continue
+
+    def add(doc: PolicyDocument, number: str) -> None:
+        nonlocal first_id
+        art = doc.article(number)
+        text = art.text if art is not None else None
+        if not text or any(c.id == f"policy:{doc.id}#{number}" for c in citations):
+            return
+        quote = text if len(text) <= max_quote_chars else text[:max_quote_chars]
+        where = number if not number.startswith("p") else ""
+        suffix = "……" if len(quote) < len(text) else ""
+        lines.append(f"《{doc.title}》{where}规定：“{quote}{suffix}”")
+        citations.append(policy_citation(doc, number, quote))
+        first_id = first_id or doc.id
+        if doc.repealed is not None:
+            lines.append(f"（注意：该文件已于{doc.repealed.isoformat()}废止。）")
+
+    docs = [(hit, doc) for hit in hits if hit.kind is DocKind.POLICY for doc in [get_policy(hit.doc_id)] if doc]
+    wanted = article_numbers(question) if question else []
+    if wanted and docs:
+        q = compact(question or "")
+        named = [doc for _, doc in docs if compact(doc.title) in q]
+        for doc in named or [docs[0][1]]:
+            for number in wanted:
+                add(doc, number)
+        if citations:
+            docs = []  # the named articles answer the question
+    best = max((ch.score for hit, _ in docs for ch in hit.chunks), default=0.0)
+    for hit, doc in docs:
         for ch in hit.chunks:
             if len(citations) >= max_articles:
                 break
-            number = ch.chunk.field
-            art = doc.article(number)
-            text = art.text if art is not None else None
-            if not text:
+            if best > 0 and ch.score < best * min_relative_score:
                 continue
-            quote = text if len(text) <= max_quote_chars else text[:max_quote_chars]
-            if any(c.id == f"policy:{doc.id}#{number}" for c in citations):
-                continue
-            where = number if not number.startswith("p") else ""
-            suffix = "……" if len(quote) < len(text) else ""
-            lines.append(f"《{doc.title}》{where}规定：“{quote}{suffix}”")
-            citations.append(policy_citation(doc, number, quote))
-            first_id = first_id or doc.id
-            if doc.repealed is not None:
-                lines.append(f"（注意：该文件已于{doc.repealed.isoformat()}废止。）")
+            add(doc, ch.chunk.field)
         if len(citations) >= max_articles:
             break
     if not citations:

@@ -92,19 +92,22 @@ def link_service(
             if g is not None and g.catalogue_id == top_guide.catalogue_id and h.score >= top.score * 0.6:
                 close.append(h)
     close = close[:max_choices]
-    if prefer_id and any(h.doc_id == prefer_id for h in close):
-        return LinkResult(service_id=prefer_id, confident=True)
     if len(close) == 1:
         return LinkResult(service_id=top.doc_id, confident=True)
     items = [(lbl, h, g) for h in close for g in [get_guide(h.doc_id)] for lbl in [_label(g, h)]]
     if query:
+        # a candidate named in full wins ("居住证签注" among 居住证 items); the longest name if nested
         q = compact(query)
-        named = [h.doc_id for lbl, h, g in items if len(compact(lbl)) >= 3 and compact(lbl) in q]
-        if g_named := [h.doc_id for lbl, h, g in items if g is not None and compact(g.name) in q]:
-            named = named or g_named
-        named = list(dict.fromkeys(named))
-        if len(named) == 1:
-            return LinkResult(service_id=named[0], confident=True)
+        named = [
+            (len(compact(g.name if g else lbl)), h.doc_id)
+            for lbl, h, g in items
+            if len(compact(g.name if g else lbl)) >= 3 and compact(g.name if g else lbl) in q
+        ]
+        named.sort(reverse=True)
+        if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
+            return LinkResult(service_id=named[0][1], confident=True)
+    if prefer_id and any(h.doc_id == prefer_id for h in close):
+        return LinkResult(service_id=prefer_id, confident=True)
     return LinkResult(choices=_unique_labels(items), confident=True)
 
 

@@ -5,13 +5,13 @@ The state is a pydantic model so the app can store it as JSON and resume a sessi
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     SERVICE_QUESTION = "service_question"  # 问办事
     APPLY = "apply"  # 想办理
     POLICY_QUESTION = "policy_question"  # 政策/法规
@@ -67,6 +67,9 @@ class DialogueState(BaseModel):
     current_service_id: str | None = None  # the guide being talked about (follow-ups use it)
     current_policy_id: str | None = None
     pending_choices: dict[str, str] = Field(default_factory=dict)  # label -> service id (disambiguation)
+    pending_purpose: str | None = None  # "answer" | "apply": what to do once a pending choice is picked
+    pending_query: str | None = None  # the message that led to the disambiguation (answered after it)
+    last_aspects: list[str] = Field(default_factory=list)  # aspects of the last guide answer ("那低保呢？")
     flow_id: str | None = None  # active form flow
     flow_stage: str | None = None  # "questions" | "fields" | "confirm" | None
     answers: dict[str, str] = Field(default_factory=dict)

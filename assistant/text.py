@@ -24,6 +24,12 @@ def normalize(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def clean(text: str) -> str:
+    """Display form of a message: control characters dropped, whitespace collapsed; punctuation kept as typed."""
+    text = _CONTROL_RE.sub("", text or "").replace("\u200b", "")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
 def compact(text: str) -> str:
     """Normalized text without any whitespace (for substring matching of Chinese)."""
     return normalize(text).replace(" ", "")

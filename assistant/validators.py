@@ -90,7 +90,7 @@ def validate_phone(raw: str, field: FormField) -> ValidationResult:
     digits = s.replace("-", "")
     if re.fullmatch(r"86\d{11}", digits):
         digits = digits[2:]
-    if not digits.isdigit():
+    if not re.fullmatch(r"[0-9]+", digits):
         return _fail("电话号码只能包含数字")
     if digits.startswith("1"):
         if len(digits) != 11:
@@ -228,7 +228,7 @@ def validate_int(raw: str, field: FormField) -> ValidationResult:
     s = re.sub(r"\s", "", _clean(raw))
     if not s:
         return _fail(f"请填写{field.label}")
-    s = re.sub(r"(?:个|人|名|口|次|位|岁|年|月|天|套|间)$", "", s)
+    s = re.sub(r"(?:口人|个人|个|人|名|口|次|位|岁|年|月|天|套|间)$", "", s)
     if re.fullmatch(r"[-+]?\d+", s):
         value = int(s)
     elif (cn := _cn_number(s)) is not None:
@@ -258,7 +258,7 @@ def validate_enum(raw: str, field: FormField) -> ValidationResult:
     for choice, ws in words.items():  # exact choice or synonym
         if s in {_norm(w) for w in ws}:
             return ValidationResult(True, choice)
-    if s.isdigit() and 1 <= int(s) <= len(field.choices):  # "2" = the second choice
+    if re.fullmatch(r"[0-9]{1,2}", s) and 1 <= int(s) <= len(field.choices):  # "2" = the second choice
         return ValidationResult(True, field.choices[int(s) - 1])
     hits = [c for c, ws in words.items() if any(_norm(w) and _norm(w) in s for w in ws)]
     if not hits and len(s) >= 2:
@@ -373,10 +373,14 @@ _DATE_RE = re.compile(
 )
 _AMOUNT_RE = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?\s*(?:万元|万|元|块)")
 _DELIMS = re.compile(r"[,;。!?、\n]")
+_SPACE = re.compile(r"\s")
+_INT_IN_TEXT = re.compile(
+    r"(?:[0-9]+|[零〇一二两三四五六七八九十]+)(?:口人|个人|个|人|名|口|次|位|岁|年|月|天|套|间)?"
+)
 _CONNECTOR = re.compile(r"(?:号码|号)?\s*(?:[:=]|是|为|叫|填)?\s*")
 _QUESTION = re.compile(r"吗|怎么|什么|哪|多少|如何|\?")
 _SELF_NAME = re.compile(
-    r"(?:我叫|本人叫|我的名字叫|名字叫|我姓名是)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
+    r"(?:我叫|本人叫|我的名字叫|我名字叫|我的名字是|我姓名是)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
 )
 _NAME_STOP = re.compile(r"今年|住在|家住|身份证|电话|手机|联系|想|要|的|在|是|和|我")
 
@@ -467,7 +471,7 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
             + [s for s, _, _ in mentions[n + 1 :]]
             + [len(t)]
         )
-        begin = m.end() if (m := _CONNECTOR.match(t, end)) else end
+        begin = c.end() if (c := _CONNECTOR.match(t, end)) else end
         if f.type in _STRONG_TYPES:
             k = next(
                 (
@@ -483,7 +487,7 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
                 continue
         stop = min([stop] + [k.start for k in tokens if k.start >= begin])
         if f.type != "text":  # a space separates fields ("姓名 张三 地址 …"), except in free text
-            stop = min([stop] + [sp.start() for sp in [re.compile(r"\s").search(t, begin, stop)] if sp])
+            stop = min([stop] + [sp.start() for sp in [_SPACE.search(t, begin, stop)] if sp])
         value = t[begin:stop].strip()
         if f.type == "name":
             value = _trim_name(value)
@@ -491,13 +495,23 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
             continue
         if f.type in _STRONG_TYPES and not re.search(r"\d", value):
             continue
+        if f.type == "int":  # "共有四口人" -> "四口人"
+            number = _INT_IN_TEXT.search(value)
+            if number is None:
+                continue
+            value = number.group()
         if len(value) < 2 and f.type not in ("enum", "int"):
             continue
         out[i] = value
 
     names = [i for i, f in enumerate(fields) if f.type == "name"]
-    if names and names[0] not in out and (m := _SELF_NAME.search(t)) and (name := _trim_name(m.group(1))):
-        out[names[0]] = name
+    if names and names[0] not in out:
+        for m in _SELF_NAME.finditer(t):
+            if all(m.end() <= s or m.start() >= e for s, e, _ in mentions) and (
+                name := _trim_name(m.group(1))
+            ):
+                out[names[0]] = name
+                break
 
     for j, k in enumerate(tokens):
         if j in used:

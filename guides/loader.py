@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from guides.schema import Flow
-from knowledge.schema import SAMPLE_MARK, ServiceGuide, parse_time_limit
+from knowledge.schema import SAMPLE_MARK, ServiceGuide
 
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -66,9 +66,12 @@ def field_path(loc: Iterable[str | int]) -> str:
 def _describe(err: ValidationError, prefix: tuple[str | int, ...] = ()) -> str:
     parts = []
     for e in err.errors():
-        msg = _PYDANTIC_MESSAGES.get(e["type"], e["msg"])
+        ctx = e.get("ctx") or {}
+        msg = _PYDANTIC_MESSAGES.get(e["type"], e["msg"].removeprefix("Value error, "))
         if e["type"] == "literal_error":
-            msg = f"{msg}：{e['msg']}"
+            msg += f"，应为 {ctx.get('expected', '')} 之一"
+        elif e["type"] == "too_short":
+            msg += f"，至少 {ctx.get('min_length', '')} 项"
         parts.append(f"字段 {field_path((*prefix, *e['loc']))}：{msg}")
     return "；".join(parts)
 
@@ -128,17 +131,6 @@ def load_flows(
     return flows
 
 
-def _prepare_guide(raw: Any) -> Any:
-    """Let authors write time limits as text ("5(工作日)", "即办")."""
-    if not isinstance(raw, dict):
-        return raw
-    out = dict(raw)
-    for key in ("legal_time_limit", "promised_time_limit"):
-        if isinstance(out.get(key), str | int | float):
-            out[key] = parse_time_limit(str(out[key]))
-    return out
-
-
 def _check_sample(guide: ServiceGuide) -> str | None:
     if not guide.id.startswith(SAMPLE_ID_PREFIX):
         return f"字段 id：示例指南的 id 应以「{SAMPLE_ID_PREFIX}」开头"
@@ -162,7 +154,7 @@ def load_sample_guides(dir: Path | str | None = None) -> list[ServiceGuide]:
             raise SampleGuideError(f"{path.name}：字段 guides：应为办事指南列表")
         for i, raw in enumerate(items):
             try:
-                guide = ServiceGuide.model_validate(_prepare_guide(raw))
+                guide = ServiceGuide.model_validate(raw)
             except ValidationError as e:
                 raise SampleGuideError(f"{path.name}：{_describe(e, ('guides', i))}") from e
             problem = _check_sample(guide)

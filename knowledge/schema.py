@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SAMPLE_MARK = "示例数据，以官方发布为准"
 
 
-class GuideStatus(str, Enum):
+class GuideStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
 
@@ -34,6 +34,8 @@ class TimeLimit(BaseModel):
     def text(self) -> str:
         if self.value is None:
             return self.raw
+        if self.unit == "即办":
+            return "即办（当场办结）"
         num = int(self.value) if float(self.value).is_integer() else self.value
         return f"{num}个{self.unit}" if self.unit else str(num)
 

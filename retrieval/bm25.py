@@ -45,6 +45,11 @@ class BM25Index:
     def tokens(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])
 
+    def commit(self) -> None:
+        """Rebuild the matrix now if tokens changed (otherwise it happens on the next query)."""
+        if self._dirty:
+            self._reindex()
+
     def _reindex(self) -> None:
         import bm25s
 
@@ -76,7 +81,9 @@ class BM25Index:
         if self._bm25 is not None:
             self._bm25.save(str(folder / "bm25s"), show_progress=False)
         with gzip.open(folder / _TOKENS_FILE, "wt", encoding="utf-8") as fh:
-            json.dump({"k1": self.k1, "b": self.b, "ids": self.ids, "tokens": self._tokens}, fh, ensure_ascii=False)
+            json.dump(
+                {"k1": self.k1, "b": self.b, "ids": self.ids, "tokens": self._tokens}, fh, ensure_ascii=False
+            )
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:

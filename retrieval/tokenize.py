@@ -156,4 +156,3 @@ class Tokenizer:
         """The query with stopword tokens removed (keeps the informative core, e.g. for abbreviations)."""
         kept = [t for t in self._tk().cut(normalize(text)) if t.strip() and t not in self.stopwords]
         return "".join(t for t in kept if _KEEP.search(t))
-

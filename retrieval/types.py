@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
 
-class DocKind(str, Enum):
+class DocKind(StrEnum):
     GUIDE = "guide"
     POLICY = "policy"
 

@@ -98,7 +98,10 @@ class VectorStore:
         if not ids:
             return {}
         got = self._collection().get(ids=ids, include=["metadatas"])
-        return {c: str((m or {}).get("hash", "")) for c, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+        return {
+            c: str((m or {}).get("hash", ""))
+            for c, m in zip(got["ids"], got["metadatas"] or [], strict=False)
+        }
 
     def _write(
         self,
@@ -195,7 +198,10 @@ class VectorStore:
         if n == 0:
             return []
         res = col.query(
-            query_embeddings=[np.asarray(query_vec, dtype=np.float32)], n_results=n, where=where, include=["distances"]
+            query_embeddings=[np.asarray(query_vec, dtype=np.float32)],
+            n_results=n,
+            where=where,
+            include=["distances"],
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 

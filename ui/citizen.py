@@ -8,11 +8,10 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render, tts
+from ui import flows, render, tts
 from ui.client import ApiClient, ApiError
 from ui.common import (
     AVATAR_PATH,
-    CHOICE_SLOTS,
     bot_message,
     chat_turn,
     choice_buttons,
@@ -58,6 +57,11 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
                 feedback_options=("Like", "Dislike"),
                 placeholder="请输入您的问题",
             )
+            typing = gr.HTML(
+                '<div class="ga-typing">数字人正在输入<span>…</span></div>',
+                visible=False,
+                elem_id="citizen-typing",
+            )
             choices = choice_buttons()
             with gr.Row(elem_classes=["ga-input-row"]):
                 message = gr.Textbox(
@@ -75,34 +79,42 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
                 example_btns = [gr.Button(x, size="sm", min_width=100) for x in EXAMPLES]
             with gr.Row(elem_classes=["ga-tools"]):
                 speak = gr.Button(
-                    "🔊 朗读回答", size="sm", visible=tts.available(), elem_id="citizen-speak", min_width=100
+                    "▶ 朗读回答", size="sm", visible=tts.available(), elem_id="citizen-speak", min_width=100
                 )
-                new_chat = gr.Button("🔄 新对话", size="sm", min_width=90)
+                new_chat = gr.Button("↻ 新对话", size="sm", min_width=90)
             audio = gr.Audio(
-                label="朗读", type="filepath", autoplay=True, visible=False, interactive=False, elem_id="citizen-audio"
+                label="朗读",
+                type="filepath",
+                autoplay=True,
+                visible=False,
+                interactive=False,
+                elem_id="citizen-audio",
             )
-            with gr.Accordion("👎 回答没帮助？告诉我们", open=False, elem_id="citizen-feedback"):
+            with gr.Accordion("回答没帮助？告诉我们", open=False, elem_id="citizen-feedback"):
                 fb_comment = gr.Textbox(label="您的意见（可选）", lines=2, elem_id="feedback-comment")
-                fb_send = gr.Button("👎 提交反馈", size="sm", elem_id="feedback-send")
+                fb_send = gr.Button("提交反馈", size="sm", elem_id="feedback-send")
                 fb_status = gr.Markdown("", elem_id="feedback-status")
 
         with gr.Column(scale=2, min_width=300, elem_classes=["ga-side"]):
-            receipt = gr.Markdown("", elem_id="citizen-receipt", elem_classes=["ga-receipt"])
+            receipt = gr.Markdown("", visible=False, elem_id="citizen-receipt", elem_classes=["ga-receipt"])
             with gr.Group(elem_classes=["ga-card"]):
-                gr.Markdown("#### 📋 申请表", elem_classes=["ga-card-title"])
+                gr.Markdown("#### 申请表", elem_classes=["ga-card-title"])
                 form_md = gr.Markdown(render.form_panel(None), elem_id="citizen-form")
                 materials_md = gr.Markdown(render.materials_panel(None), elem_id="citizen-materials")
-            with gr.Accordion("📚 引用来源（点击查看原文）", open=True, elem_id="citizen-citations"):
+            with gr.Accordion("引用来源（点击查看原文）", open=True, elem_id="citizen-citations"):
                 cite_radio = gr.Radio(choices=[], show_label=False, elem_id="citation-list")
                 cite_md = gr.Markdown("回答引用的办事指南或法规条文会列在这里。", elem_id="citation-source")
-            with gr.Accordion("🔎 办件查询", open=False, elem_id="citizen-lookup"):
-                lookup_id = gr.Textbox(label="申请编号", placeholder="例如 GA20250101-123456", elem_id="lookup-id")
+            with gr.Accordion("办件查询", open=False, elem_id="citizen-lookup"):
+                lookup_id = gr.Textbox(
+                    label="申请编号", placeholder="例如 GA20250101-123456", elem_id="lookup-id"
+                )
                 lookup_btn = gr.Button("查询进度", size="sm", elem_id="lookup-btn")
                 lookup_md = gr.Markdown("", elem_id="lookup-result")
 
     turn_outputs = [
         message,
         chatbot,
+        typing,
         *choices,
         form_md,
         materials_md,
@@ -113,19 +125,19 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
         chat,
         auth,
     ]
-    n_rest = len(turn_outputs) - 2 - CHOICE_SLOTS
 
-    def send_message(
-        text: str, history: list[dict[str, Any]], auth_v: dict[str, Any], chat_v: dict[str, Any]
-    ) -> Iterator[tuple[Any, ...]]:
+    def send_message(text: str, auth_v: dict[str, Any], chat_v: dict[str, Any]) -> Iterator[dict[Any, Any]]:
+        # The history lives in the server-side State (never round-tripped through the browser).
         text = (text or "").strip()
         if not text:
-            yield (gr.skip(), gr.skip(), *[gr.skip()] * CHOICE_SLOTS, *[gr.skip()] * n_rest)
+            yield {}
             return
         auth_v = dict(auth_v or {})
         chat_v = dict(chat_v or {})
-        history = [*(history or []), user_message(text), bot_message("正在为您查询…")]
-        yield ("", history, *hidden_choices(), *[gr.skip()] * n_rest)
+        history = [*(chat_v.get("history") or [bot_message(WELCOME)]), user_message(text)]
+        history.append(bot_message("正在为您查询…"))
+        hide = dict(zip(choices, hidden_choices(), strict=True))
+        yield {message: "", chatbot: history, typing: gr.update(visible=True), **hide}
 
         def renew() -> str:
             auth_v.pop("citizen", None)
@@ -135,54 +147,48 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
             data, _ = chat_turn(client, auth_v.get("citizen"), text, chat_v.get("session_id"), renew)
         except ApiError as exc:
             history[-1] = bot_message(f"抱歉，服务暂时出错：{exc.message}")
-            yield (gr.skip(), history, *hidden_choices(), *[gr.skip()] * (n_rest - 2), chat_v, auth_v)
+            chat_v["history"] = history
+            yield {chatbot: history, typing: gr.update(visible=False), chat: chat_v, auth: auth_v}
             return
 
         reply = str(data.get("reply") or "")
         citations = list(data.get("citations") or [])
         for part in progressive(reply):
             history[-1] = bot_message(part)
-            yield (gr.skip(), history, *hidden_choices(), *[gr.skip()] * n_rest)
+            yield {chatbot: history}
         history[-1] = bot_message(render.reply_markdown(reply, citations))
 
-        form = data.get("form")
+        form = flows.decorate(data.get("form"))
         app_id = data.get("application_id")
         chat_v.update(
+            history=history,
             session_id=data.get("session_id") or chat_v.get("session_id"),
             last_reply=reply,
             citations=citations,
             form=None if app_id else (form or chat_v.get("form")),
         )
         labels = [render.citation_label(i, c) for i, c in enumerate(citations, 1)]
-        cite_md_value = (
-            render.citation_panel(citations[0]) if citations else "本次回答没有引用来源。"
-        )
+        out: dict[Any, Any] = {
+            chatbot: history,
+            typing: gr.update(visible=False),
+            **dict(zip(choices, choice_updates(data.get("choices")), strict=True)),
+            cite_radio: gr.update(choices=labels, value=labels[0] if labels else None),
+            cite_md: render.citation_panel(citations[0]) if citations else "本次回答没有引用来源。",
+            chat: chat_v,
+            auth: auth_v,
+        }
+        if form:
+            out[form_md] = render.form_panel(form)
+            out[materials_md] = render.materials_panel(form)
         if app_id:
             chat_v["application_id"] = app_id
-            receipt_value: Any = render.receipt_markdown(None, app_id)
-            lookup_value: Any = app_id
-            form_value: Any = render.form_panel(form) if form else "申请已提交。"
-            materials_value: Any = render.materials_panel(form) if form else gr.skip()
-        else:
-            receipt_value = gr.skip()
-            lookup_value = gr.skip()
-            form_value = render.form_panel(form) if form else gr.skip()
-            materials_value = render.materials_panel(form) if form else gr.skip()
-        yield (
-            gr.skip(),
-            history,
-            *choice_updates(data.get("choices")),
-            form_value,
-            materials_value,
-            gr.update(choices=labels, value=labels[0] if labels else None),
-            cite_md_value,
-            receipt_value,
-            lookup_value,
-            chat_v,
-            auth_v,
-        )
+            out[receipt] = gr.update(value=render.receipt_markdown(None, app_id), visible=True)
+            out[lookup_id] = app_id
+            if not form:
+                out[form_md] = "申请已提交，受理进度可在「办件查询」中查看。"
+        yield out
 
-    turn_inputs = [chatbot, auth, chat]
+    turn_inputs = [auth, chat]
     send.click(send_message, [message, *turn_inputs], turn_outputs, concurrency_limit=16)
     message.submit(send_message, [message, *turn_inputs], turn_outputs, concurrency_limit=16)
     for btn in [*choices, *example_btns]:
@@ -222,7 +228,7 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
             events = client.events(token, app_id)
         except ApiError:
             events = []
-        return render.application_markdown(app, events)
+        return render.application_markdown(app, events, flows.field_labels(app.get("flow_id")))
 
     lookup_btn.click(lookup, [lookup_id, auth], lookup_md)
     lookup_id.submit(lookup, [lookup_id, auth], lookup_md)
@@ -273,13 +279,11 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
             render.materials_panel(None),
             gr.update(choices=[], value=None),
             "回答引用的办事指南或法规条文会列在这里。",
-            "",
+            gr.update(value="", visible=False),
             "",
         )
 
-    new_chat.click(
-        reset,
-        None,
-        [chatbot, chat, *choices, form_md, materials_md, cite_radio, cite_md, receipt, fb_status],
-    )
+    reset_outputs = [chatbot, chat, *choices, form_md, materials_md, cite_radio, cite_md, receipt, fb_status]
+    new_chat.click(reset, None, reset_outputs)
+    chatbot.clear(reset, None, reset_outputs)
     return CitizenSection(chatbot=chatbot, message=message)

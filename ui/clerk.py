@@ -9,11 +9,10 @@ from typing import Any
 
 import gradio as gr
 
-from ui import render
+from ui import flows, render
 from ui.client import ApiClient, ApiError
 from ui.common import (
     AVATAR_PATH,
-    CHOICE_SLOTS,
     bot_message,
     choice_buttons,
     choice_updates,
@@ -55,6 +54,11 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
                 elem_id="clerk-chat",
                 feedback_options=None,
             )
+            typing = gr.HTML(
+                '<div class="ga-typing">助手正在分析<span>…</span></div>',
+                visible=False,
+                elem_id="clerk-typing",
+            )
             choices = choice_buttons()
             with gr.Row():
                 said = gr.Textbox(
@@ -68,8 +72,8 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
                 )
                 send = gr.Button("发送", variant="primary", scale=1, min_width=72, elem_id="clerk-send")
             with gr.Row():
-                submit = gr.Button("📨 提交办件", variant="primary", size="sm", elem_id="clerk-submit")
-                new_case = gr.Button("🆕 接待下一位", size="sm", elem_id="clerk-new")
+                submit = gr.Button("提交办件", variant="primary", size="sm", elem_id="clerk-submit")
+                new_case = gr.Button("接待下一位", size="sm", elem_id="clerk-new")
             submit_md = gr.Markdown("", elem_id="clerk-submit-result")
         with gr.Column(scale=2, min_width=300, elem_classes=["ga-side"]):
             with gr.Group(elem_classes=["ga-card"]):
@@ -81,12 +85,12 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
                 )
                 preaudit_md = gr.Markdown("", elem_id="clerk-preaudit")
 
-    gr.Markdown("### 📥 办件队列")
+    gr.Markdown("### 办件队列")
     with gr.Row():
         status_filter = gr.Dropdown(
             [ALL, *STATUSES], value=ALL, label="按状态筛选", scale=2, min_width=140, elem_id="queue-filter"
         )
-        refresh = gr.Button("🔄 刷新队列", scale=1, min_width=100, elem_id="queue-refresh")
+        refresh = gr.Button("↻ 刷新队列", scale=1, min_width=100, elem_id="queue-refresh")
     queue = gr.Dataframe(
         headers=QUEUE_HEADERS,
         value=[],
@@ -100,7 +104,9 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
     queue_md = gr.Markdown("", elem_id="queue-status")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
-            app_id = gr.Textbox(label="申请编号", placeholder="点击队列中的一行，或输入编号", elem_id="clerk-app-id")
+            app_id = gr.Textbox(
+                label="申请编号", placeholder="点击队列中的一行，或输入编号", elem_id="clerk-app-id"
+            )
             show = gr.Button("查看办件", size="sm", elem_id="clerk-show")
             detail_md = gr.Markdown("", elem_id="clerk-app-detail")
         with gr.Column(scale=2, min_width=280):
@@ -114,63 +120,72 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
 
     # -- copilot ------------------------------------------------------------------------------------------
 
-    turn_outputs = [said, chatbot, *choices, service_md, form_md, materials_cb, preaudit_md, submit_md, copilot]
-    n_rest = len(turn_outputs) - 2 - CHOICE_SLOTS
+    turn_outputs = [
+        said,
+        chatbot,
+        typing,
+        *choices,
+        service_md,
+        form_md,
+        materials_cb,
+        preaudit_md,
+        submit_md,
+        copilot,
+    ]
 
-    def send_message(
-        text: str, history: list[dict[str, Any]], auth_v: dict[str, Any], state: dict[str, Any]
-    ) -> Iterator[tuple[Any, ...]]:
+    def send_message(text: str, auth_v: dict[str, Any], state: dict[str, Any]) -> Iterator[dict[Any, Any]]:
         text = (text or "").strip()
-        skip_all = (gr.skip(),) * (2 + CHOICE_SLOTS + n_rest)
         if not text:
-            yield skip_all
+            yield {}
             return
         token = _staff_token(auth_v)
         if not token:
-            yield (gr.skip(), gr.skip(), *[gr.skip()] * CHOICE_SLOTS, *[gr.skip()] * 4, NEEDS_LOGIN, gr.skip())
+            yield {submit_md: NEEDS_LOGIN}
             return
         state = dict(state or {})
-        history = [*(history or []), user_message(text), bot_message("正在分析…")]
-        yield ("", history, *hidden_choices(), *[gr.skip()] * n_rest)
+        history = [*(state.get("history") or []), user_message(text), bot_message("正在分析…")]
+        hide = dict(zip(choices, hidden_choices(), strict=True))
+        yield {said: "", chatbot: history, typing: gr.update(visible=True), **hide}
         try:
             data = client.chat(token, text, state.get("session_id"))
         except ApiError as exc:
             history[-1] = bot_message(f"出错了：{exc.message}")
-            yield (gr.skip(), history, *hidden_choices(), *[gr.skip()] * n_rest)
+            state["history"] = history
+            yield {chatbot: history, typing: gr.update(visible=False), copilot: state}
             return
         reply = str(data.get("reply") or "")
         for part in progressive(reply, steps=10):
             history[-1] = bot_message(part)
-            yield (gr.skip(), history, *hidden_choices(), *[gr.skip()] * n_rest)
+            yield {chatbot: history}
         citations = data.get("citations") or []
         history[-1] = bot_message(render.reply_markdown(reply, citations))
-        form = data.get("form") or state.get("form")
-        state.update(session_id=data.get("session_id") or state.get("session_id"), form=form)
+        form = flows.decorate(data.get("form")) or state.get("form")
+        state.update(history=history, session_id=data.get("session_id") or state.get("session_id"), form=form)
         state["choices"] = list(data.get("choices") or [])
-        submitted = data.get("application_id")
-        if submitted:
-            state["application_id"] = submitted
-        service = "**匹配事项：** " + (
-            render.md_escape((form or {}).get("service_name") or (form or {}).get("service_id"))
-            if form
-            else (render.md_escape(citations[0].get("title")) if citations else "尚未识别")
-        )
+        if form:
+            service = render.md_escape(form.get("service_name") or form.get("service_id"))
+        else:
+            service = render.md_escape(citations[0].get("title")) if citations else "尚未识别"
         materials = (form or {}).get("materials") or []
         names = [m.get("name") for m in materials if m.get("name")]
         ticked = [m.get("name") for m in materials if m.get("provided")]
-        yield (
-            gr.skip(),
-            history,
-            *choice_updates(state["choices"]),
-            service,
-            render.form_panel(form) if form else "",
-            gr.update(choices=names, value=ticked),
-            render.preaudit_markdown(form, ticked),
-            render.receipt_markdown(None, submitted) if submitted else gr.skip(),
-            state,
-        )
+        out: dict[Any, Any] = {
+            chatbot: history,
+            typing: gr.update(visible=False),
+            **dict(zip(choices, choice_updates(state["choices"]), strict=True)),
+            service_md: f"**匹配事项：** {service}",
+            form_md: render.form_panel(form) if form else "",
+            materials_cb: gr.update(choices=names, value=ticked),
+            preaudit_md: render.preaudit_markdown(form, ticked),
+            copilot: state,
+        }
+        submitted = data.get("application_id")
+        if submitted:
+            state["application_id"] = submitted
+            out[submit_md] = render.receipt_markdown(None, submitted)
+        yield out
 
-    turn_inputs = [chatbot, auth, copilot]
+    turn_inputs = [auth, copilot]
     send.click(send_message, [said, *turn_inputs], turn_outputs, concurrency_limit=8)
     said.submit(send_message, [said, *turn_inputs], turn_outputs, concurrency_limit=8)
     for btn in choices:
@@ -206,7 +221,9 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
             "",
         )
 
-    new_case.click(reset, None, [chatbot, copilot, *choices, service_md, form_md, materials_cb, preaudit_md, submit_md])
+    reset_outputs = [chatbot, copilot, *choices, service_md, form_md, materials_cb, preaudit_md, submit_md]
+    new_case.click(reset, None, reset_outputs)
+    chatbot.clear(reset, None, reset_outputs)
 
     # -- queue --------------------------------------------------------------------------------------------
 
@@ -235,7 +252,7 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
             events = client.events(token, aid)
         except ApiError as exc:
             return exc.message
-        return render.application_markdown(app, events)
+        return render.application_markdown(app, events, flows.field_labels(app.get("flow_id")))
 
     def pick(evt: gr.SelectData, rows: Any, auth_v: dict[str, Any]) -> tuple[str, str]:
         row_index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -264,11 +281,16 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
             except ApiError as exc:
                 return f"操作失败：{exc.message}", gr.skip(), gr.skip(), gr.skip(), gr.skip()
             rows, count = load_queue(status, auth_v)
-            return f"✅ 办件 {aid} 已改为「{target}」。", detail(aid, auth_v), rows, count, ""
+            return f"✔ 办件 {aid} 已改为「{target}」。", detail(aid, auth_v), rows, count, ""
 
         return act
 
-    for btn, target in ((act_accept, "已受理"), (act_fix, "需补正"), (act_reject, "不予受理"), (act_done, "办结")):
+    for btn, target in (
+        (act_accept, "已受理"),
+        (act_fix, "需补正"),
+        (act_reject, "不予受理"),
+        (act_done, "办结"),
+    ):
         btn.click(
             make_action(target),
             [app_id, reason, status_filter, auth],

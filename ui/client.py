@@ -27,11 +27,22 @@ _STATUS_MESSAGES = {
 class ApiError(Exception):
     """An API call failed; `message` is fit to show to the user."""
 
-    def __init__(self, status: int, message: str, detail: Any = None) -> None:
+    def __init__(
+        self, status: int, message: str, detail: Any = None, errors: list[dict[str, Any]] | None = None
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.detail = detail
+        self.errors = errors or []  # field-level errors: [{"field", "message"}]
+
+    def error_lines(self) -> list[str]:
+        """Field-level validation messages ("field：message"), or the message itself."""
+        if self.errors:
+            return [f"{e.get('field', '')}：{e.get('message', '')}".lstrip("：") for e in self.errors]
+        if isinstance(self.detail, list):
+            return validation_error_lines(self.detail)
+        return [self.message]
 
 
 def _detail_text(detail: Any) -> str:
@@ -98,14 +109,16 @@ class ApiClient:
         except httpx.HTTPError as exc:
             raise ApiError(0, f"无法连接服务：{exc}") from exc
         if resp.status_code >= 400:
+            errors: list[dict[str, Any]] = []
             try:
-                detail = resp.json().get("detail")
+                body = resp.json()
+                detail = body.get("detail")
+                errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
             except (ValueError, AttributeError):
                 detail = resp.text[:300]
-            base = _STATUS_MESSAGES.get(resp.status_code, f"服务出错（{resp.status_code}）")
             text = _detail_text(detail)
-            message = f"{base}：{text}" if text and text != base else base
-            raise ApiError(resp.status_code, message, detail)
+            message = text or _STATUS_MESSAGES.get(resp.status_code, f"服务出错（{resp.status_code}）")
+            raise ApiError(resp.status_code, message, detail, errors)
         if not resp.content:
             return None
         try:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 ROLE_NAMES = {"citizen": "市民", "clerk": "窗口工作人员", "editor": "内容运营", "admin": "管理员"}
-STATUS_ICONS = {"已提交": "📨", "已受理": "✅", "需补正": "📝", "不予受理": "⛔", "办结": "🏁"}
+STATUS_ICONS = {"已提交": "○", "已受理": "✔", "需补正": "⚠", "不予受理": "✘", "办结": "★"}
 
 # Guide fields in the order an editor's field form shows them (scalar text fields only).
 GUIDE_FORM_FIELDS: list[tuple[str, str]] = [
@@ -167,7 +167,7 @@ def receipt_markdown(app: dict[str, Any] | None, app_id: str | None = None) -> s
     status = (app or {}).get("status") or "已提交"
     service = (app or {}).get("service_name") or ""
     lines = [
-        "### 🧾 办件回执",
+        "### 办件回执",
         f"**申请编号：** `{app_id}`",
         f"**状态：** {STATUS_ICONS.get(status, '')} {status}",
     ]
@@ -177,7 +177,10 @@ def receipt_markdown(app: dict[str, Any] | None, app_id: str | None = None) -> s
     return "\n\n".join(lines)
 
 
-def application_markdown(app: dict[str, Any], events: list[dict[str, Any]] | None = None) -> str:
+def application_markdown(
+    app: dict[str, Any], events: list[dict[str, Any]] | None = None, labels: dict[str, str] | None = None
+) -> str:
+    labels = labels or {}
     status = app.get("status", "")
     lines = [
         f"### 办件 {md_escape(app.get('id'))}",
@@ -191,13 +194,18 @@ def application_markdown(app: dict[str, Any], events: list[dict[str, Any]] | Non
         lines.append("**预审缺少材料：** " + "、".join(md_escape(m) for m in missing))
     fields = app.get("fields") or {}
     if fields:
-        lines.append("**申请信息：**\n" + "\n".join(f"- {md_escape(k)}：{md_escape(v)}" for k, v in fields.items()))
+        lines.append(
+            "**申请信息：**\n"
+            + "\n".join(f"- {md_escape(labels.get(k, k))}：{md_escape(v)}" for k, v in fields.items())
+        )
     if events:
         lines.append("**办理记录：**")
         for ev in events:
             reason = f"（{md_escape(ev['reason'])}）" if ev.get("reason") else ""
             frm = f"{ev['from_status']} → " if ev.get("from_status") else ""
-            lines.append(f"- {short_time(ev.get('at'))} {md_escape(frm)}{md_escape(ev.get('to_status'))}{reason}")
+            lines.append(
+                f"- {short_time(ev.get('at'))} {md_escape(frm)}{md_escape(ev.get('to_status'))}{reason}"
+            )
     return "\n\n".join(lines)
 
 
@@ -217,8 +225,8 @@ def preaudit_markdown(form: dict[str, Any] | None, ticked: list[str]) -> str:
     required = [m.get("name") for m in materials if m.get("required", True)]
     missing = [n for n in required if n not in set(ticked)]
     if not missing:
-        return f"✅ 预审通过：{len(required)} 项必需材料齐全。"
-    return f"⚠️ 预审：还缺 {len(missing)} 项必需材料 —— " + "、".join(md_escape(n) for n in missing)
+        return f"✔ 预审通过：{len(required)} 项必需材料齐全。"
+    return f"⚠ 预审：还缺 {len(missing)} 项必需材料 —— " + "、".join(md_escape(n) for n in missing)
 
 
 def application_rows(apps: list[dict[str, Any]]) -> list[list[Any]]:
@@ -278,7 +286,7 @@ def version_rows(versions: list[dict[str, Any]]) -> list[list[Any]]:
     return [
         [
             v.get("version", ""),
-            v.get("status", ""),
+            f"{v.get('status', '')}{'（当前）' if v.get('is_current') else ''}",
             short_time(v.get("updated_at") or v.get("created_at")),
             v.get("actor") or v.get("author") or "",
             v.get("note") or v.get("comment") or "",
@@ -344,11 +352,13 @@ def hit_rows(result: dict[str, Any]) -> list[list[Any]]:
 
 def search_summary(result: dict[str, Any]) -> str:
     conf = float(result.get("confidence") or 0.0)
-    verdict = "✅ 可信匹配" if result.get("confident") else "⚠️ 无可信匹配（知识库可能答不了）"
+    verdict = "✔ 可信匹配" if result.get("confident") else "⚠ 无可信匹配（知识库可能答不了）"
     latency = result.get("latency_ms")
     extra = f"，耗时 {float(latency):.0f} ms" if latency is not None else ""
     hits = result.get("hits") or []
-    top = "；".join(f"{i}. {md_escape(h.get('title'))}（{float(h.get('score', 0)):.3f}）" for i, h in enumerate(hits, 1))
+    top = "；".join(
+        f"{i}. {md_escape(h.get('title'))}（{float(h.get('score', 0)):.3f}）" for i, h in enumerate(hits, 1)
+    )
     return f"{verdict}，置信度 {conf:.3f}{extra}\n\n{top}"
 
 

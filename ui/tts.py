@@ -37,7 +37,9 @@ def speakable_text(text: str) -> str:
     return text[:MAX_CHARS]
 
 
-def synthesize(text: str, out_dir: Path | None = None, *, voice: str = VOICE, speed: int = 160) -> Path | None:
+def synthesize(
+    text: str, out_dir: Path | None = None, *, voice: str = VOICE, speed: int = 160
+) -> Path | None:
     """Speak `text` into a new WAV file and return its path; None when there is nothing to say or no engine."""
     exe = engine_path()
     words = speakable_text(text)

@@ -31,7 +31,9 @@ def get_principal(
         with services.db.read() as session:
             return authenticate(session=session, token=token)
     except AuthError as exc:
-        raise HTTPException(status_code=401, detail=exc.message, headers={"WWW-Authenticate": "Bearer"}) from exc
+        raise HTTPException(
+            status_code=401, detail=exc.message, headers={"WWW-Authenticate": "Bearer"}
+        ) from exc
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

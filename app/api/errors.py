@@ -4,7 +4,6 @@ and a request body size limit (413)."""
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,9 +14,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import repository as repo
+from app.masking import get_logger
 from knowledge.store import NotFound as StoreNotFound
 
-log = logging.getLogger("govassist.api")
+log = get_logger("govassist.api")
 
 CUSTOM = "govassist"  # error type whose `msg` is already the Chinese message
 
@@ -114,9 +114,16 @@ _DEFAULT_DETAIL = {
 
 async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail
-    if not isinstance(detail, str) or detail in {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"}:
+    if not isinstance(detail, str) or detail in {
+        "Not Found",
+        "Method Not Allowed",
+        "Unauthorized",
+        "Forbidden",
+    }:
         detail = _DEFAULT_DETAIL.get(exc.status_code, str(detail))
-    return JSONResponse(error_body(detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        error_body(detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+    )
 
 
 async def _on_not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -193,7 +200,10 @@ class BodySizeLimitMiddleware:
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

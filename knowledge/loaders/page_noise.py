@@ -21,7 +21,7 @@ _NOISE_PREFIXES = _words(
     "|主办：|主办单位|承办单位|技术支持|技术保障|网站标识码|网站识别码|违法和不良信息|您访问的链接即将离开|返回顶部"
     "|收藏本页|设为首页|无障碍|长者模式"
 )
-_NOISE_CONTAINS = _words("ICP备|公网安备|门户网站|政府网站标识码|本网站由")
+_NOISE_CONTAINS = _words("ICP备|公网安备|政府网站标识码|本网站由")
 # Where the article ends: everything from here on is footer.
 _FOOTER_PREFIXES = _words(
     "相关附件|分享到|分享至|相关稿件|相关链接|相关文章|扫一扫|【打印|打印本页|上一篇|下一篇|继续访问|版权所有"
@@ -30,7 +30,7 @@ _FOOTER_PREFIXES = _words(
 _NOISE_RE = re.compile(
     r"^(?:[-–—_=*•·|/\\>\s]+|\d{1,3}|(?:打印|关闭|返回|收藏|纠错)(?:\s*[|/]?\s*(?:打印|关闭|返回|收藏|纠错))*)$"
 )
-_SITE_PART = re.compile(r"(?:头部|脚部|尾部)$")
+_SITE_PART = re.compile(r"(?:头部|脚部|尾部)$|[A-Z][a-z]+(?: [A-Z][a-z]+)+")  # "… Municipal Government 头部"
 _SHORT = 60
 
 

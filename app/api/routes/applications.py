@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic_core import to_jsonable_python
 
 from app import repository as repo
 from app.api.deps import ApplicantDep, ClerkDep, PrincipalDep, ServicesDep
-from app.api.errors import field_error
+from app.api.errors import CUSTOM, field_error
 from app.api.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPageOut,
     EventOut,
+    MaterialIn,
     ResubmitIn,
     TransitionIn,
 )
 from app.auth import Principal
 from app.db import ApplicationStatus, Role
+from app.masking import get_logger
 from app.wiring import Services
+from assistant.validators import validate
+from guides.schema import Flow
 
 router = APIRouter(prefix="/applications", tags=["办件"])
-log = logging.getLogger("govassist.api.applications")
+log = get_logger("govassist.api.applications")
 
 StatusQuery = Annotated[ApplicationStatus | None, Query(description="已提交/已受理/需补正/不予受理/办结")]
 
@@ -48,12 +53,73 @@ def _materials(items: list) -> tuple[list[dict], list[str]]:
     return materials, missing
 
 
+def _material_inputs(stored: list) -> list[MaterialIn]:
+    keys = ("name", "required", "provided")
+    return [
+        MaterialIn.model_validate({k: m[k] for k in keys if k in m})
+        for m in stored
+        if isinstance(m, dict) and m.get("name")
+    ]
+
+
+def _check_against_flow(flow: Flow, body: ApplicationIn) -> tuple[dict, dict, list[dict], list[str]]:
+    """Validate 情形 answers, form fields and materials against the flow; 422 listing every problem.
+    Returns normalized answers, fields (validator output), the material checklist and missing materials."""
+    errors: list[tuple[tuple[str, ...], str]] = []
+    known = {q.id: q for q in flow.questions}
+    for qid, value in body.answers.items():
+        q = known.get(qid)
+        if q is None:
+            errors.append((("body", "answers", qid), "该流程没有此情形问题"))
+        elif value not in {c.value for c in q.choices}:
+            options = "、".join(c.value for c in q.choices)
+            errors.append((("body", "answers", qid), f"取值必须是以下之一：{options}"))
+    answers = {k: v for k, v in body.answers.items() if k in known}
+    for q in flow.active_questions(answers):
+        if q.id not in answers:
+            errors.append((("body", "answers", q.id), f"请回答：{q.ask}"))
+    active = {f.name: f for f in flow.active_fields(answers)}
+    all_names = {f.name for f in flow.form}
+    fields: dict = {}
+    for name in body.fields:
+        if name not in all_names:
+            errors.append((("body", "fields", name), "该事项的申请表没有此字段"))
+    for name, spec in active.items():
+        raw = body.fields.get(name)
+        result = validate(spec, None if raw is None else str(raw))
+        if not result.ok:
+            errors.append((("body", "fields", name), result.error or f"{spec.label}填写有误"))
+        elif result.value is not None:
+            fields[name] = to_jsonable_python(result.value)
+    listed = {m.name: m for m in body.materials}
+    expected = flow.materials_for(answers)
+    for name in listed.keys() - {m.name for m in expected}:
+        errors.append((("body", "materials"), f"材料“{name}”不在该事项（当前情形）的材料清单中"))
+    if errors:
+        raise RequestValidationError(
+            [{"type": CUSTOM, "loc": loc, "msg": msg, "input": None} for loc, msg in errors]
+        )
+    materials = [
+        {
+            "name": m.name,
+            "required": m.required,
+            "provided": bool(listed.get(m.name) and listed[m.name].provided),
+        }
+        for m in expected
+    ]
+    missing = [m["name"] for m in materials if m["required"] and not m["provided"]]
+    return answers, fields, materials, missing
+
+
 @router.post(
     "",
     response_model=ApplicationOut,
     status_code=201,
     summary="提交办件申请（需 Idempotency-Key，重复提交返回同一办件）",
-    responses={200: {"description": "同一幂等键的办件已存在，返回原办件"}, 409: {"description": "幂等键冲突"}},
+    responses={
+        200: {"description": "同一幂等键的办件已存在，返回原办件"},
+        409: {"description": "幂等键冲突"},
+    },
 )
 def create_application(
     body: ApplicationIn,
@@ -67,25 +133,41 @@ def create_application(
     guide = services.store.get_guide(body.service_id, published_only=True)
     if guide is None:
         raise field_error(("body", "service_id"), f"办事事项不存在或未发布：{body.service_id}")
+    flow = None
     if body.flow_id and services.flows is not None:
         flow = services.flows.get(body.flow_id)
         if flow is None:
             raise field_error(("body", "flow_id"), f"情形引导流程不存在：{body.flow_id}")
-        if getattr(flow, "service_id", body.service_id) != body.service_id:
+        if flow.service_id != body.service_id:
             raise field_error(("body", "flow_id"), "流程与办事事项不对应")
-    materials, missing = _materials(body.materials)
+    if flow is not None:
+        answers, fields, materials, missing = _check_against_flow(flow, body)
+    else:
+        answers, fields = body.answers, body.fields
+        materials, missing = _materials(body.materials)
     data = repo.ApplicationData(
-        service_id=body.service_id, flow_id=body.flow_id, service_name=guide.name, answers=body.answers,
-        fields=body.fields, materials=materials, missing_materials=missing,
+        service_id=body.service_id,
+        flow_id=body.flow_id,
+        service_name=guide.name,
+        answers=answers,
+        fields=fields,
+        materials=materials,
+        missing_materials=missing,
     )
     key = f"api:{principal.token_id}:{idempotency_key.strip()}"
     record, created = repo.create_or_get_application(
-        db=services.db, data=data, owner=principal.token_id, owner_role=principal.role.value,
-        idempotency_key=key, actor=principal.actor,
+        db=services.db,
+        data=data,
+        owner=principal.token_id,
+        owner_role=principal.role.value,
+        idempotency_key=key,
+        actor=principal.actor,
     )
     if not created:
         if record.payload_hash != data.payload_hash():
-            raise HTTPException(status_code=409, detail="该 Idempotency-Key 已用于内容不同的申请，请更换后重试")
+            raise HTTPException(
+                status_code=409, detail="该 Idempotency-Key 已用于内容不同的申请，请更换后重试"
+            )
         response.status_code = 200
     else:
         log.info("application %s created via API service=%s", record.id, record.service_id)
@@ -104,8 +186,12 @@ def list_applications(
     owner = None if principal.has(Role.CLERK, Role.ADMIN) else principal.token_id
     with services.db.read() as session:
         items, total = repo.list_applications(
-            session=session, owner=owner, status=status.value if status else None, service_id=service_id,
-            limit=limit, offset=offset,
+            session=session,
+            owner=owner,
+            status=status.value if status else None,
+            service_id=service_id,
+            limit=limit,
+            offset=offset,
         )
     return ApplicationPageOut(items=[_out(r) for r in items], total=total, limit=limit, offset=offset)
 
@@ -131,8 +217,12 @@ def transition(
     try:
         with services.db.write() as session:
             record = repo.transition_application(
-                session=session, application_id=application_id, to=to, actor=principal.actor,
-                actor_role=principal.role.value, reason=body.reason,
+                session=session,
+                application_id=application_id,
+                to=to,
+                actor=principal.actor,
+                actor_role=principal.role.value,
+                reason=body.reason,
             )
     except repo.InvalidTransition as exc:
         raise HTTPException(status_code=409, detail=exc.message) from exc
@@ -146,7 +236,9 @@ def transition(
     summary="补正后重新提交（申请人本人）",
     responses={409: {"description": "办件不处于“需补正”状态"}},
 )
-def resubmit(application_id: str, body: ResubmitIn, services: ServicesDep, principal: PrincipalDep) -> ApplicationOut:
+def resubmit(
+    application_id: str, body: ResubmitIn, services: ServicesDep, principal: PrincipalDep
+) -> ApplicationOut:
     record = _visible(services, principal, application_id)
     if record.owner != principal.token_id:
         raise HTTPException(status_code=403, detail="只有申请人本人可以重新提交")
@@ -155,11 +247,27 @@ def resubmit(application_id: str, body: ResubmitIn, services: ServicesDep, princ
         changes["fields"] = body.fields
     if body.materials is not None:
         changes["materials"], changes["missing_materials"] = _materials(body.materials)
+    flow = services.flows.get(record.flow_id) if services.flows and record.flow_id else None
+    if flow is not None and changes:
+        merged = ApplicationIn(
+            service_id=record.service_id,
+            flow_id=record.flow_id,
+            answers=record.answers,
+            fields=changes.get("fields", record.fields),
+            materials=body.materials if body.materials is not None else _material_inputs(record.materials),
+        )
+        _, fields, materials, missing = _check_against_flow(flow, merged)
+        changes = {"fields": fields, "materials": materials, "missing_materials": missing}
     try:
         with services.db.write() as session:
             record = repo.transition_application(
-                session=session, application_id=application_id, to=ApplicationStatus.SUBMITTED,
-                actor=principal.actor, actor_role=principal.role.value, reason=body.note, changes=changes,
+                session=session,
+                application_id=application_id,
+                to=ApplicationStatus.SUBMITTED,
+                actor=principal.actor,
+                actor_role=principal.role.value,
+                reason=body.note,
+                changes=changes,
             )
     except repo.InvalidTransition as exc:
         raise HTTPException(status_code=409, detail=exc.message) from exc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
@@ -14,11 +13,12 @@ from app.api.deps import ManagerDep, PrincipalDep, ServicesDep
 from app.api.errors import field_error
 from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOut
 from app.auth import Principal
+from app.masking import get_logger
 from app.wiring import Manager
 from assistant.state import ApplicationDraft, DialogueState, TurnResult
 
 router = APIRouter(tags=["对话"])
-log = logging.getLogger("govassist.api.chat")
+log = get_logger("govassist.api.chat")
 
 _BUSY = "该会话有其他消息正在处理，请稍后重试"
 
@@ -45,8 +45,12 @@ def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatO
     form = None
     if reply.form is not None:
         form = FormOut(
-            service_id=reply.form.service_id, flow_id=reply.form.flow_id, fields=reply.form.fields,
-            missing=reply.form.missing, answers=reply.form.answers, materials=reply.form.materials,
+            service_id=reply.form.service_id,
+            flow_id=reply.form.flow_id,
+            fields=reply.form.fields,
+            missing=reply.form.missing,
+            answers=reply.form.answers,
+            materials=reply.form.materials,
         )
     return ChatOut(
         session_id=session_id,
@@ -72,14 +76,22 @@ class _Turn:
     def save(self, session: Session, turn: TurnResult) -> None:
         state = turn.state.model_copy(update={"session_id": self.session_id})
         repo.save_chat_session(
-            session=session, session_id=self.session_id, owner=self.principal.token_id,
-            owner_role=self.principal.role.value, state=state.model_dump(mode="json"),
+            session=session,
+            session_id=self.session_id,
+            owner=self.principal.token_id,
+            owner_role=self.principal.role.value,
+            state=state.model_dump(mode="json"),
             expected_version=self.version,
         )
         if not turn.reply.confident:
             repo.add_unanswered(
-                session=session, kind="low_confidence", question=self.text, reply=turn.reply.text,
-                session_id=self.session_id, turn=state.turns, confidence=_confidence(turn),
+                session=session,
+                kind="low_confidence",
+                question=self.text,
+                reply=turn.reply.text,
+                session_id=self.session_id,
+                turn=state.turns,
+                confidence=_confidence(turn),
             )
 
 
@@ -88,7 +100,7 @@ def _submit(
 ) -> tuple[TurnResult, str]:
     """Create the application and save the state in one transaction; a retried turn reuses the application."""
     draft: ApplicationDraft = handled.submission  # type: ignore[assignment]
-    data = repo.ApplicationData(**draft.model_dump())
+    data = repo.ApplicationData(**draft.model_dump(mode="json"))
     result: dict[str, TurnResult] = {}
 
     def in_transaction(session: Session, record: repo.ApplicationRecord) -> None:
@@ -97,8 +109,13 @@ def _submit(
 
     try:
         record, created = repo.create_or_get_application(
-            db=services.db, data=data, owner=principal.token_id, owner_role=principal.role.value,
-            idempotency_key=key, actor=principal.actor, session_id=persist.session_id,
+            db=services.db,
+            data=data,
+            owner=principal.token_id,
+            owner_role=principal.role.value,
+            idempotency_key=key,
+            actor=principal.actor,
+            session_id=persist.session_id,
             in_transaction=in_transaction,
         )
     except repo.StaleSession as exc:
@@ -166,7 +183,11 @@ def get_session(session_id: str, services: ServicesDep, principal: PrincipalDep)
     record = _load_session(services, principal, session_id)
     state = DialogueState.model_validate(record.state)
     return ChatSessionOut(
-        session_id=record.id, turns=state.turns, history=state.history,
-        current_service_id=state.current_service_id, last_application_id=state.last_application_id,
-        created_at=record.created_at, updated_at=record.updated_at,
+        session_id=record.id,
+        turns=state.turns,
+        history=state.history,
+        current_service_id=state.current_service_id,
+        last_application_id=state.last_application_id,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
     )

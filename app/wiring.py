@@ -1,15 +1,20 @@
 """Composition root: build the services of one entry point from one Settings.
 
-Every piece can be passed in (tests inject a small manager, a fake-free retriever built on a hash embedder,
-or None for parts they do not exercise); whatever is not passed is built from the settings. Heavy parts
-(retriever, dialogue manager) are optional: the API answers 503 on the endpoints that need a missing one.
+`create_app(build_services(settings))` is the production path: the store on `settings.db_url` (the app tables
+share its engine), the persisted retrieval index, the checked flows and the dialogue manager, all built by
+`app.pipeline`. Every piece can be passed in instead (tests inject their own manager or retriever), and the
+heavy parts may be left out: the API answers 503 on the endpoints that need a missing one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app import repository as repo
 from app.db import AppDB
 from app.masking import get_logger
 from app.settings import Settings
@@ -18,6 +23,7 @@ from knowledge.schema import ServiceGuide
 from knowledge.store import KnowledgeStore
 
 if TYPE_CHECKING:
+    from guides.schema import Flow
     from retrieval.types import SearchResult
 
 log = get_logger("govassist.wiring")
@@ -51,7 +57,7 @@ class Services:
     store: KnowledgeStore
     db: AppDB
     retriever: Retriever | None = None
-    flows: dict[str, Any] | None = None  # flow id -> guides.schema.Flow
+    flows: dict[str, Flow] | None = None  # flow id -> scenario flow
     manager: Manager | None = None
 
     def close(self) -> None:
@@ -63,7 +69,7 @@ def build_services(
     *,
     store: KnowledgeStore | None = None,
     retriever: Retriever | None = None,
-    flows: dict[str, Any] | None = None,
+    flows: dict[str, Flow] | None = None,
     manager: Manager | None = None,
     load_retriever: bool = True,
     load_manager: bool = True,
@@ -83,10 +89,50 @@ def build_services(
     if retriever is None and load_retriever:
         retriever = pipeline.open_retriever(settings)
     if manager is None and load_manager and retriever is not None:
-        manager, loaded = pipeline.build_manager(settings, store=store, retriever=retriever)  # type: ignore[arg-type]
+        manager, loaded = pipeline.build_manager(
+            settings, store=store, retriever=retriever, status_lookup=status_lookup(db)  # type: ignore[arg-type]
+        )
         flows = flows if flows is not None else loaded
     if flows is None and (manager is not None or load_manager):
         flows = pipeline.load_flows_checked(store)
     if manager is None:
         log.warning("对话模块未加载，对话接口将返回 503")
+    elif getattr(manager, "status_lookup", False) is None:  # the DialogueManager's optional progress hook
+        manager.status_lookup = status_lookup(db)  # type: ignore[attr-defined]
     return Services(settings=settings, store=store, db=db, retriever=retriever, flows=flows, manager=manager)
+
+
+# The token id on whose behalf the dialogue manager runs this turn (set by the chat route around `handle`).
+_acting_owner: ContextVar[str | None] = ContextVar("govassist_acting_owner", default=None)
+
+
+@contextmanager
+def acting_for(owner: str) -> Iterator[None]:
+    """Run dialogue calls on behalf of `owner`, so injected lookups can enforce ownership."""
+    token = _acting_owner.set(owner)
+    try:
+        yield
+    finally:
+        _acting_owner.reset(token)
+
+
+def status_lookup(db: AppDB) -> Callable[[str, DialogueState], str | None]:
+    """Progress text for "查进度" in the chat, for the acting owner's own applications (None = not found)."""
+
+    def lookup(application_id: str, state: DialogueState) -> str | None:
+        owner = _acting_owner.get()
+        if owner is None:
+            return None
+        with db.read() as session:
+            record = repo.get_application(session=session, application_id=application_id.strip().upper())
+            if record is None or record.owner != owner:
+                return None
+            events = repo.list_events(session=session, application_id=record.id)
+        when = record.updated_at.astimezone(repo.CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        text = f"{record.status}（{record.service_name}，更新于 {when}）"
+        last = events[-1] if events else None
+        if last is not None and last.reason and last.to_status == record.status:
+            text += f"，说明：{last.reason}"
+        return text
+
+    return lookup

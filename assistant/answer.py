@@ -43,14 +43,24 @@ class Aspect(StrEnum):
 
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
 _ASPECT_CUES: list[tuple[Aspect, str]] = [
-    (Aspect.MATERIALS, r"材料|资料|证件|要带|带什么|带哪些|需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备(?:什么|哪些)|提交什么|复印件|证明"),
+    (
+        Aspect.MATERIALS,
+        r"材料|资料|带.{0,3}证件|什么证件|哪些证件|要带|带什么|带哪些|需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|"
+        r"准备(?:什么|哪些)|提交什么|复印件|(?:什么|哪些|开|要)证明",
+    ),
     (Aspect.TIME, r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|多少天|办结时间|期限|时间"),
-    (Aspect.CONDITIONS, r"条件|资格|符合|够不够|谁可以|哪些人|有资格|(?<!网上)(?<!线上)(?<!手机上)(?:能不能|可不可以|能否)(?:办|申请|申领)|(?<!网上)(?<!线上)(?<!手机上)(?:可以|能)(?:办|申请|申领)[^?？。]{0,10}吗"),
+    (
+        Aspect.CONDITIONS,
+        r"条件|资格|符合|够不够|谁可以|哪些人|有资格|(?<!网上)(?<!线上)(?<!手机上)(?:能不能|可不可以|能否)(?:办|申请|申领)|(?<!网上)(?<!线上)(?<!手机上)(?:可以|能)(?:办|申请|申领)[^?？。]{0,10}吗",
+    ),
     (Aspect.LOCATION, r"地点|在哪|哪里办|去哪|什么地方|地址在|窗口在|哪个窗口|在什么位置"),
     (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码"),
     (Aspect.FEES, r"费用|收费|多少钱|要钱|免费|交钱|工本费|收不收费"),
     (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次"),
-    (Aspect.ONLINE, r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄"),
+    (
+        Aspect.ONLINE,
+        r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄",
+    ),
     (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式"),
     (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定"),
     (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门"),
@@ -341,6 +351,7 @@ def compose_guide_answer(
         b.lines.append(f"常见问题：{faq.question}\n答：{faq.answer}")
         b.cite("faqs", faq.answer)
         if not aspects:
+            b.lines.insert(0, f"关于「{guide.name}」：")
             b.lines.append(source_note(guide))
             return Composed("\n".join(b.lines), b.citations, [], service_id=guide.id)
     wanted = [a for a in (aspects or []) if a is not Aspect.OVERVIEW] or [Aspect.OVERVIEW]
@@ -352,7 +363,7 @@ def compose_guide_answer(
     if b.missing and guide.consult_phone and Aspect.PHONE not in wanted:
         b.lines.append(f"如需进一步了解，可拨打该事项咨询电话：{guide.consult_phone}。")
         b.cite("consult_phone", guide.consult_phone)
-    if len(wanted) == 1 and wanted[0] not in (Aspect.OVERVIEW, Aspect.MATERIALS) and not b.missing:
+    if b.lines and guide.name not in b.lines[0]:
         b.lines.insert(0, f"关于「{guide.name}」：")
     b.lines.append(source_note(guide))
     grounded = bool(b.citations)
@@ -434,7 +445,9 @@ def compose_policy_answer(
         if doc.repealed is not None:
             lines.append(f"（注意：该文件已于{doc.repealed.isoformat()}废止。）")
 
-    docs = [(hit, doc) for hit in hits if hit.kind is DocKind.POLICY for doc in [get_policy(hit.doc_id)] if doc]
+    docs = [
+        (hit, doc) for hit in hits if hit.kind is DocKind.POLICY for doc in [get_policy(hit.doc_id)] if doc
+    ]
     wanted = article_numbers(question) if question else []
     if wanted and docs:
         q = compact(question or "")

@@ -19,7 +19,10 @@ Cue = tuple[str, float]  # (regex, weight)
 _COMPLAINT: list[Cue] = [
     (r"投诉(?!电话|方式|渠道|热线)", 4.0),
     (r"举报(?!电话|方式|渠道)", 4.0),
-    (r"我要(?:提|给)?(?:个)?(?:建议|意见)|提(?:个|点|一些|几个)?(?:建议|意见)|意见反馈|反映(?:问题|情况)", 4.0),
+    (
+        r"我要(?:提|给)?(?:个)?(?:建议|意见)|提(?:个|点|一些|几个)?(?:建议|意见)|意见反馈|反映(?:问题|情况)",
+        4.0,
+    ),
     (r"太(?:复杂|麻烦|慢)了?|办不下来|效率(?:太)?低", 1.0),
     (r"态度(?:差|不好|恶劣|很差|太差)|服务(?:差|太差|很差|不好)|(?:很|太|非常)不满意|差评", 3.0),
     (r"乱收费|吃拿卡要|刁难|推诿|踢皮球|不作为|索贿|受贿|拖着不办|故意拖", 3.0),
@@ -28,7 +31,10 @@ _COMPLAINT: list[Cue] = [
 
 _STATUS: list[Cue] = [
     (r"进度|进展", 3.0),
-    (r"办到哪|到哪一步|到哪了|审(?:核|批)到哪|批(?:下来|好)了(?:吗|没)|受理了(?:吗|没)|办(?:好|完|结)了(?:吗|没)", 3.0),
+    (
+        r"办到哪|到哪一步|到哪了|审(?:核|批)到哪|批(?:下来|好)了(?:吗|没)|受理了(?:吗|没)|办(?:好|完|结)了(?:吗|没)",
+        3.0,
+    ),
     (r"(?:查|查询|查一下|看看|看一下)(?:我的|一下)?(?:申请|办件|业务|材料)(?:状态|情况|结果)?", 2.0),
     (r"申请(?:编|单)?号|受理号|办件号|流水号", 2.5),
     (r"\bGA[-_]?[0-9A-Z]{4,}", 3.0),
@@ -53,7 +59,10 @@ _POLICY: list[Cue] = [
 ]
 
 _GREETING: list[Cue] = [
-    (r"^(?:你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|喂)[呀啊吗!！,，.。~\s]*$", 3.0),
+    (
+        r"^(?:你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|喂)[呀啊吗!！,，.。~\s]*$",
+        3.0,
+    ),
     (r"你好|您好|在吗|hello|\bhi\b", 1.0),
     (r"谢谢|多谢|感谢|辛苦了|thank", 1.5),
     (r"你是谁|你叫什么|你是什么|你能做什么|你会什么|你能干什么|你有什么功能|怎么用你|介绍一下你自己", 3.0),
@@ -72,7 +81,10 @@ _SERVICE: list[Cue] = [
     (r"网上办|网上能|能网办|线上办|网办|手机上办|能不能在网上|可以网上", 2.0),
     (r"依据|根据什么", 1.5),
     (r"哪个部门|谁负责|找谁|哪个单位", 2.0),
-    (r"办理|办理\S{0,6}(?:吗|呢|？|\?)|要不要|需不需要|能不能|可以吗|是不是|有没有|吗[？?]?$|呢[？?]?$|[？?]$", 0.5),
+    (
+        r"办理|办理\S{0,6}(?:吗|呢|？|\?)|要不要|需不需要|能不能|可以吗|是不是|有没有|吗[？?]?$|呢[？?]?$|[？?]$",
+        0.5,
+    ),
 ]
 
 _FLOOR = 1.5
@@ -90,7 +102,9 @@ def _score(text: str, cues: list[Cue]) -> float:
     return sum(w for pattern, w in cues if re.search(pattern, text, flags=re.IGNORECASE))
 
 
-def classify_scored(text: str, state: DialogueState | None = None, *, flow_match: bool = False) -> Classification:
+def classify_scored(
+    text: str, state: DialogueState | None = None, *, flow_match: bool = False
+) -> Classification:
     """Score every intent. `flow_match`: the message names a service with an online flow."""
     clean = strip_injection(normalize(text))
     if not clean:
@@ -119,8 +133,12 @@ def classify_scored(text: str, state: DialogueState | None = None, *, flow_match
         scores[Intent.GREETING] = min(scores[Intent.GREETING], other - 0.1)
     # A 情形/policy word inside a practical question ("按规定要带什么材料") is still a service question
     # unless an article or a law title is named.
-    if scores[Intent.SERVICE_QUESTION] >= 2.0 and not re.search(r"第[一二三四五六七八九十百零〇\d]+条|《", clean):
-        scores[Intent.POLICY_QUESTION] = min(scores[Intent.POLICY_QUESTION], scores[Intent.SERVICE_QUESTION] - 0.1)
+    if scores[Intent.SERVICE_QUESTION] >= 2.0 and not re.search(
+        r"第[一二三四五六七八九十百零〇\d]+条|《", clean
+    ):
+        scores[Intent.POLICY_QUESTION] = min(
+            scores[Intent.POLICY_QUESTION], scores[Intent.SERVICE_QUESTION] - 0.1
+        )
     # Follow-ups in context: a bare "那要多久？" is about the current service.
     if state is not None and state.current_service_id and scores[Intent.SERVICE_QUESTION] > 0:
         scores[Intent.SERVICE_QUESTION] += 0.5

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer import Aspect, compose_guide_answer, detect_aspects
+from assistant.classify import classify_scored
 from assistant.state import ApplicationDraft, Citation, DialogueState, FormView, Intent, Reply
 from assistant.text import clean, cn_to_int, compact, normalize
 from assistant.validators import TYPE_ALIASES, extract_fields, validate
@@ -28,14 +29,22 @@ EDIT_MENU = "__edit__"
 CONFIRM_LABEL = "确认提交"
 EDIT_LABEL = "修改"
 
-_CANCEL_RE = re.compile(r"不办了|不想办了|不用办了|不要办了|取消(?:办理|申请)?|算了|退出(?:办理)?|先不办|不弄了|放弃(?:办理)?")
-_CONFIRM_RE = re.compile(r"^(?:确认提交|确认无误|确认|提交|提交吧|确定|确定提交|没问题|没有问题|对的?|是的|好的?|可以|无误|ok|OK|嗯+)[。!！]*$")
+_CANCEL_RE = re.compile(
+    r"不办了|不想办了|不用办了|不要办了|取消(?:办理|申请)?|算了|退出(?:办理)?|先不办|不弄了|放弃(?:办理)?"
+)
+_CONFIRM_RE = re.compile(
+    r"^(?:确认提交|确认无误|确认|提交|提交吧|确定|确定提交|没问题|没有问题|对的?|是的|好的?|可以|无误|ok|OK|嗯+)[。!！]*$"
+)
 _CORRECTION_RE = re.compile(
     r"填错了|写错了|输错了|打错了|搞错了|说错了|弄错了|错了|不对|有误|改成|改为|换成|改一下|改下|修改|更正|更改|重新填|重填|重新输入|应该是|应为"
 )
 _VALUE_AFTER_RE = re.compile(r"(?:改成|改为|换成|应该是|应该为|应为|正确的是|其实是|是|为|:|：)\s*(.+)$")
-_TICK_RE = re.compile(r"已经有了|已经有|有了|准备好了|准备好|备好了|备齐了|带了|带齐了|已备|已准备|已经准备|齐了|都有")
-_TICK_ALL_RE = re.compile(r"(?:材料|资料|东西)?(?:都|全部|全都|已经)?(?:齐了|备齐了?|准备齐了?|齐全|准备好了|都有了|全有了)")
+_TICK_RE = re.compile(
+    r"已经有了|已经有|有了|准备好了|准备好|备好了|备齐了|带了|带齐了|已备|已准备|已经准备|齐了|都有"
+)
+_TICK_ALL_RE = re.compile(
+    r"(?:材料|资料|东西)?(?:都|全部|全都|已经)?(?:齐了|备齐了?|准备齐了?|齐全|准备好了|都有了|全有了)"
+)
 _UNTICK_RE = re.compile(r"还没有|还没|没有|缺|少了|没带|没准备")
 _QUESTION_RE = re.compile(r"[?？]|吗|呢|什么|多久|哪|怎么|几|多少|如何|能不能|可不可以|要不要|是否|咋")
 _YES = {"是", "是的", "对", "对的", "有", "有的", "嗯", "需要", "要", "同意", "yes", "y"}
@@ -164,7 +173,9 @@ def resume_prompt(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
 
 def read_back(state: DialogueState, flow: Flow) -> str:
     lines = ["请核对以下信息：", f"办理事项：{flow.title}"]
-    answered = [(q, state.answers[q.id]) for q in flow.active_questions(state.answers) if q.id in state.answers]
+    answered = [
+        (q, state.answers[q.id]) for q in flow.active_questions(state.answers) if q.id in state.answers
+    ]
     if answered:
         lines.append("【办理情形】")
         for q, value in answered:
@@ -188,7 +199,9 @@ def read_back(state: DialogueState, flow: Flow) -> str:
 
 def _edit_choices(state: DialogueState, flow: Flow) -> list[str]:
     labels = [f.label for f in flow.active_fields(state.answers) if f.name in state.fields]
-    return labels + [q.ask.rstrip("？?") for q in flow.active_questions(state.answers) if q.id in state.answers]
+    return labels + [
+        q.ask.rstrip("？?") for q in flow.active_questions(state.answers) if q.id in state.answers
+    ]
 
 
 def _edit_menu_text(state: DialogueState, flow: Flow) -> str:
@@ -203,7 +216,9 @@ def _checklist_text(state: DialogueState, flow: Flow) -> str:
     for i, m in enumerate(mats, 1):
         extra = "（非必需）" if not m.required else ""
         lines.append(f"{i}. {m.name}{extra}" + (f"，{m.copies}" if m.copies else ""))
-    lines.append("已经备好的材料可以随时告诉我（如“身份证复印件已经有了”或“材料都齐了”），我会在预审清单中标记。")
+    lines.append(
+        "已经备好的材料可以随时告诉我（如“身份证复印件已经有了”或“材料都齐了”），我会在预审清单中标记。"
+    )
     return "\n".join(lines)
 
 
@@ -224,7 +239,16 @@ def match_question_choice(q: Question, text: str) -> str | None:
         if n is not None and 1 <= n <= len(q.choices):
             return q.choices[n - 1].value
     # yes/no questions answered colloquially
-    kinds = {c.value: ("yes" if compact(c.label) in _YES or c.value in _YES else "no" if compact(c.label) in _NO or c.value in _NO else None) for c in q.choices}
+    kinds = {
+        c.value: (
+            "yes"
+            if compact(c.label) in _YES or c.value in _YES
+            else "no"
+            if compact(c.label) in _NO or c.value in _NO
+            else None
+        )
+        for c in q.choices
+    }
     if set(kinds.values()) >= {"yes", "no"}:
         head = re.sub(r"[，,。.!！].*$", "", t)
         if head in _NO or re.match(r"^(?:不是|没有|不需要|不要|不用|无|否)", t):
@@ -324,7 +348,11 @@ def material_mentions(text: str, names: list[str]) -> list[str]:
         ((len(grams & {compact(n)[i : i + 2] for i in range(len(compact(n)) - 1)}), n) for n in names),
         reverse=True,
     )
-    if scored and scored[0][0] >= max(2, len(grams) * 0.6) and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+    if (
+        scored
+        and scored[0][0] >= max(2, len(grams) * 0.6)
+        and (len(scored) == 1 or scored[0][0] > scored[1][0])
+    ):
         return [scored[0][1]]
     return []
 
@@ -393,7 +421,11 @@ def _accept_fields(
         whole = _strip_label(text, pending, words) or clean(text)
         if not raw:
             raw[pending.name] = whole
-        elif set(raw) == {pending.name} and pending.type in ("text", "address") and not _starts_with_label(text, words):
+        elif (
+            set(raw) == {pending.name}
+            and pending.type in ("text", "address")
+            and not _starts_with_label(text, words)
+        ):
             # free text that merely contains a label word ("花都区人民医院分院" and 医院) is the whole answer
             raw[pending.name] = whole
     accepted: list[str] = []
@@ -444,10 +476,14 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
         if checklist:
             notes.append(checklist)
     text_out = "\n".join([head, *notes, prompt])
-    return FormOutcome(_reply(state, flow, text_out, choices), events=[{"type": "form_started", "flow_id": flow.id}])
+    return FormOutcome(
+        _reply(state, flow, text_out, choices), events=[{"type": "form_started", "flow_id": flow.id}]
+    )
 
 
-def _digression(state: DialogueState, flow: Flow, guide: ServiceGuide | None, text: str) -> FormOutcome | None:
+def _digression(
+    state: DialogueState, flow: Flow, guide: ServiceGuide | None, text: str
+) -> FormOutcome | None:
     aspects = detect_aspects(text)
     if not aspects or guide is None:
         return None
@@ -466,12 +502,21 @@ def _digression(state: DialogueState, flow: Flow, guide: ServiceGuide | None, te
     )
 
 
+def _is_tick_all(t: str) -> bool:
+    return bool(
+        _TICK_ALL_RE.fullmatch(t.strip("。!！"))
+        or re.search(r"(?:材料|资料)(?:都|全部|全都)?(?:齐了|备齐|齐全|准备好了|都有)|都齐了|全齐了", t)
+    )
+
+
 def _tick_materials(state: DialogueState, flow: Flow, text: str) -> str | None:
     """Mark materials as provided (or not); the acknowledgement, or None when nothing was ticked."""
     names = [m.name for m in flow.materials_for(state.answers)]
-    if not names:
-        return None
     t = compact(text)
+    if not names:
+        if _is_tick_all(t):
+            return "好的。本事项在线申请没有需要预审的材料清单。"
+        return None
     if _UNTICK_RE.search(t):
         hits = material_mentions(t, names)
         if not hits:
@@ -480,10 +525,7 @@ def _tick_materials(state: DialogueState, flow: Flow, text: str) -> str | None:
         return "已记录，尚未备齐：" + "、".join(hits) + "。提交后请在办理前补齐。"
     if not _TICK_RE.search(t):
         return None
-    if _TICK_ALL_RE.fullmatch(t.strip("。!！")) or re.search(r"(?:材料|资料)(?:都|全部|全都)?(?:齐了|备齐|齐全|准备好了|都有)|都齐了|全齐了", t):
-        hits = names
-    else:
-        hits = material_mentions(t, names)
+    hits = names if _is_tick_all(t) else material_mentions(t, names)
     if not hits:
         return None
     for n in hits:
@@ -516,8 +558,12 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
             del state.answers[q.id]
             _prune(state, flow)
             prompt, choices = _step(state, flow)
-            return FormOutcome(_reply(state, flow, prompt, choices), events=[{"type": "correction", "question": q.id}])
-        if state.flow_stage in (STAGE_CONFIRM, STAGE_FIELDS) and re.search(r"修改|改一下|改下|要改|填错|写错|输错|不对|有误", t):
+            return FormOutcome(
+                _reply(state, flow, prompt, choices), events=[{"type": "correction", "question": q.id}]
+            )
+        if state.flow_stage in (STAGE_CONFIRM, STAGE_FIELDS) and re.search(
+            r"修改|改一下|改下|要改|填错|写错|输错|不对|有误", t
+        ):
             state.flow_stage = STAGE_CONFIRM if not missing_fields(state, flow) else state.flow_stage
             if state.flow_stage == STAGE_CONFIRM:
                 state.requested = EDIT_MENU
@@ -543,7 +589,9 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
         state.flow_stage = STAGE_FIELDS
         prompt = f"好的，请重新提供{target.label}" + (f"（{target.hint}）" if target.hint else "") + "。"
         choices = list(target.choices) if target.type == "enum" else []
-        return FormOutcome(_reply(state, flow, prompt, choices), events=[{"type": "correction", "field": target.name}])
+        return FormOutcome(
+            _reply(state, flow, prompt, choices), events=[{"type": "correction", "field": target.name}]
+        )
     res = validate(target, value)
     if not res.ok:
         state.requested = target.name
@@ -554,12 +602,17 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
             state.flow_stage = STAGE_FIELDS
         return FormOutcome(
             _reply(state, flow, msg, list(target.choices) if target.type == "enum" else []),
-            events=[{"type": "correction", "field": target.name, "ok": False}, {"type": "invalid", "field": target.name}],
+            events=[
+                {"type": "correction", "field": target.name, "ok": False},
+                {"type": "invalid", "field": target.name},
+            ],
         )
     state.fields[target.name] = res.value
     prompt, choices = _step(state, flow)
     msg = f"好的，{target.label}已改为“{_display(res.value)}”。\n{prompt}"
-    return FormOutcome(_reply(state, flow, msg, choices), events=[{"type": "correction", "field": target.name, "ok": True}])
+    return FormOutcome(
+        _reply(state, flow, msg, choices), events=[{"type": "correction", "field": target.name, "ok": True}]
+    )
 
 
 def handle_form(
@@ -593,19 +646,31 @@ def handle_form(
         )
     if state.flow_stage == STAGE_CONFIRM and state.requested == EDIT_MENU:
         target = find_field_mention(t, flow, state)
-        if target is not None and not _CORRECTION_RE.search(t) and compact(t) in {
-            compact(w) for w in _field_words(target, flow, flow.active_fields(state.answers))
-        }:
+        if (
+            target is not None
+            and not _CORRECTION_RE.search(t)
+            and compact(t)
+            in {compact(w) for w in _field_words(target, flow, flow.active_fields(state.answers))}
+        ):
             state.requested = target.name
             prompt = f"请重新提供{target.label}" + (f"（{target.hint}）" if target.hint else "") + "。"
-            return FormOutcome(_reply(state, flow, prompt, list(target.choices) if target.type == "enum" else []))
+            return FormOutcome(
+                _reply(state, flow, prompt, list(target.choices) if target.type == "enum" else [])
+            )
         for q in flow.active_questions(state.answers):
             if compact(q.ask.rstrip("？?")) == compact(t):
                 del state.answers[q.id]
                 _prune(state, flow)
                 prompt, choices = _step(state, flow)
                 return FormOutcome(_reply(state, flow, prompt, choices))
-    if state.flow_stage == STAGE_CONFIRM and compact(t) in {EDIT_LABEL, "要修改", "我要修改", "改一下", "有误", "不对"}:
+    if state.flow_stage == STAGE_CONFIRM and compact(t) in {
+        EDIT_LABEL,
+        "要修改",
+        "我要修改",
+        "改一下",
+        "有误",
+        "不对",
+    }:
         state.requested = EDIT_MENU
         return FormOutcome(_reply(state, flow, _edit_menu_text(state, flow), _edit_choices(state, flow)))
 
@@ -618,7 +683,9 @@ def handle_form(
         prompt, choices = resume_prompt(state, flow)
         if state.flow_stage == STAGE_CONFIRM and state.requested is None:
             prompt = read_back(state, flow)
-        return FormOutcome(_reply(state, flow, f"{ack}\n{prompt}", choices), events=[{"type": "materials_ticked"}])
+        return FormOutcome(
+            _reply(state, flow, f"{ack}\n{prompt}", choices), events=[{"type": "materials_ticked"}]
+        )
 
     if state.flow_stage == STAGE_QUESTIONS:
         q = _question(flow, state.requested) or pending_question(state, flow)
@@ -636,10 +703,15 @@ def handle_form(
                     checklist = _checklist_text(state, flow)
                     prompt = f"{checklist}\n{prompt}" if checklist else prompt
                 return FormOutcome(_reply(state, flow, f"好的。\n{prompt}", choices))
-            if is_question(t):
+            if is_question(t) or _off_form(t, None):
                 return _digression(state, flow, guide, t)
             return FormOutcome(
-                _reply(state, flow, f"抱歉，没有听明白。{q.ask}请从以下选项中选择：" + "、".join(_choice_labels(q)), _choice_labels(q)),
+                _reply(
+                    state,
+                    flow,
+                    f"抱歉，没有听明白。{q.ask}请从以下选项中选择：" + "、".join(_choice_labels(q)),
+                    _choice_labels(q),
+                ),
                 events=[{"type": "invalid", "question": q.id}],
             )
 
@@ -647,9 +719,15 @@ def handle_form(
         pending = _field(flow, state.requested)
         if is_question(t) and not _looks_like_value(t, pending):
             return _digression(state, flow, guide, t)
+        if _off_form(t, pending):
+            return None
         if pending is None and state.flow_stage == STAGE_CONFIRM:
             # extra fields given at the read-back ("再补充一下，备注……") or something else
-            accepted, errors = _accept_fields(state, flow, t, None) if extract_fields(t, flow.active_fields(state.answers)) else ([], [])
+            accepted, errors = (
+                _accept_fields(state, flow, t, None)
+                if extract_fields(t, flow.active_fields(state.answers))
+                else ([], [])
+            )
             if not accepted and not errors:
                 return None
         else:
@@ -670,13 +748,24 @@ def handle_form(
     return None
 
 
+def _off_form(text: str, pending: FormField | None) -> bool:
+    """A complaint / status query / policy question typed while an item is pending (not an answer).
+    Free-text fields keep such words as their value ("申请理由：…投诉无门…")."""
+    if pending is not None and pending.type == "text":
+        return False
+    c = classify_scored(text)
+    return c.signal and c.intent in (Intent.COMPLAINT, Intent.APPLICATION_STATUS, Intent.POLICY_QUESTION)
+
+
 def _looks_like_value(text: str, f: FormField | None) -> bool:
     """A message that is probably an answer although it contains a question-ish character ("几")."""
     if f is None:
         return False
     if _QUESTION_RE.search(re.sub(r"[?？]", "", text)) is None and not re.search(r"[?？]$", text):
         return True
-    return f.type in {"id_number", "phone", "uscc", "date", "amount", "int"} and bool(re.search(r"\d{3,}", text))
+    return f.type in {"id_number", "phone", "uscc", "date", "amount", "int"} and bool(
+        re.search(r"\d{3,}", text)
+    )
 
 
 # --- submission -------------------------------------------------------------------------------------
@@ -697,7 +786,9 @@ def build_draft(state: DialogueState, flow: Flow, guide: ServiceGuide | None) ->
     )
 
 
-def on_submitted(state: DialogueState, flow: Flow | None, application_id: str, draft: ApplicationDraft | None = None) -> Reply:
+def on_submitted(
+    state: DialogueState, flow: Flow | None, application_id: str, draft: ApplicationDraft | None = None
+) -> Reply:
     """The receipt: the application number and the next steps from the flow; the form is closed."""
     lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
     if flow is not None and flow.next_steps:

@@ -121,8 +121,12 @@ def disambiguation_text(choices: Sequence[str]) -> str:
 
 # --- matching a reply to pending choices ------------------------------------------------------------
 
-_ORDINAL_RE = re.compile(r"^(?:选|要|是)?第?([一二两三四五六七八九十\d]+)(?:个|项|种|条|号)?(?:吧|啊|呀|的)?$")
-_FILLER_RE = re.compile(r"^(?:我(?:要|想)?(?:办|选|问)?的?是?|选|要|是|办|就是|应该是|那个|这个)+|(?:吧|啊|呀|吧。|的|那个|这个|。|！|!)+$")
+_ORDINAL_RE = re.compile(
+    r"^(?:选|要|是)?第?([一二两三四五六七八九十\d]+)(?:个|项|种|条|号)?(?:吧|啊|呀|的)?$"
+)
+_FILLER_RE = re.compile(
+    r"^(?:我(?:要|想)?(?:办|选|问)?的?是?|选|要|是|办|就是|应该是|那个|这个)+|(?:吧|啊|呀|吧。|的|那个|这个|。|！|!)+$"
+)
 
 
 def match_choice(text: str, choices: Mapping[str, str]) -> str | None:
@@ -180,13 +184,25 @@ def _distinctive_parts(labels: Sequence[str]) -> dict[str, list[str]]:
 # --- flows ------------------------------------------------------------------------------------------
 
 
-def flow_by_words(text: str, flows: Mapping[str, Flow]) -> Flow | None:
-    """The flow whose title / keywords the message names (longest match wins; ties -> None)."""
+def _loose_in(word: str, text: str, max_gap: int = 1) -> bool:
+    """`word` appears in `text` in order with at most `max_gap` extra characters between its characters
+    ("开小店" in "开个小店")."""
+    pattern = f".{{0,{max_gap}}}".join(re.escape(ch) for ch in word)
+    return re.search(pattern, text) is not None
+
+
+def flow_by_words(text: str, flows: Mapping[str, Flow], *, fuzzy: bool = False) -> Flow | None:
+    """The flow whose title / keywords the message names (longest match wins; ties -> None).
+
+    `fuzzy`: keywords of 3+ characters also match with one inserted character between their characters.
+    """
     t = compact(text)
     best: list[tuple[int, Flow]] = []
     for flow in flows.values():
-        words = [flow.title, *flow.keywords, flow.id]
-        lengths = [len(compact(w)) for w in words if w and len(compact(w)) >= 2 and compact(w) in t]
+        words = [compact(w) for w in [flow.title, *flow.keywords, flow.id] if w]
+        lengths = [len(w) for w in words if len(w) >= 2 and w in t]
+        if not lengths and fuzzy:
+            lengths = [len(w) - 1 for w in words if len(w) >= 3 and _loose_in(w, t)]
         if lengths:
             best.append((max(lengths), flow))
     if not best:

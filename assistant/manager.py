@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from assistant import forms
 from assistant.answer import (
+    ASPECT_LABEL,
     Aspect,
     Composed,
     compose_guide_answer,
@@ -31,7 +32,7 @@ from assistant.linking import (
 )
 from assistant.llm import LLMPhraser
 from assistant.state import Citation, DialogueState, Intent, Reply, TurnResult
-from assistant.text import clean, compact, find_injection, looks_binary, normalize, truncate
+from assistant.text import clean, compact, find_injection, looks_binary, normalize, strip_injection, truncate
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import DocKind, SearchResult
@@ -108,15 +109,20 @@ class DialogueManager:
         if rejected is not None:
             reply, reason = rejected
             return TurnResult(
-                state=state.model_copy(deep=True), reply=reply, events=[{"type": "input_rejected", "reason": reason}]
+                state=state.model_copy(deep=True),
+                reply=reply,
+                events=[{"type": "input_rejected", "reason": reason}],
             )
         st = state.model_copy(deep=True)
         t = clean(text)  # matching normalizes internally; replies and summaries echo what was typed
         events: list[dict[str, Any]] = []
+        work = t
         if find_injection(t):
+            # the injected clause is dropped; whatever else was asked is handled as usual
             events.append({"type": "injection_suspected"})
+            work = strip_injection(t) or t
         st.turns += 1
-        reply, submission = self._route(st, t, events)
+        reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
         self._remember(st, "user", t)
@@ -130,7 +136,9 @@ class DialogueManager:
         flow = self.flows.get(flow_id) if flow_id else None
         reply = forms.on_submitted(st, flow, application_id, draft)
         self._remember(st, "assistant", reply.text)
-        return TurnResult(state=st, reply=reply, events=[{"type": "submitted", "application_id": application_id}])
+        return TurnResult(
+            state=st, reply=reply, events=[{"type": "submitted", "application_id": application_id}]
+        )
 
     # --- input checks -------------------------------------------------------------------------------
 
@@ -139,7 +147,9 @@ class DialogueManager:
             return Reply(text="抱歉，无法识别这条消息的内容，请用文字描述您要咨询或办理的事项。"), "not_text"
         if looks_binary(text):
             return (
-                Reply(text="抱歉，这条消息包含无法识别的字符（可能是文件或乱码），请用文字描述您要咨询或办理的事项。"),
+                Reply(
+                    text="抱歉，这条消息包含无法识别的字符（可能是文件或乱码），请用文字描述您要咨询或办理的事项。"
+                ),
                 "binary",
             )
         if len(text) > self.max_chars:
@@ -181,7 +191,9 @@ class DialogueManager:
             return self._in_form(st, flow, t, events)
         return self._general(st, t, events)
 
-    def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[dict[str, Any]]) -> tuple[Reply, Any]:
+    def _in_form(
+        self, st: DialogueState, flow: Flow, t: str, events: list[dict[str, Any]]
+    ) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
         if other is not None and other.id != flow.id:
             cls = classify_scored(t, st, flow_match=True)
@@ -189,7 +201,10 @@ class DialogueManager:
                 events.append({"type": "form_switched", "from": flow.id, "to": other.id})
                 out = forms.start_form(st, other, self.get_guide(other.service_id), t)
                 events.extend(out.events)
-                out.reply.text = f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交）。\n" + out.reply.text
+                out.reply.text = (
+                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交）。\n"
+                    + out.reply.text
+                )
                 return out.reply, None
         outcome = forms.handle_form(st, flow, self.get_guide(flow.service_id), t)
         if outcome is not None:
@@ -238,7 +253,12 @@ class DialogueManager:
             return None
 
     def _after_pick(
-        self, st: DialogueState, service_id: str, purpose: str | None, query: str, events: list[dict[str, Any]]
+        self,
+        st: DialogueState,
+        service_id: str,
+        purpose: str | None,
+        query: str,
+        events: list[dict[str, Any]],
     ) -> tuple[Reply, Any]:
         st.current_service_id = service_id
         if purpose == "apply":
@@ -264,16 +284,19 @@ class DialogueManager:
             if guide is not None:
                 events.append({"type": "followup", "service_id": guide.id})
                 return self._guide_reply(st, guide, aspects, t, events)
+        if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
+            return self._ask_which_service(aspects)
         result = self._search(t, [DocKind.GUIDE])
-        if result is None:
-            return self._unknown(st, events)
-        link = link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id)
-        if link.ambiguous:
+        link = link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
+        if link is not None and link.ambiguous:
             return self._disambiguate(st, link.choices, t, "answer", events)
-        if link.service_id:
+        if link is not None and link.service_id:
             guide = self.get_guide(link.service_id)
             if guide is not None:
                 return self._guide_reply(st, guide, aspects, t, events)
+        flow_guide = self._flow_guide(t, events)
+        if flow_guide is not None:
+            return self._guide_reply(st, flow_guide, aspects, t, events)
         if st.current_service_id and len(residue) <= 4:
             guide = self.get_guide(st.current_service_id)
             if guide is not None:
@@ -287,6 +310,9 @@ class DialogueManager:
             return self._service_question(st, t, events)
         result = self._search(t, None)
         if result is None or not result.confident or not result.hits:
+            flow_guide = self._flow_guide(t, events)
+            if flow_guide is not None:
+                return self._guide_reply(st, flow_guide, detect_aspects(t), t, events)
             return self._unknown(st, events, result)
         top = result.hits[0]
         if top.kind is DocKind.POLICY:
@@ -324,7 +350,9 @@ class DialogueManager:
             if result is not None:
                 link = link_service(result, self.get_guide, query=t)
                 if link.ambiguous:
-                    with_flow = {lbl: sid for lbl, sid in link.choices.items() if flow_for_service(sid, self.flows)}
+                    with_flow = {
+                        lbl: sid for lbl, sid in link.choices.items() if flow_for_service(sid, self.flows)
+                    }
                     if len(with_flow) == 1:
                         flow = flow_for_service(next(iter(with_flow.values())), self.flows)
                     else:
@@ -348,7 +376,9 @@ class DialogueManager:
         events.extend(out.events)
         return out.reply
 
-    def _no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _no_flow_reply(
+        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]
+    ) -> Reply:
         reply = self._guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
         reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
         reply.intent = Intent.APPLY
@@ -447,12 +477,17 @@ class DialogueManager:
         return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
 
     def _guide_reply(
-        self, st: DialogueState, guide: ServiceGuide, aspects: Sequence[Aspect], question: str, events: list[dict[str, Any]]
+        self,
+        st: DialogueState,
+        guide: ServiceGuide,
+        aspects: Sequence[Aspect],
+        question: str,
+        events: list[dict[str, Any]],
     ) -> Reply:
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
-        composed = compose_guide_answer(guide, aspects)
+        composed = compose_guide_answer(guide, aspects, question=question)
         text = self._phrase(composed, question, events)
         choices: list[str] = []
         flow = flow_for_service(guide.id, self.flows)
@@ -468,7 +503,9 @@ class DialogueManager:
             confident=composed.grounded,
         )
 
-    def _policy_reply(self, st: DialogueState, composed: Composed, question: str, events: list[dict[str, Any]]) -> Reply:
+    def _policy_reply(
+        self, st: DialogueState, composed: Composed, question: str, events: list[dict[str, Any]]
+    ) -> Reply:
         st.current_policy_id = composed.policy_id
         text = self._phrase(composed, question, events)
         events.append({"type": "answer", "policy_id": composed.policy_id})
@@ -484,7 +521,26 @@ class DialogueManager:
             events.append({"type": "llm_phrased"})
         return text
 
-    def _unknown(self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None) -> Reply:
+    def _flow_guide(self, t: str, events: list[dict[str, Any]]) -> ServiceGuide | None:
+        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
+        flow = flow_by_words(t, self.flows, fuzzy=True)
+        guide = self.get_guide(flow.service_id) if flow is not None else None
+        if guide is not None and flow is not None:
+            events.append({"type": "flow_words", "flow_id": flow.id})
+        return guide
+
+    def _ask_which_service(self, aspects: Sequence[Aspect]) -> Reply:
+        what = "、".join(ASPECT_LABEL[a] for a in aspects if a in ASPECT_LABEL) or "相关信息"
+        titles = [f.title for f in self.flows.values()][:4]
+        return Reply(
+            text=f"请问您想了解哪个事项的{what}？请告诉我事项名称，例如“居住证申领”“社保卡补办”。",
+            choices=titles,
+            intent=Intent.SERVICE_QUESTION,
+        )
+
+    def _unknown(
+        self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None
+    ) -> Reply:
         events.append(
             {"type": "unanswered", "confidence": None if result is None else round(result.confidence, 3)}
         )

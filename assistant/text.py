@@ -13,7 +13,20 @@ from collections.abc import Iterable
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
@@ -81,7 +94,9 @@ def cn_to_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-_CN_NUM_WITH_UNIT = re.compile(r"([零〇一二两三四五六七八九十百千万]+)(?=个|天|日|工作日|次|元|年|月|份|条|项|小时|周|岁|分钟)")
+_CN_NUM_WITH_UNIT = re.compile(
+    r"([零〇一二两三四五六七八九十百千万]+)(?=个|天|日|工作日|次|元|年|月|份|条|项|小时|周|岁|分钟)"
+)
 
 
 def cn_numbers_to_arabic(text: str) -> str:

@@ -183,8 +183,10 @@ def make_persona(flow: Flow, style: str, today: date | None = None) -> Persona:
             (f for f in fields if f.type in ("address", "name")), None
         )
         if target is not None:
-            new = "13900139000" if target.type == "phone" else (
-                "广东省广州市花都区新雅街道凤凰路99号" if target.type == "address" else "林晓"
+            new = (
+                "13900139000"
+                if target.type == "phone"
+                else ("广东省广州市花都区新雅街道凤凰路99号" if target.type == "address" else "林晓")
             )
             if new != values[target.name]:
                 persona.correction = (target.name, new)
@@ -313,8 +315,12 @@ def run_persona(manager: DialogueManager, persona: Persona, application_id: str)
             text = persona.values[f.name]
             if not multi_done:
                 nxt = [
-                    g for g in flow.active_fields(state.answers)
-                    if g.required and g.name not in state.fields and g.name != f.name and g.type in ("phone", "id_number")
+                    g
+                    for g in flow.active_fields(state.answers)
+                    if g.required
+                    and g.name not in state.fields
+                    and g.name != f.name
+                    and g.type in ("phone", "id_number")
                     and g.name not in pending_invalid
                 ]
                 if nxt and f.type in ("name", "address", "phone", "id_number", "text"):
@@ -350,7 +356,9 @@ def run_persona(manager: DialogueManager, persona: Persona, application_id: str)
     answers_ok = all(submission.answers.get(q) == v for q, v in persona.answers.items())
     run.success = answers_ok and run.fields_correct == run.fields_total
     if not run.success:
-        wrong = {k: submission.fields.get(k) for k, v in persona.expected.items() if submission.fields.get(k) != v}
+        wrong = {
+            k: submission.fields.get(k) for k, v in persona.expected.items() if submission.fields.get(k) != v
+        }
         run.failure = f"submitted values differ: {wrong}" if wrong else "situation answers differ"
     return run
 
@@ -364,7 +372,9 @@ def _percentile(values: list[float], p: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def run_dialogue_eval(manager: DialogueManager, flows: Mapping[str, Flow], *, today: date | None = None) -> dict[str, Any]:
+def run_dialogue_eval(
+    manager: DialogueManager, flows: Mapping[str, Flow], *, today: date | None = None
+) -> dict[str, Any]:
     """Run a plain and a messy persona through every flow; aggregate metrics."""
     runs: list[DialogueRun] = []
     for i, flow in enumerate(sorted(flows.values(), key=lambda f: f.id)):
@@ -375,7 +385,10 @@ def run_dialogue_eval(manager: DialogueManager, flows: Mapping[str, Flow], *, to
     n = len(runs)
     per_flow: dict[str, dict[str, Any]] = {}
     for r in runs:
-        pf = per_flow.setdefault(r.flow_id, {"runs": 0, "success": 0, "budget": r.budget, "turns": [], "adjusted": [], "budget_ok": True})
+        pf = per_flow.setdefault(
+            r.flow_id,
+            {"runs": 0, "success": 0, "budget": r.budget, "turns": [], "adjusted": [], "budget_ok": True},
+        )
         pf["runs"] += 1
         pf["success"] += int(r.success)
         pf["turns"].append(r.turns)
@@ -389,9 +402,14 @@ def run_dialogue_eval(manager: DialogueManager, flows: Mapping[str, Flow], *, to
         "success_rate": round(sum(r.success for r in runs) / n, 4) if n else 0.0,
         "mean_turns": round(statistics.mean(r.turns for r in runs), 2) if n else 0.0,
         "mean_turns_adjusted": round(statistics.mean(r.adjusted_turns for r in runs), 2) if n else 0.0,
-        "field_accuracy": round(sum(r.fields_correct for r in runs) / total_fields, 4) if total_fields else 0.0,
+        "field_accuracy": round(sum(r.fields_correct for r in runs) / total_fields, 4)
+        if total_fields
+        else 0.0,
         "budget_ok_rate": round(sum(r.budget_ok for r in runs) / n, 4) if n else 0.0,
-        "latency_ms": {"p50": round(_percentile(latencies, 0.5), 2), "p95": round(_percentile(latencies, 0.95), 2)},
+        "latency_ms": {
+            "p50": round(_percentile(latencies, 0.5), 2),
+            "p95": round(_percentile(latencies, 0.95), 2),
+        },
         "per_flow": per_flow,
         "dialogues": [
             {
@@ -429,7 +447,9 @@ def build_manager(
     retriever.build(list(guides), list(policies), progress=False)
     by_id = {g.id: g for g in guides}
     pol = {p.id: p for p in policies}
-    return DialogueManager(retriever=retriever, get_guide=by_id.get, get_policy=pol.get, flows=flows, **kwargs)
+    return DialogueManager(
+        retriever=retriever, get_guide=by_id.get, get_policy=pol.get, flows=flows, **kwargs
+    )
 
 
 def format_report(report: Mapping[str, Any]) -> str:

@@ -184,6 +184,17 @@ def index_text(c: Chunk) -> str:
     return f"{head} {num} {c.text}".strip()
 
 
+DENSE_SKIP_FIELDS = frozenset({"meta", "location", "time"})  # addresses, phones, dates: BM25 only
+DENSE_MAX_CHARS = 256
+
+
+def dense_text(c: Chunk) -> str | None:
+    """What the embedder sees, or None for chunks that carry no meaning worth a vector."""
+    if c.kind == DocKind.GUIDE and c.field in DENSE_SKIP_FIELDS:
+        return None
+    return index_text(c)[:DENSE_MAX_CHARS]
+
+
 def content_hash(text: str, salt: str = "") -> str:
     return hashlib.sha1(f"{salt}\x00{text}".encode()).hexdigest()[:16]
 

@@ -14,7 +14,7 @@ import numpy as np
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval import index_files as files
 from retrieval.bm25 import BM25Index
-from retrieval.chunking import guide_chunks, index_text, policy_chunks
+from retrieval.chunking import dense_text, guide_chunks, index_text, policy_chunks
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.index_view import IndexView
 from retrieval.ranking import variant_classes
@@ -29,6 +29,10 @@ Filters = dict[str, Any]
 def char_indexed(kind: DocKind, fld: str) -> bool:
     """Character bigrams are indexed for guide chunks and policy titles (long article bodies: words only)."""
     return kind == DocKind.GUIDE or fld == "title"
+
+
+def _dense_texts(chunks: Sequence[Any]) -> dict[str, str]:
+    return {c.id: t for c in chunks if (t := dense_text(c)) is not None}
 
 
 class HybridRetriever:
@@ -82,7 +86,7 @@ class HybridRetriever:
             words, chars = self._tokens(chunks, progress)
             self.word.build(words)
             self.char.build(chars)
-            texts = {c.id: index_text(c) for c in chunks}
+            texts = _dense_texts(chunks)
             bar = tqdm(total=len(texts), desc="embed", unit="chunk", disable=not progress, mininterval=1.0)
             embedded = self.vectors.sync(texts, {c.id: c.metadata for c in chunks}, progress=bar.update)
             bar.close()
@@ -162,7 +166,8 @@ class HybridRetriever:
             self.word.upsert(words)
             self.char.upsert(chars)
             self.vectors.delete(stale)
-            n = self.vectors.upsert({c.id: index_text(c) for c in chunks}, {c.id: c.metadata for c in chunks})
+            self.vectors.delete([c.id for c in chunks if dense_text(c) is None])
+            n = self.vectors.upsert(_dense_texts(chunks), {c.id: c.metadata for c in chunks})
             self.view.replace_doc(doc_id, chunks)
             self._align()
             if persist:

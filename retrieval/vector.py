@@ -112,6 +112,7 @@ class VectorStore:
         progress: Callable[[int], None] | None,
     ) -> None:
         col = self._collection()
+        todo = sorted(todo, key=lambda c: len(texts[c]))  # similar lengths per batch: far less padding
         for off in range(0, len(todo), EMBED_BATCH):
             ids = list(todo[off : off + EMBED_BATCH])
             vecs = self.embedder.embed_documents([texts[c] for c in ids])

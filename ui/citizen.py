@@ -50,6 +50,7 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
             chatbot = gr.Chatbot(
                 value=[bot_message(WELCOME)],
                 label="政务数字人",
+                show_label=False,
                 avatar_images=(None, str(AVATAR_PATH)),
                 height=460,
                 elem_id="citizen-chat",
@@ -62,7 +63,7 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
                 visible=False,
                 elem_id="citizen-typing",
             )
-            choices = choice_buttons()
+            choices = choice_buttons("citizen-choices")
             with gr.Row(elem_classes=["ga-input-row"]):
                 message = gr.Textbox(
                     placeholder="请输入您的问题，例如：办居住证要带什么材料？",
@@ -88,6 +89,7 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
                 autoplay=True,
                 visible=False,
                 interactive=False,
+                buttons=["download"],
                 elem_id="citizen-audio",
             )
             with gr.Accordion("回答没帮助？告诉我们", open=False, elem_id="citizen-feedback"):

@@ -49,6 +49,7 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
         with gr.Column(scale=3, min_width=320):
             chatbot = gr.Chatbot(
                 label="窗口助手",
+                show_label=False,
                 avatar_images=(None, str(AVATAR_PATH)),
                 height=380,
                 elem_id="clerk-chat",
@@ -59,7 +60,7 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
                 visible=False,
                 elem_id="clerk-typing",
             )
-            choices = choice_buttons()
+            choices = choice_buttons("clerk-choices")
             with gr.Row():
                 said = gr.Textbox(
                     placeholder="市民说：我想给刚出生的孩子办出生登记……",
@@ -204,10 +205,23 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
         send_message, [said, *turn_inputs], turn_outputs
     )
 
-    def preaudit(ticked: list[str], state: dict[str, Any]) -> str:
-        return render.preaudit_markdown((state or {}).get("form"), ticked or [])
+    def tick_materials(
+        ticked: list[str], auth_v: dict[str, Any], state: dict[str, Any]
+    ) -> Iterator[dict[Any, Any]]:
+        """预审: a newly ticked material is reported to the dialogue ("X已经有了"), which marks it provided."""
+        form = (state or {}).get("form") or {}
+        provided = {m.get("name") for m in form.get("materials") or [] if m.get("provided")}
+        newly = [n for n in ticked or [] if n not in provided]
+        if not newly:
+            yield {preaudit_md: render.preaudit_markdown(form, ticked or [])}
+            return
+        for name in newly:
+            for update in send_message(f"{name}已经有了", auth_v, state):
+                if copilot in update:
+                    state = update[copilot]
+                yield update
 
-    materials_cb.input(preaudit, [materials_cb, copilot], preaudit_md)
+    materials_cb.input(tick_materials, [materials_cb, auth, copilot], turn_outputs)
 
     def reset() -> tuple[Any, ...]:
         return (

@@ -58,8 +58,8 @@ def hidden_choices() -> list[Any]:
     return [gr.update(visible=False) for _ in range(CHOICE_SLOTS)]
 
 
-def choice_buttons() -> list[gr.Button]:
-    with gr.Row(elem_classes=["ga-choices"]):
+def choice_buttons(elem_id: str) -> list[gr.Button]:
+    with gr.Row(elem_id=elem_id, elem_classes=["ga-choices"]):
         return [
             gr.Button("", visible=False, size="sm", min_width=80, elem_classes=["ga-choice"])
             for _ in range(CHOICE_SLOTS)

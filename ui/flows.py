@@ -34,8 +34,21 @@ def flow_title(flow_id: str | None) -> str | None:
     return flow.title if flow is not None else None
 
 
+def answer_labels(flow_id: str | None, answers: dict[str, str]) -> dict[str, str]:
+    """情形 answers as the citizen saw them: question id -> choice label ("住所" -> "有合法稳定住所")."""
+    flow = _flows().get(flow_id or "")
+    if flow is None:
+        return dict(answers)
+    out: dict[str, str] = {}
+    for qid, value in answers.items():
+        question = next((q for q in flow.questions if q.id == qid), None)
+        choice = next((c for c in question.choices if c.value == value), None) if question else None
+        out[qid] = choice.label if choice else str(value)
+    return out
+
+
 def decorate(form: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The form with `labels` and `service_name` filled in when the API did not send them."""
+    """The form with `labels`, `service_name` and readable answers filled in when the API did not send them."""
     if not form:
         return form
     out = dict(form)
@@ -44,4 +57,6 @@ def decorate(form: dict[str, Any] | None) -> dict[str, Any] | None:
         out["labels"] = field_labels(flow_id)
     if not out.get("service_name"):
         out["service_name"] = flow_title(flow_id) or out.get("service_id")
+    if out.get("answers") and not out.get("answer_labels"):
+        out["answer_labels"] = answer_labels(flow_id, out["answers"])
     return out

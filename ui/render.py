@@ -26,6 +26,8 @@ GUIDE_FIELD_LABELS: dict[str, str] = {
     **dict(GUIDE_FORM_FIELDS),
     "materials": "申请材料",
     "legal_time_limit": "法定办结时限",
+    "meta": "基本信息",
+    "sample_note": "说明",
     "promised_time_limit": "承诺办结时限",
     "process": "办理流程",
     "faqs": "常见问题",
@@ -34,6 +36,12 @@ GUIDE_FIELD_LABELS: dict[str, str] = {
     "visits": "到现场次数",
     "audience": "服务对象",
     "type": "事项类型",
+}
+
+
+SOURCE_NAMES = {
+    "sample": "示例指南（示例数据，以官方发布为准）",
+    "gdzwfw_2021": "广东政务服务网办事指南（2021 年采集）",
 }
 
 
@@ -58,15 +66,25 @@ def is_url(text: str | None) -> bool:
 
 
 def citation_label(i: int, c: dict[str, Any]) -> str:
-    return f"[{i}] {c.get('title') or c.get('id')}"
+    """ "[1] 居住证申领 · 申请材料：居民身份证" — short enough for a radio button."""
+    title = str(c.get("title") or c.get("id"))
+    kind, _, part = parse_citation_id(str(c.get("id", "")))
+    if kind == "guide" and part in GUIDE_FIELD_LABELS:
+        title = f"{title} · {GUIDE_FIELD_LABELS[part]}"
+    elif kind == "policy" and part and part not in title:
+        title = f"{title} {part}"
+    quote = re.sub(r"\s+", " ", str(c.get("quote") or "")).strip()
+    if quote and kind == "guide":
+        title = f"{title}：{quote[:14]}{'…' if len(quote) > 14 else ''}"
+    return f"[{i}] {title}"
 
 
 def reply_markdown(reply: str, citations: list[dict[str, Any]]) -> str:
-    """The assistant's bubble: the reply text, then short numbered source titles."""
+    """The assistant's bubble: the reply text, then the distinct source titles."""
     if not citations:
         return reply
-    refs = "；".join(citation_label(i, c) for i, c in enumerate(citations, 1))
-    return f"{reply}\n\n<sub>来源：{md_escape(refs)}</sub>"
+    titles = list(dict.fromkeys(str(c.get("title") or c.get("id")) for c in citations))
+    return f"{reply}\n\n<sub>来源：{md_escape('；'.join(titles))}（共 {len(citations)} 处引用，见「引用来源」）</sub>"
 
 
 def citation_panel(c: dict[str, Any], full_text: str | None = None) -> str:
@@ -81,7 +99,7 @@ def citation_panel(c: dict[str, Any], full_text: str | None = None) -> str:
     if is_url(source):
         lines.append(f"来源链接：[{md_escape(source)}]({source})")
     elif source:
-        lines.append(f"来源：{md_escape(source)}")
+        lines.append(f"来源：{md_escape(SOURCE_NAMES.get(source, source))}")
     lines.append(f"<sub>引用编号：{md_escape(c.get('id'))}</sub>")
     return "\n\n".join(lines)
 
@@ -132,7 +150,7 @@ def form_panel(form: dict[str, Any] | None, labels: dict[str, str] | None = None
     labels = {**(labels or {}), **(form.get("labels") or {})}
     title = form.get("service_name") or form.get("title") or form.get("service_id")
     lines = [f"**办理事项：** {md_escape(title)}"]
-    answers = form.get("answers") or {}
+    answers = form.get("answer_labels") or form.get("answers") or {}
     if answers:
         lines.append("**办理情形：** " + "；".join(md_escape(v) for v in answers.values()))
     fields = form.get("fields") or {}

@@ -45,7 +45,7 @@ def create_app(services: Services, *, max_body_bytes: int = MAX_BODY_BYTES) -> F
     app.state.services = services
     install_log_masking()
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, path_prefix=API_PREFIX + "/")
     for module in (chat, applications, guides, feedback, admin):
         app.include_router(module.router, prefix=API_PREFIX, responses=_ERRORS)
     return app

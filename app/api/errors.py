@@ -86,7 +86,13 @@ def _field(loc: Sequence[Any]) -> str:
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    return [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in exc.errors()]
+    return [
+        {
+            "field": "body" if e.get("type") == "json_invalid" else _field(e.get("loc", ())),
+            "message": _message(e),
+        }
+        for e in exc.errors()
+    ]
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -152,12 +158,13 @@ class BodyTooLarge(HTTPException):
 class BodySizeLimitMiddleware:
     """Reject request bodies over `max_bytes`: by Content-Length up front, or while streaming (chunked)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, path_prefix: str = "/") -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_prefix = path_prefix  # only these paths (a UI mounted on the same app has its own uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(self.path_prefix):
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")

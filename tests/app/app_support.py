@@ -58,11 +58,18 @@ class ScriptedManager:
             )
         elif "火星" in text:
             reply = Reply(text="抱歉，暂未找到相关办事指南。", confident=False, intent=Intent.OUT_OF_SCOPE)
-            events.append({"type": "retrieval", "confidence": 0.12})
+            events += [{"type": "intent", "confidence": 0.9}, {"type": "unanswered", "confidence": 0.12}]
         else:
             reply = Reply(
                 text=f"关于“{text}”：请携带居民身份证办理。",
-                citations=[Citation(id=f"guide:{SERVICE_ID}#materials", title="社会保障卡补换", source="示例", quote="居民身份证")],
+                citations=[
+                    Citation(
+                        id=f"guide:{SERVICE_ID}#materials",
+                        title="社会保障卡补换",
+                        source="示例",
+                        quote="居民身份证",
+                    )
+                ],
                 intent=Intent.SERVICE_QUESTION,
             )
         state.history.append({"role": "assistant", "text": reply.text})
@@ -96,10 +103,19 @@ class InMemoryRetriever:
         hits = []
         for g in self.docs.values():
             if query in g.name:
-                chunk = Chunk(id=f"{g.id}#name#0", doc_id=g.id, kind=DocKind.GUIDE, field="name", title=g.name, text=g.name)
+                chunk = Chunk(
+                    id=f"{g.id}#name#0",
+                    doc_id=g.id,
+                    kind=DocKind.GUIDE,
+                    field="name",
+                    title=g.name,
+                    text=g.name,
+                )
                 hit = ChunkHit(chunk=chunk, score=0.9, scores={"bm25": 1.0, "dense": 0.8})
                 hits.append(Hit(doc_id=g.id, kind=DocKind.GUIDE, title=g.name, score=0.9, chunks=[hit]))
-        return SearchResult(query=query, hits=hits[:top_k], confident=bool(hits), confidence=0.9 if hits else 0.1)
+        return SearchResult(
+            query=query, hits=hits[:top_k], confident=bool(hits), confidence=0.9 if hits else 0.1
+        )
 
 
 def make_services(url: str, home: Path, **settings: Any) -> Services:
@@ -113,7 +129,6 @@ def make_services(url: str, home: Path, **settings: Any) -> Services:
         flows=load_flows(),
         manager=ScriptedManager(),
     )
-
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -134,7 +134,9 @@ def test_clerk_workflow_and_events(client: TestClient, token: Callable[..., str]
     app_id = submit(client, citizen).json()["id"]
 
     def move(to: str, reason: str = "", tok: str = clerk):  # noqa: ANN202
-        return client.post(f"{URL}/{app_id}/transition", json={"to": to, "reason": reason}, headers=bearer(tok))
+        return client.post(
+            f"{URL}/{app_id}/transition", json={"to": to, "reason": reason}, headers=bearer(tok)
+        )
 
     r = move("需补正")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
@@ -168,9 +170,17 @@ def test_reject_needs_a_reason_and_is_final(client: TestClient, token: Callable[
     app_id = submit(client, citizen).json()["id"]
     url = f"{URL}/{app_id}/transition"
     assert client.post(url, json={"to": "不予受理", "reason": "  "}, headers=bearer(admin)).status_code == 422
-    assert client.post(url, json={"to": "不予受理", "reason": "不符合条件"}, headers=bearer(admin)).status_code == 200
+    assert (
+        client.post(url, json={"to": "不予受理", "reason": "不符合条件"}, headers=bearer(admin)).status_code
+        == 200
+    )
     assert client.post(url, json={"to": "已受理"}, headers=bearer(admin)).status_code == 409
-    assert client.post(f"{URL}/GA00000000-000000/transition", json={"to": "已受理"}, headers=bearer(admin)).status_code == 404
+    assert (
+        client.post(
+            f"{URL}/GA00000000-000000/transition", json={"to": "已受理"}, headers=bearer(admin)
+        ).status_code
+        == 404
+    )
 
 
 def test_roles_and_ownership(client: TestClient, token: Callable[..., str]) -> None:
@@ -183,7 +193,10 @@ def test_roles_and_ownership(client: TestClient, token: Callable[..., str]) -> N
     assert client.post(f"{URL}/{b_id}/resubmit", json={}, headers=bearer(alice)).status_code == 404
     r = client.post(f"{URL}/{a_id}/transition", json={"to": "已受理"}, headers=bearer(alice))
     assert r.status_code == 403 and "窗口人员" in r.json()["detail"]
-    assert client.post(f"{URL}/{a_id}/transition", json={"to": "已受理"}, headers=bearer(editor)).status_code == 403
+    assert (
+        client.post(f"{URL}/{a_id}/transition", json={"to": "已受理"}, headers=bearer(editor)).status_code
+        == 403
+    )
     assert submit(client, editor, key="e").status_code == 403
     mine = client.get(URL, headers=bearer(alice)).json()
     assert [i["id"] for i in mine["items"]] == [a_id] and mine["total"] == 1

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from app_support import ID_NUMBER, bearer, make_services
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.api import create_app
-from app.db import ApplicationRow
+from app.db import ApplicationRow, ChatSessionRow
 from app.wiring import Services
 
 
@@ -27,7 +27,9 @@ def n_applications(services: Services) -> int:
         return int(session.scalar(select(func.count()).select_from(ApplicationRow)) or 0)
 
 
-def test_chat_answers_with_citations_and_persists_the_session(client: TestClient, token: Callable[..., str]) -> None:
+def test_chat_answers_with_citations_and_persists_the_session(
+    client: TestClient, token: Callable[..., str]
+) -> None:
     tok = token("citizen")
     first = chat(client, tok, "社保卡丢了怎么办")
     assert first["session_id"] and "居民身份证" in first["reply"]
@@ -86,7 +88,9 @@ def test_message_length_limits(client: TestClient, token: Callable[..., str]) ->
     assert chat(client, tok, "长" * 200)["reply"]
 
 
-def test_submission_creates_one_application(client: TestClient, token: Callable[..., str], services: Services) -> None:
+def test_submission_creates_one_application(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
     tok = token("citizen")
     start = chat(client, tok, "我要办理社保卡补换")
     assert start["form"]["service_id"] == "sample-huadu-shebaoka-buhuan" and start["choices"] == ["确认提交"]
@@ -112,7 +116,9 @@ def test_concurrent_confirmations_create_one_application(
 
     def confirm() -> None:
         barrier.wait()
-        responses.append(client.post("/api/v1/chat", json={"message": "确认提交", "session_id": sid}, headers=bearer(tok)))
+        responses.append(
+            client.post("/api/v1/chat", json={"message": "确认提交", "session_id": sid}, headers=bearer(tok))
+        )
 
     threads = [threading.Thread(target=confirm) for _ in range(6)]
     for t in threads:
@@ -126,13 +132,24 @@ def test_concurrent_confirmations_create_one_application(
     assert n_applications(services) == 1
 
 
-def test_low_confidence_turns_and_thumbs_down_reach_the_queue(client: TestClient, token: Callable[..., str]) -> None:
+def test_low_confidence_turns_and_thumbs_down_reach_the_queue(
+    client: TestClient, token: Callable[..., str]
+) -> None:
     tok, editor = token("citizen"), token("editor")
     sid = chat(client, tok, "火星签证怎么办")["session_id"]
     chat(client, tok, "社保卡丢了", sid)
-    r = client.post("/api/v1/feedback", json={"session_id": sid, "rating": "down", "comment": "太笼统"}, headers=bearer(tok))
+    r = client.post(
+        "/api/v1/feedback",
+        json={"session_id": sid, "rating": "down", "comment": "太笼统"},
+        headers=bearer(tok),
+    )
     assert r.status_code == 201 and r.json()["turn"] == 2
-    assert client.post("/api/v1/feedback", json={"session_id": sid, "rating": "up"}, headers=bearer(tok)).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/feedback", json={"session_id": sid, "rating": "up"}, headers=bearer(tok)
+        ).status_code
+        == 201
+    )
     assert client.get("/api/v1/unanswered", headers=bearer(tok)).status_code == 403
     page = client.get("/api/v1/unanswered", headers=bearer(editor)).json()
     assert page["total"] == 2
@@ -141,7 +158,9 @@ def test_low_confidence_turns_and_thumbs_down_reach_the_queue(client: TestClient
     assert low["question"] == "火星签证怎么办" and low["confidence"] == 0.12 and low["turn"] == 1
     assert down["question"] == "社保卡丢了" and down["comment"] == "太笼统" and "居民身份证" in down["reply"]
     assert [h["text"] for h in down["conversation"]][0] == "火星签证怎么办"
-    r = client.post(f"/api/v1/unanswered/{low['id']}/resolve", json={"guide_id": "nope"}, headers=bearer(editor))
+    r = client.post(
+        f"/api/v1/unanswered/{low['id']}/resolve", json={"guide_id": "nope"}, headers=bearer(editor)
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "guide_id"
     r = client.post(
         f"/api/v1/unanswered/{low['id']}/resolve",
@@ -158,7 +177,9 @@ def test_feedback_needs_own_session_and_valid_rating(client: TestClient, token: 
     sid = chat(client, tok, "你好")["session_id"]
     r = client.post("/api/v1/feedback", json={"session_id": sid, "rating": "meh"}, headers=bearer(tok))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "rating"
-    r = client.post("/api/v1/feedback", json={"session_id": sid, "rating": "up"}, headers=bearer(token("citizen")))
+    r = client.post(
+        "/api/v1/feedback", json={"session_id": sid, "rating": "up"}, headers=bearer(token("citizen"))
+    )
     assert r.status_code == 404
 
 
@@ -168,3 +189,18 @@ def test_chat_without_manager_is_503(token: Callable[..., str], services: Servic
         r = c.post("/api/v1/chat", json={"message": "你好"}, headers=bearer(token("citizen")))
         assert r.status_code == 503 and "对话服务" in r.json()["detail"]
         assert c.get("/api/v1/health").json()["status"] == "degraded"
+
+
+def test_unreadable_stored_state_restarts_the_conversation(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    tok = token("citizen")
+    sid = chat(client, tok, "你好")["session_id"]
+    with services.db.write() as session:
+        session.execute(
+            update(ChatSessionRow).where(ChatSessionRow.id == sid).values(state={"turns": "many"})
+        )
+    out = chat(client, tok, "还在吗", sid)
+    assert out["session_id"] == sid
+    history = client.get(f"/api/v1/chat/sessions/{sid}", headers=bearer(tok)).json()
+    assert history["turns"] == 2 and history["history"][0]["text"] == "还在吗"

@@ -15,18 +15,26 @@ G = f"/api/v1/guides/{SERVICE_ID}"
 
 def test_list_and_read_guides(client: TestClient, token: Callable[..., str]) -> None:
     citizen = token("citizen")
-    page = client.get("/api/v1/guides", params={"q": "社会保障卡", "limit": 5}, headers=bearer(citizen)).json()
+    page = client.get(
+        "/api/v1/guides", params={"q": "社会保障卡", "limit": 5}, headers=bearer(citizen)
+    ).json()
     assert page["total"] >= 1 and page["limit"] == 5
     assert SERVICE_ID in {g["id"] for g in page["items"]}
     assert all(g["status"] == "published" for g in page["items"])
     guide = client.get(G, headers=bearer(citizen)).json()
     assert guide["name"] == "社会保障卡补换" and guide["is_sample"] and guide["materials"]
-    assert client.get("/api/v1/guides", params={"status": "draft"}, headers=bearer(citizen)).status_code == 403
+    assert (
+        client.get("/api/v1/guides", params={"status": "draft"}, headers=bearer(citizen)).status_code == 403
+    )
     assert client.get("/api/v1/guides/nope", headers=bearer(citizen)).status_code == 404
-    assert client.get("/api/v1/guides", params={"status": "bogus"}, headers=bearer(citizen)).status_code == 422
+    assert (
+        client.get("/api/v1/guides", params={"status": "bogus"}, headers=bearer(citizen)).status_code == 422
+    )
 
 
-def test_edit_publish_reindex_unpublish(client: TestClient, token: Callable[..., str], services: Services) -> None:
+def test_edit_publish_reindex_unpublish(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
     citizen, editor = token("citizen"), token("editor")
     retriever = services.retriever
     assert isinstance(retriever, InMemoryRetriever)
@@ -42,7 +50,9 @@ def test_edit_publish_reindex_unpublish(client: TestClient, token: Callable[...,
     versions = client.get(f"{G}/versions", headers=bearer(editor)).json()
     assert [v["version"] for v in versions][-2:] == [current["version"], draft["version"]]
     assert versions[-1]["note"] == "更新受理条件" and versions[-1]["actor"].startswith("editor:")
-    diff = client.get(f"{G}/diff", params={"a": current["version"], "b": draft["version"]}, headers=bearer(editor))
+    diff = client.get(
+        f"{G}/diff", params={"a": current["version"], "b": draft["version"]}, headers=bearer(editor)
+    )
     assert diff.json()["changes"] == [
         {"field": "conditions", "before": current["conditions"], "after": "新的受理条件（测试）"}
     ]
@@ -69,7 +79,9 @@ def test_edit_publish_reindex_unpublish(client: TestClient, token: Callable[...,
 def test_put_validates_the_guide(client: TestClient, token: Callable[..., str]) -> None:
     editor = token("editor")
     r = client.put(G, json={"id": "other", "name": "x"}, headers=bearer(editor))
-    assert r.status_code == 422 and r.json()["errors"] == [{"field": "id", "message": "指南编号与路径中的编号不一致"}]
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"field": "id", "message": "指南编号与路径中的编号不一致"}
+    ]
     r = client.put(G, json={"id": SERVICE_ID, "name": "   "}, headers=bearer(editor))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name"
     r = client.put(G, json={"id": SERVICE_ID, "materials": [{"required": "maybe"}]}, headers=bearer(editor))
@@ -81,7 +93,9 @@ def test_new_guide_with_hostile_text_roundtrips(client: TestClient, token: Calla
     editor = token("editor")
     nasty = "<img src=x onerror=alert(1)>'; DROP TABLE guides; --"
     url = "/api/v1/guides/sample-new-1"
-    r = client.put(url, json={"id": "sample-new-1", "name": nasty, "conditions": nasty}, headers=bearer(editor))
+    r = client.put(
+        url, json={"id": "sample-new-1", "name": nasty, "conditions": nasty}, headers=bearer(editor)
+    )
     assert r.status_code == 200 and r.json()["name"] == nasty and r.json()["version"] == 1
     listed = client.get("/api/v1/guides", params={"q": "DROP TABLE"}, headers=bearer(editor)).json()
     assert [g["name"] for g in listed["items"]] == [nasty]
@@ -98,7 +112,9 @@ def test_hit_testing_shows_scores(client: TestClient, token: Callable[..., str],
     assert res["confident"] and res["hits"][0]["doc_id"] == SERVICE_ID
     chunk = res["hits"][0]["chunks"][0]
     assert chunk["scores"] == {"bm25": 1.0, "dense": 0.8} and chunk["id"] == f"{SERVICE_ID}#name#0"
-    assert client.get("/api/v1/search", params={"q": "x"}, headers=bearer(token("citizen"))).status_code == 403
+    assert (
+        client.get("/api/v1/search", params={"q": "x"}, headers=bearer(token("citizen"))).status_code == 403
+    )
     assert client.get("/api/v1/search", params={"q": ""}, headers=bearer(editor)).status_code == 422
     services.retriever = None
     assert client.get("/api/v1/search", params={"q": "x"}, headers=bearer(editor)).status_code == 503
@@ -106,7 +122,10 @@ def test_hit_testing_shows_scores(client: TestClient, token: Callable[..., str],
 
 def test_policies(client: TestClient, token: Callable[..., str], services: Services) -> None:
     doc = PolicyDocument(
-        id="law-test", title="测试条例", kind="regulation", articles=[Article(number="第一条", text="为了测试。")]
+        id="law-test",
+        title="测试条例",
+        kind="regulation",
+        articles=[Article(number="第一条", text="为了测试。")],
     )
     services.store.ingest(policies=[doc], actor="test")
     citizen = token("citizen")

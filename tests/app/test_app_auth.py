@@ -66,8 +66,14 @@ def test_missing_and_invalid_tokens_get_401(client: TestClient) -> None:
 
 def test_admin_creates_lists_and_revokes_tokens(client: TestClient, token: Callable[..., str]) -> None:
     admin = token("admin")
-    assert client.post("/api/v1/tokens", json={"role": "clerk"}, headers=bearer(token("citizen"))).status_code == 403
-    assert client.post("/api/v1/tokens", json={"role": "clerk"}, headers=bearer(token("editor"))).status_code == 403
+    assert (
+        client.post("/api/v1/tokens", json={"role": "clerk"}, headers=bearer(token("citizen"))).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/v1/tokens", json={"role": "clerk"}, headers=bearer(token("editor"))).status_code
+        == 403
+    )
     r = client.post("/api/v1/tokens", json={"role": "clerk", "name": "窗口2"}, headers=bearer(admin))
     assert r.status_code == 201
     new = r.json()

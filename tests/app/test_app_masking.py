@@ -28,7 +28,14 @@ def test_mask_pii(raw: str, masked: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["受理编号 GA20261121-048213", "金额 12345 元", "020-12345678", "1234567890123456789012", "", "无个人信息"],
+    [
+        "受理编号 GA20261121-048213",
+        "金额 12345 元",
+        "020-12345678",
+        "1234567890123456789012",
+        "",
+        "无个人信息",
+    ],
 )
 def test_mask_pii_keeps_other_text(text: str) -> None:
     assert mask_pii(text) == text

@@ -46,7 +46,12 @@ def data(**over: object) -> repo.ApplicationData:
 
 def create(db: AppDB, key: str = "k1", **over: object) -> tuple[repo.ApplicationRecord, bool]:
     return repo.create_or_get_application(
-        db=db, data=data(**over), owner="tok1", owner_role="citizen", idempotency_key=key, actor="citizen:tok1"
+        db=db,
+        data=data(**over),
+        owner="tok1",
+        owner_role="citizen",
+        idempotency_key=key,
+        actor="citizen:tok1",
     )
 
 
@@ -98,7 +103,13 @@ def test_in_transaction_failure_rolls_back_the_application(db: AppDB) -> None:
 
     with pytest.raises(RuntimeError):
         repo.create_or_get_application(
-            db=db, data=data(), owner="o", owner_role="citizen", idempotency_key="k", actor="a", in_transaction=boom
+            db=db,
+            data=data(),
+            owner="o",
+            owner_role="citizen",
+            idempotency_key="k",
+            actor="a",
+            in_transaction=boom,
         )
     assert count(db) == 0
 
@@ -109,7 +120,12 @@ def test_transitions_follow_the_workflow(db: AppDB) -> None:
     def move(to: ApplicationStatus, reason: str = "") -> repo.ApplicationRecord:
         with db.write() as session:
             return repo.transition_application(
-                session=session, application_id=app.id, to=to, actor="clerk:c1", actor_role="clerk", reason=reason
+                session=session,
+                application_id=app.id,
+                to=to,
+                actor="clerk:c1",
+                actor_role="clerk",
+                reason=reason,
             )
 
     with pytest.raises(repo.InvalidTransition, match="原因"):
@@ -138,7 +154,12 @@ def test_resubmission_changes_fields(db: AppDB) -> None:
     app, _ = create(db)
     with db.write() as session:
         repo.transition_application(
-            session=session, application_id=app.id, to=S.NEEDS_CORRECTION, actor="c", actor_role="clerk", reason="r"
+            session=session,
+            application_id=app.id,
+            to=S.NEEDS_CORRECTION,
+            actor="c",
+            actor_role="clerk",
+            reason="r",
         )
         updated = repo.transition_application(
             session=session,
@@ -154,7 +175,9 @@ def test_resubmission_changes_fields(db: AppDB) -> None:
 def test_list_applications_filters_and_pages(db: AppDB) -> None:
     ids = [create(db, key=f"k{i}", service_id="S1" if i % 2 else "S2")[0].id for i in range(5)]
     with db.write() as session:
-        repo.transition_application(session=session, application_id=ids[0], to=S.ACCEPTED, actor="c", actor_role="clerk")
+        repo.transition_application(
+            session=session, application_id=ids[0], to=S.ACCEPTED, actor="c", actor_role="clerk"
+        )
     with db.read() as session:
         all_items, total = repo.list_applications(session=session, limit=2)
         s1, s1_total = repo.list_applications(session=session, service_id="S1")
@@ -170,20 +193,39 @@ def test_chat_session_optimistic_lock(db: AppDB) -> None:
     state = {"turns": 1, "history": [{"role": "user", "text": "你好"}]}
     with db.write() as session:
         v1 = repo.save_chat_session(
-            session=session, session_id="s1", owner="t1", owner_role="citizen", state=state, expected_version=None
+            session=session,
+            session_id="s1",
+            owner="t1",
+            owner_role="citizen",
+            state=state,
+            expected_version=None,
         )
     with db.write() as session:
         v2 = repo.save_chat_session(
-            session=session, session_id="s1", owner="t1", owner_role="citizen", state={**state, "turns": 2},
+            session=session,
+            session_id="s1",
+            owner="t1",
+            owner_role="citizen",
+            state={**state, "turns": 2},
             expected_version=v1,
         )
     with pytest.raises(repo.StaleSession), db.write() as session:
         repo.save_chat_session(
-            session=session, session_id="s1", owner="t1", owner_role="citizen", state=state, expected_version=v1
+            session=session,
+            session_id="s1",
+            owner="t1",
+            owner_role="citizen",
+            state=state,
+            expected_version=v1,
         )
     with pytest.raises(repo.StaleSession), db.write() as session:  # a second "new" session with the same id
         repo.save_chat_session(
-            session=session, session_id="s1", owner="t2", owner_role="citizen", state=state, expected_version=None
+            session=session,
+            session_id="s1",
+            owner="t2",
+            owner_role="citizen",
+            state=state,
+            expected_version=None,
         )
     with db.read() as session:
         rec = repo.get_chat_session(session=session, session_id="s1")
@@ -192,11 +234,19 @@ def test_chat_session_optimistic_lock(db: AppDB) -> None:
 
 def test_feedback_and_unanswered_queue(db: AppDB) -> None:
     with db.write() as session:
-        repo.add_unanswered(session=session, kind="low_confidence", question="火星签证", session_id="s1", confidence=0.1)
+        repo.add_unanswered(
+            session=session, kind="low_confidence", question="火星签证", session_id="s1", confidence=0.1
+        )
         repo.add_feedback(session=session, session_id="s1", turn=2, rating="up", actor="t1")
         repo.add_feedback(
-            session=session, session_id="s1", turn=3, rating="down", actor="t1", comment="没答到点子上",
-            question="社保卡丢了怎么办", reply="请携带身份证",
+            session=session,
+            session_id="s1",
+            turn=3,
+            rating="down",
+            actor="t1",
+            comment="没答到点子上",
+            question="社保卡丢了怎么办",
+            reply="请携带身份证",
         )
     with db.read() as session:
         items, total = repo.list_unanswered(session=session)

@@ -80,7 +80,14 @@ def assert_grounded(guide: ServiceGuide, citations: list[Citation], text: str) -
         assert c.title == guide.name
         assert c.source == guide.source_url or guide.source_url is None
         # the quoted fact appears in the answer (time limits are shown as "30个工作日")
-        if field not in {"legal_time_limit", "promised_time_limit", "online_booking", "courier", "visits", "name"}:
+        if field not in {
+            "legal_time_limit",
+            "promised_time_limit",
+            "online_booking",
+            "courier",
+            "visits",
+            "name",
+        }:
             assert c.quote in text, (c.quote, text)
 
 
@@ -211,7 +218,10 @@ LAW = PolicyDocument(
     title="住房公积金管理条例",
     articles=[
         Article(number="第十三条", text="住房公积金管理中心应当在受委托银行设立住房公积金专户。"),
-        Article(number="第二十四条", text="职工有下列情形之一的，可以提取职工住房公积金账户内的存储余额：（一）购买、建造、翻建、大修自住住房的；"),
+        Article(
+            number="第二十四条",
+            text="职工有下列情形之一的，可以提取职工住房公积金账户内的存储余额：（一）购买、建造、翻建、大修自住住房的；",
+        ),
         Article(number="第二十八条", text="住房公积金管理中心不得向他人提供担保。"),
     ],
     source_path="laws/national/住房公积金管理条例(2019-03-24).md",
@@ -221,7 +231,14 @@ LAW = PolicyDocument(
 def _hit(number: str, score: float) -> ChunkHit:
     art = LAW.article(number)
     assert art is not None
-    chunk = Chunk(id=f"{LAW.id}#{number}#0", doc_id=LAW.id, kind=DocKind.POLICY, field=number, title=LAW.title, text=art.text)
+    chunk = Chunk(
+        id=f"{LAW.id}#{number}#0",
+        doc_id=LAW.id,
+        kind=DocKind.POLICY,
+        field=number,
+        title=LAW.title,
+        text=art.text,
+    )
     return ChunkHit(chunk, score, {})
 
 

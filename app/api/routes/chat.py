@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, HTTPException
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app import repository as repo
@@ -14,7 +14,7 @@ from app.api.errors import field_error
 from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOut
 from app.auth import Principal
 from app.masking import get_logger
-from app.wiring import Manager
+from app.wiring import Manager, Services, acting_for
 from assistant.state import ApplicationDraft, DialogueState, TurnResult
 
 router = APIRouter(tags=["对话"])
@@ -23,7 +23,7 @@ log = get_logger("govassist.api.chat")
 _BUSY = "该会话有其他消息正在处理，请稍后重试"
 
 
-def _load_session(services: Any, principal: Principal, session_id: str) -> repo.ChatSessionRecord:
+def _load_session(services: Services, principal: Principal, session_id: str) -> repo.ChatSessionRecord:
     """The caller's own session, or 404 (another owner's session is indistinguishable from a missing one)."""
     with services.db.read() as session:
         record = repo.get_chat_session(session=session, session_id=session_id)
@@ -32,11 +32,22 @@ def _load_session(services: Any, principal: Principal, session_id: str) -> repo.
     return record
 
 
+def _state(record: repo.ChatSessionRecord) -> DialogueState:
+    """The stored state; one that no longer validates (an older format) restarts the conversation."""
+    try:
+        return DialogueState.model_validate(record.state)
+    except ValidationError:
+        log.warning("chat session %s has an unreadable state; starting over", record.id)
+        return DialogueState(session_id=record.id, turns=record.turns)  # keeps idempotency keys unique
+
+
 def _confidence(turn: TurnResult) -> float | None:
+    """The retrieval confidence the manager reported for an unanswered turn (not the classifier's)."""
     for event in reversed(turn.events):
-        value = event.get("confidence") if isinstance(event, dict) else None
-        if isinstance(value, int | float):
-            return float(value)
+        if isinstance(event, dict) and event.get("type") in {"unanswered", "retrieval"}:
+            value = event.get("confidence")
+            if isinstance(value, int | float):
+                return float(value)
     return None
 
 
@@ -96,7 +107,7 @@ class _Turn:
 
 
 def _submit(
-    services: Any, manager: Manager, principal: Principal, persist: _Turn, handled: TurnResult, key: str
+    services: Services, manager: Manager, principal: Principal, persist: _Turn, handled: TurnResult, key: str
 ) -> tuple[TurnResult, str]:
     """Create the application and save the state in one transaction; a retried turn reuses the application."""
     draft: ApplicationDraft = handled.submission  # type: ignore[assignment]
@@ -152,14 +163,15 @@ def chat(body: ChatIn, services: ServicesDep, principal: PrincipalDep, manager: 
     if body.session_id:
         record = _load_session(services, principal, body.session_id)
         session_id, version = record.id, record.version
-        state = DialogueState.model_validate(record.state)
+        state = _state(record)
     else:
         session_id, version = uuid.uuid4().hex, None
         state = DialogueState(session_id=session_id)
     state.session_id = session_id
     turns_before = state.turns
 
-    handled = manager.handle(state.model_copy(deep=True), text)
+    with acting_for(principal.token_id):
+        handled = manager.handle(state.model_copy(deep=True), text)
     persist = _Turn(session_id=session_id, principal=principal, version=version, text=text)
     if handled.submission is not None:
         turn, application_id = _submit(
@@ -181,7 +193,7 @@ def chat(body: ChatIn, services: ServicesDep, principal: PrincipalDep, manager: 
 )
 def get_session(session_id: str, services: ServicesDep, principal: PrincipalDep) -> ChatSessionOut:
     record = _load_session(services, principal, session_id)
-    state = DialogueState.model_validate(record.state)
+    state = _state(record)
     return ChatSessionOut(
         session_id=record.id,
         turns=state.turns,

@@ -146,6 +146,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
+    settings = settings.model_copy(update={"host": host, "port": port})
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -251,7 +251,7 @@ def match_question_choice(q: Question, text: str) -> str | None:
     }
     if set(kinds.values()) >= {"yes", "no"}:
         head = re.sub(r"[，,。.!！].*$", "", t)
-        if head in _NO or re.match(r"^(?:不是|没有|不需要|不要|不用|无|否)", t):
+        if head in _NO or re.match(r"^(?:不是|没有|不需要|不要|不用|不对|无|否)", t):
             return next(v for v, k in kinds.items() if k == "no")
         if head in _YES or re.match(r"^(?:是的|是|对|有|需要|要)", t):
             return next(v for v, k in kinds.items() if k == "yes")
@@ -450,17 +450,8 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
     state.current_service_id = flow.service_id
     state.pending_choices = {}
     prefilled = _prefill_answers(state, flow, text) if text else []
-    accepted: list[str] = []
-    if text and pending_question(state, flow) is None:
-        accepted, _ = _accept_fields(state, flow, text, None)
-    elif text:
-        # fields named explicitly in the first message ("我叫张三，电话13800138000") are kept
-        raw = extract_fields(text, flow.active_fields(state.answers))
-        for name, value in raw.items():
-            f = _field(flow, name)
-            if f is not None and (res := validate(f, value)).ok and res.value is not None:
-                state.fields[name] = res.value
-                accepted.append(f.label)
+    # values in the first message ("我叫张三，电话13800138000", "社保卡丢了") are kept
+    accepted, errors = _accept_fields(state, flow, text, None) if text else ([], [])
     prompt, choices = _step(state, flow)
     head = f"好的，我来帮您在线办理「{flow.title}」。"
     if flow.summary:
@@ -470,6 +461,8 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
         notes.append("已根据您的描述记录办理情形。")
     if accepted:
         notes.append("已记录：" + "、".join(accepted) + "。")
+    if errors:
+        notes.append("；".join(errors) + "。稍后请重新提供。")
     notes.append(f"（本流程为{flow.sample_note}；随时可以问我材料、时限等问题，说“不办了”可取消。）")
     if state.flow_stage != STAGE_QUESTIONS:
         checklist = _checklist_text(state, flow)
@@ -678,7 +671,10 @@ def handle_form(
     if corrected is not None:
         return corrected
 
-    ack = _tick_materials(state, flow, t)
+    # "残疾人证有了" answering "是否已持有残疾人证？" is an answer first (the question branch below)
+    asked = _question(flow, state.requested) if state.flow_stage == STAGE_QUESTIONS else None
+    answering = asked is not None and match_question_choice(asked, t) is not None
+    ack = None if answering else _tick_materials(state, flow, t)
     if ack is not None:
         prompt, choices = resume_prompt(state, flow)
         if state.flow_stage == STAGE_CONFIRM and state.requested is None:
@@ -705,6 +701,14 @@ def handle_form(
                 return FormOutcome(_reply(state, flow, f"好的。\n{prompt}", choices))
             if is_question(t) or _off_form(t, None):
                 return _digression(state, flow, guide, t)
+            # fields volunteered early ("我叫王芳，电话……") are kept; the question is asked again
+            early = _early_fields(state, flow, t)
+            if early:
+                labels = "、".join(early)
+                return FormOutcome(
+                    _reply(state, flow, f"已记录：{labels}。\n{q.ask}", _choice_labels(q)),
+                    events=[{"type": "fields_early", "fields": early}],
+                )
             return FormOutcome(
                 _reply(
                     state,
@@ -748,13 +752,26 @@ def handle_form(
     return None
 
 
+def _early_fields(state: DialogueState, flow: Flow, text: str) -> list[str]:
+    """Store valid values for not-yet-asked fields found in `text`; their labels."""
+    todo = [f for f in flow.active_fields(state.answers) if f.name not in state.fields and f.type != "enum"]
+    got: list[str] = []
+    for name, raw in extract_fields(text, todo).items():
+        f = _field(flow, name)
+        if f is not None and (res := validate(f, raw)).ok and res.value is not None:
+            state.fields[name] = res.value
+            got.append(f.label)
+    return got
+
+
 def _off_form(text: str, pending: FormField | None) -> bool:
     """A complaint / status query / policy question typed while an item is pending (not an answer).
     Free-text fields keep such words as their value ("申请理由：…投诉无门…")."""
     if pending is not None and pending.type == "text":
         return False
     c = classify_scored(text)
-    return c.signal and c.intent in (Intent.COMPLAINT, Intent.APPLICATION_STATUS, Intent.POLICY_QUESTION)
+    off = (Intent.COMPLAINT, Intent.APPLICATION_STATUS, Intent.POLICY_QUESTION, Intent.GREETING, Intent.APPLY)
+    return c.signal and c.intent in off
 
 
 def _looks_like_value(text: str, f: FormField | None) -> bool:

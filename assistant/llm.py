@@ -7,6 +7,7 @@ answer. The LLM is never asked for facts and the user's words are passed as data
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -90,6 +91,7 @@ def _material_terms(text: str) -> list[str]:
     """Material-like words in `text` (jieba tokens that contain a document suffix)."""
     import jieba  # local import: jieba loads its dictionary lazily
 
+    jieba.setLogLevel(logging.WARNING)
     terms: list[str] = []
     for tok in jieba.lcut(normalize(text)):
         tok = tok.strip()

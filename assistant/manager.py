@@ -215,6 +215,10 @@ class DialogueManager:
             return self._general(st, t, events)
         # Not about the form: answer it, then resume the form.
         reply, _ = self._general(st, t, events, in_form=flow)
+        if st.pending_choices:
+            # no disambiguation inside a form: the next answer ("1", "是") belongs to the form
+            st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
+            reply = self._unknown(st, events)
         if st.flow_id == flow.id:
             prompt, choices = forms.resume_prompt(st, flow)
             reply.text = f"{reply.text}\n\n我们继续办理「{flow.title}」：{prompt}"
@@ -287,7 +291,9 @@ class DialogueManager:
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         result = self._search(t, [DocKind.GUIDE])
-        link = link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
+        link = (
+            link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
+        )
         if link is not None and link.ambiguous:
             return self._disambiguate(st, link.choices, t, "answer", events)
         if link is not None and link.service_id:

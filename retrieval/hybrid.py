@@ -20,15 +20,33 @@ from retrieval.index_view import IndexView
 from retrieval.ranking import variant_classes
 from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
 from retrieval.tokenize import Tokenizer, char_ngrams, normalize
-from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
+from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 from retrieval.vector import VectorStore
 
 Filters = dict[str, Any]
 
 
-def char_indexed(kind: DocKind, fld: str) -> bool:
-    """Character bigrams are indexed for guide chunks and policy titles (long article bodies: words only)."""
-    return kind == DocKind.GUIDE or fld == "title"
+SPARSE_INDEXES = ("word", "char", "name")  # index key; its signal names are in SIGNAL_OF
+SIGNAL_OF = {"word": "bm25", "char": "char", "name": "name"}
+
+
+def doc_tokens(tok: Tokenizer, key: str, c: Chunk) -> list[str] | None:
+    """Tokens of a chunk for one sparse index, or None when that index does not cover the chunk.
+
+    word: jieba search-mode words of every chunk; char: character bigrams of guide chunks and policy
+    titles (long article bodies get words only); name: single characters of names and titles."""
+    text = index_text(c)
+    if key == "word":
+        return tok.words(text)
+    if key == "char":
+        return char_ngrams(text) if c.kind == DocKind.GUIDE or c.field == "title" else None
+    return char_ngrams(c.title, n=1) if c.field in {"name", "title"} else None
+
+
+def query_tokens(tok: Tokenizer, key: str, text: str) -> list[str]:
+    if key == "word":
+        return tok.words(text)
+    return char_ngrams(text, n=2 if key == "char" else 1)
 
 
 def _dense_texts(chunks: Sequence[Any]) -> dict[str, str]:
@@ -47,8 +65,7 @@ class HybridRetriever:
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.tok = tokenizer or Tokenizer()
         self.config = config or SearchConfig()
-        self.word = BM25Index()
-        self.char = BM25Index()
+        self.sparse: dict[str, BM25Index] = {k: BM25Index() for k in SPARSE_INDEXES}
         self.vectors = VectorStore(self.index_dir / "chroma", self.embedder)
         self.view = IndexView()
         self._lock = threading.RLock()
@@ -58,19 +75,17 @@ class HybridRetriever:
     def _expected_params(self) -> dict[str, Any]:
         return {"format": files.FORMAT_VERSION, "tokenizer": self.tok.version, "embedder": self.embedder.name}
 
-    def _tokens(
-        self, chunks: Sequence[Any], progress: bool
-    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    def _tokens(self, chunks: Sequence[Chunk], progress: bool) -> dict[str, dict[str, list[str]]]:
+        """Per sparse index: chunk id -> tokens (chunks an index does not cover are absent)."""
         from tqdm import tqdm
 
-        words: dict[str, list[str]] = {}
-        chars: dict[str, list[str]] = {}
+        out: dict[str, dict[str, list[str]]] = {k: {} for k in SPARSE_INDEXES}
         for c in tqdm(chunks, desc="tokenize", unit="chunk", disable=not progress, mininterval=1.0):
-            text = index_text(c)
-            words[c.id] = self.tok.words(text)
-            if char_indexed(c.kind, c.field):
-                chars[c.id] = char_ngrams(text)
-        return words, chars
+            for key in SPARSE_INDEXES:
+                toks = doc_tokens(self.tok, key, c)
+                if toks is not None:
+                    out[key][c.id] = toks
+        return out
 
     def build(
         self, guides: Iterable[ServiceGuide], policies: Iterable[PolicyDocument] = (), progress: bool = True
@@ -83,9 +98,9 @@ class HybridRetriever:
             c for d in policies for c in policy_chunks(d)
         ]
         with self._lock:
-            words, chars = self._tokens(chunks, progress)
-            self.word.build(words)
-            self.char.build(chars)
+            tokens = self._tokens(chunks, progress)
+            for key, idx in self.sparse.items():
+                idx.build(tokens[key])
             texts = _dense_texts(chunks)
             bar = tqdm(total=len(texts), desc="embed", unit="chunk", disable=not progress, mininterval=1.0)
             embedded = self.vectors.sync(texts, {c.id: c.metadata for c in chunks}, progress=bar.update)
@@ -105,8 +120,8 @@ class HybridRetriever:
     def save(self, extra: dict[str, Any] | None = None) -> None:
         with self._lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            self.word.save(self.index_dir / "bm25_word")
-            self.char.save(self.index_dir / "bm25_char")
+            for key, idx in self.sparse.items():
+                idx.save(self.index_dir / f"bm25_{key}")
             files.write_chunks(self.index_dir, self.view.chunks)
             params = {
                 **self._expected_params(),
@@ -121,8 +136,7 @@ class HybridRetriever:
         with self._lock:
             if not files.compatible(files.read_params(self.index_dir), self._expected_params()):
                 return False
-            self.word = BM25Index.load(self.index_dir / "bm25_word")
-            self.char = BM25Index.load(self.index_dir / "bm25_char")
+            self.sparse = {k: BM25Index.load(self.index_dir / f"bm25_{k}") for k in SPARSE_INDEXES}
             self.view.reset(files.read_chunks(self.index_dir))
             self._align()
             self._ready = True
@@ -140,12 +154,10 @@ class HybridRetriever:
 
     def _align(self) -> None:
         """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""
-        self.word.commit()
-        self.char.commit()
-        ids = self.view.ids
-        self.view.set_word_rows(self.word.ids)
-        self.view.set_char_rows(self.char.ids)
-        self.view.dense_rows = self.vectors.rows_for(ids)
+        for key, idx in self.sparse.items():
+            idx.commit()
+            self.view.set_rows(key, idx.ids)
+        self.view.dense_rows = self.vectors.rows_for(self.view.ids)
         self.view.set_field_weights(self.config)
 
     # ---------------------------------------------------------------- incremental updates
@@ -160,11 +172,10 @@ class HybridRetriever:
         with self._lock:
             self._ensure_ready()
             stale = [cid for cid in self.view.chunk_ids_of(doc_id) if cid not in {c.id for c in chunks}]
-            words, chars = self._tokens(chunks, progress=False)
-            self.word.remove(stale)
-            self.char.remove(stale + [c.id for c in chunks if c.id not in chars])
-            self.word.upsert(words)
-            self.char.upsert(chars)
+            tokens = self._tokens(chunks, progress=False)
+            for key, idx in self.sparse.items():
+                idx.remove(stale + [c.id for c in chunks if c.id not in tokens[key]])
+                idx.upsert(tokens[key])
             self.vectors.delete(stale)
             self.vectors.delete([c.id for c in chunks if dense_text(c) is None])
             n = self.vectors.upsert(_dense_texts(chunks), {c.id: c.metadata for c in chunks})
@@ -180,8 +191,8 @@ class HybridRetriever:
             ids = self.view.chunk_ids_of(doc_id)
             if not ids:
                 return False
-            self.word.remove(ids)
-            self.char.remove(ids)
+            for idx in self.sparse.values():
+                idx.remove(ids)
             self.vectors.delete(ids)
             self.view.replace_doc(doc_id, [])
             self._align()
@@ -195,53 +206,68 @@ class HybridRetriever:
 
     # ---------------------------------------------------------------- search
     def signals(self, query: str) -> tuple[Signals, list[str]]:
-        """Raw per-chunk signals for a query (aligned with the view's chunk order) and its expansions."""
+        """Raw per-chunk signals for a query (aligned with the view's chunk order) and its expansions.
+
+        Synonym expansions are scored as a second query and added with weight `w_expansion`."""
         q = normalize(query)
         exp = self.tok.expand(q)
-        words = self.tok.words(q)
-        exp_words = [w for w in dict.fromkeys(w for t in exp for w in self.tok.words(t)) if w not in words]
-        w_exp = self.config.w_expansion
-        word = self.word.scores(words) + w_exp * self.word.scores(exp_words)
-        char = self.char.scores(char_ngrams(q))
-        if exp:
-            char = char + w_exp * self.char.scores(char_ngrams(" ".join(exp)))
-        qv = self.embedder.embed_query(q if not exp else f"{q} {' '.join(exp)}")
-        dense = self.vectors.similarities_rows(qv, self.view.dense_rows)
-        return Signals(self.view.from_word(word), self.view.from_char(char), dense), exp
+        exp_text = " ".join(exp)
+        sig: Signals = {}
+        for key, idx in self.sparse.items():
+            own = query_tokens(self.tok, key, q)
+            scores = idx.scores(own)
+            if exp:
+                extra = [t for t in dict.fromkeys(query_tokens(self.tok, key, exp_text)) if t not in own]
+                scores = scores + self.config.w_expansion * idx.scores(extra)
+            sig[SIGNAL_OF[key]] = self.view.align(key, scores)
+        qv = self.embedder.embed_query(q if not exp else f"{q} {exp_text}")
+        sig["dense"] = self.vectors.similarities_rows(qv, self.view.dense_rows)
+        return sig, exp
 
     def search(
         self, query: str, top_k: int = 5, filters: Filters | None = None, kinds: Iterable[str] | None = None
     ) -> SearchResult:
+        """Best documents for a query. `filters`: metadata equality (a value or a list of values) on
+        region, department, audience, type, level, kind, field, doc_id; `kinds`: "guide" / "policy"."""
         t0 = time.perf_counter()
-        cfg = self.config
         with self._lock:
             self._ensure_ready()
-            view = self.view
-            if not view.ids or not normalize(query):
+            if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
             sig, exp = self.signals(query)
-            mask = view.mask(filters, kinds)
-            ranking = rank_documents(sig, view.field_w, view.doc_of, view.n_docs, cfg, mask)
-            core = self.tok.strip_stopwords(query) or normalize(query)
-            abbrev = np.array([view.abbreviation(core, int(d)) for d in ranking.order], dtype=np.float32)
-            qv = variant_classes(" ".join([query, *exp]))
-            variant = np.array([view.variant(qv, int(d)) for d in ranking.order], dtype=np.float32)
-            order, final = rerank(ranking, abbrev, variant, cfg)
-            hits = [
-                self._hit(int(d), float(s), ranking)
-                for d, s in zip(order[:top_k], final[:top_k], strict=False)
-            ]
-            conf = 0.0
-            if len(order):
-                d0 = int(order[0])
-                top_dense = float(sig.dense[view.chunks_of_doc(d0)].max())
-                conf = confidence(evidence(top_dense, view.coverage(core, d0)), cfg)
+            res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds))
+        res.latency_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def rank(
+        self, query: str, sig: Signals, exp: list[str], top_k: int = 5, mask: np.ndarray | None = None
+    ) -> SearchResult:
+        """Documents from precomputed signals: fusion, name-level rerank, confidence."""
+        cfg, view = self.config, self.view
+        core = self.tok.strip_stopwords(query) or normalize(query)
+        abbrev_docs = view.subsequence_docs(core)
+        ranking = rank_documents(sig, view.field_w, view.doc_of, view.n_docs, cfg, mask, abbrev_docs)
+        qv = variant_classes(" ".join([query, *exp]))
+        name_feats = np.array([view.name_match(core, int(d)) for d in ranking.order], dtype=np.float32)
+        features = {
+            "abbrev": name_feats[:, 0] if len(name_feats) else name_feats,
+            "concise": name_feats[:, 1] if len(name_feats) else name_feats,
+            "variant": np.array([view.variant(qv, int(d)) for d in ranking.order], dtype=np.float32),
+        }
+        order, final = rerank(ranking, features, cfg)
+        hits = [
+            self._hit(int(d), float(s), ranking) for d, s in zip(order[:top_k], final[:top_k], strict=False)
+        ]
+        conf = 0.0
+        if len(order):
+            d0 = int(order[0])
+            top_dense = float(sig["dense"][view.chunks_of_doc(d0)].max())
+            conf = confidence(evidence(top_dense, view.coverage(core, d0), float(final[0]), cfg), cfg)
         return SearchResult(
             query=query,
             hits=hits,
             confident=bool(hits) and conf >= cfg.conf_threshold,
             confidence=round(conf, 4),
-            latency_ms=(time.perf_counter() - t0) * 1000,
         )
 
     def _hit(self, d: int, score: float, ranking: Any) -> Hit:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from retrieval.ranking import abbreviation_score, variant_classes, variant_score
+from retrieval.ranking import abbreviation_score, alnum, lcs_len, match_masks, variant_classes, variant_score
 from retrieval.scoring import SearchConfig
 from retrieval.tokenize import char_ngrams, normalize
 from retrieval.types import Chunk, DocKind
@@ -39,11 +41,14 @@ class IndexView:
             )
             self._names.append(name_chunk.text if name_chunk.field == "name" else first.title)
         self._variants = [variant_classes(n) for n in self._names]
+        # the bare document name (guide name / policy title), alphanumerics only, for character matching
+        self._bare = [alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        self._masks: dict[int, dict[str, int]] = {}
+        self._blob: tuple[str, list[int]] | None = None
         self._meta: dict[str, np.ndarray] = {}
         self.field_w = np.zeros(len(self.chunks), dtype=np.float32)
         self.dense_rows = np.full(len(self.chunks), -1, dtype=np.int64)
-        self._word_pos = np.zeros(0, dtype=np.int64)
-        self._char_pos = np.zeros(0, dtype=np.int64)
+        self._pos: dict[str, np.ndarray] = {}
 
     def replace_doc(self, doc_id: str, chunks: Sequence[Chunk]) -> None:
         kept = [c for c in self.chunks if c.doc_id != doc_id]
@@ -58,22 +63,18 @@ class IndexView:
         return self._doc_rows[d]
 
     # ---------------------------------------------------------------- alignment with the indexes
-    def set_word_rows(self, word_ids: Sequence[str]) -> None:
-        pos = {c: i for i, c in enumerate(word_ids)}
-        self._word_pos = np.array([pos[c] for c in self.ids], dtype=np.int64)
+    def set_rows(self, key: str, index_ids: Sequence[str]) -> None:
+        """Remember where each chunk sits in an index that covers all or some chunks."""
+        pos = {c: i for i, c in enumerate(index_ids)}
+        self._pos[key] = np.array([pos.get(c, -1) for c in self.ids], dtype=np.int64)
 
-    def set_char_rows(self, char_ids: Sequence[str]) -> None:
-        pos = {c: i for i, c in enumerate(char_ids)}
-        self._char_pos = np.array([pos.get(c, -1) for c in self.ids], dtype=np.int64)
-
-    def from_word(self, scores: np.ndarray) -> np.ndarray:
-        return scores[self._word_pos] if len(scores) else np.zeros(len(self.ids), dtype=np.float32)
-
-    def from_char(self, scores: np.ndarray) -> np.ndarray:
+    def align(self, key: str, scores: np.ndarray) -> np.ndarray:
+        """Scores of an index, re-ordered to chunk order (0 for chunks the index does not cover)."""
         out = np.zeros(len(self.ids), dtype=np.float32)
-        ok = self._char_pos >= 0
+        pos = self._pos[key]
+        ok = pos >= 0
         if len(scores):
-            out[ok] = scores[self._char_pos[ok]]
+            out[ok] = scores[pos[ok]]
         return out
 
     def set_field_weights(self, cfg: SearchConfig) -> None:
@@ -119,10 +120,37 @@ class IndexView:
         return self._names[d]
 
     def abbreviation(self, core: str, d: int) -> float:
-        return abbreviation_score(core, self._names[d])
+        return self.name_match(core, d)[0]
+
+    def name_match(self, core: str, d: int) -> tuple[float, float]:
+        """(share of the query found in order in the name, share of the name that this match explains)."""
+        if d not in self._masks:
+            self._masks[d] = match_masks(self._bare[d])
+        q = alnum(core)
+        if not q or not self._bare[d]:
+            return 0.0, 0.0
+        n = lcs_len(q, self._bare[d], self._masks[d])
+        return n / len(q), n / len(self._bare[d])
 
     def variant(self, query_classes: frozenset[str], d: int) -> float:
         return variant_score(query_classes, self._variants[d])
+
+    def subsequence_docs(self, core: str, limit: int = 60) -> np.ndarray:
+        """Documents whose name contains every character of `core` in order (abbreviation candidates)."""
+        q = alnum(core)
+        if not 2 <= len(q) <= 10:
+            return np.zeros(0, dtype=np.int64)
+        if self._blob is None:
+            starts = np.cumsum([0] + [len(n) + 1 for n in self._bare[:-1]]).tolist()
+            self._blob = ("\n".join(self._bare), starts)
+        blob, starts = self._blob
+        pat = re.compile("[^\n]*?".join(map(re.escape, q)))
+        found: list[int] = []
+        for m in pat.finditer(blob):
+            found.append(bisect.bisect_right(starts, m.start()) - 1)
+            if len(found) >= limit:
+                break
+        return np.array(found, dtype=np.int64)
 
     def coverage(self, core: str, d: int) -> float:
         """Share of the query's character bigrams (characters for one-character queries) found in the

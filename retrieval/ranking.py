@@ -44,7 +44,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "change": ("变更", "更改", "修改", "改变", "更正", "调整", "改名", "迁移", "转移", "增项"),
     "cancel": ("注销", "撤销", "取消", "终止", "停业", "歇业", "退出", "关闭", "不干"),
     "lost": ("遗失", "补办", "补领", "补发", "丢失", "挂失", "丢了", "掉了", "弄丢", "损毁", "补证", "补换"),
-    "query": ("查询", "查看", "打印", "查一下", "查下"),
+    "query": ("查询", "查看", "打印", "查一下", "查下", "进度", "办好了", "好了没", "批下来没"),
 }
 
 
@@ -53,36 +53,54 @@ def variant_classes(text: str) -> frozenset[str]:
     return frozenset(v for v, words in VARIANTS.items() if any(w in t for w in words))
 
 
-def variant_score(query_classes: frozenset[str], doc_classes: frozenset[str]) -> float:
-    """+1 when the query names a variant the service has, -1 when the service is another variant, else 0."""
-    if not query_classes or not doc_classes:
+def variant_score(query_classes: frozenset[str], doc_classes: frozenset[str], unnamed: float = 0.3) -> float:
+    """+1 when the query names a variant the service has, -1 when the service is another variant;
+    -`unnamed` when the query names no variant but the service is one (prefer the plain service)."""
+    if not doc_classes:
         return 0.0
+    if not query_classes:
+        return -unnamed
     if query_classes & doc_classes:
         return 1.0
     return -1.0
 
 
-def lcs_len(a: str, b: str) -> int:
-    """Length of the longest common subsequence (characters in order, gaps allowed)."""
+def alnum(text: str) -> str:
+    return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+
+def match_masks(name: str) -> dict[str, int]:
+    """Per character, the bit set of its positions in the (alnum-only, normalized) name."""
+    masks: dict[str, int] = {}
+    for i, ch in enumerate(alnum(name)):
+        masks[ch] = masks.get(ch, 0) | (1 << i)
+    return masks
+
+
+def lcs_len(a: str, b: str, masks: dict[str, int] | None = None) -> int:
+    """Length of the longest common subsequence (characters in order, gaps allowed).
+
+    Bit-parallel (Hyyrö 2004): one big-int step per character of `a`; `masks` = match_masks(b) may be
+    precomputed. `a` and `b` are compared after normalize() and dropping non-alphanumerics."""
+    b = alnum(b)
     if not a or not b:
         return 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0]
-        for j, cb in enumerate(b, start=1):
-            cur.append(prev[j - 1] + 1 if ca == cb else max(prev[j], cur[j - 1]))
-        prev = cur
-    return prev[-1]
+    masks = masks if masks is not None else match_masks(b)
+    full = (1 << len(b)) - 1
+    v = full
+    for ch in alnum(a):
+        u = v & masks.get(ch, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
 
 
-def abbreviation_score(query_core: str, name: str) -> float:
+def abbreviation_score(query_core: str, name: str, masks: dict[str, int] | None = None) -> float:
     """How well the query reads as an abbreviation of the name: in-order characters of the query that
     the name contains, as a share of the query (0..1). Spaces and punctuation are ignored."""
-    q = "".join(ch for ch in normalize(query_core) if ch.isalnum())
-    n = "".join(ch for ch in normalize(name) if ch.isalnum())
-    if not q or not n:
+    q = alnum(query_core)
+    if not q:
         return 0.0
-    return lcs_len(q, n) / len(q)
+    return lcs_len(q, name, masks) / len(q)
 
 
 def best_abbreviation_score(query_core: str, names: Iterable[str]) -> float:

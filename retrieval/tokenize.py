@@ -103,6 +103,17 @@ def _data_lines(path: Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def _tables_version(paths: Iterable[Path]) -> str:
+    """Hash of the tables that shape indexed tokens (dictionary, stopwords), so that indexes built with
+    other tables get rebuilt. Synonyms act on queries only and are not part of it."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for p in paths:
+        h.update(p.read_bytes() if p.exists() else b"")
+    return h.hexdigest()[:12]
+
+
 class Tokenizer:
     """Domain-aware tokenizer. Heavy state (jieba's prefix dictionary) is built on first use."""
 
@@ -117,16 +128,7 @@ class Tokenizer:
         self._lock = threading.Lock()
         self.synonyms: dict[str, tuple[str, ...]] = load_synonyms(synonyms)
         self.stopwords: frozenset[str] = load_stopwords(stopwords)
-
-    @property
-    def version(self) -> str:
-        """Changes when any table changes, so indexes built with another table get rebuilt."""
-        import hashlib
-
-        h = hashlib.sha1()
-        for p in self._paths:
-            h.update(p.read_bytes() if p.exists() else b"")
-        return h.hexdigest()[:12]
+        self.version = _tables_version((domain_dict, stopwords))
 
     def warm_up(self) -> None:
         self._tk()

@@ -35,6 +35,11 @@ CSS = """
 .ga-typing { color: #1d4f91; font-size: .9rem; padding: 2px 8px; }
 .ga-typing span { display: inline-block; animation: ga-blink 1.2s steps(3, end) infinite; }
 @keyframes ga-blink { 0% { opacity: .2; } 50% { opacity: 1; } 100% { opacity: .2; } }
+.ga-queue-item { border: 1px solid #dfe6f0; border-radius: 8px; padding: 6px 10px; margin: 6px 0; background: #fff; }
+.ga-queue-item summary { cursor: pointer; }
+.ga-tag { background: #fdecea; color: #b3261e; border-radius: 4px; padding: 0 6px; font-size: .8rem; }
+.ga-tag-low_confidence { background: #fff4e5; color: #8a5300; }
+.ga-conv { margin: 4px 0 0 1.2em; font-size: .9rem; }
 .ga-sample-note { color: #8a6d3b; font-size: .8rem; }
 footer { display: none !important; }
 @media (max-width: 640px) {

@@ -51,7 +51,7 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
                 value=[bot_message(WELCOME)],
                 label="政务数字人",
                 show_label=False,
-                avatar_images=(None, str(AVATAR_PATH)),
+                avatar_images=(None, str(AVATAR_PATH)) if AVATAR_PATH.exists() else None,
                 height=460,
                 elem_id="citizen-chat",
                 buttons=["copy"],
@@ -184,6 +184,8 @@ def build_citizen(client: ApiClient, auth: gr.State) -> CitizenSection:
             out[materials_md] = render.materials_panel(form)
         if app_id:
             chat_v["application_id"] = app_id
+            if form:
+                out[form_md] = render.form_panel(form, submitted=True)
             out[receipt] = gr.update(value=render.receipt_markdown(None, app_id), visible=True)
             out[lookup_id] = app_id
             if not form:

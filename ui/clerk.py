@@ -50,10 +50,11 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
             chatbot = gr.Chatbot(
                 label="窗口助手",
                 show_label=False,
-                avatar_images=(None, str(AVATAR_PATH)),
+                avatar_images=(None, str(AVATAR_PATH)) if AVATAR_PATH.exists() else None,
                 height=380,
                 elem_id="clerk-chat",
                 feedback_options=None,
+                buttons=["copy"],
             )
             typing = gr.HTML(
                 '<div class="ga-typing">助手正在分析<span>…</span></div>',
@@ -184,6 +185,8 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
         if submitted:
             state["application_id"] = submitted
             out[submit_md] = render.receipt_markdown(None, submitted)
+            if form:
+                out[form_md] = render.form_panel(form, submitted=True)
         yield out
 
     turn_inputs = [auth, copilot]

@@ -24,7 +24,7 @@ MULTILINE = {"conditions", "legal_basis", "location", "fees"}
 @dataclass
 class EditorSection:
     admin_box: gr.Accordion
-    unanswered_md: gr.Markdown
+    unanswered_md: gr.HTML
 
 
 def _editor_token(auth: dict[str, Any] | None) -> str | None:
@@ -143,16 +143,18 @@ def build_editor(client: ApiClient, auth: gr.State) -> EditorSection:
         # -- unanswered -----------------------------------------------------------------------------------
         with gr.Tab("待改进问题", id="ed-unanswered"):
             u_refresh = gr.Button("↻ 刷新", elem_id="unanswered-refresh")
-            u_md = gr.Markdown("", elem_id="unanswered-list")
+            u_md = gr.HTML("", elem_id="unanswered-list")
 
-    with gr.Accordion("令牌管理（管理员）", open=False, visible=False) as admin_box:
+    with gr.Accordion("令牌管理（管理员）", open=False, visible=False, elem_id="admin-tokens") as admin_box:
         with gr.Row():
             t_role = gr.Dropdown(
                 ["citizen", "clerk", "editor", "admin"], value="clerk", label="角色", min_width=120
             )
             t_name = gr.Textbox(label="名称/备注", min_width=160)
-            t_go = gr.Button("创建令牌", min_width=100)
-        t_out = gr.Textbox(label="新令牌（只显示一次，请妥善保存）", interactive=False, buttons=["copy"])
+            t_go = gr.Button("创建令牌", min_width=100, elem_id="token-create")
+        t_out = gr.Textbox(
+            label="新令牌（只显示一次，请妥善保存）", interactive=False, buttons=["copy"], elem_id="token-new"
+        )
 
     # -- guide handlers -------------------------------------------------------------------------------------
 
@@ -180,7 +182,8 @@ def build_editor(client: ApiClient, auth: gr.State) -> EditorSection:
             versions = client.guide_versions(token, gid)
         except ApiError as exc:
             return (gr.skip(),) * (4 + n) + (_error_text(exc), gr.skip())
-        title = f"### {render.md_escape(guide.get('name'))}\n\n版本 v{guide.get('version', '?')}（{guide.get('status', '')}）"
+        status = render.GUIDE_STATUS.get(guide.get("status", ""), guide.get("status", ""))
+        title = f"### {render.md_escape(guide.get('name'))}\n\n版本 v{guide.get('version', '?')}（{status}）"
         if guide.get("is_sample"):
             title += f"　※ {render.md_escape(guide.get('sample_note') or '示例数据')}"
         values = [str(guide.get(name) or "") for name, _ in render.GUIDE_FORM_FIELDS]
@@ -344,11 +347,11 @@ def build_editor(client: ApiClient, auth: gr.State) -> EditorSection:
     def load_unanswered(auth_v: dict[str, Any]) -> str:
         token = _editor_token(auth_v)
         if not token:
-            return NEEDS_LOGIN
+            return f"<p>{NEEDS_LOGIN}</p>"
         try:
-            return render.unanswered_markdown(client.unanswered(token))
+            return render.unanswered_html(client.unanswered(token))
         except ApiError as exc:
-            return _error_text(exc)
+            return f"<p>✘ {render.esc(exc.message)}</p>"
 
     u_refresh.click(load_unanswered, [auth], u_md)
 

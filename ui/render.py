@@ -39,6 +39,8 @@ GUIDE_FIELD_LABELS: dict[str, str] = {
 }
 
 
+GUIDE_STATUS = {"published": "已发布", "draft": "草稿"}
+POLICY_KINDS = {"law": "法律", "regulation": "法规", "policy": "政策文件", "report": "工作报告"}
 SOURCE_NAMES = {
     "sample": "示例指南（示例数据，以官方发布为准）",
     "gdzwfw_2021": "广东政务服务网办事指南（2021 年采集）",
@@ -143,7 +145,9 @@ def policy_article_text(policy: dict[str, Any], number: str) -> str:
     return ""
 
 
-def form_panel(form: dict[str, Any] | None, labels: dict[str, str] | None = None) -> str:
+def form_panel(
+    form: dict[str, Any] | None, labels: dict[str, str] | None = None, *, submitted: bool = False
+) -> str:
     """The side panel: service, 情形 answers, the form as it fills, what is still missing."""
     if not form:
         return "暂无办理中的事项。告诉我您想办什么，例如「我想办理……」。"
@@ -158,7 +162,9 @@ def form_panel(form: dict[str, Any] | None, labels: dict[str, str] | None = None
         lines.append("**已填写：**")
         lines.extend(f"- {md_escape(labels.get(k, k))}：{md_escape(v)}" for k, v in fields.items())
     missing = form.get("missing") or []
-    if missing:
+    if submitted:
+        lines.append("**申请已提交**，请保存回执中的申请编号。")
+    elif missing:
         lines.append("**待填写：** " + "、".join(md_escape(m) for m in missing))
     elif fields:
         lines.append("**表单已填完**，请核对后确认提交。")
@@ -270,7 +276,7 @@ def guide_rows(guides: list[dict[str, Any]]) -> list[list[Any]]:
             g.get("name", ""),
             g.get("department") or "",
             g.get("version", ""),
-            g.get("status", ""),
+            GUIDE_STATUS.get(g.get("status", ""), g.get("status", "")),
         ]
         for g in guides
     ]
@@ -278,7 +284,13 @@ def guide_rows(guides: list[dict[str, Any]]) -> list[list[Any]]:
 
 def policy_rows(policies: list[dict[str, Any]]) -> list[list[Any]]:
     return [
-        [p.get("id", ""), p.get("title", ""), p.get("kind", ""), p.get("issuer") or "", p.get("level") or ""]
+        [
+            p.get("id", ""),
+            p.get("title", ""),
+            POLICY_KINDS.get(p.get("kind", ""), p.get("kind", "")),
+            p.get("issuer") or "",
+            p.get("level") or "",
+        ]
         for p in policies
     ]
 
@@ -304,7 +316,7 @@ def version_rows(versions: list[dict[str, Any]]) -> list[list[Any]]:
     return [
         [
             v.get("version", ""),
-            f"{v.get('status', '')}{'（当前）' if v.get('is_current') else ''}",
+            f"{GUIDE_STATUS.get(v.get('status', ''), v.get('status', ''))}{'（最新）' if v.get('is_current') else ''}",
             short_time(v.get("updated_at") or v.get("created_at")),
             v.get("actor") or v.get("author") or "",
             v.get("note") or v.get("comment") or "",
@@ -380,24 +392,33 @@ def search_summary(result: dict[str, Any]) -> str:
     return f"{verdict}，置信度 {conf:.3f}{extra}\n\n{top}"
 
 
-def unanswered_markdown(items: list[dict[str, Any]]) -> str:
+def unanswered_html(items: list[dict[str, Any]]) -> str:
+    """The content staff's queue: one collapsible entry per question, with the comment and the conversation."""
     if not items:
-        return "暂无待改进的问题。"
+        return "<p>暂无待改进的问题。</p>"
     kinds = {"low_confidence": "低置信度", "thumbs_down": "差评反馈"}
     blocks = []
     for it in items:
         kind = kinds.get(it.get("kind", ""), it.get("kind", ""))
         conf = it.get("confidence")
-        conf_txt = f" 置信度 {float(conf):.2f}" if conf is not None else ""
-        head = f"**[{kind}]** {md_escape(it.get('question'))} <sub>{short_time(it.get('at'))}{conf_txt}</sub>"
+        conf_txt = f" · 置信度 {float(conf):.2f}" if conf is not None else ""
         body = []
         if it.get("comment"):
-            body.append(f"> 用户意见：{md_escape(it['comment'])}")
+            body.append(f"<p><b>用户意见：</b>{esc(it['comment'])}</p>")
         if it.get("reply"):
-            body.append(f"助手回答：{md_escape(str(it['reply'])[:300])}")
+            body.append(f"<p><b>助手回答：</b>{esc(str(it['reply'])[:400])}</p>")
         conversation = it.get("conversation") or it.get("history") or []
-        for turn in conversation[-8:]:
-            who = "市民" if turn.get("role") in ("user", "citizen") else "助手"
-            body.append(f"- {who}：{md_escape(str(turn.get('text') or turn.get('content') or '')[:200])}")
-        blocks.append(head + ("\n\n" + "\n\n".join(body) if body else ""))
-    return "\n\n---\n\n".join(blocks)
+        if conversation:
+            turns = "".join(
+                f"<li><b>{'市民' if t.get('role') in ('user', 'citizen') else '助手'}：</b>"
+                f"{esc(str(t.get('text') or t.get('content') or '')[:300])}</li>"
+                for t in conversation[-12:]
+            )
+            body.append(f"<p><b>对话记录：</b></p><ol class='ga-conv'>{turns}</ol>")
+        blocks.append(
+            "<details class='ga-queue-item'>"
+            f"<summary><span class='ga-tag ga-tag-{esc(it.get('kind', ''))}'>{esc(kind)}</span> {esc(it.get('question'))} "
+            f"<small>{esc(short_time(it.get('at')))}{esc(conf_txt)}</small></summary>"
+            f"{''.join(body)}</details>"
+        )
+    return f"<p>共 {len(items)} 条待处理：</p>" + "".join(blocks)

@@ -5,14 +5,17 @@ Optional: when the binary is missing, `available()` is False and the UI hides th
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
 VOICE = "cmn"
+KEEP_S = 3600.0  # generated files older than this are removed
 MAX_CHARS = 600  # long answers are cut: reading a whole guide aloud helps nobody
 _MARKUP_RE = re.compile(r"[*_`#>|]|!\[[^\]]*\]\([^)]*\)|<[^>]+>")
 _LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -37,6 +40,15 @@ def speakable_text(text: str) -> str:
     return text[:MAX_CHARS]
 
 
+def _prune(folder: Path, max_age_s: float = KEEP_S) -> None:
+    """Delete old WAVs (the UI has already served them; Gradio keeps its own copy)."""
+    cutoff = time.time() - max_age_s
+    for old in folder.glob("*.wav"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+
+
 def synthesize(
     text: str, out_dir: Path | None = None, *, voice: str = VOICE, speed: int = 160
 ) -> Path | None:
@@ -47,6 +59,7 @@ def synthesize(
         return None
     folder = out_dir or Path(tempfile.gettempdir()) / "govassist-tts"
     folder.mkdir(parents=True, exist_ok=True)
+    _prune(folder)
     target = folder / f"{uuid.uuid4().hex}.wav"
     # The text goes on stdin, never on the command line: no option injection, no length limit.
     subprocess.run(

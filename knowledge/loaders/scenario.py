@@ -117,7 +117,7 @@ def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
     urls = _URL.findall(str(data.get("_note") or ""))
     charge = _s(info.get("isCharge"))
     return ServiceGuide(
-        id=f"onething-{code}",
+        id=code,  # the official 一件事 code, like TASK_CODE for single items
         name=name,
         department=_s(info.get("qtbmmc")),
         region=_s(info.get("areaName")),

@@ -292,3 +292,38 @@ def test_free_text_containing_a_label_word_is_kept_whole(
     assert s.state.requested == "hospital"
     s.say("花都区人民医院分院")  # contains the alias "医院"
     assert s.state.fields["hospital"] == "花都区人民医院分院"
+
+
+@pytest.mark.parametrize("text", ["谢谢", "我要投诉", "我的申请办到哪了", "我要办居住证"])
+def test_off_form_messages_are_not_taken_as_values(card: Session, text: str) -> None:
+    card.start()
+    card.say("到网点领取")
+    card.say("本人办理")
+    assert card.state.requested == "applicant_name"
+    assert forms.handle_form(card.state, card.flow, card.guide, text) is None  # the manager answers it
+    assert "applicant_name" not in card.state.fields
+
+
+def test_volunteered_fields_during_questions_are_kept(card: Session) -> None:
+    card.start()
+    out = card.say("我叫张三，手机13800138000")
+    assert card.state.fields == {"applicant_name": "张三", "phone": "13800138000"}
+    assert card.state.requested == "pickup" and out.reply.choices == ["到网点领取", "邮寄到家"]
+
+
+def test_answer_that_names_a_material_answers_the_question(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    flow = flows["canjiren-butie"]
+    s = Session(flow, guides[flow.service_id])
+    s.start()
+    s.say("护理补贴")
+    assert s.state.requested == "has_card"
+    s.say("有，已经办了")
+    assert s.state.answers["has_card"] == "是"
+
+
+def test_first_message_reports_invalid_values(card: Session) -> None:
+    out = card.start(f"我要补办社保卡，身份证号{BAD_ID}")
+    assert "身份证号校验位不正确" in out.reply.text
+    assert "applicant_id_number" not in card.state.fields

@@ -284,8 +284,10 @@ def test_a_failing_retriever_does_not_break_the_turn(
             raise RuntimeError("index missing")
 
     m = DialogueManager(retriever=Broken(), get_guide=kb.get, get_policy=lambda _i: None, flows=flows)
-    res = m.handle(DialogueState(), "居住证要什么材料")
+    res = m.handle(DialogueState(), "游艇驾驶证要什么材料")
     assert not res.reply.confident and "12345" in res.reply.text
+    res = m.handle(DialogueState(), "居住证要什么材料")  # a flow's curated words still reach its guide
+    assert res.state.current_service_id == "sample-huadu-juzhuzheng-shenling" and res.reply.citations
     res = m.handle(DialogueState(), "我要办居住证")  # flows are found by their words
     assert res.state.flow_id == "juzhuzheng-shenling"
 
@@ -345,6 +347,25 @@ def test_switching_flows_mid_form(chat: Chat) -> None:
     assert res.reply.intent is Intent.APPLY
 
 
+def test_question_without_a_service_asks_which(chat: Chat) -> None:
+    res = chat("要带什么材料？")
+    assert "哪个事项的申请材料" in res.reply.text and res.reply.choices
+    assert chat.state.current_service_id is None
+
+
+def test_flow_words_reach_the_guide_when_retrieval_has_nothing(chat: Chat) -> None:
+    res = chat("我想开个小店")  # the flow keyword is 开小店
+    assert chat.state.current_service_id == "sample-huadu-geti-gongshanghu-sheli"
+    assert res.reply.choices == ["我要办个体工商户设立登记"]
+
+
+def test_guide_faq_is_quoted(chat: Chat, kb: dict[str, ServiceGuide]) -> None:
+    faq = kb["sample-huadu-geti-gongshanghu-sheli"].faqs[0]
+    res = chat("个体工商户一定要起名字吗？")
+    assert faq.answer in res.reply.text
+    assert any(c.id.endswith("#faqs") for c in res.reply.citations)
+
+
 def test_follow_up_after_cancel_still_knows_the_service(chat: Chat) -> None:
     chat("我要办居住证")
     chat("不办了")
@@ -352,3 +373,87 @@ def test_follow_up_after_cancel_still_knows_the_service(chat: Chat) -> None:
     res = chat("那要多久？")
     assert chat.state.current_service_id == "sample-huadu-juzhuzheng-shenling"
     assert "承诺办结时限" in res.reply.text
+
+
+# --- linking units ------------------------------------------------------------------------------------
+
+CHOICES = {"居住证申领": "a", "居住证签注": "b", "居住证办理进度查询": "c"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "picked"),
+    [
+        ("居住证签注", "b"),
+        ("第一个", "a"),
+        ("2", "b"),
+        ("第三项", "c"),
+        ("最后一个", "c"),
+        ("签注", "b"),
+        ("我要办的是签注吧", "b"),
+        ("查进度的那个", "c"),
+        ("居住证", None),  # not distinctive
+        ("第五个", None),
+        ("今天天气怎么样", None),
+    ],
+)
+def test_match_choice(reply: str, picked: str | None) -> None:
+    from assistant.linking import match_choice
+
+    assert match_choice(reply, CHOICES) == picked
+
+
+def _guide_hits(*items: tuple[str, float]) -> Any:
+    from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+
+    hits = []
+    for doc_id, score in items:
+        chunk = Chunk(
+            id=f"{doc_id}#name#0", doc_id=doc_id, kind=DocKind.GUIDE, field="name", title=doc_id, text=doc_id
+        )
+        hits.append(Hit(doc_id, DocKind.GUIDE, doc_id, score, [ChunkHit(chunk, score, {})]))
+    return SearchResult(query="q", hits=hits, confident=True, confidence=0.8)
+
+
+def _g(gid: str, name: str, **kw: Any) -> ServiceGuide:
+    return ServiceGuide(id=gid, name=name, **kw)
+
+
+def test_link_service_clear_close_and_variants() -> None:
+    from assistant.linking import link_service
+
+    guides = {
+        "a": _g("a", "居住证申领", catalogue_id="C1"),
+        "b": _g("b", "居住证签注", catalogue_id="C1"),
+        "c": _g("c", "护照办理"),
+        "d": _g("d", "结婚登记", region="广州市", department="民政局"),
+        "e": _g("e", "结婚登记", region="佛山市", department="民政局"),
+    }
+    get = guides.get
+    assert link_service(_guide_hits(("c", 1.0), ("d", 0.3)), get).service_id == "c"
+    # close scores -> choices labelled by name
+    close = link_service(_guide_hits(("c", 1.0), ("d", 0.95)), get)
+    assert close.ambiguous and close.choices == {"护照办理": "c", "结婚登记": "d"}
+    # a variant of the same catalogue item is offered even when less close
+    variants = link_service(_guide_hits(("a", 1.0), ("c", 0.5), ("b", 0.7)), get)
+    assert set(variants.choices.values()) == {"a", "b"}
+    # ... unless the query names one in full
+    assert link_service(_guide_hits(("a", 1.0), ("b", 0.7)), get, query="居住证签注要多久").service_id == "b"
+    # the service being talked about is kept when it is among the close ones
+    assert link_service(_guide_hits(("c", 1.0), ("d", 0.97)), get, prefer_id="d").service_id == "d"
+    # duplicate names get the region
+    dup = link_service(_guide_hits(("d", 1.0), ("e", 0.99)), get)
+    assert set(dup.choices) == {"结婚登记（广州市·民政局）", "结婚登记（佛山市·民政局）"}
+    # not confident -> nothing
+    unsure = _guide_hits(("c", 1.0))
+    unsure.confident = False
+    assert link_service(unsure, get).service_id is None and not link_service(unsure, get).choices
+
+
+def test_flow_words(flows: dict[str, Flow]) -> None:
+    from assistant.linking import flow_by_words
+
+    assert flow_by_words("我要办居住证", flows).id == "juzhuzheng-shenling"  # type: ignore[union-attr]
+    assert flow_by_words("社保卡丢了", flows).id == "shebaoka-buhuan"  # type: ignore[union-attr]
+    assert flow_by_words("我想开个小店", flows) is None
+    assert flow_by_words("我想开个小店", flows, fuzzy=True).id == "geti-gongshanghu-sheli"  # type: ignore[union-attr]
+    assert flow_by_words("护照怎么办", flows, fuzzy=True) is None

@@ -98,7 +98,9 @@ def _cli(env: dict[str, str], *args: str, log: Path) -> str:
     with log.open("a", encoding="utf-8") as f:
         f.write(f"$ govassist {' '.join(args)}\n{proc.stdout}\n{proc.stderr}\n")
     if proc.returncode != 0:
-        pytest.fail(f"govassist {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}", pytrace=False)
+        pytest.fail(
+            f"govassist {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}", pytrace=False
+        )
     return proc.stdout
 
 
@@ -137,7 +139,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterato
         admin = os.environ.get("GOVASSIST_E2E_ADMIN_TOKEN", "")
         srv = Server(base_url=external.rstrip("/"), tokens={"admin": admin})
         for role in ("clerk", "editor"):
-            srv.tokens[role] = srv.api("POST", "/tokens", admin, json={"role": role, "name": f"e2e-{role}"})["token"]
+            srv.tokens[role] = srv.api("POST", "/tokens", admin, json={"role": role, "name": f"e2e-{role}"})[
+                "token"
+            ]
         _wait_healthy(srv.base_url, None, None)
         yield srv
         return
@@ -216,4 +220,3 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
     yield make
     for ctx in contexts:
         ctx.close()
-

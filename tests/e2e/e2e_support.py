@@ -82,14 +82,17 @@ class ChatDriver:
         self.transcript.append(f"助手：{reply}")
         return reply
 
-    def send(self, text: str) -> str:
-        """Type a message, press Enter, wait for the whole (streamed) reply; return it."""
+    def send(self, text: str, *, enter: bool = False) -> str:
+        """Type a message, press Enter or click 发送, wait for the whole (streamed) reply; return it."""
         self.transcript.append(f"用户：{text}")
         box = self.page.locator(f"#{self.prefix}-input textarea")
 
         def act() -> None:
             box.fill(text)
-            box.press("Enter")
+            if enter:
+                box.press("Enter")
+            else:
+                self.page.locator(f"#{self.prefix}-send").click()
 
         return self._turn(act)
 
@@ -111,9 +114,28 @@ class ChatDriver:
                 continue
             value = answer_for(reply)
             if value is None:
-                raise AssertionError("对话停在了既没有选项也没有提问的地方：\n" + "\n".join(self.transcript[-6:]))
+                raise AssertionError(
+                    "对话停在了既没有选项也没有提问的地方：\n" + "\n".join(self.transcript[-6:])
+                )
             reply = self.send(value)
         raise AssertionError("对话轮数过多，未到确认提交：\n" + "\n".join(self.transcript[-10:]))
+
+
+def table_rows(table: Locator) -> list[list[str]]:
+    """The cells of a Gradio Dataframe as text, row by row (cells carry data-testid="cell-<row>-<col>")."""
+    cells: list[list[object]] = table.evaluate(
+        """e => [...e.querySelectorAll('[data-testid^="cell-"]')]
+            .map(c => [c.getAttribute('data-testid'), c.innerText.trim()])"""
+    )
+    rows: dict[int, dict[int, str]] = {}
+    for testid, text in cells:
+        _, r, c = str(testid).split("-")
+        rows.setdefault(int(r), {})[int(c)] = str(text)
+    return [[row[c] for c in sorted(row)] for _, row in sorted(rows.items())]
+
+
+def cell(table: Locator, row: int, col: int) -> Locator:
+    return table.locator(f'[data-testid="cell-{row}-{col}"]')
 
 
 def shoot(page: Page, artifacts: Path, name: str) -> Path:

@@ -21,7 +21,7 @@ def test_citizen_from_question_to_receipt(new_page: Any, server: Any, artifacts:
     expect(page.locator("#citizen-chat")).to_contain_text("我是花都区政务服务数字人")
 
     # 1. A question about a service: the answer is streamed in and cites the guide.
-    reply = chat.send("办居住证要带什么材料？")
+    reply = chat.send("办居住证要带什么材料？", enter=True)
     assert "居民身份证" in reply
     assert "来源：居住证申领" in reply
     citations = page.locator("#citation-list")
@@ -63,6 +63,7 @@ def test_citizen_from_question_to_receipt(new_page: Any, server: Any, artifacts:
     app_id = match.group(0)
     assert app_id in done
     server.journey["application_id"] = app_id
+    expect(page.locator("#citizen-form")).to_contain_text("申请已提交")
     shoot(page, artifacts, "citizen-03-receipt")
 
     # 5. Status lookup by application number (prefilled from the receipt).

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import APP_ID_RE, CONFIRM, ChatDriver, answer_for, login, shoot
+from e2e_support import APP_ID_RE, CONFIRM, ChatDriver, answer_for, login, shoot, table_rows
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -25,7 +25,9 @@ def _application_via_api(server: Any) -> str:
         if out.get("application_id"):
             return str(out["application_id"])
         choices = [c for c in out.get("choices") or [] if c != "修改"]
-        message = CONFIRM if CONFIRM in choices else choices[0] if choices else answer_for(out["reply"]) or "无"
+        message = (
+            CONFIRM if CONFIRM in choices else choices[0] if choices else answer_for(out["reply"]) or "无"
+        )
     raise AssertionError("could not submit an application over the API")
 
 
@@ -43,7 +45,7 @@ def test_clerk_accepts_the_application(new_page: Any, server: Any, artifacts: Pa
     # The queue loads on login; clicking the application's row opens it.
     queue = page.locator("#clerk-queue")
     expect(queue).to_contain_text(app_id, timeout=30_000)
-    queue.get_by_text(app_id, exact=True).click()
+    queue.get_by_text(app_id, exact=True).last.click()
     expect(page.locator("#clerk-app-id input, #clerk-app-id textarea").first).to_have_value(app_id)
     detail = page.locator("#clerk-app-detail")
     expect(detail).to_contain_text(f"办件 {app_id}")
@@ -59,8 +61,8 @@ def test_clerk_accepts_the_application(new_page: Any, server: Any, artifacts: Pa
     expect(page.locator("#clerk-action-result")).to_contain_text(f"办件 {app_id} 已改为「已受理」")
     expect(detail).to_contain_text("当前状态： ✔ 已受理")
     expect(detail).to_contain_text("已提交 → 已受理")
-    row = queue.locator("tr", has_text=app_id)
-    expect(row).to_contain_text("已受理")
+    rows = {r[0]: r for r in table_rows(queue)}
+    assert rows[app_id][2] == "已受理", rows[app_id]
     shoot(page, artifacts, "clerk-01-accepted")
 
     # The status filter narrows the queue.

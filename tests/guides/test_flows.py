@@ -27,7 +27,7 @@ EXPECTED = {
     "canjiren-butie",
     "dibao-shenqing",
 }
-SCENARIO_ID = "onething-43PCN0009225J0100"  # the Changsha scenario, loaded by the scenario loader
+SCENARIO_ID = "43PCN0009225J0100"  # the Changsha scenario, loaded by the scenario loader
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
 

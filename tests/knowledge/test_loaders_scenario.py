@@ -15,7 +15,7 @@ SCENARIO = Path(__file__).resolve().parents[1] / "fixtures" / "loaders" / "oneth
 
 def test_scenario_becomes_a_real_guide() -> None:
     [g] = load_scenario_json(SCENARIO).guides
-    assert g.id == "onething-43PCN0009225J0100"
+    assert g.id == "43PCN0009225J0100"
     assert (g.name, g.region, g.department) == ("新生儿出生一件事", "长沙市", "长沙市卫生健康委员会")
     assert g.is_sample is False and g.sample_note is None
     assert g.source == "hunan_onething"

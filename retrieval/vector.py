@@ -206,5 +206,13 @@ class VectorStore:
         )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
+    def drop_all(self) -> None:
+        """Delete every collection in this Chroma folder (vectors of all embedders)."""
+        self._collection()
+        for col in self._client.list_collections():
+            self._client.delete_collection(getattr(col, "name", col))
+        self._col = None
+        self._ids, self._row, self._mat = [], {}, None
+
     def count(self) -> int:
         return int(self._collection().count())

@@ -14,7 +14,12 @@ from retrieval.hybrid import HybridRetriever
 
 
 def _guide(gid: str, name: str, **kw: object) -> ServiceGuide:
-    base: dict[str, object] = {"department": "广东省某厅", "region": "广东省", "level": "省级", "type": "公共服务"}
+    base: dict[str, object] = {
+        "department": "广东省某厅",
+        "region": "广东省",
+        "level": "省级",
+        "type": "公共服务",
+    }
     return ServiceGuide(id=gid, name=name, **{**base, **kw})
 
 
@@ -81,8 +86,14 @@ LAW = PolicyDocument(
     level="省",
     region="广东省",
     articles=[
-        Article(number="第一条", chapter="第一章 总则", text="为了规范社会救助，保障公民的基本生活，制定本条例。"),
-        Article(number="第十条", chapter="第二章 最低生活保障", text="家庭人均收入低于当地最低生活保障标准的，给予最低生活保障。"),
+        Article(
+            number="第一条", chapter="第一章 总则", text="为了规范社会救助，保障公民的基本生活，制定本条例。"
+        ),
+        Article(
+            number="第十条",
+            chapter="第二章 最低生活保障",
+            text="家庭人均收入低于当地最低生活保障标准的，给予最低生活保障。",
+        ),
     ],
 )
 

@@ -30,7 +30,9 @@ def test_bm25_save_load_roundtrip(tmp_path: Path) -> None:
     idx.save(tmp_path / "bm")
     back = BM25Index.load(tmp_path / "bm")
     assert back.ids == idx.ids and (back.k1, back.b) == (1.1, 0.6)
-    np.testing.assert_allclose(back.scores(["社会保障卡", "遗失"]), idx.scores(["社会保障卡", "遗失"]), rtol=1e-6)
+    np.testing.assert_allclose(
+        back.scores(["社会保障卡", "遗失"]), idx.scores(["社会保障卡", "遗失"]), rtol=1e-6
+    )
     assert back.tokens("c#name#0") == ["社会保障卡", "补领", "遗失"]
 
 

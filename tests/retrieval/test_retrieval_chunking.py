@@ -36,14 +36,18 @@ def test_name_chunk_adds_catalogue_and_sub_name_once() -> None:
 
 
 def test_meta_chunk_carries_department_themes_audience() -> None:
-    g = ServiceGuide(id="Y", name="示例事项", department="示例局", themes=["婚姻登记"], audience=["自然人", "法人"])
+    g = ServiceGuide(
+        id="Y", name="示例事项", department="示例局", themes=["婚姻登记"], audience=["自然人", "法人"]
+    )
     meta = next(c for c in guide_chunks(g) if c.field == "meta")
     assert "示例局" in meta.text and "婚姻登记" in meta.text and "法人" in meta.text
     assert meta.metadata["audience"] == "自然人、法人"
 
 
 def test_long_conditions_are_split_with_stable_ids() -> None:
-    g = ServiceGuide(id="Z", name="长条件事项", conditions="申请人应当符合条件。" * 100, materials=[Material(name="表")])
+    g = ServiceGuide(
+        id="Z", name="长条件事项", conditions="申请人应当符合条件。" * 100, materials=[Material(name="表")]
+    )
     cond = [c for c in guide_chunks(g, max_chars=120) if c.field == "conditions"]
     assert len(cond) > 1
     assert [c.id for c in cond] == [f"Z#conditions#{i}" for i in range(len(cond))]
@@ -83,7 +87,9 @@ def test_policy_without_articles_uses_preamble_paragraphs() -> None:
 
 def test_duplicate_article_numbers_get_distinct_ids() -> None:
     doc = PolicyDocument(
-        id="dup", title="条例", articles=[Article(number="第一条", text="甲"), Article(number="第一条", text="乙")]
+        id="dup",
+        title="条例",
+        articles=[Article(number="第一条", text="甲"), Article(number="第一条", text="乙")],
     )
     ids = [c.id for c in policy_chunks(doc)]
     assert len(ids) == len(set(ids))

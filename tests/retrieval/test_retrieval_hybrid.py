@@ -72,7 +72,9 @@ def test_filters_and_kinds(shared_index: HybridRetriever) -> None:
     res = shared_index.search("最低生活保障", top_k=10, kinds=["policy"])
     assert [h.doc_id for h in res.hits] == ["law-demo"]
     assert res.hits[0].chunks[0].chunk.heading == "第二章 最低生活保障"
-    res = shared_index.search("最低生活保障", top_k=10, filters={"region": ["广州市", "广东省"], "kind": "guide"})
+    res = shared_index.search(
+        "最低生活保障", top_k=10, filters={"region": ["广州市", "广东省"], "kind": "guide"}
+    )
     assert res.hits[0].doc_id == "LOWINC"
     with pytest.raises(ValueError, match="unknown filter"):
         shared_index.search("x", filters={"colour": "red"})
@@ -91,12 +93,18 @@ def test_empty_query(shared_index: HybridRetriever) -> None:
     assert res.hits == [] and not res.confident
 
 
-def test_upsert_reindexes_only_that_guide(built: HybridRetriever, counting, guides: list[ServiceGuide]) -> None:  # noqa: ANN001
-    before = {q: built.search(q).hits[0].doc_id for q in ("社会保障卡申领", "企业设立登记", "出生医学证明签发")}
+def test_upsert_reindexes_only_that_guide(
+    built: HybridRetriever, counting, guides: list[ServiceGuide]
+) -> None:  # noqa: ANN001
+    before = {
+        q: built.search(q).hits[0].doc_id for q in ("社会保障卡申领", "企业设立登记", "出生医学证明签发")
+    }
     counting.documents = 0
     counting.texts = []
     hf = next(g for g in guides if g.id == "HF")
-    changed = hf.model_copy(update={"name": "住房公积金提取（购房）", "conditions": "购买自住住房的职工可申请提取。"})
+    changed = hf.model_copy(
+        update={"name": "住房公积金提取（购房）", "conditions": "购买自住住房的职工可申请提取。"}
+    )
     embedded = built.upsert_guide(changed)
     assert embedded == counting.documents > 0
     assert all("住房公积金" in t for t in counting.texts)  # nothing of the other guides was re-embedded
@@ -148,4 +156,7 @@ def test_upsert_policy_and_clear(built: HybridRetriever, law: PolicyDocument) ->
     built.upsert_policy(changed)
     assert built.search("社会救助条例", kinds=["policy"]).hits[0].title == "示例社会救助条例（修订）"
     built.clear()
-    assert not built.index_dir.exists() and built.load() is False
+    assert not (built.index_dir / "params.json").exists() and built.load() is False
+    assert built.vectors.count() == 0
+    built.build([], [changed], progress=False)  # the same object builds again after clear()
+    assert built.search("社会救助条例").hits[0].doc_id == "law-demo"

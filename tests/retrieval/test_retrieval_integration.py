@@ -17,7 +17,10 @@ from retrieval.hybrid import HybridRetriever
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
-GUIDES_FILE = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared") / "data/guides/gdzwfw_guides_2021.jsonl"
+GUIDES_FILE = (
+    Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
+    / "data/guides/gdzwfw_guides_2021.jsonl"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,9 @@ def real_index(real_guides: list[ServiceGuide], tmp_path_factory: pytest.TempPat
     return r
 
 
-def test_exact_names_return_their_guide_first(real_index: HybridRetriever, real_guides: list[ServiceGuide]) -> None:
+def test_exact_names_return_their_guide_first(
+    real_index: HybridRetriever, real_guides: list[ServiceGuide]
+) -> None:
     names: dict[str, list[str]] = {}
     for g in real_guides:
         names.setdefault(g.name, []).append(g.id)

@@ -457,7 +457,11 @@ def compose_policy_answer(
                 add(doc, number)
         if citations:
             docs = []  # the named articles answer the question
-    best = max((ch.score for hit, _ in docs for ch in hit.chunks), default=0.0)
+    # relative to the best *article* chunk: a law's title chunk can outscore all of its articles
+    best = max(
+        (ch.score for hit, doc in docs for ch in hit.chunks if doc.article(ch.chunk.field) is not None),
+        default=0.0,
+    )
     for hit, doc in docs:
         for ch in hit.chunks:
             if len(citations) >= max_articles:

@@ -107,6 +107,9 @@ def materials_view(state: DialogueState, flow: Flow) -> list[dict[str, Any]]:
 
 
 def form_view(state: DialogueState, flow: Flow) -> FormView:
+    active = flow.active_fields(state.answers)
+    labels = {f.name: f.label for f in active}
+    labels.update({name: f.label for name in state.fields if (f := _field(flow, name)) is not None})
     return FormView(
         service_id=flow.service_id,
         flow_id=flow.id,
@@ -114,6 +117,8 @@ def form_view(state: DialogueState, flow: Flow) -> FormView:
         missing=[f.label for f in missing_fields(state, flow)],
         answers=dict(state.answers),
         materials=materials_view(state, flow),
+        labels=labels,
+        service_name=flow.title,
     )
 
 
@@ -430,6 +435,15 @@ def _accept_fields(
             raw[pending.name] = whole
     accepted: list[str] = []
     errors: list[str] = []
+    if pending is not None and set(raw) == {pending.name}:
+        moved = _misplaced_address(state, raw[pending.name], pending, todo)
+        if moved is not None:
+            target, value = moved
+            if target is not None:
+                state.fields[target.name] = value
+                accepted.append(target.label)
+            errors.append(_wrong_kind_error(pending, target))
+            return accepted, errors
     for name, value in raw.items():
         f = _field(flow, name)
         if f is None:
@@ -441,6 +455,45 @@ def _accept_fields(
         elif not res.ok:
             errors.append(f"{f.label}有误：{res.error}")
     return accepted, errors
+
+
+# What a typed value looks like, for telling the user what is wrong when an answer is of another kind.
+_TYPE_SHAPE = {
+    "id_number": "18位，由17位数字加最后一位数字或X组成",
+    "phone": "11位手机号码，或带区号的固定电话",
+    "uscc": "18位统一社会信用代码（数字和大写字母）",
+    "date": "日期，例如2024年5月1日",
+    "amount": "金额，例如3000元",
+    "int": "数字",
+}
+_ADDRESS_MARKERS = re.compile(r"省|市|区|县|镇|乡|街道|街|路|道|巷|村|社区|小区|大厦|栋|幢|单元|室|号")
+
+
+def _misplaced_address(
+    state: DialogueState, raw: str, pending: FormField, todo: list[FormField]
+) -> tuple[FormField | None, str] | None:
+    """An address typed where a typed value (ID number, phone ...) was asked: (the address field it
+    belongs to, or None when the form has no open address field; the cleaned address)."""
+    if pending.type not in _TYPE_SHAPE:
+        return None
+    text = clean(raw)
+    digits = sum(c.isdigit() for c in text)
+    if len(_ADDRESS_MARKERS.findall(text)) < 2 or digits * 2 >= len(text) or validate(pending, text).ok:
+        return None
+    for f in todo:
+        if f.type == "address" and f.name not in state.fields and (res := validate(f, text)).ok:
+            return f, str(res.value)
+    return None, text
+
+
+def _wrong_kind_error(pending: FormField, target: FormField | None) -> str:
+    shape = _TYPE_SHAPE.get(pending.type, "")
+    msg = f"{pending.label}有误：您发送的内容看起来是地址，不是{pending.label}"
+    if shape:
+        msg += f"（{pending.label}应为{shape}）"
+    if target is not None:
+        msg += f"；这条地址已先记为{target.label}"
+    return msg
 
 
 def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, text: str = "") -> FormOutcome:

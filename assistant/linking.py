@@ -18,7 +18,51 @@ from retrieval.types import DocKind, Hit, SearchResult
 # Close call: a runner-up within this share of the top score, or within this absolute gap.
 CLOSE_RATIO = 0.9
 CLOSE_GAP = 0.05
+# Variants of the top guide's catalogue item are offered down to this share of the top score.
+VARIANT_RATIO = 0.6
+# An auxiliary guide (进度查询 / 预约) the query does not ask for gives way to a plain one scoring this share.
+AUX_RATIO = 0.7
 MAX_CHOICES = 4
+
+# Guides that only support another service (checking progress, booking a slot, looking up records).
+_AUX_NAME_RE = re.compile(r"(?:进度|信息|记录|结果)查询|查询$|预约$|预约[（(]|[（(][^）)]*预约[^）)]*[）)]$")
+# A query that asks for such a supporting service itself.
+_AUX_QUERY_RE = re.compile(r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到")
+# Character pairs too common in questions to name a service.
+_GENERIC_BIGRAMS = frozenset(
+    {
+        "怎么",
+        "么办",
+        "什么",
+        "如何",
+        "哪里",
+        "哪些",
+        "需要",
+        "要带",
+        "多久",
+        "多少",
+        "时间",
+        "可以",
+        "请问",
+        "办理",
+        "材料",
+    }
+)
+
+
+def is_auxiliary(name: str) -> bool:
+    """A guide that supports another service (进度查询, 预约, 信息查询) rather than granting it."""
+    return bool(_AUX_NAME_RE.search(compact(name)))
+
+
+def asks_auxiliary(query: str) -> bool:
+    """The query itself asks to check progress / book / look something up."""
+    return bool(_AUX_QUERY_RE.search(compact(query)))
+
+
+def _name_bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
 @dataclass
@@ -74,41 +118,108 @@ def link_service(
 ) -> LinkResult:
     """One guide, a disambiguation, or nothing (`confident=False`) from guide hits.
 
+    The user is asked to choose only between guides that are genuinely close and plausible: scores
+    within `ratio` / `gap` of the top (or variants of the top's catalogue item), and, when the query is
+    known, not ruled out by it. With a `query`:
+    - an auxiliary guide (进度查询 / 预约) gives way to a plain guide scoring at least AUX_RATIO of it
+      unless the query asks to check / book;
+    - a candidate whose official FAQ the query asks wins;
+    - a candidate named in full, or the only one whose distinctive words the query uses, wins;
+    - a candidate sharing far fewer words with the query than the best-matching one is dropped.
     `prefer_id`: the guide already being talked about; kept when it is among the close hits.
-    `query`: when it names exactly one candidate in full, that candidate wins outright.
     """
     hits = _guide_hits(result)
     if not hits or not result.confident:
         return LinkResult()
+    guides: dict[str, ServiceGuide | None] = {}
+
+    def guide_of(h: Hit) -> ServiceGuide | None:
+        if h.doc_id not in guides:
+            guides[h.doc_id] = get_guide(h.doc_id)
+        return guides[h.doc_id]
+
+    def name_of(h: Hit) -> str:
+        g = guide_of(h)
+        return g.name if g is not None else h.title
+
+    if query and not asks_auxiliary(query):
+        plain = [h for h in hits if not is_auxiliary(name_of(h))]
+        if plain and plain[0].score >= hits[0].score * AUX_RATIO:
+            hits = plain
     top = hits[0]
     close = [h for h in hits if h.score >= top.score * ratio or top.score - h.score <= gap]
-    top_guide = get_guide(top.doc_id)
+    top_guide = guide_of(top)
     # Variants of one catalogue item (新申请/延续/变更 ...) are offered even when less close.
     if top_guide is not None and top_guide.catalogue_id:
         for h in hits[1:]:
             if h in close:
                 continue
-            g = get_guide(h.doc_id)
-            if g is not None and g.catalogue_id == top_guide.catalogue_id and h.score >= top.score * 0.6:
+            g = guide_of(h)
+            if (
+                g is not None
+                and g.catalogue_id == top_guide.catalogue_id
+                and h.score >= top.score * VARIANT_RATIO
+            ):
                 close.append(h)
+    if query and len(close) > 1:
+        picked = _named_by_query(query, close, guide_of, name_of)
+        if picked is not None:
+            return LinkResult(service_id=picked, confident=True)
+        close = _plausible(query, close, name_of)
     close = close[:max_choices]
     if len(close) == 1:
-        return LinkResult(service_id=top.doc_id, confident=True)
-    items = [(lbl, h, g) for h in close for g in [get_guide(h.doc_id)] for lbl in [_label(g, h)]]
-    if query:
-        # a candidate named in full wins ("居住证签注" among 居住证 items); the longest name if nested
-        q = compact(query)
-        named = [
-            (len(compact(g.name if g else lbl)), h.doc_id)
-            for lbl, h, g in items
-            if len(compact(g.name if g else lbl)) >= 3 and compact(g.name if g else lbl) in q
-        ]
-        named.sort(reverse=True)
-        if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
-            return LinkResult(service_id=named[0][1], confident=True)
+        return LinkResult(service_id=close[0].doc_id, confident=True)
     if prefer_id and any(h.doc_id == prefer_id for h in close):
         return LinkResult(service_id=prefer_id, confident=True)
+    items = [(lbl, h, g) for h in close for g in [guide_of(h)] for lbl in [_label(g, h)]]
     return LinkResult(choices=_unique_labels(items), confident=True)
+
+
+def _named_by_query(
+    query: str,
+    close: list[Hit],
+    guide_of: Callable[[Hit], ServiceGuide | None],
+    name_of: Callable[[Hit], str],
+) -> str | None:
+    """The one candidate the query singles out: by its FAQ, its full name, or its distinctive words."""
+    from assistant.answer import match_faq  # answer imports nothing from here; keep linking light
+
+    with_faq = [h.doc_id for h in close for g in [guide_of(h)] if g is not None and match_faq(g, query)]
+    if len(with_faq) == 1:
+        return with_faq[0]
+    q = compact(query)
+    # a candidate named in full wins ("居住证签注" among 居住证 items); the longest name if nested
+    named = sorted(
+        (
+            (len(compact(name_of(h))), h.doc_id)
+            for h in close
+            if len(compact(name_of(h))) >= 3 and compact(name_of(h)) in q
+        ),
+        reverse=True,
+    )
+    if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
+        return named[0][1]
+    # the query uses words ("挂失", "探亲") that only one candidate's name has
+    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
+    grams = {h.doc_id: _name_bigrams(name_of(h)) for h in close}
+    distinct = []
+    for h in close:
+        others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
+        if qgrams & (grams[h.doc_id] - others):
+            distinct.append(h.doc_id)
+    if len(distinct) == 1:
+        return distinct[0]
+    return None
+
+
+def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
+    """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
+    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
+    overlap = {h.doc_id: len(qgrams & _name_bigrams(name_of(h))) for h in close}
+    best = max(overlap.values(), default=0)
+    if best < 2:
+        return close
+    return [h for h in close if overlap[h.doc_id] * 2 > best]
 
 
 def disambiguation_text(choices: Sequence[str]) -> str:

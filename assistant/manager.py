@@ -23,9 +23,11 @@ from assistant.answer import (
 )
 from assistant.classify import classify_scored
 from assistant.linking import (
+    asks_auxiliary,
     disambiguation_text,
     flow_by_words,
     flow_for_service,
+    is_auxiliary,
     link_flow,
     link_service,
     match_choice,
@@ -290,6 +292,9 @@ class DialogueManager:
                 return self._guide_reply(st, guide, aspects, t, events)
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
+        policy_reply = self._policy_over_guides(st, t, events)
+        if policy_reply is not None:
+            return policy_reply
         result = self._search(t, [DocKind.GUIDE])
         link = (
             link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
@@ -299,7 +304,7 @@ class DialogueManager:
         if link is not None and link.service_id:
             guide = self.get_guide(link.service_id)
             if guide is not None:
-                return self._guide_reply(st, guide, aspects, t, events)
+                return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             return self._guide_reply(st, flow_guide, aspects, t, events)
@@ -335,7 +340,26 @@ class DialogueManager:
         guide = self.get_guide(link.service_id) if link.service_id else None
         if guide is None:
             return self._unknown(st, events, result)
-        return self._guide_reply(st, guide, aspects, t, events)
+        return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
+
+    def _policy_over_guides(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply | None:
+        """A service question that a law / policy matches better than any guide ("失业保险金申领条件是什么"
+        with no such guide in the KB): quote the articles rather than answer from an unrelated guide."""
+        result = self._search(t, None)
+        if (
+            result is None
+            or not result.confident
+            or not result.hits
+            or result.hits[0].kind is not DocKind.POLICY
+        ):
+            return None
+        composed = compose_policy_answer(result.hits, self.get_policy, question=t)
+        if composed is None:
+            return None
+        events.append({"type": "policy_over_guides", "policy_id": composed.policy_id})
+        reply = self._policy_reply(st, composed, t, events)
+        reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规/政策的规定如下：\n{reply.text}"
+        return reply
 
     def _policy(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
         result = self._search(t, [DocKind.POLICY])
@@ -489,7 +513,11 @@ class DialogueManager:
         aspects: Sequence[Aspect],
         question: str,
         events: list[dict[str, Any]],
+        *,
+        check_fit: bool = False,
     ) -> Reply:
+        """`check_fit`: the guide was found by searching the question, so say so when it is only a
+        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident."""
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
@@ -501,12 +529,20 @@ class DialogueManager:
             text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
         events.append({"type": "answer", "service_id": guide.id, "missing": composed.missing})
+        confident = composed.grounded
+        if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
+            events.append({"type": "partial_match", "service_id": guide.id})
+            text = (
+                f"没有找到与您的问题完全对应的办事指南，找到的相关事项是「{guide.name}」，以下信息仅供参考：\n"
+                f"{text}\n如需办理，建议拨打12345政务服务便民热线，或到政务服务中心窗口咨询确认。"
+            )
+            confident = False
         return Reply(
             text=text,
             citations=composed.citations,
             choices=choices,
             intent=Intent.SERVICE_QUESTION,
-            confident=composed.grounded,
+            confident=confident,
         )
 
     def _policy_reply(

@@ -35,6 +35,8 @@ class FormView(BaseModel):
     missing: list[str] = Field(default_factory=list)  # labels of required fields still missing
     answers: dict[str, str] = Field(default_factory=dict)  # 情形 answers
     materials: list[dict[str, Any]] = Field(default_factory=list)  # [{"name", "required", "provided"}]
+    labels: dict[str, str] = Field(default_factory=dict)  # field name -> label (for rendering `fields`)
+    service_name: str = ""  # the service being applied for
 
 
 class ApplicationDraft(BaseModel):

@@ -372,6 +372,22 @@ def _percentile(values: list[float], p: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
+QUESTION_TEMPLATES = ("{k}需要带什么材料？", "{k}要多久能办好", "{k}在哪里办理", "{k}的咨询电话是多少")
+
+
+def question_latency(manager: DialogueManager, flows: Mapping[str, Flow]) -> dict[str, float]:
+    """Latency of question turns in fresh sessions (classification, retrieval, linking, composing):
+    the slow path of a chat turn. Questions are generated from each flow's keywords."""
+    texts = [t.format(k=kw) for f in flows.values() for kw in f.keywords[:2] for t in QUESTION_TEMPLATES]
+    manager.handle(DialogueState(), texts[0] if texts else "你好")  # warm-up
+    times: list[float] = []
+    for text in texts:
+        t0 = time.perf_counter()
+        manager.handle(DialogueState(), text)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"n": len(times), "p50": round(_percentile(times, 0.5), 2), "p95": round(_percentile(times, 0.95), 2)}
+
+
 def run_dialogue_eval(
     manager: DialogueManager, flows: Mapping[str, Flow], *, today: date | None = None
 ) -> dict[str, Any]:
@@ -410,6 +426,7 @@ def run_dialogue_eval(
             "p50": round(_percentile(latencies, 0.5), 2),
             "p95": round(_percentile(latencies, 0.95), 2),
         },
+        "question_latency_ms": question_latency(manager, flows),
         "per_flow": per_flow,
         "dialogues": [
             {
@@ -461,6 +478,8 @@ def format_report(report: Mapping[str, Any]) -> str:
         f"  mean_turns: {report['mean_turns']}  (adjusted: {report['mean_turns_adjusted']})",
         f"  turn budget met: {report['budget_ok_rate']:.2%}  (adjusted turns <= questions + required fields + 2)",
         f"  latency per turn: p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms",
+        f"  latency per question turn (fresh session, retrieval): p50 {report['question_latency_ms']['p50']} ms,"
+        f" p95 {report['question_latency_ms']['p95']} ms (n={report['question_latency_ms']['n']})",
         "",
         f"  {'flow':<26}{'style':<7}{'ok':<4}{'turns':>6}{'adj':>5}{'budget':>8}  fields  failure",
     ]

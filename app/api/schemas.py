@@ -89,6 +89,8 @@ class FormOut(BaseModel):
     missing: list[str]
     answers: dict[str, str] = Field(default_factory=dict)
     materials: list[dict[str, Any]] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict)  # field name -> label
+    service_name: str = ""
 
 
 class ChatOut(BaseModel):

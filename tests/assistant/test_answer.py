@@ -270,3 +270,27 @@ def test_policy_answer_none_when_nothing_resolves() -> None:
 def test_article_numbers() -> None:
     assert article_numbers("第24条和第十条") == ["第二十四条", "第十条"]
     assert article_numbers("第105条") == ["第一百零五条"]
+
+
+def test_policy_answer_ignores_a_title_chunk_that_outscores_the_articles() -> None:
+    title = Chunk(
+        id=f"{LAW.id}#title#0",
+        doc_id=LAW.id,
+        kind=DocKind.POLICY,
+        field="title",
+        title=LAW.title,
+        text=LAW.title,
+    )
+    hits = [
+        Hit(
+            LAW.id,
+            DocKind.POLICY,
+            LAW.title,
+            3.0,
+            [ChunkHit(title, 2.6, {}), _hit("第二十四条", 0.6), _hit("第十三条", 0.1)],
+        )
+    ]
+    ans = compose_policy_answer(hits, {LAW.id: LAW}.get, question="怎么提取公积金")
+    assert ans is not None
+    assert [c.id for c in ans.citations] == [f"policy:{LAW.id}#第二十四条"]
+    assert LAW.article("第二十四条").text in ans.text

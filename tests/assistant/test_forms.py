@@ -327,3 +327,66 @@ def test_first_message_reports_invalid_values(card: Session) -> None:
     out = card.start(f"我要补办社保卡，身份证号{BAD_ID}")
     assert "身份证号校验位不正确" in out.reply.text
     assert "applicant_id_number" not in card.state.fields
+
+
+def _residence_to_id(flows: dict[str, Flow], guides: dict[str, ServiceGuide]) -> Session:
+    flow = flows["juzhuzheng-shenling"]
+    s = Session(flow, guides[flow.service_id])
+    s.start("我要办居住证")
+    s.say("租房")
+    s.say("是")
+    s.say("张三")
+    assert s.state.requested == "applicant_id_number"
+    return s
+
+
+def test_address_typed_for_the_id_number_is_kept_for_the_address_field(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    s = _residence_to_id(flows, guides)
+    out = s.say("广州市花都区新华街道公益路1号")
+    text = out.reply.text
+    assert "看起来是地址，不是身份证号" in text and "18位" in text
+    assert "当前为" not in text  # not a character count of the address
+    assert "applicant_id_number" not in s.state.fields
+    assert s.state.fields["residence_address"] == "广州市花都区新华街道公益路1号"
+    assert s.state.requested == "applicant_id_number" and "请重新提供身份证号" in text
+    # the address is not asked for again later
+    s.say(GOOD_ID)
+    s.say("13800138000")
+    assert s.state.requested == "residence_since"
+
+
+def test_address_typed_for_the_id_number_without_an_open_address_field(card: Session) -> None:
+    card.start("我要补办社保卡")
+    card.say("到网点领取")  # no mailing address in this branch
+    card.say("本人办理")
+    card.say("张三")
+    card.say("13800138000")
+    assert card.state.requested == "applicant_id_number"
+    out = card.say("广州市花都区新华街道公益路1号")
+    assert "看起来是地址，不是身份证号" in out.reply.text
+    assert "mailing_address" not in card.state.fields and "applicant_id_number" not in card.state.fields
+    assert card.state.requested == "applicant_id_number"
+
+
+def test_a_real_id_number_is_still_validated_as_before(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    s = _residence_to_id(flows, guides)
+    out = s.say(BAD_ID)
+    assert "校验位" in out.reply.text and "地址" not in out.reply.text.split("\n")[0]
+    assert "residence_address" not in s.state.fields
+
+
+def test_form_view_carries_labels_and_the_service_name(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    s = _residence_to_id(flows, guides)
+    view = s.say(GOOD_ID).reply.form
+    assert view is not None
+    assert view.service_name == "居住证申领"
+    assert view.labels["applicant_name"] == "申请人姓名"
+    assert view.labels["applicant_id_number"] == "身份证号"
+    assert set(view.fields) <= set(view.labels)
+    assert "employer" not in view.labels  # only fields of the chosen situation (住所, not 就业)

@@ -457,3 +457,119 @@ def test_flow_words(flows: dict[str, Flow]) -> None:
     assert flow_by_words("我想开个小店", flows) is None
     assert flow_by_words("我想开个小店", flows, fuzzy=True).id == "geti-gongshanghu-sheli"  # type: ignore[union-attr]
     assert flow_by_words("护照怎么办", flows, fuzzy=True) is None
+
+
+def test_link_service_plausibility() -> None:
+    from assistant.linking import link_service
+    from knowledge.schema import FAQ
+
+    guides = {
+        "apply": _g("apply", "居住证申领"),
+        "progress": _g("progress", "居住证办理进度查询"),
+        "booking": _g("booking", "最低生活保障业务申请预约"),
+        "dibao": _g("dibao", "最低生活保障申请"),
+        "baby": _g(
+            "baby",
+            "新生儿出生一件事",
+            faqs=[FAQ(question="新生儿预防接种证多长时间发放？", answer="出生24小时内发放。")],
+        ),
+        "vaccine": _g("vaccine", "预防接种异常反应补偿"),
+        "loss": _g("loss", "残疾人证挂失补办"),
+        "new": _g("new", "残疾人证新办证申请"),
+        "pet": _g("pet", "犬只登记"),
+    }
+    get = guides.get
+    # an auxiliary guide (进度查询 / 预约) the query does not ask for gives way to the service itself
+    hits = _guide_hits(("progress", 4.1), ("apply", 3.4))
+    assert link_service(hits, get, query="居住证办理要带什么材料").service_id == "apply"
+    assert link_service(hits, get, query="居住证办理进度怎么查询").service_id == "progress"
+    near = _guide_hits(("dibao", 4.9), ("booking", 4.5))
+    assert link_service(near, get, query="那低保呢？").service_id == "dibao"
+    assert link_service(near, get, query="低保怎么预约").service_id == "booking"
+    # ... but not when it is far ahead of any plain guide
+    assert (
+        link_service(_guide_hits(("progress", 4.1), ("apply", 2.0)), get, query="居住证").service_id
+        == "progress"
+    )
+    # a candidate whose official FAQ the query asks wins a close call
+    faq = _guide_hits(("baby", 3.0), ("vaccine", 2.75))
+    assert link_service(faq, get, query="新生儿预防接种证多长时间发放？").service_id == "baby"
+    # the query uses words only one candidate has
+    cards = _guide_hits(("new", 4.2), ("loss", 4.15))
+    assert link_service(cards, get, query="残疾人证丢了怎么挂失").service_id == "loss"
+    assert link_service(cards, get, query="残疾人证怎么办").ambiguous
+    # a close runner-up that shares far fewer of the query's words is not offered
+    odd = _guide_hits(("new", 4.2), ("pet", 4.1))
+    assert link_service(odd, get, query="残疾人证在哪里办").service_id == "new"
+    # no query: close scores stay a question
+    assert link_service(odd, get).ambiguous
+
+
+class _StubRetriever:
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def search(self, query: str, top_k: int = 5, filters: Any = None, kinds: Any = None) -> Any:
+        from retrieval.types import SearchResult
+
+        hits = [h for h in self.result.hits if not kinds or h.kind in kinds]
+        return SearchResult(query=query, hits=hits, confident=self.result.confident, confidence=0.9)
+
+
+def test_an_auxiliary_guide_found_for_another_question_is_flagged(flows: dict[str, Flow]) -> None:
+    guide = _g("progress", "出生医学证明信息查询", consult_phone="020-12345678", department="卫生健康委员会")
+    manager = DialogueManager(
+        retriever=_StubRetriever(_guide_hits(("progress", 4.9))),
+        get_guide={"progress": guide}.get,
+        get_policy=lambda _pid: None,
+        flows=flows,
+    )
+    res = manager.handle(DialogueState(), "出生医学证明怎么办")
+    assert res.reply.text.startswith("没有找到与您的问题完全对应的办事指南")
+    assert "「出生医学证明信息查询」" in res.reply.text and "12345" in res.reply.text
+    assert not res.reply.confident and res.reply.citations
+    assert _events(res, "partial_match")
+    # asked for what it is, it is a plain answer
+    res = manager.handle(DialogueState(), "出生医学证明信息怎么查询")
+    assert res.reply.confident and not _events(res, "partial_match")
+
+
+def test_a_service_question_only_a_law_answers_quotes_the_article(
+    flows: dict[str, Flow], law: PolicyDocument
+) -> None:
+    from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+
+    article = law.articles[5]
+    title = Chunk(
+        id=f"{law.id}#title#0",
+        doc_id=law.id,
+        kind=DocKind.POLICY,
+        field="title",
+        title=law.title,
+        text=law.title,
+    )
+    art = Chunk(
+        id=f"{law.id}#{article.number}#0",
+        doc_id=law.id,
+        kind=DocKind.POLICY,
+        field=article.number,
+        title=law.title,
+        text=article.text,
+    )
+    policy_hit = Hit(
+        law.id, DocKind.POLICY, law.title, 3.5, [ChunkHit(title, 2.5, {}), ChunkHit(art, 0.6, {})]
+    )
+    guide_hits = _guide_hits(("pet", 3.2)).hits
+    result = SearchResult(query="q", hits=[policy_hit, *guide_hits], confident=True, confidence=0.9)
+    manager = DialogueManager(
+        retriever=_StubRetriever(result),
+        get_guide={"pet": _g("pet", "犬只登记")}.get,
+        get_policy={law.id: law}.get,
+        flows=flows,
+    )
+    res = manager.handle(DialogueState(), "住房公积金缴存的条件是什么")
+    assert res.reply.intent is Intent.POLICY_QUESTION
+    assert "没有找到与您的问题直接对应的办事指南" in res.reply.text
+    assert res.reply.citations[0].id == f"policy:{law.id}#{article.number}"
+    assert article.text in res.reply.text
+    assert "犬只登记" not in res.reply.text

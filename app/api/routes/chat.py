@@ -62,6 +62,8 @@ def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatO
             missing=reply.form.missing,
             answers=reply.form.answers,
             materials=reply.form.materials,
+            labels=reply.form.labels,
+            service_name=reply.form.service_name,
         )
     return ChatOut(
         session_id=session_id,

@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import SearchResult
 
-METRIC_KEYS = ("n", "recall@1", "recall@5", "mrr", "oos_accuracy", "latency_ms_p50", "latency_ms_p95")
+METRIC_KEYS = ("n", "recall_at_1", "recall_at_5", "mrr", "oos_accuracy", "latency_ms_p50", "latency_ms_p95")
 
 
 class Searcher(Protocol):
@@ -86,8 +86,8 @@ def metrics(
         rr.append(1.0 / rank if rank else 0.0)
     return {
         "n": len(queries),
-        "recall@1": _mean(r1),
-        "recall@5": _mean(r5),
+        "recall_at_1": _mean(r1),
+        "recall_at_5": _mean(r5),
         "mrr": _mean(rr),
         "oos_accuracy": _mean(oos),
     }

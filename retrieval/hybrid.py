@@ -248,6 +248,7 @@ class HybridRetriever:
             "abbrev": name_feats[:, 0] if len(name_feats) else name_feats,
             "concise": name_feats[:, 1] if len(name_feats) else name_feats,
             "variant": np.array([view.variant(qv, int(d)) for d in ranking.order], dtype=np.float32),
+            "sibling": view.sibling(core, ranking.order),
         }
         order, final = rerank(ranking, features, cfg)
         hits = [

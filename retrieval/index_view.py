@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from retrieval.ranking import abbreviation_score, alnum, lcs_len, match_masks, variant_classes, variant_score
+from retrieval.ranking import (
+    abbreviation_score,
+    alnum,
+    lcs_len,
+    match_masks,
+    sibling_preference,
+    split_variant,
+    variant_classes,
+    variant_score,
+)
 from retrieval.scoring import SearchConfig
 from retrieval.tokenize import char_ngrams, normalize
 from retrieval.types import Chunk, DocKind
@@ -43,6 +53,13 @@ class IndexView:
         self._variants = [variant_classes(n) for n in self._names]
         # the bare document name (guide name / policy title), alphanumerics only, for character matching
         self._bare = [alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        # (base name, distinctive part) of each name, for choosing among sibling variants
+        self._split = [split_variant(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        df: dict[str, int] = {}
+        for b in self._bare:
+            for ch in set(b):
+                df[ch] = df.get(ch, 0) + 1
+        self._char_idf = {ch: math.log((self.n_docs + 1) / (n + 0.5)) for ch, n in df.items()}
         self._masks: dict[int, dict[str, int]] = {}
         self._blob: tuple[str, list[int]] | None = None
         self._meta: dict[str, np.ndarray] = {}
@@ -134,6 +151,13 @@ class IndexView:
 
     def variant(self, query_classes: frozenset[str], d: int) -> float:
         return variant_score(query_classes, self._variants[d])
+
+    def sibling(self, core: str, docs: Sequence[int]) -> np.ndarray:
+        """Per candidate document: 1.0 when it is the preferred one among the candidates that are variants
+        of the same service (see ranking.sibling_preference; query characters weighted by their IDF over
+        the names), else 0.0."""
+        cands = [self._split[int(d)] for d in docs]
+        return np.array(sibling_preference(core, cands, self._char_idf), dtype=np.float32)
 
     def subsequence_docs(self, core: str, limit: int = 60) -> np.ndarray:
         """Documents whose name contains every character of `core` in order (abbreviation candidates)."""

@@ -7,7 +7,7 @@ the right variant and the abbreviated name win.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from retrieval.tokenize import normalize
 
@@ -105,3 +105,56 @@ def abbreviation_score(query_core: str, name: str, masks: dict[str, int] | None 
 
 def best_abbreviation_score(query_core: str, names: Iterable[str]) -> float:
     return max((abbreviation_score(query_core, n) for n in names), default=0.0)
+
+
+# Words that mark the default variant among siblings (… (一般项目) vs … (重大项目)).
+PLAIN_MARKERS = ("一般", "普通", "常规", "基本")
+_VARIANT_OPEN = ("(", "（")
+
+
+def split_variant(name: str) -> tuple[str, str]:
+    """(base, distinctive part) of a service name: "无线电频率使用许可（续期）" -> ("无线电频率使用许可", "续期").
+
+    The base is the text before the first bracket, the distinctive part the rest (alphanumerics only)."""
+    bare = alnum(name)
+    t = normalize(name)
+    cut = min((i for i in (t.find(b) for b in _VARIANT_OPEN) if i >= 0), default=len(t))
+    base = alnum(t[:cut])
+    return base, bare[len(base) :] if bare.startswith(base) else ""
+
+
+def plainness(distinct: str) -> tuple[int, int]:
+    """Sort key of a sibling when the query names no variant: no distinctive part first, then one marked
+    as the default (一般, 普通 …), then the rest; shorter first."""
+    rank = 0 if not distinct else 1 if any(p in distinct for p in PLAIN_MARKERS) else 2
+    return rank, len(distinct)
+
+
+def sibling_preference(
+    query: str, candidates: Sequence[tuple[str, str]], weight: Mapping[str, float] | None = None
+) -> list[float]:
+    """1.0 for the candidates preferred among their siblings (same base name), else 0.0.
+
+    `candidates` are (base, distinctive part) pairs. Among the candidates that share a base: the ones whose
+    distinctive part holds the most (weighted) query characters that are not in the base; when the query
+    shares no character with any distinctive part, the plainest ones (see `plainness`). Nothing is
+    preferred when all siblings tie or a base has one candidate only."""
+    chars = set(alnum(query))
+    out = [0.0] * len(candidates)
+    groups: dict[str, list[int]] = {}
+    for j, (base, _) in enumerate(candidates):
+        groups.setdefault(base, []).append(j)
+    for base, js in groups.items():
+        if len(js) < 2:
+            continue
+        own = [c for c in chars if c not in base]
+        overlap = [sum((weight or {}).get(c, 1.0) for c in own if c in candidates[j][1]) for j in js]
+        if max(overlap) > 0:
+            best = [j for j, o in zip(js, overlap, strict=True) if o == max(overlap)]
+        else:
+            top = min(plainness(candidates[j][1]) for j in js)
+            best = [j for j in js if plainness(candidates[j][1]) == top]
+        if len(best) < len(js):
+            for j in best:
+                out[j] = 1.0
+    return out

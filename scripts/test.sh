@@ -10,4 +10,4 @@ eval "$(bash .ci/postgres.sh)"          # exports GOVASSIST_TEST_PG_URL
 export GOVASSIST_TEST_ARTIFACTS="${GOVASSIST_TEST_ARTIFACTS:-$PWD/test-artifacts}"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+.venv/bin/pytest -q -rs -p no:cacheprovider "$@"

@@ -8,7 +8,7 @@ from knowledge.schema import ServiceGuide
 from retrieval.hybrid import HybridRetriever
 from retrieval.types import DocKind, Hit, SearchResult
 
-KEYS = {"n", "recall@1", "recall@5", "mrr", "oos_accuracy", "latency_ms_p50", "latency_ms_p95"}
+KEYS = {"n", "recall_at_1", "recall_at_5", "mrr", "oos_accuracy", "latency_ms_p50", "latency_ms_p95"}
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -42,18 +42,18 @@ def test_evaluate_reports_metrics_and_baseline(
     )
     rep = evaluate(shared_index, f, guides=guides)
     assert set(rep) >= KEYS and set(rep["baseline"]) >= KEYS
-    assert rep["n"] == 3 and rep["recall@1"] == 1.0 and rep["recall@5"] == 1.0 and rep["mrr"] == 1.0
+    assert rep["n"] == 3 and rep["recall_at_1"] == 1.0 and rep["recall_at_5"] == 1.0 and rep["mrr"] == 1.0
     assert rep["oos_accuracy"] == 1.0
     assert rep["latency_ms_p50"] is not None and rep["latency_ms_p95"] >= rep["latency_ms_p50"]
     text = format_report(rep)
-    assert "recall@1" in text and "baseline" in text
+    assert "recall_at_1" in text and "baseline" in text
 
 
 def test_evaluate_without_oos_queries_reports_none(shared_index: HybridRetriever, tmp_path: Path) -> None:
     f = _write(tmp_path / "q.jsonl", [{"query": "企业设立登记", "task_code": "BIZ"}])
     rep = evaluate(shared_index, f)  # baseline built from the retriever's own chunks
     assert rep["oos_accuracy"] is None and rep["baseline"]["oos_accuracy"] is None
-    assert rep["baseline"]["recall@5"] == 1.0
+    assert rep["baseline"]["recall_at_5"] == 1.0
     assert "-" in format_report(rep)
 
 
@@ -102,10 +102,10 @@ def test_duplicated_query_counts_any_of_its_golds(tmp_path: Path) -> None:
     rep = score_run(load_queries(f), _Fixed(["A", "C", "B"]))
     assert rep["n"] == 3 and rep["strict"]["n"] == 3
     # union: 建工证 -> {A, B}: both of its lines are right at rank 1; 社保卡 at rank 2
-    assert rep["recall@1"] == round(2 / 3, 4) and rep["recall@5"] == 1.0
+    assert rep["recall_at_1"] == round(2 / 3, 4) and rep["recall_at_5"] == 1.0
     assert rep["mrr"] == round((1 + 1 + 0.5) / 3, 4)
     # strict: the B line finds its own gold at rank 3 only
-    assert rep["strict"]["recall@1"] == round(1 / 3, 4) and rep["strict"]["recall@5"] == 1.0
+    assert rep["strict"]["recall_at_1"] == round(1 / 3, 4) and rep["strict"]["recall_at_5"] == 1.0
     assert rep["strict"]["mrr"] == round((1 + 1 / 3 + 0.5) / 3, 4)
     assert rep["strict"]["latency_ms_p50"] == rep["latency_ms_p50"]
     assert "strict" in format_report(rep)
@@ -119,5 +119,5 @@ def test_evaluate_reports_strict_for_ours_and_baseline(shared_index: HybridRetri
     rep = evaluate(shared_index, f)
     for r in (rep, rep["baseline"]):
         assert set(r["strict"]) >= KEYS
-        assert r["recall@5"] == 1.0 and r["recall@1"] == 1.0  # either gold at rank 1 counts
-        assert r["strict"]["recall@1"] == 0.5  # one list, two different golds: at most one right at rank 1
+        assert r["recall_at_5"] == 1.0 and r["recall_at_1"] == 1.0  # either gold at rank 1 counts
+        assert r["strict"]["recall_at_1"] == 0.5  # one list, two different golds: at most one right at rank 1

@@ -71,3 +71,17 @@ def test_evidence_is_bounded_by_the_perfect_match() -> None:
     cfg = SearchConfig()
     assert evidence(1.0, 1.0, max_score(cfg), cfg) == 1.0
     assert evidence(-0.2, 0.0, 0.0, cfg) == 0.0
+
+
+def test_split_variant_and_sibling_preference() -> None:
+    from retrieval.ranking import sibling_preference, split_variant
+
+    assert split_variant("无线电频率使用许可（续期）") == ("无线电频率使用许可", "续期")
+    assert split_variant("火灾事故认定复核(一般火灾)") == ("火灾事故认定复核", "一般火灾")
+    assert split_variant("社会保障卡申领") == ("社会保障卡申领", "")
+    fire = [("火灾复核", "重大火灾"), ("火灾复核", "一般火灾"), ("其他", "")]
+    assert sibling_preference("火灾复核", fire) == [0.0, 1.0, 0.0]  # query names no variant: the default one
+    assert sibling_preference("重大火灾复核", fire) == [1.0, 0.0, 0.0]  # the variant the query points at
+    plain = [("驾驶证核发", "延续"), ("驾驶证核发", "")]
+    assert sibling_preference("驾驶证", plain) == [0.0, 1.0]  # the plain service
+    assert sibling_preference("驾驶证", [("a", "x"), ("a", "x")]) == [0.0, 0.0]  # a tie prefers nothing

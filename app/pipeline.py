@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,53 @@ def open_retriever(settings: Settings) -> HybridRetriever:
         retriever = make_retriever(settings)
         retriever.load()
     return retriever
+
+
+class BackgroundRetriever:
+    """Opens (or, when missing, builds) the index and warms it up in a background thread, so the server
+    answers health checks and serves the UI at once; retrieval calls wait until it is ready."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._ready = threading.Event()
+        self._retriever: HybridRetriever | None = None
+        self._error: BaseException | None = None
+        self.ready_seconds: float | None = None
+
+        def load() -> None:
+            t0 = time.perf_counter()
+            try:
+                retriever = open_retriever(settings)
+                retriever.warm_up()
+                self._retriever = retriever
+            except BaseException as exc:  # reported to every caller, never swallowed
+                log.exception("检索索引加载失败")
+                self._error = exc
+            finally:
+                self.ready_seconds = round(time.perf_counter() - t0, 2)
+                self._ready.set()
+
+        self._thread = threading.Thread(target=load, name="retriever-warm-up", daemon=True)
+
+    def start(self) -> BackgroundRetriever:
+        """Start loading (idempotent). The server calls it last, so the load does not slow its own start."""
+        if not self._thread.is_alive() and not self._ready.is_set():
+            self._thread.start()
+        return self
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set() and self._error is None
+
+    def get(self, timeout: float | None = 600) -> HybridRetriever:
+        self.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError("检索索引仍在加载，请稍后再试")
+        if self._error is not None or self._retriever is None:
+            raise RuntimeError("检索索引加载失败") from self._error
+        return self._retriever
+
+    def __getattr__(self, name: str) -> Any:  # search, upsert_guide, remove_doc ... wait for readiness
+        return getattr(self.get(), name)
 
 
 def load_flows_checked(store: KnowledgeStore) -> dict[str, Flow]:

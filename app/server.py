@@ -36,9 +36,11 @@ def create_server_app(
 
     `api_base` is where the UI reaches the API; default: this server's own loopback address from settings.
     """
-    app = create_app(services if services is not None else build_services(settings))
+    if services is None:
+        services = build_services(settings, background=True)
+    app = create_app(services)
     blocks = build_ui(api_base or loopback_base(settings.host, settings.port))
-    return gr.mount_gradio_app(
+    mounted = gr.mount_gradio_app(
         app,
         blocks,
         path="/",
@@ -48,3 +50,7 @@ def create_server_app(
         ssr_mode=False,  # no Node server: the service must run offline from one Python process
         **mount_options(),
     )
+    start = getattr(services.retriever, "start", None)
+    if callable(start):
+        start()  # load the index in the background now that the app is built
+    return mounted

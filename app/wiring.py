@@ -73,10 +73,13 @@ def build_services(
     manager: Manager | None = None,
     load_retriever: bool = True,
     load_manager: bool = True,
+    background: bool = False,
 ) -> Services:
     """Open the store (creating all tables), then the retriever, flows and dialogue manager unless given.
 
     `load_retriever=False` / `load_manager=False` leave those parts out (None) when not passed in.
+    `background=True` (the server) loads the index in a background thread: the app starts serving at once
+    and retrieval calls wait until the index is ready (`/health` reports `retriever_ready`).
     """
     from app import pipeline
 
@@ -87,7 +90,7 @@ def build_services(
     db = AppDB(store.engine)
     db.create_all()
     if retriever is None and load_retriever:
-        retriever = pipeline.open_retriever(settings)
+        retriever = pipeline.BackgroundRetriever(settings) if background else pipeline.open_retriever(settings)
     if manager is None and load_manager and retriever is not None:
         manager, loaded = pipeline.build_manager(
             settings, store=store, retriever=retriever, status_lookup=status_lookup(db)  # type: ignore[arg-type]

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Any
 
 from assistant.state import Citation
 from assistant.text import cn_numbers_to_arabic, normalize
+
+if TYPE_CHECKING:  # langchain loads only when an LLM is configured (it costs ~0.4 s at start-up)
+    from langchain_core.language_models import BaseChatModel
 
 SYSTEM_PROMPT = """你是政务服务助手的文字润色模块。你的唯一任务：把“证据答案”改写得更通顺、更口语化，方便市民阅读。
 严格规则：
@@ -147,6 +147,8 @@ class LLMPhraser:
             f"证据原文摘录：\n{quotes or '（无）'}\n\n"
             "请在不改变任何事实的前提下改写证据答案。"
         )
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content=human)]
 
     def phrase(self, evidence_answer: str, citations: Sequence[Citation], question: str) -> str | None:

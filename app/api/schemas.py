@@ -65,6 +65,7 @@ class HealthOut(BaseModel):
     database: bool
     retriever: bool
     manager: bool
+    retriever_ready: bool  # False while the index loads in the background after a start
 
 
 # --- chat -------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def health(services: ServicesDep) -> HealthOut:
         database=database,
         retriever=services.retriever is not None,
         manager=services.manager is not None,
+        retriever_ready=services.retriever is not None and getattr(services.retriever, "ready", True),
     )
 
 

@@ -58,7 +58,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                         "title": h.title,
                         "score": round(h.score, 4),
                         "chunks": [
-                            {"id": c.chunk.id, "field": c.chunk.field, "score": round(c.score, 4), "scores": c.scores}
+                            {
+                                "id": c.chunk.id,
+                                "field": c.chunk.field,
+                                "score": round(c.score, 4),
+                                "scores": c.scores,
+                            }
                             for c in h.chunks[:3]
                         ],
                     }
@@ -99,7 +104,9 @@ def cmd_guide_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{label}：{value or '（未载明）'}")
     print("申请材料：")
     for m in guide.materials:
-        print(f"  - {m.name}{'' if m.required else '（非必需）'}{f'（{m.situation}）' if m.situation else ''}")
+        print(
+            f"  - {m.name}{'' if m.required else '（非必需）'}{f'（{m.situation}）' if m.situation else ''}"
+        )
     if guide.is_sample:
         print(f"※ {guide.sample_note}")
     return 0
@@ -167,7 +174,10 @@ def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
                     print("服务启动超时", file=sys.stderr)
                     return 1
                 try:
-                    if served is None and httpx.get(base + "/", timeout=2, trust_env=False).status_code == 200:
+                    if (
+                        served is None
+                        and httpx.get(base + "/", timeout=2, trust_env=False).status_code == 200
+                    ):
                         served = time.perf_counter() - t0
                     health = httpx.get(base + "/api/v1/health", timeout=2, trust_env=False).json()
                     if served is not None and health.get("retriever_ready"):
@@ -222,7 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
 
     s = sub.add_parser("ingest", help="载入数据（默认：../shared 中的全部内置数据与示例指南）")
-    s.add_argument("paths", nargs="*", help="文件或目录：.jsonl 办事指南、.md 法规、.txt 政策网页、.json 一件事、.yaml 示例指南")
+    s.add_argument(
+        "paths",
+        nargs="*",
+        help="文件或目录：.jsonl 办事指南、.md 法规、.txt 政策网页、.json 一件事、.yaml 示例指南",
+    )
     s.add_argument("--actor", default="cli")
     s.add_argument("--draft", action="store_true", help="only store as drafts, do not publish")
     s.add_argument("--show-rejected", type=int, default=20)

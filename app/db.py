@@ -16,7 +16,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     Engine,
     Float,
     ForeignKey,
@@ -25,10 +24,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    TypeDecorator,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from knowledge.orm import UTCDateTime  # one UTC column type for the whole database
 
 ID_LEN = 120  # guide ids (TASK_CODE) as in knowledge.schema
 KEY_LEN = 300  # idempotency keys: "<owner>:<client key>" or "<session id>:<turn>"
@@ -64,26 +63,6 @@ REASON_REQUIRED = frozenset({ApplicationStatus.NEEDS_CORRECTION, ApplicationStat
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC; returns aware UTC datetimes on every backend (SQLite drops the offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime; use datetime.now(UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _in(values: list[str]) -> str:

@@ -56,7 +56,9 @@ def dedupe(report: LoadReport) -> LoadReport:
     policies: list[PolicyDocument] = []
     for p in report.policies:
         if p.id in seen_p:
-            rejected.append(Rejection(file=p.source_path or "(多个文件)", line=None, reason=f"重复的政策编号：{p.id}"))
+            rejected.append(
+                Rejection(file=p.source_path or "(多个文件)", line=None, reason=f"重复的政策编号：{p.id}")
+            )
             continue
         seen_p.add(p.id)
         policies.append(p)
@@ -102,7 +104,9 @@ def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = T
         retriever.clear()
     stats = retriever.build(guides, policies, progress=progress)
     out = dict(stats) if isinstance(stats, dict) else {}
-    out.update({"guides": len(guides), "policies": len(policies), "seconds": round(time.perf_counter() - t0, 1)})
+    out.update(
+        {"guides": len(guides), "policies": len(policies), "seconds": round(time.perf_counter() - t0, 1)}
+    )
     return out
 
 

@@ -90,10 +90,15 @@ def build_services(
     db = AppDB(store.engine)
     db.create_all()
     if retriever is None and load_retriever:
-        retriever = pipeline.BackgroundRetriever(settings) if background else pipeline.open_retriever(settings)
+        retriever = (
+            pipeline.BackgroundRetriever(settings) if background else pipeline.open_retriever(settings)
+        )
     if manager is None and load_manager and retriever is not None:
         manager, loaded = pipeline.build_manager(
-            settings, store=store, retriever=retriever, status_lookup=status_lookup(db)  # type: ignore[arg-type]
+            settings,
+            store=store,
+            retriever=retriever,
+            status_lookup=status_lookup(db),  # type: ignore[arg-type]
         )
         flows = flows if flows is not None else loaded
     if flows is None and (manager is not None or load_manager):

@@ -9,25 +9,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from knowledge.loaders.cntext import parse_number as cn_to_int
+
 # Characters that are never typed by a person: C0/C1 controls except tab/newline/CR, NUL, U+FFFD.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
 def normalize(text: str) -> str:
@@ -67,31 +53,6 @@ def looks_binary(text: str) -> bool:
     # mostly private-use / unassigned code points
     odd = sum(1 for ch in text if unicodedata.category(ch) in {"Co", "Cn", "Cs"})
     return odd / len(text) > 0.3
-
-
-def cn_to_int(text: str) -> int | None:
-    """Parse a small Chinese or Arabic numeral: "3" -> 3, "三" -> 3, "十二" -> 12, "二十" -> 20."""
-    text = text.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return int(text)
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            unit = _CN_UNITS[ch]
-            if unit == 10000:
-                section = (section + (digit or 0)) * unit
-                total += section
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 _CN_NUM_WITH_UNIT = re.compile(

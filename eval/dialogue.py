@@ -385,7 +385,11 @@ def question_latency(manager: DialogueManager, flows: Mapping[str, Flow]) -> dic
         t0 = time.perf_counter()
         manager.handle(DialogueState(), text)
         times.append((time.perf_counter() - t0) * 1000)
-    return {"n": len(times), "p50": round(_percentile(times, 0.5), 2), "p95": round(_percentile(times, 0.95), 2)}
+    return {
+        "n": len(times),
+        "p50": round(_percentile(times, 0.5), 2),
+        "p95": round(_percentile(times, 0.95), 2),
+    }
 
 
 def run_dialogue_eval(

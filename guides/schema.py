@@ -101,7 +101,9 @@ class Flow(BaseModel):
         if len(set(fids)) != len(fids):
             raise ValueError("duplicate form field names")
         known = {q.id: {c.value for c in q.choices} for q in self.questions}
-        conds = [q.when for q in self.questions] + [m.when for m in self.materials] + [f.when for f in self.form]
+        conds = (
+            [q.when for q in self.questions] + [m.when for m in self.materials] + [f.when for f in self.form]
+        )
         for when in conds:
             for qid, allowed in (when or {}).items():
                 if qid not in known:

@@ -19,7 +19,8 @@ _DIGITS = {
     "八": 8,
     "九": 9,
 }
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
 
 CN_NUM = "零〇一二三四五六七八九十百千两"
 
@@ -28,18 +29,35 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u200b]+")
 
 
+def parse_number(text: str) -> int | None:
+    """A Chinese or Arabic numeral: "3" → 3, "十二" → 12, "一百零三" → 103, "三万五千" → 35000; else None."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit == 10000:
+                total += (section + (digit or 0)) * unit
+                section = 0
+            else:
+                section += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
 def cn_to_int(text: str) -> int | None:
     """ "十二" → 12, "一百零三" → 103, "二十" → 20; None when `text` is not a Chinese numeral."""
     if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
         return None
-    total, digit = 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _UNITS[ch]
-            digit = None
-    return total + (digit or 0)
+    return parse_number(text)
 
 
 def _make_date(y: str, m: str, d: str) -> date | None:

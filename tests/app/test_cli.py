@@ -12,7 +12,16 @@ from app.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "loaders"
 JSONL = next(FIXTURES.glob("*.jsonl"))
-KEYS = {"recall_at_1", "recall_at_5", "mrr", "oos_accuracy", "n", "latency_ms_p50", "latency_ms_p95", "baseline"}
+KEYS = {
+    "recall_at_1",
+    "recall_at_5",
+    "mrr",
+    "oos_accuracy",
+    "n",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "baseline",
+}
 
 
 @pytest.fixture

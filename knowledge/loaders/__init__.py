@@ -82,7 +82,58 @@ _BY_SUFFIX: dict[str, Callable[[Path], LoadReport]] = {
 }
 
 
+_ARCHIVES = (".tgz", ".tar.gz", ".tar", ".zip")
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024  # unpacked; refuses archive bombs
+
+
+def load_archive(path: Path) -> LoadReport:
+    """A .tgz/.tar.gz/.tar/.zip of source files: unpacked to a temporary folder (members may not escape
+    it) and loaded like a directory; rejections name `archive!member`."""
+    import shutil
+    import tarfile
+    import tempfile
+    import zipfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="govassist-archive-"))
+    try:
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as zf:
+                if sum(i.file_size for i in zf.infolist()) > MAX_ARCHIVE_BYTES:
+                    raise LoaderError(str(path), None, "压缩包解压后过大")
+                for info in zf.infolist():
+                    target = (tmp / info.filename).resolve()
+                    if not target.is_relative_to(tmp.resolve()):
+                        raise LoaderError(str(path), None, f"压缩包成员路径不安全：{info.filename}")
+                zf.extractall(tmp)
+        else:
+            with tarfile.open(path) as tf:
+                if sum(m.size for m in tf.getmembers()) > MAX_ARCHIVE_BYTES:
+                    raise LoaderError(str(path), None, "压缩包解压后过大")
+                tf.extractall(tmp, filter="data")  # refuses absolute paths, "..", links outside
+        report = load_path(tmp)
+    except (tarfile.TarError, zipfile.BadZipFile, OSError) as e:
+        raise LoaderError(str(path), None, f"无法解压：{e}") from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    prefix = str(tmp)
+
+    def rename(f: str) -> str:
+        return f.replace(prefix, f"{path}!", 1) if f.startswith(prefix) else f
+
+    return report.model_copy(
+        update={
+            "files": [rename(f) for f in report.files],
+            "rejected": [r.model_copy(update={"file": rename(r.file)}) for r in report.rejected],
+        }
+    )
+
+
 def _load_file(path: Path) -> LoadReport:
+    if path.name.lower().endswith(_ARCHIVES):
+        try:
+            return load_archive(path)
+        except LoaderError as e:
+            return LoadReport(rejected=[e.to_rejection()], files=[str(path)])
     loader = _BY_SUFFIX.get(path.suffix.lower())
     if loader is None:
         reason = f"无法识别的文件类型“{path.suffix or '（无扩展名）'}”"

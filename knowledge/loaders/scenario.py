@@ -21,8 +21,31 @@ _OPTIONAL_PART = re.compile(r"可以?不(?:提供|提交|上传)")
 _URL = re.compile(r"https?://[^\s\"'，。)）]+")
 
 
+def unwrap(data: Any) -> Any:
+    """The portal API wraps the guide as {"code": 0, "data": {...}, "success": true}; extracts keep it bare."""
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("data"), dict)
+        and ("code" in data or "success" in data)
+    ):
+        return data["data"]
+    return data
+
+
 def is_onething(data: Any) -> bool:
+    data = unwrap(data)
     return isinstance(data, dict) and ("yjsSsqdbm" in data or "sxmc" in data) and "basicInfo" in data
+
+
+def _first(data: dict[str, Any], *keys: str) -> Any:
+    """The value under the first key present: extracts and the raw API name some fields differently."""
+    return next((data[k] for k in keys if data.get(k) not in (None, "", [])), None)
+
+
+def _condition(x: Any) -> str | None:
+    if isinstance(x, dict):
+        return _s(x.get("processingConditions")) or _s(x.get("bltj"))
+    return _s(x)
 
 
 def _s(v: Any) -> str | None:
@@ -85,35 +108,37 @@ def _location(points: list[Any]) -> str | None:
 
 def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
     """Map the 一件事 JSON to a ServiceGuide. Raises ValueError (or ValidationError) when unusable."""
-    code = _s(data.get("yjsSsqdbm"))
+    data = unwrap(data)
+    std = data.get("onethingCatalogStandServiceGuide")
+    std = std if isinstance(std, dict) else {}
+    materials_raw = _list(_first(data, "materialList_subset", "materialList"))
+    checklist = next((_s(m.get("yjsSsqdId")) for m in materials_raw if isinstance(m, dict)), None)
+    code = _s(data.get("yjsSsqdbm")) or checklist
     name = _s(data.get("sxmc"))
     if not code or not name:
         raise ValueError("缺少一件事编码（yjsSsqdbm）或名称（sxmc）")
     info = data.get("basicInfo") if isinstance(data.get("basicInfo"), dict) else {}
-    conditions = [c for x in _list(data.get("guideCondition")) if (c := _s(x))]
-    materials = [
-        material_from_item(m)
-        for m in _list(data.get("materialList_subset"))
-        if isinstance(m, dict) and _s(m.get("clmc"))
-    ]
+    conditions = [c for x in _list(data.get("guideCondition")) if (c := _condition(x))]
+    materials = [material_from_item(m) for m in materials_raw if isinstance(m, dict) and _s(m.get("clmc"))]
     linked = [
         LinkedItem(
             name=_s(x.get("lbsxfwmc")) or "",
             promised_days=_float(x.get("cnsxsx")),
             result=_s(x.get("resultSampleName")),
         )
-        for x in _list(data.get("approveList_linked_items"))
+        for x in _list(_first(data, "approveList_linked_items", "approveList"))
         if isinstance(x, dict) and _s(x.get("lbsxfwmc"))
     ]
-    process = [
-        p.strip() for p in (_s(data.get("process_description_bllctsm")) or "").split("->") if p.strip()
-    ]
+    flow_text = _s(data.get("process_description_bllctsm")) or _s(std.get("bllctsm")) or ""
+    process = [p.strip() for p in flow_text.split("->") if p.strip()]
     faqs = [
         FAQ(question=q, answer=a)
         for x in _list(data.get("questionInfo"))
-        if isinstance(x, dict) and (q := _s(x.get("problem"))) and (a := _s(x.get("answer")))
+        if isinstance(x, dict)
+        and (q := _s(x.get("problem")) or _s(x.get("wt")))
+        and (a := _s(x.get("answer")) or _s(x.get("da")))
     ]
-    limit = _s(info.get("completedLimit"))
+    limit = _s(info.get("completedLimit")) or _s(std.get("cnbjsx"))
     urls = _URL.findall(str(data.get("_note") or ""))
     charge = _s(info.get("isCharge"))
     return ServiceGuide(
@@ -131,7 +156,7 @@ def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
         location=_location(_list(data.get("guidePoint"))),
         consult_phone=_s(info.get("zxdh")),
         complaint_phone=_s(info.get("jdtsdh")),
-        online_url=_s(data.get("online_entry_zcblqdWbdz")),
+        online_url=_s(data.get("online_entry_zcblqdWbdz")) or _s(std.get("zcblqdWbdz")),
         co_departments=[
             p.strip() for p in re.split(r"[,，、]", _s(info.get("cooperateName")) or "") if p.strip()
         ],

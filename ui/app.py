@@ -42,6 +42,9 @@ CSS = """
 .ga-conv { margin: 4px 0 0 1.2em; font-size: .9rem; }
 .ga-sample-note { color: #8a6d3b; font-size: .8rem; }
 footer { display: none !important; }
+/* The chat's top-corner buttons (clear) get a strip of their own instead of covering the messages under them. */
+#citizen-chat .bubble-wrap, #clerk-chat .bubble-wrap { margin-top: 52px; height: calc(100% - 52px); }
+#citizen-chat .message-wrap, #clerk-chat .message-wrap { overflow-wrap: anywhere; }
 @media (max-width: 640px) {
   .gradio-container { padding: 4px !important; }
   #ga-header { padding: 4px 0; gap: 8px; }

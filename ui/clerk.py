@@ -291,8 +291,7 @@ def build_clerk(client: ApiClient, auth: gr.State) -> ClerkSection:
                 return NEEDS_LOGIN, gr.skip(), gr.skip(), gr.skip(), gr.skip()
             if not aid:
                 return "请先选择一个办件。", gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            if target in ("需补正", "不予受理") and not (why or "").strip():
-                return f"「{target}」需要填写理由。", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            # Whether a reason is required is the API's rule: its (Chinese) refusal is shown as is.
             try:
                 client.transition(token, aid, target, (why or "").strip())
             except ApiError as exc:

@@ -39,6 +39,23 @@ def _error_text(exc: ApiError) -> str:
     return f"✘ {render.md_escape(exc.message)}"
 
 
+_JSON_ERRORS = {
+    "Expecting value": "此处缺少值",
+    "Expecting ',' delimiter": "缺少逗号「,」",
+    "Expecting ':' delimiter": "缺少冒号「:」",
+    "Expecting property name enclosed in double quotes": "字段名必须用英文双引号括起来",
+    "Unterminated string starting at": "字符串缺少结尾的双引号",
+    "Extra data": "对象结束后还有多余内容",
+    "Invalid control character at": "字符串中有非法控制字符（如换行）",
+    "Invalid \\escape": "非法的转义字符",
+}
+
+
+def _json_error_text(msg: str) -> str:
+    """Python's JSON error message in Chinese (the original is kept for anything unrecognised)."""
+    return next((zh for en, zh in _JSON_ERRORS.items() if msg.startswith(en)), msg)
+
+
 def _row_value(evt: gr.SelectData, rows: Any, col: int = 0) -> str | None:
     row_index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
     try:
@@ -242,7 +259,7 @@ def build_editor(client: ApiClient, auth: gr.State) -> EditorSection:
             edited = json.loads(text or "")
         except json.JSONDecodeError as exc:
             return (
-                f"✘ JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
+                f"✘ JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{_json_error_text(exc.msg)}。未保存。",
                 gr.skip(),
                 gr.skip(),
                 gr.skip(),

@@ -97,19 +97,63 @@ def test_citizen_from_question_to_receipt(new_page: Any, server: Any, artifacts:
     shoot(page, artifacts, "citizen-04-desktop")
 
 
+PHONE_WIDTH = 390
+
+
+def _no_horizontal_scroll(page: Any, where: str) -> None:
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{where}: page is {overflow}px wider than the phone screen"
+
+
+def _fits(locator: Any, what: str) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box, f"{what} is not on the page"
+    assert box["x"] >= -1 and box["x"] + box["width"] <= PHONE_WIDTH + 1, f"{what} sticks out: {box}"
+    return box
+
+
 def test_citizen_page_at_phone_width(new_page: Any, artifacts: Path) -> None:
-    """The mini-program webview (~390px): no horizontal scrolling, the chat and side panel stack."""
-    page = new_page(width=390, height=844, mobile=True)
+    """The mini-program webview (~390px): no horizontal scrolling; the chat, the choice buttons, the form panel
+    and the citation panel stack, fit the screen and can be used."""
+    page = new_page(width=PHONE_WIDTH, height=844, mobile=True)
     chat = ChatDriver(page, "citizen")
     reply = chat.send("社保卡补换要多久？")
     assert "社会保障卡补换" in reply
-    expect(page.locator("#citation-list")).to_contain_text("社会保障卡补换")
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"page is {overflow}px wider than the phone screen"
-    chat_box = page.locator("#citizen-chat").bounding_box()
-    form_box = page.locator("#citizen-form").bounding_box()
-    assert chat_box and form_box
-    assert chat_box["width"] <= 390
+    citations = page.locator("#citation-list")
+    expect(citations).to_contain_text("社会保障卡补换")
+    _no_horizontal_scroll(page, "after the answer")
+    chat_box = _fits(page.locator("#citizen-chat"), "the chat")
+    form_box = _fits(page.locator("#citizen-form"), "the form panel")
     assert form_box["y"] > chat_box["y"] + chat_box["height"] - 1, "side panel should stack below the chat"
     expect(page.locator("#citizen-send")).to_be_visible()
+    _fits(page.locator("#citizen-send"), "the send button")
+    # The chat's corner buttons do not cover the messages (they scroll under a strip of their own).
+    corner = page.locator("#citizen-chat .top-panel").first.bounding_box()
+    messages = page.locator("#citizen-chat .bubble-wrap").first.bounding_box()
+    assert corner and messages and corner["y"] + corner["height"] <= messages["y"] + 1, (corner, messages)
+
+    # The citation panel: tapping a citation shows its source text, within the screen.
+    first = citations.locator("label").first
+    _fits(first, "a citation")
+    first.click()
+    source = page.locator("#citation-source")
+    expect(source).to_contain_text("引用编号：guide:")
+    _fits(source, "the citation source")
+    _no_horizontal_scroll(page, "with a citation open")
     shoot(page, artifacts, "citizen-05-phone-390")
+
+    # The choice buttons: each one is on screen and tappable; tapping one starts the application.
+    buttons = chat.choice_buttons()
+    expect(buttons.first).to_be_visible()
+    for i in range(buttons.count()):
+        box = _fits(buttons.nth(i), f"choice button {buttons.nth(i).inner_text()!r}")
+        assert box["height"] >= 32, f"choice button too small to tap: {box}"
+    apply_label = next(c for c in chat.choices() if "社会保障卡" in c)
+    chat.click_choice(apply_label)
+    expect(page.locator("#citizen-form")).to_contain_text("社会保障卡补换")
+    expect(page.locator("#citizen-form")).to_contain_text("待填写")
+    _fits(page.locator("#citizen-form"), "the form panel")
+    for i in range(chat.choice_buttons().count()):
+        _fits(chat.choice_buttons().nth(i), "a 情形 choice button")
+    _no_horizontal_scroll(page, "with the form panel filled")
+    shoot(page, artifacts, "citizen-06-phone-390-form")

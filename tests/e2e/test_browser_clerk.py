@@ -1,4 +1,5 @@
-"""A 窗口 clerk in a real browser: log in with a token, accept the citizen's application from the queue, and use
+"""A 窗口 clerk in a real browser: log in with a token, work the queue (受理 then 办结 the citizen's application,
+不予受理 another with a reason, the API's refusals shown on the page), and use
 the copilot to take a walk-in citizen's application (matched service, 情形, 预审 ticks, prefilled form, submit)."""
 
 from __future__ import annotations
@@ -52,9 +53,13 @@ def test_clerk_accepts_the_application(new_page: Any, server: Any, artifacts: Pa
     expect(detail).to_contain_text("已提交")
     expect(detail).to_contain_text("申请人姓名：张三")
 
-    # 需补正 without a reason is refused on the page.
+    # 需补正 without a reason: the API refuses, and its Chinese error is shown on the page; nothing changes.
     page.locator("#act-fix").click()
-    expect(page.locator("#clerk-action-result")).to_contain_text("需要填写理由")
+    result = page.locator("#clerk-action-result")
+    expect(result).to_contain_text("操作失败")
+    expect(result).to_contain_text("“需补正”时必须填写原因")
+    expect(detail).to_contain_text("当前状态： ○ 已提交")
+    shoot(page, artifacts, "clerk-00-fix-needs-reason")
 
     # 受理: the status changes on the page (detail, history and queue).
     page.locator("#act-accept").click()
@@ -73,6 +78,47 @@ def test_clerk_accepts_the_application(new_page: Any, server: Any, artifacts: Pa
 
     # The API agrees (the citizen would see the same status).
     assert server.api("GET", f"/applications/{app_id}", server.tokens["clerk"])["status"] == "已受理"
+
+    # 办结 the accepted application: the detail shows the new status and the event; it leaves the 已受理 filter.
+    page.locator("#act-done").click()
+    expect(page.locator("#clerk-action-result")).to_contain_text(f"办件 {app_id} 已改为「办结」")
+    expect(detail).to_contain_text("当前状态： ★ 办结")
+    expect(detail).to_contain_text("已受理 → 办结")
+    expect(queue).not_to_contain_text(app_id)
+    shoot(page, artifacts, "clerk-01b-completed")
+    assert server.api("GET", f"/applications/{app_id}", server.tokens["clerk"])["status"] == "办结"
+
+
+def test_clerk_rejects_an_application_with_a_reason(new_page: Any, server: Any, artifacts: Path) -> None:
+    app_id = _application_via_api(server)
+    reason_text = "申请人不属于本辖区，请到户籍所在地办理"
+    page = new_page(width=1366, height=900)
+    login(page, server.tokens["clerk"])
+    queue = page.locator("#clerk-queue")
+    expect(queue).to_contain_text(app_id, timeout=30_000)
+    queue.get_by_text(app_id, exact=True).last.click()
+    detail = page.locator("#clerk-app-detail")
+    expect(detail).to_contain_text(f"办件 {app_id}")
+
+    # 不予受理 with a reason: the new status, the event with the reason, the queue row; the reason box empties.
+    reason = page.locator("#clerk-reason textarea")
+    reason.fill(reason_text)
+    page.locator("#act-reject").click()
+    expect(page.locator("#clerk-action-result")).to_contain_text(f"办件 {app_id} 已改为「不予受理」")
+    expect(detail).to_contain_text("当前状态： ✘ 不予受理")
+    expect(detail).to_contain_text(f"已提交 → 不予受理（{reason_text}）")
+    expect(reason).to_have_value("")
+    rows = {r[0]: r for r in table_rows(queue)}
+    assert rows[app_id][2] == "不予受理", rows[app_id]
+    shoot(page, artifacts, "clerk-04-rejected")
+
+    # A rejected application is final: 办结 is refused with the API's message.
+    page.locator("#act-done").click()
+    expect(page.locator("#clerk-action-result")).to_contain_text("不能变更为“办结”")
+    expect(detail).to_contain_text("当前状态： ✘ 不予受理")
+
+    events = server.api("GET", f"/applications/{app_id}/events", server.tokens["clerk"])
+    assert events[-1]["to_status"] == "不予受理" and events[-1]["reason"] == reason_text, events
 
 
 def test_clerk_copilot_takes_an_application(new_page: Any, server: Any, artifacts: Path) -> None:

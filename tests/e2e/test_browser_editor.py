@@ -4,6 +4,7 @@ and the queue of unanswered questions."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -98,6 +99,61 @@ def test_editor_changes_a_guide_and_citizens_see_it(new_page: Any, server: Any, 
     assert new_phone in answer
     expect(page2.locator("#citation-list")).to_contain_text("咨询电话")
     shoot(page2, artifacts, "editor-04-citizen-sees-change")
+
+
+def _set_code(page: Any, text: str) -> None:
+    """Replace the JSON editor's content as a person would (select all, paste)."""
+    editor = page.locator("#guide-json .cm-content")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+
+
+def test_editor_saves_a_guide_as_json(new_page: Any, server: Any, artifacts: Path) -> None:
+    page = new_page(width=1366, height=900)
+    login(page, server.tokens["editor"])
+    expect(page.get_by_role("tab", name="内容运营")).to_be_visible()
+    page.locator("#guide-id input, #guide-id textarea").first.fill(GUIDE_ID)
+    page.locator("#guide-open").click()
+    expect(page.locator("#guide-title")).to_contain_text("社会保障卡补换")
+    versions = page.locator("#guide-versions")
+    expect(versions).to_contain_text("已发布")
+    before = max(int(r[0]) for r in table_rows(versions))
+    page.get_by_role("tab", name="JSON 编辑").click()
+    expect(page.locator("#guide-json .cm-content")).to_contain_text(GUIDE_ID)
+
+    # The guide as the API serves it to the editor: the starting point of the JSON edits below.
+    guide = server.api("GET", f"/guides/{GUIDE_ID}", server.tokens["editor"])
+    save = page.locator("#guide-save-json")
+    result = page.locator("#guide-save-result")
+
+    # Malformed JSON: the line/column and a Chinese explanation; nothing is saved.
+    _set_code(page, '{\n  "id": "' + GUIDE_ID + '",\n  "visits" 1\n}')
+    save.click()
+    expect(result).to_contain_text("JSON 格式错误：第 3 行")
+    expect(result).to_contain_text("缺少冒号")
+    expect(result).to_contain_text("未保存")
+
+    # Valid JSON, invalid field (到现场次数 must be a number): the API's field error is shown; nothing is saved.
+    _set_code(page, json.dumps({**guide, "visits": "两次"}, ensure_ascii=False, indent=2))
+    save.click()
+    expect(result).to_contain_text("内容未通过校验")
+    expect(result).to_contain_text("visits")
+    shoot(page, artifacts, "editor-07-json-invalid")
+    assert max(int(r[0]) for r in table_rows(versions)) == before
+
+    # A valid edit (a field only the JSON editor reaches) → a new draft version in the table.
+    visits = 3 if guide.get("visits") != 3 else 2
+    _set_code(page, json.dumps({**guide, "visits": visits}, ensure_ascii=False, indent=2))
+    save.click()
+    expect(result).to_contain_text(f"已保存为草稿 v{before + 1}")
+    expect(versions).to_contain_text(str(before + 1))
+    rows = {int(r[0]): r for r in table_rows(versions)}
+    assert rows[before + 1][1].startswith("草稿"), rows
+    shoot(page, artifacts, "editor-08-json-saved")
+    saved = server.api("GET", f"/guides/{GUIDE_ID}?version={before + 1}", server.tokens["editor"])
+    assert saved["visits"] == visits
 
 
 def test_editor_policies_and_unanswered_queue(new_page: Any, server: Any, artifacts: Path) -> None:

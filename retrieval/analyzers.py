@@ -25,5 +25,5 @@ def doc_tokens(tok: Tokenizer, key: str, c: Chunk) -> list[str] | None:
 
 def query_tokens(tok: Tokenizer, key: str, text: str) -> list[str]:
     if key == "word":
-        return tok.words(text)
+        return tok.query_words(text)
     return char_ngrams(text, n=2 if key == "char" else 1)

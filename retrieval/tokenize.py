@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
 SYNONYMS = DATA_DIR / "synonyms.tsv"
 STOPWORDS = DATA_DIR / "stopwords.txt"
+QUERY_FILLERS = DATA_DIR / "query_fillers.txt"
 
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -86,6 +87,26 @@ def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:
     return frozenset(normalize(w) for w in _data_lines(path))
 
 
+def load_query_fillers(path: Path = QUERY_FILLERS) -> dict[str, str]:
+    """Lines "token" (dropped from queries: maps to "") or "token<TAB>replacement"."""
+    out: dict[str, str] = {}
+    for line in _data_lines(path):
+        key, _, repl = line.partition("\t")
+        if key.strip():
+            out[normalize(key)] = normalize(repl)
+    return out
+
+
+def strip_fillers(tokens: Iterable[str], fillers: Mapping[str, str]) -> list[str]:
+    """Query tokens with spoken-question fillers dropped or replaced by their informative part."""
+    out: list[str] = []
+    for t in tokens:
+        r = fillers.get(t, t)
+        if r:
+            out.append(r)
+    return out
+
+
 def load_domain_terms(path: Path = DOMAIN_DICT) -> list[tuple[str, int | None]]:
     """Lines "term" or "term freq"."""
     out: list[tuple[str, int | None]] = []
@@ -122,12 +143,15 @@ class Tokenizer:
         domain_dict: Path = DOMAIN_DICT,
         synonyms: Path = SYNONYMS,
         stopwords: Path = STOPWORDS,
+        query_fillers: Path = QUERY_FILLERS,
     ) -> None:
         self._paths = (domain_dict, synonyms, stopwords)
         self._jieba = None
         self._lock = threading.Lock()
         self.synonyms: dict[str, tuple[str, ...]] = load_synonyms(synonyms)
         self.stopwords: frozenset[str] = load_stopwords(stopwords)
+        # query side only: not part of `version` (indexed tokens do not depend on it)
+        self.query_fillers: dict[str, str] = load_query_fillers(query_fillers)
         self.version = _tables_version((domain_dict, stopwords))
 
     def warm_up(self) -> None:
@@ -151,10 +175,15 @@ class Tokenizer:
         """Search-mode jieba words (long words plus their dictionary sub-words), stopwords removed."""
         return filter_tokens(self._tk().cut_for_search(normalize(text)), self.stopwords)
 
+    def query_words(self, text: str) -> list[str]:
+        """`words` of a query, spoken-question fillers (query_fillers.txt) dropped or reduced."""
+        return strip_fillers(self.words(text), self.query_fillers)
+
     def expand(self, query: str) -> list[str]:
         return expand_synonyms(query, self.synonyms)
 
     def strip_stopwords(self, text: str) -> str:
-        """The query with stopword tokens removed (keeps the informative core, e.g. for abbreviations)."""
+        """The query with stopword and filler tokens removed (keeps the informative core, e.g. for
+        abbreviations)."""
         kept = [t for t in self._tk().cut(normalize(text)) if t.strip() and t not in self.stopwords]
-        return "".join(t for t in kept if _KEEP.search(t))
+        return "".join(t for t in strip_fillers(kept, self.query_fillers) if _KEEP.search(t))

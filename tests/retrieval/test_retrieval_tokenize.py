@@ -82,3 +82,17 @@ def test_version_ignores_synonyms_but_tracks_dictionary(tmp_path) -> None:  # no
     assert Tokenizer(domain_dict=d, synonyms=syn).version == a.version
     d.write_text("社保卡\n公积金\n", encoding="utf-8")
     assert Tokenizer(domain_dict=d, synonyms=syn).version != a.version
+
+
+def test_query_fillers_only_touch_queries(tok: Tokenizer) -> None:
+    words = tok.query_words("想查一下投标的公司有没有违法违规记录")
+    assert {"查", "投标", "违法", "违规"} <= set(words)
+    assert not {"想查", "有没有"} & set(words)
+    assert "有没有" in tok.words("有没有")  # indexed text keeps them: no rebuild needed for fillers
+    assert tok.strip_stopwords("重要的文件想交给公证处保管，在哪里办") == "重要文件交给公证处保管办"
+
+
+def test_fillers_are_not_part_of_the_index_version(tmp_path) -> None:  # noqa: ANN001
+    extra = tmp_path / "fillers.txt"
+    extra.write_text("公证处\n", encoding="utf-8")
+    assert Tokenizer(query_fillers=extra).version == Tokenizer().version

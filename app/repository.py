@@ -353,6 +353,15 @@ def create_or_get_application(
     raise RuntimeError("could not allocate an application id")
 
 
+def _page(
+    session: Session, row: type[Any], conds: list[Any], order: tuple[Any, ...], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of `row` matching `conds`, newest first, and the total count."""
+    total = session.scalar(select(func.count()).select_from(row).where(*conds)) or 0
+    rows = session.scalars(select(row).where(*conds).order_by(*order).limit(limit).offset(offset))
+    return list(rows), int(total)
+
+
 def list_applications(
     *,
     session: Session,
@@ -369,15 +378,9 @@ def list_applications(
         conds.append(ApplicationRow.status == status)
     if service_id is not None:
         conds.append(ApplicationRow.service_id == service_id)
-    total = session.scalar(select(func.count()).select_from(ApplicationRow).where(*conds)) or 0
-    rows = session.scalars(
-        select(ApplicationRow)
-        .where(*conds)
-        .order_by(ApplicationRow.created_at.desc(), ApplicationRow.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return [ApplicationRecord.model_validate(r) for r in rows], int(total)
+    order = (ApplicationRow.created_at.desc(), ApplicationRow.id.desc())
+    rows, total = _page(session, ApplicationRow, conds, order, limit, offset)
+    return [ApplicationRecord.model_validate(r) for r in rows], total
 
 
 def transition_application(
@@ -519,15 +522,9 @@ def list_unanswered(
         conds.append(UnansweredRow.resolved.is_(resolved))
     if kind is not None:
         conds.append(UnansweredRow.kind == kind)
-    total = session.scalar(select(func.count()).select_from(UnansweredRow).where(*conds)) or 0
-    rows = session.scalars(
-        select(UnansweredRow)
-        .where(*conds)
-        .order_by(UnansweredRow.at.desc(), UnansweredRow.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return [UnansweredRecord.model_validate(r) for r in rows], int(total)
+    order = (UnansweredRow.at.desc(), UnansweredRow.id.desc())
+    rows, total = _page(session, UnansweredRow, conds, order, limit, offset)
+    return [UnansweredRecord.model_validate(r) for r in rows], total
 
 
 def resolve_unanswered(

@@ -54,6 +54,8 @@ class HybridRetriever:
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
+        # One turn often searches the same text twice (guides, then policies): keep the last signals.
+        self._memo: tuple[str, tuple[Signals, list[str]]] | None = None
 
     # ---------------------------------------------------------------- build / load
     def _expected_params(self) -> dict[str, Any]:
@@ -140,6 +142,7 @@ class HybridRetriever:
                     p.unlink(missing_ok=True)
             self.sparse = {k: BM25Index() for k in SPARSE_INDEXES}
             self.view = IndexView()
+            self._memo = None
             self._ready = False
 
     def warm_up(self) -> None:
@@ -149,6 +152,7 @@ class HybridRetriever:
 
     def _align(self) -> None:
         """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""
+        self._memo = None  # signals are aligned with the chunk order that is changing here
         for key, idx in self.sparse.items():
             idx.commit()
             self.view.set_rows(key, idx.ids)
@@ -229,7 +233,11 @@ class HybridRetriever:
             self._ensure_ready()
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
-            sig, exp = self.signals(query)
+            if self._memo is not None and self._memo[0] == query:
+                sig, exp = self._memo[1]
+            else:
+                sig, exp = self.signals(query)
+                self._memo = (query, (sig, exp))
             res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds))
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res

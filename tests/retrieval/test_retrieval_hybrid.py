@@ -160,3 +160,13 @@ def test_upsert_policy_and_clear(built: HybridRetriever, law: PolicyDocument) ->
     assert built.vectors.count() == 0
     built.build([], [changed], progress=False)  # the same object builds again after clear()
     assert built.search("社会救助条例").hits[0].doc_id == "law-demo"
+
+
+def test_same_query_for_other_kinds_reuses_its_signals(built: HybridRetriever, counting) -> None:  # noqa: ANN001
+    counting.queries = 0
+    guides_only = built.search("出生医学证明签发", kinds=["guide"])
+    everything = built.search("出生医学证明签发")
+    assert counting.queries == 1  # the query was embedded once for both searches
+    assert guides_only.hits[0].doc_id == everything.hits[0].doc_id
+    built.search("社会保障卡申领")
+    assert counting.queries == 2

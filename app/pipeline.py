@@ -16,7 +16,7 @@ from knowledge.store import IngestResult, KnowledgeStore
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from assistant.manager import DialogueManager
+    from assistant.policy.manager import DialogueManager
     from assistant.state import DialogueState
     from guides.schema import Flow
     from retrieval.hybrid import HybridRetriever
@@ -183,14 +183,14 @@ def build_manager(
     retriever: HybridRetriever | None = None,
     status_lookup: Callable[[str, DialogueState], str | None] | None = None,
 ) -> tuple[DialogueManager, dict[str, Flow]]:
-    from assistant.manager import DialogueManager
+    from assistant.policy.manager import DialogueManager
 
     store = store or open_store(settings)
     retriever = retriever or open_retriever(settings)
     flows = load_flows_checked(store)
     phraser = None
     if settings.llm_base_url and settings.llm_model:
-        from assistant.llm import LLMPhraser, make_chat_model
+        from assistant.nlg.llm import LLMPhraser, make_chat_model
 
         phraser = LLMPhraser(make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key))
 

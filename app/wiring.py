@@ -30,7 +30,7 @@ log = get_logger("govassist.wiring")
 
 
 class Manager(Protocol):
-    """What the API needs from `assistant.manager.DialogueManager`."""
+    """What the API needs from `assistant.policy.manager.DialogueManager`."""
 
     def handle(self, state: DialogueState, text: str) -> TurnResult: ...
 

@@ -21,9 +21,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.manager import DialogueManager
+from assistant.nlu.validators import validate
+from assistant.policy.manager import DialogueManager
 from assistant.state import DialogueState, TurnResult
-from assistant.validators import validate
 from guides.schema import Flow, FormField, Question
 from knowledge.schema import PolicyDocument, ServiceGuide
 

@@ -20,7 +20,7 @@ ID_NUMBER = "440103199001011236"  # valid check digit
 
 
 class ScriptedManager:
-    """A deterministic stand-in for assistant.manager.DialogueManager with the same contract.
+    """A deterministic stand-in for assistant.policy.manager.DialogueManager with the same contract.
 
     "我要办理社保卡补换" opens a form in the confirm stage, "确认提交" submits it, a message containing
     "火星" is a low-confidence turn; anything else is answered with one citation.

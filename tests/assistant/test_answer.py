@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.answer import (
+from assistant.nlg.answer import (
     GDZWFW_NOTE,
     Aspect,
     article_numbers,

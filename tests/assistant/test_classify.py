@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.classify import classify, classify_scored
+from assistant.nlu.intent import classify, classify_scored
+from assistant.nlu.text import find_injection, strip_injection
 from assistant.state import DialogueState, Intent
-from assistant.text import find_injection, strip_injection
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import forms
+from assistant.policy import form_flow as forms
 from assistant.state import DialogueState
 from guides.loader import load_flows, load_sample_guides
 from guides.schema import Flow

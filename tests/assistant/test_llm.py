@@ -8,9 +8,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer import Aspect, compose_guide_answer
-from assistant.llm import SYSTEM_PROMPT, LLMPhraser, fact_check, make_chat_model
-from assistant.manager import DialogueManager
+from assistant.nlg.answer import Aspect, compose_guide_answer
+from assistant.nlg.llm import SYSTEM_PROMPT, LLMPhraser, fact_check, make_chat_model
+from assistant.policy.manager import DialogueManager
 from assistant.state import DialogueState
 from knowledge.schema import Material, ServiceGuide, parse_time_limit
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult

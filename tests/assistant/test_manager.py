@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.manager import MAX_HISTORY_TURNS, DialogueManager
+from assistant.policy.manager import MAX_HISTORY_TURNS, DialogueManager
 from assistant.state import DialogueState, Intent, TurnResult
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -397,7 +397,7 @@ CHOICES = {"居住证申领": "a", "居住证签注": "b", "居住证办理进�
     ],
 )
 def test_match_choice(reply: str, picked: str | None) -> None:
-    from assistant.linking import match_choice
+    from assistant.policy.linking import match_choice
 
     assert match_choice(reply, CHOICES) == picked
 
@@ -419,7 +419,7 @@ def _g(gid: str, name: str, **kw: Any) -> ServiceGuide:
 
 
 def test_link_service_clear_close_and_variants() -> None:
-    from assistant.linking import link_service
+    from assistant.policy.linking import link_service
 
     guides = {
         "a": _g("a", "居住证申领", catalogue_id="C1"),
@@ -450,7 +450,7 @@ def test_link_service_clear_close_and_variants() -> None:
 
 
 def test_flow_words(flows: dict[str, Flow]) -> None:
-    from assistant.linking import flow_by_words
+    from assistant.policy.linking import flow_by_words
 
     assert flow_by_words("我要办居住证", flows).id == "juzhuzheng-shenling"  # type: ignore[union-attr]
     assert flow_by_words("社保卡丢了", flows).id == "shebaoka-buhuan"  # type: ignore[union-attr]
@@ -460,7 +460,7 @@ def test_flow_words(flows: dict[str, Flow]) -> None:
 
 
 def test_link_service_plausibility() -> None:
-    from assistant.linking import link_service
+    from assistant.policy.linking import link_service
     from knowledge.schema import FAQ
 
     guides = {

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from assistant.validators import (
+from assistant.nlu.validators import (
     VALIDATORS,
     ValidationResult,
     extract_fields,

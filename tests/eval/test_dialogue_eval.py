@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from assistant.manager import DialogueManager
+from assistant.nlu.validators import validate
+from assistant.policy.manager import DialogueManager
 from assistant.state import DialogueState, Reply, TurnResult
-from assistant.validators import validate
 from eval.dialogue import (
     break_check_digit,
     build_manager,

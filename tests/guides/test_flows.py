@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.validators import VALIDATORS
+from assistant.nlu.validators import VALIDATORS
 from guides.loader import FLOWS_DIR, FlowError, load_flow, load_flows, load_sample_guides
 from guides.schema import Flow
 from knowledge.schema import SAMPLE_MARK

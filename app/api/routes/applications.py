@@ -24,7 +24,7 @@ from app.auth import Principal
 from app.db import ApplicationStatus, Role
 from app.masking import get_logger
 from app.wiring import Services
-from assistant.validators import validate
+from assistant.nlu.validators import validate
 from guides.schema import Flow
 
 router = APIRouter(prefix="/applications", tags=["办件"])

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from assistant.nlu.text import compact, normalize
 from assistant.state import Citation
-from assistant.text import compact, normalize
 from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.types import DocKind, Hit
 

@@ -11,8 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from assistant import forms
-from assistant.answer import (
+from assistant.nlg.answer import (
     ASPECT_LABEL,
     Aspect,
     Composed,
@@ -21,8 +20,19 @@ from assistant.answer import (
     detect_aspects,
     unknown_answer,
 )
-from assistant.classify import classify_scored
-from assistant.linking import (
+from assistant.nlg.llm import LLMPhraser
+from assistant.nlu.intent import classify_scored
+from assistant.nlu.text import (
+    clean,
+    compact,
+    find_injection,
+    looks_binary,
+    normalize,
+    strip_injection,
+    truncate,
+)
+from assistant.policy import form_flow as forms
+from assistant.policy.linking import (
     asks_auxiliary,
     disambiguation_text,
     flow_by_words,
@@ -32,9 +42,7 @@ from assistant.linking import (
     link_service,
     match_choice,
 )
-from assistant.llm import LLMPhraser
 from assistant.state import Citation, DialogueState, Intent, Reply, TurnResult
-from assistant.text import clean, compact, find_injection, looks_binary, normalize, strip_injection, truncate
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import DocKind, SearchResult

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.answer import Aspect, compose_guide_answer, detect_aspects
-from assistant.classify import classify_scored
+from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
+from assistant.nlu.intent import classify_scored
+from assistant.nlu.text import clean, cn_to_int, compact, normalize
+from assistant.nlu.validators import TYPE_ALIASES, extract_fields, validate
 from assistant.state import ApplicationDraft, Citation, DialogueState, FormView, Intent, Reply
-from assistant.text import clean, cn_to_int, compact, normalize
-from assistant.validators import TYPE_ALIASES, extract_fields, validate
 from guides.schema import Flow, FormField, Question
 from knowledge.schema import Material, ServiceGuide
 

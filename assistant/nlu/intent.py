@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.nlu.text import normalize, strip_injection
 from assistant.state import DialogueState, Intent
-from assistant.text import normalize, strip_injection
 
 Cue = tuple[str, float]  # (regex, weight)
 

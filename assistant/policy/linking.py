@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant.text import cn_to_int, compact
+from assistant.nlu.text import cn_to_int, compact
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
 from retrieval.types import DocKind, Hit, SearchResult
@@ -182,7 +182,7 @@ def _named_by_query(
     name_of: Callable[[Hit], str],
 ) -> str | None:
     """The one candidate the query singles out: by its FAQ, its full name, or its distinctive words."""
-    from assistant.answer import match_faq  # answer imports nothing from here; keep linking light
+    from assistant.nlg.answer import match_faq  # answer imports nothing from here; keep linking light
 
     with_faq = [h.doc_id for h in close for g in [guide_of(h)] if g is not None and match_faq(g, query)]
     if len(with_faq) == 1:

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.nlu.text import cn_numbers_to_arabic, normalize
 from assistant.state import Citation
-from assistant.text import cn_numbers_to_arabic, normalize
 
 if TYPE_CHECKING:  # langchain loads only when an LLM is configured (it costs ~0.4 s at start-up)
     from langchain_core.language_models import BaseChatModel

@@ -1,0 +1,1 @@
+"""Understand: normalise what people type, classify intent, parse and validate values."""

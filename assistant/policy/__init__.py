@@ -1,0 +1,1 @@
+"""Decide: the dialogue state machine, service linking and form flow."""

@@ -80,10 +80,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_guide_show(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge.store import KnowledgeStore
+    from app.pipeline import open_store
 
-    store = KnowledgeStore(settings.db_url)
-    store.create_all()
+    store = open_store(settings)
     guide = store.get_guide(args.id, version=args.version)
     if guide is None:
         print(f"未找到办事指南：{args.id}", file=sys.stderr)
@@ -213,6 +212,32 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import upgrade
+    from knowledge.engine import make_engine
+
+    engine = make_engine(settings.db_url)
+    try:
+        before, after = upgrade(engine, args.revision)
+    finally:
+        engine.dispose()
+    print(f"数据库结构：{before or '（空库）'} -> {after}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import current, head
+    from knowledge.engine import make_engine
+
+    engine = make_engine(settings.db_url)
+    try:
+        rev = current(engine)
+    finally:
+        engine.dispose()
+    print(f"当前：{rev or '（未迁移）'}；最新：{head()}")
+    return 0 if rev == head() else 1
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -281,6 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--role", required=True, choices=["citizen", "clerk", "editor", "admin"])
     s.add_argument("--name", default="")
     s.set_defaults(func=cmd_token_create)
+
+    d = sub.add_parser("db", help="数据库结构迁移").add_subparsers(dest="db_cmd", required=True)
+    s = d.add_parser("upgrade", help="升级数据库结构到最新版本（serve 启动时也会执行）")
+    s.add_argument("--revision", default="head")
+    s.set_defaults(func=cmd_db_upgrade)
+    s = d.add_parser("current", help="显示当前数据库结构版本（非最新时退出码为 1）")
+    s.set_defaults(func=cmd_db_current)
 
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")

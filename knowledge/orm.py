@@ -14,7 +14,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from knowledge.sqlbase import Base, UTCDateTime
 
-__all__ = ["ID_LEN", "AuditRow", "Base", "GuideRow", "GuideVersionRow", "PolicyRow", "UTCDateTime"]
+__all__ = [
+    "ID_LEN",
+    "AuditRow",
+    "Base",
+    "GuideRow",
+    "GuideVersionRow",
+    "IndexEventRow",
+    "PolicyRow",
+    "UTCDateTime",
+]
 
 ID_LEN = 120  # matches ServiceGuide.id / PolicyDocument.id max_length
 
@@ -76,3 +85,17 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IndexEventRow(Base):
+    """One change of what is served (a guide published/unpublished, a policy written), written in the same
+    transaction as the change. The highest id is the index version; every server process applies the
+    events after its own version to its in-memory search index (app/index_sync.py)."""
+
+    __tablename__ = "index_events"
+    __table_args__ = (CheckConstraint("kind IN ('guide', 'policy')", name="kind"), Index(None, "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(ID_LEN))
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -17,6 +17,7 @@ metadata lives in columns and is put back on read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -25,9 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.crud import audit as audit_ops
 from knowledge.crud import guides as guide_ops
+from knowledge.crud import index_events as event_ops
 from knowledge.crud import ingest as ingest_ops
 from knowledge.crud import policies as policy_ops
 from knowledge.crud.common import check_actor
+from knowledge.crud.index_events import IndexEvent
 from knowledge.engine import WRITE_OPTION, make_engine
 from knowledge.records import (
     AuditEntry,
@@ -45,6 +48,7 @@ __all__ = [
     "AuditEntry",
     "FieldChange",
     "GuideVersionInfo",
+    "IndexEvent",
     "IngestResult",
     "InvalidBatch",
     "KnowledgeStore",
@@ -230,3 +234,17 @@ class KnowledgeStore:
         """Newest first."""
         with self._read.begin() as s:
             return audit_ops.audit_log(s, target=target, actor=actor, action=action, limit=limit)
+
+    # ------------------------------------------------------------------------------------- index events
+
+    def index_version(self) -> int:
+        """The id of the latest served-content change (0 = none yet)."""
+        with self._read.begin() as s:
+            return event_ops.version(s)
+
+    def index_events(
+        self, *, after: int, since: datetime | None = None, limit: int = 1000
+    ) -> list[IndexEvent]:
+        """Served-content changes with id > after (and, with `since`, all changes at or after it), by id."""
+        with self._read.begin() as s:
+            return event_ops.events(s, after=after, since=since, limit=limit)

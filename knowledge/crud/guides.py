@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from knowledge.crud import index_events
 from knowledge.crud.common import GUIDE_META, audit_row, changed_fields, check_page, content, now, to_guide
 from knowledge.orm import AuditRow, GuideRow, GuideVersionRow
 from knowledge.records import FieldChange, GuideVersionInfo, NotFound
@@ -187,6 +188,7 @@ def publish(s: Session, guide_id: str, *, actor: str, version: int | None) -> tu
     g.status = "published" if target == g.current_version else "draft"
     detail = {"version": target, "previous": previous}
     s.execute(insert(AuditRow), [audit_row(actor, "guide.publish", guide_id, detail, at)])
+    index_events.record(s, "guide", [guide_id])
     return to_guide(g.published_version, v), True
 
 
@@ -201,4 +203,5 @@ def unpublish(s: Session, guide_id: str, *, actor: str) -> tuple[ServiceGuide, b
         detail = {"previous": g.published_version}
         g.published_version, g.status, g.updated_at = None, "draft", at
         s.execute(insert(AuditRow), [audit_row(actor, "guide.unpublish", guide_id, detail, at)])
+        index_events.record(s, "guide", [guide_id])
     return to_guide(None, version_row(s, guide_id, g.current_version)), changed

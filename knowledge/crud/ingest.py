@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.orm import Session
 
+from knowledge.crud import index_events
 from knowledge.crud.common import (
     GUIDE_META,
     POLICY_META,
@@ -149,6 +150,9 @@ def ingest(s: Session, guides: Prepared, policies: Prepared, *, actor: str, publ
     audit: list[dict[str, Any]] = []
     _ingest_guides(s, guides, actor, publish, res, audit)
     _ingest_policies(s, policies, actor, res, audit)
+    if publish:  # drafts change nothing that is served
+        index_events.record(s, "guide", [*res.added, *res.updated])
+    index_events.record(s, "policy", [*res.policies_added, *res.policies_updated])
     summary = {k: len(v) for k, v in res.model_dump().items()} | {"publish": publish}
     audit.append(audit_row(actor, "ingest", None, summary, now()))
     s.execute(insert(AuditRow), audit)

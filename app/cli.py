@@ -238,18 +238,48 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if rev == head() else 1
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+# uvicorn options of every serve mode (kept in one place so that one and several workers behave alike)
+SERVER_LIMITS: dict[str, object] = {}
 
-    from app.server import create_server_app
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate the schema, then serve. With --workers N > 1: the index snapshot is made ready here, once, and
+    N uvicorn worker processes share the port; each follows published changes through the database."""
+    import os
+
+    import uvicorn
 
     host = args.host or settings.host
     port = args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
+    if cmd_db_upgrade(argparse.Namespace(revision="head"), settings) != 0:
+        return 1
+    workers = max(1, args.workers)
+    if workers > 1:
+        from app.pipeline import ensure_index
+
+        ensure_index(settings)
+        # the workers are fresh interpreters that read their settings from the environment
+        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port)})
+        print(f"政务数字人已启动：http://{host}:{port}/  （{workers} 个进程；API 文档：/docs）", flush=True)
+        uvicorn.run(
+            "app.server:create_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            **SERVER_LIMITS,
+        )
+        return 0
+
+    from app.server import create_server_app
+
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
     return 0
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int, default=1, help="worker processes on the one port (default 1)")
     s.set_defaults(func=cmd_serve)
     return p
 

@@ -139,6 +139,12 @@ def open_retriever(settings: Settings) -> HybridRetriever:
     return retriever
 
 
+def ensure_index(settings: Settings) -> None:
+    """Make sure a usable index snapshot exists (built when missing), without keeping it in memory."""
+    if not make_retriever(settings).load():
+        build_index(settings, progress=False)
+
+
 class BackgroundRetriever:
     """Opens (or, when missing, builds) the index and warms it up in a background thread, so the server
     answers health checks and serves the UI at once; retrieval calls wait until it is ready.

@@ -205,6 +205,20 @@ def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from app.bench import reindex_benchmark
+
+    report = reindex_benchmark(settings, n=args.guides)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(
+            f"重建一条已发布指南的索引（{report['guides']} 条，索引共 {report['chunks']} 块）：中位数 "
+            f"{report['reindex_ms_median']} ms，p95 {report['reindex_ms_p95']} ms，最长 {report['reindex_ms_max']} ms"
+        )
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import create_api_token
 
@@ -330,6 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--runs", type=int, default=3)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_startup)
+
+    s = e.add_parser("reindex", help="发布一条指南后重建其索引的耗时（在副本上运行）")
+    s.add_argument("--guides", type=int, default=20)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_reindex)
 
     t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
     s = t.add_parser("create", help="创建令牌并打印")

@@ -120,6 +120,10 @@ class IndexSync:
         self._stop.set()
 
     def _run(self) -> None:
+        for idx in getattr(self.retriever, "sparse", {}).values():  # first re-index after a load: fast too
+            prepare = getattr(idx, "prepare_counts", None)
+            if callable(prepare):
+                prepare()
         while True:
             try:
                 self.poll()

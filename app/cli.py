@@ -219,6 +219,24 @@ def cmd_eval_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.load import format_report, run_load
+
+    if settings.database_url:
+        print("压测在 SQLite 数据目录的副本上运行：请取消 DATABASE_URL，并让 GOVASSIST_HOME 指向含 govassist.db 的目录")
+        return 1
+    report = run_load(
+        settings.home,
+        workers=tuple(int(w) for w in args.workers.split(",")),
+        clients=args.clients,
+        seconds=args.seconds,
+        abusers=args.abusers,
+        abuse_seconds=args.abuse_seconds,
+    )
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import create_api_token
 
@@ -349,6 +367,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--guides", type=int, default=20)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_reindex)
+
+    s = e.add_parser("load", help="压测：模拟市民提问与填表（仅本机回环，数据副本，1 与 2 个进程对比）")
+    s.add_argument("--workers", default="1,2", help="comma-separated worker counts, run one after another")
+    s.add_argument("--clients", type=int, default=8)
+    s.add_argument("--seconds", type=float, default=30)
+    s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
+    s.add_argument("--abuse-seconds", type=float, default=20)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_load)
 
     t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
     s = t.add_parser("create", help="创建令牌并打印")

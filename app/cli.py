@@ -294,9 +294,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         from app.pipeline import ensure_index
 
         ensure_index(settings)
-        # the workers are fresh interpreters that read their settings from the environment
-        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port)})
-        print(f"政务数字人已启动：http://{host}:{port}/  （{workers} 个进程；API 文档：/docs）", flush=True)
+        # the workers are fresh interpreters that read their settings from the environment; the UI needs one
+        # process per browser session, so several workers on one port serve the API only (docs/DEPLOY.md)
+        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port), "GOVASSIST_SERVE_UI": "false"})
+        print(
+            f"政务数字人 API 已启动：http://{host}:{port}/api/v1  （{workers} 个进程；API 文档：/docs）。"
+            "网页界面请另行以单进程启动（govassist serve --workers 1），见 docs/DEPLOY.md",
+            flush=True,
+        )
         uvicorn.run(
             "app.server:create_worker_app",
             factory=True,

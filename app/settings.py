@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     # the index, one process only), and how often each server process looks for published changes.
     vectors: str = "database"
     index_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    serve_ui: bool = True  # mount the web UI at "/" (`serve --workers N > 1` turns it off: API only)
     # Optional LLM (OpenAI-compatible); only phrases the evidence.
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -216,14 +216,42 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from app.server import create_server_app
+    from app.server import create_server_app, uvicorn_options
 
     host = args.host or settings.host
     port = args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete chat sessions idle past the retention period and expired anonymous tokens."""
+    from datetime import timedelta
+
+    from app.crud import purge_expired
+    from app.db import AppDB, utcnow
+    from app.pipeline import open_store
+
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        print("保留天数必须至少为 1 天", file=sys.stderr)
+        return 2
+    now = utcnow()
+    with open_store(settings) as store:
+        db = AppDB(store.engine)
+        db.create_all()
+        with db.write() as session:
+            result = purge_expired(session=session, before=now - timedelta(days=days), now=now)
+    if args.json:
+        print(json.dumps({"days": days, **result.model_dump()}))
+    else:
+        print(
+            f"已清理超过 {days} 天未活动的会话 {result.sessions} 个（含反馈 {result.feedback} 条），"
+            f"过期匿名令牌 {result.tokens} 个"
+        )
     return 0
 
 
@@ -281,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--role", required=True, choices=["citizen", "clerk", "editor", "admin"])
     s.add_argument("--name", default="")
     s.set_defaults(func=cmd_token_create)
+
+    s = sub.add_parser("purge", help="按保留期限清理过期会话与匿名令牌（个人信息最小化）")
+    s.add_argument("--days", type=int, help="retention in days (default: GOVASSIST_RETENTION_DAYS, 180)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_purge)
 
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")

@@ -105,7 +105,8 @@ class ChatSessionRow(Base):
     turns: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock between concurrent turns
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # last activity: expiry, retention
+    # last activity: session expiry and retention
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class ApplicationRow(Base):
@@ -189,7 +190,8 @@ class UnansweredRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(32))
     guide_id: Mapped[str | None] = mapped_column(String(ID_LEN))
-    question_key: Mapped[str | None] = mapped_column(String(64), index=True)  # sha256 of the normalized question
+    # sha256 of the normalized question (repeats are counted on the unresolved row with this key)
+    question_key: Mapped[str | None] = mapped_column(String(64), index=True)
     repeats: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # latest repeat
 

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     # Abuse limits (`limits` rate strings, e.g. "10/minute;100/day"). Storage: "memory://" per process, or a
     # shared backend URI supported by `limits` (redis://, memcached://) for several workers.
     rate_limit_storage: str = "memory://"
-    rate_token_mint: str = "10/minute;100/day"  # POST /auth/citizen, per client IP
+    rate_token_mint: str = "30/minute;1000/day"  # POST /auth/citizen, per client IP (an office may share one)
     rate_chat: str = "30/minute;1000/day"  # chat turns, per token
     rate_new_session: str = "20/hour"  # new chat sessions, per token
     rate_applications: str = "10/minute;100/day"  # POST /applications and resubmissions, per token

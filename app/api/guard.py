@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import error_body
@@ -136,7 +136,9 @@ class InputGuardMiddleware:
 
 async def _reject(send: Send, exc: InputRejected) -> None:
     detail = f"请求参数有误：{exc.field}：{exc.message}"
-    payload = json.dumps(error_body(detail, [{"field": exc.field, "message": exc.message}]), ensure_ascii=False)
+    payload = json.dumps(
+        error_body(detail, [{"field": exc.field, "message": exc.message}]), ensure_ascii=False
+    )
     data = payload.encode("utf-8")
     await send(
         {
@@ -151,18 +153,21 @@ async def _reject(send: Send, exc: InputRejected) -> None:
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
-def _is_fallback(route: BaseRoute) -> bool:
-    return getattr(route, "endpoint", None) is api_fallback
+def _is_api(route: BaseRoute) -> bool:
+    """An API route (not this fallback, not a mounted app such as the UI at "/", which matches any path)."""
+    return not isinstance(route, Mount) and getattr(route, "endpoint", None) is not api_fallback
 
 
 async def api_fallback(request: Request) -> JSONResponse:
     """405 with `Allow` when this path exists under the API with other methods, else 404."""
-    routes = [r for r in request.app.router.routes if not _is_fallback(r)]
+    routes = [r for r in request.app.router.routes if _is_api(r)]
     allowed = [
         method
         for method in _METHODS
         if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
     ]
     if allowed:
-        return JSONResponse(error_body("不支持的请求方法"), status_code=405, headers={"Allow": ", ".join(allowed)})
+        return JSONResponse(
+            error_body("不支持的请求方法"), status_code=405, headers={"Allow": ", ".join(allowed)}
+        )
     return JSONResponse(error_body("未找到"), status_code=404)

@@ -91,11 +91,17 @@ def _against_flow(flow: Flow, body: ApplicationIn) -> Checked:
         errors.append((("body", "materials"), f"材料“{name}”不在该事项（当前情形）的材料清单中"))
     _raise(errors)
     materials = [
-        {"name": m.name, "required": m.required, "provided": bool(listed.get(m.name) and listed[m.name].provided)}
+        {
+            "name": m.name,
+            "required": m.required,
+            "provided": bool(listed.get(m.name) and listed[m.name].provided),
+        }
         for m in expected
     ]
     missing = [m["name"] for m in materials if m["required"] and not m["provided"]]
-    return Checked(flow_id=flow.id, answers=answers, fields=fields, materials=materials, missing_materials=missing)
+    return Checked(
+        flow_id=flow.id, answers=answers, fields=fields, materials=materials, missing_materials=missing
+    )
 
 
 def _without_flow(guide: ServiceGuide, body: ApplicationIn) -> Checked:

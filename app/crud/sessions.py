@@ -68,7 +68,9 @@ def save_chat_session(
 
 def count_active_sessions(*, session: Session, owner: str, since: datetime) -> int:
     """Sessions of `owner` with activity at or after `since` (the per-token session cap)."""
-    stmt = select(func.count()).select_from(ChatSessionRow).where(
-        ChatSessionRow.owner == owner, ChatSessionRow.updated_at >= since
+    stmt = (
+        select(func.count())
+        .select_from(ChatSessionRow)
+        .where(ChatSessionRow.owner == owner, ChatSessionRow.updated_at >= since)
     )
     return int(session.scalar(stmt) or 0)

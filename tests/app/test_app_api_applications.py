@@ -298,7 +298,10 @@ def test_a_service_without_a_flow_stores_no_free_fields(
     first = guide.materials[0]
     r = client.post(
         URL,
-        json={"service_id": guide_id, "materials": [{"name": first.name, "required": False, "provided": False}]},
+        json={
+            "service_id": guide_id,
+            "materials": [{"name": first.name, "required": False, "provided": False}],
+        },
         headers=bearer(tok) | {"Idempotency-Key": "ok"},
     )
     assert r.status_code == 201, r.text

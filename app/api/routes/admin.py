@@ -82,9 +82,7 @@ def create_token(body: TokenIn, services: ServicesDep, principal: AdminDep) -> T
 def list_tokens(services: ServicesDep, principal: AdminDep) -> list[TokenInfoOut]:
     with services.db.read() as session:
         records = repo.list_tokens(session=session)
-    return [
-        _info(r) for r in records
-    ]
+    return [_info(r) for r in records]
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenInfoOut, summary="吊销令牌（管理员）")

@@ -89,7 +89,10 @@ def list_unanswered(
 )
 def resolve(
     item_id: Annotated[int, Path(ge=1, le=INT4_MAX)],
-    body: ResolveIn, services: ServicesDep, principal: EditorDep) -> UnansweredOut:
+    body: ResolveIn,
+    services: ServicesDep,
+    principal: EditorDep,
+) -> UnansweredOut:
     if body.guide_id and services.store.get_guide(body.guide_id) is None:
         raise field_error(("body", "guide_id"), f"办事指南不存在：{body.guide_id}")
     with services.db.write() as session:

@@ -122,6 +122,24 @@ def _without_flow(guide: ServiceGuide, body: ApplicationIn) -> Checked:
     return Checked(flow_id="", answers={}, fields={}, materials=materials, missing_materials=missing)
 
 
+def check_field_values(flow: Flow, fields: Mapping[str, Any]) -> None:
+    """Each given field exists in the flow's form and its value passes the field's validator (422 otherwise).
+    For drafts the dialogue assembled: it validated them while asking, this re-checks what will be stored."""
+    errors: Errors = []
+    specs = {f.name: f for f in flow.form}
+    for name, raw in fields.items():
+        spec = specs.get(name)
+        if spec is None:
+            errors.append((("body", "fields", name), "该事项的申请表没有此字段"))
+            continue
+        if raw is None or raw == "":
+            continue
+        result = validate(spec, str(raw)) if isinstance(raw, str | int | float) else None
+        if result is None or not result.ok:
+            errors.append((("body", "fields", name), (result and result.error) or f"{spec.label}填写有误"))
+    _raise(errors)
+
+
 def check_submission(flow: Flow | None, guide: ServiceGuide, body: ApplicationIn) -> Checked:
     """Validate 情形 answers, form fields and materials; 422 listing every problem."""
     return _against_flow(flow, body) if flow is not None else _without_flow(guide, body)

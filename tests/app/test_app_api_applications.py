@@ -324,3 +324,31 @@ def test_resubmission_is_validated_too(client: TestClient, token: Callable[..., 
     assert r.status_code == 422
     got = client.get(f"{URL}/{app_id}", headers=bearer(citizen)).json()
     assert got["status"] == "需补正" and got["fields"]["applicant_id_number"] == ID_NUMBER
+
+
+def test_a_chat_draft_with_invalid_fields_is_not_stored(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    """Whatever assembles a chat draft, the stored fields are re-validated against the flow."""
+    scripted = services.manager
+    assert scripted is not None
+    original = scripted.handle
+
+    def handle(state, text):  # noqa: ANN001, ANN202
+        turn = original(state, text)
+        if turn.submission is not None:
+            fields = turn.submission.fields | {"applicant_id_number": "123", "applicant_name": "<script>"}
+            turn = turn.model_copy(
+                update={"submission": turn.submission.model_copy(update={"fields": fields})}
+            )
+        return turn
+
+    scripted.handle = handle  # type: ignore[method-assign]
+    tok = token("citizen")
+    sid = client.post("/api/v1/chat", json={"message": "我要办理社保卡补换"}, headers=bearer(tok)).json()[
+        "session_id"
+    ]
+    r = client.post("/api/v1/chat", json={"message": "确认提交", "session_id": sid}, headers=bearer(tok))
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"fields.applicant_id_number", "fields.applicant_name"}
+    assert rows(services) == 0

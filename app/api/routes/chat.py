@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app import repository as repo
 from app.api.deps import ManagerDep, PrincipalDep, ServicesDep
 from app.api.errors import field_error
+from app.api.intake import check_field_values
 from app.api.limits import Limit, RateLimited, limiter
 from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOut
 from app.auth import Principal
@@ -145,6 +146,9 @@ def _submit(
     """Create the application and save the state in one transaction; a retried turn reuses the application."""
     draft: ApplicationDraft = handled.submission  # type: ignore[assignment]
     data = repo.ApplicationData(**draft.model_dump(mode="json"))
+    flow = (services.flows or {}).get(data.flow_id) if data.flow_id else None
+    if flow is not None:
+        check_field_values(flow, data.fields)  # nothing unvalidated is stored, whatever assembled the draft
     result: dict[str, TurnResult] = {}
 
     def in_transaction(session: Session, record: repo.ApplicationRecord) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.events import Event
+
 
 class Intent(StrEnum):
     SERVICE_QUESTION = "service_question"  # 问办事
@@ -86,4 +88,4 @@ class TurnResult(BaseModel):
     state: DialogueState
     reply: Reply
     submission: ApplicationDraft | None = None  # set when the user confirmed: the app persists it
-    events: list[dict[str, Any]] = Field(default_factory=list)  # for tests and audit
+    events: list[Event] = Field(default_factory=list)  # typed, for tests, audit and metrics

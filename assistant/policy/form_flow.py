@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import events as ev
 from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.text import clean, cn_to_int, compact, normalize
@@ -55,7 +56,7 @@ _NO = {"否", "不是", "不", "没有", "无", "没", "不需要", "不要", "�
 class FormOutcome:
     reply: Reply
     submission: ApplicationDraft | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[ev.Event] = field(default_factory=list)
 
 
 # --- state helpers ----------------------------------------------------------------------------------
@@ -523,7 +524,7 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
             notes.append(checklist)
     text_out = "\n".join([head, *notes, prompt])
     return FormOutcome(
-        _reply(state, flow, text_out, choices), events=[{"type": "form_started", "flow_id": flow.id}]
+        _reply(state, flow, text_out, choices), events=[ev.FormStarted(flow_id=flow.id)]
     )
 
 
@@ -544,7 +545,7 @@ def _digression(
     out = f"{composed.text}\n\n我们继续办理「{flow.title}」：{prompt}"
     return FormOutcome(
         _reply(state, flow, out, choices, composed.citations),
-        events=[{"type": "digression", "aspects": [a.value for a in aspects]}],
+        events=[ev.Digression(aspects=[a.value for a in aspects])],
     )
 
 
@@ -599,13 +600,13 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
                 label = next(c.label for c in q.choices if c.value == value)
                 return FormOutcome(
                     _reply(state, flow, f"好的，已将办理情形改为“{label}”。\n{prompt}", choices),
-                    events=[{"type": "correction", "question": q.id}],
+                    events=[ev.Correction(question=q.id)],
                 )
             del state.answers[q.id]
             _prune(state, flow)
             prompt, choices = _step(state, flow)
             return FormOutcome(
-                _reply(state, flow, prompt, choices), events=[{"type": "correction", "question": q.id}]
+                _reply(state, flow, prompt, choices), events=[ev.Correction(question=q.id)]
             )
         if state.flow_stage in (STAGE_CONFIRM, STAGE_FIELDS) and re.search(
             r"修改|改一下|改下|要改|填错|写错|输错|不对|有误", t
@@ -615,7 +616,7 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
                 state.requested = EDIT_MENU
             return FormOutcome(
                 _reply(state, flow, _edit_menu_text(state, flow), _edit_choices(state, flow)),
-                events=[{"type": "edit_menu"}],
+                events=[ev.EditMenu()],
             )
         return None
     # A value given with the correction: after the cue ("是13900139000"), else anywhere for typed values.
@@ -636,7 +637,7 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
         prompt = f"好的，请重新提供{target.label}" + (f"（{target.hint}）" if target.hint else "") + "。"
         choices = list(target.choices) if target.type == "enum" else []
         return FormOutcome(
-            _reply(state, flow, prompt, choices), events=[{"type": "correction", "field": target.name}]
+            _reply(state, flow, prompt, choices), events=[ev.Correction(field=target.name)]
         )
     res = validate(target, value)
     if not res.ok:
@@ -649,15 +650,15 @@ def _correction(state: DialogueState, flow: Flow, text: str) -> FormOutcome | No
         return FormOutcome(
             _reply(state, flow, msg, list(target.choices) if target.type == "enum" else []),
             events=[
-                {"type": "correction", "field": target.name, "ok": False},
-                {"type": "invalid", "field": target.name},
+                ev.Correction(field=target.name, ok=False),
+                ev.Invalid(field=target.name),
             ],
         )
     state.fields[target.name] = res.value
     prompt, choices = _step(state, flow)
     msg = f"好的，{target.label}已改为“{_display(res.value)}”。\n{prompt}"
     return FormOutcome(
-        _reply(state, flow, msg, choices), events=[{"type": "correction", "field": target.name, "ok": True}]
+        _reply(state, flow, msg, choices), events=[ev.Correction(field=target.name, ok=True)]
     )
 
 
@@ -677,7 +678,7 @@ def handle_form(
                 text=f"好的，已取消「{title}」的办理，已填写的信息不会提交。还有什么可以帮您？",
                 intent=Intent.APPLY,
             ),
-            events=[{"type": "form_cancelled", "flow_id": flow.id}],
+            events=[ev.FormCancelled(flow_id=flow.id)],
         )
 
     # confirm stage: submit / edit menu
@@ -688,7 +689,7 @@ def handle_form(
         return FormOutcome(
             Reply(text="好的，正在为您提交申请……", form=form_view(state, flow), intent=Intent.APPLY),
             submission=draft,
-            events=[{"type": "form_confirmed", "flow_id": flow.id}],
+            events=[ev.FormConfirmed(flow_id=flow.id)],
         )
     if state.flow_stage == STAGE_CONFIRM and state.requested == EDIT_MENU:
         target = find_field_mention(t, flow, state)
@@ -733,7 +734,7 @@ def handle_form(
         if state.flow_stage == STAGE_CONFIRM and state.requested is None:
             prompt = read_back(state, flow)
         return FormOutcome(
-            _reply(state, flow, f"{ack}\n{prompt}", choices), events=[{"type": "materials_ticked"}]
+            _reply(state, flow, f"{ack}\n{prompt}", choices), events=[ev.MaterialsTicked()]
         )
 
     if state.flow_stage == STAGE_QUESTIONS:
@@ -760,7 +761,7 @@ def handle_form(
                 labels = "、".join(early)
                 return FormOutcome(
                     _reply(state, flow, f"已记录：{labels}。\n{q.ask}", _choice_labels(q)),
-                    events=[{"type": "fields_early", "fields": early}],
+                    events=[ev.FieldsEarly(fields=list(early))],
                 )
             return FormOutcome(
                 _reply(
@@ -769,7 +770,7 @@ def handle_form(
                     f"抱歉，没有听明白。{q.ask}请从以下选项中选择：" + "、".join(_choice_labels(q)),
                     _choice_labels(q),
                 ),
-                events=[{"type": "invalid", "question": q.id}],
+                events=[ev.Invalid(question=q.id)],
             )
 
     if state.flow_stage in (STAGE_FIELDS, STAGE_CONFIRM):
@@ -789,13 +790,13 @@ def handle_form(
                 return None
         else:
             accepted, errors = _accept_fields(state, flow, t, pending)
-        events: list[dict[str, Any]] = []
+        events: list[ev.Event] = []
         parts = []
         if accepted:
             parts.append("已记录：" + "、".join(accepted) + "。")
         if errors:
             parts.append("\n".join(errors) + "。")
-            events.append({"type": "invalid", "errors": errors})
+            events.append(ev.Invalid(errors=list(errors)))
         prompt, choices = _step(state, flow)
         if errors and state.requested:
             f = _field(flow, state.requested)

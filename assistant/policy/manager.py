@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from assistant import events as ev
 from assistant.nlg.answer import (
     ASPECT_LABEL,
     Aspect,
@@ -121,15 +122,15 @@ class DialogueManager:
             return TurnResult(
                 state=state.model_copy(deep=True),
                 reply=reply,
-                events=[{"type": "input_rejected", "reason": reason}],
+                events=[ev.InputRejected(reason=reason)],
             )
         st = state.model_copy(deep=True)
         t = clean(text)  # matching normalizes internally; replies and summaries echo what was typed
-        events: list[dict[str, Any]] = []
+        events: list[ev.Event] = []
         work = t
         if find_injection(t):
             # the injected clause is dropped; whatever else was asked is handled as usual
-            events.append({"type": "injection_suspected"})
+            events.append(ev.InjectionSuspected())
             work = strip_injection(t) or t
         st.turns += 1
         reply, submission = self._route(st, work, events)
@@ -147,7 +148,7 @@ class DialogueManager:
         reply = forms.on_submitted(st, flow, application_id, draft)
         self._remember(st, "assistant", reply.text)
         return TurnResult(
-            state=st, reply=reply, events=[{"type": "submitted", "application_id": application_id}]
+            state=st, reply=reply, events=[ev.Submitted(application_id=application_id)]
         )
 
     # --- input checks -------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ class DialogueManager:
 
     # --- routing ------------------------------------------------------------------------------------
 
-    def _route(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> tuple[Reply, Any]:
+    def _route(self, st: DialogueState, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         if _HUMAN_RE.search(t):
             return self._handoff_human(st, t, events), None
 
@@ -191,7 +192,7 @@ class DialogueManager:
             purpose, query = st.pending_purpose, st.pending_query
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:
-                events.append({"type": "choice_selected", "service_id": picked})
+                events.append(ev.ChoiceSelected(service_id=picked))
                 return self._after_pick(st, picked, purpose, query or t, events)
 
         flow = self.flows.get(st.flow_id) if st.flow_id else None
@@ -202,13 +203,13 @@ class DialogueManager:
         return self._general(st, t, events)
 
     def _in_form(
-        self, st: DialogueState, flow: Flow, t: str, events: list[dict[str, Any]]
+        self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]
     ) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
         if other is not None and other.id != flow.id:
             cls = classify_scored(t, st, flow_match=True)
             if cls.intent is Intent.APPLY:
-                events.append({"type": "form_switched", "from": flow.id, "to": other.id})
+                events.append(ev.FormSwitched(from_flow=flow.id, to_flow=other.id))
                 out = forms.start_form(st, other, self.get_guide(other.service_id), t)
                 events.extend(out.events)
                 out.reply.text = (
@@ -234,15 +235,15 @@ class DialogueManager:
             reply.text = f"{reply.text}\n\n我们继续办理「{flow.title}」：{prompt}"
             reply.choices = choices
             reply.form = forms.form_view(st, flow)
-            events.append({"type": "form_resumed", "flow_id": flow.id})
+            events.append(ev.FormResumed(flow_id=flow.id))
         return reply, None
 
     def _general(
-        self, st: DialogueState, t: str, events: list[dict[str, Any]], in_form: Flow | None = None
+        self, st: DialogueState, t: str, events: list[ev.Event], in_form: Flow | None = None
     ) -> tuple[Reply, Any]:
         flow_hit = flow_by_words(t, self.flows)
         cls = classify_scored(t, st, flow_match=flow_hit is not None)
-        events.append({"type": "intent", "intent": cls.intent.value, "confidence": cls.confidence})
+        events.append(ev.IntentDetected(intent=cls.intent.value, confidence=cls.confidence))
         intent = cls.intent if cls.signal else None
         if intent is Intent.COMPLAINT:
             return self._complaint(st, t, events), None
@@ -272,7 +273,7 @@ class DialogueManager:
         service_id: str,
         purpose: str | None,
         query: str,
-        events: list[dict[str, Any]],
+        events: list[ev.Event],
     ) -> tuple[Reply, Any]:
         st.current_service_id = service_id
         if purpose == "apply":
@@ -288,7 +289,7 @@ class DialogueManager:
             return self._no_flow_reply(st, guide, query, events), None
         return self._guide_reply(st, guide, detect_aspects(query), query, events), None
 
-    def _service_question(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         aspects = detect_aspects(t)
         residue = self._residue(t)
         if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
@@ -296,7 +297,7 @@ class DialogueManager:
         if st.current_service_id and len(residue) < 2:
             guide = self.get_guide(st.current_service_id)
             if guide is not None:
-                events.append({"type": "followup", "service_id": guide.id})
+                events.append(ev.Followup(service_id=guide.id))
                 return self._guide_reply(st, guide, aspects, t, events)
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
@@ -319,11 +320,11 @@ class DialogueManager:
         if st.current_service_id and len(residue) <= 4:
             guide = self.get_guide(st.current_service_id)
             if guide is not None:
-                events.append({"type": "followup", "service_id": guide.id})
+                events.append(ev.Followup(service_id=guide.id))
                 return self._guide_reply(st, guide, aspects, t, events)
         return self._unknown(st, events, result)
 
-    def _unsignalled(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _unsignalled(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         """No intent cue: let retrieval decide; no confident match -> honest out-of-scope."""
         if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self._residue(t)) < 2:
             return self._service_question(st, t, events)
@@ -350,7 +351,7 @@ class DialogueManager:
             return self._unknown(st, events, result)
         return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
 
-    def _policy_over_guides(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply | None:
+    def _policy_over_guides(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
         """A service question that a law / policy matches better than any guide ("失业保险金申领条件是什么"
         with no such guide in the KB): quote the articles rather than answer from an unrelated guide."""
         result = self._search(t, None)
@@ -364,12 +365,12 @@ class DialogueManager:
         composed = compose_policy_answer(result.hits, self.get_policy, question=t)
         if composed is None:
             return None
-        events.append({"type": "policy_over_guides", "policy_id": composed.policy_id})
+        events.append(ev.PolicyOverGuides(policy_id=composed.policy_id))
         reply = self._policy_reply(st, composed, t, events)
         reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规/政策的规定如下：\n{reply.text}"
         return reply
 
-    def _policy(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         result = self._search(t, [DocKind.POLICY])
         if result is not None and result.confident:
             composed = compose_policy_answer(result.hits, self.get_policy, question=t)
@@ -380,7 +381,7 @@ class DialogueManager:
             return self._service_question(st, t, events)
         return self._unknown(st, events, result)
 
-    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[dict[str, Any]]) -> Reply:
+    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
         flow = flow_hit
         result: SearchResult | None = None
         if flow is None:
@@ -415,7 +416,7 @@ class DialogueManager:
         return out.reply
 
     def _no_flow_reply(
-        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]
+        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]
     ) -> Reply:
         reply = self._guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
         reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
@@ -469,12 +470,12 @@ class DialogueManager:
         )
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
-    def _complaint(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         summary = truncate(t, 120)
         guide = self.get_guide(st.current_service_id) if st.current_service_id else None
         if guide is not None:
             summary = f"【{guide.name}】{summary}"
-        events.append({"type": "handoff", "target": "12345", "summary": summary})
+        events.append(ev.Handoff(target="12345", summary=summary))
         lines = [
             "非常抱歉给您带来不好的体验。投诉、举报和意见建议由12345政务服务便民热线统一受理，",
             f"我已为您整理好诉求摘要：“{summary}”",
@@ -493,10 +494,10 @@ class DialogueManager:
             )
         return Reply(text="\n".join(lines), citations=citations, intent=Intent.COMPLAINT)
 
-    def _handoff_human(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _handoff_human(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         recent = [h["text"] for h in st.history if h.get("role") == "user"][-3:]
         summary = truncate("；".join([*recent, t]), 200)
-        events.append({"type": "handoff", "target": "human", "summary": summary})
+        events.append(ev.Handoff(target="human", summary=summary))
         return Reply(
             text="好的，正在为您转接人工客服，请稍候。如暂时无人接听，可拨打12345政务服务便民热线，或到政务服务中心窗口咨询。",
             intent=Intent.OUT_OF_SCOPE,
@@ -505,12 +506,12 @@ class DialogueManager:
     # --- replies ------------------------------------------------------------------------------------
 
     def _disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[dict[str, Any]]
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
     ) -> Reply:
         st.pending_choices = dict(choices)
         st.pending_purpose = purpose
         st.pending_query = t
-        events.append({"type": "disambiguation", "choices": list(choices.values())})
+        events.append(ev.Disambiguation(choices=list(choices.values())))
         intent = Intent.APPLY if purpose == "apply" else Intent.SERVICE_QUESTION
         return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
 
@@ -520,7 +521,7 @@ class DialogueManager:
         guide: ServiceGuide,
         aspects: Sequence[Aspect],
         question: str,
-        events: list[dict[str, Any]],
+        events: list[ev.Event],
         *,
         check_fit: bool = False,
     ) -> Reply:
@@ -536,10 +537,10 @@ class DialogueManager:
         if flow is not None and not st.flow_id:
             text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
-        events.append({"type": "answer", "service_id": guide.id, "missing": composed.missing})
+        events.append(ev.Answered(service_id=guide.id, missing=list(composed.missing)))
         confident = composed.grounded
         if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
-            events.append({"type": "partial_match", "service_id": guide.id})
+            events.append(ev.PartialMatch(service_id=guide.id))
             text = (
                 f"没有找到与您的问题完全对应的办事指南，找到的相关事项是「{guide.name}」，以下信息仅供参考：\n"
                 f"{text}\n如需办理，建议拨打12345政务服务便民热线，或到政务服务中心窗口咨询确认。"
@@ -554,29 +555,29 @@ class DialogueManager:
         )
 
     def _policy_reply(
-        self, st: DialogueState, composed: Composed, question: str, events: list[dict[str, Any]]
+        self, st: DialogueState, composed: Composed, question: str, events: list[ev.Event]
     ) -> Reply:
         st.current_policy_id = composed.policy_id
         text = self._phrase(composed, question, events)
-        events.append({"type": "answer", "policy_id": composed.policy_id})
+        events.append(ev.Answered(policy_id=composed.policy_id))
         return Reply(text=text, citations=composed.citations, intent=Intent.POLICY_QUESTION)
 
-    def _phrase(self, composed: Composed, question: str, events: list[dict[str, Any]]) -> str:
+    def _phrase(self, composed: Composed, question: str, events: list[ev.Event]) -> str:
         if self.phraser is None or not composed.grounded:
             return composed.text
         text, violations = self.phraser.render(composed.text, composed.citations, question)
         if violations:
-            events.append({"type": "llm_rejected", "violations": violations})
+            events.append(ev.LLMRejected(violations=list(violations)))
         else:
-            events.append({"type": "llm_phrased"})
+            events.append(ev.LLMPhrased())
         return text
 
-    def _flow_guide(self, t: str, events: list[dict[str, Any]]) -> ServiceGuide | None:
+    def _flow_guide(self, t: str, events: list[ev.Event]) -> ServiceGuide | None:
         """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
         flow = flow_by_words(t, self.flows, fuzzy=True)
         guide = self.get_guide(flow.service_id) if flow is not None else None
         if guide is not None and flow is not None:
-            events.append({"type": "flow_words", "flow_id": flow.id})
+            events.append(ev.FlowWords(flow_id=flow.id))
         return guide
 
     def _ask_which_service(self, aspects: Sequence[Aspect]) -> Reply:
@@ -589,10 +590,10 @@ class DialogueManager:
         )
 
     def _unknown(
-        self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None
+        self, st: DialogueState, events: list[ev.Event], result: SearchResult | None = None
     ) -> Reply:
         events.append(
-            {"type": "unanswered", "confidence": None if result is None else round(result.confidence, 3)}
+            ev.Unanswered(confidence=None if result is None else round(result.confidence, 3))
         )
         return Reply(text=unknown_answer().text, intent=Intent.OUT_OF_SCOPE, confident=False)
 

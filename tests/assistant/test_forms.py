@@ -121,7 +121,7 @@ def test_invalid_value_says_exactly_what_is_wrong(card: Session) -> None:
     assert "身份证号校验位不正确" in out.reply.text
     assert "applicant_id_number" not in card.state.fields
     assert card.state.requested == "applicant_id_number"
-    assert any(e["type"] == "invalid" for e in out.events)
+    assert any(e.type == "invalid" for e in out.events)
     out = card.say("1380013800")  # now a 10-digit phone for the ID field: still the ID is wrong
     assert "applicant_id_number" not in card.state.fields
     card.say(GOOD_ID)

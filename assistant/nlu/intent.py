@@ -118,10 +118,9 @@ def classify_scored(
         Intent.SERVICE_QUESTION: _score(clean, _SERVICE),
     }
     if re.search(_HOWTO_APPLY, clean):
-        if flow_match:
-            scores[Intent.APPLY] += 2.5
-        else:
-            scores[Intent.SERVICE_QUESTION] += 2.0
+        # "居住证怎么申请" is a question even when it names a service with a flow: flow keywords never
+        # turn a question into an application (the answer offers the form)
+        scores[Intent.SERVICE_QUESTION] += 2.0
     elif flow_match and scores[Intent.APPLY] > 0:
         scores[Intent.APPLY] += 1.0
     # "投诉电话是多少" asks for a phone number, not to complain.

@@ -23,6 +23,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
+from assistant.nlu.normalize import canonical
 from assistant.nlu.text import (
     clean,
     compact,
@@ -32,6 +33,7 @@ from assistant.nlu.text import (
     strip_injection,
     truncate,
 )
+from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.linking import (
     asks_auxiliary,
@@ -133,9 +135,12 @@ class DialogueManager:
             events.append(ev.InjectionSuspected())
             work = strip_injection(t) or t
         st.turns += 1
+        # understand in plain Mandarin (traditional, Cantonese, colloquial words); history keeps what was typed
+        work = canonical(work)
         reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
+        focus.remember_offer(st, reply, self.flows)
         self._remember(st, "user", t)
         self._remember(st, "assistant", reply.text)
         return TurnResult(state=st, reply=reply, submission=submission, events=events)
@@ -200,7 +205,55 @@ class DialogueManager:
             forms.reset_form(st)  # the flow no longer exists (content update)
         if flow is not None:
             return self._in_form(st, flow, t, events)
+        acted = self._on_focus(st, t, events)
+        if acted is not None:
+            return acted, None
         return self._general(st, t, events)
+
+    def _on_focus(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
+        """Short follow-ups that refer to what is in focus: resume a form left aside, start the service
+        just offered or talked about, questions about the application just submitted."""
+        resumed = focus.resume_target(st, t, self.flows)
+        if resumed is not None:
+            out = forms.resume_form(st, resumed)
+            events.extend(out.events)
+            return out.reply
+        target = focus.flow_in_focus(st, self.flows)
+        if target is not None and (
+            focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
+        ):
+            out = forms.start_form(st, target, self.get_guide(target.service_id), "")
+            events.extend(out.events)
+            return out.reply
+        if focus.about_last_application(st, t) and flow_by_words(t, self.flows) is None:
+            return self._application_followup(st, t, events)
+        return None
+
+    def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
+        app = st.last_application
+        assert app is not None
+        flow = self.flows.get(app.flow_id)
+        lines: list[str] = []
+        if focus.asks_missing(t):
+            if app.missing_materials:
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料：" + "、".join(app.missing_materials) + "。"
+                )
+            else:
+                lines.append(f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。")
+        if flow is not None and flow.next_steps and not lines:
+            lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
+            lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
+        st.current_service_id = app.service_id
+        guide = self.get_guide(app.service_id)
+        aspects = detect_aspects(t)
+        if guide is not None and aspects:
+            events.append(ev.Followup(service_id=guide.id))
+            reply = self._guide_reply(st, guide, aspects, t, events)
+            reply.text = "\n".join([*lines, reply.text]) if lines else reply.text
+            return reply
+        return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
 
     def _in_form(
         self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]
@@ -213,8 +266,8 @@ class DialogueManager:
                 out = forms.start_form(st, other, self.get_guide(other.service_id), t)
                 events.extend(out.events)
                 out.reply.text = (
-                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交）。\n"
-                    + out.reply.text
+                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交，暂时保留，"
+                    "说“继续刚才的”可接着办）。\n" + out.reply.text
                 )
                 return out.reply, None
         outcome = forms.handle_form(st, flow, self.get_guide(flow.service_id), t)
@@ -224,8 +277,14 @@ class DialogueManager:
         if st.flow_stage == forms.STAGE_SUBMITTED:
             forms.reset_form(st)
             return self._general(st, t, events)
-        # Not about the form: answer it, then resume the form.
-        reply, _ = self._general(st, t, events, in_form=flow)
+        # Not about the form (a question, a complaint ...): the one digression path answers it, then the
+        # pending item is asked again.
+        situational = forms.situation_answer(st, flow, self.get_guide(flow.service_id), t)
+        if situational is not None:
+            reply, more = situational
+            events.extend(more)
+        else:
+            reply, _ = self._general(st, t, events, in_form=flow)
         if st.pending_choices:
             # no disambiguation inside a form: the next answer ("1", "是") belongs to the form
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
@@ -410,6 +469,9 @@ class DialogueManager:
             if titles:
                 text += "目前可以边聊边办的事项有：" + "、".join(titles) + "。请问您要办理哪一项？"
             text += "其他事项可拨打12345政务服务便民热线咨询，或到政务服务中心窗口办理。"
+            # a pick from this menu starts that service's form
+            st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:8]}
+            st.pending_purpose, st.pending_query = "apply", t
             return Reply(text=text, choices=titles[:8], intent=Intent.APPLY, confident=False)
         out = forms.start_form(st, flow, self.get_guide(flow.service_id), t)
         events.extend(out.events)
@@ -427,8 +489,12 @@ class DialogueManager:
         m = _APP_ID_RE.search(t)
         app_id = m.group(0).upper() if m else st.last_application_id
         if not app_id:
+            # "我的申请到哪一步了" in a new session: the person's own applications
+            listing = self._own_applications(st)
+            if listing:
+                return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
             return Reply(
-                text="请提供您的申请编号（提交申请时告知的编号，如 GA 开头的编号），我来帮您查询办理进度。",
+                text="没有查到您名下的申请记录。如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
                 intent=Intent.APPLICATION_STATUS,
             )
         if self.status_lookup is None:
@@ -453,6 +519,15 @@ class DialogueManager:
                 confident=False,
             )
         return Reply(text=f"申请 {app_id} 的办理进度：{status}", intent=Intent.APPLICATION_STATUS)
+
+    def _own_applications(self, st: DialogueState) -> str | None:
+        """The status lookup with no number lists the acting person's applications (None when none / no lookup)."""
+        if self.status_lookup is None:
+            return None
+        try:
+            return self.status_lookup("", st)
+        except Exception:  # a lookup failure must not break the turn; the person is asked for the number
+            return None
 
     def _greeting(self, t: str) -> Reply:
         if _THANKS_RE.search(t):

@@ -44,7 +44,7 @@ from assistant.nlg.form_text import (
     reask_question,
     restored_text,
 )
-from assistant.nlu.choices import Inference, confirmation, infer_choice, label_of
+from assistant.nlu.choices import How, Inference, confirmation, infer_choice, label_of
 from assistant.nlu.form_parse import (
     CORRECTION_RE,
     field_words,
@@ -192,11 +192,13 @@ def _confirmed(state: DialogueState, flow: Flow, q: Question, t: str) -> FormOut
     state.pending_confirm = None
     if pc is None or pc.question != q.id or is_question(t):
         return None
-    fresh = infer_choice(q, t)
-    if fresh is not None and fresh.sure and fresh.value != pc.value and fresh.how != "yesno":
-        return _take_answer(state, flow, q, fresh.value)
     pol = polarity(t)
-    if pol is Polarity.YES or (fresh is not None and fresh.sure and fresh.value == pc.value):
+    bare = pol is not None and len(compact(t)) <= 4  # "系啊", "唔系", "对的": a reply to the confirmation
+    fresh = infer_choice(q, t)
+    # a new answer in its own words ("不是，我帮我妈办") wins; a yes / no refers to the confirmation
+    if not bare and fresh is not None and fresh.sure and fresh.how is not How.YESNO and fresh.value != pc.value:
+        return _take_answer(state, flow, q, fresh.value)
+    if pol is Polarity.YES:
         return _take_answer(state, flow, q, pc.value)
     if pol is Polarity.NO:
         others = [c.value for c in q.choices if c.value != pc.value]

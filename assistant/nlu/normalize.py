@@ -48,7 +48,9 @@ def _t2s() -> opencc.OpenCC:
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, str]:
-    return dict(_rows("cantonese.tsv"))
+    """Colloquial word -> Mandarin; each word also under its OpenCC form (嗰 -> 𠮶), which is what it meets."""
+    rows = dict(_rows("cantonese.tsv"))
+    return rows | {to_simplified(k): v for k, v in rows.items() if to_simplified(k) not in rows}
 
 
 @lru_cache(maxsize=1)

@@ -253,6 +253,12 @@ def validate_enum(raw: str, field: FormField) -> ValidationResult:
     hits = [c for c, ws in words.items() if any(_norm(w) and _norm(w) in s for w in ws)]
     if not hits and len(s) >= 2:
         hits = [c for c in field.choices if s in _norm(c)]
+    if len(hits) > 1:
+        # "养老同医疗都要": a choice whose name covers every other hit's words is the one meant
+        matched = {c: [w for w in words[c] if _norm(w) and _norm(w) in s] for c in hits}
+        covering = [c for c in hits if all(any(_norm(w) in _norm(c) for w in matched[o]) for o in hits)]
+        if len(covering) == 1:
+            hits = covering
     if len(hits) == 1:
         return ValidationResult(True, hits[0])
     if len(hits) > 1:

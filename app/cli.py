@@ -273,16 +273,14 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if rev == head() else 1
 
 
-# uvicorn options of every serve mode (kept in one place so that one and several workers behave alike)
-SERVER_LIMITS: dict[str, object] = {}
-
-
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate the schema, then serve. With --workers N > 1: the index snapshot is made ready here, once, and
     N uvicorn worker processes share the port; each follows published changes through the database."""
     import os
 
     import uvicorn
+
+    from app.server import uvicorn_options
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -309,7 +307,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             port=port,
             workers=workers,
             log_level="info",
-            **SERVER_LIMITS,
+            **uvicorn_options(),
         )
         return 0
 
@@ -317,7 +315,35 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete chat sessions idle past the retention period and expired anonymous tokens."""
+    from datetime import timedelta
+
+    from app.crud import purge_expired
+    from app.db import AppDB, utcnow
+    from app.pipeline import open_store
+
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        print("保留天数必须至少为 1 天", file=sys.stderr)
+        return 2
+    now = utcnow()
+    with open_store(settings) as store:
+        db = AppDB(store.engine)
+        db.create_all()
+        with db.write() as session:
+            result = purge_expired(session=session, before=now - timedelta(days=days), now=now)
+    if args.json:
+        print(json.dumps({"days": days, **result.model_dump()}))
+    else:
+        print(
+            f"已清理超过 {days} 天未活动的会话 {result.sessions} 个（含反馈 {result.feedback} 条），"
+            f"过期匿名令牌 {result.tokens} 个"
+        )
     return 0
 
 
@@ -398,6 +424,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_db_upgrade)
     s = d.add_parser("current", help="显示当前数据库结构版本（非最新时退出码为 1）")
     s.set_defaults(func=cmd_db_current)
+
+    s = sub.add_parser("purge", help="按保留期限清理过期会话与匿名令牌（个人信息最小化）")
+    s.add_argument("--days", type=int, help="retention in days (default: GOVASSIST_RETENTION_DAYS, 180)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_purge)
 
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import Role
+from app.settings import INT4_MAX
 from knowledge.schema import PolicyDocument, ServiceGuide
 
 
@@ -52,6 +53,7 @@ class TokenInfoOut(BaseModel):
     name: str
     created_at: datetime
     revoked: bool
+    expires_at: datetime | None = None
 
 
 class PrincipalOut(BaseModel):
@@ -202,7 +204,7 @@ class GuidePageOut(PageOut):
 
 
 class PublishIn(_In):
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=INT4_MAX)
 
 
 class PublishOut(BaseModel):
@@ -307,6 +309,8 @@ class UnansweredOut(BaseModel):
     at: datetime
     resolved: bool
     guide_id: str | None
+    repeats: int = Field(default=1, description="同一问题被重复提问的次数")
+    last_at: datetime | None = None
     conversation: list[dict[str, str]] = Field(default_factory=list)
 
 

@@ -29,46 +29,47 @@ MAX_CONCURRENT = 200  # connections + tasks at once; beyond it uvicorn answers 5
 HEADER_TIMEOUT_S = 10.0  # a request line + headers must arrive within this long (slowloris)
 
 
-def header_timeout_protocol(seconds: float) -> type[H11Protocol]:
+class HeaderTimeoutProtocol(H11Protocol):
     """uvicorn's h11 protocol with a deadline for each request head: a connection that has not sent a complete
-    request line and headers within `seconds` of opening (or of its previous response) is closed. uvicorn
-    itself only times out idle keep-alive connections, and any byte received cancels that timer."""
+    request line and headers within `head_timeout_s` of opening (or of its previous response) is closed.
+    uvicorn itself only times out idle keep-alive connections, and any byte received cancels that timer."""
 
-    class HeaderTimeoutProtocol(H11Protocol):
-        _head_deadline: asyncio.TimerHandle | None = None
+    head_timeout_s = HEADER_TIMEOUT_S
+    _head_deadline: asyncio.TimerHandle | None = None
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
 
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            self._arm()
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            if self._head_deadline is not None:
-                self._head_deadline.cancel()
-            super().connection_lost(exc)
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        super().connection_lost(exc)
 
-        def _arm(self) -> None:
-            if self._head_deadline is not None:
-                self._head_deadline.cancel()
-            self._head_deadline = self.loop.call_later(seconds, self._expire)
+    def _arm(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        self._head_deadline = self.loop.call_later(self.head_timeout_s, self._expire)
 
-        def _expire(self) -> None:
-            waiting_for_head = self.cycle is None or self.cycle.response_complete
-            if waiting_for_head and not self.transport.is_closing():
-                self.transport.close()
-
-    return HeaderTimeoutProtocol
+    def _expire(self) -> None:
+        waiting_for_head = self.cycle is None or self.cycle.response_complete
+        if waiting_for_head and not self.transport.is_closing():
+            self.transport.close()
 
 
 def uvicorn_options(header_timeout_s: float = HEADER_TIMEOUT_S) -> dict[str, Any]:
     """Server limits for `uvicorn.run`: header size (h11, which enforces it), a request-head deadline, idle and
     shutdown timeouts, concurrency. Forwarded client addresses (X-Forwarded-For) are trusted from loopback only
     (uvicorn's default), where a reverse proxy and the UI run; the per-IP limits key on that address."""
+    http: str | type[H11Protocol] = f"{__name__}:HeaderTimeoutProtocol"  # by name: workers are new processes
+    if header_timeout_s != HEADER_TIMEOUT_S:
+        http = type("HeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {"head_timeout_s": header_timeout_s})
     return {
-        "http": header_timeout_protocol(header_timeout_s),
+        "http": http,
         "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
         "timeout_keep_alive": KEEP_ALIVE_S,
         "timeout_graceful_shutdown": 10,
@@ -150,3 +151,10 @@ def create_server_app(
     if callable(start):
         start()  # load the index in the background now that the app is built
     return mounted
+
+
+def create_worker_app() -> FastAPI:
+    """Factory of one worker of `govassist serve --workers N` (settings from the environment)."""
+    from app.settings import get_settings
+
+    return create_server_app(get_settings())

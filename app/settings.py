@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_message_chars: int = 2000
+    # Scale-out: where dense vectors live ("database": shared by every worker and host; "chroma": a folder in
+    # the index, one process only), and how often each server process looks for published changes.
+    vectors: str = "database"
+    index_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Cost cap: the dialogue (and so retrieval) sees at most this many characters of a message; a longer one
     # gets a polite request to shorten it, without being processed.
     max_query_chars: int = Field(default=500, ge=20)

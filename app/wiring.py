@@ -75,7 +75,7 @@ def build_services(
     load_manager: bool = True,
     background: bool = False,
 ) -> Services:
-    """Open the store (creating all tables), then the retriever, flows and dialogue manager unless given.
+    """Open the store (migrating its schema), then the retriever, flows and dialogue manager unless given.
 
     `load_retriever=False` / `load_manager=False` leave those parts out (None) when not passed in.
     `background=True` (the server) loads the index in a background thread: the app starts serving at once
@@ -84,14 +84,15 @@ def build_services(
     from app import pipeline
 
     if store is None:
-        store = pipeline.open_store(settings)
+        store = pipeline.open_store(settings)  # migrated to the latest schema
     else:
-        store.create_all()
+        from app.migrate import target_metadata
+
+        target_metadata().create_all(store.engine)  # an injected store (tests): every table there is
     db = AppDB(store.engine)
-    db.create_all()
     if retriever is None and load_retriever:
         retriever = (
-            pipeline.BackgroundRetriever(settings) if background else pipeline.open_retriever(settings)
+            pipeline.BackgroundRetriever(settings, store) if background else pipeline.open_retriever(settings)
         )
     if manager is None and load_manager and retriever is not None:
         manager, loaded = pipeline.build_manager(
@@ -131,6 +132,8 @@ def status_lookup(db: AppDB) -> Callable[[str, DialogueState], str | None]:
         owner = _acting_owner.get()
         if owner is None:
             return None
+        if not application_id.strip():  # "我的申请到哪一步了" without a number: list the owner's own
+            return _own_applications(owner)
         with db.read() as session:
             record = repo.get_application(session=session, application_id=application_id.strip().upper())
             if record is None or record.owner != owner:
@@ -142,5 +145,17 @@ def status_lookup(db: AppDB) -> Callable[[str, DialogueState], str | None]:
         if last is not None and last.reason and last.to_status == record.status:
             text += f"，说明：{last.reason}"
         return text
+
+    def _own_applications(owner: str) -> str | None:
+        with db.read() as session:
+            records, total = repo.list_applications(session=session, owner=owner, limit=5)
+        if not records:
+            return None
+        lines = [f"您名下共有{total}件申请" + ("（显示最近5件）" if total > len(records) else "") + "："]
+        for r in records:
+            when = r.updated_at.astimezone(repo.CHINA_TZ).strftime("%Y-%m-%d")
+            lines.append(f"- {r.id}：{r.service_name}，{r.status}（更新于 {when}）")
+        lines.append("需要某一件的详细进度，请发送它的申请编号。")
+        return "\n".join(lines)
 
     return lookup

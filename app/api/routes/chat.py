@@ -19,6 +19,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.masking import get_logger
 from app.wiring import Manager, Services, acting_for
+from assistant.events import Unanswered
 from assistant.state import ApplicationDraft, DialogueState, Reply, TurnResult
 
 router = APIRouter(tags=["对话"])
@@ -71,10 +72,8 @@ def _state(record: repo.ChatSessionRecord) -> DialogueState:
 def _confidence(turn: TurnResult) -> float | None:
     """The retrieval confidence the manager reported for an unanswered turn (not the classifier's)."""
     for event in reversed(turn.events):
-        if isinstance(event, dict) and event.get("type") in {"unanswered", "retrieval"}:
-            value = event.get("confidence")
-            if isinstance(value, int | float):
-                return float(value)
+        if isinstance(event, Unanswered) and event.confidence is not None:
+            return event.confidence
     return None
 
 

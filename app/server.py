@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.api import create_app
+from app.api.errors import BodySizeLimitMiddleware
 from app.settings import Settings
 from app.wiring import Services, build_services
 from ui.app import build_ui, mount_options
@@ -26,6 +27,7 @@ _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 MAX_HEADER_BYTES = 16 * 1024  # request line + headers; uvicorn (h11) answers 400 beyond it
 KEEP_ALIVE_S = 5  # idle keep-alive connections are closed after this long
 MAX_CONCURRENT = 200  # connections + tasks at once; beyond it uvicorn answers 503 at once instead of queueing
+UI_MAX_BODY_BYTES = 256 * 1024  # any request body to the mounted UI
 HEADER_TIMEOUT_S = 10.0  # a request line + headers must arrive within this long (slowloris)
 
 
@@ -146,6 +148,8 @@ def create_server_app(
         max_file_size="1kb",  # belt and braces: uploads are refused in front of the mount anyway
         **mount_options(),
     )
+    # The UI's own endpoints (Gradio queue, config) take small JSON: bound them too (the API has 64 KB).
+    mounted.add_middleware(BodySizeLimitMiddleware, max_bytes=UI_MAX_BODY_BYTES, path_prefix="/")
     mounted.add_middleware(EdgeGuardMiddleware)
     start = getattr(services.retriever, "start", None)
     if callable(start):

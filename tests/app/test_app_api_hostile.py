@@ -165,6 +165,11 @@ def test_wrong_methods_are_405_under_the_api_even_with_the_ui_mounted(tmp_path: 
             for path in ("/gradio_api/upload", "/upload"):
                 r = client.post(path, files=files)
                 assert r.status_code == 403 and "上传" in r.json()["detail"]
+            # the UI's own endpoints take small bodies only
+            r = client.post(
+                "/gradio_api/queue/join", content=b"x" * 300_000, headers={"Content-Type": "application/json"}
+            )
+            assert r.status_code == 413 and "请求体过大" in r.json()["detail"]
             # oversized request heads are refused before the API or the UI sees them
             r = client.get("/api/v1/health", headers={"X-Big": "a" * 20_000})
             assert r.status_code == 431 and "请求头过大" in r.json()["detail"]

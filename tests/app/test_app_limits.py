@@ -14,7 +14,8 @@ from conftest import new_token
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from app.db import ApiTokenRow, ChatSessionRow, UnansweredRow, utcnow
+from app.crud.rate_counters import DatabaseStorage
+from app.db import ApiTokenRow, ChatSessionRow, RateCounterRow, UnansweredRow, utcnow
 from app.wiring import Services
 
 Serve = Callable[..., tuple[Services, TestClient]]
@@ -156,3 +157,24 @@ def test_long_messages_get_a_polite_reply_and_are_not_processed(serve: Serve) ->
     )
     assert r.status_code == 200 and r.json()["citations"]
     assert client.post("/api/v1/chat", json={"message": "x" * 4001}, headers=bearer(tok)).status_code == 422
+
+
+def test_database_counter_windows_restart_and_are_purged(serve: Serve) -> None:
+    services, _ = serve()
+    storage = DatabaseStorage(services.db)
+    assert [storage.incr("chat/k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("chat/k") == 3 and storage.get_expiry("chat/k") > utcnow().timestamp()
+    with services.db.write() as session:  # the window has run out
+        session.execute(update(RateCounterRow).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert storage.get("chat/k") == 0
+    assert storage.incr("chat/k", 60) == 1  # a new window
+    storage.incr("other", 60)
+    with services.db.write() as session:
+        session.execute(
+            update(RateCounterRow)
+            .where(RateCounterRow.key == "other")
+            .values(expires_at=utcnow() - timedelta(1))
+        )
+    assert storage.purge_expired() == 1 and storage.get("chat/k") == 1
+    storage.clear("chat/k")
+    assert storage.get("chat/k") == 0

@@ -185,6 +185,16 @@ class UnansweredRow(Base):
     last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # latest repeat
 
 
+class RateCounterRow(Base):
+    """Fixed-window rate-limit counters shared by every worker and host (GOVASSIST_RATE_LIMIT_STORAGE=database)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # limit/window/identifier
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 # Write transactions start with BEGIN IMMEDIATE on SQLite (a deferred read->write upgrade fails under WAL
 # when another writer committed meanwhile). Other engines ignore it.
 _WRITE_OPTION = WRITE_OPTION

@@ -29,8 +29,9 @@ class Settings(BaseSettings):
     # Cost cap: the dialogue (and so retrieval) sees at most this many characters of a message; a longer one
     # gets a polite request to shorten it, without being processed.
     max_query_chars: int = Field(default=500, ge=20)
-    # Abuse limits (`limits` rate strings, e.g. "10/minute;100/day"). Storage: "memory://" per process, or a
-    # shared backend URI supported by `limits` (redis://, memcached://) for several workers.
+    # Abuse limits (`limits` rate strings, e.g. "10/minute;100/day"). Storage: "memory://" per process (moving
+    # windows), "database" (fixed windows in the app database, shared by every worker and host), or a backend
+    # URI supported by `limits` (redis://, memcached://).
     rate_limit_storage: str = "memory://"
     rate_token_mint: str = "30/minute;1000/day"  # POST /auth/citizen, per client IP (an office may share one)
     rate_chat: str = "30/minute;1000/day"  # chat turns, per token

@@ -48,7 +48,7 @@ def create_app(services: Services, *, max_body_bytes: int = MAX_BODY_BYTES) -> F
     app.state.services = services
     install_log_masking()
     install_error_handlers(app)
-    install_limits(app, services.settings)
+    install_limits(app, services.settings, services.db)
     # Outermost last: the size limit runs first, so the guard buffers at most max_body_bytes.
     app.add_middleware(InputGuardMiddleware, path_prefix=API_PREFIX + "/")
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, path_prefix=API_PREFIX + "/")

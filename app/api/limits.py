@@ -16,10 +16,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+from limits.strategies import RateLimiter as Strategy
 
 from app.api.errors import error_body
+from app.crud.rate_counters import DatabaseStorage
+from app.db import AppDB
 from app.settings import Settings
+
+DATABASE_STORAGE = "database"
 
 
 class Limit(StrEnum):
@@ -49,8 +54,14 @@ class RateLimited(Exception):
 class RateLimiter:
     """Named limits keyed by an identifier (an IP or a token id), each a list of windows ("10/minute;100/day")."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._strategy = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
+    def __init__(self, settings: Settings, db: AppDB | None = None) -> None:
+        self._strategy: Strategy
+        if settings.rate_limit_storage == DATABASE_STORAGE:
+            if db is None:
+                raise ValueError("rate_limit_storage=database needs the app database")
+            self._strategy = FixedWindowRateLimiter(DatabaseStorage(db))  # shared by every worker and host
+        else:
+            self._strategy = MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage))
         self._rules: dict[Limit, list[RateLimitItem]] = {
             Limit.TOKEN_MINT: parse_many(settings.rate_token_mint),
             Limit.CHAT: parse_many(settings.rate_chat),
@@ -88,6 +99,6 @@ async def _on_rate_limited(request: Request, exc: RateLimited) -> JSONResponse:
     )
 
 
-def install_limits(app: FastAPI, settings: Settings) -> None:
-    app.state.limiter = RateLimiter(settings)
+def install_limits(app: FastAPI, settings: Settings, db: AppDB | None = None) -> None:
+    app.state.limiter = RateLimiter(settings, db)
     app.add_exception_handler(RateLimited, _on_rate_limited)  # type: ignore[arg-type]

@@ -70,24 +70,29 @@ class ApplicationData(BaseModel):
         return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-class ApplicationRecord(_Record):
-    id: str
+class ApplicationView(_Record):
+    """What the applicant and clerks see of an application (the API returns it as is)."""
+
+    id: str = Field(description="受理编号")
     service_id: str
     flow_id: str
     service_name: str
-    owner: str
+    status: str
     owner_role: str
     session_id: str | None
-    status: str
     answers: dict[str, Any]
     fields: dict[str, Any]
     materials: list[Any]
     missing_materials: list[Any]
     summary: str
-    idempotency_key: str
-    payload_hash: str
     created_at: datetime
     updated_at: datetime
+
+
+class ApplicationRecord(ApplicationView):
+    owner: str
+    idempotency_key: str
+    payload_hash: str
 
 
 class EventRecord(_Record):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, delete, or_
 from sqlalchemy.orm import Session
 
-from app.db import ApiTokenRow, ChatSessionRow, FeedbackRow, Role, UnansweredRow
+from app.db import ApiTokenRow, ChatSessionRow, FeedbackRow, RateCounterRow, Role, UnansweredRow
 
 ANONYMOUS_NAME = "匿名群众"  # the name of tokens minted by POST /auth/citizen
 
@@ -20,11 +20,12 @@ class PurgeResult(BaseModel):
     tokens: int
     feedback: int
     unanswered_links: int
+    rate_counters: int = 0
 
 
 def purge_expired(*, session: Session, before: datetime, now: datetime) -> PurgeResult:
-    """Delete chat sessions last active before `before`, their feedback rows, and anonymous citizen tokens
-    expired by `now` or created before `before`. Queue items keep their (masked on view) question but lose
+    """Delete chat sessions last active before `before`, their feedback rows, anonymous citizen tokens
+    expired by `now` or created before `before`, and finished rate-limit windows. Queue items keep their (masked on view) question but lose
     the link to the deleted conversation."""
     old = ChatSessionRow.updated_at < before
     old_ids = [i for (i,) in session.query(ChatSessionRow.id).filter(old)]
@@ -48,4 +49,7 @@ def purge_expired(*, session: Session, before: datetime, now: datetime) -> Purge
             ),
         )
     ).rowcount
-    return PurgeResult(sessions=sessions, tokens=tokens, feedback=feedback, unanswered_links=unlinked)
+    counters = session.execute(delete(RateCounterRow).where(RateCounterRow.expires_at <= now)).rowcount
+    return PurgeResult(
+        sessions=sessions, tokens=tokens, feedback=feedback, unanswered_links=unlinked, rate_counters=counters
+    )

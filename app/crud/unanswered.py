@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.crud.paging import page
 from app.crud.records import NotFound, UnansweredRecord
 from app.db import UnansweredRow, utcnow
+from app.masking import mask_pii
 
 _SPACE_PUNCT_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -35,8 +36,10 @@ def add_unanswered(
     feedback_id: int | None = None,
 ) -> UnansweredRecord:
     """Queue an item. A low-confidence question already waiting unresolved (same normalized text) counts up its
-    `repeats` instead: a hundred copies of one question are one row for the editors."""
+    `repeats` instead: a hundred copies of one question are one row for the editors. Texts are stored with ID,
+    phone and card numbers masked: the queue is for content staff, who never need them."""
     now = utcnow()
+    question, reply, comment = mask_pii(question), mask_pii(reply), mask_pii(comment)
     key = question_key(question) if kind == "low_confidence" else None
     if key is not None:
         existing = session.scalars(

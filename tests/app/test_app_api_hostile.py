@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import uvicorn
 from app_support import FLOW_ID, ID_NUMBER, SERVICE_ID, bearer
 from conftest import new_token
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.server import create_server_app
+from app.server import create_server_app, uvicorn_options
 from app.settings import Settings
 from app.wiring import Services, build_services
 
@@ -160,5 +165,51 @@ def test_wrong_methods_are_405_under_the_api_even_with_the_ui_mounted(tmp_path: 
             for path in ("/gradio_api/upload", "/upload"):
                 r = client.post(path, files=files)
                 assert r.status_code == 403 and "上传" in r.json()["detail"]
+            # the UI's own endpoints take small bodies only
+            r = client.post(
+                "/gradio_api/queue/join", content=b"x" * 300_000, headers={"Content-Type": "application/json"}
+            )
+            assert r.status_code == 413 and "请求体过大" in r.json()["detail"]
+            # oversized request heads are refused before the API or the UI sees them
+            r = client.get("/api/v1/health", headers={"X-Big": "a" * 20_000})
+            assert r.status_code == 431 and "请求头过大" in r.json()["detail"]
+            assert client.get("/api/v1/health", headers={"X-Ok": "a" * 1000}).status_code == 200
     finally:
         services.close()
+
+
+def test_served_connections_must_send_their_request_head_in_time() -> None:
+    """Slowloris: uvicorn alone never closes a connection that trickles (or never sends) its headers."""
+    app = FastAPI()
+
+    @app.get("/ping")
+    def ping() -> dict[str, bool]:
+        return {"ok": True}
+
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **uvicorn_options(1.0))
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:  # wait on the state, bounded
+            assert time.monotonic() < deadline and thread.is_alive()
+            time.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+
+        def exchange(data: bytes) -> bytes:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(data)
+                out = b""
+                while chunk := sock.recv(65536):  # until the server closes; a 30 s socket timeout fails it
+                    out += chunk
+                return out
+
+        assert exchange(b"") == b""  # idle: closed
+        assert exchange(b"GET /ping HTTP/1.1\r\nHost: a\r\nX-Slow: a") == b""  # trickling head: closed
+        reply = exchange(b"GET /ping HTTP/1.1\r\nHost: a\r\n\r\n")  # a real request is served, then closed
+        assert reply.startswith(b"HTTP/1.1 200") and b'{"ok":true}' in reply
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

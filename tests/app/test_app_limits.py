@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from app_support import FLOW_ID, ID_NUMBER, SERVICE_ID, bearer
 from conftest import new_token
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from app.db import ApiTokenRow, ChatSessionRow, UnansweredRow, utcnow
+from app.crud.rate_counters import DatabaseStorage
+from app.db import ApiTokenRow, ChatSessionRow, RateCounterRow, UnansweredRow, utcnow
 from app.wiring import Services
 
 Serve = Callable[..., tuple[Services, TestClient]]
@@ -36,6 +38,18 @@ def test_token_minting_is_limited_per_ip(serve: Serve) -> None:
     assert 1 <= int(r.headers["Retry-After"]) <= 60
 
 
+def test_database_counters_are_shared_by_every_worker(serve: Serve) -> None:
+    """Two app instances on one database (two workers or hosts) count against the same limit."""
+    _, first = serve(rate_token_mint="3/minute", rate_limit_storage="database")
+    _, second = serve(rate_token_mint="3/minute", rate_limit_storage="database")
+    codes = [c.post("/api/v1/auth/citizen").status_code for c in (first, second, first)]
+    assert codes == [201, 201, 201]
+    assert_429(second.post("/api/v1/auth/citizen"), "领取令牌过于频繁")
+    assert_429(first.post("/api/v1/auth/citizen"), "领取令牌过于频繁")
+    _, memory = serve(rate_token_mint="3/minute")  # per-process counters start from zero
+    assert memory.post("/api/v1/auth/citizen").status_code == 201
+
+
 def test_tokens_expire(serve: Serve) -> None:
     services, client = serve(citizen_token_days=1)
     minted = client.post("/api/v1/auth/citizen").json()
@@ -56,8 +70,9 @@ def test_tokens_expire(serve: Serve) -> None:
     assert listed[staff["token_id"]]["expires_at"] is not None
 
 
-def test_chat_rate_per_token(serve: Serve) -> None:
-    services, client = serve(rate_chat="4/minute")
+@pytest.mark.parametrize("storage", ["memory://", "database"])
+def test_chat_rate_per_token(serve: Serve, storage: str) -> None:
+    services, client = serve(rate_chat="4/minute", rate_limit_storage=storage)
     a, b = new_token(services, "citizen"), new_token(services, "citizen")
     sid = client.post("/api/v1/chat", json={"message": "你好"}, headers=bearer(a)).json()["session_id"]
     for _ in range(3):
@@ -142,3 +157,24 @@ def test_long_messages_get_a_polite_reply_and_are_not_processed(serve: Serve) ->
     )
     assert r.status_code == 200 and r.json()["citations"]
     assert client.post("/api/v1/chat", json={"message": "x" * 4001}, headers=bearer(tok)).status_code == 422
+
+
+def test_database_counter_windows_restart_and_are_purged(serve: Serve) -> None:
+    services, _ = serve()
+    storage = DatabaseStorage(services.db)
+    assert [storage.incr("chat/k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("chat/k") == 3 and storage.get_expiry("chat/k") > utcnow().timestamp()
+    with services.db.write() as session:  # the window has run out
+        session.execute(update(RateCounterRow).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert storage.get("chat/k") == 0
+    assert storage.incr("chat/k", 60) == 1  # a new window
+    storage.incr("other", 60)
+    with services.db.write() as session:
+        session.execute(
+            update(RateCounterRow)
+            .where(RateCounterRow.key == "other")
+            .values(expires_at=utcnow() - timedelta(1))
+        )
+    assert storage.purge_expired() == 1 and storage.get("chat/k") == 1
+    storage.clear("chat/k")
+    assert storage.get("chat/k") == 0

@@ -98,3 +98,13 @@ def test_install_is_idempotent() -> None:
         assert sum(isinstance(f, PiiMaskingFilter) for f in logger.filters) == 1
     finally:
         logger.removeHandler(handler)
+
+
+def test_access_log_lines_with_percent_encoded_queries_are_masked() -> None:
+    """Issue 10: uvicorn's access log renders the raw query; "%B7" / "%20" end in a hex digit."""
+    logger, stream = _capture()
+    for path in ("/api/v1/guides?q=%E8%AF%81%B7440103199001011236", "/api/v1/search?q=%2013800138000&top_k=5"):
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200)
+    out = stream.getvalue()
+    assert "440103199001011236" not in out and "13800138000" not in out
+    assert "%B74401**********1236" in out and "%20138****8000" in out

@@ -56,6 +56,12 @@ def test_editors_see_personal_numbers_masked(serve: Serve) -> None:
         items = page.json()["items"]
         assert {i["kind"] for i in items} == {"low_confidence", "thumbs_down"}
         assert all(i["conversation"] for i in items)
+    # the queue stores the texts masked (data minimisation), not only shows them so
+    with services.db.read() as session:
+        stored = " ".join(
+            f"{q} {c}" for q, c in session.execute(select(UnansweredRow.question, UnansweredRow.comment))
+        )
+    assert "138****8000" in stored and PHONE not in stored and ID_NUMBER not in stored
     # the owner still sees their own conversation as typed
     own = client.get(f"/api/v1/chat/sessions/{sid}", headers=bearer(citizen)).json()
     assert ID_NUMBER in own["history"][0]["text"]

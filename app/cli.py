@@ -235,6 +235,7 @@ def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
         seconds=args.seconds,
         abusers=args.abusers,
         abuse_seconds=args.abuse_seconds,
+        shipped_limits=args.shipped_limits,
     )
     print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
     return 0
@@ -408,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--clients", type=int, default=8)
     s.add_argument("--seconds", type=float, default=30)
     s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
-    s.add_argument("--abuse-seconds", type=float, default=20)
+    s.add_argument("--abuse-seconds", type=float, default=30)
+    s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_load)
 

@@ -58,6 +58,16 @@ ANSWERS = [
     (("姓名", "名字"), "张三"),
 ]
 ASK = re.compile(r"请(?:重新)?(?:提供|填写|输入|告诉我)([^。，,（(？?\n]+)")
+# Capacity is measured with the per-token and per-IP rate limits out of reach (every simulated citizen would
+# otherwise be throttled within a minute); the abuse scenario then measures the message cost cap alone.
+# `shipped_limits=True` keeps the deployment's limits instead.
+LIMITS_OUT_OF_REACH = {
+    "GOVASSIST_RATE_TOKEN_MINT": "100000/minute",
+    "GOVASSIST_RATE_CHAT": "1000000/minute",
+    "GOVASSIST_RATE_NEW_SESSION": "1000000/hour",
+    "GOVASSIST_RATE_APPLICATIONS": "1000000/minute",
+    "GOVASSIST_MAX_SESSIONS_PER_TOKEN": "1000000",
+}
 LONG_MESSAGE = ("我想问一下关于办理各类证件和社保业务的详细流程以及需要准备的全部材料，" * 60)[:2000]
 
 
@@ -260,17 +270,26 @@ def run_load(
     clients: int = 8,
     seconds: float = 30,
     abusers: int = 8,
-    abuse_seconds: float = 20,
+    abuse_seconds: float = 30,
+    shipped_limits: bool = False,
     extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     if not 1 <= clients <= MAX_CLIENTS or not 0 <= abusers <= MAX_CLIENTS:
         raise ValueError(f"客户端数量须在 1–{MAX_CLIENTS} 之间")
     if not 0 < seconds <= MAX_SECONDS or not 0 <= abuse_seconds <= MAX_SECONDS:
         raise ValueError(f"持续时间须在 0–{MAX_SECONDS} 秒之间")
-    report: dict[str, Any] = {"clients": clients, "seconds": seconds, "abusers": abusers, "runs": {}}
+    report: dict[str, Any] = {
+        "clients": clients,
+        "seconds": seconds,
+        "abusers": abusers,
+        "shipped_limits": shipped_limits,
+        "runs": {},
+    }
     with tempfile.TemporaryDirectory(prefix="govassist-load-") as tmp:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(GOVASSIST_HOME=str(copy_home(home, Path(tmp) / "home")), PYTHONUNBUFFERED="1")
+        if not shipped_limits:
+            env.update(LIMITS_OUT_OF_REACH)
         env.update(extra_env or {})
         for n in workers:
             proc, base = start_server(env, n, Path(tmp) / f"serve-{n}.log")

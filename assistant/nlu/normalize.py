@@ -77,10 +77,18 @@ def plain(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+# Full-width letters, digits and the ideographic space -> half-width; Chinese punctuation is kept (it is part
+# of what a person typed into a free-text field).
+_FOLD = {i: i - 0xFEE0 for i in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))} | {
+    0x3000: 0x20
+}
+
+
 @lru_cache(maxsize=4096)
 def canonical(text: str) -> str:
     """Plain simplified Mandarin for understanding a message ("喺边度办？使唔使钱？" -> "在哪里办？需不需要钱？")."""
-    s = to_simplified(plain(text))
+    s = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH).translate(_FOLD)
+    s = to_simplified(_SPACE_RE.sub(" ", s).strip())
     lex = lexicon()
     s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
     rx, table = _particle_re()

@@ -61,7 +61,9 @@ def resume_target(state: DialogueState, text: str, flows: Mapping[str, Flow]) ->
 
 
 def about_last_application(state: DialogueState, text: str) -> bool:
-    return state.last_application is not None and bool(_APPLICATION_FOLLOWUP_RE.search(compact(canonical(text))))
+    return state.last_application is not None and bool(
+        _APPLICATION_FOLLOWUP_RE.search(compact(canonical(text)))
+    )
 
 
 def asks_missing(text: str) -> bool:

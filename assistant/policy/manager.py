@@ -55,6 +55,8 @@ HISTORY_TEXT_CHARS = 500
 
 _HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
 _APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
+_NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
+_STATUS_WORDS_RE = re.compile(r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪")
 _THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 _BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
@@ -307,7 +309,14 @@ class DialogueManager:
         if intent is Intent.COMPLAINT:
             return self._complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
-            return self._status(st, t), None
+            reply = self._status(st, t)
+            if not reply.confident or _NO_OWN_APPLICATIONS in reply.text:
+                # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+                if len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+                    answered = self._service_question(st, t, events)
+                    if answered.citations:
+                        return answered, None
+            return reply, None
         if intent is Intent.GREETING:
             return self._greeting(t), None
         if intent is Intent.APPLY and in_form is None:
@@ -494,7 +503,7 @@ class DialogueManager:
             if listing:
                 return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
             return Reply(
-                text="没有查到您名下的申请记录。如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
+                text=f"{_NO_OWN_APPLICATIONS}如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
                 intent=Intent.APPLICATION_STATUS,
             )
         if self.status_lookup is None:

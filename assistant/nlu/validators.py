@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 from stdnum.cn import ric, uscc
 
-from assistant.nlu.normalize import Tense, parse_date, parse_money, parse_number, parse_quantity
+from assistant.nlu.dates import Tense, parse_date
+from assistant.nlu.normalize import parse_money, parse_number, parse_quantity
 from guides.schema import FieldType, FormField
 
 

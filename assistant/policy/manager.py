@@ -310,12 +310,12 @@ class DialogueManager:
             return self._complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
             reply = self._status(st, t)
-            if not reply.confident or _NO_OWN_APPLICATIONS in reply.text:
-                # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
-                if len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
-                    answered = self._service_question(st, t, events)
-                    if answered.citations:
-                        return answered, None
+            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+            not_ours = not reply.confident or _NO_OWN_APPLICATIONS in reply.text
+            if not_ours and len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+                answered = self._service_question(st, t, events)
+                if answered.citations:
+                    return answered, None
             return reply, None
         if intent is Intent.GREETING:
             return self._greeting(t), None

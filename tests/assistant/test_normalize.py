@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from assistant.nlu.dates import Tense, parse_date
 from assistant.nlu.normalize import (
     Polarity,
-    Tense,
     canonical,
     lexicon,
     numbers_in,
-    parse_date,
     parse_money,
     parse_quantity,
     polarity,

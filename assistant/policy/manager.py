@@ -318,7 +318,7 @@ class DialogueManager:
                     return answered, None
             return reply, None
         if intent is Intent.GREETING:
-            return self._greeting(t), None
+            return self._greeting(st, t), None
         if intent is Intent.APPLY and in_form is None:
             return self._apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
@@ -538,7 +538,7 @@ class DialogueManager:
         except Exception:  # a lookup failure must not break the turn; the person is asked for the number
             return None
 
-    def _greeting(self, t: str) -> Reply:
+    def _greeting(self, st: DialogueState, t: str) -> Reply:
         if _THANKS_RE.search(t):
             return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
         if _BYE_RE.search(t):
@@ -552,6 +552,9 @@ class DialogueManager:
             "4. 投诉、建议可为您整理后转12345政务服务便民热线。\n"
             "请问有什么可以帮您？"
         )
+        # the buttons are services that can be done here: a pick starts that form
+        st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:4]}
+        st.pending_purpose, st.pending_query = "apply", t
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
     def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:

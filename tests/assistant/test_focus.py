@@ -74,6 +74,13 @@ def test_a_pick_from_the_menu_starts_the_picked_service(chat: Chat) -> None:
     assert chat.state.flow_id == "shebaoka-buhuan" and res.reply.form is not None
 
 
+def test_a_pick_from_the_greeting_menu_starts_that_form(chat: Chat) -> None:
+    res = chat("你好")
+    pick = res.reply.choices[0]
+    res = chat(pick)
+    assert res.reply.form is not None and res.reply.form.service_name == pick
+
+
 def test_an_abandoned_form_resumes_with_its_fields(chat: Chat) -> None:
     chat("我要补办社保卡")
     chat("去网点拿")

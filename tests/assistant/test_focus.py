@@ -134,6 +134,31 @@ def test_cantonese_follow_ups_work_like_mandarin(chat: Chat) -> None:
     assert res.reply.citations and all("juzhuzheng" in c.id for c in res.reply.citations)
 
 
+@pytest.mark.parametrize(
+    ("cantonese", "mandarin"),
+    [
+        ("点样办？", "怎么办？"),
+        ("几耐先办好？", "多久才办好？"),
+        ("喺边度办？", "在哪里办？"),
+        ("使唔使交钱？", "需不需要交钱？"),
+        ("几多钱？", "多少钱？"),
+        ("冇身份证得唔得？", "没有身份证行不行？"),
+        ("要带咩材料去？", "要带什么材料去？"),
+    ],
+)
+def test_cantonese_follow_ups_answer_like_their_mandarin(
+    manager: DialogueManager, cantonese: str, mandarin: str
+) -> None:
+    replies = []
+    for text in (cantonese, mandarin):
+        chat = Chat(manager)
+        chat("社保卡补办要带什么材料")
+        replies.append(chat(text).reply)
+    yue, cmn = replies
+    assert cmn.citations and [c.id for c in yue.citations] == [c.id for c in cmn.citations]
+    assert yue.intent is cmn.intent and yue.confident == cmn.confident
+
+
 def test_a_question_inside_a_form_is_answered_and_the_item_asked_again(chat: Chat) -> None:
     chat("我要申请低保")
     res = chat("怎么知道家里有没有人算有收入？")

@@ -55,6 +55,15 @@ def test_a_how_to_question_is_answered_then_help_me_apply_starts_that_service(ch
     assert chat.state.flow_id == "juzhuzheng-shenling" and res.reply.form is not None
 
 
+def test_a_wish_with_a_question_is_answered_and_the_form_started_in_one_turn(chat: Chat) -> None:
+    res = chat("我想办居住证，要带什么材料？")
+    assert res.reply.citations and res.reply.form is not None
+    assert chat.state.flow_id == "juzhuzheng-shenling"
+    pure = Chat(chat.manager)
+    pure("居住证要办多久？")  # a question alone never starts a form
+    assert pure.state.flow_id is None
+
+
 def test_a_bare_yes_accepts_the_offer_and_just_this_one_acts_on_the_current_service(chat: Chat) -> None:
     chat("社保卡补办要带什么材料")
     chat("好的")

@@ -126,6 +126,11 @@ def find_field_mention(text: str, flow: Flow, state: DialogueState) -> FormField
             cw = compact(w)
             if cw and cw in t and (best is None or len(cw) > best[0]):
                 best = (len(cw), f)
+    if best is None:
+        # the head noun of a label ("人数" for 家庭共同生活人数, "收入" for 家庭月总收入), when only one field ends so
+        tails = [f for f in fields if len(f.label) > 2 and compact(f.label)[-2:] in t]
+        if len(tails) == 1:
+            return tails[0]
     return best[1] if best else None
 
 

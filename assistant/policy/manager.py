@@ -55,6 +55,8 @@ HISTORY_TEXT_CHARS = 500
 
 _HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
 _APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
+_NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
+_STATUS_WORDS_RE = re.compile(r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪")
 _THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 _BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
@@ -229,6 +231,22 @@ class DialogueManager:
             return self._application_followup(st, t, events)
         return None
 
+    def _answer_then_start(
+        self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
+    ) -> Reply:
+        answer = self._service_question(st, t, events)
+        if flow is None and answer.citations and st.current_service_id:
+            flow = flow_for_service(st.current_service_id, self.flows)
+        if flow is None or st.pending_choices:  # no online flow, or "which one?" first
+            return answer
+        out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
+        events.extend(out.events)
+        if not answer.citations:  # nothing grounded to say first: just start
+            return out.reply
+        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
+        out.reply.citations = [*answer.citations, *out.reply.citations]
+        return out.reply
+
     def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
         app = st.last_application
@@ -307,9 +325,19 @@ class DialogueManager:
         if intent is Intent.COMPLAINT:
             return self._complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
-            return self._status(st, t), None
+            reply = self._status(st, t)
+            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+            not_ours = not reply.confident or _NO_OWN_APPLICATIONS in reply.text
+            if not_ours and len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+                answered = self._service_question(st, t, events)
+                if answered.citations:
+                    return answered, None
+            return reply, None
         if intent is Intent.GREETING:
-            return self._greeting(t), None
+            return self._greeting(st, t), None
+        if in_form is None and focus.wish_and_question(t) and intent is not Intent.COMPLAINT:
+            # "我想办居住证，使唔使先预约？": answer the question, and start the form in the same turn
+            return self._answer_then_start(st, t, flow_hit, events), None
         if intent is Intent.APPLY and in_form is None:
             return self._apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
@@ -494,7 +522,7 @@ class DialogueManager:
             if listing:
                 return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
             return Reply(
-                text="没有查到您名下的申请记录。如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
+                text=f"{_NO_OWN_APPLICATIONS}如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
                 intent=Intent.APPLICATION_STATUS,
             )
         if self.status_lookup is None:
@@ -529,7 +557,7 @@ class DialogueManager:
         except Exception:  # a lookup failure must not break the turn; the person is asked for the number
             return None
 
-    def _greeting(self, t: str) -> Reply:
+    def _greeting(self, st: DialogueState, t: str) -> Reply:
         if _THANKS_RE.search(t):
             return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
         if _BYE_RE.search(t):
@@ -543,6 +571,9 @@ class DialogueManager:
             "4. 投诉、建议可为您整理后转12345政务服务便民热线。\n"
             "请问有什么可以帮您？"
         )
+        # the buttons are services that can be done here: a pick starts that form
+        st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:4]}
+        st.pending_purpose, st.pending_query = "apply", t
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
     def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:

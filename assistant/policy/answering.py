@@ -1,10 +1,18 @@
-"""The question-answer path of the dialogue: find the passage that answers, decide (answer / clarify /
-refuse and route), compose the reply. Pure: the host (the DialogueManager) injects every outside call."""
+"""The question-answer path: one retrieval call per question, the passage that answers it, and a decision
+on that evidence: answer / ask a clarifying question with the 2-3 best candidates / refuse and route on.
+
+Pure: the host (the DialogueManager) injects every outside call. Region rules: guides of the place the
+person names come first, else those of the home region and its parents; another place's facts are always
+labelled with their region.
+"""
 
 from __future__ import annotations
 
+import inspect
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from assistant.nlg.answer import (
@@ -17,6 +25,7 @@ from assistant.nlg.answer import (
     unknown_answer,
 )
 from assistant.nlg.llm import LLMPhraser
+from assistant.nlg.passage_answer import compose_passage_answer, follow_up_choices, missing_answer
 from assistant.nlu.text import compact
 from assistant.policy.linking import (
     asks_auxiliary,
@@ -29,7 +38,11 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Intent, Reply
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.types import DocKind, SearchResult
+from retrieval.passages import ScoredPassage, guide_passages, score_passages
+from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, label, named_places, region_rank
+from retrieval.types import DocKind, Hit, SearchResult
+
+log = logging.getLogger(__name__)
 
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 # Words removed to see whether a question names a service of its own or follows up on the current one.
@@ -41,7 +54,17 @@ _ASPECT_WORDS_RE = re.compile(
     r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
     r"费用|收费|多少钱|要钱|免费|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|依据|部门|窗口|预约|快递|邮寄|号码"
 )
-
+SEARCH_FAILED_TEXT = (
+    "抱歉，检索服务暂时出现故障，这个问题我现在无法查询。请稍后再试，或拨打12345政务服务便民热线、"
+    "到政务服务中心窗口咨询。"
+)
+# Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
+TOP_K = 8  # documents per search: guides and policies of one call
+CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may win on region
+FAQ_LEXICAL = 0.55  # an FAQ whose content words the question uses this much answers on its own
+PASSAGE_MIN = 0.3  # below this passage score the guide does not answer the aspect asked
+CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
+LAW_LEXICAL = 0.35  # a law article that shares this much of the question's content words answers it
 
 Events = list[dict[str, Any]]
 
@@ -62,23 +85,83 @@ class AnswerHost(Protocol):
     top_k: int
 
 
+@dataclass
+class Candidate:
+    guide: ServiceGuide
+    hit: Hit
+    best: ScoredPassage | None
+    rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
+
+
+def chunk_score_map(hits: Sequence[Hit]) -> dict[tuple[str, str, int], float]:
+    """(doc id, chunk field, n) -> fused chunk score scaled by the best chunk of the result."""
+    best = max((c.score for h in hits for c in h.chunks), default=0.0) or 1.0
+    out: dict[tuple[str, str, int], float] = {}
+    for h in hits:
+        for c in h.chunks:
+            n = c.chunk.id.rsplit("#", 1)[-1]
+            out[(h.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
+    return out
+
+
 class Answerer:
     def __init__(self, host: AnswerHost) -> None:
         self.host = host
+        self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
+        self.search_errors = 0  # failed retrieval calls since start (logged each time)
+        self._known_units: frozenset[str] | None = None
 
-    def search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
+    # --- retrieval ------------------------------------------------------------------------------------
+
+    def search(self, query: str, kinds: Sequence[DocKind] | None, **extra: Any) -> SearchResult | None:
+        """One retrieval call; a failure is logged and counted, and the caller says so in its reply."""
+        retriever = self.host.retriever
         try:
-            return self.host.retriever.search(
-                query, top_k=self.host.top_k, kinds=list(kinds) if kinds else None
-            )
-        except Exception:  # a failing index must not break the conversation
+            if extra and not self._accepts(retriever, extra):
+                extra = {}
+            top_k = extra.pop("top_k", self.host.top_k)
+            return retriever.search(query, top_k=top_k, kinds=list(kinds) if kinds else None, **extra)
+        except Exception:
+            self.search_errors += 1
+            log.exception("retrieval failed (%d failures so far)", self.search_errors)
             return None
 
-    def service_question(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    @staticmethod
+    def _accepts(retriever: Any, extra: Mapping[str, Any]) -> bool:
+        try:
+            params = inspect.signature(retriever.search).parameters
+        except (TypeError, ValueError):
+            return False
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            return True
+        return all(k in params for k in extra if k != "top_k")
+
+    def known_units(self) -> frozenset[str]:
+        """Region units of the indexed guides ("湖南省", "长沙市" ...) for recognising named places."""
+        if self._known_units is None:
+            units: set[str] = set(self.home_region)
+            regions = getattr(self.host.retriever, "regions", None)
+            try:
+                for r in regions() if callable(regions) else []:
+                    from retrieval.regions import parse_region_path
+
+                    units.update(parse_region_path(r))
+            except Exception:
+                log.exception("could not read the regions of the index")
+            self._known_units = frozenset(units)
+        return self._known_units
+
+    # --- entry points -------------------------------------------------------------------------------
+
+    def _aspects(self, st: DialogueState, t: str) -> list[Aspect]:
         aspects = detect_aspects(t)
-        residue = self.residue(t)
         if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
             aspects = [Aspect(a) for a in st.last_aspects]
+        return aspects
+
+    def service_question(self, st: DialogueState, t: str, events: Events) -> Reply:
+        aspects = self._aspects(st, t)
+        residue = self.residue(t)
         if st.current_service_id and len(residue) < 2:
             guide = self.host.get_guide(st.current_service_id)
             if guide is not None:
@@ -86,98 +169,241 @@ class Answerer:
                 return self.guide_reply(st, guide, aspects, t, events)
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
-        policy_reply = self._policy_over_guides(st, t, events)
-        if policy_reply is not None:
-            return policy_reply
-        result = self.search(t, [DocKind.GUIDE])
-        link = (
-            link_service(result, self.host.get_guide, query=t, prefer_id=st.current_service_id)
-            if result
-            else None
-        )
-        if link is not None and link.ambiguous:
-            return self.disambiguate(st, link.choices, t, "answer", events)
-        if link is not None and link.service_id:
-            guide = self.host.get_guide(link.service_id)
-            if guide is not None:
-                return self.guide_reply(st, guide, aspects, t, events, check_fit=True)
+        return self.answer(st, t, events, aspects)
+
+    def unsignalled(self, st: DialogueState, t: str, events: Events) -> Reply:
+        if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self.residue(t)) < 2:
+            return self.service_question(st, t, events)
+        return self.answer(st, t, events, self._aspects(st, t), signalled=False)
+
+    def policy(self, st: DialogueState, t: str, events: Events) -> Reply:
+        if (st.current_service_id and len(self.residue(t)) < 2) or (
+            not self.residue(t) and detect_aspects(t)
+        ):
+            return self.service_question(st, t, events)
+        return self.answer(st, t, events, self._aspects(st, t), prefer_policy=True)
+
+    # --- the decision -------------------------------------------------------------------------------
+
+    def answer(
+        self,
+        st: DialogueState,
+        t: str,
+        events: Events,
+        aspects: list[Aspect],
+        *,
+        signalled: bool = True,
+        prefer_policy: bool = False,
+    ) -> Reply:
+        result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64)
+        if result is None:
+            emit(events, "search_failed")
+            flow_guide = self._flow_guide(t, events)
+            if flow_guide is not None:
+                return self.guide_reply(st, flow_guide, aspects, t, events)
+            return self.unknown(st, events, None, failed=True)
+        emit(events, "retrieval", confidence=round(result.confidence, 3))
+        guide_hits = [h for h in result.hits if h.kind is DocKind.GUIDE]
+        named = named_places(t, self.known_units())
+        uncovered = [p for p in named if not self._kb_covers(p)]
+        cands = self._candidates(t, aspects, guide_hits, result, named)
+        top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
+        if (prefer_policy or top_is_policy) and result.confident:
+            law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
+            if law is not None:
+                return law
+        chosen = self._choose(st, t, result, cands, events)
+        if isinstance(chosen, Reply):
+            return chosen
+        if chosen is not None:
+            return self._answer_from(st, chosen, aspects, t, events, named, uncovered)
+        if not prefer_policy and not top_is_policy:
+            law = self._law_reply(st, t, result, events, fallback=True, strict=True)
+            if law is not None:
+                return law
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             return self.guide_reply(st, flow_guide, aspects, t, events)
-        if st.current_service_id and len(residue) <= 4:
+        if signalled and st.current_service_id and len(self.residue(t)) <= 4:
             guide = self.host.get_guide(st.current_service_id)
             if guide is not None:
                 emit(events, "followup", service_id=guide.id)
                 return self.guide_reply(st, guide, aspects, t, events)
+        if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
+            return self._clarify(st, cands[:3], t, events, result)
+        if uncovered:
+            return self._uncovered_reply(st, uncovered, events, result)
         return self.unknown(st, events, result)
 
-    def unsignalled(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
-        """No intent cue: let retrieval decide; no confident match -> honest out-of-scope."""
-        if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self.residue(t)) < 2:
-            return self.service_question(st, t, events)
-        result = self.search(t, None)
-        if result is None or not result.confident or not result.hits:
-            flow_guide = self._flow_guide(t, events)
-            if flow_guide is not None:
-                return self.guide_reply(st, flow_guide, detect_aspects(t), t, events)
-            return self.unknown(st, events, result)
-        top = result.hits[0]
-        if top.kind is DocKind.POLICY:
-            composed = compose_policy_answer(result.hits, self.host.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-            return self.unknown(st, events, result)
-        aspects = detect_aspects(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
-            aspects = [Aspect(a) for a in st.last_aspects]
-        link = link_service(result, self.host.get_guide, query=t)
-        if link.ambiguous:
-            return self.disambiguate(st, link.choices, t, "answer", events)
-        guide = self.host.get_guide(link.service_id) if link.service_id else None
-        if guide is None:
-            return self.unknown(st, events, result)
-        return self.guide_reply(st, guide, aspects, t, events, check_fit=True)
+    def _kb_covers(self, place: str) -> bool:
+        from retrieval.regions import matches_place
 
-    def _policy_over_guides(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply | None:
-        """A service question that a law / policy matches better than any guide ("失业保险金申领条件是什么"
-        with no such guide in the KB): quote the articles rather than answer from an unrelated guide."""
-        result = self.search(t, None)
-        if (
-            result is None
-            or not result.confident
-            or not result.hits
-            or result.hits[0].kind is not DocKind.POLICY
-        ):
+        return matches_place(tuple(self.known_units()), place)
+
+    def _candidates(
+        self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
+    ) -> list[Candidate]:
+        scores = chunk_score_map(result.hits)
+        out = []
+        for h in hits[:4]:
+            g = self.host.get_guide(h.doc_id)
+            if g is None:
+                continue
+            ranked = score_passages(t, aspects, guide_passages(g), scores, common=[g.name])
+            rank = region_rank(g.region_path, self.home_region, named)
+            out.append(Candidate(g, h, ranked[0] if ranked else None, rank))
+        return out
+
+    def _choose(
+        self, st: DialogueState, t: str, result: SearchResult, cands: list[Candidate], events: Events
+    ) -> Candidate | Reply | None:
+        """The guide to answer from, a clarifying question, or None (no guide answers)."""
+        if not cands:
             return None
-        composed = compose_policy_answer(result.hits, self.host.get_policy, question=t)
+        guide_only = SearchResult(
+            query=result.query,
+            hits=[c.hit for c in cands],
+            confident=result.confident,
+            confidence=result.confidence,
+        )
+        link = link_service(guide_only, self.host.get_guide, query=t, prefer_id=st.current_service_id)
+        by_id = {c.guide.id: c for c in cands}
+        if link.ambiguous:
+            choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            # one of the close variants is of the place asked about / the home region: no need to ask
+            ranks = {by_id[v].rank for v in choices.values() if v in by_id}
+            best_rank = min(ranks) if ranks else 3
+            preferred = [v for v in choices.values() if v in by_id and by_id[v].rank == best_rank]
+            if len(ranks) > 1 and len(preferred) == 1:
+                return by_id[preferred[0]]
+            return self.disambiguate(st, choices, t, "answer", events)
+        chosen = by_id.get(link.service_id or "")
+        if chosen is None:
+            # no confident guide: an official FAQ the question clearly asks still answers it
+            faq = [
+                c for c in cands if c.best and c.best.passage.field == "faq" and c.best.lexical >= FAQ_LEXICAL
+            ]
+            if faq:
+                emit(events, "passage_evidence", service_id=faq[0].guide.id)
+                return max(faq, key=lambda c: c.best.score if c.best else 0.0)
+            return None
+        # region: a close candidate of the named place / home region wins over another place's guide
+        close = [c for c in cands if c.hit.score >= chosen.hit.score * CLOSE]
+        better = min(close, key=lambda c: (c.rank, -c.hit.score))
+        if better.rank < chosen.rank:
+            emit(events, "region_preferred", service_id=better.guide.id, over=chosen.guide.id)
+            chosen = better
+        return chosen
+
+    def _answer_from(
+        self,
+        st: DialogueState,
+        c: Candidate,
+        aspects: list[Aspect],
+        t: str,
+        events: Events,
+        named: list[str],
+        uncovered: list[str],
+    ) -> Reply:
+        note = self._region_note(c.guide, named, uncovered)
+        return self.guide_reply(
+            st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
+        )
+
+    def _region_note(self, g: ServiceGuide, named: list[str], uncovered: list[str]) -> str:
+        home = label(self.home_region)
+        if uncovered:
+            where = "、".join(uncovered)
+            head = f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的指南。"
+            if in_home_chain(g.region_path, self.home_region):
+                return head + f"以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
+            return head + f"以下是{label(g.region_path) or '其他地区'}的规定，仅供参考："
+        if g.region_path and not in_home_chain(g.region_path, self.home_region):
+            if any(p in g.region_path or p in label(g.region_path) for p in named):
+                return f"以下为{label(g.region_path)}的办事指南内容："
+            return (
+                f"以下为{label(g.region_path)}的办事指南内容（不是{home}的规定），仅供参考，"
+                "办理前请向当地咨询："
+            )
+        return ""
+
+    def _uncovered_reply(
+        self, st: DialogueState, places: list[str], events: Events, result: SearchResult | None
+    ) -> Reply:
+        where = "、".join(places)
+        home = label(self.home_region)
+        emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
+        text = (
+            f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的办事指南，"
+            f"无法告诉您{where}的具体规定。建议拨打当地12345政务服务便民热线，或到{where}的政务服务中心咨询。"
+        )
+        return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
+
+    def _law_reply(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        events: Events,
+        *,
+        fallback: bool,
+        strict: bool = False,
+    ) -> Reply | None:
+        """Quote the law articles that answer the question (法规名 + 条号); None when none does."""
+        hits = [h for h in result.hits if h.kind is DocKind.POLICY]
+        if not hits:
+            return None
+        if strict and not self._article_fits(t, hits):
+            return None
+        composed = compose_policy_answer(hits, self.host.get_policy, question=t)
         if composed is None:
             return None
-        emit(events, "policy_over_guides", policy_id=composed.policy_id)
         reply = self._policy_reply(st, composed, t, events)
-        reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规/政策的规定如下：\n{reply.text}"
+        if fallback:
+            emit(events, "policy_over_guides", policy_id=composed.policy_id)
+            reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
         return reply
 
-    def policy(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
-        result = self.search(t, [DocKind.POLICY])
-        if result is not None and result.confident:
-            composed = compose_policy_answer(result.hits, self.host.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-        # "办这个的依据是什么" / a policy word about a service: answer from the guide instead
-        if st.current_service_id or detect_aspects(t):
-            return self.service_question(st, t, events)
-        return self.unknown(st, events, result)
+    @staticmethod
+    def _article_fits(t: str, hits: list[Hit]) -> bool:
+        from retrieval.passages import content_bigrams, lexical_match
 
-    def no_flow_reply(
-        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]
+        q = content_bigrams(t)
+        for h in hits[:2]:
+            for c in h.chunks[:3]:
+                if (
+                    c.chunk.field.startswith("第")
+                    and lexical_match(q, content_bigrams(c.chunk.text), set()) >= LAW_LEXICAL
+                ):
+                    return True
+        return False
+
+    def _clarify(
+        self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
     ) -> Reply:
+        choices: dict[str, str] = {}
+        for c in cands:
+            name = c.guide.name
+            if c.rank >= 2 and c.guide.region_path:
+                name = f"{name}（{label(c.guide.region_path)}）"
+            choices.setdefault(name, c.guide.id)
+        reply = self.disambiguate(st, choices, t, "answer", events)
+        shown = list(choices)
+        emit(events, "clarify", candidates=shown, confidence=round(result.confidence, 3))
+        reply.text = "没有把握确定您问的是哪个事项。" + reply.text
+        reply.confident = False  # a near miss: content staff see it in the unanswered queue
+        return reply
+
+    # --- replies ------------------------------------------------------------------------------------
+
+    def no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: Events) -> Reply:
         reply = self.guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
         reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
         reply.intent = Intent.APPLY
         return reply
 
     def disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[dict[str, Any]]
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: Events
     ) -> Reply:
         st.pending_choices = dict(choices)
         st.pending_purpose = purpose
@@ -186,24 +412,60 @@ class Answerer:
         intent = Intent.APPLY if purpose == "apply" else Intent.SERVICE_QUESTION
         return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
 
+    def _compose(
+        self,
+        guide: ServiceGuide,
+        aspects: Sequence[Aspect],
+        question: str,
+        scored: ScoredPassage | None,
+        region_note: str,
+    ) -> Composed:
+        """Answer-first from the passage that answers; the overview for a generic question."""
+        if scored is None:
+            ranked = score_passages(question, list(aspects), guide_passages(guide), None, common=[guide.name])
+            scored = ranked[0] if ranked else None
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        faq_strong = scored is not None and scored.passage.field == "faq" and scored.lexical >= FAQ_LEXICAL
+        # several aspects at once ("在哪办、要带什么") are answered field by field below
+        usable = scored is not None and (
+            faq_strong or (len(wanted) == 1 and scored.aspect > 0 and scored.score >= PASSAGE_MIN * 0.5)
+        )
+        if usable and scored is not None:
+            composed = compose_passage_answer(
+                guide, scored.passage, wanted, question, region_note=region_note
+            )
+            if composed is not None:
+                return composed
+            wanted = [a for a in wanted if a in scored.passage.aspects] or wanted
+        if wanted and all(a in ASPECT_LABEL for a in wanted):
+            offered = {a for p in guide_passages(guide) for a in p.aspects}
+            if not offered & set(wanted):
+                return missing_answer(guide, wanted, region_note=region_note)
+        composed = compose_guide_answer(guide, wanted, question=None)
+        if region_note:
+            composed.text = f"{region_note}\n{composed.text}"
+        return composed
+
     def guide_reply(
         self,
         st: DialogueState,
         guide: ServiceGuide,
         aspects: Sequence[Aspect],
         question: str,
-        events: list[dict[str, Any]],
+        events: Events,
         *,
         check_fit: bool = False,
+        scored: ScoredPassage | None = None,
+        region_note: str = "",
     ) -> Reply:
         """`check_fit`: the guide was found by searching the question, so say so when it is only a
         supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident."""
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
-        composed = compose_guide_answer(guide, aspects, question=question)
+        composed = self._compose(guide, aspects, question, scored, region_note)
         text = self._phrase(composed, question, events)
-        choices: list[str] = []
+        choices = follow_up_choices(list(aspects))
         flow = flow_for_service(guide.id, self.host.flows)
         if flow is not None and not st.flow_id:
             text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
@@ -225,15 +487,13 @@ class Answerer:
             confident=confident,
         )
 
-    def _policy_reply(
-        self, st: DialogueState, composed: Composed, question: str, events: list[dict[str, Any]]
-    ) -> Reply:
+    def _policy_reply(self, st: DialogueState, composed: Composed, question: str, events: Events) -> Reply:
         st.current_policy_id = composed.policy_id
         text = self._phrase(composed, question, events)
         emit(events, "answer", policy_id=composed.policy_id)
         return Reply(text=text, citations=composed.citations, intent=Intent.POLICY_QUESTION)
 
-    def _phrase(self, composed: Composed, question: str, events: list[dict[str, Any]]) -> str:
+    def _phrase(self, composed: Composed, question: str, events: Events) -> str:
         if self.host.phraser is None or not composed.grounded:
             return composed.text
         text, violations = self.host.phraser.render(composed.text, composed.citations, question)
@@ -243,7 +503,7 @@ class Answerer:
             emit(events, "llm_phrased")
         return text
 
-    def _flow_guide(self, t: str, events: list[dict[str, Any]]) -> ServiceGuide | None:
+    def _flow_guide(self, t: str, events: Events) -> ServiceGuide | None:
         """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
         flow = flow_by_words(t, self.host.flows, fuzzy=True)
         guide = self.host.get_guide(flow.service_id) if flow is not None else None
@@ -261,10 +521,11 @@ class Answerer:
         )
 
     def unknown(
-        self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None
+        self, st: DialogueState, events: Events, result: SearchResult | None = None, *, failed: bool = False
     ) -> Reply:
         emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
-        return Reply(text=unknown_answer().text, intent=Intent.OUT_OF_SCOPE, confident=False)
+        text = SEARCH_FAILED_TEXT if failed else unknown_answer().text
+        return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
 
     @staticmethod
     def residue(t: str) -> str:

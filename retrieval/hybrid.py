@@ -232,17 +232,19 @@ class HybridRetriever:
         filters: Filters | None = None,
         kinds: Iterable[str] | None = None,
         chunks_per_hit: int | None = None,
+        faq_top: int = 0,
     ) -> SearchResult:
         """Best documents for a query. `filters`: metadata equality (a value or a list of values) on
         region, department, audience, type, level, kind, field, doc_id; `kinds`: "guide" / "policy".
-        `chunks_per_hit`: how many scored chunks each hit carries (passage scoring wants them all)."""
+        `chunks_per_hit`: how many scored chunks each hit carries (passage scoring wants them all);
+        `faq_top`: also return the best FAQ chunks of the whole index (SearchResult.passages)."""
         t0 = time.perf_counter()
         with self._lock:
             self._ensure_ready()
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
             sig, exp = self.signals(query)
-            res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit)
+            res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top)
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
 
@@ -254,6 +256,7 @@ class HybridRetriever:
         top_k: int = 5,
         mask: np.ndarray | None = None,
         chunks_per_hit: int | None = None,
+        faq_top: int = 0,
     ) -> SearchResult:
         """Documents from precomputed signals: fusion, name-level rerank, confidence."""
         cfg, view = self.config, self.view
@@ -284,7 +287,24 @@ class HybridRetriever:
             hits=hits,
             confident=bool(hits) and conf >= cfg.conf_threshold,
             confidence=round(conf, 4),
+            passages=self._top_faq(ranking, faq_top) if faq_top else [],
         )
+
+    def _top_faq(self, ranking: Any, n: int) -> list[ChunkHit]:
+        view = self.view
+        rows = view.rows_of_field("faq")
+        if not len(rows):
+            return []
+        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:n]
+        return [
+            ChunkHit(
+                chunk=view.chunks[int(r)],
+                score=float(ranking.chunk_score[r]),
+                scores={k: float(v[r]) for k, v in ranking.parts.items()},
+            )
+            for r in best
+            if ranking.chunk_score[r] > 0
+        ]
 
     def _hit(self, d: int, score: float, ranking: Any, per_hit: int) -> Hit:
         view = self.view

@@ -62,6 +62,7 @@ class Composed:
     service_id: str | None = None
     policy_id: str | None = None
     grounded: bool = True  # False when nothing from the KB was used
+    basis: str = ""  # what answered: "faq", a guide field, "missing", "overview", "aspects"
 
     @property
     def evidence(self) -> list[str]:

@@ -61,10 +61,19 @@ SEARCH_FAILED_TEXT = (
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
 TOP_K = 8  # documents per search: guides and policies of one call
 CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may win on region
-FAQ_LEXICAL = 0.55  # an FAQ whose content words the question uses this much answers on its own
+# An official FAQ answers when its chunk's fused retrieval score (dense + BM25 over question + answer) is at
+# least FAQ_RAW and the question uses enough of its content words (FAQ_LEXICAL), or it stands out from the
+# next FAQ by FAQ_GAP. Without retrieval scores (a follow-up on the current guide) FAQ_LEXICAL_ALONE applies.
+FAQ_RAW = 0.55
+FAQ_LEXICAL = 0.25
+FAQ_GAP = 0.25
+FAQ_LEXICAL_ALONE = 0.45
+FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
+FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
 PASSAGE_MIN = 0.3  # below this passage score the guide does not answer the aspect asked
 CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
-LAW_LEXICAL = 0.35  # a law article that shares this much of the question's content words answers it
+LAW_LEXICAL = 0.35
+NAME_COVER = 0.5  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
 
 Events = list[dict[str, Any]]
 
@@ -88,9 +97,13 @@ class AnswerHost(Protocol):
 @dataclass
 class Candidate:
     guide: ServiceGuide
-    hit: Hit
+    hit: Hit | None  # None for a guide found through one of its FAQ passages only
     best: ScoredPassage | None
     rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
+
+    @property
+    def doc_score(self) -> float:
+        return self.hit.score if self.hit is not None else 0.0
 
 
 def chunk_score_map(hits: Sequence[Hit]) -> dict[tuple[str, str, int], float]:
@@ -102,6 +115,47 @@ def chunk_score_map(hits: Sequence[Hit]) -> dict[tuple[str, str, int], float]:
             n = c.chunk.id.rsplit("#", 1)[-1]
             out[(h.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
     return out
+
+
+def passage_scores(result: SearchResult) -> dict[tuple[str, str, int], float]:
+    """(doc id, chunk field, n) -> fused chunk score of the hits' chunks and the KB-wide FAQ chunks, scaled
+    by the best of them."""
+    chunks = [c for h in result.hits for c in h.chunks] + list(result.passages)
+    best = max((c.score for c in chunks), default=0.0) or 1.0
+    out: dict[tuple[str, str, int], float] = {}
+    for c in chunks:
+        n = c.chunk.id.rsplit("#", 1)[-1]
+        out[(c.chunk.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    t = compact(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def _base_variant(question: str, choices: Mapping[str, str]) -> str | None:
+    """Among variants "办理往来港澳通行证" / "…逗留签注" / "…探亲签注": the plain item whose name the others
+    extend, when the question uses none of the words that make the others different."""
+    names = list(choices)
+    for base in names:
+        others = [n for n in names if n != base]
+        if not others or not all(base in n for n in others):
+            continue
+        extra = set().union(*(_bigrams(n.replace(base, "|")) for n in others)) - _bigrams(base)
+        if not (extra & _bigrams(question)):
+            return choices[base]
+    return None
+
+
+def name_cover(question: str, guide: ServiceGuide) -> float:
+    """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
+    name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
+    from retrieval.passages import content_bigrams
+
+    chars = {ch for b in content_bigrams(question) for ch in b}
+    names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
+    return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
 
 
 class Answerer:
@@ -195,7 +249,7 @@ class Answerer:
         signalled: bool = True,
         prefer_policy: bool = False,
     ) -> Reply:
-        result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64)
+        result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP)
         if result is None:
             emit(events, "search_failed")
             flow_guide = self._flow_guide(t, events)
@@ -207,12 +261,13 @@ class Answerer:
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
         cands = self._candidates(t, aspects, guide_hits, result, named)
+        faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         if (prefer_policy or top_is_policy) and result.confident:
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
             if law is not None:
                 return law
-        chosen = self._choose(st, t, result, cands, events)
+        chosen = self._choose(st, t, result, cands, faq, events)
         if isinstance(chosen, Reply):
             return chosen
         if chosen is not None:
@@ -240,29 +295,74 @@ class Answerer:
 
         return matches_place(tuple(self.known_units()), place)
 
+    def _best_faq(
+        self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]
+    ) -> Candidate | None:
+        """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
+
+        Ranked by the retriever's fused FAQ-chunk score; near ties go to the one whose words the question
+        uses most, then to the place asked about / the home region."""
+        if not result.passages:
+            return None
+        top_raw = result.passages[0].score
+        second = result.passages[1].score if len(result.passages) > 1 else 0.0
+        found: list[Candidate] = []
+        for c in result.passages:
+            if c.score < top_raw - 0.03:
+                break
+            g = self.host.get_guide(c.chunk.doc_id)
+            n = c.chunk.id.rsplit("#", 1)[-1]
+            if g is None or not n.isdigit() or int(n) >= len(g.faqs):
+                continue
+            faq = next(p for p in guide_passages(g) if p.field == "faq" and p.key == n)
+            sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
+            sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
+            hit = next((h for h in result.hits if h.doc_id == g.id), None)
+            found.append(Candidate(g, hit, sp, region_rank(g.region_path, self.home_region, named)))
+        if not found:
+            return None
+        best = min(found, key=lambda c: (c.rank, -(c.best.lexical if c.best else 0.0)))
+        assert best.best is not None
+        sp = best.best
+        asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
+        strong = (
+            sp.chunk >= FAQ_RAW
+            and (sp.lexical >= FAQ_LEXICAL or (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
+        )
+        return best if strong else None
+
     def _candidates(
         self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
     ) -> list[Candidate]:
-        scores = chunk_score_map(result.hits)
+        scores = passage_scores(result)
         out = []
         for h in hits[:4]:
             g = self.host.get_guide(h.doc_id)
             if g is None:
                 continue
-            ranked = score_passages(t, aspects, guide_passages(g), scores, common=[g.name])
+            fields = [p for p in guide_passages(g) if p.field != "faq"]  # FAQs: _best_faq vets them
+            ranked = score_passages(t, aspects, fields, scores, common=[g.name])
             rank = region_rank(g.region_path, self.home_region, named)
             out.append(Candidate(g, h, ranked[0] if ranked else None, rank))
         return out
 
     def _choose(
-        self, st: DialogueState, t: str, result: SearchResult, cands: list[Candidate], events: Events
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        cands: list[Candidate],
+        faq: Candidate | None,
+        events: Events,
     ) -> Candidate | Reply | None:
         """The guide to answer from, a clarifying question, or None (no guide answers)."""
+        faq_ok = faq is not None and faq.best is not None
         if not cands:
-            return None
+            return faq if faq_ok else None
         guide_only = SearchResult(
             query=result.query,
-            hits=[c.hit for c in cands],
+            hits=[c.hit for c in cands if c.hit is not None],
             confident=result.confident,
             confidence=result.confidence,
         )
@@ -270,6 +370,18 @@ class Answerer:
         by_id = {c.guide.id: c for c in cands}
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            base = _base_variant(t, choices)
+            if base is not None and base in by_id:
+                emit(events, "base_variant", service_id=base)
+                return by_id[base]
+            # the question asks one candidate's own FAQ: no need to ask which
+            if (
+                faq is not None
+                and faq.guide.id in choices.values()
+                and faq.best
+                and faq.best.lexical >= FAQ_SWITCH
+            ):
+                return faq
             # one of the close variants is of the place asked about / the home region: no need to ask
             ranks = {by_id[v].rank for v in choices.values() if v in by_id}
             best_rank = min(ranks) if ranks else 3
@@ -280,16 +392,20 @@ class Answerer:
         chosen = by_id.get(link.service_id or "")
         if chosen is None:
             # no confident guide: an official FAQ the question clearly asks still answers it
-            faq = [
-                c for c in cands if c.best and c.best.passage.field == "faq" and c.best.lexical >= FAQ_LEXICAL
-            ]
-            if faq:
-                emit(events, "passage_evidence", service_id=faq[0].guide.id)
-                return max(faq, key=lambda c: c.best.score if c.best else 0.0)
+            if faq_ok and faq is not None:
+                emit(events, "passage_evidence", service_id=faq.guide.id)
+                return faq
             return None
+        if faq_ok and faq is not None and faq.best is not None:
+            if faq.guide.id == chosen.guide.id:
+                return faq  # the linked guide's own official FAQ answers it
+            weak = chosen.best is None or chosen.best.lexical < 0.25  # the linked guide says nothing on it
+            if faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak):
+                emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
+                return faq
         # region: a close candidate of the named place / home region wins over another place's guide
-        close = [c for c in cands if c.hit.score >= chosen.hit.score * CLOSE]
-        better = min(close, key=lambda c: (c.rank, -c.hit.score))
+        close = [c for c in cands if c.doc_score >= chosen.doc_score * CLOSE]
+        better = min(close, key=lambda c: (c.rank, -c.doc_score))
         if better.rank < chosen.rank:
             emit(events, "region_preferred", service_id=better.guide.id, over=chosen.guide.id)
             chosen = better
@@ -305,6 +421,13 @@ class Answerer:
         named: list[str],
         uncovered: list[str],
     ) -> Reply:
+        if uncovered and len(uncovered) == len(named):
+            # only places the KB does not cover: say so plainly rather than state other places' facts
+            return self._uncovered_reply(st, uncovered, events, None)
+        generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
+        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide) < NAME_COVER:
+            emit(events, "no_fit", service_id=c.guide.id)
+            return self.unknown(st, events, None)
         note = self._region_note(c.guide, named, uncovered)
         return self.guide_reply(
             st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
@@ -420,28 +543,41 @@ class Answerer:
         scored: ScoredPassage | None,
         region_note: str,
     ) -> Composed:
-        """Answer-first from the passage that answers; the overview for a generic question."""
-        if scored is None:
-            ranked = score_passages(question, list(aspects), guide_passages(guide), None, common=[guide.name])
-            scored = ranked[0] if ranked else None
+        """Answer-first from the passage that answers; the overview for a generic question.
+
+        An official FAQ answers when the question uses its words (and asks its aspect, if any); otherwise
+        the guide field of the one aspect asked; several aspects are answered field by field."""
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
-        faq_strong = scored is not None and scored.passage.field == "faq" and scored.lexical >= FAQ_LEXICAL
-        # several aspects at once ("在哪办、要带什么") are answered field by field below
-        usable = scored is not None and (
-            faq_strong or (len(wanted) == 1 and scored.aspect > 0 and scored.score >= PASSAGE_MIN * 0.5)
-        )
-        if usable and scored is not None:
-            composed = compose_passage_answer(
-                guide, scored.passage, wanted, question, region_note=region_note
-            )
+        ranked = score_passages(question, wanted, guide_passages(guide), None, common=[guide.name])
+        if scored is not None and scored.passage.doc_id == guide.id:
+            ranked = [scored, *(r for r in ranked if r.passage.id != scored.passage.id)]
+        if scored is not None and scored.passage.field == "faq" and scored.passage.doc_id == guide.id:
+            faqs = [scored]  # chosen on retrieval evidence (_best_faq)
+        else:
+            faqs = [
+                r
+                for r in ranked
+                if r.passage.field == "faq"
+                and r.lexical >= FAQ_LEXICAL_ALONE
+                and (not wanted or r.aspect > 0 or r.lexical >= FAQ_SWITCH)
+            ]
+        pick = max(faqs, key=lambda r: r.score) if faqs else None
+        if pick is None and len(wanted) == 1:
+            pick = next((r for r in ranked if r.passage.field != "faq" and r.aspect > 0), None)
+        if pick is not None:
+            composed = compose_passage_answer(guide, pick.passage, wanted, question, region_note=region_note)
             if composed is not None:
+                composed.basis = pick.passage.field
                 return composed
-            wanted = [a for a in wanted if a in scored.passage.aspects] or wanted
+            wanted = [a for a in wanted if a in pick.passage.aspects] or wanted
         if wanted and all(a in ASPECT_LABEL for a in wanted):
             offered = {a for p in guide_passages(guide) for a in p.aspects}
             if not offered & set(wanted):
-                return missing_answer(guide, wanted, region_note=region_note)
+                composed = missing_answer(guide, wanted, region_note=region_note)
+                composed.basis = "missing"
+                return composed
         composed = compose_guide_answer(guide, wanted, question=None)
+        composed.basis = "aspects" if wanted else "overview"
         if region_note:
             composed.text = f"{region_note}\n{composed.text}"
         return composed
@@ -459,7 +595,17 @@ class Answerer:
         region_note: str = "",
     ) -> Reply:
         """`check_fit`: the guide was found by searching the question, so say so when it is only a
-        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident."""
+        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident; a
+        generic question that only such a service matched gets no facts, only a pointer to it."""
+        generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
+        if check_fit and generic and is_auxiliary(guide.name) and not asks_auxiliary(question):
+            emit(events, "partial_match", service_id=guide.id)
+            reply = self.unknown(st, events, None)
+            reply.text = (
+                f"没有找到与您的问题完全对应的办事指南，相关的只有「{guide.name}」。"
+                f"如果您要办的正是它，请说出事项名称再问我。\n{reply.text}"
+            )
+            return reply
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]

@@ -233,18 +233,22 @@ class HybridRetriever:
         kinds: Iterable[str] | None = None,
         chunks_per_hit: int | None = None,
         faq_top: int = 0,
+        article_top: int = 0,
     ) -> SearchResult:
         """Best documents for a query. `filters`: metadata equality (a value or a list of values) on
         region, department, audience, type, level, kind, field, doc_id; `kinds`: "guide" / "policy".
         `chunks_per_hit`: how many scored chunks each hit carries (passage scoring wants them all);
-        `faq_top`: also return the best FAQ chunks of the whole index (SearchResult.passages)."""
+        `faq_top` / `article_top`: also return the best FAQ / law-article chunks of the whole index
+        (SearchResult.passages / .articles)."""
         t0 = time.perf_counter()
         with self._lock:
             self._ensure_ready()
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
             sig, exp = self.signals(query)
-            res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top)
+            res = self.rank(
+                query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top, article_top
+            )
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
 
@@ -257,6 +261,7 @@ class HybridRetriever:
         mask: np.ndarray | None = None,
         chunks_per_hit: int | None = None,
         faq_top: int = 0,
+        article_top: int = 0,
     ) -> SearchResult:
         """Documents from precomputed signals: fusion, name-level rerank, confidence."""
         cfg, view = self.config, self.view
@@ -287,12 +292,13 @@ class HybridRetriever:
             hits=hits,
             confident=bool(hits) and conf >= cfg.conf_threshold,
             confidence=round(conf, 4),
-            passages=self._top_faq(ranking, faq_top) if faq_top else [],
+            passages=self._top_chunks(ranking, "faq", faq_top) if faq_top else [],
+            articles=self._top_chunks(ranking, "article", article_top) if article_top else [],
         )
 
-    def _top_faq(self, ranking: Any, n: int) -> list[ChunkHit]:
+    def _top_chunks(self, ranking: Any, field: str, n: int) -> list[ChunkHit]:
         view = self.view
-        rows = view.rows_of_field("faq")
+        rows = view.rows_of_field(field)
         if not len(rows):
             return []
         best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:n]

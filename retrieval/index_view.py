@@ -76,7 +76,13 @@ class IndexView:
     def rows_of_field(self, field: str) -> np.ndarray:
         """Chunk rows of one field ("faq" ...), cached until the chunks change."""
         if field not in self._field_rows:
-            rows = [i for i, c in enumerate(self.chunks) if c.field == field]
+            # "article": the numbered articles of laws (第X条), whatever their number
+            rows = [
+                i
+                for i, c in enumerate(self.chunks)
+                if c.field == field
+                or (field == "article" and c.kind.value == "policy" and c.field.startswith("第"))
+            ]
             self._field_rows[field] = np.array(rows, dtype=np.int64)
         return self._field_rows[field]
 

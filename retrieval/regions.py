@@ -20,6 +20,9 @@ _NOT_PLACE = re.compile(
 )
 
 
+_NOT_IN_PLACE = re.compile(r"[有什么的和是在要能可我你他怎哪办找交带吗呢了与及或给对把被从到]")
+
+
 def label(path: Sequence[str]) -> str:
     return "".join(path)
 
@@ -30,7 +33,9 @@ def mentioned_units(text: str) -> list[str]:
     for u in UNIT_RE.findall(text):
         # "在长沙市" -> the regex is lazy from the first CJK char; trim leading function words
         u = re.sub(r"^(?:我在|我是|我|在|去|到|从|回|是|住|的|人|户口|户籍)+", "", u)
-        if len(u) >= 2 and not _NOT_PLACE.match(u):
+        stem = short_name(u)
+        # a place name is short and has no question words in it ("…支出型救助有什么区别" is no place)
+        if len(u) >= 2 and len(stem) <= 5 and not _NOT_PLACE.match(u) and not _NOT_IN_PLACE.search(stem):
             out.append(u)
     return out
 

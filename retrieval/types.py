@@ -53,3 +53,4 @@ class SearchResult(BaseModel):
     # the best FAQ chunks of the whole KB (asked for with `faq_top`): answers can come from a guide whose
     # other fields do not match the question
     passages: list[ChunkHit] = Field(default_factory=list)
+    articles: list[ChunkHit] = Field(default_factory=list)  # the best law articles of the KB (`article_top`)

@@ -73,7 +73,9 @@ FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
 PASSAGE_MIN = 0.3  # below this passage score the guide does not answer the aspect asked
 CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
 LAW_LEXICAL = 0.35
-NAME_COVER = 0.5  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
+NAME_COVER = 0.5
+LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
+LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
 
 Events = list[dict[str, Any]]
 
@@ -146,6 +148,14 @@ def _base_variant(question: str, choices: Mapping[str, str]) -> str | None:
         if not (extra & _bigrams(question)):
             return choices[base]
     return None
+
+
+def _asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
+    """The FAQ's own question words (beyond the service name) are mostly in the question."""
+    from retrieval.passages import content_bigrams
+
+    own = content_bigrams(faq_question) - content_bigrams(guide.name)
+    return bool(own) and len(own & content_bigrams(question)) / len(own) >= 0.5
 
 
 def name_cover(question: str, guide: ServiceGuide) -> float:
@@ -249,7 +259,7 @@ class Answerer:
         signalled: bool = True,
         prefer_policy: bool = False,
     ) -> Reply:
-        result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP)
+        result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
         if result is None:
             emit(events, "search_failed")
             flow_guide = self._flow_guide(t, events)
@@ -272,10 +282,9 @@ class Answerer:
             return chosen
         if chosen is not None:
             return self._answer_from(st, chosen, aspects, t, events, named, uncovered)
-        if not prefer_policy and not top_is_policy:
-            law = self._law_reply(st, t, result, events, fallback=True, strict=True)
-            if law is not None:
-                return law
+        law = self._article_reply(st, t, result, events)
+        if law is not None:
+            return law
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             return self.guide_reply(st, flow_guide, aspects, t, events)
@@ -487,6 +496,28 @@ class Answerer:
             reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
         return reply
 
+    def _article_reply(self, st: DialogueState, t: str, result: SearchResult, events: Events) -> Reply | None:
+        """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
+        from retrieval.passages import content_bigrams, lexical_match
+
+        if not result.articles:
+            return None
+        top = result.articles[0]
+        doc = self.host.get_policy(top.chunk.doc_id)
+        if doc is None or top.score < LAW_RAW:
+            return None
+        lex = lexical_match(content_bigrams(t), content_bigrams(top.chunk.text), content_bigrams(doc.title))
+        if lex < LAW_ARTICLE_LEXICAL:
+            return None
+        hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
+        composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
+        if composed is None:
+            return None
+        emit(events, "law_fallback", policy_id=doc.id, article=top.chunk.field)
+        reply = self._policy_reply(st, composed, t, events)
+        reply.text = f"没有找到直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
+        return reply
+
     @staticmethod
     def _article_fits(t: str, hits: list[Hit]) -> bool:
         from retrieval.passages import content_bigrams, lexical_match
@@ -558,8 +589,18 @@ class Answerer:
                 r
                 for r in ranked
                 if r.passage.field == "faq"
-                and r.lexical >= FAQ_LEXICAL_ALONE
-                and (not wanted or r.aspect > 0 or r.lexical >= FAQ_SWITCH)
+                and (
+                    (
+                        r.lexical >= FAQ_LEXICAL_ALONE
+                        and (not wanted or r.aspect > 0 or r.lexical >= FAQ_SWITCH)
+                    )
+                    # an FAQ asking the same aspect in the same words ("…多久能办完" for "…多长时间能办好")
+                    or (
+                        wanted
+                        and r.aspect > 0
+                        and _asks_same(question, guide.faqs[int(r.passage.key)].question, guide)
+                    )
+                )
             ]
         pick = max(faqs, key=lambda r: r.score) if faqs else None
         if pick is None and len(wanted) == 1:

@@ -67,7 +67,8 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     A = Aspect
     out: list[Passage] = []
     for i, f in enumerate(g.faqs):
-        asked = detect_aspects(f.question) or [A.OVERVIEW]
+        # a generic FAQ question ("申请助学贷款遇到的问题"): the aspect its answer opens with
+        asked = detect_aspects(f.question) or detect_aspects(f.answer[:60]) or [A.OVERVIEW]
         out.append(_p(g, "faq", f"{f.question} {f.answer}", f.answer, asked, "faq", str(i)))
     if g.conditions:
         out.append(_p(g, "conditions", g.conditions, g.conditions, [A.CONDITIONS], "conditions"))
@@ -84,7 +85,7 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     if g.visits is not None:
         out.append(_p(g, "visits", f"到现场次数 {g.visits}次", str(g.visits), [A.VISITS], "time"))
     if g.fees:
-        out.append(_p(g, "fees", f"收费 {g.fees}", g.fees, [A.FEES, A.AMOUNT], "time"))
+        out.append(_p(g, "fees", f"收费 {g.fees}", g.fees, [A.FEES], "time"))  # never an amount
     if g.location:
         out.append(_p(g, "location", f"办理地点 {g.location}", g.location, [A.LOCATION], "location"))
     phones = "；".join(x for x in (g.consult_phone, g.complaint_phone) if x)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from assistant import events as ev
 from assistant.nlg.answer import (
     ASPECT_LABEL,
     Aspect,
@@ -67,6 +68,7 @@ CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may
 FAQ_RAW = 0.55
 FAQ_LEXICAL = 0.25
 FAQ_GAP = 0.25
+FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -77,12 +79,31 @@ NAME_COVER = 0.5
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
 
-Events = list[dict[str, Any]]
+Events = list[ev.Event]
+_EVENTS: dict[str, Any] = {
+    "followup": ev.Followup,
+    "policy_over_guides": ev.PolicyOverGuides,
+    "disambiguation": ev.Disambiguation,
+    "answer": ev.Answered,
+    "partial_match": ev.PartialMatch,
+    "llm_rejected": ev.LLMRejected,
+    "llm_phrased": ev.LLMPhrased,
+    "flow_words": ev.FlowWords,
+    "unanswered": ev.Unanswered,
+    "retrieval": ev.Retrieved,
+    "search_failed": ev.SearchFailed,
+    "passage_evidence": ev.PassageEvidence,
+    "region_preferred": ev.RegionPreferred,
+    "base_variant": ev.BaseVariant,
+    "no_fit": ev.NoFit,
+    "law_fallback": ev.LawFallback,
+    "clarify": ev.Clarified,
+}
 
 
 def emit(events: Events, kind: str, **data: Any) -> None:
-    """Append one dialogue event (the one place that knows how events are built)."""
-    events.append({"type": kind, **data})
+    """Append one typed dialogue event (assistant.events) by its `type` name."""
+    events.append(_EVENTS[kind](**data))
 
 
 class AnswerHost(Protocol):
@@ -336,7 +357,10 @@ class Answerer:
         asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
         strong = (
             sp.chunk >= FAQ_RAW
-            and (sp.lexical >= FAQ_LEXICAL or (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            and (
+                sp.lexical >= FAQ_LEXICAL
+                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            )
             and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
         )
         return best if strong else None

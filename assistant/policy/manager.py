@@ -11,9 +11,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from assistant.nlg.answer import detect_aspects
+from assistant import events as ev
+from assistant.nlg.answer import detect_aspects, unknown_answer
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
+from assistant.nlu.normalize import canonical
 from assistant.nlu.text import (
     clean,
     find_injection,
@@ -22,6 +24,7 @@ from assistant.nlu.text import (
     strip_injection,
     truncate,
 )
+from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.answering import Answerer
 from assistant.policy.linking import (
@@ -41,6 +44,10 @@ HISTORY_TEXT_CHARS = 500
 
 _HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
 _APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
+_NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
+_STATUS_WORDS_RE = re.compile(
+    r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪"
+)
 _THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 _BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
 
@@ -101,20 +108,23 @@ class DialogueManager:
             return TurnResult(
                 state=state.model_copy(deep=True),
                 reply=reply,
-                events=[{"type": "input_rejected", "reason": reason}],
+                events=[ev.InputRejected(reason=reason)],
             )
         st = state.model_copy(deep=True)
         t = clean(text)  # matching normalizes internally; replies and summaries echo what was typed
-        events: list[dict[str, Any]] = []
+        events: list[ev.Event] = []
         work = t
         if find_injection(t):
             # the injected clause is dropped; whatever else was asked is handled as usual
-            events.append({"type": "injection_suspected"})
+            events.append(ev.InjectionSuspected())
             work = strip_injection(t) or t
         st.turns += 1
+        # understand in plain Mandarin (traditional, Cantonese, colloquial words); history keeps what was typed
+        work = canonical(work)
         reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
+        focus.remember_offer(st, reply, self.flows)
         self._remember(st, "user", t)
         self._remember(st, "assistant", reply.text)
         return TurnResult(state=st, reply=reply, submission=submission, events=events)
@@ -126,9 +136,7 @@ class DialogueManager:
         flow = self.flows.get(flow_id) if flow_id else None
         reply = forms.on_submitted(st, flow, application_id, draft)
         self._remember(st, "assistant", reply.text)
-        return TurnResult(
-            state=st, reply=reply, events=[{"type": "submitted", "application_id": application_id}]
-        )
+        return TurnResult(state=st, reply=reply, events=[ev.Submitted(application_id=application_id)])
 
     # --- input checks -------------------------------------------------------------------------------
 
@@ -162,7 +170,7 @@ class DialogueManager:
 
     # --- routing ------------------------------------------------------------------------------------
 
-    def _route(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> tuple[Reply, Any]:
+    def _route(self, st: DialogueState, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         if _HUMAN_RE.search(t):
             return self._handoff_human(st, t, events), None
 
@@ -171,7 +179,7 @@ class DialogueManager:
             purpose, query = st.pending_purpose, st.pending_query
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:
-                events.append({"type": "choice_selected", "service_id": picked})
+                events.append(ev.ChoiceSelected(service_id=picked))
                 return self._after_pick(st, picked, purpose, query or t, events)
 
         flow = self.flows.get(st.flow_id) if st.flow_id else None
@@ -179,21 +187,71 @@ class DialogueManager:
             forms.reset_form(st)  # the flow no longer exists (content update)
         if flow is not None:
             return self._in_form(st, flow, t, events)
+        acted = self._on_focus(st, t, events)
+        if acted is not None:
+            return acted, None
         return self._general(st, t, events)
 
-    def _in_form(
-        self, st: DialogueState, flow: Flow, t: str, events: list[dict[str, Any]]
-    ) -> tuple[Reply, Any]:
+    def _on_focus(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
+        """Short follow-ups that refer to what is in focus: resume a form left aside, start the service
+        just offered or talked about, questions about the application just submitted."""
+        resumed = focus.resume_target(st, t, self.flows)
+        if resumed is not None:
+            out = forms.resume_form(st, resumed)
+            events.extend(out.events)
+            return out.reply
+        target = focus.flow_in_focus(st, self.flows)
+        if target is not None and (
+            focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
+        ):
+            out = forms.start_form(st, target, self.get_guide(target.service_id), "")
+            events.extend(out.events)
+            return out.reply
+        if focus.about_last_application(st, t) and flow_by_words(t, self.flows) is None:
+            return self._application_followup(st, t, events)
+        return None
+
+    def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
+        app = st.last_application
+        assert app is not None
+        flow = self.flows.get(app.flow_id)
+        lines: list[str] = []
+        if focus.asks_missing(t):
+            if app.missing_materials:
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料："
+                    + "、".join(app.missing_materials)
+                    + "。"
+                )
+            else:
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。"
+                )
+        if flow is not None and flow.next_steps and not lines:
+            lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
+            lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
+        st.current_service_id = app.service_id
+        guide = self.get_guide(app.service_id)
+        aspects = detect_aspects(t)
+        if guide is not None and aspects:
+            events.append(ev.Followup(service_id=guide.id))
+            reply = self._guide_reply(st, guide, aspects, t, events)
+            reply.text = "\n".join([*lines, reply.text]) if lines else reply.text
+            return reply
+        return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
+
+    def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
         if other is not None and other.id != flow.id:
             cls = classify_scored(t, st, flow_match=True)
             if cls.intent is Intent.APPLY:
-                events.append({"type": "form_switched", "from": flow.id, "to": other.id})
+                events.append(ev.FormSwitched(from_flow=flow.id, to_flow=other.id))
                 out = forms.start_form(st, other, self.get_guide(other.service_id), t)
                 events.extend(out.events)
                 out.reply.text = (
-                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交）。\n"
-                    + out.reply.text
+                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交，暂时保留，"
+                    "说“继续刚才的”可接着办）。\n" + out.reply.text
                 )
                 return out.reply, None
         outcome = forms.handle_form(st, flow, self.get_guide(flow.service_id), t)
@@ -203,8 +261,14 @@ class DialogueManager:
         if st.flow_stage == forms.STAGE_SUBMITTED:
             forms.reset_form(st)
             return self._general(st, t, events)
-        # Not about the form: answer it, then resume the form.
-        reply, _ = self._general(st, t, events, in_form=flow)
+        # Not about the form (a question, a complaint ...): the one digression path answers it, then the
+        # pending item is asked again.
+        situational = forms.situation_answer(st, flow, self.get_guide(flow.service_id), t)
+        if situational is not None:
+            reply, more = situational
+            events.extend(more)
+        else:
+            reply, _ = self._general(st, t, events, in_form=flow)
         if st.pending_choices:
             # no disambiguation inside a form: the next answer ("1", "是") belongs to the form
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
@@ -214,20 +278,27 @@ class DialogueManager:
             reply.text = f"{reply.text}\n\n我们继续办理「{flow.title}」：{prompt}"
             reply.choices = choices
             reply.form = forms.form_view(st, flow)
-            events.append({"type": "form_resumed", "flow_id": flow.id})
+            events.append(ev.FormResumed(flow_id=flow.id))
         return reply, None
 
     def _general(
-        self, st: DialogueState, t: str, events: list[dict[str, Any]], in_form: Flow | None = None
+        self, st: DialogueState, t: str, events: list[ev.Event], in_form: Flow | None = None
     ) -> tuple[Reply, Any]:
         flow_hit = flow_by_words(t, self.flows)
         cls = classify_scored(t, st, flow_match=flow_hit is not None)
-        events.append({"type": "intent", "intent": cls.intent.value, "confidence": cls.confidence})
+        events.append(ev.IntentDetected(intent=cls.intent.value, confidence=cls.confidence))
         intent = cls.intent if cls.signal else None
         if intent is Intent.COMPLAINT:
             return self._complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
-            return self._status(st, t), None
+            reply = self._status(st, t)
+            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+            not_ours = not reply.confident or _NO_OWN_APPLICATIONS in reply.text
+            if not_ours and len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+                answered = self._service_question(st, t, events)
+                if answered.citations:
+                    return answered, None
+            return reply, None
         if intent is Intent.GREETING:
             return self._greeting(t), None
         if intent is Intent.APPLY and in_form is None:
@@ -246,7 +317,7 @@ class DialogueManager:
         service_id: str,
         purpose: str | None,
         query: str,
-        events: list[dict[str, Any]],
+        events: list[ev.Event],
     ) -> tuple[Reply, Any]:
         st.current_service_id = service_id
         if purpose == "apply":
@@ -262,7 +333,7 @@ class DialogueManager:
             return self._no_flow_reply(st, guide, query, events), None
         return self._guide_reply(st, guide, detect_aspects(query), query, events), None
 
-    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[dict[str, Any]]) -> Reply:
+    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
         flow = flow_hit
         result: SearchResult | None = None
         if flow is None:
@@ -291,6 +362,9 @@ class DialogueManager:
             if titles:
                 text += "目前可以边聊边办的事项有：" + "、".join(titles) + "。请问您要办理哪一项？"
             text += "其他事项可拨打12345政务服务便民热线咨询，或到政务服务中心窗口办理。"
+            # a pick from this menu starts that service's form
+            st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:8]}
+            st.pending_purpose, st.pending_query = "apply", t
             return Reply(text=text, choices=titles[:8], intent=Intent.APPLY, confident=False)
         out = forms.start_form(st, flow, self.get_guide(flow.service_id), t)
         events.extend(out.events)
@@ -300,8 +374,12 @@ class DialogueManager:
         m = _APP_ID_RE.search(t)
         app_id = m.group(0).upper() if m else st.last_application_id
         if not app_id:
+            # "我的申请到哪一步了" in a new session: the person's own applications
+            listing = self._own_applications(st)
+            if listing:
+                return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
             return Reply(
-                text="请提供您的申请编号（提交申请时告知的编号，如 GA 开头的编号），我来帮您查询办理进度。",
+                text=f"{_NO_OWN_APPLICATIONS}如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
                 intent=Intent.APPLICATION_STATUS,
             )
         if self.status_lookup is None:
@@ -327,6 +405,15 @@ class DialogueManager:
             )
         return Reply(text=f"申请 {app_id} 的办理进度：{status}", intent=Intent.APPLICATION_STATUS)
 
+    def _own_applications(self, st: DialogueState) -> str | None:
+        """The status lookup with no number lists the acting person's applications (None when none / no lookup)."""
+        if self.status_lookup is None:
+            return None
+        try:
+            return self.status_lookup("", st)
+        except Exception:  # a lookup failure must not break the turn; the person is asked for the number
+            return None
+
     def _greeting(self, t: str) -> Reply:
         if _THANKS_RE.search(t):
             return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
@@ -343,12 +430,12 @@ class DialogueManager:
         )
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
-    def _complaint(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         summary = truncate(t, 120)
         guide = self.get_guide(st.current_service_id) if st.current_service_id else None
         if guide is not None:
             summary = f"【{guide.name}】{summary}"
-        events.append({"type": "handoff", "target": "12345", "summary": summary})
+        events.append(ev.Handoff(target="12345", summary=summary))
         lines = [
             "非常抱歉给您带来不好的体验。投诉、举报和意见建议由12345政务服务便民热线统一受理，",
             f"我已为您整理好诉求摘要：“{summary}”",
@@ -367,10 +454,10 @@ class DialogueManager:
             )
         return Reply(text="\n".join(lines), citations=citations, intent=Intent.COMPLAINT)
 
-    def _handoff_human(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _handoff_human(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         recent = [h["text"] for h in st.history if h.get("role") == "user"][-3:]
         summary = truncate("；".join([*recent, t]), 200)
-        events.append({"type": "handoff", "target": "human", "summary": summary})
+        events.append(ev.Handoff(target="human", summary=summary))
         return Reply(
             text="好的，正在为您转接人工客服，请稍候。如暂时无人接听，可拨打12345政务服务便民热线，或到政务服务中心窗口咨询。",
             intent=Intent.OUT_OF_SCOPE,
@@ -383,13 +470,13 @@ class DialogueManager:
     def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
         return self.answering.search(query, kinds)
 
-    def _service_question(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.service_question(st, t, events)
 
-    def _unsignalled(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _unsignalled(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.unsignalled(st, t, events)
 
-    def _policy(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.policy(st, t, events)
 
     def _guide_reply(
@@ -398,22 +485,20 @@ class DialogueManager:
         guide: ServiceGuide,
         aspects: Any,
         question: str,
-        events: list[dict[str, Any]],
+        events: list[ev.Event],
     ) -> Reply:
         return self.answering.guide_reply(st, guide, aspects, question, events)
 
-    def _no_flow_reply(
-        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]
-    ) -> Reply:
+    def _no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.no_flow_reply(st, guide, t, events)
 
     def _disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[dict[str, Any]]
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
     ) -> Reply:
         return self.answering.disambiguate(st, choices, t, purpose, events)
 
     def _unknown(
-        self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None
+        self, st: DialogueState, events: list[ev.Event], result: SearchResult | None = None
     ) -> Reply:
         return self.answering.unknown(st, events, result)
 

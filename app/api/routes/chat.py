@@ -15,6 +15,7 @@ from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOu
 from app.auth import Principal
 from app.masking import get_logger
 from app.wiring import Manager, Services, acting_for
+from assistant.events import Clarified, Retrieved, Unanswered
 from assistant.state import ApplicationDraft, DialogueState, TurnResult
 
 router = APIRouter(tags=["对话"])
@@ -44,11 +45,17 @@ def _state(record: repo.ChatSessionRecord) -> DialogueState:
 def _confidence(turn: TurnResult) -> float | None:
     """The retrieval confidence the manager reported for an unanswered turn (not the classifier's)."""
     for event in reversed(turn.events):
-        if isinstance(event, dict) and event.get("type") in {"unanswered", "retrieval"}:
-            value = event.get("confidence")
-            if isinstance(value, int | float):
-                return float(value)
+        if isinstance(event, Unanswered | Clarified | Retrieved) and event.confidence is not None:
+            return event.confidence
     return None
+
+
+def _queue_comment(turn: TurnResult) -> str:
+    """A clarifying question's candidates as shown, so content staff see the near misses too."""
+    for event in turn.events:
+        if isinstance(event, Clarified) and event.candidates == list(turn.reply.choices):
+            return "澄清提问，候选：" + "；".join(event.candidates)
+    return ""
 
 
 def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatOut:
@@ -100,6 +107,7 @@ class _Turn:
             repo.add_unanswered(
                 session=session,
                 kind="low_confidence",
+                comment=_queue_comment(turn),
                 question=self.text,
                 reply=turn.reply.text,
                 session_id=self.session_id,

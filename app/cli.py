@@ -135,6 +135,7 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
     index = settings.home / "index_answers"  # its own index: the benchmark KB adds the Hunan fixture
     manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
+    manager.answering.home_region = settings.home_region_path
     manager.retriever.warm_up()
     by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)

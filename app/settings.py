@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_message_chars: int = 2000
+    # The deployment's home region, broad to narrow ("›" separated): its guides and its parents' rank first,
+    # other places' facts are labelled with their region.
+    home_region: str = "广东省 › 广州市 › 花都区"
     # Optional LLM (OpenAI-compatible); only phrases the evidence.
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'govassist.db'}"
+
+    @property
+    def home_region_path(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.home_region.replace(">", "›").split("›") if p.strip())
 
     @property
     def index_dir(self) -> Path:

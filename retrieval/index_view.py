@@ -39,6 +39,7 @@ class IndexView:
         self.reset([])
 
     def reset(self, chunks: Sequence[Chunk]) -> None:
+        self._field_rows: dict[str, np.ndarray] = {}
         self.chunks: list[Chunk] = list(chunks)
         self.ids: list[str] = [c.id for c in self.chunks]
         self.doc_ids: list[str] = list(dict.fromkeys(c.doc_id for c in self.chunks))
@@ -79,6 +80,19 @@ class IndexView:
         self.reset(kept + list(chunks))
 
     # ---------------------------------------------------------------- lookups
+    def rows_of_field(self, field: str) -> np.ndarray:
+        """Chunk rows of one field ("faq" ...), cached until the chunks change."""
+        if field not in self._field_rows:
+            # "article": the numbered articles of laws (第X条), whatever their number
+            rows = [
+                i
+                for i, c in enumerate(self.chunks)
+                if c.field == field
+                or (field == "article" and c.kind.value == "policy" and c.field.startswith("第"))
+            ]
+            self._field_rows[field] = np.array(rows, dtype=np.int64)
+        return self._field_rows[field]
+
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         d = self._doc_pos.get(doc_id)
         return [] if d is None else [self.ids[int(i)] for i in self._doc_rows[d]]

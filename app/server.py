@@ -158,7 +158,18 @@ def create_server_app(
 
 
 def create_worker_app() -> FastAPI:
-    """Factory of one worker of `govassist serve --workers N` (settings from the environment)."""
+    """Factory of one worker of `govassist serve --workers N` (settings from the environment).
+
+    The API only, unless `serve_ui`: the Gradio UI keeps each browser session's state in one process, and the
+    workers share one port, so a browser's requests would land in different processes (docs/DEPLOY.md §3)."""
     from app.settings import get_settings
 
-    return create_server_app(get_settings())
+    settings = get_settings()
+    if settings.serve_ui:
+        return create_server_app(settings)
+    services = build_services(settings, background=True)
+    app = create_app(services)
+    start = getattr(services.retriever, "start", None)
+    if callable(start):
+        start()
+    return app

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     # the index, one process only), and how often each server process looks for published changes.
     vectors: str = "database"
     index_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    serve_ui: bool = True  # mount the web UI at "/" (`serve --workers N > 1` turns it off: API only)
     # Cost cap: the dialogue (and so retrieval) sees at most this many characters of a message; a longer one
     # gets a polite request to shorten it, without being processed.
     max_query_chars: int = Field(default=500, ge=20)
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     staff_token_days: int = Field(default=365, ge=1)  # tokens issued by an admin or the CLI
     session_idle_hours: int = Field(default=72, ge=1)  # a chat session idle this long is closed
     retention_days: int = Field(default=180, ge=1)  # `govassist purge`: sessions and anonymous tokens
+    # The deployment's home region, broad to narrow ("›" separated): its guides and its parents' rank first,
+    # other places' facts are labelled with their region.
+    home_region: str = "广东省 › 广州市 › 花都区"
     # Optional LLM (OpenAI-compatible); only phrases the evidence.
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -52,6 +56,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'govassist.db'}"
+
+    @property
+    def home_region_path(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.home_region.replace(">", "›").split("›") if p.strip())
 
     @property
     def index_dir(self) -> Path:

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple
 
 from stdnum.cn import ric, uscc
 
-from assistant.nlu.normalize import Tense, parse_date, parse_money, parse_number, parse_quantity
+from assistant.nlu.dates import Tense, parse_date
+from assistant.nlu.normalize import parse_money, parse_number, parse_quantity
 from guides.schema import FieldType, FormField
 
 
@@ -184,6 +185,7 @@ def validate_date(raw: str, field: FormField, *, today: date | None = None) -> V
 
 # --- numbers ---------------------------------------------------------------------------------------
 
+
 def _fmt_yuan(v: float) -> str:
     if v >= 10000 and v % 10000 == 0:
         return f"{v / 10000:g}万元"
@@ -239,6 +241,21 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s。.!！]", "", halfwidth(s)).lower()
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _closest_choice(s: str, words: dict[str, list[str]]) -> list[str]:
+    """The one choice sharing the most character pairs (2+) with the answer ("一年取一次" -> 按年提取)."""
+    grams = _bigrams(s)
+    scored = sorted(
+        ((max(len(grams & _bigrams(_norm(w))) for w in ws), c) for c, ws in words.items()), reverse=True
+    )
+    if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return [scored[0][1]]
+    return []
+
+
 def validate_enum(raw: str, field: FormField) -> ValidationResult:
     s = _norm(_clean(raw))
     listing = "、".join(field.choices)
@@ -256,9 +273,13 @@ def validate_enum(raw: str, field: FormField) -> ValidationResult:
     if len(hits) > 1:
         # "养老同医疗都要": a choice whose name covers every other hit's words is the one meant
         matched = {c: [w for w in words[c] if _norm(w) and _norm(w) in s] for c in hits}
-        covering = [c for c in hits if all(any(_norm(w) in _norm(c) for w in matched[o]) for o in hits)]
+        covering = [
+            c for c in hits if all(o == c or any(_norm(w) in _norm(c) for w in matched[o]) for o in hits)
+        ]
         if len(covering) == 1:
             hits = covering
+    if not hits:
+        hits = _closest_choice(s, words)
     if len(hits) == 1:
         return ValidationResult(True, hits[0])
     if len(hits) > 1:
@@ -307,7 +328,7 @@ def validate_name(raw: str, field: FormField) -> ValidationResult:
 
 
 def validate_text(raw: str, field: FormField) -> ValidationResult:
-    s = _clean(raw)
+    s = str(raw or "").strip()  # free text keeps the punctuation as typed (，。 stay full-width)
     if not s:
         return _fail(f"请填写{field.label}")
     high = int(field.max) if field.max is not None else 500
@@ -345,6 +366,8 @@ def validate(field: FormField, raw: str | None, *, today: date | None = None) ->
         return validate_id_number(s, field, today=today)
     if field.type == "date":
         return validate_date(s, field, today=today)
+    if field.type == "text":
+        return validate_text(str(raw), field)
     return VALIDATORS[field.type](s, field)
 
 

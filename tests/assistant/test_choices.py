@@ -100,7 +100,10 @@ def test_an_unknown_answer_is_reasked_without_a_bare_not_understood(flows: dict[
     state, flow = _start(flows, "shebaoka-buhuan")
     out = forms.handle_form(state, flow, None, "随便")
     assert out is not None and "没有听明白" not in out.reply.text
-    assert "新卡您想到网点领取还是邮寄到家" in out.reply.text and out.reply.choices == ["到网点领取", "邮寄到家"]
+    assert "新卡您想到网点领取还是邮寄到家" in out.reply.text and out.reply.choices == [
+        "到网点领取",
+        "邮寄到家",
+    ]
 
 
 def test_a_question_is_never_stored_as_an_answer(flows: dict[str, Flow]) -> None:

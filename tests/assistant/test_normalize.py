@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from assistant.nlu.dates import Tense, parse_date
 from assistant.nlu.normalize import (
     Polarity,
-    Tense,
     canonical,
     lexicon,
     numbers_in,
-    parse_date,
     parse_money,
     parse_quantity,
     polarity,
@@ -24,9 +23,9 @@ TODAY = date(2026, 12, 2)  # a Wednesday
 @pytest.mark.parametrize(
     ("typed", "plain"),
     [
-        ("喺边度办？", "在哪里办?"),
-        ("使唔使钱？", "需不需要钱?"),
-        ("要几耐先拎到？", "要多久先拿到?"),
+        ("喺边度办？", "在哪里办？"),
+        ("使唔使钱？", "需不需要钱？"),
+        ("要几耐先拎到？", "要多久先拿到？"),
         ("几多钱", "多少钱"),
         ("我冇身份证", "我没有身份证"),
         ("我唔知", "我不知道"),
@@ -43,7 +42,11 @@ def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str)
 def test_mandarin_words_that_share_characters_are_left_alone() -> None:
     # 系 in 联系 / 关系, 喇 in 喇叭, 整 in 整理 are Mandarin
     assert canonical("联系电话是多少") == "联系电话是多少"
-    assert canonical("喇叭坏了，帮我整理一下关系") == "喇叭坏了,帮我整理一下关系"  # NFKC: half-width comma
+    assert canonical("喇叭坏了，帮我整理一下关系") == "喇叭坏了，帮我整理一下关系"
+
+
+def test_full_width_digits_fold_but_chinese_punctuation_stays() -> None:
+    assert canonical("电话１３８００１３８０００，谢谢") == "电话13800138000，谢谢"
 
 
 def test_lexicon_rows_are_words_not_sentences() -> None:

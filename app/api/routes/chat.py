@@ -19,7 +19,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.masking import get_logger
 from app.wiring import Manager, Services, acting_for
-from assistant.events import Unanswered
+from assistant.events import Clarified, Retrieved, Unanswered
 from assistant.state import ApplicationDraft, DialogueState, Reply, TurnResult
 
 router = APIRouter(tags=["对话"])
@@ -72,9 +72,17 @@ def _state(record: repo.ChatSessionRecord) -> DialogueState:
 def _confidence(turn: TurnResult) -> float | None:
     """The retrieval confidence the manager reported for an unanswered turn (not the classifier's)."""
     for event in reversed(turn.events):
-        if isinstance(event, Unanswered) and event.confidence is not None:
+        if isinstance(event, Unanswered | Clarified | Retrieved) and event.confidence is not None:
             return event.confidence
     return None
+
+
+def _queue_comment(turn: TurnResult) -> str:
+    """A clarifying question's candidates as shown, so content staff see the near misses too."""
+    for event in turn.events:
+        if isinstance(event, Clarified) and event.candidates == list(turn.reply.choices):
+            return "澄清提问，候选：" + "；".join(event.candidates)
+    return ""
 
 
 def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatOut:
@@ -131,6 +139,7 @@ class _Turn:
             repo.add_unanswered(
                 session=session,
                 kind="low_confidence",
+                comment=_queue_comment(turn),
                 question=self.text,
                 reply=turn.reply.text,
                 session_id=self.session_id,

@@ -147,6 +147,9 @@ def hosts(tmp_path: Path, pg_schema_url: str) -> Iterator[tuple[Host, Host, list
 def test_publish_on_one_host_reaches_the_other_and_every_worker(hosts: Any) -> None:
     a, b, procs = hosts
     assert b.top_hit(NEW_NAME) != NEW_ID and a.top_hit(NEW_NAME) != NEW_ID
+    # several workers on one port serve the API only (the UI keeps per-process session state)
+    assert a.http.get(a.http.base_url.copy_with(path="/")).status_code == 404
+    assert b.http.get(b.http.base_url.copy_with(path="/")).status_code == 200
 
     base = load_sample_guides()[0].model_dump(mode="json", exclude={"version", "status", "updated_at"})
     body = {**base, "id": NEW_ID, "name": NEW_NAME, "catalogue_name": NEW_NAME, "sub_name": None}

@@ -170,11 +170,6 @@ class FieldsEarly(_Event):
     fields: list[str]
 
 
-class StatusListed(_Event):
-    type: Literal["status_listed"] = "status_listed"
-    count: int
-
-
 Event = Annotated[
     InputRejected
     | InjectionSuspected
@@ -203,8 +198,7 @@ Event = Annotated[
     | FormCancelled
     | FormConfirmed
     | MaterialsTicked
-    | FieldsEarly
-    | StatusListed,
+    | FieldsEarly,
     Field(discriminator="type"),
 ]
 

@@ -170,6 +170,60 @@ class FieldsEarly(_Event):
     fields: list[str]
 
 
+# --- the question-answer path (assistant/policy/answering.py) ----------------------------------------
+
+
+class Retrieved(_Event):
+    type: Literal["retrieval"] = "retrieval"
+    confidence: float  # calibrated document-level confidence of the one search of the turn
+
+
+class SearchFailed(_Event):
+    """The index raised: logged and counted; the reply says the search is unavailable."""
+
+    type: Literal["search_failed"] = "search_failed"
+
+
+class PassageEvidence(_Event):
+    """An official FAQ passage decided the answer (no confident guide, or it beat the linked one)."""
+
+    type: Literal["passage_evidence"] = "passage_evidence"
+    service_id: str
+    over: str | None = None
+
+
+class RegionPreferred(_Event):
+    type: Literal["region_preferred"] = "region_preferred"
+    service_id: str
+    over: str
+
+
+class BaseVariant(_Event):
+    type: Literal["base_variant"] = "base_variant"
+    service_id: str
+
+
+class NoFit(_Event):
+    """A generic question that does not name the guide retrieval found: refused."""
+
+    type: Literal["no_fit"] = "no_fit"
+    service_id: str
+
+
+class LawFallback(_Event):
+    type: Literal["law_fallback"] = "law_fallback"
+    policy_id: str
+    article: str
+
+
+class Clarified(_Event):
+    """A clarifying question offering the best candidates (a near miss for the content staff)."""
+
+    type: Literal["clarify"] = "clarify"
+    candidates: list[str]  # the labels shown
+    confidence: float | None = None
+
+
 Event = Annotated[
     InputRejected
     | InjectionSuspected
@@ -198,7 +252,15 @@ Event = Annotated[
     | FormCancelled
     | FormConfirmed
     | MaterialsTicked
-    | FieldsEarly,
+    | FieldsEarly
+    | Retrieved
+    | SearchFailed
+    | PassageEvidence
+    | RegionPreferred
+    | BaseVariant
+    | NoFit
+    | LawFallback
+    | Clarified,
     Field(discriminator="type"),
 ]
 

@@ -154,7 +154,11 @@ def find_question_mention(text: str, flow: Flow, state: DialogueState) -> tuple[
 def strip_label(text: str, f: FormField, words: list[str]) -> str:
     s = clean(text)
     # "我叫…", "他叫…", "我老婆叫…": who the name belongs to is not part of it
-    s = re.sub(r"^(?:我的|我|本人的?|申请人的?|他的?|她的?|(?:我)?(?:老婆|老公|爱人|妻子|丈夫|爸爸|妈妈|孩子|宝宝)的?)", "", s)
+    s = re.sub(
+        r"^(?:我的|我|本人的?|申请人的?|他的?|她的?|(?:我)?(?:老婆|老公|爱人|妻子|丈夫|爸爸|妈妈|孩子|宝宝)的?)",
+        "",
+        s,
+    )
     for w in sorted(words, key=len, reverse=True):
         if s.startswith(w):
             s = s[len(w) :]

@@ -86,10 +86,11 @@ def canonical(text: str) -> str:
     """Plain simplified Mandarin for understanding a message ("喺边度办？使唔使钱？" -> "在哪里办？需不需要钱？")."""
     s = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH).translate(_FOLD)
     s = to_simplified(_SPACE_RE.sub(" ", s).strip())
-    lex = lexicon()
-    s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
+    # sentence-final particles first ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
+    lex = lexicon()
+    s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
     return _SPACE_RE.sub(" ", s).strip()
 
 

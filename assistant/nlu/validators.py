@@ -185,6 +185,7 @@ def validate_date(raw: str, field: FormField, *, today: date | None = None) -> V
 
 # --- numbers ---------------------------------------------------------------------------------------
 
+
 def _fmt_yuan(v: float) -> str:
     if v >= 10000 and v % 10000 == 0:
         return f"{v / 10000:g}万元"

@@ -196,7 +196,13 @@ def _confirmed(state: DialogueState, flow: Flow, q: Question, t: str) -> FormOut
     bare = pol is not None and len(compact(t)) <= 4  # "系啊", "唔系", "对的": a reply to the confirmation
     fresh = infer_choice(q, t)
     # a new answer in its own words ("不是，我帮我妈办") wins; a yes / no refers to the confirmation
-    if not bare and fresh is not None and fresh.sure and fresh.how is not How.YESNO and fresh.value != pc.value:
+    if (
+        not bare
+        and fresh is not None
+        and fresh.sure
+        and fresh.how is not How.YESNO
+        and fresh.value != pc.value
+    ):
         return _take_answer(state, flow, q, fresh.value)
     if pol is Polarity.YES:
         return _take_answer(state, flow, q, pc.value)

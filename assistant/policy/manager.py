@@ -12,21 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from assistant import events as ev
-from assistant.nlg.answer import (
-    ASPECT_LABEL,
-    Aspect,
-    Composed,
-    compose_guide_answer,
-    compose_policy_answer,
-    detect_aspects,
-    unknown_answer,
-)
+from assistant.nlg.answer import detect_aspects, unknown_answer
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import canonical
 from assistant.nlu.text import (
     clean,
-    compact,
     find_injection,
     looks_binary,
     normalize,
@@ -35,12 +26,10 @@ from assistant.nlu.text import (
 )
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
+from assistant.policy.answering import Answerer
 from assistant.policy.linking import (
-    asks_auxiliary,
-    disambiguation_text,
     flow_by_words,
     flow_for_service,
-    is_auxiliary,
     link_flow,
     link_service,
     match_choice,
@@ -56,19 +45,11 @@ HISTORY_TEXT_CHARS = 500
 _HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
 _APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
 _NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
-_STATUS_WORDS_RE = re.compile(r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪")
+_STATUS_WORDS_RE = re.compile(
+    r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪"
+)
 _THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 _BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
-_FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
-# Words removed to see whether a question names a service of its own or follows up on the current one.
-_FILLER_RE = re.compile(
-    r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
-    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|[?？!！,，。.、\s]"
-)
-_ASPECT_WORDS_RE = re.compile(
-    r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
-    r"费用|收费|多少钱|要钱|免费|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|依据|部门|窗口|预约|快递|邮寄|号码"
-)
 
 
 class Retriever(Protocol):
@@ -115,6 +96,7 @@ class DialogueManager:
         self.status_lookup = status_lookup
         self.max_chars = max_chars
         self.top_k = top_k
+        self.answering = Answerer(self)
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -154,9 +136,7 @@ class DialogueManager:
         flow = self.flows.get(flow_id) if flow_id else None
         reply = forms.on_submitted(st, flow, application_id, draft)
         self._remember(st, "assistant", reply.text)
-        return TurnResult(
-            state=st, reply=reply, events=[ev.Submitted(application_id=application_id)]
-        )
+        return TurnResult(state=st, reply=reply, events=[ev.Submitted(application_id=application_id)])
 
     # --- input checks -------------------------------------------------------------------------------
 
@@ -256,10 +236,14 @@ class DialogueManager:
         if focus.asks_missing(t):
             if app.missing_materials:
                 lines.append(
-                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料：" + "、".join(app.missing_materials) + "。"
+                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料："
+                    + "、".join(app.missing_materials)
+                    + "。"
                 )
             else:
-                lines.append(f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。")
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。"
+                )
         if flow is not None and flow.next_steps and not lines:
             lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
             lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
@@ -273,9 +257,7 @@ class DialogueManager:
             return reply
         return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
 
-    def _in_form(
-        self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]
-    ) -> tuple[Reply, Any]:
+    def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
         if other is not None and other.id != flow.id:
             cls = classify_scored(t, st, flow_match=True)
@@ -348,12 +330,6 @@ class DialogueManager:
 
     # --- intents ------------------------------------------------------------------------------------
 
-    def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
-        try:
-            return self.retriever.search(query, top_k=self.top_k, kinds=list(kinds) if kinds else None)
-        except Exception:  # a failing index must not break the conversation
-            return None
-
     def _after_pick(
         self,
         st: DialogueState,
@@ -375,98 +351,6 @@ class DialogueManager:
         if purpose == "apply":
             return self._no_flow_reply(st, guide, query, events), None
         return self._guide_reply(st, guide, detect_aspects(query), query, events), None
-
-    def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        aspects = detect_aspects(t)
-        residue = self._residue(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
-            aspects = [Aspect(a) for a in st.last_aspects]
-        if st.current_service_id and len(residue) < 2:
-            guide = self.get_guide(st.current_service_id)
-            if guide is not None:
-                events.append(ev.Followup(service_id=guide.id))
-                return self._guide_reply(st, guide, aspects, t, events)
-        if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
-            return self._ask_which_service(aspects)
-        policy_reply = self._policy_over_guides(st, t, events)
-        if policy_reply is not None:
-            return policy_reply
-        result = self._search(t, [DocKind.GUIDE])
-        link = (
-            link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
-        )
-        if link is not None and link.ambiguous:
-            return self._disambiguate(st, link.choices, t, "answer", events)
-        if link is not None and link.service_id:
-            guide = self.get_guide(link.service_id)
-            if guide is not None:
-                return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
-        flow_guide = self._flow_guide(t, events)
-        if flow_guide is not None:
-            return self._guide_reply(st, flow_guide, aspects, t, events)
-        if st.current_service_id and len(residue) <= 4:
-            guide = self.get_guide(st.current_service_id)
-            if guide is not None:
-                events.append(ev.Followup(service_id=guide.id))
-                return self._guide_reply(st, guide, aspects, t, events)
-        return self._unknown(st, events, result)
-
-    def _unsignalled(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        """No intent cue: let retrieval decide; no confident match -> honest out-of-scope."""
-        if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self._residue(t)) < 2:
-            return self._service_question(st, t, events)
-        result = self._search(t, None)
-        if result is None or not result.confident or not result.hits:
-            flow_guide = self._flow_guide(t, events)
-            if flow_guide is not None:
-                return self._guide_reply(st, flow_guide, detect_aspects(t), t, events)
-            return self._unknown(st, events, result)
-        top = result.hits[0]
-        if top.kind is DocKind.POLICY:
-            composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-            return self._unknown(st, events, result)
-        aspects = detect_aspects(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
-            aspects = [Aspect(a) for a in st.last_aspects]
-        link = link_service(result, self.get_guide, query=t)
-        if link.ambiguous:
-            return self._disambiguate(st, link.choices, t, "answer", events)
-        guide = self.get_guide(link.service_id) if link.service_id else None
-        if guide is None:
-            return self._unknown(st, events, result)
-        return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
-
-    def _policy_over_guides(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
-        """A service question that a law / policy matches better than any guide ("失业保险金申领条件是什么"
-        with no such guide in the KB): quote the articles rather than answer from an unrelated guide."""
-        result = self._search(t, None)
-        if (
-            result is None
-            or not result.confident
-            or not result.hits
-            or result.hits[0].kind is not DocKind.POLICY
-        ):
-            return None
-        composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-        if composed is None:
-            return None
-        events.append(ev.PolicyOverGuides(policy_id=composed.policy_id))
-        reply = self._policy_reply(st, composed, t, events)
-        reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规/政策的规定如下：\n{reply.text}"
-        return reply
-
-    def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        result = self._search(t, [DocKind.POLICY])
-        if result is not None and result.confident:
-            composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-        # "办这个的依据是什么" / a policy word about a service: answer from the guide instead
-        if st.current_service_id or detect_aspects(t):
-            return self._service_question(st, t, events)
-        return self._unknown(st, events, result)
 
     def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
         flow = flow_hit
@@ -504,14 +388,6 @@ class DialogueManager:
         out = forms.start_form(st, flow, self.get_guide(flow.service_id), t)
         events.extend(out.events)
         return out.reply
-
-    def _no_flow_reply(
-        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]
-    ) -> Reply:
-        reply = self._guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
-        reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
-        reply.intent = Intent.APPLY
-        return reply
 
     def _status(self, st: DialogueState, t: str) -> Reply:
         m = _APP_ID_RE.search(t)
@@ -611,100 +487,43 @@ class DialogueManager:
 
     # --- replies ------------------------------------------------------------------------------------
 
-    def _disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
-    ) -> Reply:
-        st.pending_choices = dict(choices)
-        st.pending_purpose = purpose
-        st.pending_query = t
-        events.append(ev.Disambiguation(choices=list(choices.values())))
-        intent = Intent.APPLY if purpose == "apply" else Intent.SERVICE_QUESTION
-        return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
+    # --- question answering: assistant/policy/answering.py ----------------------------------------
+
+    def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
+        return self.answering.search(query, kinds)
+
+    def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.service_question(st, t, events)
+
+    def _unsignalled(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.unsignalled(st, t, events)
+
+    def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.policy(st, t, events)
 
     def _guide_reply(
         self,
         st: DialogueState,
         guide: ServiceGuide,
-        aspects: Sequence[Aspect],
+        aspects: Any,
         question: str,
         events: list[ev.Event],
-        *,
-        check_fit: bool = False,
     ) -> Reply:
-        """`check_fit`: the guide was found by searching the question, so say so when it is only a
-        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident."""
-        st.current_service_id = guide.id
-        st.current_policy_id = None
-        st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
-        composed = compose_guide_answer(guide, aspects, question=question)
-        text = self._phrase(composed, question, events)
-        choices: list[str] = []
-        flow = flow_for_service(guide.id, self.flows)
-        if flow is not None and not st.flow_id:
-            text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
-            choices = [f"我要办{flow.title}"]
-        events.append(ev.Answered(service_id=guide.id, missing=list(composed.missing)))
-        confident = composed.grounded
-        if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
-            events.append(ev.PartialMatch(service_id=guide.id))
-            text = (
-                f"没有找到与您的问题完全对应的办事指南，找到的相关事项是「{guide.name}」，以下信息仅供参考：\n"
-                f"{text}\n如需办理，建议拨打12345政务服务便民热线，或到政务服务中心窗口咨询确认。"
-            )
-            confident = False
-        return Reply(
-            text=text,
-            citations=composed.citations,
-            choices=choices,
-            intent=Intent.SERVICE_QUESTION,
-            confident=confident,
-        )
+        return self.answering.guide_reply(st, guide, aspects, question, events)
 
-    def _policy_reply(
-        self, st: DialogueState, composed: Composed, question: str, events: list[ev.Event]
+    def _no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.no_flow_reply(st, guide, t, events)
+
+    def _disambiguate(
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
     ) -> Reply:
-        st.current_policy_id = composed.policy_id
-        text = self._phrase(composed, question, events)
-        events.append(ev.Answered(policy_id=composed.policy_id))
-        return Reply(text=text, citations=composed.citations, intent=Intent.POLICY_QUESTION)
-
-    def _phrase(self, composed: Composed, question: str, events: list[ev.Event]) -> str:
-        if self.phraser is None or not composed.grounded:
-            return composed.text
-        text, violations = self.phraser.render(composed.text, composed.citations, question)
-        if violations:
-            events.append(ev.LLMRejected(violations=list(violations)))
-        else:
-            events.append(ev.LLMPhrased())
-        return text
-
-    def _flow_guide(self, t: str, events: list[ev.Event]) -> ServiceGuide | None:
-        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
-        flow = flow_by_words(t, self.flows, fuzzy=True)
-        guide = self.get_guide(flow.service_id) if flow is not None else None
-        if guide is not None and flow is not None:
-            events.append(ev.FlowWords(flow_id=flow.id))
-        return guide
-
-    def _ask_which_service(self, aspects: Sequence[Aspect]) -> Reply:
-        what = "、".join(ASPECT_LABEL[a] for a in aspects if a in ASPECT_LABEL) or "相关信息"
-        titles = [f.title for f in self.flows.values()][:4]
-        return Reply(
-            text=f"请问您想了解哪个事项的{what}？请告诉我事项名称，例如“居住证申领”“社保卡补办”。",
-            choices=titles,
-            intent=Intent.SERVICE_QUESTION,
-        )
+        return self.answering.disambiguate(st, choices, t, purpose, events)
 
     def _unknown(
         self, st: DialogueState, events: list[ev.Event], result: SearchResult | None = None
     ) -> Reply:
-        events.append(
-            ev.Unanswered(confidence=None if result is None else round(result.confidence, 3))
-        )
-        return Reply(text=unknown_answer().text, intent=Intent.OUT_OF_SCOPE, confident=False)
+        return self.answering.unknown(st, events, result)
 
     @staticmethod
     def _residue(t: str) -> str:
-        """What is left of a message without aspect and filler words (a service name, if any)."""
-        rest = _ASPECT_WORDS_RE.sub("", compact(t))
-        return _FILLER_RE.sub("", rest)
+        return Answerer.residue(t)

@@ -528,8 +528,12 @@ def test_an_auxiliary_guide_found_for_another_question_is_flagged(flows: dict[st
     res = manager.handle(DialogueState(), "出生医学证明怎么办")
     assert res.reply.text.startswith("没有找到与您的问题完全对应的办事指南")
     assert "「出生医学证明信息查询」" in res.reply.text and "12345" in res.reply.text
-    assert not res.reply.confident and res.reply.citations
-    assert _events(res, "partial_match")
+    # a generic question: no facts of the supporting service, only a pointer to it
+    assert not res.reply.confident and not res.reply.citations
+    assert _events(res, "partial_match") and res.state.current_service_id is None
+    res = manager.handle(DialogueState(), "出生医学证明要带什么材料")  # asks something: flagged answer
+    assert res.reply.text.startswith("没有找到与您的问题完全对应的办事指南") and res.reply.citations
+    assert not res.reply.confident and _events(res, "partial_match")
     # asked for what it is, it is a plain answer
     res = manager.handle(DialogueState(), "出生医学证明信息怎么查询")
     assert res.reply.confident and not _events(res, "partial_match")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from assistant import events as ev
-from assistant.nlg.answer import detect_aspects, unknown_answer
+from assistant.nlg.answer import detect_aspects
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import canonical
@@ -26,6 +26,7 @@ from assistant.nlu.text import (
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.answering import Answerer
+from assistant.policy.followups import Followups
 from assistant.policy.linking import (
     flow_by_words,
     flow_for_service,
@@ -96,6 +97,7 @@ class DialogueManager:
         self.max_chars = max_chars
         self.top_k = top_k
         self.answering = Answerer(self)
+        self.followups = Followups(self)
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -192,69 +194,12 @@ class DialogueManager:
         return self._general(st, t, events)
 
     def _on_focus(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
-        """Short follow-ups that refer to what is in focus: resume a form left aside, start the service
-        just offered or talked about, questions about the application just submitted."""
-        resumed = focus.resume_target(st, t, self.flows)
-        if resumed is not None:
-            out = forms.resume_form(st, resumed)
-            events.extend(out.events)
-            return out.reply
-        target = focus.flow_in_focus(st, self.flows)
-        if target is not None and (
-            focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
-        ):
-            out = forms.start_form(st, target, self.get_guide(target.service_id), "")
-            events.extend(out.events)
-            return out.reply
-        if focus.about_last_application(st, t) and flow_by_words(t, self.flows) is None:
-            return self._application_followup(st, t, events)
-        return None
+        return self.followups.on_focus(st, t, events)
 
     def _answer_then_start(
         self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
     ) -> Reply:
-        answer = self._service_question(st, t, events)
-        if flow is None and answer.citations and st.current_service_id:
-            flow = flow_for_service(st.current_service_id, self.flows)
-        if flow is None or st.pending_choices:  # no online flow, or "which one?" first
-            return answer
-        out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
-        events.extend(out.events)
-        if not answer.citations:  # nothing grounded to say first: just start
-            return out.reply
-        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
-        out.reply.citations = [*answer.citations, *out.reply.citations]
-        return out.reply
-
-    def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
-        app = st.last_application
-        assert app is not None
-        flow = self.flows.get(app.flow_id)
-        lines: list[str] = []
-        if focus.asks_missing(t):
-            if app.missing_materials:
-                lines.append(
-                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料："
-                    + "、".join(app.missing_materials)
-                    + "。"
-                )
-            else:
-                lines.append(
-                    f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。"
-                )
-        if flow is not None and flow.next_steps and not lines:
-            lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
-            lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
-        st.current_service_id = app.service_id
-        guide = self.get_guide(app.service_id)
-        aspects = detect_aspects(t)
-        if guide is not None and aspects:
-            events.append(ev.Followup(service_id=guide.id))
-            reply = self._guide_reply(st, guide, aspects, t, events)
-            reply.text = "\n".join([*lines, reply.text]) if lines else reply.text
-            return reply
-        return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
+        return self.followups.answer_then_start(st, t, flow, events)
 
     def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)

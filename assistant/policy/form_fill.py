@@ -130,6 +130,14 @@ def accept_fields(
         if not raw:
             raw[pending.name] = whole
         elif (
+            pending.name not in raw
+            and pending.type in ("amount", "int", "date")
+            and set(raw) <= {f.name for f in active if f.type == "enum"}
+            and validate(pending, whole).ok
+        ):
+            # "每个月两千" answers 月租金: a choice word inside it ("每个月" of 按月提取) is no answer of its own
+            raw = {pending.name: whole}
+        elif (
             set(raw) == {pending.name}
             and pending.type in ("text", "address")
             and not starts_with_label(text, words)

@@ -44,7 +44,7 @@ _TICK_ALL_RE = re.compile(
 )
 UNTICK_RE = re.compile(r"还没有|还没|没有|缺|少了|没带|没准备")
 _QUESTION_RE = re.compile(
-    r"[?？]|吗|什么|多久|多长时间|哪|怎么|怎样|如何|为什么|几|多少|能不能|可不可以|要不要|需不需要|是不是|"
+    r"[?？]|吗|什么|多久|多长时间|哪|怎么|怎样|如何|为什么|(?<![十百千万\d])几|多少|能不能|可不可以|要不要|需不需要|是不是|"
     r"有没有|会不会|行不行|是否|咋|请问|想问|问一下|问下"
 )
 # What a typed value looks like, for telling the person what is wrong when an answer is of another kind.
@@ -166,7 +166,11 @@ def strip_label(text: str, f: FormField, words: list[str]) -> str:
         if s.startswith(w):
             s = s[len(w) :]
             break
-    s = re.sub(r"^(?:号码|号)?\s*(?:是|为|叫|填|:|：)\s*", "", s)
+    s = re.sub(r"^(?:号码|号)?\s*(?:是|系|为|叫|填|:|：)\s*", "", s)
+    if f.type == "address":  # "我家里在…", "住在…"
+        s = re.sub(r"^(?:我们?)?(?:家里?|家住)?(?:住在|住|在|是)", "", s)
+    if f.type == "name":  # "陈志强呀"
+        s = re.sub(r"[呀啊啦吧哦喔嘛哈]+$", "", s.strip(" 。.!！,，"))
     return s.strip(" 。.!！,，")
 
 

@@ -127,8 +127,8 @@ def numbers_in(text: str) -> list[float]:
     out: list[float] = []
     for m in _NUM_RE.finditer(s):
         tok = m.group(0)
-        if tok in {"万", "亿", "千", "百"}:
-            continue
+        if tok[0] in "百千万亿":  # "千几蚊" (a thousand and some): 一千
+            tok = "一" + tok
         v = parse_number(tok)
         if v is not None:
             out.append(v)

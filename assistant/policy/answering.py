@@ -393,6 +393,29 @@ class Answerer:
         )
         return best if strong else None
 
+    @staticmethod
+    def _asked(t: str) -> list[Aspect]:
+        return detect_aspects(t)
+
+    @staticmethod
+    def _same_answer(
+        choices: Mapping[str, str], by_id: Mapping[str, Candidate], wanted: list[Aspect]
+    ) -> Candidate | None:
+        """Close variants that give the same answer to what was asked (the same time limit, the same phone):
+        answer from the best one instead of asking which."""
+        if not wanted or any(a not in ASPECT_LABEL for a in wanted):
+            return None
+        cands = [by_id[v] for v in choices.values() if v in by_id]
+        if len(cands) < 2 or len(cands) != len(choices):
+            return None
+        answers = set()
+        for c in cands:
+            composed = compose_guide_answer(c.guide, wanted)
+            if composed.missing:
+                return None
+            answers.add(tuple(sorted(x.quote for x in composed.citations)))
+        return max(cands, key=lambda c: c.doc_score) if len(answers) == 1 else None
+
     def _candidates(
         self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
     ) -> list[Candidate]:
@@ -431,6 +454,10 @@ class Answerer:
         by_id = {c.guide.id: c for c in cands}
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            same = self._same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
+            if same is not None:
+                emit(events, "base_variant", service_id=same.guide.id)
+                return same
             base = _base_variant(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)

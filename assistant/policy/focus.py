@@ -34,6 +34,16 @@ _APPLICATION_FOLLOWUP_RE = re.compile(
 )
 
 
+# A stated wish to do it ("我想办", "打算申请"); bare "要办" is not one ("居住证要办多久").
+_WISH_RE = re.compile(r"(?:想|想要|打算|准备)(?:在线|网上)?(?:办理|办|申请|申领|补办|申办|换|交|买|提取|攞|拿)")
+
+
+def wish_and_question(text: str) -> bool:
+    """A message that both says the person wants the service and asks about it."""
+    t = canonical(text)
+    return bool(_WISH_RE.search(t)) and is_question(t)
+
+
 def wants_to_act(text: str) -> bool:
     """ "帮我办 / 就这个 / 办吧": act on what is in focus (no service named)."""
     return bool(_ACT_RE.match(compact(canonical(text))))

@@ -17,7 +17,6 @@ from assistant.form_state import (
     STAGE_QUESTIONS,
     STAGE_SUBMITTED,
     field_by_name,
-    materials_view,
     pending_question,
     prune,
     question_by_id,
@@ -68,7 +67,8 @@ from assistant.policy.form_fill import (
     step,
     tick_materials,
 )
-from assistant.state import ApplicationDraft, AppliedRecord, DialogueState, Intent, PendingConfirm, Reply
+from assistant.policy.form_submit import build_draft, on_submitted
+from assistant.state import DialogueState, Intent, PendingConfirm, Reply
 from guides.schema import Flow, Question
 from knowledge.schema import Material, ServiceGuide
 
@@ -348,52 +348,3 @@ def handle_form(
     if state.flow_stage in (STAGE_FIELDS, STAGE_CONFIRM):
         return _fields_stage(state, flow, guide, t)
     return None
-
-
-# --- submission -------------------------------------------------------------------------------------
-
-
-def build_draft(state: DialogueState, flow: Flow, guide: ServiceGuide | None) -> ApplicationDraft:
-    mats = materials_view(state, flow)
-    active = {f.name for f in flow.active_fields(state.answers)}
-    return ApplicationDraft(
-        service_id=flow.service_id,
-        flow_id=flow.id,
-        service_name=guide.name if guide is not None else flow.title,
-        answers=dict(state.answers),
-        fields={k: v for k, v in state.fields.items() if k in active},
-        materials=mats,
-        missing_materials=[m["name"] for m in mats if m["required"] and not m["provided"]],
-        summary=read_back(state, flow).rsplit("\n", 2)[0],
-    )
-
-
-def on_submitted(
-    state: DialogueState, flow: Flow | None, application_id: str, draft: ApplicationDraft | None = None
-) -> Reply:
-    """The receipt: the application number and the next steps from the flow; the form is closed and the
-    application stays in focus for follow-ups ("要补什么", "去哪里拿证")."""
-    lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
-    if flow is not None and flow.next_steps:
-        lines.append("接下来：")
-        lines += [f"{i}. {s}" for i, s in enumerate(flow.next_steps, 1)]
-    missing = draft.missing_materials if draft is not None else []
-    if missing:
-        lines.append("预审提示：以下材料尚未确认备齐，请在办理前准备好：" + "、".join(missing) + "。")
-    lines.append(f"您可以随时发送“查询进度 {application_id}”了解办理进度。")
-    if flow is not None:
-        lines.append(f"（{flow.sample_note}）")
-    form = form_view(state, flow) if flow is not None else None
-    if flow is not None:
-        state.last_application = AppliedRecord(
-            application_id=application_id,
-            flow_id=flow.id,
-            service_id=flow.service_id,
-            missing_materials=list(missing),
-        )
-        state.current_service_id = flow.service_id
-    reset_form(state)
-    if state.suspended is not None and flow is not None and state.suspended.flow_id == flow.id:
-        state.suspended = None
-    state.last_application_id = application_id
-    return Reply(text="\n".join(lines), form=form, intent=Intent.APPLY)

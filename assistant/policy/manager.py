@@ -211,6 +211,22 @@ class DialogueManager:
             return self._application_followup(st, t, events)
         return None
 
+    def _answer_then_start(
+        self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
+    ) -> Reply:
+        answer = self._service_question(st, t, events)
+        if flow is None and answer.citations and st.current_service_id:
+            flow = flow_for_service(st.current_service_id, self.flows)
+        if flow is None or st.pending_choices:  # no online flow, or "which one?" first
+            return answer
+        out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
+        events.extend(out.events)
+        if not answer.citations:  # nothing grounded to say first: just start
+            return out.reply
+        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
+        out.reply.citations = [*answer.citations, *out.reply.citations]
+        return out.reply
+
     def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
         app = st.last_application
@@ -300,7 +316,10 @@ class DialogueManager:
                     return answered, None
             return reply, None
         if intent is Intent.GREETING:
-            return self._greeting(t), None
+            return self._greeting(st, t), None
+        if in_form is None and focus.wish_and_question(t) and intent is not Intent.COMPLAINT:
+            # "我想办居住证，使唔使先预约？": answer the question, and start the form in the same turn
+            return self._answer_then_start(st, t, flow_hit, events), None
         if intent is Intent.APPLY and in_form is None:
             return self._apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
@@ -414,7 +433,7 @@ class DialogueManager:
         except Exception:  # a lookup failure must not break the turn; the person is asked for the number
             return None
 
-    def _greeting(self, t: str) -> Reply:
+    def _greeting(self, st: DialogueState, t: str) -> Reply:
         if _THANKS_RE.search(t):
             return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
         if _BYE_RE.search(t):
@@ -428,6 +447,9 @@ class DialogueManager:
             "4. 投诉、建议可为您整理后转12345政务服务便民热线。\n"
             "请问有什么可以帮您？"
         )
+        # the buttons are services that can be done here: a pick starts that form
+        st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:4]}
+        st.pending_purpose, st.pending_query = "apply", t
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
     def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:

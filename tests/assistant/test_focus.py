@@ -55,6 +55,15 @@ def test_a_how_to_question_is_answered_then_help_me_apply_starts_that_service(ch
     assert chat.state.flow_id == "juzhuzheng-shenling" and res.reply.form is not None
 
 
+def test_a_wish_with_a_question_is_answered_and_the_form_started_in_one_turn(chat: Chat) -> None:
+    res = chat("我想办居住证，要带什么材料？")
+    assert res.reply.citations and res.reply.form is not None
+    assert chat.state.flow_id == "juzhuzheng-shenling"
+    pure = Chat(chat.manager)
+    pure("居住证要办多久？")  # a question alone never starts a form
+    assert pure.state.flow_id is None
+
+
 def test_a_bare_yes_accepts_the_offer_and_just_this_one_acts_on_the_current_service(chat: Chat) -> None:
     chat("社保卡补办要带什么材料")
     chat("好的")
@@ -72,6 +81,13 @@ def test_a_pick_from_the_menu_starts_the_picked_service(chat: Chat) -> None:
     assert "社会保障卡补换" in res.reply.choices
     res = chat("社会保障卡补换")
     assert chat.state.flow_id == "shebaoka-buhuan" and res.reply.form is not None
+
+
+def test_a_pick_from_the_greeting_menu_starts_that_form(chat: Chat) -> None:
+    res = chat("你好")
+    pick = res.reply.choices[0]
+    res = chat(pick)
+    assert res.reply.form is not None and res.reply.form.service_name == pick
 
 
 def test_an_abandoned_form_resumes_with_its_fields(chat: Chat) -> None:
@@ -127,8 +143,91 @@ def test_cantonese_follow_ups_work_like_mandarin(chat: Chat) -> None:
     assert res.reply.citations and all("juzhuzheng" in c.id for c in res.reply.citations)
 
 
+@pytest.mark.parametrize(
+    ("cantonese", "mandarin"),
+    [
+        ("点样办？", "怎么办？"),
+        ("几耐先办好？", "多久才办好？"),
+        ("喺边度办？", "在哪里办？"),
+        ("使唔使交钱？", "需不需要交钱？"),
+        ("几多钱？", "多少钱？"),
+        ("冇身份证得唔得？", "没有身份证行不行？"),
+        ("要带咩材料去？", "要带什么材料去？"),
+    ],
+)
+def test_cantonese_follow_ups_answer_like_their_mandarin(
+    manager: DialogueManager, cantonese: str, mandarin: str
+) -> None:
+    replies = []
+    for text in (cantonese, mandarin):
+        chat = Chat(manager)
+        chat("社保卡补办要带什么材料")
+        replies.append(chat(text).reply)
+    yue, cmn = replies
+    assert cmn.citations and [c.id for c in yue.citations] == [c.id for c in cmn.citations]
+    assert yue.intent is cmn.intent and yue.confident == cmn.confident
+
+
 def test_a_question_inside_a_form_is_answered_and_the_item_asked_again(chat: Chat) -> None:
     chat("我要申请低保")
     res = chat("怎么知道家里有没有人算有收入？")
     assert chat.state.answers == {} and chat.state.requested == "income"
     assert "我们继续办理「最低生活保障申请」" in res.reply.text
+
+
+# --- the focus rules as pure functions ---------------------------------------------------------------
+
+from assistant.policy import focus  # noqa: E402
+from assistant.state import AppliedRecord, Reply, SuspendedForm  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text", ["好，帮我办", "就办这个", "帮我办吧", "那就申请吧", "就这个", "好啊，在这里办", "开始办理"]
+)
+def test_act_on_focus_phrases(text: str) -> None:
+    assert focus.wants_to_act(text)
+
+
+@pytest.mark.parametrize("text", ["居住证要带什么材料", "帮我查一下进度", "办这个要多久？", "好的谢谢你"])
+def test_questions_and_thanks_do_not_act(text: str) -> None:
+    assert not focus.wants_to_act(text)
+
+
+def test_a_bare_yes_accepts_only_short_agreements() -> None:
+    assert focus.accepts_offer("好") and focus.accepts_offer("系啊") and focus.accepts_offer("可以啊")
+    assert not focus.accepts_offer("好，那要带什么材料？") and not focus.accepts_offer("不用了")
+
+
+def test_flow_in_focus_prefers_the_offer_then_the_current_service() -> None:
+    flows = load_flows()
+    st = DialogueState(current_service_id="sample-huadu-dibao-shenqing")
+    assert focus.flow_in_focus(st, flows).id == "dibao-shenqing"  # type: ignore[union-attr]
+    st.offered_flow_id = "juzhuzheng-shenling"
+    assert focus.flow_in_focus(st, flows).id == "juzhuzheng-shenling"  # type: ignore[union-attr]
+    assert focus.flow_in_focus(DialogueState(), flows) is None
+
+
+def test_resume_needs_a_suspended_form_and_resume_words() -> None:
+    flows = load_flows()
+    st = DialogueState()
+    assert focus.resume_target(st, "继续刚才的", flows) is None
+    st.suspended = SuspendedForm(flow_id="shebaoka-buhuan", fields={"applicant_name": "张三"})
+    assert focus.resume_target(st, "继续刚才嗰个", flows).id == "shebaoka-buhuan"  # type: ignore[union-attr]
+    assert focus.resume_target(st, "居住证要多久", flows) is None
+
+
+def test_application_follow_ups_need_a_submitted_application() -> None:
+    st = DialogueState()
+    assert not focus.about_last_application(st, "要补什么")
+    st.last_application = AppliedRecord(application_id="GA1", flow_id="f", service_id="s")
+    assert focus.about_last_application(st, "要补什么") and focus.about_last_application(st, "去边度攞证？")
+    assert not focus.about_last_application(st, "低保要什么条件")
+
+
+def test_the_offer_is_remembered_from_the_reply_choices() -> None:
+    flows = load_flows()
+    st = DialogueState()
+    focus.remember_offer(st, Reply(text="…", choices=["我要办居住证申领"]), flows)
+    assert st.offered_flow_id == "juzhuzheng-shenling"
+    focus.remember_offer(st, Reply(text="…"), flows)
+    assert st.offered_flow_id is None

@@ -108,6 +108,14 @@ def detect_aspects(text: str) -> list[Aspect]:
     return found
 
 
+def cue_spans(text: str) -> str:
+    """`text` without the words that ask an aspect ("社会救助一件事多久能办完" -> "社会救助一件事能办完" minus cues)."""
+    t = _norm(text)
+    for _, rx in _COMPILED:
+        t = rx.sub(" ", t)
+    return re.sub(r"能办完|办完|办好|办结|能办|[“”\"]", " ", t)
+
+
 # The guide fields (chunk fields of retrieval.chunking) that can answer each aspect.
 ASPECT_FIELDS: dict[Aspect, frozenset[str]] = {
     Aspect.MATERIALS: frozenset({"materials"}),

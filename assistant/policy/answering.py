@@ -175,11 +175,16 @@ def _base_variant(question: str, choices: Mapping[str, str]) -> str | None:
 
 
 def _asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
-    """The FAQ's own question words (beyond the service name) are mostly in the question."""
+    """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
+    the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""
+    from retrieval.aspects import cue_spans
     from retrieval.passages import content_bigrams
 
-    own = content_bigrams(faq_question) - content_bigrams(guide.name)
-    return bool(own) and len(own & content_bigrams(question)) / len(own) >= 0.5
+    stripped = cue_spans(faq_question)
+    own = content_bigrams(stripped) - content_bigrams(guide.name)
+    if len(own) <= 1:
+        return True
+    return len(own & content_bigrams(question)) / len(own) >= 0.5
 
 
 def name_cover(question: str, guide: ServiceGuide) -> float:
@@ -488,7 +493,12 @@ class Answerer:
             if faq.guide.id == chosen.guide.id:
                 return faq  # the linked guide's own official FAQ answers it
             weak = chosen.best is None or chosen.best.lexical < 0.25  # the linked guide says nothing on it
-            if faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak):
+            # a question asking nothing specific would get only the linked guide's overview: an official
+            # answer (labelled with its region) says more
+            generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            if (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak)) or (
+                generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL
+            ):
                 emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
                 return faq
         # region: a close candidate of the named place / home region wins over another place's guide

@@ -80,10 +80,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_guide_show(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge.store import KnowledgeStore
+    from app.pipeline import open_store
 
-    store = KnowledgeStore(settings.db_url)
-    store.create_all()
+    store = open_store(settings)
     guide = store.get_guide(args.id, version=args.version)
     if guide is None:
         print(f"未找到办事指南：{args.id}", file=sys.stderr)
@@ -227,6 +226,42 @@ def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from app.bench import reindex_benchmark
+
+    report = reindex_benchmark(settings, n=args.guides, baseline=not args.no_baseline)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"重建一条已发布指南的索引（{report['guides']} 条，索引共 {report['chunks']} 块）：")
+    for name in ("vectorised", "bm25s_rebuild"):
+        if name in report:
+            r = report[name]
+            print(
+                f"  {name}: 中位数 {r['wall_ms_median']} ms（CPU {r['cpu_ms_median']} ms），p95 {r['wall_ms_p95']} ms"
+            )
+    return 0
+
+
+def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.load import format_report, run_load
+
+    if settings.database_url:
+        print("压测在 SQLite 数据目录的副本上运行：请取消 DATABASE_URL，并让 GOVASSIST_HOME 指向含 govassist.db 的目录")
+        return 1
+    report = run_load(
+        settings.home,
+        workers=tuple(int(w) for w in args.workers.split(",")),
+        clients=args.clients,
+        seconds=args.seconds,
+        abusers=args.abusers,
+        abuse_seconds=args.abuse_seconds,
+        shipped_limits=args.shipped_limits,
+    )
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import create_api_token
 
@@ -234,18 +269,105 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import upgrade
+    from knowledge.engine import make_engine
+
+    engine = make_engine(settings.db_url)
+    try:
+        before, after = upgrade(engine, args.revision)
+    finally:
+        engine.dispose()
+    print(f"数据库结构：{before or '（空库）'} -> {after}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import current, head
+    from knowledge.engine import make_engine
+
+    engine = make_engine(settings.db_url)
+    try:
+        rev = current(engine)
+    finally:
+        engine.dispose()
+    print(f"当前：{rev or '（未迁移）'}；最新：{head()}")
+    return 0 if rev == head() else 1
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate the schema, then serve. With --workers N > 1: the index snapshot is made ready here, once, and
+    N uvicorn worker processes share the port; each follows published changes through the database."""
+    import os
+
     import uvicorn
 
-    from app.server import create_server_app
+    from app.server import uvicorn_options
 
     host = args.host or settings.host
     port = args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
+    if cmd_db_upgrade(argparse.Namespace(revision="head"), settings) != 0:
+        return 1
+    workers = max(1, args.workers)
+    if workers > 1:
+        from app.pipeline import ensure_index
+
+        ensure_index(settings)
+        # the workers are fresh interpreters that read their settings from the environment; the UI needs one
+        # process per browser session, so several workers on one port serve the API only (docs/DEPLOY.md)
+        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port), "GOVASSIST_SERVE_UI": "false"})
+        print(
+            f"政务数字人 API 已启动：http://{host}:{port}/api/v1  （{workers} 个进程；API 文档：/docs）。"
+            "网页界面请另行以单进程启动（govassist serve --workers 1），见 docs/DEPLOY.md",
+            flush=True,
+        )
+        uvicorn.run(
+            "app.server:create_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            **uvicorn_options(),
+        )
+        return 0
+
+    from app.server import create_server_app
+
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
     return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete chat sessions idle past the retention period and expired anonymous tokens."""
+    from datetime import timedelta
+
+    from app.crud import purge_expired
+    from app.db import AppDB, utcnow
+    from app.pipeline import open_store
+
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        print("保留天数必须至少为 1 天", file=sys.stderr)
+        return 2
+    now = utcnow()
+    with open_store(settings) as store:
+        db = AppDB(store.engine)
+        db.create_all()
+        with db.write() as session:
+            result = purge_expired(session=session, before=now - timedelta(days=days), now=now)
+    if args.json:
+        print(json.dumps({"days": days, **result.model_dump()}))
+    else:
+        print(
+            f"已清理超过 {days} 天未活动的会话 {result.sessions} 个（含反馈 {result.feedback} 条），"
+            f"过期匿名令牌 {result.tokens} 个"
+        )
+    return 0
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -303,15 +425,44 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_startup)
 
+    s = e.add_parser("reindex", help="发布一条指南后重建其索引的耗时（在副本上运行）")
+    s.add_argument("--guides", type=int, default=20)
+    s.add_argument("--no-baseline", action="store_true", help="skip the bm25s full-rebuild baseline")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_reindex)
+
+    s = e.add_parser("load", help="压测：模拟市民提问与填表（仅本机回环，数据副本，1 与 2 个进程对比）")
+    s.add_argument("--workers", default="1,2", help="comma-separated worker counts, run one after another")
+    s.add_argument("--clients", type=int, default=8)
+    s.add_argument("--seconds", type=float, default=30)
+    s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
+    s.add_argument("--abuse-seconds", type=float, default=30)
+    s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_load)
+
     t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
     s = t.add_parser("create", help="创建令牌并打印")
     s.add_argument("--role", required=True, choices=["citizen", "clerk", "editor", "admin"])
     s.add_argument("--name", default="")
     s.set_defaults(func=cmd_token_create)
 
+    d = sub.add_parser("db", help="数据库结构迁移").add_subparsers(dest="db_cmd", required=True)
+    s = d.add_parser("upgrade", help="升级数据库结构到最新版本（serve 启动时也会执行）")
+    s.add_argument("--revision", default="head")
+    s.set_defaults(func=cmd_db_upgrade)
+    s = d.add_parser("current", help="显示当前数据库结构版本（非最新时退出码为 1）")
+    s.set_defaults(func=cmd_db_current)
+
+    s = sub.add_parser("purge", help="按保留期限清理过期会话与匿名令牌（个人信息最小化）")
+    s.add_argument("--days", type=int, help="retention in days (default: GOVASSIST_RETENTION_DAYS, 180)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_purge)
+
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int, default=1, help="worker processes on the one port (default 1)")
     s.set_defaults(func=cmd_serve)
     return p
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,12 @@ from retrieval.ranking import (
 from retrieval.scoring import SearchConfig
 from retrieval.tokenize import char_ngrams, normalize
 from retrieval.types import Chunk, DocKind
+
+# Name features are pure functions of a name; re-indexing one guide rebuilds the view, and recomputing them
+# for every document was most of that time. Cached by the name string (bounded).
+_variant_classes = functools.lru_cache(maxsize=1 << 16)(variant_classes)
+_alnum = functools.lru_cache(maxsize=1 << 16)(alnum)
+_split_variant = functools.lru_cache(maxsize=1 << 16)(split_variant)
 
 FILTER_KEYS = ("region", "department", "audience", "type", "level", "kind", "field", "doc_id")
 
@@ -51,11 +58,11 @@ class IndexView:
                 (self.chunks[int(i)] for i in r if self.chunks[int(i)].field in {"name", "title"}), first
             )
             self._names.append(name_chunk.text if name_chunk.field == "name" else first.title)
-        self._variants = [variant_classes(n) for n in self._names]
+        self._variants = [_variant_classes(n) for n in self._names]
         # the bare document name (guide name / policy title), alphanumerics only, for character matching
-        self._bare = [alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        self._bare = [_alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
         # (base name, distinctive part) of each name, for choosing among sibling variants
-        self._split = [split_variant(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        self._split = [_split_variant(self.chunks[int(r[0])].title) for r in self._doc_rows]
         df: dict[str, int] = {}
         for b in self._bare:
             for ch in set(b):
@@ -109,8 +116,13 @@ class IndexView:
         return out
 
     def set_field_weights(self, cfg: SearchConfig) -> None:
+        weight: dict[tuple[str, str], float] = {}  # a handful of (kind, field) pairs for all chunks
         self.field_w = np.array(
-            [cfg.field_weight(c.kind.value, c.field) for c in self.chunks], dtype=np.float32
+            [
+                weight.get(key) or weight.setdefault(key, cfg.field_weight(*key))
+                for key in ((c.kind.value, c.field) for c in self.chunks)
+            ],
+            dtype=np.float32,
         )
 
     # ---------------------------------------------------------------- filters

@@ -69,6 +69,7 @@ FAQ_RAW = 0.55
 FAQ_LEXICAL = 0.25
 FAQ_GAP = 0.25
 FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
+FAQ_TIE = 0.08  # FAQ chunks within this fused score of the best are near ties (aspect, words decide)
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -371,7 +372,7 @@ class Answerer:
         second = result.passages[1].score if len(result.passages) > 1 else 0.0
         found: list[Candidate] = []
         for c in result.passages:
-            if c.score < top_raw - 0.03:
+            if c.score < top_raw - FAQ_TIE:
                 break
             g = self.host.get_guide(c.chunk.doc_id)
             n = c.chunk.id.rsplit("#", 1)[-1]
@@ -384,7 +385,11 @@ class Answerer:
             found.append(Candidate(g, hit, sp, region_rank(g.region_path, self.home_region, named)))
         if not found:
             return None
-        best = min(found, key=lambda c: (c.rank, -(c.best.lexical if c.best else 0.0)))
+        # near ties: the place asked about / home region, then the FAQ of the aspect asked, then word match
+        best = min(
+            found,
+            key=lambda c: (c.rank, -(c.best.aspect if c.best else 0.0), -(c.best.lexical if c.best else 0.0)),
+        )
         assert best.best is not None
         sp = best.best
         asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -419,7 +424,7 @@ class Answerer:
             if composed.missing:
                 return None
             answers.add(tuple(sorted(x.quote for x in composed.citations)))
-        return max(cands, key=lambda c: c.doc_score) if len(answers) == 1 else None
+        return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
 
     def _candidates(
         self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]

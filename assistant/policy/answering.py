@@ -39,6 +39,7 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Intent, Reply
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.aspects import aspect_overlap
 from retrieval.passages import Passage, ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, label, named_places, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
@@ -330,7 +331,7 @@ class Answerer:
                 law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
                 if law is not None:
                     return law
-            return self._answer_from(st, chosen, aspects, t, events, named, uncovered)
+            return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
         law = self._article_reply(st, t, result, events)
         if law is not None:
             return law
@@ -347,7 +348,7 @@ class Answerer:
         named_cands = [c for c in cands if c.rank == 0]
         if len(named_cands) == 1 and result.confidence >= CLARIFY_CONFIDENCE:
             # the one candidate of the place the person named: no need to ask
-            return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered)
+            return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
@@ -523,6 +524,7 @@ class Answerer:
         events: Events,
         named: list[str],
         uncovered: list[str],
+        result: SearchResult | None = None,
     ) -> Reply:
         if uncovered and len(uncovered) == len(named):
             # only places the KB does not cover: say so plainly rather than state other places' facts
@@ -530,7 +532,13 @@ class Answerer:
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
         if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide) < NAME_COVER:
             emit(events, "no_fit", service_id=c.guide.id)
-            return self.unknown(st, events, None)
+            law = self._article_reply(st, t, result, events) if result is not None else None
+            return law if law is not None else self.unknown(st, events, None)
+        if result is not None and is_auxiliary(c.guide.name) and not asks_auxiliary(t):
+            # only a supporting service (预约 / 查询) matched: an article that answers comes first
+            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
+            if law is not None:
+                return law
         note = self._region_note(c.guide, named, uncovered)
         return self.guide_reply(
             st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
@@ -599,6 +607,7 @@ class Answerer:
         if not result.articles:
             return None
         q = content_bigrams(t)
+        asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
         scored = []
         for c in result.articles:
             if c.score < result.articles[0].score * 0.8:
@@ -606,11 +615,12 @@ class Answerer:
             d = self.host.get_policy(c.chunk.doc_id)
             if d is not None:
                 lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
-                scored.append((lex, c.score, c, d))
+                asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
+                scored.append((lex, asp, c.score, c, d))
         if not scored:
             return None
-        # among the close articles, the one that uses most of the question's words
-        lex, _, top, doc = max(scored, key=lambda x: (x[0], x[1]))
+        # among the close articles: the one about the aspect asked, then the one using most of the words
+        lex, _, _, top, doc = max(scored, key=lambda x: (x[1], x[0], x[2]))
         # a strong fused score with some shared words, or most of the question's words in the article
         if lex < min_lexical or not (
             (top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from assistant.policy.manager import DialogueManager
     from assistant.state import DialogueState
+    from guides.registry import FlowRegistry
     from guides.schema import Flow
     from retrieval.hybrid import HybridRetriever
 
@@ -176,18 +177,33 @@ def load_flows_checked(store: KnowledgeStore) -> dict[str, Flow]:
     return load_flows(known_service_ids=known)
 
 
+def flow_registry(store: KnowledgeStore) -> FlowRegistry:
+    """Authored flows (checked against the KB), published curated flow records, and a lazily derived
+    generic 预审 flow for every other published, applicable guide."""
+    from guides.registry import FlowRegistry
+
+    def get_guide(gid: str) -> ServiceGuide | None:
+        return store.get_guide(gid, published_only=True)
+
+    return FlowRegistry(load_flows_checked(store), get_guide=get_guide, curated=_curated_source(store))
+
+
+def _curated_source(store: KnowledgeStore) -> Any:
+    return None
+
+
 def build_manager(
     settings: Settings,
     *,
     store: KnowledgeStore | None = None,
     retriever: HybridRetriever | None = None,
     status_lookup: Callable[[str, DialogueState], str | None] | None = None,
-) -> tuple[DialogueManager, dict[str, Flow]]:
+) -> tuple[DialogueManager, FlowRegistry]:
     from assistant.policy.manager import DialogueManager
 
     store = store or open_store(settings)
     retriever = retriever or open_retriever(settings)
-    flows = load_flows_checked(store)
+    flows = flow_registry(store)
     phraser = None
     if settings.llm_base_url and settings.llm_model:
         from assistant.nlg.llm import LLMPhraser, make_chat_model

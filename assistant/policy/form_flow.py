@@ -24,6 +24,7 @@ STAGE_QUESTIONS = "questions"
 STAGE_FIELDS = "fields"
 STAGE_CONFIRM = "confirm"
 STAGE_SUBMITTED = "submitted"
+STAGE_MATERIALS = "materials"  # 预审 flows: "这些材料您准备好了吗？" with one tap per material
 EDIT_MENU = "__edit__"
 
 CONFIRM_LABEL = "确认提交"
@@ -67,6 +68,7 @@ def reset_form(state: DialogueState) -> None:
     state.answers = {}
     state.fields = {}
     state.provided_materials = []
+    state.materials_asked = False
     state.requested = None
 
 
@@ -151,6 +153,10 @@ def _step(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
         state.flow_stage = STAGE_QUESTIONS
         state.requested = q.id
         return q.ask, _choice_labels(q)
+    if flow.checklist_step and not state.materials_asked and flow.materials_for(state.answers):
+        state.flow_stage = STAGE_MATERIALS
+        state.requested = None
+        return _materials_prompt(state, flow)
     todo = missing_fields(state, flow)
     if todo:
         state.flow_stage = STAGE_FIELDS
@@ -161,6 +167,62 @@ def _step(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
     state.flow_stage = STAGE_CONFIRM
     state.requested = None
     return read_back(state, flow), [CONFIRM_LABEL, EDIT_LABEL]
+
+
+MATERIALS_ALL_LABEL = "都准备好了"
+MATERIALS_NEXT_LABEL = "其余还没有，继续"
+_MATERIALS_NEXT_RE = re.compile(r"继续|下一步|跳过|其余|其他|其它|剩下|先这样|就这些|没有了|都没有|还没")
+
+
+def _materials_prompt(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
+    """The checklist step: every material of the current situation, one choice per material not ticked."""
+    provided = set(state.provided_materials)
+    lines = ["这些材料您准备好了吗？（可点选已备好的材料，也可以一次说几样）"]
+    todo: list[str] = []
+    for i, m in enumerate(flow.materials_for(state.answers), 1):
+        mark = "✓" if m.name in provided else "○"
+        lines.append(f"{i}. {mark} {m.name}" + ("（非必需）" if not m.required else ""))
+        if m.name not in provided:
+            todo.append(m.name)
+    return "\n".join(lines), [*todo, MATERIALS_ALL_LABEL, MATERIALS_NEXT_LABEL]
+
+
+def _materials_step(state: DialogueState, flow: Flow, text: str) -> FormOutcome | None:
+    """An answer to the checklist step: ticks named materials ("身份证和申请表有了"), "都准备好了" ticks
+    all; "其余还没有" / "继续" (or all ticked) moves on to the form. None when it is not about materials."""
+    names = [m.name for m in flow.materials_for(state.answers)]
+    t = compact(text)
+    if compact(MATERIALS_ALL_LABEL) == t or _is_tick_all(t):
+        hits = names
+    else:
+        hits = []
+        for clause in re.split(r"[，,。；;！!]", text):
+            c = compact(clause)
+            if not c or (_UNTICK_RE.search(c) and not _TICK_RE.search(c)):
+                continue
+            found = material_mentions(c, names)
+            if not found:  # "申报表和承诺书都有了": each part on its own
+                bare = _TICK_RE.split(c)[0]
+                for part in re.split(r"以及|还有|和|与|及|跟|、|/", bare):
+                    found += material_mentions(part, names) if len(part) >= 2 else []
+            hits += [n for n in found if n not in hits]
+    for n in hits:
+        if n not in state.provided_materials:
+            state.provided_materials.append(n)
+    done = set(names) <= set(state.provided_materials)
+    moving_on = done or bool(_MATERIALS_NEXT_RE.search(t)) or bool(_UNTICK_RE.search(t))
+    if not hits and not moving_on:
+        return None
+    ack = ("已标记为已备：" + "、".join(hits) + "。") if hits else "好的。"
+    if moving_on:
+        state.materials_asked = True
+        provided = set(state.provided_materials)
+        if any(m.required and m.name not in provided for m in flow.materials_for(state.answers)):
+            ack += "尚未备齐的材料会记入预审结果，请在正式办理前补齐。"
+    prompt, choices = _step(state, flow)
+    return FormOutcome(
+        _reply(state, flow, f"{ack}\n{prompt}", choices), events=[{"type": "materials_ticked"}]
+    )
 
 
 def resume_prompt(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
@@ -217,7 +279,8 @@ def _checklist_text(state: DialogueState, flow: Flow) -> str:
     mats = flow.materials_for(state.answers)
     if not mats:
         return ""
-    lines = ["根据您的情况，需要准备以下材料（示例清单）："]
+    sample = "（示例清单）" if flow.origin == "authored" else "（办事指南所列材料）"
+    lines = [f"根据您的情况，需要准备以下材料{sample}："]
     for i, m in enumerate(mats, 1):
         extra = "（非必需）" if not m.required else ""
         lines.append(f"{i}. {m.name}{extra}" + (f"，{m.copies}" if m.copies else ""))
@@ -517,7 +580,7 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
     if errors:
         notes.append("；".join(errors) + "。稍后请重新提供。")
     notes.append(f"（本流程为{flow.sample_note}；随时可以问我材料、时限等问题，说“不办了”可取消。）")
-    if state.flow_stage != STAGE_QUESTIONS:
+    if state.flow_stage not in (STAGE_QUESTIONS, STAGE_MATERIALS):
         checklist = _checklist_text(state, flow)
         if checklist:
             notes.append(checklist)
@@ -724,6 +787,15 @@ def handle_form(
     if corrected is not None:
         return corrected
 
+    if state.flow_stage == STAGE_MATERIALS:
+        stepped = _materials_step(state, flow, t)
+        if stepped is not None:
+            return stepped
+        if not is_question(t):
+            prompt, choices = _materials_prompt(state, flow)
+            return FormOutcome(_reply(state, flow, f"抱歉，没有听明白。{prompt}", choices))
+        return _digression(state, flow, guide, t)
+
     # "残疾人证有了" answering "是否已持有残疾人证？" is an answer first (the question branch below)
     asked = _question(flow, state.requested) if state.flow_stage == STAGE_QUESTIONS else None
     answering = asked is not None and match_question_choice(asked, t) is not None
@@ -748,7 +820,7 @@ def handle_form(
                 state.answers[q.id] = value
                 _prune(state, flow)
                 prompt, choices = _step(state, flow)
-                if state.flow_stage != STAGE_QUESTIONS:
+                if state.flow_stage not in (STAGE_QUESTIONS, STAGE_MATERIALS):
                     checklist = _checklist_text(state, flow)
                     prompt = f"{checklist}\n{prompt}" if checklist else prompt
                 return FormOutcome(_reply(state, flow, f"好的。\n{prompt}", choices))
@@ -860,7 +932,13 @@ def on_submitted(
     state: DialogueState, flow: Flow | None, application_id: str, draft: ApplicationDraft | None = None
 ) -> Reply:
     """The receipt: the application number and the next steps from the flow; the form is closed."""
-    lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
+    if flow is not None and flow.kind == "precheck":
+        lines = [
+            f"网上预审已完成，预审编号：{application_id}。请妥善保存。",
+            "请注意：这是预审，不是正式申报，审批系统尚未收到您的申请；窗口工作人员可以查看本次预审结果。",
+        ]
+    else:
+        lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
     if flow is not None and flow.next_steps:
         lines.append("接下来：")
         lines += [f"{i}. {s}" for i, s in enumerate(flow.next_steps, 1)]

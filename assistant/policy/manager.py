@@ -105,7 +105,10 @@ class DialogueManager:
         self.retriever = retriever
         self.get_guide = get_guide
         self.get_policy = get_policy
-        self.flows = dict(flows or {})
+        # a plain dict is copied; a FlowRegistry (lazy generic flows) is kept as it is
+        self.flows: Mapping[str, Flow] = (
+            dict(flows) if isinstance(flows, dict) else (flows if flows is not None else {})
+        )
         self.phraser = phraser
         self.status_lookup = status_lookup
         self.max_chars = max_chars
@@ -534,7 +537,8 @@ class DialogueManager:
         choices: list[str] = []
         flow = flow_for_service(guide.id, self.flows)
         if flow is not None and not st.flow_id:
-            text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
+            how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
+            text += f"\n本事项支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
         events.append({"type": "answer", "service_id": guide.id, "missing": composed.missing})
         confident = composed.grounded

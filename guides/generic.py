@@ -129,6 +129,11 @@ def _identity_fields(kind: str, when: When | None) -> list[FormField]:
     ]
 
 
+FIELD_LABELS = {
+    f.name: f.label for kind in (PERSON, ORG) for f in _identity_fields(kind, None)
+} | {VISIT_FIELD: "预约到现场办理日期"}
+
+
 # --- materials and situations ---------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ _ORG_WORDS = re.compile(r"法人|企业|组织|机关|单位|机构|团体")
 # Information services: nothing is applied for, so no pre-check flow.
 _INFO_NAME = re.compile(
     r"查询|解读|公示|公告|下载|浏览|公开|预警|发布|咨询$|查看|检索|名录|目录|名单|须知|指引|宣传|列表|举办|"
-    r"展览|展示|介绍|简介|清单|专区|留言|动态|新闻|报告|统计|数据|开放$|互动|指南$|手册|信息$|抓拍|户号"
+    r"展览|展示|介绍|简介|清单|专区|留言|动态|新闻|报告|统计|数据|开放$|互动|指南$|手册|信息$|抓拍|户号|指数"
 )
 _YES_NO = [
     {"value": "是", "label": "是", "synonyms": ["有", "对", "是的", "符合", "属于", "需要"]},
@@ -78,6 +78,8 @@ def applicability(guide: ServiceGuide) -> Applicability:
     一件事 bundles (authored flows) are not pre-checked by a generic flow."""
     if guide.source == "scenario" or guide.linked_items:
         return Applicability(False, "一件事主题服务，由情形引导流程办理")
+    if re.search(r"投诉|举报", guide.name):
+        return Applicability(False, "投诉举报类，由12345政务服务便民热线受理")
     if _INFO_NAME.search(guide.name) and not guide.materials:
         return Applicability(False, "信息查询类服务，无需申请")
     return Applicability(True, "")
@@ -108,7 +110,7 @@ def applicant_kinds(guide: ServiceGuide) -> list[str]:
 def _identity_fields(kind: str, when: When | None) -> list[FormField]:
     if kind == PERSON:
         return [
-            FormField(name="applicant_name", label="申请人姓名", type="name", aliases=["申请人"], when=when),
+            FormField(name="applicant_name", label="申请人姓名", type="name", when=when),
             FormField(name="applicant_id_number", label="申请人身份证号", type="id_number", when=when),
             FormField(name="applicant_phone", label="联系电话", type="phone", when=when),
         ]
@@ -241,7 +243,8 @@ def condition_check(conditions: str | None) -> tuple[str | None, str | None]:
         ("（一）" in text and "（二）" not in text)
         or (re.search(r"(?:^|[：:])1[.、．]", text) and "2" not in text)
     )
-    if text.endswith(("：", ":", "；", "，", ",", "、")) or truncated or len(text) > _CONDITION_MAX:
+    too_short = len(text) < 8  # "第十五条", "见附件": nothing a person can confirm
+    if text.endswith(("：", ":", "；", "，", ",", "、")) or truncated or too_short or len(text) > _CONDITION_MAX:
         return None, text
     return text, None
 

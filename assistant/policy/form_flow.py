@@ -191,21 +191,29 @@ def _materials_step(state: DialogueState, flow: Flow, text: str) -> FormOutcome 
     """An answer to the checklist step: ticks named materials ("身份证和申请表有了"), "都准备好了" ticks
     all; "其余还没有" / "继续" (or all ticked) moves on to the form. None when it is not about materials."""
     names = [m.name for m in flow.materials_for(state.answers)]
-    t = compact(text)
-    if compact(MATERIALS_ALL_LABEL) == t or _is_tick_all(t):
+    # full names become tokens first: a name may itself contain "，" or "材料" ("…的，应当提交证明材料")
+    work, tokens = compact(text), {}
+    for i, n in enumerate(sorted(names, key=lambda n: len(compact(n)), reverse=True)):
+        if compact(n) and compact(n) in work:
+            work = work.replace(compact(n), f"§{i}§")
+            tokens[f"§{i}§"] = n
+    plain = re.sub(r"§\d+§", "、", work)
+    if compact(MATERIALS_ALL_LABEL) == work or (not tokens and _is_tick_all(work)):
         hits = names
     else:
         hits = []
-        for clause in re.split(r"[，,。；;！!]", text):
-            c = compact(clause)
-            if not c or (_UNTICK_RE.search(c) and not _TICK_RE.search(c)):
+        for clause in re.split(r"[，,。；;！!]", work):
+            bare = re.sub(r"§\d+§", "、", clause)
+            if not clause or (_UNTICK_RE.search(bare) and not _TICK_RE.search(bare)):
                 continue
-            found = material_mentions(c, names)
+            found = [tokens[k] for k in re.findall(r"§\d+§", clause)]
             if not found:  # "申报表和承诺书都有了": each part on its own
-                bare = _TICK_RE.split(c)[0]
-                for part in re.split(r"以及|还有|和|与|及|跟|、|/", bare):
+                found = material_mentions(bare, names)
+            if not found:
+                for part in re.split(r"以及|还有|和|与|及|跟|、|/", _TICK_RE.split(bare)[0]):
                     found += material_mentions(part, names) if len(part) >= 2 else []
             hits += [n for n in found if n not in hits]
+    t = plain
     for n in hits:
         if n not in state.provided_materials:
             state.provided_materials.append(n)

@@ -80,10 +80,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_guide_show(args: argparse.Namespace, settings: Settings) -> int:
-    from knowledge.store import KnowledgeStore
+    from app.pipeline import open_store
 
-    store = KnowledgeStore(settings.db_url)
-    store.create_all()
+    store = open_store(settings)
     guide = store.get_guide(args.id, version=args.version)
     if guide is None:
         print(f"未找到办事指南：{args.id}", file=sys.stderr)
@@ -235,18 +234,74 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import upgrade
+    from knowledge.engine import make_engine
 
-    from app.server import create_server_app
+    engine = make_engine(settings.db_url)
+    try:
+        before, after = upgrade(engine, args.revision)
+    finally:
+        engine.dispose()
+    print(f"数据库结构：{before or '（空库）'} -> {after}")
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
+    from app.migrate import current, head
+    from knowledge.engine import make_engine
+
+    engine = make_engine(settings.db_url)
+    try:
+        rev = current(engine)
+    finally:
+        engine.dispose()
+    print(f"当前：{rev or '（未迁移）'}；最新：{head()}")
+    return 0 if rev == head() else 1
+
+
+# uvicorn options of every serve mode (kept in one place so that one and several workers behave alike)
+SERVER_LIMITS: dict[str, object] = {}
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate the schema, then serve. With --workers N > 1: the index snapshot is made ready here, once, and
+    N uvicorn worker processes share the port; each follows published changes through the database."""
+    import os
+
+    import uvicorn
 
     host = args.host or settings.host
     port = args.port or settings.port
     settings = settings.model_copy(update={"host": host, "port": port})
+    if cmd_db_upgrade(argparse.Namespace(revision="head"), settings) != 0:
+        return 1
+    workers = max(1, args.workers)
+    if workers > 1:
+        from app.pipeline import ensure_index
+
+        ensure_index(settings)
+        # the workers are fresh interpreters that read their settings from the environment
+        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port)})
+        print(f"政务数字人已启动：http://{host}:{port}/  （{workers} 个进程；API 文档：/docs）", flush=True)
+        uvicorn.run(
+            "app.server:create_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            **SERVER_LIMITS,
+        )
+        return 0
+
+    from app.server import create_server_app
+
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
     return 0
+
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -313,9 +368,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--name", default="")
     s.set_defaults(func=cmd_token_create)
 
+    d = sub.add_parser("db", help="数据库结构迁移").add_subparsers(dest="db_cmd", required=True)
+    s = d.add_parser("upgrade", help="升级数据库结构到最新版本（serve 启动时也会执行）")
+    s.add_argument("--revision", default="head")
+    s.set_defaults(func=cmd_db_upgrade)
+    s = d.add_parser("current", help="显示当前数据库结构版本（非最新时退出码为 1）")
+    s.set_defaults(func=cmd_db_current)
+
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int, default=1, help="worker processes on the one port (default 1)")
     s.set_defaults(func=cmd_serve)
     return p
 

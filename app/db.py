@@ -1,5 +1,6 @@
 """SQL tables of the app layer: chat sessions, applications (办件) and their events, API tokens, feedback and
-the unanswered-question queue. They live on the same engine as the knowledge store, in their own MetaData.
+the unanswered-question queue. They live on the same engine as the knowledge store and share its one
+declarative base (knowledge/sqlbase.py), so one MetaData describes the whole database for Alembic.
 
 Portable across SQLite and PostgreSQL: `JSON` for documents, timestamps stored as UTC and returned aware.
 Rows are private to `app/`: `app.repository` turns them into pydantic records.
@@ -21,13 +22,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from knowledge.orm import UTCDateTime  # one UTC column type for the whole database
+from knowledge.engine import WRITE_OPTION
+from knowledge.sqlbase import Base, UTCDateTime  # one declarative base and UTC type for the whole database
 
 ID_LEN = 120  # guide ids (TASK_CODE) as in knowledge.schema
 KEY_LEN = 300  # idempotency keys: "<owner>:<client key>" or "<session id>:<turn>"
@@ -67,18 +68,6 @@ def utcnow() -> datetime:
 
 def _in(values: list[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
 
 
 class ApiTokenRow(Base):
@@ -189,10 +178,9 @@ class UnansweredRow(Base):
     guide_id: Mapped[str | None] = mapped_column(String(ID_LEN))
 
 
-# Execution option understood by the knowledge store's SQLite engine: write transactions start with
-# BEGIN IMMEDIATE (a deferred read->write upgrade fails under WAL when another writer committed meanwhile).
-# Other engines ignore it.
-_WRITE_OPTION = "govassist_write"
+# Write transactions start with BEGIN IMMEDIATE on SQLite (a deferred read->write upgrade fails under WAL
+# when another writer committed meanwhile). Other engines ignore it.
+_WRITE_OPTION = WRITE_OPTION
 
 
 class AppDB:
@@ -209,10 +197,13 @@ class AppDB:
         )
 
     def create_all(self) -> None:
+        """Create the missing tables of the whole database (tests; deployments use `govassist db upgrade`)."""
         Base.metadata.create_all(self.engine)
 
     def drop_all(self) -> None:
-        Base.metadata.drop_all(self.engine)
+        """Drop the app tables only (the knowledge tables on the same base are left alone)."""
+        mine = {m.local_table.name for m in Base.registry.mappers if m.class_.__module__ == __name__}
+        Base.metadata.drop_all(self.engine, tables=[t for t in Base.metadata.sorted_tables if t.name in mine])
 
     def read(self) -> AbstractContextManager[Session]:
         return self.read_sessionmaker.begin()

@@ -26,8 +26,11 @@ log = logging.getLogger("govassist.pipeline")
 
 
 def open_store(settings: Settings) -> KnowledgeStore:
+    """The store on `settings.db_url`, its schema migrated to the latest revision (a no-op when current)."""
+    from app.migrate import upgrade
+
     store = KnowledgeStore(settings.db_url)
-    store.create_all()
+    upgrade(store.engine)
     return store
 
 
@@ -88,21 +91,37 @@ def _policies(store: KnowledgeStore) -> list[PolicyDocument]:
 
 
 def make_retriever(settings: Settings) -> HybridRetriever:
+    """The retriever over `settings.index_dir`; with `vectors=database` its vectors live in the database
+    (shared by every worker and host; an older index's Chroma folder is imported once)."""
     from retrieval.embedders import make_embedder
     from retrieval.hybrid import HybridRetriever
 
-    return HybridRetriever(settings.index_dir, embedder=make_embedder(settings.embedder))
+    embedder = make_embedder(settings.embedder)
+    if settings.vectors == "chroma":
+        return HybridRetriever(settings.index_dir, embedder=embedder)
+    if settings.vectors != "database":
+        raise ValueError(f"GOVASSIST_VECTORS 只能是 database 或 chroma：{settings.vectors}")
+    from app.migrate import upgrade
+    from knowledge.engine import make_engine
+    from retrieval.vector_sql import SqlVectorStore
+
+    engine = make_engine(settings.db_url)
+    upgrade(engine)  # the vector table must exist before the first read
+    vectors = SqlVectorStore(engine, embedder, chroma_path=settings.index_dir / "chroma")
+    return HybridRetriever(settings.index_dir, embedder=embedder, vectors=vectors)
 
 
 def build_index(settings: Settings, *, rebuild: bool = False, progress: bool = True) -> dict[str, Any]:
     """Index all published guides and all policies. Unchanged chunks keep their stored embeddings."""
     t0 = time.perf_counter()
     with open_store(settings) as store:
+        version = store.index_version()  # read first: a change after it is replayed by the servers
         guides = list(store.iter_published_guides())
         policies = _policies(store)
     retriever = make_retriever(settings)
     if rebuild:
         retriever.clear()
+    retriever.index_version = version
     stats = retriever.build(guides, policies, progress=progress)
     out = dict(stats) if isinstance(stats, dict) else {}
     out.update(
@@ -121,20 +140,37 @@ def open_retriever(settings: Settings) -> HybridRetriever:
     return retriever
 
 
+def ensure_index(settings: Settings) -> None:
+    """Make sure a usable index snapshot exists (built when missing), without keeping it in memory."""
+    if not make_retriever(settings).load():
+        build_index(settings, progress=False)
+
+
 class BackgroundRetriever:
     """Opens (or, when missing, builds) the index and warms it up in a background thread, so the server
-    answers health checks and serves the UI at once; retrieval calls wait until it is ready."""
+    answers health checks and serves the UI at once; retrieval calls wait until it is ready.
 
-    def __init__(self, settings: Settings) -> None:
+    With a `store`, the index then follows every published change, from this process or any other worker or
+    host on the same database (app/index_sync.py); changes are applied in memory, never written to the
+    shared on-disk snapshot."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore | None = None) -> None:
+        from app.index_sync import IndexSync
+
         self._ready = threading.Event()
         self._retriever: HybridRetriever | None = None
         self._error: BaseException | None = None
         self.ready_seconds: float | None = None
+        self.sync: IndexSync | None = None
 
         def load() -> None:
             t0 = time.perf_counter()
             try:
                 retriever = open_retriever(settings)
+                if store is not None:
+                    self.sync = IndexSync(store, retriever, interval=settings.index_poll_seconds)
+                    self.sync.poll()  # changes since the snapshot, before the first answer
+                    self.sync.start()
                 retriever.warm_up()
                 self._retriever = retriever
             except BaseException as exc:  # reported to every caller, never swallowed
@@ -164,7 +200,20 @@ class BackgroundRetriever:
             raise RuntimeError("检索索引加载失败") from self._error
         return self._retriever
 
-    def __getattr__(self, name: str) -> Any:  # search, upsert_guide, remove_doc ... wait for readiness
+    def upsert_guide(self, guide: ServiceGuide) -> int:
+        """Re-index one guide in memory (the on-disk snapshot is shared by the workers: never rewritten)."""
+        retriever = self.get()
+        if self.sync is not None:
+            return self.sync.upsert_guide(guide)
+        return retriever.upsert_guide(guide, persist=False)
+
+    def remove_doc(self, doc_id: str) -> bool:
+        retriever = self.get()
+        if self.sync is not None:
+            return self.sync.remove_doc(doc_id)
+        return retriever.remove_doc(doc_id, persist=False)
+
+    def __getattr__(self, name: str) -> Any:  # search ... wait for readiness
         return getattr(self.get(), name)
 
 
@@ -231,6 +280,5 @@ def create_api_token(settings: Settings, *, role: str, name: str = "") -> str:
 
     with open_store(settings) as store:
         db = AppDB(store.engine)
-        db.create_all()
         with db.write() as session:
             return create_token(session=session, role=role, name=name)

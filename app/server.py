@@ -54,3 +54,10 @@ def create_server_app(
     if callable(start):
         start()  # load the index in the background now that the app is built
     return mounted
+
+
+def create_worker_app() -> FastAPI:
+    """Factory of one worker of `govassist serve --workers N` (settings from the environment)."""
+    from app.settings import get_settings
+
+    return create_server_app(get_settings())

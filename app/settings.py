@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_message_chars: int = 2000
+    # Scale-out: where dense vectors live ("database": shared by every worker and host; "chroma": a folder in
+    # the index, one process only), and how often each server process looks for published changes.
+    vectors: str = "database"
+    index_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Optional LLM (OpenAI-compatible); only phrases the evidence.
     llm_base_url: str | None = None
     llm_model: str | None = None

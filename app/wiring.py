@@ -75,7 +75,7 @@ def build_services(
     load_manager: bool = True,
     background: bool = False,
 ) -> Services:
-    """Open the store (creating all tables), then the retriever, flows and dialogue manager unless given.
+    """Open the store (migrating its schema), then the retriever, flows and dialogue manager unless given.
 
     `load_retriever=False` / `load_manager=False` leave those parts out (None) when not passed in.
     `background=True` (the server) loads the index in a background thread: the app starts serving at once
@@ -84,14 +84,15 @@ def build_services(
     from app import pipeline
 
     if store is None:
-        store = pipeline.open_store(settings)
+        store = pipeline.open_store(settings)  # migrated to the latest schema
     else:
-        store.create_all()
+        from app.migrate import target_metadata
+
+        target_metadata().create_all(store.engine)  # an injected store (tests): every table there is
     db = AppDB(store.engine)
-    db.create_all()
     if retriever is None and load_retriever:
         retriever = (
-            pipeline.BackgroundRetriever(settings) if background else pipeline.open_retriever(settings)
+            pipeline.BackgroundRetriever(settings, store) if background else pipeline.open_retriever(settings)
         )
     if manager is None and load_manager and retriever is not None:
         manager, loaded = pipeline.build_manager(

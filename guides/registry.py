@@ -13,6 +13,7 @@ resolve a generic flow by id ("g-<service id>"), and `for_service` resolves any 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
@@ -23,12 +24,17 @@ from knowledge.schema import ServiceGuide
 
 GuideGetter = Callable[[str], ServiceGuide | None]
 CACHE_SIZE = 1024
+STAMP_CHECK_S = 5.0
 
 
 class PublishedFlows(Protocol):
     """A source of published curated flows (guides.curation.CuratedFlows over the record store)."""
 
     def published_flows(self) -> list[Flow]: ...
+
+    def stamp(self) -> object:
+        """Changes whenever a flow is published (cheap; polled by other processes)."""
+        ...
 
 
 class FlowRegistry(Mapping[str, Flow]):
@@ -47,13 +53,18 @@ class FlowRegistry(Mapping[str, Flow]):
         self._named: dict[str, Flow] = {}
         self._by_service: dict[str, Flow] = {}
         self._related: dict[str, Flow] = {}
+        self._stamp: object = None
+        self._checked = 0.0
         self.reload()
 
     # --- named flows ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Re-read the published curated flows (after a publish)."""
-        curated = self._curated_source.published_flows() if self._curated_source is not None else []
+        src = self._curated_source
+        self._stamp = self._read_stamp()
+        self._checked = time.monotonic()
+        curated = src.published_flows() if src is not None else []
         named = dict(self._authored)
         for flow in curated:
             # a record replaces the authored flow of the same id or service
@@ -72,6 +83,7 @@ class FlowRegistry(Mapping[str, Flow]):
     # --- Mapping --------------------------------------------------------------------------------------
 
     def __getitem__(self, flow_id: str) -> Flow:
+        self._maybe_reload()
         flow = self._named.get(flow_id)
         if flow is not None:
             return flow
@@ -93,11 +105,30 @@ class FlowRegistry(Mapping[str, Flow]):
 
     # --- by service -----------------------------------------------------------------------------------
 
+    def _read_stamp(self) -> object:
+        stamp = getattr(self._curated_source, "stamp", None)
+        return stamp() if callable(stamp) else None
+
+    def _maybe_reload(self) -> None:
+        """Another process (a second worker or host) may have published a flow: re-read when the records'
+        stamp changed, checked at most every STAMP_CHECK_S seconds."""
+        src = self._curated_source
+        if src is None or time.monotonic() - self._checked < STAMP_CHECK_S:
+            return
+        self._checked = time.monotonic()
+        try:
+            changed = self._read_stamp() != self._stamp
+        except Exception:  # the database is briefly unavailable: keep serving what we have
+            return
+        if changed:
+            self.reload()
+
     def for_service(self, service_id: str | None) -> Flow | None:
         """The flow that runs for a guide: named flow of that service, a 一件事 flow linking it, or the
         generic pre-check of a published, applicable guide (None otherwise)."""
         if not service_id:
             return None
+        self._maybe_reload()
         flow = self._by_service.get(service_id) or self._related.get(service_id)
         if flow is not None:
             return flow

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from app_support import bearer
 from fastapi.testclient import TestClient
 
@@ -171,3 +172,100 @@ def test_api_intake_validates_against_the_generic_flow(
     r = client.post("/api/v1/applications", json=body, headers=bearer(tok) | {"Idempotency-Key": "k1"})
     assert r.status_code == 422
     assert "applicant_id_number" in r.text and "visit_date" in r.text
+
+
+# --- flows as curated data ---------------------------------------------------------------------------------
+
+EDITED_GUIDE = "11440000553612461J2442111685001"  # 暂停企业职工养老保险待遇申请 (自然人, one visit)
+
+
+def _add_situation(text: str) -> str:
+    """The editor's change: a situation question and a material asked only when it applies."""
+    data = yaml.safe_load(text)
+    data.setdefault("questions", []).insert(
+        0,
+        {
+            "id": "abroad",
+            "ask": "您是否已定居国外？",
+            "choices": [{"value": "是", "label": "是，已定居国外"}, {"value": "否", "label": "否"}],
+        },
+    )
+    data["materials"].append({"name": "定居国外的证明材料", "when": {"abroad": ["是"]}})
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_editor_curates_a_generic_flow_and_the_next_citizen_is_asked(
+    app: tuple[Services, TestClient, dict[str, ServiceGuide]],
+) -> None:
+    services, client, guides = app
+    with services.db.write() as session:
+        editor, citizen = (create_token(session=session, role=r) for r in ("editor", "citizen"))
+    assert client.get(f"/api/v1/flows/{EDITED_GUIDE}", headers=bearer(citizen)).status_code == 403
+    r = client.get(f"/api/v1/flows/{EDITED_GUIDE}", headers=bearer(editor))
+    assert r.status_code == 200 and r.json()["source"] == "generic"
+    generic_text = r.json()["text"]
+    assert [m["name"] for m in r.json()["flow"]["materials"]] == [
+        m.name.rstrip("。") for m in guides[EDITED_GUIDE].materials
+    ]
+
+    # bad drafts are rejected field by field, and nothing is saved
+    data = yaml.safe_load(_add_situation(generic_text))
+    data["materials"][-1]["when"] = {"abroadx": ["是"]}
+    data["form"][0]["type"] = "passport"
+    r = client.post(
+        f"/api/v1/flows/{EDITED_GUIDE}/draft",
+        json={"text": yaml.safe_dump(data, allow_unicode=True)},
+        headers=bearer(editor),
+    )
+    assert r.status_code == 422
+    assert "abroadx" in r.text and "passport" in r.text and "form[0].type" in r.text
+    circular = yaml.safe_load(_add_situation(generic_text))
+    circular["questions"][0]["when"] = {"abroad": ["是"]}
+    r = client.post(
+        f"/api/v1/flows/{EDITED_GUIDE}/draft",
+        json={"text": yaml.safe_dump(circular, allow_unicode=True)},
+        headers=bearer(editor),
+    )
+    assert r.status_code == 422 and "循环" in r.text and "questions[0].when" in r.text
+    assert client.get(f"/api/v1/flows/{EDITED_GUIDE}/versions", headers=bearer(editor)).status_code == 404
+
+    # a good draft: saved, not yet served
+    r = client.post(
+        f"/api/v1/flows/{EDITED_GUIDE}/draft",
+        json={"text": _add_situation(generic_text), "note": "增加定居国外情形"},
+        headers=bearer(editor),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["version"] == 1 and not r.json()["published"]
+    first = _say(client, citizen, "我要办理暂停企业职工养老保险待遇申请")
+    assert "定居国外" not in first["reply"]
+
+    r = client.post(f"/api/v1/flows/{EDITED_GUIDE}/publish", json={}, headers=bearer(editor))
+    assert r.status_code == 200 and r.json()["published"]
+    asked = _say(client, citizen, "我要办理暂停企业职工养老保险待遇申请")
+    assert "您是否已定居国外？" in asked["reply"] and "是，已定居国外" in asked["choices"]
+    yes = _say(client, citizen, "是", asked["session_id"])
+    assert "定居国外的证明材料" in [m["name"] for m in yes["form"]["materials"]]
+
+    # a second version, its diff, and the audit trail
+    second = _add_situation(generic_text).replace("您是否已定居国外？", "您是否已经定居国外？")
+    r = client.post(f"/api/v1/flows/{EDITED_GUIDE}/draft", json={"text": second}, headers=bearer(editor))
+    assert r.status_code == 201 and r.json()["version"] == 2
+    d = client.get(f"/api/v1/flows/{EDITED_GUIDE}/diff", params={"a": 1, "b": 2}, headers=bearer(editor))
+    assert (
+        "-  ask: 您是否已定居国外？" in d.json()["diff"]
+        and "+  ask: 您是否已经定居国外？" in d.json()["diff"]
+    )
+    actions = [e.action for e in services.store.audit_log(target=f"flow:g-{EDITED_GUIDE}")]
+    assert actions[:3] == ["flow.save", "flow.publish", "flow.save"]
+
+
+def test_bundled_flows_are_ordinary_records(
+    app: tuple[Services, TestClient, dict[str, ServiceGuide]],
+) -> None:
+    services, client, _ = app
+    with services.db.write() as session:
+        editor = create_token(session=session, role="editor")
+    for flow in load_flows().values():
+        r = client.get(f"/api/v1/flows/{flow.service_id}", headers=bearer(editor))
+        assert r.status_code == 200 and r.json()["source"] == "record" and r.json()["published_version"] == 1

@@ -184,7 +184,8 @@ def _materials_prompt(state: DialogueState, flow: Flow) -> tuple[str, list[str]]
         lines.append(f"{i}. {mark} {m.name}" + ("（非必需）" if not m.required else ""))
         if m.name not in provided:
             todo.append(m.name)
-    return "\n".join(lines), [*todo, MATERIALS_ALL_LABEL, MATERIALS_NEXT_LABEL]
+    # the two answers for all materials first: a page shows a limited number of buttons
+    return "\n".join(lines), [MATERIALS_ALL_LABEL, MATERIALS_NEXT_LABEL, *todo]
 
 
 def _materials_step(state: DialogueState, flow: Flow, text: str) -> FormOutcome | None:

@@ -5,6 +5,7 @@ the next citizen is asked it."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,16 @@ EDITED_NAME = "暂停企业职工养老保险待遇申请"
 USCC = "91440114MA59UQ8X2" + uscc_check_char("91440114MA59UQ8X2")
 
 
+def _wait_index_ready(server: Any, timeout_s: float = 900) -> None:
+    """The server answers before its index is loaded; chat turns wait for it (a busy machine: minutes)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.api("GET", "/health").get("retriever_ready"):
+            return
+        time.sleep(2)
+    raise AssertionError("search index not ready")
+
+
 def _visit_day() -> date:
     d = date.today() + timedelta(days=2)
     while not is_working_day(d)[0]:
@@ -34,6 +45,7 @@ def _visit_day() -> date:
 
 def test_citizen_prechecks_as_person_and_as_company(new_page: Any, server: Any, artifacts: Path) -> None:
     visit = _visit_day()
+    _wait_index_ready(server)
     page = new_page(width=1280, height=900)
     chat = ChatDriver(page, "citizen")
     reply = chat.send(f"我要办理{PERSON_GUIDE}")
@@ -154,6 +166,7 @@ def test_editor_adds_a_situation_question_and_the_next_citizen_is_asked(
     expect(page.locator("#flow-versions")).to_contain_text("已发布")
     shoot(page, artifacts, "precheck-06-editor-published")
 
+    _wait_index_ready(server)
     citizen = new_page(width=1280, height=900)
     chat = ChatDriver(citizen, "citizen")
     reply = chat.send(f"我要办理{EDITED_NAME}")

@@ -211,3 +211,23 @@ def test_registry_curated_record_replaces_generic_and_authored() -> None:
     src.flows = [curated]
     reg.reload()
     assert reg.for_service(real.id) is curated and "curated-x" in list(reg)
+
+
+# --- curation: text <-> flow ------------------------------------------------------------------------------
+
+
+def test_flow_text_round_trips_and_errors_name_the_field() -> None:
+    from guides.curation import FlowValidationError, flow_to_text, parse_flow_text
+
+    flow = derive_flow(_guide(audience=["自然人", "企业法人"], materials=[Material(name="申请表")]))
+    assert parse_flow_text(flow_to_text(flow)) == flow
+    with pytest.raises(FlowValidationError) as bad_yaml:
+        parse_flow_text("id: [unclosed")
+    assert "YAML" in str(bad_yaml.value)
+    text = flow_to_text(flow).replace("title: 职业资格证书补发", "title: ''").replace("type: uscc", "type: iban")
+    with pytest.raises(FlowValidationError) as bad:
+        parse_flow_text(text)
+    assert any(e.field.endswith(".type") and "iban" in e.message for e in bad.value.errors)
+    with pytest.raises(FlowValidationError) as unknown_service:
+        parse_flow_text(flow_to_text(flow), known_service=lambda sid: False)
+    assert unknown_service.value.errors[0].field == "service_id"

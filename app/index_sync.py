@@ -3,8 +3,10 @@
 Every change of what is served is an index event in the database (knowledge/crud/index_events.py), written in
 the same transaction as the change. Each server process polls for events after its own index version and
 applies them incrementally (re-index one guide, or drop it); the process that made the change applies it at
-once. Events are re-read as document state, so applying one twice or out of order is harmless, and events
-seen recently are re-checked for a while: a transaction may commit after a later one that a reader saw.
+once. Events are re-read as document state, so applying one twice or out of order is harmless.
+The index version only moves over contiguous ids: a missing id may be a transaction that commits after a later
+one (PostgreSQL hands out ids before commit), so events above the gap are applied at once and the gap is
+looked at again on every poll until it fills or `GAP_WAIT` passes (a rolled-back transaction never fills it).
 Incremental changes are not written to the on-disk snapshot (several processes share that folder): a restart
 loads the snapshot and replays the events after its version; `govassist index` refreshes the snapshot.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime, timedelta
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("govassist.index_sync")
 
-LATE_COMMIT_WINDOW = timedelta(minutes=5)  # events this recent are re-checked on every poll
+GAP_WAIT = 300.0  # seconds a missing event id is waited for (longer than any write transaction)
 _MISSING = object()
 
 
@@ -34,7 +36,8 @@ class IndexSync:
         self.interval = interval
         self._lock = threading.Lock()
         self._served: dict[tuple[str, str], Any] = {}  # (kind, doc id) -> what the index holds
-        self._seen: dict[int, datetime] = {}  # recent event ids already applied -> their time
+        self._seen: set[int] = set()  # event ids above the index version already applied
+        self._gaps: dict[int, float] = {}  # missing event id -> when first noticed (monotonic)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.applied = 0  # documents re-indexed or removed by polling (observability and tests)
@@ -58,23 +61,30 @@ class IndexSync:
 
     def poll(self) -> int:
         """Apply the events after this index's version. Returns the number of documents changed."""
-        now = datetime.now(UTC)
-        events = self.store.index_events(after=self.retriever.index_version, since=now - LATE_COMMIT_WINDOW)
-        new = [e for e in events if e.id not in self._seen]
-        if not new:
-            self._prune(now)
-            return 0
-        latest = {(e.kind, e.doc_id): e for e in new}  # several events of one document: one re-read
+        floor = self.retriever.index_version
+        new = [e for e in self.store.index_events(after=floor) if e.id not in self._seen]
         changed = 0
         with self._lock:
+            latest = {(e.kind, e.doc_id): e for e in new}  # several events of one document: one re-read
             for kind, doc_id in latest:
                 changed += self._apply(kind, doc_id)
-            for e in new:
-                self._seen[e.id] = e.at
-            self.retriever.index_version = max(self.retriever.index_version, max(e.id for e in new))
+            self._seen.update(e.id for e in new)
+            self.retriever.index_version = self._advance(floor)
         self.applied += changed
-        self._prune(now)
         return changed
+
+    def _advance(self, floor: int) -> int:
+        """The highest id up to which every event was applied (or its gap waited for long enough)."""
+        now = time.monotonic()
+        top = max(self._seen, default=floor)
+        while floor < top:
+            nxt = floor + 1
+            if nxt not in self._seen and now - self._gaps.setdefault(nxt, now) < GAP_WAIT:
+                break
+            floor = nxt
+        self._seen = {i for i in self._seen if i > floor}
+        self._gaps = {i: t for i, t in self._gaps.items() if i > floor}
+        return floor
 
     def _apply(self, kind: str, doc_id: str) -> int:
         if kind == "guide":
@@ -98,11 +108,6 @@ class IndexSync:
         self._served[(kind, doc_id)] = marker
         return 1
 
-    def _prune(self, now: datetime) -> None:
-        old = now - 2 * LATE_COMMIT_WINDOW
-        for eid in [i for i, at in self._seen.items() if at < old]:
-            del self._seen[eid]
-
     # -------------------------------------------------------------------------------------- thread
 
     def start(self) -> IndexSync:
@@ -115,6 +120,10 @@ class IndexSync:
         self._stop.set()
 
     def _run(self) -> None:
+        for idx in getattr(self.retriever, "sparse", {}).values():  # first re-index after a load: fast too
+            prepare = getattr(idx, "prepare_counts", None)
+            if callable(prepare):
+                prepare()
         while True:
             try:
                 self.poll()

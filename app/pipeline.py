@@ -170,7 +170,10 @@ class BackgroundRetriever:
                 retriever = open_retriever(settings)
                 if store is not None:
                     self.sync = IndexSync(store, retriever, interval=settings.index_poll_seconds)
-                    self.sync.poll()  # changes since the snapshot, before the first answer
+                    try:
+                        self.sync.poll()  # changes since the snapshot, before the first answer
+                    except Exception:  # the thread retries; serving a slightly old index beats not serving
+                        log.exception("索引同步失败，稍后重试")
                     self.sync.start()
                 retriever.warm_up()
                 self._retriever = retriever
@@ -286,6 +289,7 @@ def build_manager(
         status_lookup=status_lookup,
         max_chars=settings.max_message_chars,
     )
+    manager.answering.home_region = settings.home_region_path
     return manager, flows
 
 

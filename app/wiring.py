@@ -132,6 +132,8 @@ def status_lookup(db: AppDB) -> Callable[[str, DialogueState], str | None]:
         owner = _acting_owner.get()
         if owner is None:
             return None
+        if not application_id.strip():  # "我的申请到哪一步了" without a number: list the owner's own
+            return _own_applications(owner)
         with db.read() as session:
             record = repo.get_application(session=session, application_id=application_id.strip().upper())
             if record is None or record.owner != owner:
@@ -143,5 +145,17 @@ def status_lookup(db: AppDB) -> Callable[[str, DialogueState], str | None]:
         if last is not None and last.reason and last.to_status == record.status:
             text += f"，说明：{last.reason}"
         return text
+
+    def _own_applications(owner: str) -> str | None:
+        with db.read() as session:
+            records, total = repo.list_applications(session=session, owner=owner, limit=5)
+        if not records:
+            return None
+        lines = [f"您名下共有{total}件申请" + ("（显示最近5件）" if total > len(records) else "") + "："]
+        for r in records:
+            when = r.updated_at.astimezone(repo.CHINA_TZ).strftime("%Y-%m-%d")
+            lines.append(f"- {r.id}：{r.service_name}，{r.status}（更新于 {when}）")
+        lines.append("需要某一件的详细进度，请发送它的申请编号。")
+        return "\n".join(lines)
 
     return lookup

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.events import Event
+
 
 class Intent(StrEnum):
     SERVICE_QUESTION = "service_question"  # 问办事
@@ -61,6 +63,31 @@ class Reply(BaseModel):
     confident: bool = True  # False for unanswered / low-confidence turns (content-staff queue)
 
 
+class SuspendedForm(BaseModel):
+    """A form left with "不办了" or a switch to another service, kept so "继续刚才的" resumes it."""
+
+    flow_id: str
+    answers: dict[str, str] = Field(default_factory=dict)
+    fields: dict[str, Any] = Field(default_factory=dict)
+    provided_materials: list[str] = Field(default_factory=list)
+
+
+class PendingConfirm(BaseModel):
+    """An inferred 情形 answer awaiting a yes / no ("您是外地户籍，对吗？")."""
+
+    question: str
+    value: str
+
+
+class AppliedRecord(BaseModel):
+    """The application submitted in this conversation: follow-ups ("要补什么") refer to it."""
+
+    application_id: str
+    flow_id: str
+    service_id: str
+    missing_materials: list[str] = Field(default_factory=list)
+
+
 class DialogueState(BaseModel):
     """Everything the conversation remembers; stored as JSON per session."""
 
@@ -80,6 +107,10 @@ class DialogueState(BaseModel):
     materials_asked: bool = False  # the "这些材料您准备好了吗？" step of a pre-check flow is done
     requested: str | None = None  # the question id / field name being asked
     last_application_id: str | None = None
+    pending_confirm: PendingConfirm | None = None
+    suspended: SuspendedForm | None = None
+    offered_flow_id: str | None = None  # the flow the last reply offered to start ("回复“我要办…”")
+    last_application: AppliedRecord | None = None
     history: list[dict[str, str]] = Field(default_factory=list)  # [{"role", "text"}], bounded
 
 
@@ -87,4 +118,4 @@ class TurnResult(BaseModel):
     state: DialogueState
     reply: Reply
     submission: ApplicationDraft | None = None  # set when the user confirmed: the app persists it
-    events: list[dict[str, Any]] = Field(default_factory=list)  # for tests and audit
+    events: list[Event] = Field(default_factory=list)  # typed, for tests, audit and metrics

@@ -1,14 +1,16 @@
-"""Dialogue benchmark: simulated citizens fill every flow through the DialogueManager until submission.
+"""The dialogue benchmark: simulated citizens (eval.citizen) talk to the real DialogueManager until they have
+submitted an application, seeing only the reply text, the choice buttons and the form panel; plus the
+first-turn routing set (eval.routing_set).
 
-Personas are generated from each flow's questions and field types (valid ID numbers with check digits,
-phones, USCCs, dates within bounds ...), so a new flow is covered without writing a script for it. Each
-flow gets a "plain" persona (one answer a turn) and a "messy" one (several fields in one message, an
-invalid value, a digression, a material tick and a correction at the read-back).
+Personas live in eval/data/personas/{tune,heldout}/*.yaml: facts and free-text answers written in people's
+words (colloquial Mandarin, Cantonese, numbers in words, relative dates), a correction, a mid-form
+question, an abandon-and-resume and a confirmation in everyday words. The harness plays the app's part
+(persisting a confirmed draft and calling `on_submitted`) and scores against the persona's `expect`.
 
-Metrics: success_rate, mean_turns (raw user messages to submission) and mean_turns_adjusted (without the
-deliberate digressions / corrections / invalid-value retries / material ticks), the turn budget
-(adjusted turns <= situation questions + required fields + 2), field_accuracy (submitted values equal the
-persona's intended values) and per-turn latency p50/p95.
+Metrics: success_rate (submitted, and every expected situation answer and field equal), mean_turns (the
+citizen's messages), the turn budget (situation questions + required fields + 2 of the persona's path),
+misunderstandings_per_dialogue (replies that fail to take a valid answer: asking the same again, "有误",
+"无法识别"), confirmations (targeted "…，对吗？" questions), field_accuracy, per split (tune / heldout).
 """
 
 from __future__ import annotations
@@ -17,25 +19,28 @@ import statistics
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.nlu.validators import validate
 from assistant.policy.manager import DialogueManager
-from assistant.state import DialogueState, TurnResult
-from guides.schema import Flow, FormField, Question
+from assistant.state import ApplicationDraft, DialogueState, TurnResult
+from eval.citizen import Persona, Seen, best_fact, expected_value, load_personas, yes_or_no
+from eval.routing_set import load_routing, run_routing
+from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
 
-MAX_TURNS = 60
+MAX_TURNS = 40
+DATA = Path(__file__).parent / "data"
+PERSONAS_DIR = DATA / "personas"
+ROUTING_DIR = DATA / "routing"
 
-_NAMES = ["张伟", "李娜", "王芳", "陈明", "刘洋", "黄敏", "赵磊", "周静"]
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-# --- value generation (independent of the validators, so the benchmark checks them) -----------------
+# --- valid numbers for persona files (independent of the validators, so the benchmark checks them) --
 
 
 def make_id_number(birth: date, seq: int = 123, region: str = "440114") -> str:
@@ -46,10 +51,8 @@ def make_id_number(birth: date, seq: int = 123, region: str = "440114") -> str:
 
 
 def break_check_digit(id_number: str) -> str:
-    """The same number with a wrong check character."""
     last = id_number[-1]
-    wrong = next(c for c in "0123456789X" if c != last)
-    return id_number[:-1] + wrong
+    return id_number[:-1] + next(c for c in "0123456789X" if c != last)
 
 
 def make_uscc(region: str = "440114", org: str = "MA59KQ1Y3") -> str:
@@ -59,308 +62,184 @@ def make_uscc(region: str = "440114", org: str = "MA59KQ1Y3") -> str:
     return body + _USCC_CHARS[(31 - total % 31) % 31]
 
 
-def _bound_date(v: float | None) -> date | None:
-    if v is None:
-        return None
-    n = int(v)
-    return date(n // 10000, n // 100 % 100, n % 100)
-
-
-def _pick_date(f: FormField, today: date) -> date:
-    low, high = _bound_date(f.min), _bound_date(f.max)
-    if f.no_future:
-        high = min(high, today) if high else today
-    target = today - timedelta(days=200) if f.no_future else today + timedelta(days=10)
-    if low and target < low:
-        target = low
-    if high and target > high:
-        target = high
-    return target
-
-
-def field_value(f: FormField, index: int, style: str, today: date) -> str:
-    """What a persona types for `f` (the index varies names / numbers between fields)."""
-    if f.type == "name":
-        return _NAMES[index % len(_NAMES)]
-    if f.type == "id_number":
-        return make_id_number(date(1988 + index % 10, 1 + index % 12, 10 + index % 18), 100 + index)
-    if f.type == "phone":
-        return f"138{index:04d}{5678 + index:04d}"[:11]
-    if f.type == "uscc":
-        return make_uscc()
-    if f.type == "date":
-        d = _pick_date(f, today)
-        return f"{d.year}年{d.month}月{d.day}日" if style == "messy" else d.isoformat()
-    if f.type == "amount":
-        low = f.min if f.min is not None else 0
-        high = f.max if f.max is not None else 1_000_000
-        v = min(max(3000.0, low), high)
-        if style == "messy" and v == 3000.0 and high >= 50000:
-            return "5万"
-        return f"{v:g}"
-    if f.type == "int":
-        low = int(f.min) if f.min is not None else 1
-        high = int(f.max) if f.max is not None else 100
-        return str(min(max(3, low), high))
-    if f.type == "enum":
-        return f.choices[-1] if style == "messy" else f.choices[0]
-    if f.type == "address":
-        return f"广东省广州市花都区新华街道迎宾大道{10 + index}号"
-    # free text: long enough for min bounds, short enough for max
-    text = f"花都区{f.label}示例"
-    if f.min is not None and len(text) < f.min:
-        text = (text * (int(f.min) // len(text) + 1))[: int(f.min)]
-    if f.max is not None:
-        text = text[: int(f.max)]
-    return text
-
-
-def invalid_value(f: FormField, good: str) -> str | None:
-    """A value of the right shape that the validator must reject, or None for types without one."""
-    if f.type == "id_number":
-        return break_check_digit(good)
-    if f.type == "phone":
-        return good[:-1]  # 10 digits
-    if f.type == "date":
-        return "2023年2月30日"
-    if f.type == "uscc":
-        return good[:-1] + ("1" if good[-1] != "1" else "2")
-    if f.type == "address":
-        return "花都"
-    return None
-
-
-# --- personas ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Persona:
-    flow: Flow
-    style: str  # "plain" | "messy"
-    answers: dict[str, str]  # question id -> choice value the persona means
-    values: dict[str, str]  # field name -> what the persona types
-    expected: dict[str, Any]  # field name -> the value that must be submitted
-    invalid: dict[str, str] = field(default_factory=dict)  # field name -> bad value typed first
-    correction: tuple[str, str] | None = None  # (field name, new value) said at the read-back
-    digression: str | None = None
-    opening: str = ""
-
-
-def _choose(q: Question, style: str) -> str:
-    return q.choices[-1].value if style == "messy" else q.choices[0].value
-
-
-def _answers_for(flow: Flow, style: str) -> dict[str, str]:
-    answers: dict[str, str] = {}
-    for q in flow.questions:  # questions are ordered; `when` refers to earlier answers
-        if q in flow.active_questions(answers):
-            answers[q.id] = _choose(q, style)
-    return answers
-
-
-def make_persona(flow: Flow, style: str, today: date | None = None) -> Persona:
-    today = today or date.today()
-    answers = _answers_for(flow, style)
-    fields = [f for f in flow.active_fields(answers) if f.required]
-    values = {f.name: field_value(f, i, style, today) for i, f in enumerate(fields)}
-    expected: dict[str, Any] = {}
-    for f in fields:
-        res = validate(f, values[f.name], today=today)
-        if not res.ok:
-            raise ValueError(f"persona value for {flow.id}.{f.name} is invalid: {res.error}")
-        expected[f.name] = res.value
-    kw = flow.keywords[0] if flow.keywords else flow.title
-    persona = Persona(flow, style, answers, values, expected, opening=f"我要办{kw}")
-    if style == "messy":
-        persona.opening = f"你好，帮我办一下{flow.title}"
-        for f in fields:
-            bad = invalid_value(f, values[f.name])
-            if bad is not None:
-                persona.invalid[f.name] = bad
-                break
-        persona.digression = "要带什么材料？"
-        target = next((f for f in fields if f.type == "phone"), None) or next(
-            (f for f in fields if f.type in ("address", "name")), None
-        )
-        if target is not None:
-            new = (
-                "13900139000"
-                if target.type == "phone"
-                else ("广东省广州市花都区新雅街道凤凰路99号" if target.type == "address" else "林晓")
-            )
-            if new != values[target.name]:
-                persona.correction = (target.name, new)
-                expected[target.name] = validate(target, new, today=today).value
-    return persona
-
-
-def _label(f: FormField) -> str:
-    return f.label
-
-
-def _correction_text(f: FormField, value: str) -> str:
-    word = {"phone": "电话", "address": "地址", "name": f.label}.get(f.type, f.label)
-    return f"{word}填错了，应该是{value}"
-
-
-def _field(flow: Flow, name: str | None) -> FormField | None:
-    return next((f for f in flow.form if f.name == name), None)
-
-
-def _question(flow: Flow, qid: str | None) -> Question | None:
-    return next((q for q in flow.questions if q.id == qid), None)
+# --- one dialogue ---------------------------------------------------------------------------------
 
 
 @dataclass
 class DialogueRun:
-    flow_id: str
-    style: str
-    success: bool = False
-    turns: int = 0  # user messages until submission
-    extra_turns: int = 0  # deliberate digressions, corrections, invalid retries, material ticks
+    persona: Persona
+    turns: int = 0
     budget: int = 0
+    success: bool = False
+    misunderstandings: int = 0
+    confirmations: int = 0
     fields_total: int = 0
     fields_correct: int = 0
+    question_answered: bool | None = None  # the mid-form question got a cited answer and the form went on
+    resumed_with_fields: bool | None = None  # "继续刚才的" brought the filled fields back
     failure: str | None = None
+    deliberate: int = (
+        0  # turns the persona spends on purpose: a mid-form question, leaving and resuming, corrections
+    )
     latencies_ms: list[float] = field(default_factory=list)
-    transcript: list[tuple[str, str]] = field(default_factory=list)  # (user, assistant)
-
-    @property
-    def adjusted_turns(self) -> int:
-        return self.turns - self.extra_turns
-
-    @property
-    def budget_ok(self) -> bool:
-        return self.success and self.adjusted_turns <= self.budget
+    transcript: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _say(manager: DialogueManager, state: DialogueState, text: str, run: DialogueRun) -> TurnResult:
-    t0 = time.perf_counter()
-    res = manager.handle(state, text)
-    run.latencies_ms.append((time.perf_counter() - t0) * 1000)
-    run.turns += 1
-    run.transcript.append((text, res.reply.text))
-    return res
+def _budget(flow: Flow | None, answers: Mapping[str, str]) -> int:
+    if flow is None:
+        return 0
+    questions = len(flow.active_questions(dict(answers)))
+    required = len([f for f in flow.active_fields(dict(answers)) if f.required])
+    return questions + required + 2
 
 
-def run_persona(manager: DialogueManager, persona: Persona, application_id: str) -> DialogueRun:
-    """Drive one simulated citizen through the flow until submission (or MAX_TURNS)."""
-    flow = persona.flow
-    run = DialogueRun(flow.id, persona.style)
-    run.budget = len(persona.answers) + len(persona.expected) + 2
-    run.fields_total = len(persona.expected)
-    state = DialogueState(session_id=f"eval-{flow.id}-{persona.style}")
-    res = _say(manager, state, persona.opening, run)
-    state = res.state
-    pending_invalid = dict(persona.invalid)
-    digressed = persona.digression is None
-    ticked = persona.style != "messy"
-    corrected = persona.correction is None
-    multi_done = persona.style != "messy"
-    submission = None
+def _same(got: Any, want: Any) -> bool:
+    if isinstance(want, int | float) and not isinstance(want, bool):
+        try:
+            return abs(float(got) - float(want)) < 1e-6
+        except (TypeError, ValueError):
+            return False
+    return str(got) == str(want)
 
-    while run.turns < MAX_TURNS:
-        if res.submission is not None:
-            submission = res.submission
-            break
-        if state.pending_choices:  # disambiguation: pick the flow's own service
-            label = next((lb for lb, sid in state.pending_choices.items() if sid == flow.service_id), None)
-            if label is None:
-                run.failure = f"disambiguation without the flow's service: {list(state.pending_choices)}"
-                return run
-            res = _say(manager, state, label, run)
-            run.extra_turns += 1
-            state = res.state
-            continue
-        if state.flow_id != flow.id:
-            run.failure = f"form not active (reply: {res.reply.text[:80]})"
-            return run
-        stage, requested = state.flow_stage, state.requested
-        if not digressed and stage in ("questions", "fields"):
-            digressed = True
-            res = _say(manager, state, persona.digression or "", run)
-            run.extra_turns += 1
-            if res.state.requested != requested or res.state.flow_stage != stage:
-                run.failure = "the form did not resume after a digression"
-                return run
-            state = res.state
-            continue
-        if stage == "questions":
-            q = _question(flow, requested)
-            if q is None or q.id not in persona.answers:
-                run.failure = f"unexpected question {requested}"
-                return run
-            choice = next(c for c in q.choices if c.value == persona.answers[q.id])
-            said = choice.synonyms[0] if persona.style == "messy" and choice.synonyms else choice.label
-            res = _say(manager, state, said, run)
-        elif stage == "fields":
-            f = _field(flow, requested)
-            if f is None or f.name not in persona.values:
-                run.failure = f"unexpected field {requested}"
-                return run
-            if f.name in pending_invalid:
-                res = _say(manager, state, pending_invalid.pop(f.name), run)
-                run.extra_turns += 1
-                if f.name in res.state.fields:
-                    run.failure = f"invalid value accepted for {f.name}"
-                    return run
-                state = res.state
-                continue
-            if not ticked and state.fields:
-                ticked = True
-                res = _say(manager, state, "材料都齐了", run)
-                run.extra_turns += 1
-                state = res.state
-                continue
-            text = persona.values[f.name]
-            if not multi_done:
-                nxt = [
-                    g
-                    for g in flow.active_fields(state.answers)
-                    if g.required
-                    and g.name not in state.fields
-                    and g.name != f.name
-                    and g.type in ("phone", "id_number")
-                    and g.name not in pending_invalid
-                ]
-                if nxt and f.type in ("name", "address", "phone", "id_number", "text"):
-                    g = nxt[0]
-                    text = f"{f.label}是{persona.values[f.name]}，{g.label}是{persona.values[g.name]}"
-                    multi_done = True
-            res = _say(manager, state, text, run)
-        elif stage == "confirm":
-            if not corrected and persona.correction is not None:
-                name, value = persona.correction
-                f = _field(flow, name)
-                assert f is not None
-                res = _say(manager, state, _correction_text(f, value), run)
-                run.extra_turns += 1
-                corrected = True
+
+class _Talk:
+    def __init__(self, manager: DialogueManager, run: DialogueRun, app_id: str) -> None:
+        self.manager, self.run, self.app_id = manager, run, app_id
+        self.state = DialogueState(session_id=f"eval-{run.persona.id}")
+        self.draft: ApplicationDraft | None = None
+
+    def say(self, text: str) -> Seen:
+        t0 = time.perf_counter()
+        res: TurnResult = self.manager.handle(self.state, text)
+        self.run.latencies_ms.append((time.perf_counter() - t0) * 1000)
+        self.run.turns += 1
+        self.state = res.state
+        reply = res.reply
+        if res.submission is not None:  # the app's part: persist, then the receipt
+            self.draft = res.submission
+            done = self.manager.on_submitted(self.state, self.app_id, res.submission)
+            self.state = done.state
+            reply = done.reply
+        self.run.transcript.append((text, reply.text))
+        self._last_citations = bool(reply.citations)
+        return Seen(text=reply.text, choices=list(reply.choices), form_open=reply.form is not None)
+
+
+def run_persona(
+    manager: DialogueManager, persona: Persona, flows: Mapping[str, Flow], app_id: str
+) -> DialogueRun:
+    """Talk as `persona` until the receipt (or MAX_TURNS / the citizen is stuck); score the draft."""
+    run = DialogueRun(persona)
+    talk = _Talk(manager, run, app_id)
+    said: dict[int, int] = {}
+    corrections: list[str] = []
+    answers_given, stuck = 0, 0
+    last_fact: int | None = None
+    question_done = False
+    abandon = "no" if persona.abandon else "done"
+    kept_labels: list[str] = []
+    seen = talk.say(persona.opening)
+    while run.turns < MAX_TURNS and not seen.is_receipt:
+        if last_fact is not None:  # did the last answer land?
+            again = best_fact(persona, seen.ask)
+            if seen.is_confirmation:
+                run.confirmations += 1
+            elif seen.rejected or (
+                seen.form_open and again is persona.facts[last_fact] and not seen.is_read_back
+            ):
+                run.misunderstandings += 1
+        last_fact = None
+        if abandon == "left":
+            msg, abandon = persona.abandon["detour"], "detoured"  # type: ignore[index]
+        elif abandon == "detoured":
+            msg, abandon = persona.abandon["resume"], "resumed"  # type: ignore[index]
+        elif not seen.form_open:
+            menu = [c for c in seen.choices if any(w in c for w in persona.service_words)]
+            if seen.offers and not menu:
+                msg = persona.apply
+            elif menu:
+                msg = menu[0]
             else:
-                res = _say(manager, state, "确认提交", run)
+                msg = persona.apply
+                stuck += 1
+        elif seen.is_read_back:
+            if corrections:
+                msg = corrections.pop(0)
+                run.deliberate += 1
+            else:
+                msg = persona.confirm
+        elif seen.is_confirmation:
+            msg = yes_or_no(persona, seen)
+        elif persona.question and not question_done and answers_given >= int(persona.question["after"]):
+            msg, question_done = str(persona.question["say"]), True
+            run.deliberate += 1
+            seen = talk.say(msg)
+            run.question_answered = talk._last_citations and seen.form_open
+            continue
+        elif abandon == "no" and answers_given >= int(persona.abandon["after"]):  # type: ignore[index]
+            kept_labels = [k for k in talk.state.fields]
+            msg, abandon = str(persona.abandon.get("say", "算了，不办了")), "left"  # type: ignore[union-attr]
+            run.deliberate += 3  # leaving, the detour question, "继续刚才的"
         else:
-            run.failure = f"unexpected stage {stage}"
-            return run
-        state = res.state
-
-    if submission is None:
-        run.failure = run.failure or "no submission within the turn limit"
-        return run
-    receipt = manager.on_submitted(res.state, application_id, submission)
-    if application_id not in receipt.reply.text or receipt.state.flow_id is not None:
-        run.failure = "receipt missing the application number"
-        return run
-    for name, want in persona.expected.items():
-        if submission.fields.get(name) == want:
-            run.fields_correct += 1
-    answers_ok = all(submission.answers.get(q) == v for q, v in persona.answers.items())
-    run.success = answers_ok and run.fields_correct == run.fields_total
-    if not run.success:
-        wrong = {
-            k: submission.fields.get(k) for k, v in persona.expected.items() if submission.fields.get(k) != v
-        }
-        run.failure = f"submitted values differ: {wrong}" if wrong else "situation answers differ"
+            fact = best_fact(persona, seen.ask)
+            if fact is None:
+                msg = "我不太清楚你问的是什么"
+                stuck += 1
+            else:
+                i = persona.facts.index(fact)
+                n = said.get(i, 0)
+                if n == 0 and fact.first_say:
+                    msg = fact.first_say
+                    if fact.correction:
+                        corrections.append(fact.correction)
+                elif n >= 1 and fact.retry:
+                    msg = fact.retry
+                elif n >= 1 and (
+                    button := next((c for c in seen.choices if any(w in c for w in fact.is_)), None)
+                ):
+                    msg = button  # asked again: a person clicks the button that describes them
+                else:
+                    msg = fact.say
+                said[i] = n + 1
+                last_fact = i
+                answers_given += 1
+                if n >= 4:  # asked the same thing five times: the citizen gives up
+                    run.failure = f"gave up re-answering: {seen.ask[:60]}"
+                    break
+        if stuck >= 4:
+            run.failure = f"stuck at: {seen.ask[:60]}"
+            break
+        seen = talk.say(msg)
+        if abandon == "resumed" and run.resumed_with_fields is None:
+            run.resumed_with_fields = all(k in talk.state.fields for k in kept_labels) and seen.form_open
+    flow = flows.get(persona.flow)
+    exp_answers = dict(persona.expect.get("answers", {}))
+    run.budget = _budget(flow, exp_answers)
+    _score(run, talk.draft, persona, flow)
     return run
+
+
+def _score(run: DialogueRun, draft: ApplicationDraft | None, persona: Persona, flow: Flow | None) -> None:
+    today = date.today()
+    want_answers = dict(persona.expect.get("answers", {}))
+    want_fields = {k: expected_value(v, today) for k, v in persona.expect.get("fields", {}).items()}
+    run.fields_total = len(want_answers) + len(want_fields)
+    if draft is None:
+        run.failure = run.failure or f"no submission after {run.turns} turns"
+        return
+    wrong = {k: draft.answers.get(k) for k, v in want_answers.items() if draft.answers.get(k) != v}
+    wrong |= {k: draft.fields.get(k) for k, v in want_fields.items() if not _same(draft.fields.get(k), v)}
+    run.fields_correct = run.fields_total - len(wrong)
+    if draft.flow_id != persona.flow:
+        run.failure = f"submitted {draft.flow_id} instead of {persona.flow}"
+        run.fields_correct = 0
+    elif wrong:
+        run.failure = f"submitted values differ: {wrong}"
+    else:
+        run.success = True
+
+
+# --- aggregation --------------------------------------------------------------------------------------
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -372,81 +251,65 @@ def _percentile(values: list[float], p: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-QUESTION_TEMPLATES = ("{k}需要带什么材料？", "{k}要多久能办好", "{k}在哪里办理", "{k}的咨询电话是多少")
-
-
-def question_latency(manager: DialogueManager, flows: Mapping[str, Flow]) -> dict[str, float]:
-    """Latency of question turns in fresh sessions (classification, retrieval, linking, composing):
-    the slow path of a chat turn. Questions are generated from each flow's keywords."""
-    texts = [t.format(k=kw) for f in flows.values() for kw in f.keywords[:2] for t in QUESTION_TEMPLATES]
-    manager.handle(DialogueState(), texts[0] if texts else "你好")  # warm-up
-    times: list[float] = []
-    for text in texts:
-        t0 = time.perf_counter()
-        manager.handle(DialogueState(), text)
-        times.append((time.perf_counter() - t0) * 1000)
+def summarize(runs: Sequence[DialogueRun]) -> dict[str, Any]:
+    n = len(runs)
+    if not n:
+        return {"n": 0}
+    total = sum(r.fields_total for r in runs)
+    asked = [r.question_answered for r in runs if r.question_answered is not None]
+    resumed = [r.resumed_with_fields for r in runs if r.resumed_with_fields is not None]
     return {
-        "n": len(times),
-        "p50": round(_percentile(times, 0.5), 2),
-        "p95": round(_percentile(times, 0.95), 2),
+        "n": n,
+        "success_rate": round(sum(r.success for r in runs) / n, 4),
+        "mean_turns": round(statistics.mean(r.turns for r in runs), 2),
+        "mean_turns_adjusted": round(statistics.mean(r.turns - r.deliberate for r in runs), 2),
+        "mean_budget": round(statistics.mean(r.budget for r in runs), 2),
+        "within_budget_rate": round(sum(r.turns - r.deliberate <= r.budget for r in runs) / n, 4),
+        "misunderstandings_per_dialogue": round(sum(r.misunderstandings for r in runs) / n, 3),
+        "confirmations_per_dialogue": round(sum(r.confirmations for r in runs) / n, 3),
+        "field_accuracy": round(sum(r.fields_correct for r in runs) / total, 4) if total else 0.0,
+        "mid_form_question_answered": round(sum(asked) / len(asked), 4) if asked else None,
+        "resumed_with_fields": round(sum(resumed) / len(resumed), 4) if resumed else None,
     }
 
 
 def run_dialogue_eval(
-    manager: DialogueManager, flows: Mapping[str, Flow], *, today: date | None = None
+    manager: DialogueManager,
+    flows: Mapping[str, Flow],
+    *,
+    personas_dir: Path | None = None,
+    routing_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Run a plain and a messy persona through every flow; aggregate metrics."""
-    runs: list[DialogueRun] = []
-    for i, flow in enumerate(sorted(flows.values(), key=lambda f: f.id)):
-        for style in ("plain", "messy"):
-            persona = make_persona(flow, style, today)
-            runs.append(run_persona(manager, persona, f"GA-EVAL-{i:02d}-{style}"))
+    """Every persona through the manager, and the routing set; overall and per split (tune / heldout)."""
+    personas = load_personas(personas_dir or PERSONAS_DIR)
+    runs = [run_persona(manager, p, flows, f"GA-EVAL-{i:03d}") for i, p in enumerate(personas)]
     latencies = [x for r in runs for x in r.latencies_ms]
-    n = len(runs)
-    per_flow: dict[str, dict[str, Any]] = {}
-    for r in runs:
-        pf = per_flow.setdefault(
-            r.flow_id,
-            {"runs": 0, "success": 0, "budget": r.budget, "turns": [], "adjusted": [], "budget_ok": True},
-        )
-        pf["runs"] += 1
-        pf["success"] += int(r.success)
-        pf["turns"].append(r.turns)
-        pf["adjusted"].append(r.adjusted_turns)
-        pf["budget"] = max(pf["budget"], r.budget)
-        pf["budget_ok"] = pf["budget_ok"] and r.budget_ok
-    total_fields = sum(r.fields_total for r in runs)
-    return {
-        "n": n,
-        "flows": len(per_flow),
-        "success_rate": round(sum(r.success for r in runs) / n, 4) if n else 0.0,
-        "mean_turns": round(statistics.mean(r.turns for r in runs), 2) if n else 0.0,
-        "mean_turns_adjusted": round(statistics.mean(r.adjusted_turns for r in runs), 2) if n else 0.0,
-        "field_accuracy": round(sum(r.fields_correct for r in runs) / total_fields, 4)
-        if total_fields
-        else 0.0,
-        "budget_ok_rate": round(sum(r.budget_ok for r in runs) / n, 4) if n else 0.0,
-        "latency_ms": {
-            "p50": round(_percentile(latencies, 0.5), 2),
-            "p95": round(_percentile(latencies, 0.95), 2),
-        },
-        "question_latency_ms": question_latency(manager, flows),
-        "per_flow": per_flow,
-        "dialogues": [
-            {
-                "flow_id": r.flow_id,
-                "style": r.style,
-                "success": r.success,
-                "turns": r.turns,
-                "adjusted_turns": r.adjusted_turns,
-                "budget": r.budget,
-                "budget_ok": r.budget_ok,
-                "fields": f"{r.fields_correct}/{r.fields_total}",
-                "failure": r.failure,
-            }
-            for r in runs
-        ],
+    report: dict[str, Any] = summarize(runs)
+    report["splits"] = {s: summarize([r for r in runs if r.persona.split == s]) for s in ("tune", "heldout")}
+    report["latency_ms"] = {
+        "p50": round(_percentile(latencies, 0.5), 2),
+        "p95": round(_percentile(latencies, 0.95), 2),
     }
+    report["dialogues"] = [
+        {
+            "persona": r.persona.id,
+            "split": r.persona.split,
+            "lang": r.persona.lang,
+            "flow_id": r.persona.flow,
+            "success": r.success,
+            "turns": r.turns,
+            "deliberate": r.deliberate,
+            "budget": r.budget,
+            "misunderstandings": r.misunderstandings,
+            "confirmations": r.confirmations,
+            "fields": f"{r.fields_correct}/{r.fields_total}",
+            "failure": r.failure,
+        }
+        for r in runs
+    ]
+    items = load_routing(routing_dir or ROUTING_DIR)
+    report["routing"] = run_routing(manager, items)
+    return report
 
 
 def build_manager(
@@ -474,22 +337,38 @@ def build_manager(
 
 
 def format_report(report: Mapping[str, Any]) -> str:
-    lines = [
-        "对话模拟评测 (dialogue simulation)",
-        f"  dialogues: {report['n']}  flows: {report['flows']}",
-        f"  success_rate: {report['success_rate']:.2%}",
-        f"  field_accuracy: {report['field_accuracy']:.2%}",
-        f"  mean_turns: {report['mean_turns']}  (adjusted: {report['mean_turns_adjusted']})",
-        f"  turn budget met: {report['budget_ok_rate']:.2%}  (adjusted turns <= questions + required fields + 2)",
-        f"  latency per turn: p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms",
-        f"  latency per question turn (fresh session, retrieval): p50 {report['question_latency_ms']['p50']} ms,"
-        f" p95 {report['question_latency_ms']['p95']} ms (n={report['question_latency_ms']['n']})",
-        "",
-        f"  {'flow':<26}{'style':<7}{'ok':<4}{'turns':>6}{'adj':>5}{'budget':>8}  fields  failure",
-    ]
+    def line(name: str, s: Mapping[str, Any]) -> str:
+        if not s.get("n"):
+            return f"  {name:<8} n=0"
+        return (
+            f"  {name:<8} n={s['n']:<3} success {s['success_rate']:.0%}  turns {s['mean_turns']} "
+            f"(without deliberate detours {s['mean_turns_adjusted']}, budget {s['mean_budget']})  misunderstandings/dialogue {s['misunderstandings_per_dialogue']}  "
+            f"confirmations/dialogue {s['confirmations_per_dialogue']}  field accuracy {s['field_accuracy']:.1%}"
+        )
+
+    lines = ["对话模拟评测 (simulated citizens, visible output only)", line("all", report)]
+    lines += [line(k, v) for k, v in report.get("splits", {}).items()]
+    lines.append(
+        f"  latency per turn: p50 {report['latency_ms']['p50']} ms, p95 {report['latency_ms']['p95']} ms"
+    )
+    lines.append("")
+    lines.append(
+        f"  {'persona':<28}{'split':<8}{'lang':<10}{'ok':<3}{'turns':>6}{'delib':>6}{'budget':>7}{'mis':>5}{'conf':>5}  fields  failure"
+    )
     for d in report["dialogues"]:
         lines.append(
-            f"  {d['flow_id']:<26}{d['style']:<7}{'✓' if d['success'] else '✗':<4}{d['turns']:>6}{d['adjusted_turns']:>5}"
-            f"{d['budget']:>8}  {d['fields']:<7} {d['failure'] or ''}"
+            f"  {d['persona']:<28}{d['split']:<8}{d['lang']:<10}{'✓' if d['success'] else '✗':<3}{d['turns']:>6}"
+            f"{d['deliberate']:>6}{d['budget']:>7}{d['misunderstandings']:>5}{d['confirmations']:>5}  {d['fields']:<7} {d['failure'] or ''}"
         )
+    routing = report.get("routing")
+    if routing:
+        lines.append("")
+        lines.append("首轮路由 (first-turn routing)")
+        for name in ("all", "tune", "heldout"):
+            s = routing.get(name)
+            if s and s.get("n"):
+                lines.append(
+                    f"  {name:<8} n={s['n']:<4} right {s['right']:.1%}  wrong {s['wrong']:.1%}  refused "
+                    f"{s['refused']:.1%}  out-of-scope refused {s['oos_refused']:.1%} (n={s['n_oos']})"
+                )
     return "\n".join(lines)

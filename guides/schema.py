@@ -36,6 +36,10 @@ class Choice(BaseModel):
     value: str
     label: str
     synonyms: list[str] = Field(default_factory=list)  # words a user may type for this choice
+    # Implications: regex fragments whose presence implies this choice although its words are not used
+    # ("我户口在湖南" -> 外地). `{class}` names a word class of assistant/nlu/data/vocab.yaml.
+    cues: list[str] = Field(default_factory=list)
+    confirm: str | None = None  # a targeted confirmation when the choice is only inferred ("您是外地户籍，对吗？")
 
 
 class Question(BaseModel):

@@ -11,7 +11,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from knowledge.regions import level_of, parse_region_path
 
 SAMPLE_MARK = "示例数据，以官方发布为准"
 
@@ -37,7 +39,8 @@ class TimeLimit(BaseModel):
         if self.unit == "即办":
             return "即办（当场办结）"
         num = int(self.value) if float(self.value).is_integer() else self.value
-        return f"{num}个{self.unit}" if self.unit else str(num)
+        # never add a unit the source lacks: a bare "5" is said as such
+        return f"{num}个{self.unit}" if self.unit else f"{num}（单位未载明）"
 
 
 _TIME_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[（(]?\s*([^\d()（）]*?)\s*[)）]?\s*$")
@@ -54,7 +57,7 @@ def parse_time_limit(raw: str | None) -> TimeLimit | None:
         return TimeLimit(value=0, unit="即办", raw=text)
     m = _TIME_RE.match(text.replace("个", ""))
     if m:
-        unit = m.group(2).strip() or "工作日"
+        unit = m.group(2).strip() or None
         return TimeLimit(value=float(m.group(1)), unit=unit, raw=text)
     return TimeLimit(value=None, unit=None, raw=text)
 
@@ -118,6 +121,8 @@ class ServiceGuide(BaseModel):
     region: str | None = None  # 广东省, 广州市, 花都区 ...
     region_code: str | None = None
     level: str | None = None  # 省级, 市级, 区级
+    # broad to narrow: ["广东省", "广州市", "花都区"]; derived from `region` when a loader gives none
+    region_path: list[str] = Field(default_factory=list)
     type: str | None = None  # 行政许可, 公共服务 ...
     audience: list[str] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)
@@ -148,6 +153,16 @@ class ServiceGuide(BaseModel):
     version: int = 1
     status: GuideStatus = GuideStatus.PUBLISHED
     updated_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_region(cls, data: object) -> object:
+        """Every guide carries its region path and level (records stored before these fields too)."""
+        if isinstance(data, dict) and not data.get("region_path") and data.get("region"):
+            data = {**data, "region_path": list(parse_region_path(str(data["region"])))}
+        if isinstance(data, dict) and not data.get("level") and data.get("region_path"):
+            data = {**data, "level": level_of(data["region_path"])}
+        return data
 
     @field_validator("name", "id")
     @classmethod

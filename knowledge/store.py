@@ -17,7 +17,6 @@ metadata lives in columns and is put back on read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -242,9 +241,7 @@ class KnowledgeStore:
         with self._read.begin() as s:
             return event_ops.version(s)
 
-    def index_events(
-        self, *, after: int, since: datetime | None = None, limit: int = 1000
-    ) -> list[IndexEvent]:
-        """Served-content changes with id > after (and, with `since`, all changes at or after it), by id."""
+    def index_events(self, *, after: int, limit: int = 1000) -> list[IndexEvent]:
+        """Committed served-content changes with id > after, by id."""
         with self._read.begin() as s:
-            return event_ops.events(s, after=after, since=since, limit=limit)
+            return event_ops.events(s, after=after, limit=limit)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.bm25_build import TermCounts, build_scores
+
 _TOKENS_FILE = "tokens.json.gz"
+_EMPTY_DOC = ["\x00"]
 
 
 class BM25Index:
@@ -23,6 +26,7 @@ class BM25Index:
         self._tokens: dict[str, list[str]] = {}
         self._bm25 = None  # bm25s.BM25, built lazily after changes
         self._dirty = False
+        self._counts = TermCounts()  # per-chunk term counts kept between rebuilds (retrieval/bm25_build.py)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -45,6 +49,14 @@ class BM25Index:
     def tokens(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])
 
+    def prepare_counts(self) -> None:
+        """Compute every chunk's term counts now (thread-safe, no lock needed), so that the first upsert
+        after a load rebuilds in ~0.1 s instead of ~0.7 s. Chunks changed meanwhile are recounted later."""
+        counts = TermCounts()
+        for cid, toks in dict(self._tokens).items():
+            counts.row(cid, toks if toks else _EMPTY_DOC)
+        self._counts = counts
+
     def commit(self) -> None:
         """Rebuild the matrix now if tokens changed (otherwise it happens on the next query)."""
         if self._dirty:
@@ -56,10 +68,12 @@ class BM25Index:
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.ids = list(self._tokens)
         # an empty chunk still gets a row, so that ids and rows stay aligned
-        corpus = [self._tokens[c] or ["\x00"] for c in self.ids]
+        corpus = {c: toks if toks else _EMPTY_DOC for c, toks in self._tokens.items()}
         model = bm25s.BM25(k1=self.k1, b=self.b)
         if corpus:
-            model.index(corpus, show_progress=False)
+            model.scores, model.vocab_dict = build_scores(self._counts, self.ids, corpus, self.k1, self.b)
+            model.unique_token_ids_set = set(model.vocab_dict.values())
+            model.nonoccurrence_array = None  # only BM25L and BM25+ use it
         self._bm25 = model if corpus else None
         self._dirty = False
 

@@ -15,7 +15,20 @@ from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import Chunk, DocKind
 
 MAX_CHARS = 400  # longer texts are split at sentence ends into pieces of about this size
-GUIDE_FIELDS = ("name", "meta", "conditions", "materials", "location", "time", "basis", "process", "faq")
+GUIDE_FIELDS = (
+    "name",
+    "meta",
+    "conditions",
+    "materials",
+    "location",
+    "time",
+    "basis",
+    "process",
+    "linked",
+    "faq",
+)
+# One chunk per FAQ pair (question + answer), never split: chunk n is FAQ n of the guide.
+UNSPLIT_FIELDS = frozenset({"name", "faq"})
 _SENT_END = re.compile(r"(?<=[。；;！？!?\n])")
 
 
@@ -99,6 +112,8 @@ def _guide_fields(g: ServiceGuide) -> list[tuple[str, str]]:
         fields.append(("basis", f"设定依据：{g.legal_basis}"))
     if g.process:
         fields.append(("process", "办理流程：" + "；".join(g.process)))
+    if g.linked_items:
+        fields.append(("linked", "联办事项：" + "；".join(x.name for x in g.linked_items)))
     fields += [("faq", f"问：{f.question} 答：{f.answer}") for f in g.faqs]
     return [(f, t) for f, t in fields if t.split("：", 1)[-1].strip()]
 
@@ -108,7 +123,7 @@ def guide_chunks(g: ServiceGuide, max_chars: int = MAX_CHARS) -> list[Chunk]:
     out: list[Chunk] = []
     counters: dict[str, int] = {}
     for field, text in _guide_fields(g):
-        for piece in [text] if field == "name" else split_text(text, max_chars):
+        for piece in [text] if field in UNSPLIT_FIELDS else split_text(text, max_chars):
             n = counters.get(field, 0)
             counters[field] = n + 1
             out.append(

@@ -58,8 +58,6 @@ class HybridRetriever:
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
-        # One turn often searches the same text twice (guides, then policies): keep the last signals.
-        self._memo: tuple[str, tuple[Signals, list[str]]] | None = None
 
     # ---------------------------------------------------------------- build / load
     def _expected_params(self) -> dict[str, Any]:
@@ -149,7 +147,6 @@ class HybridRetriever:
                     p.unlink(missing_ok=True)
             self.sparse = {k: BM25Index() for k in SPARSE_INDEXES}
             self.view = IndexView()
-            self._memo = None
             self._ready = False
 
     def warm_up(self) -> None:
@@ -159,7 +156,6 @@ class HybridRetriever:
 
     def _align(self) -> None:
         """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""
-        self._memo = None  # signals are aligned with the chunk order that is changing here
         for key, idx in self.sparse.items():
             idx.commit()
             self.view.set_rows(key, idx.ids)
@@ -210,6 +206,12 @@ class HybridRetriever:
         if not self._ready and not self.load():
             raise RuntimeError(f"no usable index in {self.index_dir}: build() it first")
 
+    def regions(self) -> list[str]:
+        """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""
+        with self._lock:
+            self._ensure_ready()
+            return sorted({c.metadata.get("region", "") for c in self.view.chunks} - {""})
+
     # ---------------------------------------------------------------- search
     def signals(self, query: str) -> tuple[Signals, list[str]]:
         """Raw per-chunk signals for a query (aligned with the view's chunk order) and its expansions.
@@ -231,26 +233,42 @@ class HybridRetriever:
         return sig, exp
 
     def search(
-        self, query: str, top_k: int = 5, filters: Filters | None = None, kinds: Iterable[str] | None = None
+        self,
+        query: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        kinds: Iterable[str] | None = None,
+        chunks_per_hit: int | None = None,
+        faq_top: int = 0,
+        article_top: int = 0,
     ) -> SearchResult:
         """Best documents for a query. `filters`: metadata equality (a value or a list of values) on
-        region, department, audience, type, level, kind, field, doc_id; `kinds`: "guide" / "policy"."""
+        region, department, audience, type, level, kind, field, doc_id; `kinds`: "guide" / "policy".
+        `chunks_per_hit`: how many scored chunks each hit carries (passage scoring wants them all);
+        `faq_top` / `article_top`: also return the best FAQ / law-article chunks of the whole index
+        (SearchResult.passages / .articles)."""
         t0 = time.perf_counter()
         with self._lock:
             self._ensure_ready()
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
-            if self._memo is not None and self._memo[0] == query:
-                sig, exp = self._memo[1]
-            else:
-                sig, exp = self.signals(query)
-                self._memo = (query, (sig, exp))
-            res = self.rank(query, sig, exp, top_k, self.view.mask(filters, kinds))
+            sig, exp = self.signals(query)
+            res = self.rank(
+                query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top, article_top
+            )
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
 
     def rank(
-        self, query: str, sig: Signals, exp: list[str], top_k: int = 5, mask: np.ndarray | None = None
+        self,
+        query: str,
+        sig: Signals,
+        exp: list[str],
+        top_k: int = 5,
+        mask: np.ndarray | None = None,
+        chunks_per_hit: int | None = None,
+        faq_top: int = 0,
+        article_top: int = 0,
     ) -> SearchResult:
         """Documents from precomputed signals: fusion, name-level rerank, confidence."""
         cfg, view = self.config, self.view
@@ -266,8 +284,10 @@ class HybridRetriever:
             "sibling": view.sibling(core, ranking.order),
         }
         order, final = rerank(ranking, features, cfg)
+        per_hit = chunks_per_hit or cfg.chunks_per_hit
         hits = [
-            self._hit(int(d), float(s), ranking) for d, s in zip(order[:top_k], final[:top_k], strict=False)
+            self._hit(int(d), float(s), ranking, per_hit)
+            for d, s in zip(order[:top_k], final[:top_k], strict=False)
         ]
         conf = 0.0
         if len(order):
@@ -279,12 +299,30 @@ class HybridRetriever:
             hits=hits,
             confident=bool(hits) and conf >= cfg.conf_threshold,
             confidence=round(conf, 4),
+            passages=self._top_chunks(ranking, "faq", faq_top) if faq_top else [],
+            articles=self._top_chunks(ranking, "article", article_top) if article_top else [],
         )
 
-    def _hit(self, d: int, score: float, ranking: Any) -> Hit:
+    def _top_chunks(self, ranking: Any, field: str, n: int) -> list[ChunkHit]:
+        view = self.view
+        rows = view.rows_of_field(field)
+        if not len(rows):
+            return []
+        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:n]
+        return [
+            ChunkHit(
+                chunk=view.chunks[int(r)],
+                score=float(ranking.chunk_score[r]),
+                scores={k: float(v[r]) for k, v in ranking.parts.items()},
+            )
+            for r in best
+            if ranking.chunk_score[r] > 0
+        ]
+
+    def _hit(self, d: int, score: float, ranking: Any, per_hit: int) -> Hit:
         view = self.view
         rows = view.chunks_of_doc(d)
-        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][: self.config.chunks_per_hit]
+        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:per_hit]
         chunk_hits = [
             ChunkHit(
                 chunk=view.chunks[int(r)],

@@ -19,7 +19,7 @@ from typing import Any
 
 from retrieval.types import Chunk
 
-FORMAT_VERSION = 4  # bump when chunking or token streams change in a way that needs a rebuild
+FORMAT_VERSION = 5  # bump when chunking or token streams change in a way that needs a rebuild
 PARAMS = "params.json"
 CHUNKS = "chunks.jsonl.gz"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,12 @@ from retrieval.scoring import SearchConfig
 from retrieval.tokenize import char_ngrams, normalize
 from retrieval.types import Chunk, DocKind
 
+# Name features are pure functions of a name; re-indexing one guide rebuilds the view, and recomputing them
+# for every document was most of that time. Cached by the name string (bounded).
+_variant_classes = functools.lru_cache(maxsize=1 << 16)(variant_classes)
+_alnum = functools.lru_cache(maxsize=1 << 16)(alnum)
+_split_variant = functools.lru_cache(maxsize=1 << 16)(split_variant)
+
 FILTER_KEYS = ("region", "department", "audience", "type", "level", "kind", "field", "doc_id")
 
 
@@ -32,6 +39,7 @@ class IndexView:
         self.reset([])
 
     def reset(self, chunks: Sequence[Chunk]) -> None:
+        self._field_rows: dict[str, np.ndarray] = {}
         self.chunks: list[Chunk] = list(chunks)
         self.ids: list[str] = [c.id for c in self.chunks]
         self.doc_ids: list[str] = list(dict.fromkeys(c.doc_id for c in self.chunks))
@@ -50,11 +58,11 @@ class IndexView:
                 (self.chunks[int(i)] for i in r if self.chunks[int(i)].field in {"name", "title"}), first
             )
             self._names.append(name_chunk.text if name_chunk.field == "name" else first.title)
-        self._variants = [variant_classes(n) for n in self._names]
+        self._variants = [_variant_classes(n) for n in self._names]
         # the bare document name (guide name / policy title), alphanumerics only, for character matching
-        self._bare = [alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        self._bare = [_alnum(self.chunks[int(r[0])].title) for r in self._doc_rows]
         # (base name, distinctive part) of each name, for choosing among sibling variants
-        self._split = [split_variant(self.chunks[int(r[0])].title) for r in self._doc_rows]
+        self._split = [_split_variant(self.chunks[int(r[0])].title) for r in self._doc_rows]
         df: dict[str, int] = {}
         for b in self._bare:
             for ch in set(b):
@@ -72,6 +80,19 @@ class IndexView:
         self.reset(kept + list(chunks))
 
     # ---------------------------------------------------------------- lookups
+    def rows_of_field(self, field: str) -> np.ndarray:
+        """Chunk rows of one field ("faq" ...), cached until the chunks change."""
+        if field not in self._field_rows:
+            # "article": the numbered articles of laws (第X条), whatever their number
+            rows = [
+                i
+                for i, c in enumerate(self.chunks)
+                if c.field == field
+                or (field == "article" and c.kind.value == "policy" and c.field.startswith("第"))
+            ]
+            self._field_rows[field] = np.array(rows, dtype=np.int64)
+        return self._field_rows[field]
+
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         d = self._doc_pos.get(doc_id)
         return [] if d is None else [self.ids[int(i)] for i in self._doc_rows[d]]
@@ -95,8 +116,13 @@ class IndexView:
         return out
 
     def set_field_weights(self, cfg: SearchConfig) -> None:
+        weight: dict[tuple[str, str], float] = {}  # a handful of (kind, field) pairs for all chunks
         self.field_w = np.array(
-            [cfg.field_weight(c.kind.value, c.field) for c in self.chunks], dtype=np.float32
+            [
+                weight.get(key) or weight.setdefault(key, cfg.field_weight(*key))
+                for key in ((c.kind.value, c.field) for c in self.chunks)
+            ],
+            dtype=np.float32,
         )
 
     # ---------------------------------------------------------------- filters

@@ -50,3 +50,7 @@ class SearchResult(BaseModel):
     confident: bool  # False = "no confident match": the KB likely cannot answer
     confidence: float  # calibrated top-hit score in [0, 1]
     latency_ms: float = 0.0
+    # the best FAQ chunks of the whole KB (asked for with `faq_top`): answers can come from a guide whose
+    # other fields do not match the question
+    passages: list[ChunkHit] = Field(default_factory=list)
+    articles: list[ChunkHit] = Field(default_factory=list)  # the best law articles of the KB (`article_top`)

@@ -177,7 +177,9 @@ class SqlVectorStore(VectorStore):
     def _forget(self, ids: Iterable[str]) -> None:
         if self._mat is None:
             return
-        gone = set(ids)
+        gone = {c for c in ids if c in self._row}
+        if not gone:
+            return
         keep = [i for i, c in enumerate(self._ids) if c not in gone]
         self._ids = [self._ids[i] for i in keep]
         self._mat = self._mat[keep]

@@ -124,11 +124,12 @@ def build_ui(api_base: str, *, client: ApiClient | None = None) -> gr.Blocks:
             elem_classes=["ga-sample-note"],
         )
 
-        def init(auth_v: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        def init(auth_v: dict[str, Any], request: gr.Request) -> tuple[dict[str, Any], str]:
             auth_v = dict(auth_v or {})
             if not auth_v.get("citizen"):
+                browser = request.client.host if request and request.client else None
                 with contextlib.suppress(ApiError):  # retried on the first message
-                    auth_v["citizen"] = client.citizen_token()
+                    auth_v["citizen"] = client.citizen_token(browser)
             auth_v.setdefault("role", "citizen")
             return auth_v, _role_text(auth_v)
 

@@ -99,8 +99,11 @@ class ApiClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         clean = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
             resp = self._http.request(method, path, json=json, params=clean or None, headers=headers)
@@ -128,9 +131,11 @@ class ApiClient:
 
     # -- auth -----------------------------------------------------------------------------------------------
 
-    def citizen_token(self) -> str:
-        """An anonymous citizen token (POST /auth/citizen)."""
-        data = self._request("POST", "/auth/citizen", None)
+    def citizen_token(self, client_ip: str | None = None) -> str:
+        """An anonymous citizen token (POST /auth/citizen). `client_ip`: the browser's address, forwarded so the
+        API's per-IP limit counts the person, not this loopback client (the API trusts it from loopback only)."""
+        headers = {"X-Forwarded-For": client_ip} if client_ip else None
+        data = self._request("POST", "/auth/citizen", None, headers=headers)
         return str(data["token"] if isinstance(data, dict) else data)
 
     def whoami(self, token: str) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api.errors import BodySizeLimitMiddleware, install_error_handlers
+from app.api.guard import InputGuardMiddleware, api_fallback
+from app.api.limits import install_limits
 from app.api.routes import admin, applications, chat, feedback, flows, guides
 from app.api.schemas import ErrorOut
 from app.masking import install_log_masking
@@ -24,7 +26,8 @@ _TAGS = [
     {"name": "反馈与待完善问题", "description": "点赞/点踩与未能回答的问题"},
     {"name": "系统与令牌", "description": "健康检查、身份令牌与审计"},
 ]
-_ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422)}
+_ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)}
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def create_app(services: Services, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
@@ -46,7 +49,14 @@ def create_app(services: Services, *, max_body_bytes: int = MAX_BODY_BYTES) -> F
     app.state.services = services
     install_log_masking()
     install_error_handlers(app)
+    install_limits(app, services.settings, services.db)
+    # Outermost last: the size limit runs first, so the guard buffers at most max_body_bytes.
+    app.add_middleware(InputGuardMiddleware, path_prefix=API_PREFIX + "/")
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, path_prefix=API_PREFIX + "/")
     for module in (chat, applications, guides, flows, feedback, admin):
         app.include_router(module.router, prefix=API_PREFIX, responses=_ERRORS)
+    # Last API route: unmatched /api/v1 paths get 405/404 here instead of reaching the UI mount.
+    app.add_api_route(
+        API_PREFIX + "/{rest:path}", api_fallback, methods=_ALL_METHODS, include_in_schema=False
+    )
     return app

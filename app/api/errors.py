@@ -106,7 +106,7 @@ async def _on_validation(request: Request, exc: RequestValidationError) -> JSONR
 
 
 _DEFAULT_DETAIL = {
-    400: "请求有误",
+    400: "请求体无法解析，请检查格式（应为 UTF-8 编码的 JSON）",
     401: "未登录或令牌无效",
     403: "无权执行此操作",
     404: "未找到",
@@ -125,6 +125,7 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONRespons
         "Method Not Allowed",
         "Unauthorized",
         "Forbidden",
+        "There was an error parsing the body",  # FastAPI's 400 for a body its JSON parser cannot decode
     }:
         detail = _DEFAULT_DETAIL.get(exc.status_code, str(detail))
     return JSONResponse(

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.crud.records import ApplicationView, EventRecord, UnansweredRecord
 from app.db import Role
+from app.settings import INT4_MAX
 from knowledge.schema import PolicyDocument, ServiceGuide
 
 
@@ -52,6 +54,7 @@ class TokenInfoOut(BaseModel):
     name: str
     created_at: datetime
     revoked: bool
+    expires_at: datetime | None = None
 
 
 class PrincipalOut(BaseModel):
@@ -132,21 +135,8 @@ class ApplicationIn(_In):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=200)
 
 
-class ApplicationOut(BaseModel):
-    id: str = Field(description="受理编号")
-    service_id: str
-    flow_id: str
-    service_name: str
-    status: str
-    owner_role: str
-    session_id: str | None
-    answers: dict[str, Any]
-    fields: dict[str, Any]
-    materials: list[Any]
-    missing_materials: list[Any]
-    summary: str
-    created_at: datetime
-    updated_at: datetime
+class ApplicationOut(ApplicationView):
+    pass
 
 
 class ApplicationPageOut(PageOut):
@@ -164,15 +154,8 @@ class ResubmitIn(_In):
     note: str = Field(default="", max_length=1000)
 
 
-class EventOut(BaseModel):
-    id: int
-    application_id: str
-    at: datetime
-    actor: str
-    actor_role: str
-    from_status: str | None
-    to_status: str
-    reason: str
+class EventOut(EventRecord):
+    pass
 
 
 # --- guides, policies, search ---------------------------------------------------------------------------
@@ -202,7 +185,7 @@ class GuidePageOut(PageOut):
 
 
 class PublishIn(_In):
-    version: int | None = Field(default=None, ge=1)
+    version: int | None = Field(default=None, ge=1, le=INT4_MAX)
 
 
 class PublishOut(BaseModel):
@@ -295,18 +278,11 @@ class FeedbackOut(BaseModel):
     rating: str
 
 
-class UnansweredOut(BaseModel):
-    id: int
+class UnansweredOut(UnansweredRecord):
+    """A queue item for content staff; its texts are masked (see the feedback routes)."""
+
     kind: Literal["low_confidence", "thumbs_down"]
-    question: str
-    reply: str
-    comment: str
-    session_id: str | None
-    turn: int | None
-    confidence: float | None
-    at: datetime
-    resolved: bool
-    guide_id: str | None
+    repeats: int = Field(default=1, description="同一问题被重复提问的次数")
     conversation: list[dict[str, str]] = Field(default_factory=list)
 
 

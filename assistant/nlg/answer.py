@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from assistant.nlu.text import compact, normalize
 from assistant.state import Citation
 from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
+from retrieval.aspects import Aspect
+from retrieval.aspects import detect_aspects as _detect
+from retrieval.passages import content_bigrams, lexical_match
 from retrieval.types import DocKind, Hit
 
 ROUTE_ON = "请以窗口/12345答复为准"
@@ -26,52 +28,9 @@ UNKNOWN_TEXT = (
 )
 
 
-class Aspect(StrEnum):
-    MATERIALS = "materials"
-    TIME = "time"
-    CONDITIONS = "conditions"
-    LOCATION = "location"
-    PHONE = "phone"
-    FEES = "fees"
-    VISITS = "visits"
-    ONLINE = "online"
-    PROCESS = "process"
-    BASIS = "basis"
-    DEPARTMENT = "department"
-    OVERVIEW = "overview"
-
-
-# Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
-_ASPECT_CUES: list[tuple[Aspect, str]] = [
-    (
-        Aspect.MATERIALS,
-        r"材料|资料|带.{0,3}证件|什么证件|哪些证件|要带|带什么|带哪些|需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|"
-        r"准备(?:什么|哪些)|提交什么|复印件|(?:什么|哪些|开|要)证明",
-    ),
-    (Aspect.TIME, r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|多少天|办结时间|期限|时间"),
-    (
-        Aspect.CONDITIONS,
-        r"条件|资格|符合|够不够|谁可以|哪些人|有资格|(?<!网上)(?<!线上)(?<!手机上)(?:能不能|可不可以|能否)(?:办|申请|申领)|(?<!网上)(?<!线上)(?<!手机上)(?:可以|能)(?:办|申请|申领)[^?？。]{0,10}吗",
-    ),
-    (Aspect.LOCATION, r"地点|在哪|哪里办|去哪|什么地方|地址在|窗口在|哪个窗口|在什么位置"),
-    (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码"),
-    (Aspect.FEES, r"费用|收费|多少钱|要钱|免费|交钱|工本费|收不收费"),
-    (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次"),
-    (
-        Aspect.ONLINE,
-        r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在网上|网上申请|网址|链接|网站|平台|预约|快递|邮寄",
-    ),
-    (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式"),
-    (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定"),
-    (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门"),
-]
-
-
 def detect_aspects(text: str) -> list[Aspect]:
     """The guide aspects a message asks about, in a stable order; [] when none (-> overview)."""
-    t = normalize(text)
-    # "怎么办/如何办理" without a concrete aspect asks for the overview (which lists the steps when known)
-    return [a for a, pattern in _ASPECT_CUES if re.search(pattern, t)]
+    return _detect(text)
 
 
 ASPECT_LABEL: dict[Aspect, str] = {
@@ -86,6 +45,10 @@ ASPECT_LABEL: dict[Aspect, str] = {
     Aspect.PROCESS: "办理流程",
     Aspect.BASIS: "设定依据",
     Aspect.DEPARTMENT: "实施部门",
+    Aspect.AMOUNT: "补贴/金额标准",
+    Aspect.RESULT: "办理结果（证照）",
+    Aspect.STATUS: "办理进度查询方式",
+    Aspect.LINKED: "联办事项",
 }
 
 
@@ -99,6 +62,7 @@ class Composed:
     service_id: str | None = None
     policy_id: str | None = None
     grounded: bool = True  # False when nothing from the KB was used
+    basis: str = ""  # what answered: "faq", a guide field, "missing", "overview", "aspects"
 
     @property
     def evidence(self) -> list[str]:
@@ -290,6 +254,32 @@ class _Builder:
             self.cite("co_departments", co)
         self.lines.append(text + "。")
 
+    def amount(self) -> None:
+        self.miss("补贴/金额标准")
+
+    def status(self) -> None:
+        self.missing.append("办理进度查询方式")
+        self.lines.append("可凭申请编号问我进度，或拨打12345政务服务便民热线查询。")
+
+    def linked(self) -> None:
+        g = self.guide
+        if not g.linked_items:
+            self.miss("联办事项")
+            return
+        names = "；".join(x.name for x in g.linked_items)
+        self.lines.append(f"联办事项：{names}")
+        self.cite("linked_items", names)
+
+    def result(self) -> None:
+        g = self.guide
+        results = [x.result for x in g.linked_items if x.result]
+        if not results:
+            self.miss("办理结果（证照）")
+            return
+        text = "；".join(dict.fromkeys(results))
+        self.lines.append(f"办理结果：{text}")
+        self.cite("linked_items", text)
+
     def overview(self) -> None:
         g = self.guide
         head = f"「{g.name}」"
@@ -315,20 +305,16 @@ class _Builder:
         self.lines.append("您可以继续问我：要带什么材料、多久办好、在哪里办、咨询电话、受理条件等。")
 
 
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"[\s，。？?！!、,.：:；;“”\"'（）()]", "", normalize(text))
-    return {t[i : i + 2] for i in range(len(t) - 1)}
-
-
 def match_faq(guide: ServiceGuide, question: str, threshold: float = 0.5) -> FAQ | None:
-    """The guide FAQ whose question is closest to `question` (Dice overlap of character bigrams)."""
-    q = _bigrams(question)
+    """The guide FAQ that answers `question`: content-word match against the FAQ question *and* answer,
+    with the words of the service name weighted down (see retrieval.passages.lexical_match)."""
+    q = content_bigrams(question)
+    common = content_bigrams(guide.name)
     best: tuple[float, FAQ | None] = (0.0, None)
     for faq in guide.faqs:
-        f = _bigrams(faq.question)
-        if not q or not f:
-            continue
-        score = 2 * len(q & f) / (len(q) + len(f))
+        asked = lexical_match(q, content_bigrams(faq.question), common)
+        both = lexical_match(q, content_bigrams(f"{faq.question} {faq.answer}"), common)
+        score = max(asked, 0.8 * both)
         if score > best[0]:
             best = (score, faq)
     return best[1] if best[0] >= threshold else None

@@ -1,8 +1,8 @@
 """Optional LLM phrasing of a composed evidence answer, checked against the evidence.
 
 The LLM may only rephrase; `fact_check` rejects any candidate that states a number, date, phone, URL,
-quoted title or material name the evidence does not contain, and the manager then keeps the composed
-answer. The LLM is never asked for facts and the user's words are passed as data, not instructions.
+quoted title or material name the evidence does not contain, or that turns its meaning around (可以↔不可以,
+收费↔不收费, 需要↔不需要, a dropped 非必需), and the manager then keeps the composed answer. The LLM is never asked for facts and the user's words are passed as data, not instructions.
 """
 
 from __future__ import annotations
@@ -102,6 +102,35 @@ def _material_terms(text: str) -> list[str]:
     return terms
 
 
+# Meaning flips: (name, negative form, positive form). A rephrasing may not add a negation the evidence
+# lacks, nor drop one the evidence has while stating the positive.
+_POLARITY: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("可以↔不可以", re.compile(r"不可以|不能|不得|不允许"), re.compile(r"(?<!不)可以|(?<![不])能(?!否)")),
+    ("收费↔不收费", re.compile(r"不收费|免费|免收|无需缴费|不收取"), re.compile(r"(?<![不免])收(?:费|取)")),
+    (
+        "需要↔不需要",
+        re.compile(r"不需要|无需|不用|不必|免于提交|无须"),
+        re.compile(r"(?<![不无])需要|(?<![不无])须(?!知)"),
+    ),
+]
+_OPTIONAL_RE = re.compile(r"非必需|非必要|可选|选填|不是必需|视情况")
+
+
+def meaning_flips(candidate: str, evidence: str) -> list[str]:
+    """Polarity the rephrasing turned around (可以↔不可以, 收费↔不收费, 需要↔不需要, dropped 非必需)."""
+    out = []
+    for name, neg, pos in _POLARITY:
+        neg_ev, neg_c = bool(neg.search(evidence)), bool(neg.search(candidate))
+        pos_c = bool(pos.search(neg.sub("", candidate)))
+        if neg_c and not neg_ev:
+            out.append(f"含义与证据相反（{name}）：证据没有否定说法")
+        elif neg_ev and not neg_c and pos_c:
+            out.append(f"含义与证据相反（{name}）：证据为否定说法")
+    if "非必需" in evidence and not _OPTIONAL_RE.search(candidate):
+        out.append("遗漏了证据中的“非必需”")
+    return out
+
+
 def fact_check(candidate: str, evidence_texts: Sequence[str]) -> list[str]:
     """Violations: facts in `candidate` that do not appear in the evidence (empty list = faithful)."""
     evidence = normalize("\n".join(t for t in evidence_texts if t))
@@ -129,6 +158,7 @@ def fact_check(candidate: str, evidence_texts: Sequence[str]) -> list[str]:
     for term in _material_terms(cand):
         if term not in ev_compact:
             violations.append(f"材料名称不在证据中：{term}")
+    violations += meaning_flips(cand, evidence)
     return list(dict.fromkeys(violations))
 
 

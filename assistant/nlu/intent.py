@@ -45,6 +45,8 @@ _APPLY: list[Cue] = [
     (r"我(?:要|想|想要|需要)(?:在线|网上)?(?:办理|办|申请|申办|申领|补办|换|登记|注册|提取|参保)", 2.5),
     (r"(?:想|要)(?:去)?(?:申请|申办|申领)", 2.0),
     (r"帮(?:我|忙)(?:在线|网上)?(?:办|申请|填|提交|登记|弄)", 3.0),
+    # for someone else: "我想帮我爸申请…", "要替我妈补办…"
+    (r"(?:想|要)(?:帮|替|给)(?:我的?)?[\u4e00-\u9fff]{1,3}(?:办理|办|申请|申领|补办|登记)", 2.5),
     (r"在线(?:办理|办|申请|填表|提交)|网上(?:申请|提交)|边聊边办|开始办理|马上办|现在(?:就)?办|直接办", 2.5),
     (r"填(?:个|一下)?(?:表|申请表)", 2.0),
 ]
@@ -75,7 +77,7 @@ _SERVICE: list[Cue] = [
     (r"地点|在哪|哪里|去哪|什么地方|地址在|窗口在", 2.0),
     (r"电话|联系方式|咨询热线|怎么联系|号码是多少", 2.0),
     (r"条件|资格|符合|够不够|能不能办|可以办吗|谁可以|哪些人", 2.0),
-    (r"费用|收费|多少钱|要钱吗|免费|要交钱|工本费", 2.0),
+    (r"费用|收费|多少钱|要钱|免费|要交钱|工本费|收不收费|花多少", 2.0),
     (r"流程|步骤|程序|手续|怎么办|如何办|怎样办|怎么弄|咋办|咋弄|办理方式", 2.0),
     (r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟", 2.0),
     (r"网上办|网上能|能网办|线上办|网办|手机上办|能不能在网上|可以网上", 2.0),
@@ -118,10 +120,9 @@ def classify_scored(
         Intent.SERVICE_QUESTION: _score(clean, _SERVICE),
     }
     if re.search(_HOWTO_APPLY, clean):
-        if flow_match:
-            scores[Intent.APPLY] += 2.5
-        else:
-            scores[Intent.SERVICE_QUESTION] += 2.0
+        # "居住证怎么申请" is a question even when it names a service with a flow: flow keywords never
+        # turn a question into an application (the answer offers the form)
+        scores[Intent.SERVICE_QUESTION] += 2.0
     elif flow_match and scores[Intent.APPLY] > 0:
         scores[Intent.APPLY] += 1.0
     # "投诉电话是多少" asks for a phone number, not to complain.

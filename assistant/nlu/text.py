@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from knowledge.loaders.cntext import parse_number as cn_to_int
+from assistant.nlu.normalize import parse_number, plain
 
 # Characters that are never typed by a person: C0/C1 controls except tab/newline/CR, NUL, U+FFFD.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff]")
@@ -18,9 +18,13 @@ _SPACE_RE = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), drop zero-width characters, collapse whitespace, strip."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = text.replace("\u200b", "").replace("\u200c", "").replace("\u200d", "").replace("\ufeff", "")
-    return _SPACE_RE.sub(" ", text).strip()
+    return plain(text)
+
+
+def cn_to_int(text: str) -> int | None:
+    """A whole numeral in digits or words ("十二" -> 12, "3" -> 3); None otherwise."""
+    value = parse_number(text)
+    return int(value) if value is not None and value.is_integer() else None
 
 
 def clean(text: str) -> str:

@@ -12,6 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
+from stdnum.cn import ric, uscc
+
+from assistant.nlu.dates import Tense, parse_date
+from assistant.nlu.normalize import parse_money, parse_number, parse_quantity
 from guides.schema import FieldType, FormField
 
 
@@ -41,8 +45,6 @@ def _clean(raw: Any) -> str:
 
 # --- 居民身份证 (GB 11643-1999, ISO 7064 MOD 11-2) ---------------------------------------------------
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_CHARS = "10X98765432"
 # Province-level codes (GB/T 2260) plus 71 台湾, 81 香港, 82 澳门, 83 台湾居民居住证.
 ID_PROVINCES = frozenset(
     str(n) for n in (11, 12, 13, 14, 15, 21, 22, 23, *range(31, 38), *range(41, 47), *range(50, 55))
@@ -50,8 +52,8 @@ ID_PROVINCES = frozenset(
 
 
 def id_check_char(first17: str) -> str:
-    """The 18th character of a 居民身份证号 for its first 17 digits."""
-    return ID_CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+    """The 18th character of a 居民身份证号 for its first 17 digits (python-stdnum, ISO 7064 MOD 11-2)."""
+    return ric.calc_check_digit(first17 + "0")  # stdnum expects the number with a check position
 
 
 def _ymd(y: int, m: int, d: int) -> date | None:
@@ -112,13 +114,11 @@ def validate_phone(raw: str, field: FormField) -> ValidationResult:
 # --- 统一社会信用代码 (GB 32100-2015) -------------------------------------------------------------
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def uscc_check_char(first17: str) -> str:
-    """The 18th character of a 统一社会信用代码 for its first 17 characters."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
+    """The 18th character of a 统一社会信用代码 for its first 17 characters (python-stdnum, GB 32100-2015)."""
+    return uscc.calc_check_digit(first17)
 
 
 def validate_uscc(raw: str, field: FormField) -> ValidationResult:
@@ -161,11 +161,17 @@ def validate_date(raw: str, field: FormField, *, today: date | None = None) -> V
         return _fail(f"请填写{field.label}")
     parts = next((m.groups() for r in _DATE_RES if (m := r.fullmatch(s))), None)
     if parts is None:
-        return _fail(f"无法识别的日期「{s}」，请按2024-05-01或2024年5月1日的格式填写")
-    y, mo, d = (int(p) for p in parts)
-    value = _ymd(y, mo, d)
-    if value is None:
-        return _fail(f"日期不存在：{y}年{mo}月{d}日")
+        # partial / relative / in words ("7号", "前天", "上个月底", "三月五号"): resolved against today,
+        # the year inferred from whether the date must lie in the past
+        tense = Tense.PAST if field.no_future else Tense.NEAREST
+        value = parse_date(s, today or date.today(), tense)
+        if value is None:
+            return _fail(f"无法识别的日期「{s}」，请按2024-05-01或2024年5月1日的格式填写")
+    else:
+        y, mo, d = (int(p) for p in parts)
+        value = _ymd(y, mo, d)
+        if value is None:
+            return _fail(f"日期不存在：{y}年{mo}月{d}日")
     if field.no_future and value > (today or date.today()):
         return _fail(f"{field.label}不能晚于今天")
     low = _bound_date(field.min) if field.min is not None else None
@@ -205,8 +211,8 @@ def _relative_date(s: str, today: date) -> date | None:
         return today + timedelta(days=_RELATIVE_DAYS[s])
     m = _DAYS_LATER_RE.match(s)
     if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
-        return today + timedelta(days=n) if n is not None else None
+        n = parse_number(m.group(1))
+        return today + timedelta(days=int(n)) if n is not None else None
     m = _WEEK_RE.match(s)
     if m:
         day = m.group(2)
@@ -261,20 +267,6 @@ def validate_workday_date(raw: str, field: FormField, *, today: date | None = No
 
 # --- numbers ---------------------------------------------------------------------------------------
 
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-
-
-def _cn_number(s: str) -> int | None:
-    """Chinese numerals below 100 (三, 十二, 二十, 九十九); None when not one."""
-    if not s or any(c not in _CN_DIGITS and c != "十" for c in s):
-        return None
-    if "十" not in s:
-        return _CN_DIGITS[s] if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
 
 def _fmt_yuan(v: float) -> str:
     if v >= 10000 and v % 10000 == 0:
@@ -290,15 +282,15 @@ def validate_amount(raw: str, field: FormField) -> ValidationResult:
     m = re.fullmatch(
         r"([-+]?)(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+)(万元|万|元|块钱|块)?(?:人民币)?", s
     )
-    if m is None:
-        return _fail(f"无法识别的金额「{s}」，请填写数字，如3000或1.5万")
-    if m.group(1) == "-":
+    if m is not None and m.group(1) == "-":
         return _fail("金额不能为负数")
-    number = m.group(2)
-    base = float(number) if number[0].isdigit() else _cn_number(number)
-    if base is None:
-        return _fail(f"无法识别的金额「{s}」，请填写数字，如3000或1.5万")
-    value = round(float(base) * (10000 if (m.group(3) or "").startswith("万") else 1), 2)
+    if m is not None and (base := parse_number(m.group(2))) is not None:
+        value = round(base * (10000 if (m.group(3) or "").startswith("万") else 1), 2)
+    else:  # in words, with 来/多/左右, Cantonese 蚊 ("两千来块", "八百蚊", "一万五", "没有收入")
+        parsed = parse_money(s)
+        if parsed is None:
+            return _fail(f"无法识别的金额「{s}」，请填写数字，如3000或1.5万")
+        value = parsed
     if field.min is not None and value < field.min:
         return _fail(f"{field.label}不能低于{_fmt_yuan(field.min)}")
     if field.max is not None and value > field.max:
@@ -313,8 +305,8 @@ def validate_int(raw: str, field: FormField) -> ValidationResult:
     s = re.sub(r"(?:口人|个人|个|人|名|口|次|位|岁|年|月|天|套|间)$", "", s)
     if re.fullmatch(r"[-+]?\d+", s):
         value = int(s)
-    elif (cn := _cn_number(s)) is not None:
-        value = cn
+    elif (n := parse_quantity(s)) is not None:  # "三口人", "我家五个人"
+        value = n
     else:
         return _fail(f"{field.label}应为整数，如3")
     if field.min is not None and value < field.min:
@@ -331,6 +323,21 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s。.!！]", "", halfwidth(s)).lower()
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _closest_choice(s: str, words: dict[str, list[str]]) -> list[str]:
+    """The one choice sharing the most character pairs (2+) with the answer ("一年取一次" -> 按年提取)."""
+    grams = _bigrams(s)
+    scored = sorted(
+        ((max(len(grams & _bigrams(_norm(w))) for w in ws), c) for c, ws in words.items()), reverse=True
+    )
+    if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return [scored[0][1]]
+    return []
+
+
 def validate_enum(raw: str, field: FormField) -> ValidationResult:
     s = _norm(_clean(raw))
     listing = "、".join(field.choices)
@@ -345,6 +352,16 @@ def validate_enum(raw: str, field: FormField) -> ValidationResult:
     hits = [c for c, ws in words.items() if any(_norm(w) and _norm(w) in s for w in ws)]
     if not hits and len(s) >= 2:
         hits = [c for c in field.choices if s in _norm(c)]
+    if len(hits) > 1:
+        # "养老同医疗都要": a choice whose name covers every other hit's words is the one meant
+        matched = {c: [w for w in words[c] if _norm(w) and _norm(w) in s] for c in hits}
+        covering = [
+            c for c in hits if all(o == c or any(_norm(w) in _norm(c) for w in matched[o]) for o in hits)
+        ]
+        if len(covering) == 1:
+            hits = covering
+    if not hits:
+        hits = _closest_choice(s, words)
     if len(hits) == 1:
         return ValidationResult(True, hits[0])
     if len(hits) > 1:
@@ -393,7 +410,7 @@ def validate_name(raw: str, field: FormField) -> ValidationResult:
 
 
 def validate_text(raw: str, field: FormField) -> ValidationResult:
-    s = _clean(raw)
+    s = str(raw or "").strip()  # free text keeps the punctuation as typed (，。 stay full-width)
     if not s:
         return _fail(f"请填写{field.label}")
     high = int(field.max) if field.max is not None else 500
@@ -434,6 +451,8 @@ def validate(field: FormField, raw: str | None, *, today: date | None = None) ->
         return validate_date(s, field, today=today)
     if field.type == "workday_date":
         return validate_workday_date(s, field, today=today)
+    if field.type == "text":
+        return validate_text(str(raw), field)
     return VALIDATORS[field.type](s, field)
 
 

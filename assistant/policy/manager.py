@@ -11,33 +11,25 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from assistant.nlg.answer import (
-    ASPECT_LABEL,
-    Aspect,
-    Composed,
-    compose_guide_answer,
-    compose_policy_answer,
-    detect_aspects,
-    unknown_answer,
-)
+from assistant import events as ev
+from assistant.nlg.answer import detect_aspects, unknown_answer
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
+from assistant.nlu.normalize import canonical
 from assistant.nlu.text import (
     clean,
-    compact,
     find_injection,
     looks_binary,
     normalize,
     strip_injection,
     truncate,
 )
+from assistant.policy import focus
 from assistant.policy import form_flow as forms
+from assistant.policy.answering import Answerer
 from assistant.policy.linking import (
-    asks_auxiliary,
-    disambiguation_text,
     flow_by_words,
     flow_for_service,
-    is_auxiliary,
     link_flow,
     link_service,
     match_choice,
@@ -52,18 +44,12 @@ HISTORY_TEXT_CHARS = 500
 
 _HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
 _APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
+_NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
+_STATUS_WORDS_RE = re.compile(
+    r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪"
+)
 _THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 _BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
-_FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
-# Words removed to see whether a question names a service of its own or follows up on the current one.
-_FILLER_RE = re.compile(
-    r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
-    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|[?？!！,，。.、\s]"
-)
-_ASPECT_WORDS_RE = re.compile(
-    r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
-    r"费用|收费|多少钱|要钱|免费|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|依据|部门|窗口|预约|快递|邮寄|号码"
-)
 
 
 class Retriever(Protocol):
@@ -113,6 +99,7 @@ class DialogueManager:
         self.status_lookup = status_lookup
         self.max_chars = max_chars
         self.top_k = top_k
+        self.answering = Answerer(self)
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -124,20 +111,23 @@ class DialogueManager:
             return TurnResult(
                 state=state.model_copy(deep=True),
                 reply=reply,
-                events=[{"type": "input_rejected", "reason": reason}],
+                events=[ev.InputRejected(reason=reason)],
             )
         st = state.model_copy(deep=True)
         t = clean(text)  # matching normalizes internally; replies and summaries echo what was typed
-        events: list[dict[str, Any]] = []
+        events: list[ev.Event] = []
         work = t
         if find_injection(t):
             # the injected clause is dropped; whatever else was asked is handled as usual
-            events.append({"type": "injection_suspected"})
+            events.append(ev.InjectionSuspected())
             work = strip_injection(t) or t
         st.turns += 1
+        # understand in plain Mandarin (traditional, Cantonese, colloquial words); history keeps what was typed
+        work = canonical(work)
         reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
+        focus.remember_offer(st, reply, self.flows)
         self._remember(st, "user", t)
         self._remember(st, "assistant", reply.text)
         return TurnResult(state=st, reply=reply, submission=submission, events=events)
@@ -149,9 +139,7 @@ class DialogueManager:
         flow = self.flows.get(flow_id) if flow_id else None
         reply = forms.on_submitted(st, flow, application_id, draft)
         self._remember(st, "assistant", reply.text)
-        return TurnResult(
-            state=st, reply=reply, events=[{"type": "submitted", "application_id": application_id}]
-        )
+        return TurnResult(state=st, reply=reply, events=[ev.Submitted(application_id=application_id)])
 
     # --- input checks -------------------------------------------------------------------------------
 
@@ -185,7 +173,7 @@ class DialogueManager:
 
     # --- routing ------------------------------------------------------------------------------------
 
-    def _route(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> tuple[Reply, Any]:
+    def _route(self, st: DialogueState, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         if _HUMAN_RE.search(t):
             return self._handoff_human(st, t, events), None
 
@@ -194,7 +182,7 @@ class DialogueManager:
             purpose, query = st.pending_purpose, st.pending_query
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:
-                events.append({"type": "choice_selected", "service_id": picked})
+                events.append(ev.ChoiceSelected(service_id=picked))
                 return self._after_pick(st, picked, purpose, query or t, events)
 
         flow = self.flows.get(st.flow_id) if st.flow_id else None
@@ -202,21 +190,87 @@ class DialogueManager:
             forms.reset_form(st)  # the flow no longer exists (content update)
         if flow is not None:
             return self._in_form(st, flow, t, events)
+        acted = self._on_focus(st, t, events)
+        if acted is not None:
+            return acted, None
         return self._general(st, t, events)
 
-    def _in_form(
-        self, st: DialogueState, flow: Flow, t: str, events: list[dict[str, Any]]
-    ) -> tuple[Reply, Any]:
+    def _on_focus(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
+        """Short follow-ups that refer to what is in focus: resume a form left aside, start the service
+        just offered or talked about, questions about the application just submitted."""
+        resumed = focus.resume_target(st, t, self.flows)
+        if resumed is not None:
+            out = forms.resume_form(st, resumed)
+            events.extend(out.events)
+            return out.reply
+        target = focus.flow_in_focus(st, self.flows)
+        if target is not None and (
+            focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
+        ):
+            out = forms.start_form(st, target, self.get_guide(target.service_id), "")
+            events.extend(out.events)
+            return out.reply
+        if focus.about_last_application(st, t) and flow_by_words(t, self.flows) is None:
+            return self._application_followup(st, t, events)
+        return None
+
+    def _answer_then_start(
+        self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
+    ) -> Reply:
+        answer = self._service_question(st, t, events)
+        if flow is None and answer.citations and st.current_service_id:
+            flow = flow_for_service(st.current_service_id, self.flows)
+        if flow is None or st.pending_choices:  # no online flow, or "which one?" first
+            return answer
+        out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
+        events.extend(out.events)
+        if not answer.citations:  # nothing grounded to say first: just start
+            return out.reply
+        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
+        out.reply.citations = [*answer.citations, *out.reply.citations]
+        return out.reply
+
+    def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
+        app = st.last_application
+        assert app is not None
+        flow = self.flows.get(app.flow_id)
+        lines: list[str] = []
+        if focus.asks_missing(t):
+            if app.missing_materials:
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料："
+                    + "、".join(app.missing_materials)
+                    + "。"
+                )
+            else:
+                lines.append(
+                    f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。"
+                )
+        if flow is not None and flow.next_steps and not lines:
+            lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
+            lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
+        st.current_service_id = app.service_id
+        guide = self.get_guide(app.service_id)
+        aspects = detect_aspects(t)
+        if guide is not None and aspects:
+            events.append(ev.Followup(service_id=guide.id))
+            reply = self._guide_reply(st, guide, aspects, t, events)
+            reply.text = "\n".join([*lines, reply.text]) if lines else reply.text
+            return reply
+        return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
+
+    def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
         if other is not None and other.id != flow.id:
             cls = classify_scored(t, st, flow_match=True)
             if cls.intent is Intent.APPLY:
-                events.append({"type": "form_switched", "from": flow.id, "to": other.id})
+                events.append(ev.FormSwitched(from_flow=flow.id, to_flow=other.id))
                 out = forms.start_form(st, other, self.get_guide(other.service_id), t)
                 events.extend(out.events)
                 out.reply.text = (
-                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交）。\n"
-                    + out.reply.text
+                    f"已为您改为办理「{other.title}」（「{flow.title}」已填写的信息不会提交，暂时保留，"
+                    "说“继续刚才的”可接着办）。\n" + out.reply.text
                 )
                 return out.reply, None
         outcome = forms.handle_form(st, flow, self.get_guide(flow.service_id), t)
@@ -226,8 +280,14 @@ class DialogueManager:
         if st.flow_stage == forms.STAGE_SUBMITTED:
             forms.reset_form(st)
             return self._general(st, t, events)
-        # Not about the form: answer it, then resume the form.
-        reply, _ = self._general(st, t, events, in_form=flow)
+        # Not about the form (a question, a complaint ...): the one digression path answers it, then the
+        # pending item is asked again.
+        situational = forms.situation_answer(st, flow, self.get_guide(flow.service_id), t)
+        if situational is not None:
+            reply, more = situational
+            events.extend(more)
+        else:
+            reply, _ = self._general(st, t, events, in_form=flow)
         if st.pending_choices:
             # no disambiguation inside a form: the next answer ("1", "是") belongs to the form
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
@@ -237,22 +297,32 @@ class DialogueManager:
             reply.text = f"{reply.text}\n\n我们继续办理「{flow.title}」：{prompt}"
             reply.choices = choices
             reply.form = forms.form_view(st, flow)
-            events.append({"type": "form_resumed", "flow_id": flow.id})
+            events.append(ev.FormResumed(flow_id=flow.id))
         return reply, None
 
     def _general(
-        self, st: DialogueState, t: str, events: list[dict[str, Any]], in_form: Flow | None = None
+        self, st: DialogueState, t: str, events: list[ev.Event], in_form: Flow | None = None
     ) -> tuple[Reply, Any]:
         flow_hit = flow_by_words(t, self.flows)
         cls = classify_scored(t, st, flow_match=flow_hit is not None)
-        events.append({"type": "intent", "intent": cls.intent.value, "confidence": cls.confidence})
+        events.append(ev.IntentDetected(intent=cls.intent.value, confidence=cls.confidence))
         intent = cls.intent if cls.signal else None
         if intent is Intent.COMPLAINT:
             return self._complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
-            return self._status(st, t), None
+            reply = self._status(st, t)
+            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+            not_ours = not reply.confident or _NO_OWN_APPLICATIONS in reply.text
+            if not_ours and len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+                answered = self._service_question(st, t, events)
+                if answered.citations:
+                    return answered, None
+            return reply, None
         if intent is Intent.GREETING:
-            return self._greeting(t), None
+            return self._greeting(st, t), None
+        if in_form is None and focus.wish_and_question(t) and intent is not Intent.COMPLAINT:
+            # "我想办居住证，使唔使先预约？": answer the question, and start the form in the same turn
+            return self._answer_then_start(st, t, flow_hit, events), None
         if intent is Intent.APPLY and in_form is None:
             return self._apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
@@ -263,19 +333,13 @@ class DialogueManager:
 
     # --- intents ------------------------------------------------------------------------------------
 
-    def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
-        try:
-            return self.retriever.search(query, top_k=self.top_k, kinds=list(kinds) if kinds else None)
-        except Exception:  # a failing index must not break the conversation
-            return None
-
     def _after_pick(
         self,
         st: DialogueState,
         service_id: str,
         purpose: str | None,
         query: str,
-        events: list[dict[str, Any]],
+        events: list[ev.Event],
     ) -> tuple[Reply, Any]:
         st.current_service_id = service_id
         if purpose == "apply":
@@ -291,99 +355,7 @@ class DialogueManager:
             return self._no_flow_reply(st, guide, query, events), None
         return self._guide_reply(st, guide, detect_aspects(query), query, events), None
 
-    def _service_question(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
-        aspects = detect_aspects(t)
-        residue = self._residue(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
-            aspects = [Aspect(a) for a in st.last_aspects]
-        if st.current_service_id and len(residue) < 2:
-            guide = self.get_guide(st.current_service_id)
-            if guide is not None:
-                events.append({"type": "followup", "service_id": guide.id})
-                return self._guide_reply(st, guide, aspects, t, events)
-        if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
-            return self._ask_which_service(aspects)
-        policy_reply = self._policy_over_guides(st, t, events)
-        if policy_reply is not None:
-            return policy_reply
-        result = self._search(t, [DocKind.GUIDE])
-        link = (
-            link_service(result, self.get_guide, query=t, prefer_id=st.current_service_id) if result else None
-        )
-        if link is not None and link.ambiguous:
-            return self._disambiguate(st, link.choices, t, "answer", events)
-        if link is not None and link.service_id:
-            guide = self.get_guide(link.service_id)
-            if guide is not None:
-                return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
-        flow_guide = self._flow_guide(t, events)
-        if flow_guide is not None:
-            return self._guide_reply(st, flow_guide, aspects, t, events)
-        if st.current_service_id and len(residue) <= 4:
-            guide = self.get_guide(st.current_service_id)
-            if guide is not None:
-                events.append({"type": "followup", "service_id": guide.id})
-                return self._guide_reply(st, guide, aspects, t, events)
-        return self._unknown(st, events, result)
-
-    def _unsignalled(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
-        """No intent cue: let retrieval decide; no confident match -> honest out-of-scope."""
-        if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self._residue(t)) < 2:
-            return self._service_question(st, t, events)
-        result = self._search(t, None)
-        if result is None or not result.confident or not result.hits:
-            flow_guide = self._flow_guide(t, events)
-            if flow_guide is not None:
-                return self._guide_reply(st, flow_guide, detect_aspects(t), t, events)
-            return self._unknown(st, events, result)
-        top = result.hits[0]
-        if top.kind is DocKind.POLICY:
-            composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-            return self._unknown(st, events, result)
-        aspects = detect_aspects(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
-            aspects = [Aspect(a) for a in st.last_aspects]
-        link = link_service(result, self.get_guide, query=t)
-        if link.ambiguous:
-            return self._disambiguate(st, link.choices, t, "answer", events)
-        guide = self.get_guide(link.service_id) if link.service_id else None
-        if guide is None:
-            return self._unknown(st, events, result)
-        return self._guide_reply(st, guide, aspects, t, events, check_fit=True)
-
-    def _policy_over_guides(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply | None:
-        """A service question that a law / policy matches better than any guide ("失业保险金申领条件是什么"
-        with no such guide in the KB): quote the articles rather than answer from an unrelated guide."""
-        result = self._search(t, None)
-        if (
-            result is None
-            or not result.confident
-            or not result.hits
-            or result.hits[0].kind is not DocKind.POLICY
-        ):
-            return None
-        composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-        if composed is None:
-            return None
-        events.append({"type": "policy_over_guides", "policy_id": composed.policy_id})
-        reply = self._policy_reply(st, composed, t, events)
-        reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规/政策的规定如下：\n{reply.text}"
-        return reply
-
-    def _policy(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
-        result = self._search(t, [DocKind.POLICY])
-        if result is not None and result.confident:
-            composed = compose_policy_answer(result.hits, self.get_policy, question=t)
-            if composed is not None:
-                return self._policy_reply(st, composed, t, events)
-        # "办这个的依据是什么" / a policy word about a service: answer from the guide instead
-        if st.current_service_id or detect_aspects(t):
-            return self._service_question(st, t, events)
-        return self._unknown(st, events, result)
-
-    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[dict[str, Any]]) -> Reply:
+    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
         flow = flow_hit
         result: SearchResult | None = None
         if flow is None:
@@ -412,25 +384,24 @@ class DialogueManager:
             if titles:
                 text += "目前可以边聊边办的事项有：" + "、".join(titles) + "。请问您要办理哪一项？"
             text += "其他事项可拨打12345政务服务便民热线咨询，或到政务服务中心窗口办理。"
+            # a pick from this menu starts that service's form
+            st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:8]}
+            st.pending_purpose, st.pending_query = "apply", t
             return Reply(text=text, choices=titles[:8], intent=Intent.APPLY, confident=False)
         out = forms.start_form(st, flow, self.get_guide(flow.service_id), t)
         events.extend(out.events)
         return out.reply
 
-    def _no_flow_reply(
-        self, st: DialogueState, guide: ServiceGuide, t: str, events: list[dict[str, Any]]
-    ) -> Reply:
-        reply = self._guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
-        reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
-        reply.intent = Intent.APPLY
-        return reply
-
     def _status(self, st: DialogueState, t: str) -> Reply:
         m = _APP_ID_RE.search(t)
         app_id = m.group(0).upper() if m else st.last_application_id
         if not app_id:
+            # "我的申请到哪一步了" in a new session: the person's own applications
+            listing = self._own_applications(st)
+            if listing:
+                return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
             return Reply(
-                text="请提供您的申请编号（提交申请时告知的编号，如 GA 开头的编号），我来帮您查询办理进度。",
+                text=f"{_NO_OWN_APPLICATIONS}如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
                 intent=Intent.APPLICATION_STATUS,
             )
         if self.status_lookup is None:
@@ -456,7 +427,16 @@ class DialogueManager:
             )
         return Reply(text=f"申请 {app_id} 的办理进度：{status}", intent=Intent.APPLICATION_STATUS)
 
-    def _greeting(self, t: str) -> Reply:
+    def _own_applications(self, st: DialogueState) -> str | None:
+        """The status lookup with no number lists the acting person's applications (None when none / no lookup)."""
+        if self.status_lookup is None:
+            return None
+        try:
+            return self.status_lookup("", st)
+        except Exception:  # a lookup failure must not break the turn; the person is asked for the number
+            return None
+
+    def _greeting(self, st: DialogueState, t: str) -> Reply:
         if _THANKS_RE.search(t):
             return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
         if _BYE_RE.search(t):
@@ -470,14 +450,17 @@ class DialogueManager:
             "4. 投诉、建议可为您整理后转12345政务服务便民热线。\n"
             "请问有什么可以帮您？"
         )
+        # the buttons are services that can be done here: a pick starts that form
+        st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:4]}
+        st.pending_purpose, st.pending_query = "apply", t
         return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
 
-    def _complaint(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         summary = truncate(t, 120)
         guide = self.get_guide(st.current_service_id) if st.current_service_id else None
         if guide is not None:
             summary = f"【{guide.name}】{summary}"
-        events.append({"type": "handoff", "target": "12345", "summary": summary})
+        events.append(ev.Handoff(target="12345", summary=summary))
         lines = [
             "非常抱歉给您带来不好的体验。投诉、举报和意见建议由12345政务服务便民热线统一受理，",
             f"我已为您整理好诉求摘要：“{summary}”",
@@ -496,10 +479,10 @@ class DialogueManager:
             )
         return Reply(text="\n".join(lines), citations=citations, intent=Intent.COMPLAINT)
 
-    def _handoff_human(self, st: DialogueState, t: str, events: list[dict[str, Any]]) -> Reply:
+    def _handoff_human(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         recent = [h["text"] for h in st.history if h.get("role") == "user"][-3:]
         summary = truncate("；".join([*recent, t]), 200)
-        events.append({"type": "handoff", "target": "human", "summary": summary})
+        events.append(ev.Handoff(target="human", summary=summary))
         return Reply(
             text="好的，正在为您转接人工客服，请稍候。如暂时无人接听，可拨打12345政务服务便民热线，或到政务服务中心窗口咨询。",
             intent=Intent.OUT_OF_SCOPE,
@@ -507,101 +490,43 @@ class DialogueManager:
 
     # --- replies ------------------------------------------------------------------------------------
 
-    def _disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[dict[str, Any]]
-    ) -> Reply:
-        st.pending_choices = dict(choices)
-        st.pending_purpose = purpose
-        st.pending_query = t
-        events.append({"type": "disambiguation", "choices": list(choices.values())})
-        intent = Intent.APPLY if purpose == "apply" else Intent.SERVICE_QUESTION
-        return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
+    # --- question answering: assistant/policy/answering.py ----------------------------------------
+
+    def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
+        return self.answering.search(query, kinds)
+
+    def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.service_question(st, t, events)
+
+    def _unsignalled(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.unsignalled(st, t, events)
+
+    def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.policy(st, t, events)
 
     def _guide_reply(
         self,
         st: DialogueState,
         guide: ServiceGuide,
-        aspects: Sequence[Aspect],
+        aspects: Any,
         question: str,
-        events: list[dict[str, Any]],
-        *,
-        check_fit: bool = False,
+        events: list[ev.Event],
     ) -> Reply:
-        """`check_fit`: the guide was found by searching the question, so say so when it is only a
-        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident."""
-        st.current_service_id = guide.id
-        st.current_policy_id = None
-        st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
-        composed = compose_guide_answer(guide, aspects, question=question)
-        text = self._phrase(composed, question, events)
-        choices: list[str] = []
-        flow = flow_for_service(guide.id, self.flows)
-        if flow is not None and not st.flow_id:
-            how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
-            text += f"\n本事项支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
-            choices = [f"我要办{flow.title}"]
-        events.append({"type": "answer", "service_id": guide.id, "missing": composed.missing})
-        confident = composed.grounded
-        if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
-            events.append({"type": "partial_match", "service_id": guide.id})
-            text = (
-                f"没有找到与您的问题完全对应的办事指南，找到的相关事项是「{guide.name}」，以下信息仅供参考：\n"
-                f"{text}\n如需办理，建议拨打12345政务服务便民热线，或到政务服务中心窗口咨询确认。"
-            )
-            confident = False
-        return Reply(
-            text=text,
-            citations=composed.citations,
-            choices=choices,
-            intent=Intent.SERVICE_QUESTION,
-            confident=confident,
-        )
+        return self.answering.guide_reply(st, guide, aspects, question, events)
 
-    def _policy_reply(
-        self, st: DialogueState, composed: Composed, question: str, events: list[dict[str, Any]]
+    def _no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]) -> Reply:
+        return self.answering.no_flow_reply(st, guide, t, events)
+
+    def _disambiguate(
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
     ) -> Reply:
-        st.current_policy_id = composed.policy_id
-        text = self._phrase(composed, question, events)
-        events.append({"type": "answer", "policy_id": composed.policy_id})
-        return Reply(text=text, citations=composed.citations, intent=Intent.POLICY_QUESTION)
-
-    def _phrase(self, composed: Composed, question: str, events: list[dict[str, Any]]) -> str:
-        if self.phraser is None or not composed.grounded:
-            return composed.text
-        text, violations = self.phraser.render(composed.text, composed.citations, question)
-        if violations:
-            events.append({"type": "llm_rejected", "violations": violations})
-        else:
-            events.append({"type": "llm_phrased"})
-        return text
-
-    def _flow_guide(self, t: str, events: list[dict[str, Any]]) -> ServiceGuide | None:
-        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
-        flow = flow_by_words(t, self.flows, fuzzy=True)
-        guide = self.get_guide(flow.service_id) if flow is not None else None
-        if guide is not None and flow is not None:
-            events.append({"type": "flow_words", "flow_id": flow.id})
-        return guide
-
-    def _ask_which_service(self, aspects: Sequence[Aspect]) -> Reply:
-        what = "、".join(ASPECT_LABEL[a] for a in aspects if a in ASPECT_LABEL) or "相关信息"
-        titles = [f.title for f in self.flows.values()][:4]
-        return Reply(
-            text=f"请问您想了解哪个事项的{what}？请告诉我事项名称，例如“居住证申领”“社保卡补办”。",
-            choices=titles,
-            intent=Intent.SERVICE_QUESTION,
-        )
+        return self.answering.disambiguate(st, choices, t, purpose, events)
 
     def _unknown(
-        self, st: DialogueState, events: list[dict[str, Any]], result: SearchResult | None = None
+        self, st: DialogueState, events: list[ev.Event], result: SearchResult | None = None
     ) -> Reply:
-        events.append(
-            {"type": "unanswered", "confidence": None if result is None else round(result.confidence, 3)}
-        )
-        return Reply(text=unknown_answer().text, intent=Intent.OUT_OF_SCOPE, confident=False)
+        return self.answering.unknown(st, events, result)
 
     @staticmethod
     def _residue(t: str) -> str:
-        """What is left of a message without aspect and filler words (a service name, if any)."""
-        rest = _ASPECT_WORDS_RE.sub("", compact(t))
-        return _FILLER_RE.sub("", rest)
+        return Answerer.residue(t)

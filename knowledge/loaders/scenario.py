@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from knowledge.loaders.files import read_utf8
 from knowledge.loaders.report import LoaderError, LoadReport, describe_validation_error
+from knowledge.regions import PROVINCE_CODES, level_of, units_in
 from knowledge.schema import FAQ, LinkedItem, Material, ServiceGuide, parse_time_limit
 
 SOURCE = "hunan_onething"
@@ -43,9 +44,39 @@ def _first(data: dict[str, Any], *keys: str) -> Any:
 
 
 def _condition(x: Any) -> str | None:
-    if isinstance(x, dict):
-        return _s(x.get("processingConditions")) or _s(x.get("bltj"))
-    return _s(x)
+    """One condition. `bltj` is sometimes only a heading or a bare question ("是否为本省户籍？") whose
+    substance is in `smmc`: keep whichever holds the substance, both when they differ."""
+    if not isinstance(x, dict):
+        return _s(x)
+    head = _s(x.get("processingConditions")) or _s(x.get("bltj"))
+    body = _s(x.get("smmc"))
+    if not body or (head and compact_eq(body, head)):
+        return head
+    if not head or compact_eq(head, body[: len(head)]) or head in body:
+        return body
+    if body in head:
+        return head
+    sep = "" if re.search(r"[：:？?]$", head) else "："
+    return f"{head}{sep}{body}"
+
+
+def compact_eq(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def region_path(code: str, area: str | None, department: str | None) -> list[str]:
+    """Province (from the code prefix) + the units the department name starts with, down to the area:
+    ("43…", "石牛江镇", "桃江县石牛江镇人民政府") -> ["湖南省", "桃江县", "石牛江镇"]."""
+    path: list[str] = []
+    province = PROVINCE_CODES.get(code[:2])
+    if province:
+        path.append(province)
+    for unit in units_in(department):
+        if unit not in path:
+            path.append(unit)
+    if area and area not in path:
+        path.append(area)
+    return path
 
 
 def _s(v: Any) -> str | None:
@@ -141,17 +172,20 @@ def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
     limit = _s(info.get("completedLimit")) or _s(std.get("cnbjsx"))
     urls = _URL.findall(str(data.get("_note") or ""))
     charge = _s(info.get("isCharge"))
+    department = _s(info.get("qtbmmc"))
+    area = _s(info.get("areaName"))
+    path = region_path(code, area, department)
     return ServiceGuide(
         id=code,  # the official 一件事 code, like TASK_CODE for single items
         name=name,
-        department=_s(info.get("qtbmmc")),
-        region=_s(info.get("areaName")),
+        department=department,
+        region="".join(path) or area,
+        region_path=path,
+        level=level_of(path),
         type="一件事",
         conditions="；".join(conditions) or None,
         materials=materials,
-        promised_time_limit=parse_time_limit(
-            f"{limit}(工作日)" if limit and limit.replace(".", "").isdigit() else limit
-        ),
+        promised_time_limit=parse_time_limit(limit),  # the portal gives no unit: none is added
         visits=0 if "全程网办" in (_s(info.get("reasonLink")) or "") else None,
         location=_location(_list(data.get("guidePoint"))),
         consult_phone=_s(info.get("zxdh")),

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.settings import Settings
 from app.wiring import Services, build_services
+from assistant.events import Event, IntentDetected, Unanswered
 from assistant.state import ApplicationDraft, Citation, DialogueState, FormView, Intent, Reply, TurnResult
 from guides.loader import load_flows, load_sample_guides
 from knowledge.schema import ServiceGuide
@@ -31,7 +32,7 @@ class ScriptedManager:
         state.turns += 1
         state.history.append({"role": "user", "text": text})
         submission = None
-        events: list[dict[str, Any]] = []
+        events: list[Event] = []
         if state.flow_stage == "confirm" and text == "确认提交":
             submission = ApplicationDraft(
                 service_id=SERVICE_ID,
@@ -58,7 +59,7 @@ class ScriptedManager:
             )
         elif "火星" in text:
             reply = Reply(text="抱歉，暂未找到相关办事指南。", confident=False, intent=Intent.OUT_OF_SCOPE)
-            events += [{"type": "intent", "confidence": 0.9}, {"type": "unanswered", "confidence": 0.12}]
+            events += [IntentDetected(intent="service_question", confidence=0.9), Unanswered(confidence=0.12)]
         else:
             reply = Reply(
                 text=f"关于“{text}”：请携带居民身份证办理。",

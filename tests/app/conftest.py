@@ -37,3 +37,40 @@ def token(services: Services) -> Callable[..., str]:
             return create_token(session=session, role=role, name=name or f"test-{role}")
 
     return make
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=[pytest.mark.postgres, pytest.mark.integration]),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a SQLite file and on a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.db'}"
+    return str(request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.fixture
+def serve(db_url: str, tmp_path: Path) -> Iterator[Callable[..., tuple[Services, TestClient]]]:
+    """serve(**settings) -> (services, client) over `db_url`; closed at the end of the test."""
+    opened: list[tuple[Services, TestClient]] = []
+
+    def make(**settings: object) -> tuple[Services, TestClient]:
+        s = make_services(db_url, tmp_path, **settings)
+        c = TestClient(create_app(s))
+        c.__enter__()
+        opened.append((s, c))
+        return s, c
+
+    yield make
+    for s, c in opened:
+        c.__exit__(None, None, None)
+        s.close()
+
+
+def new_token(services: Services, role: str, **kw: object) -> str:
+    with services.db.write() as session:
+        return create_token(session=session, role=role, name=f"test-{role}", **kw)  # type: ignore[arg-type]

@@ -232,16 +232,123 @@ NASTY = [
 
 
 @pytest.mark.parametrize("nasty", NASTY)
-def test_hostile_strings_are_stored_and_returned_verbatim(
-    client: TestClient, token: Callable[..., str], nasty: str
+def test_hostile_strings_are_validated_never_stored_raw(
+    client: TestClient, token: Callable[..., str], services: Services, nasty: str
 ) -> None:
     tok = token("citizen")
-    free = {"service_id": SERVICE_ID, "answers": {"q": nasty}, "fields": {"note": nasty, nasty: nasty}}
-    # HTTP header values are ASCII: the key carries the ASCII part of the hostile text
-    key = nasty.encode("ascii", "ignore").decode().replace("\u0000", "").strip() or "k"
-    r = client.post(URL, json=free, headers=bearer(tok) | {"Idempotency-Key": key})
+    # a key the flow does not have is refused, whatever it is called
+    r = submit(client, tok, key="a", fields=body()["fields"] | {nasty: "x"})
+    assert r.status_code == 422
+    # the name field is a name: markup and SQL are refused
+    r = submit(client, tok, key="b", fields=body()["fields"] | {"applicant_name": nasty})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "fields.applicant_name"
+    # an address keeps the text as typed, except what PostgreSQL cannot store (NUL): 422 before it
+    address = "广州市花都区新华街道1号" + nasty
+    r = submit(client, tok, key="c", fields=body()["fields"] | {"mailing_address": address})
+    if "\u0000" in nasty:
+        assert r.status_code == 422 and "空字符" in r.json()["detail"]
+        assert rows(services) == 0
+    else:
+        assert r.status_code == 201, r.text
+        got = client.get(f"{URL}/{r.json()['id']}", headers=bearer(tok)).json()
+        assert got["fields"]["mailing_address"] == address.strip()
+    assert client.get(URL, params={"service_id": nasty}, headers=bearer(tok)).status_code in (200, 422)
+    assert client.get(f"{URL}/{quote(nasty[:20], safe='')}", headers=bearer(tok)).status_code in (404, 422)
+
+
+def test_without_flow_id_the_services_flow_still_validates(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    """Issue 10: without flow_id an ID "123" and a <script> name were stored unvalidated."""
+    tok = token("citizen")
+    bad = body(fields=body()["fields"] | {"applicant_id_number": "123", "applicant_name": "<script>"})
+    del bad["flow_id"]
+    r = client.post(URL, json=bad, headers=bearer(tok) | {"Idempotency-Key": "nf"})
+    assert r.status_code == 422, r.text
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"fields.applicant_id_number", "fields.applicant_name"} <= fields
+    assert rows(services) == 0
+    good = body()
+    del good["flow_id"]
+    r = client.post(URL, json=good, headers=bearer(tok) | {"Idempotency-Key": "ok"})
+    assert r.status_code == 201 and r.json()["flow_id"] == FLOW_ID  # validated through the service's flow
+
+
+def test_a_service_without_a_flow_stores_no_free_fields(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    sample = next(g for g in services.store.iter_published_guides() if g.materials)
+    guide_id = "test-no-flow-service"
+    assert guide_id not in {f.service_id for f in (services.flows or {}).values()}
+    services.store.save_guide(sample.model_copy(update={"id": guide_id}), actor="test", create=True)
+    guide = services.store.publish(guide_id, actor="test")
+    tok = token("citizen")
+    junk = {"service_id": guide_id, "fields": {"note": "x" * 30_000}}
+    r = client.post(URL, json=junk, headers=bearer(tok) | {"Idempotency-Key": "j"})
+    assert r.status_code in (413, 422)
+    junk = {"service_id": guide_id, "fields": {"applicant_id_number": "123"}}
+    r = client.post(URL, json=junk, headers=bearer(tok) | {"Idempotency-Key": "j2"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "fields"
+    r = client.post(
+        URL,
+        json={"service_id": guide_id, "materials": [{"name": "自编材料", "provided": True}]},
+        headers=bearer(tok) | {"Idempotency-Key": "j3"},
+    )
+    assert r.status_code == 422
+    first = guide.materials[0]
+    r = client.post(
+        URL,
+        json={
+            "service_id": guide_id,
+            "materials": [{"name": first.name, "required": False, "provided": False}],
+        },
+        headers=bearer(tok) | {"Idempotency-Key": "ok"},
+    )
     assert r.status_code == 201, r.text
-    got = client.get(f"{URL}/{r.json()['id']}", headers=bearer(tok)).json()
-    assert got["fields"] == {"note": nasty, nasty: nasty} and got["answers"] == {"q": nasty}
-    assert client.get(URL, params={"service_id": nasty}, headers=bearer(tok)).status_code == 200
-    assert client.get(f"{URL}/{quote(nasty[:20], safe='')}", headers=bearer(tok)).status_code == 404
+    # "required" comes from the guide, not from the client
+    assert r.json()["materials"] == [{"name": first.name, "required": first.required, "provided": False}]
+    assert rows(services) == 1
+
+
+def test_resubmission_is_validated_too(client: TestClient, token: Callable[..., str]) -> None:
+    citizen, clerk = token("citizen"), token("clerk")
+    app_id = submit(client, citizen).json()["id"]
+    r = client.post(
+        f"{URL}/{app_id}/transition", json={"to": "需补正", "reason": "照片不清晰"}, headers=bearer(clerk)
+    )
+    assert r.status_code == 200
+    bad = body()["fields"] | {"applicant_id_number": "123"}
+    r = client.post(f"{URL}/{app_id}/resubmit", json={"fields": bad}, headers=bearer(citizen))
+    assert r.status_code == 422
+    r = client.post(f"{URL}/{app_id}/resubmit", json={"fields": {"x": "<script>"}}, headers=bearer(citizen))
+    assert r.status_code == 422
+    got = client.get(f"{URL}/{app_id}", headers=bearer(citizen)).json()
+    assert got["status"] == "需补正" and got["fields"]["applicant_id_number"] == ID_NUMBER
+
+
+def test_a_chat_draft_with_invalid_fields_is_not_stored(
+    client: TestClient, token: Callable[..., str], services: Services
+) -> None:
+    """Whatever assembles a chat draft, the stored fields are re-validated against the flow."""
+    scripted = services.manager
+    assert scripted is not None
+    original = scripted.handle
+
+    def handle(state, text):  # noqa: ANN001, ANN202
+        turn = original(state, text)
+        if turn.submission is not None:
+            fields = turn.submission.fields | {"applicant_id_number": "123", "applicant_name": "<script>"}
+            turn = turn.model_copy(
+                update={"submission": turn.submission.model_copy(update={"fields": fields})}
+            )
+        return turn
+
+    scripted.handle = handle  # type: ignore[method-assign]
+    tok = token("citizen")
+    sid = client.post("/api/v1/chat", json={"message": "我要办理社保卡补换"}, headers=bearer(tok)).json()[
+        "session_id"
+    ]
+    r = client.post("/api/v1/chat", json={"message": "确认提交", "session_id": sid}, headers=bearer(tok))
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"fields.applicant_id_number", "fields.applicant_name"}
+    assert rows(services) == 0

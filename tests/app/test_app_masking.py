@@ -20,6 +20,19 @@ from app.masking import PiiMaskingFilter, install_log_masking, mask_pii
         ("手机：138-0013-8000", "手机：138****8000"),
         ("+8613800138000", "+86138****8000"),
         ("两个：13800138000、13912345678", "两个：138****8000、139****5678"),
+        # percent-encoded query strings in access logs (issue 10): the number follows a hex digit
+        (
+            "GET /api/v1/guides?q=%B7440103199001011236 HTTP/1.1",
+            "GET /api/v1/guides?q=%B74401**********1236 HTTP/1.1",
+        ),
+        ("?q=%E5%8F%B7%2013800138000&x=1", "?q=%E5%8F%B7%20138****8000&x=1"),
+        (
+            "?q=%E8%BA%AB%E4%BB%BD%E8%AF%81440103199001011236",
+            "?q=%E8%BA%AB%E4%BB%BD%E8%AF%814401**********1236",
+        ),
+        # separators encoded too: shown decoded, masked
+        ("?tel=138%2D0013%2D8000", "?tel=138****8000"),
+        ("银行卡6222021234567890123", "银行卡6222***********0123"),
     ],
 )
 def test_mask_pii(raw: str, masked: str) -> None:
@@ -85,3 +98,13 @@ def test_install_is_idempotent() -> None:
         assert sum(isinstance(f, PiiMaskingFilter) for f in logger.filters) == 1
     finally:
         logger.removeHandler(handler)
+
+
+def test_access_log_lines_with_percent_encoded_queries_are_masked() -> None:
+    """Issue 10: uvicorn's access log renders the raw query; "%B7" / "%20" end in a hex digit."""
+    logger, stream = _capture()
+    for path in ("/api/v1/guides?q=%E8%AF%81%B7440103199001011236", "/api/v1/search?q=%2013800138000&top_k=5"):
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200)
+    out = stream.getvalue()
+    assert "440103199001011236" not in out and "13800138000" not in out
+    assert "%B74401**********1236" in out and "%20138****8000" in out

@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from assistant.events import LLMRejected, of_type
 from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.llm import SYSTEM_PROMPT, LLMPhraser, fact_check, make_chat_model
 from assistant.policy.manager import DialogueManager
@@ -130,7 +131,7 @@ def test_manager_uses_a_faithful_phrasing() -> None:
     res = manager.handle(DialogueState(), "居住证要带什么材料")
     assert res.reply.text.startswith(faithful)
     assert res.reply.citations  # citations come from the evidence, not from the model
-    assert any(e["type"] == "llm_phrased" for e in res.events)
+    assert any(e.type == "llm_phrased" for e in res.events)
 
 
 def test_manager_rejects_facts_beyond_this_answers_evidence() -> None:
@@ -138,7 +139,7 @@ def test_manager_rejects_facts_beyond_this_answers_evidence() -> None:
     manager = _manager([FAITHFUL])
     res = manager.handle(DialogueState(), "居住证要带什么材料")
     assert not res.reply.text.startswith(FAITHFUL)
-    assert any(e["type"] == "llm_rejected" for e in res.events)
+    assert any(e.type == "llm_rejected" for e in res.events)
 
 
 def test_manager_rejects_an_invented_number_and_keeps_the_composed_answer() -> None:
@@ -147,8 +148,8 @@ def test_manager_rejects_an_invented_number_and_keeps_the_composed_answer() -> N
     composed = compose_guide_answer(GUIDE, [Aspect.MATERIALS]).text
     assert res.reply.text.startswith(composed)
     assert "3个工作日" not in res.reply.text
-    rejected = [e for e in res.events if e["type"] == "llm_rejected"]
-    assert rejected and any("3" in v for v in rejected[0]["violations"])
+    rejected = of_type(res.events, LLMRejected)
+    assert rejected and any("3" in v for v in rejected[0].violations)
 
 
 def test_make_chat_model_builds_an_openai_compatible_client() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from assistant.events import Event
 from assistant.policy.manager import MAX_HISTORY_TURNS, DialogueManager
 from assistant.state import DialogueState, Intent, TurnResult
 from eval.dialogue import build_manager
@@ -101,8 +102,8 @@ def chat(manager: DialogueManager) -> Chat:
     return Chat(manager)
 
 
-def _events(res: TurnResult, kind: str) -> list[dict[str, Any]]:
-    return [e for e in res.events if e["type"] == kind]
+def _events(res: TurnResult, kind: str) -> list[Event]:
+    return [e for e in res.events if e.type == kind]
 
 
 # --- linking and answers ----------------------------------------------------------------------------
@@ -180,8 +181,8 @@ def test_complaint_is_handed_to_12345(chat: Chat, kb: dict[str, ServiceGuide]) -
     res = chat("我要投诉，窗口工作人员态度太差了")
     assert res.reply.intent is Intent.COMPLAINT
     handoff = _events(res, "handoff")
-    assert handoff and handoff[0]["target"] == "12345"
-    assert "窗口工作人员态度太差了" in handoff[0]["summary"]
+    assert handoff and handoff[0].target == "12345"
+    assert "窗口工作人员态度太差了" in handoff[0].summary
     assert "12345" in res.reply.text
     # the guide's own complaint phone, cited
     assert kb[PRICE_CODE].complaint_phone in res.reply.text
@@ -202,8 +203,8 @@ def test_human_handoff(chat: Chat) -> None:
     chat("居住证要什么材料")
     res = chat("转人工")
     handoff = _events(res, "handoff")
-    assert handoff and handoff[0]["target"] == "human"
-    assert "居住证要什么材料" in handoff[0]["summary"]
+    assert handoff and handoff[0].target == "human"
+    assert "居住证要什么材料" in handoff[0].summary
 
 
 def test_prompt_injection_changes_nothing(chat: Chat) -> None:
@@ -252,7 +253,7 @@ def test_bad_input_gets_a_clear_reply_and_preserves_state(chat: Chat, text: Any,
     before = chat.state.model_dump()
     res = chat(text)
     assert res.reply.text
-    assert _events(res, "input_rejected")[0]["reason"] == reason
+    assert _events(res, "input_rejected")[0].reason == reason
     assert res.state.model_dump() == before
 
 
@@ -527,8 +528,12 @@ def test_an_auxiliary_guide_found_for_another_question_is_flagged(flows: dict[st
     res = manager.handle(DialogueState(), "出生医学证明怎么办")
     assert res.reply.text.startswith("没有找到与您的问题完全对应的办事指南")
     assert "「出生医学证明信息查询」" in res.reply.text and "12345" in res.reply.text
-    assert not res.reply.confident and res.reply.citations
-    assert _events(res, "partial_match")
+    # a generic question: no facts of the supporting service, only a pointer to it
+    assert not res.reply.confident and not res.reply.citations
+    assert _events(res, "partial_match") and res.state.current_service_id is None
+    res = manager.handle(DialogueState(), "出生医学证明要带什么材料")  # asks something: flagged answer
+    assert res.reply.text.startswith("没有找到与您的问题完全对应的办事指南") and res.reply.citations
+    assert not res.reply.confident and _events(res, "partial_match")
     # asked for what it is, it is a plain answer
     res = manager.handle(DialogueState(), "出生医学证明信息怎么查询")
     assert res.reply.confident and not _events(res, "partial_match")

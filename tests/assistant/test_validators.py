@@ -364,7 +364,7 @@ def test_dispatcher_routes_and_handles_blank_and_junk() -> None:
     assert validate(ID, VALID_IDS[0]).value == VALID_IDS[0]
     assert validate(PHONE, "138 0013 8000").value == "13800138000"
     assert (
-        validate(field("amount", "月租金"), "2千").error == "无法识别的金额「2千」，请填写数字，如3000或1.5万"
+        validate(field("amount", "月租金"), "好多钱").error == "无法识别的金额「好多钱」，请填写数字，如3000或1.5万"
     )
     assert validate(field("text", "备注", required=False), "  ") == ValidationResult(True, None, None)
     assert validate(field("text", "备注"), None) == ValidationResult(False, None, "请填写备注")

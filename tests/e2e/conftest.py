@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT_S = 240
+# Every browser assertion waits for the state it expects, up to this bound (Playwright's own default is 5 s,
+# which a publish or a first answer can exceed on a busy 2-core machine). Passing tests never wait for it.
+STATE_TIMEOUT_MS = 90_000
 STEP_TIMEOUT_S = 1800  # ingest/index of the whole bundled data on a slow CI machine
 
 
@@ -187,6 +190,9 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _fail_or_skip("playwright is not installed: pip install -e '.[dev]'")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STATE_TIMEOUT_MS)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         try:
@@ -208,13 +214,13 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
             has_touch=mobile,
             device_scale_factor=1,
         )
-        ctx.set_default_timeout(30_000)
+        ctx.set_default_timeout(STATE_TIMEOUT_MS)  # actions wait for their element as long as assertions do
         contexts.append(ctx)
         page = ctx.new_page()
         page.goto(server.base_url + "/", wait_until="load")
-        page.wait_for_selector("#citizen-chat", timeout=60_000)
+        page.wait_for_selector("#citizen-chat")
         # The anonymous citizen token is fetched on load; the role line shows it is done.
-        page.locator("#ga-role").get_by_text("市民（匿名）").wait_for(timeout=30_000)
+        page.locator("#ga-role").get_by_text("市民（匿名）").wait_for()
         return page
 
     yield make

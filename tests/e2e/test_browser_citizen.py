@@ -86,10 +86,10 @@ def test_citizen_from_question_to_receipt(new_page: Any, server: Any, artifacts:
     if shutil.which("espeak-ng"):
         expect(speak).to_be_visible()
         speak.click()
-        expect(page.locator("#citizen-audio")).to_be_visible(timeout=30_000)
+        expect(page.locator("#citizen-audio")).to_be_visible()
         # The player got a real WAV (what espeak-ng wrote), served by the same server.
         link = page.locator("#citizen-audio a[download]").first
-        expect(link).to_have_attribute("href", re.compile(r"\.wav$"), timeout=30_000)
+        expect(link).to_have_attribute("href", re.compile(r"\.wav$"))
         wav = page.request.get(link.get_attribute("href") or "")
         assert wav.ok and wav.body()[:4] == b"RIFF" and len(wav.body()) > 10_000
     else:

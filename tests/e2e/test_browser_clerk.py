@@ -45,7 +45,7 @@ def test_clerk_accepts_the_application(new_page: Any, server: Any, artifacts: Pa
 
     # The queue loads on login; clicking the application's row opens it.
     queue = page.locator("#clerk-queue")
-    expect(queue).to_contain_text(app_id, timeout=30_000)
+    expect(queue).to_contain_text(app_id)
     queue.get_by_text(app_id, exact=True).last.click()
     expect(page.locator("#clerk-app-id input, #clerk-app-id textarea").first).to_have_value(app_id)
     detail = page.locator("#clerk-app-detail")
@@ -95,7 +95,7 @@ def test_clerk_rejects_an_application_with_a_reason(new_page: Any, server: Any, 
     page = new_page(width=1366, height=900)
     login(page, server.tokens["clerk"])
     queue = page.locator("#clerk-queue")
-    expect(queue).to_contain_text(app_id, timeout=30_000)
+    expect(queue).to_contain_text(app_id)
     queue.get_by_text(app_id, exact=True).last.click()
     detail = page.locator("#clerk-app-detail")
     expect(detail).to_contain_text(f"办件 {app_id}")
@@ -140,8 +140,8 @@ def test_clerk_copilot_takes_an_application(new_page: Any, server: Any, artifact
     expect(materials).to_contain_text("居民身份证")
     expect(page.locator("#clerk-preaudit")).to_contain_text("还缺")
     materials.get_by_label("居民身份证", exact=True).check()
-    expect(page.locator("#clerk-chat")).to_contain_text("已标记为已备：居民身份证", timeout=60_000)
-    expect(page.locator("#clerk-typing")).to_be_hidden(timeout=60_000)
+    expect(page.locator("#clerk-chat")).to_contain_text("已标记为已备：居民身份证")
+    expect(page.locator("#clerk-typing")).to_be_hidden()
     expect(materials.get_by_label("居民身份证", exact=True)).to_be_checked()
 
     # The rest of the 情形 and the form, then the read-back; the form panel shows the prefilled values.
@@ -151,7 +151,7 @@ def test_clerk_copilot_takes_an_application(new_page: Any, server: Any, artifact
 
     page.locator("#clerk-submit").click()
     result = page.locator("#clerk-submit-result")
-    expect(result).to_contain_text("申请编号", timeout=60_000)
+    expect(result).to_contain_text("申请编号")
     match = APP_ID_RE.search(result.inner_text())
     assert match, result.inner_text()
     page.locator("#queue-refresh").click()

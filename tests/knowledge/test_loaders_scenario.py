@@ -16,14 +16,15 @@ SCENARIO = Path(__file__).resolve().parents[1] / "fixtures" / "loaders" / "oneth
 def test_scenario_becomes_a_real_guide() -> None:
     [g] = load_scenario_json(SCENARIO).guides
     assert g.id == "43PCN0009225J0100"
-    assert (g.name, g.region, g.department) == ("新生儿出生一件事", "长沙市", "长沙市卫生健康委员会")
+    assert (g.name, g.region, g.department) == ("新生儿出生一件事", "湖南省长沙市", "长沙市卫生健康委员会")
+    assert (g.region_path, g.level) == (["湖南省", "长沙市"], "市级")  # province from the code prefix "43"
     assert g.is_sample is False and g.sample_note is None
     assert g.source == "hunan_onething"
     assert g.source_url is not None and g.source_url.startswith(
         "https://zwfw-new.hunan.gov.cn/hnywtb/onething/"
     )
     assert g.conditions is not None and g.conditions.split("；")[0] == "六个月内在本省助产机构内出生的新生儿"
-    assert g.promised_time_limit is not None and g.promised_time_limit.text == "5个工作日"
+    assert g.promised_time_limit is not None and g.promised_time_limit.text == "5（单位未载明）"
     assert (g.consult_phone, g.complaint_phone) == ("0731-88665266", "0731-12345")
     assert g.process[0] == "监护人在湘易办APP或湖南省人民政府网站申请在线办理" and len(g.process) == 9
     assert g.location is not None and g.location.startswith(

@@ -162,11 +162,14 @@ def test_upsert_policy_and_clear(built: HybridRetriever, law: PolicyDocument) ->
     assert built.search("社会救助条例").hits[0].doc_id == "law-demo"
 
 
-def test_same_query_for_other_kinds_reuses_its_signals(built: HybridRetriever, counting) -> None:  # noqa: ANN001
+def test_one_search_serves_every_kind_with_all_chunks(built: HybridRetriever, counting) -> None:  # noqa: ANN001
+    """The answer path makes one call per question and splits the hits by kind (no query cache)."""
     counting.queries = 0
     guides_only = built.search("出生医学证明签发", kinds=["guide"])
-    everything = built.search("出生医学证明签发")
-    assert counting.queries == 1  # the query was embedded once for both searches
+    everything = built.search("出生医学证明签发", chunks_per_hit=64)
+    assert counting.queries == 2  # each call embeds its query once
     assert guides_only.hits[0].doc_id == everything.hits[0].doc_id
-    built.search("社会保障卡申领")
-    assert counting.queries == 2
+    top = everything.hits[0]
+    assert len(top.chunks) == len(built.view.chunk_ids_of(top.doc_id)) >= 2  # every chunk, scored
+    assert [c.score for c in top.chunks] == sorted((c.score for c in top.chunks), reverse=True)
+    assert all(r for r in built.regions())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic_core import to_jsonable_python
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
 from app import repository as repo
 from app.api.deps import ApplicantDep, ClerkDep, PrincipalDep, ServicesDep
-from app.api.errors import CUSTOM, field_error
+from app.api.errors import field_error
+from app.api.intake import check_submission, flow_for
+from app.api.limits import Limit, limiter
 from app.api.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -24,8 +24,6 @@ from app.auth import Principal
 from app.db import ApplicationStatus, Role
 from app.masking import get_logger
 from app.wiring import Services
-from assistant.nlu.validators import validate
-from guides.schema import Flow
 
 router = APIRouter(prefix="/applications", tags=["办件"])
 log = get_logger("govassist.api.applications")
@@ -47,12 +45,6 @@ def _visible(services: Services, principal: Principal, application_id: str) -> r
     return record
 
 
-def _materials(items: list) -> tuple[list[dict], list[str]]:
-    materials = [m.model_dump() for m in items]
-    missing = [m["name"] for m in materials if m["required"] and not m["provided"]]
-    return materials, missing
-
-
 def _material_inputs(stored: list) -> list[MaterialIn]:
     keys = ("name", "required", "provided")
     return [
@@ -60,55 +52,6 @@ def _material_inputs(stored: list) -> list[MaterialIn]:
         for m in stored
         if isinstance(m, dict) and m.get("name")
     ]
-
-
-def _check_against_flow(flow: Flow, body: ApplicationIn) -> tuple[dict, dict, list[dict], list[str]]:
-    """Validate 情形 answers, form fields and materials against the flow; 422 listing every problem.
-    Returns normalized answers, fields (validator output), the material checklist and missing materials."""
-    errors: list[tuple[tuple[str, ...], str]] = []
-    known = {q.id: q for q in flow.questions}
-    for qid, value in body.answers.items():
-        q = known.get(qid)
-        if q is None:
-            errors.append((("body", "answers", qid), "该流程没有此情形问题"))
-        elif value not in {c.value for c in q.choices}:
-            options = "、".join(c.value for c in q.choices)
-            errors.append((("body", "answers", qid), f"取值必须是以下之一：{options}"))
-    answers = {k: v for k, v in body.answers.items() if k in known}
-    for q in flow.active_questions(answers):
-        if q.id not in answers:
-            errors.append((("body", "answers", q.id), f"请回答：{q.ask}"))
-    active = {f.name: f for f in flow.active_fields(answers)}
-    all_names = {f.name for f in flow.form}
-    fields: dict = {}
-    for name in body.fields:
-        if name not in all_names:
-            errors.append((("body", "fields", name), "该事项的申请表没有此字段"))
-    for name, spec in active.items():
-        raw = body.fields.get(name)
-        result = validate(spec, None if raw is None else str(raw))
-        if not result.ok:
-            errors.append((("body", "fields", name), result.error or f"{spec.label}填写有误"))
-        elif result.value is not None:
-            fields[name] = to_jsonable_python(result.value)
-    listed = {m.name: m for m in body.materials}
-    expected = flow.materials_for(answers)
-    for name in listed.keys() - {m.name for m in expected}:
-        errors.append((("body", "materials"), f"材料“{name}”不在该事项（当前情形）的材料清单中"))
-    if errors:
-        raise RequestValidationError(
-            [{"type": CUSTOM, "loc": loc, "msg": msg, "input": None} for loc, msg in errors]
-        )
-    materials = [
-        {
-            "name": m.name,
-            "required": m.required,
-            "provided": bool(listed.get(m.name) and listed[m.name].provided),
-        }
-        for m in expected
-    ]
-    missing = [m["name"] for m in materials if m["required"] and not m["provided"]]
-    return answers, fields, materials, missing
 
 
 @router.post(
@@ -123,6 +66,7 @@ def _check_against_flow(flow: Flow, body: ApplicationIn) -> tuple[dict, dict, li
 )
 def create_application(
     body: ApplicationIn,
+    request: Request,
     response: Response,
     services: ServicesDep,
     principal: ApplicantDep,
@@ -130,30 +74,12 @@ def create_application(
         str, Header(alias="Idempotency-Key", min_length=1, max_length=200, description="客户端生成的唯一键")
     ],
 ) -> ApplicationOut:
+    limiter(request).check(Limit.APPLICATIONS, principal.token_id)
     guide = services.store.get_guide(body.service_id, published_only=True)
     if guide is None:
         raise field_error(("body", "service_id"), f"办事事项不存在或未发布：{body.service_id}")
-    flow = None
-    if body.flow_id and services.flows is not None:
-        flow = services.flows.get(body.flow_id)
-        if flow is None:
-            raise field_error(("body", "flow_id"), f"情形引导流程不存在：{body.flow_id}")
-        if flow.service_id != body.service_id:
-            raise field_error(("body", "flow_id"), "流程与办事事项不对应")
-    if flow is not None:
-        answers, fields, materials, missing = _check_against_flow(flow, body)
-    else:
-        answers, fields = body.answers, body.fields
-        materials, missing = _materials(body.materials)
-    data = repo.ApplicationData(
-        service_id=body.service_id,
-        flow_id=body.flow_id,
-        service_name=guide.name,
-        answers=answers,
-        fields=fields,
-        materials=materials,
-        missing_materials=missing,
-    )
+    checked = check_submission(flow_for(services.flows, body.service_id, body.flow_id), guide, body)
+    data = repo.ApplicationData(service_id=body.service_id, service_name=guide.name, **checked.model_dump())
     key = f"api:{principal.token_id}:{idempotency_key.strip()}"
     record, created = repo.create_or_get_application(
         db=services.db,
@@ -237,27 +163,26 @@ def transition(
     responses={409: {"description": "办件不处于“需补正”状态"}},
 )
 def resubmit(
-    application_id: str, body: ResubmitIn, services: ServicesDep, principal: PrincipalDep
+    application_id: str, body: ResubmitIn, request: Request, services: ServicesDep, principal: PrincipalDep
 ) -> ApplicationOut:
     record = _visible(services, principal, application_id)
     if record.owner != principal.token_id:
         raise HTTPException(status_code=403, detail="只有申请人本人可以重新提交")
+    limiter(request).check(Limit.APPLICATIONS, principal.token_id)
     changes: dict = {}
-    if body.fields is not None:
-        changes["fields"] = body.fields
-    if body.materials is not None:
-        changes["materials"], changes["missing_materials"] = _materials(body.materials)
-    flow = services.flows.get(record.flow_id) if services.flows and record.flow_id else None
-    if flow is not None and changes:
+    if body.fields is not None or body.materials is not None:
         merged = ApplicationIn(
             service_id=record.service_id,
             flow_id=record.flow_id,
             answers=record.answers,
-            fields=changes.get("fields", record.fields),
+            fields=body.fields if body.fields is not None else record.fields,
             materials=body.materials if body.materials is not None else _material_inputs(record.materials),
         )
-        _, fields, materials, missing = _check_against_flow(flow, merged)
-        changes = {"fields": fields, "materials": materials, "missing_materials": missing}
+        guide = services.store.get_guide(record.service_id)
+        if guide is None:
+            raise HTTPException(status_code=409, detail="该办事事项已不存在，无法重新提交，请联系窗口")
+        checked = check_submission(flow_for(services.flows, record.service_id, record.flow_id), guide, merged)
+        changes = checked.model_dump(include={"fields", "materials", "missing_materials"})
     try:
         with services.db.write() as session:
             record = repo.transition_application(

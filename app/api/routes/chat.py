@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app import repository as repo
 from app.api.deps import ManagerDep, PrincipalDep, ServicesDep
 from app.api.errors import field_error
+from app.api.intake import check_field_values
+from app.api.limits import Limit, RateLimited, limiter
 from app.api.schemas import ChatIn, ChatOut, ChatSessionOut, CitationOut, FormOut
 from app.auth import Principal
+from app.db import utcnow
 from app.masking import get_logger
 from app.wiring import Manager, Services, acting_for
-from assistant.state import ApplicationDraft, DialogueState, TurnResult
+from assistant.events import Clarified, Retrieved, Unanswered
+from assistant.state import ApplicationDraft, DialogueState, Reply, TurnResult
 
 router = APIRouter(tags=["对话"])
 log = get_logger("govassist.api.chat")
@@ -29,7 +34,30 @@ def _load_session(services: Services, principal: Principal, session_id: str) -> 
         record = repo.get_chat_session(session=session, session_id=session_id)
     if record is None or record.owner != principal.token_id:
         raise HTTPException(status_code=404, detail="会话不存在或已失效，请开始新的会话")
+    if record.updated_at < utcnow() - timedelta(hours=services.settings.session_idle_hours):
+        raise HTTPException(status_code=404, detail="会话已过期，请开始新的会话")
     return record
+
+
+def _new_session(request: Request, services: Services, principal: Principal) -> str:
+    """A new session id, within the per-token rate and the cap on sessions active at once."""
+    limiter(request).check(Limit.NEW_SESSION, principal.token_id)
+    cap = services.settings.max_sessions_per_token
+    since = utcnow() - timedelta(hours=services.settings.session_idle_hours)
+    with services.db.read() as session:
+        active = repo.count_active_sessions(session=session, owner=principal.token_id, since=since)
+    if active >= cap:
+        raise RateLimited(f"同时进行的会话已达上限（{cap} 个），请在已有会话中继续，或稍后再试", 3600)
+    return uuid.uuid4().hex
+
+
+def _too_long(state: DialogueState, length: int, cap: int) -> TurnResult:
+    """The polite reply to a message over the cost cap: nothing of it is processed or remembered."""
+    text = (
+        f"您的消息较长（{length}字）。为了准确理解，请用一两句话（{cap}字以内）说明要咨询或办理的事项，"
+        "例如“社保卡丢了怎么补办”；需要填写的信息我会逐项询问。"
+    )
+    return TurnResult(state=state.model_copy(deep=True), reply=Reply(text=text))
 
 
 def _state(record: repo.ChatSessionRecord) -> DialogueState:
@@ -44,11 +72,17 @@ def _state(record: repo.ChatSessionRecord) -> DialogueState:
 def _confidence(turn: TurnResult) -> float | None:
     """The retrieval confidence the manager reported for an unanswered turn (not the classifier's)."""
     for event in reversed(turn.events):
-        if isinstance(event, dict) and event.get("type") in {"unanswered", "retrieval"}:
-            value = event.get("confidence")
-            if isinstance(value, int | float):
-                return float(value)
+        if isinstance(event, Unanswered | Clarified | Retrieved) and event.confidence is not None:
+            return event.confidence
     return None
+
+
+def _queue_comment(turn: TurnResult) -> str:
+    """A clarifying question's candidates as shown, so content staff see the near misses too."""
+    for event in turn.events:
+        if isinstance(event, Clarified) and event.candidates == list(turn.reply.choices):
+            return "澄清提问，候选：" + "；".join(event.candidates)
+    return ""
 
 
 def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatOut:
@@ -80,11 +114,14 @@ def _out(session_id: str, turn: TurnResult, application_id: str | None) -> ChatO
 class _Turn:
     """One turn's persistence: the session state (optimistic lock) and the unanswered queue."""
 
-    def __init__(self, *, session_id: str, principal: Principal, version: int | None, text: str) -> None:
+    def __init__(
+        self, *, session_id: str, principal: Principal, version: int | None, text: str, in_form: bool = False
+    ) -> None:
         self.session_id = session_id
         self.principal = principal
         self.version = version
         self.text = text
+        self.in_form = in_form  # the turn started inside a form
 
     def save(self, session: Session, turn: TurnResult) -> None:
         state = turn.state.model_copy(update={"session_id": self.session_id})
@@ -96,10 +133,13 @@ class _Turn:
             state=state.model_dump(mode="json"),
             expected_version=self.version,
         )
-        if not turn.reply.confident:
+        # Form turns carry personal data and are answered by the form itself: never queued for editors.
+        in_form = bool(self.in_form or state.flow_id or turn.reply.form is not None)
+        if not turn.reply.confident and not in_form:
             repo.add_unanswered(
                 session=session,
                 kind="low_confidence",
+                comment=_queue_comment(turn),
                 question=self.text,
                 reply=turn.reply.text,
                 session_id=self.session_id,
@@ -114,6 +154,9 @@ def _submit(
     """Create the application and save the state in one transaction; a retried turn reuses the application."""
     draft: ApplicationDraft = handled.submission  # type: ignore[assignment]
     data = repo.ApplicationData(**draft.model_dump(mode="json"))
+    flow = (services.flows or {}).get(data.flow_id) if data.flow_id else None
+    if flow is not None:
+        check_field_values(flow, data.fields)  # nothing unvalidated is stored, whatever assembled the draft
     result: dict[str, TurnResult] = {}
 
     def in_transaction(session: Session, record: repo.ApplicationRecord) -> None:
@@ -154,7 +197,10 @@ def _submit(
     description="发送一条消息。不带 session_id 时新建会话；会话状态持久保存，服务重启后可继续。"
     "用户确认提交时自动生成办件并返回受理编号 application_id。",
 )
-def chat(body: ChatIn, services: ServicesDep, principal: PrincipalDep, manager: ManagerDep) -> ChatOut:
+def chat(
+    body: ChatIn, request: Request, services: ServicesDep, principal: PrincipalDep, manager: ManagerDep
+) -> ChatOut:
+    limiter(request).check(Limit.CHAT, principal.token_id)
     limit = services.settings.max_message_chars
     if len(body.message) > limit:
         raise field_error(("body", "message"), f"消息长度不能超过 {limit} 个字符")
@@ -167,14 +213,20 @@ def chat(body: ChatIn, services: ServicesDep, principal: PrincipalDep, manager: 
         session_id, version = record.id, record.version
         state = _state(record)
     else:
-        session_id, version = uuid.uuid4().hex, None
+        session_id, version = _new_session(request, services, principal), None
         state = DialogueState(session_id=session_id)
     state.session_id = session_id
     turns_before = state.turns
 
-    with acting_for(principal.token_id):
-        handled = manager.handle(state.model_copy(deep=True), text)
-    persist = _Turn(session_id=session_id, principal=principal, version=version, text=text)
+    cap = services.settings.max_query_chars
+    if len(text) > cap:  # the cost cap: a long message never reaches the dialogue or retrieval
+        handled = _too_long(state, len(text), cap)
+    else:
+        with acting_for(principal.token_id):
+            handled = manager.handle(state.model_copy(deep=True), text)
+    persist = _Turn(
+        session_id=session_id, principal=principal, version=version, text=text, in_form=bool(state.flow_id)
+    )
     if handled.submission is not None:
         turn, application_id = _submit(
             services, manager, principal, persist, handled, key=f"{session_id}:{turns_before}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from app import repository as repo
 from app.api.deps import EditorDep, PrincipalDep, ServicesDep
 from app.api.errors import field_error
 from app.api.schemas import FeedbackIn, FeedbackOut, ResolveIn, UnansweredOut, UnansweredPageOut
+from app.masking import mask_deep, mask_pii
+from app.settings import INT4_MAX
 
 router = APIRouter(tags=["反馈与待完善问题"])
 
@@ -25,8 +27,11 @@ def _last(history: list[dict[str, str]], *, user: bool) -> str:
 
 
 def _item(record: repo.UnansweredRecord, history: list[dict[str, str]] | None) -> UnansweredOut:
+    """A queue item for content staff: ID, phone and card numbers masked (they are not the data's owner)."""
     data = record.model_dump()
-    return UnansweredOut(**data, conversation=(history or [])[-_CONVERSATION_TAIL:])
+    for key in ("question", "reply", "comment"):
+        data[key] = mask_pii(data[key])
+    return UnansweredOut(**data, conversation=mask_deep((history or [])[-_CONVERSATION_TAIL:]))
 
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201, summary="对最近一次回答点赞或点踩")
@@ -53,7 +58,7 @@ def add_feedback(body: FeedbackIn, services: ServicesDep, principal: PrincipalDe
 @router.get(
     "/unanswered",
     response_model=UnansweredPageOut,
-    summary="待完善问题：低置信度回答与点踩反馈（含对话上下文）",
+    summary="待完善问题：低置信度回答与点踩反馈（含对话上下文，个人信息已脱敏；重复提问合并计数）",
 )
 def list_unanswered(
     services: ServicesDep,
@@ -82,7 +87,12 @@ def list_unanswered(
 @router.post(
     "/unanswered/{item_id}/resolve", response_model=UnansweredOut, summary="标记问题已处理（可关联指南）"
 )
-def resolve(item_id: int, body: ResolveIn, services: ServicesDep, principal: EditorDep) -> UnansweredOut:
+def resolve(
+    item_id: Annotated[int, Path(ge=1, le=INT4_MAX)],
+    body: ResolveIn,
+    services: ServicesDep,
+    principal: EditorDep,
+) -> UnansweredOut:
     if body.guide_id and services.store.get_guide(body.guide_id) is None:
         raise field_error(("body", "guide_id"), f"办事指南不存在：{body.guide_id}")
     with services.db.write() as session:

@@ -28,6 +28,7 @@ from app.api.schemas import (
 from app.auth import Principal
 from app.db import Role
 from app.masking import get_logger
+from app.settings import INT4_MAX
 from knowledge.schema import GuideStatus, ServiceGuide
 
 router = APIRouter(tags=["办事指南与政策"])
@@ -35,6 +36,7 @@ log = get_logger("govassist.api.guides")
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Version = Annotated[int, Query(ge=1, le=INT4_MAX)]
 
 
 def _staff(principal: Principal) -> bool:
@@ -81,7 +83,7 @@ def get_guide(
     guide_id: str,
     services: ServicesDep,
     principal: PrincipalDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=INT4_MAX)] = None,
 ) -> GuideOut:
     guide = services.store.get_guide(guide_id, version=version, published_only=not _staff(principal))
     if guide is None:
@@ -148,8 +150,8 @@ def guide_diff(
     guide_id: str,
     services: ServicesDep,
     principal: EditorDep,
-    a: Annotated[int, Query(ge=1)],
-    b: Annotated[int, Query(ge=1)],
+    a: Version,
+    b: Version,
 ) -> DiffOut:
     changes = services.store.diff(guide_id, a, b)
     return DiffOut(

@@ -1,0 +1,210 @@
+"""Answer-first replies from one passage: the answer in one or two sentences, the exact source text
+quoted, its citation, and nothing else (details come on request, through the choice buttons).
+
+Pure functions. Every fact is copied from the record; a record that is silent says so ("指南未载明…").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.nlg.answer import ROUTE_ON, Composed, source_note
+from assistant.nlu.text import compact
+from assistant.state import Citation
+from knowledge.schema import ServiceGuide, TimeLimit
+from retrieval.aspects import Aspect
+from retrieval.passages import Passage
+
+MAX_QUOTE = 300  # characters of a quote shown in the reply; longer texts are cut with a note
+_SENT = re.compile(r"(?<=[。！？!?；;\n])")
+_YES = re.compile(r"^(?:可以|能|需要|要|是|应当|必须|有)[，,。]?")
+_NO = re.compile(r"^(?:不可以|不能|不需要|不用|无需|不要|否|不是|没有|不收费|免费|不)[，,。]?")
+# "要不要带户口本" / "需要提供结婚证吗" -> the thing asked about
+_ASKED_THING = re.compile(
+    r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|准备)(?:上|个|一份|一下)?"
+    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
+)
+
+ASPECT_LABEL: dict[Aspect, str] = {
+    Aspect.MATERIALS: "申请材料",
+    Aspect.TIME: "办结时限",
+    Aspect.CONDITIONS: "受理条件",
+    Aspect.LOCATION: "办理地点",
+    Aspect.PHONE: "咨询电话",
+    Aspect.FEES: "收费标准",
+    Aspect.AMOUNT: "补贴/金额标准",
+    Aspect.VISITS: "到现场次数",
+    Aspect.ONLINE: "网上办理方式",
+    Aspect.PROCESS: "办理流程",
+    Aspect.BASIS: "设定依据",
+    Aspect.DEPARTMENT: "实施部门",
+    Aspect.RESULT: "办理结果（证照）",
+    Aspect.STATUS: "办理进度查询方式",
+    Aspect.LINKED: "联办事项",
+}
+# follow-up buttons: what a person may want next (shown when not already answered)
+FOLLOW_UPS: list[tuple[Aspect, str]] = [
+    (Aspect.MATERIALS, "要带什么材料"),
+    (Aspect.CONDITIONS, "办理条件是什么"),
+    (Aspect.TIME, "多久能办好"),
+    (Aspect.LOCATION, "在哪里办"),
+    (Aspect.ONLINE, "网上能办吗"),
+]
+
+
+@dataclass
+class Lead:
+    text: str  # the answer sentence(s)
+    quote: str  # the exact source text
+    label: str  # what the quote is ("常见问题答复", "受理条件", ...)
+
+
+def cut(text: str, limit: int = MAX_QUOTE) -> tuple[str, bool]:
+    """`text` up to `limit` characters, cut at a sentence end when possible; (piece, was_cut)."""
+    if len(text) <= limit:
+        return text, False
+    piece = ""
+    for sent in _SENT.split(text):
+        if len(piece) + len(sent) > limit:
+            break
+        piece += sent
+    return (piece or text[:limit]), True
+
+
+def first_sentence(text: str, limit: int = 80) -> str:
+    head = _SENT.split(text.strip(), maxsplit=1)[0].strip()
+    return head if len(head) <= limit else head[:limit].rstrip("，,；;") + "……"
+
+
+def time_text(tl: TimeLimit) -> str:
+    return "即办（当场办结）" if tl.unit == "即办" else tl.text
+
+
+_NOT_A_THING = re.compile(r"^(?:什么|哪些|啥|哪|多少|几|些|东西|材料|资料|证件|证明)|(?:材料|资料|东西)$")
+
+
+def asked_thing(question: str) -> str | None:
+    """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"); None for "带什么"."""
+    m = _ASKED_THING.search(compact(question))
+    if not m or _NOT_A_THING.search(m.group("thing")):
+        return None
+    return m.group("thing")
+
+
+def _overlap(a: str, b: str) -> float:
+    ba = {a[i : i + 2] for i in range(len(a) - 1)}
+    bb = {b[i : i + 2] for i in range(len(b) - 1)}
+    return len(ba & bb) / len(ba) if ba else 0.0
+
+
+def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead | None:
+    """A yes/no question about one material ("要不要带户口本"): is it on the list, with its notes."""
+    thing = asked_thing(question)
+    if not thing:
+        return None
+    best = None
+    for i, m in enumerate(guide.materials):
+        score = _overlap(thing, compact(m.name))
+        if score >= 0.5 and (best is None or score > best[0]):
+            best = (score, i)
+    if best is None:
+        names = "；".join(m.name for m in guide.materials)
+        return Lead(
+            f"「{guide.name}」的申请材料清单中没有列出“{thing}”（共{len(guide.materials)}项材料）。",
+            names,
+            "申请材料",
+        )
+    m = guide.materials[best[1] if index is None else index]
+    if m.required and not m.situation:
+        head = f"需要。「{m.name}」在申请材料清单中"
+    else:
+        cond = f"，适用情形：{m.situation}" if m.situation else ""
+        head = f"视情况而定。「{m.name}」为非必需材料{cond}"
+    notes = "；".join(x for x in (m.copies, m.notes, m.source and f"来源：{m.source}") if x)
+    return Lead(head + (f"（{notes}）" if notes else "") + "。", m.name, "申请材料")
+
+
+def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], question: str) -> Lead | None:
+    g = guide
+    f = p.field
+    if f == "faq":
+        faq = g.faqs[int(p.key)]
+        ans = faq.answer.strip()
+        if _NO.match(ans) or _YES.match(ans) or len(ans) <= 60:
+            lead = first_sentence(ans)
+        else:
+            lead = f"按「{g.name}」的官方问答：{first_sentence(ans)}"
+        return Lead(lead, ans, f"常见问题“{faq.question}”的答复")
+    if f == "material":
+        return material_lead(g, question, int(p.key))
+    if f == "materials":
+        # the whole list with each material's notes: composed by answer.compose_guide_answer
+        return material_lead(g, question, None) if asked_thing(question) else None
+    if f == "fees":
+        fees = g.fees or ""
+        lead = "不收费。" if re.search(r"不收费|免费|免收|无$|^无|^否$|^0", fees) else f"收费：{fees}"
+        return Lead(lead, fees, "收费标准")
+    if f == "visits":
+        n = g.visits or 0
+        lead = "按指南可不到现场办理（到现场0次）。" if n == 0 else f"需到现场{n}次。"
+        return Lead(lead, str(n), "到现场次数")
+    if f == "conditions":
+        return Lead("受理条件如下。", p.quote, "受理条件")
+    if f == "location":
+        return Lead("办理地点如下。", p.quote, "办理地点")
+    # time, phone, online, process, basis, department, linked items: answer.compose_guide_answer
+    return None
+
+
+def _cite(guide: ServiceGuide, fld: str, quote: str) -> Citation:
+    return Citation(
+        id=f"guide:{guide.id}#{fld}",
+        title=guide.name,
+        source=guide.source_url or guide.online_url or guide.source,
+        quote=quote,
+    )
+
+
+def compose_passage_answer(
+    guide: ServiceGuide,
+    passage: Passage,
+    asked: Sequence[Aspect],
+    question: str,
+    *,
+    region_note: str = "",
+) -> Composed | None:
+    """The answer-first reply from one guide passage; None when the passage gives no answer."""
+    lead = field_lead(guide, passage, asked, question)
+    if lead is None:
+        return None
+    shown, was_cut = cut(lead.quote)
+    lines = [region_note] if region_note else []
+    lines.append(lead.text)
+    if compact(shown) not in compact(lead.text):
+        tail = "……（原文较长，此处只摘录前一部分，完整内容请查看原指南或咨询窗口）" if was_cut else ""
+        lines.append(f"「{guide.name}」{lead.label}原文：“{shown}”{tail}")
+    else:
+        lines.append(f"（出自「{guide.name}」{lead.label}）")
+    lines.append(source_note(guide))
+    fld = {"material": "materials", "faq": "faqs"}.get(passage.field, passage.field)
+    return Composed("\n".join(lines), [_cite(guide, fld, shown)], [], service_id=guide.id)
+
+
+def missing_answer(guide: ServiceGuide, asked: Sequence[Aspect], *, region_note: str = "") -> Composed:
+    """The guide is right but silent on what was asked: say so, route on."""
+    what = "、".join(ASPECT_LABEL[a] for a in asked if a in ASPECT_LABEL) or "相关信息"
+    lines = [region_note] if region_note else []
+    lines.append(f"关于「{guide.name}」：该指南未载明{what}，{ROUTE_ON}。")
+    citations = [_cite(guide, "name", guide.name)]
+    if guide.consult_phone:
+        lines.append(f"可拨打该事项咨询电话：{guide.consult_phone}，或拨打12345政务服务便民热线。")
+        citations.append(_cite(guide, "consult_phone", guide.consult_phone))
+    else:
+        lines.append("可拨打12345政务服务便民热线咨询。")
+    return Composed("\n".join(lines), citations, [what], service_id=guide.id)
+
+
+def follow_up_choices(asked: Sequence[Aspect], limit: int = 3) -> list[str]:
+    return [label for a, label in FOLLOW_UPS if a not in asked][:limit]

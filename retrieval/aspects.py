@@ -1,0 +1,131 @@
+"""Question aspects: what a question asks about a service (materials, time, place, fee, amount ...).
+
+Recognised from colloquial wording with ordered cue patterns; pure functions. Retrieval uses them to score
+passages (a time question is answered by a time limit or an FAQ about time, not by the materials list),
+the answer composer uses them to pick the guide field to quote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+
+class Aspect(StrEnum):
+    MATERIALS = "materials"
+    TIME = "time"
+    CONDITIONS = "conditions"  # eligibility
+    LOCATION = "location"  # place
+    PHONE = "phone"  # contact
+    AMOUNT = "amount"  # benefit amount, loan amount / term, subsidy standard
+    FEES = "fees"
+    VISITS = "visits"
+    ONLINE = "online"
+    PROCESS = "process"
+    BASIS = "basis"
+    DEPARTMENT = "department"
+    RESULT = "result"  # the certificate / result the person gets
+    STATUS = "status"  # progress of one's own case
+    LINKED = "linked"  # the items bundled in a 一件事
+    OVERVIEW = "overview"
+
+
+_NOT_ONLINE = r"(?<!网上)(?<!线上)(?<!手机上)(?<!久)(?<!快)(?<!时候)(?<!天)"
+# Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
+_CUES: list[tuple[Aspect, str]] = [
+    (
+        Aspect.MATERIALS,
+        r"材料|资料|带.{0,3}证件|什么证件|哪些证件|要带|带什么|带哪些|(?:要不要|需不需要|用不用|得不得)(?:带|提供|交|拿|出具|开)|"
+        r"需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备(?:什么|哪些)|提交什么|复印件|原件|"
+        r"(?:什么|哪些|开|要)证明|户口本|身份证(?!.{0,3}(?:办|补|换|丢))",
+    ),
+    (
+        Aspect.TIME,
+        r"多久|多长时间|几天|几个工作日|时限|什么时候能|多快|多少天|办结时间|(?<!贷款)(?<!还款)期限|(?<!办公)时间(?!段)|"
+        r"当天|当场|马上|立即|即办",
+    ),
+    (
+        Aspect.CONDITIONS,
+        r"条件|资格|符合|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用对象|(?:救助|服务|补贴|保障)对象|"
+        rf"{_NOT_ONLINE}(?:能不能|可不可以|能否|可以|能)(?:办|申请|申领|参加|享受|领)(?!好|完|结|下来|.{{0,4}}多少)[^?？。]{{0,10}}(?:吗|么|\?|？|$)|"
+        rf"{_NOT_ONLINE}(?:能不能|可不可以|能否)(?:办|申请|申领)",
+    ),
+    (
+        Aspect.LOCATION,
+        r"地点|在哪|哪里办|哪儿办|去哪|什么地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁申请|找哪里",
+    ),
+    (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码|咨询谁"),
+    (
+        Aspect.AMOUNT,
+        r"(?:领|拿|发|补|贷|报销?|给|赔|退)(?:到)?多少|多少钱一个月|每月多少|一个月多少|一年多少|(?:补贴|补助|津贴|救助金|保险金|"
+        r"抚恤金?|养老金|低保金|生活费|奖励|标准|额度|金额)(?:是|有|能有|大概)?(?:多少|几)|额度|能贷多少年|贷多少年|贷多久|"
+        r"(?:贷款|公积金).{0,4}(?:期限|年限|多少)",
+    ),
+    (
+        Aspect.FEES,
+        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)费用|收费|多少钱|要钱|免费|交钱|工本费|收不收|花钱|付费",
+    ),
+    (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次|亲自去|本人到场|本人去"),
+    (
+        Aspect.ONLINE,
+        r"网上办|网上能|网上可以|在网上|网办|线上|手机上|手机能|网上申请|网址|链接|网站|平台|app|小程序|预约|快递|邮寄|"
+        r"不用去|不去现场|足不出户",
+    ),
+    (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式|怎么申请|如何申请|先.{0,8}再|第一步|怎么操作"),
+    (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定|政策规定|哪个文件"),
+    (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门|谁审批|谁来办"),
+    (
+        Aspect.RESULT,
+        r"发什么证|拿到什么|领什么证|出什么结果|办结后.{0,6}(?:得到|拿到|领)|证书|结果怎么|什么证件?给我|领证",
+    ),
+    # how to follow one's case; "我的申请办到哪了" itself is a status request, not a question about a service
+    (
+        Aspect.STATUS,
+        r"(?:怎么|如何|在哪|哪里|去哪)查(?:询)?.{0,4}(?:进度|结果)|进度.{0,4}(?:怎么|如何|在哪)查",
+    ),
+    (Aspect.LINKED, r"(?:包括|包含|涵盖)哪些(?:事项|事|业务|服务)|哪些事项|一起办|同时办|几件事|联办"),
+]
+_COMPILED = [(a, re.compile(p)) for a, p in _CUES]
+# "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
+_FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|收不收|付费|花钱")
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
+
+
+def detect_aspects(text: str) -> list[Aspect]:
+    """The aspects a message asks about, in a stable order; [] when none (a generic "X怎么办")."""
+    t = _norm(text)
+    found = [a for a, rx in _COMPILED if rx.search(t)]
+    if Aspect.AMOUNT in found and Aspect.FEES in found and not _FEE_PROPER.search(t):
+        found.remove(Aspect.FEES)
+    if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
+        found.remove(Aspect.TIME)
+    return found
+
+
+# The guide fields (chunk fields of retrieval.chunking) that can answer each aspect.
+ASPECT_FIELDS: dict[Aspect, frozenset[str]] = {
+    Aspect.MATERIALS: frozenset({"materials"}),
+    Aspect.TIME: frozenset({"time"}),
+    Aspect.CONDITIONS: frozenset({"conditions"}),
+    Aspect.LOCATION: frozenset({"location"}),
+    Aspect.PHONE: frozenset({"location"}),
+    Aspect.FEES: frozenset({"time"}),
+    Aspect.VISITS: frozenset({"time"}),
+    Aspect.ONLINE: frozenset({"meta", "process"}),
+    Aspect.PROCESS: frozenset({"process"}),
+    Aspect.BASIS: frozenset({"basis"}),
+    Aspect.DEPARTMENT: frozenset({"meta"}),
+    Aspect.LINKED: frozenset({"linked"}),
+}
+
+
+def aspect_overlap(asked: list[Aspect] | set[Aspect], offered: list[Aspect] | set[Aspect]) -> float:
+    """Share of the asked aspects a passage offers (1.0 when nothing specific was asked and none offered)."""
+    a = {x for x in asked if x is not Aspect.OVERVIEW}
+    if not a:
+        return 0.5
+    return len(a & set(offered)) / len(a)

@@ -1,0 +1,74 @@
+"""Regions of guides and questions: the deployment's home region, place names a person mentions, and the
+rank of a guide's region for a question (pure functions).
+
+Guides of the home region and its parents come first; when a person names another place, that place's
+guides come first if the KB has any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from knowledge.regions import UNIT_RE, level_of, parse_region_path, short_name  # noqa: F401 (re-exported)
+
+HOME_REGION_DEFAULT: tuple[str, ...] = ("广东省", "广州市", "花都区")
+# Words that end in a level character but are not places ("城市", "社区", "小区", "辖区" ...).
+_NOT_PLACE = re.compile(
+    r"^(?:城市|社区|小区|辖区|园区|景区|本市|本区|本县|本省|全市|全省|全区|外省|外市|外地|各区|各市|各县|"
+    r"该市|该区|县区|市区|城区|郊区|老区|新区|特区|山区|农村|城镇|乡镇|省市|市县|县市|户籍所在地|所在地|当地|本地)$"
+)
+
+
+_NOT_IN_PLACE = re.compile(r"[有什么的和是在要能可我你他怎哪办找交带吗呢了与及或给对把被从到]")
+
+
+def label(path: Sequence[str]) -> str:
+    return "".join(path)
+
+
+def mentioned_units(text: str) -> list[str]:
+    """Administrative units written out in a message ("在长沙市办…" -> ["长沙市"]), not-a-place words dropped."""
+    out = []
+    for u in UNIT_RE.findall(text):
+        # "在长沙市" -> the regex is lazy from the first CJK char; trim leading function words
+        u = re.sub(r"^(?:我在|我是|我|在|去|到|从|回|是|住|的|人|户口|户籍)+", "", u)
+        stem = short_name(u)
+        # a place name is short and has no question words in it ("…支出型救助有什么区别" is no place)
+        if len(u) >= 2 and len(stem) <= 5 and not _NOT_PLACE.match(u) and not _NOT_IN_PLACE.search(stem):
+            out.append(u)
+    return out
+
+
+def named_places(text: str, known: Iterable[str]) -> list[str]:
+    """Places a message names: KB region units found by full or short name ("长沙", "湖南省"), plus any other
+    written-out unit ("北京市") the KB does not know. Home-region units are included when named."""
+    found: list[str] = []
+    for unit in known:
+        if unit in text or (short_name(unit) != unit and short_name(unit) in text):
+            found.append(unit)
+    for u in mentioned_units(text):
+        if not any(u == k or u in k or k in u for k in found):
+            found.append(u)
+    return list(dict.fromkeys(found))
+
+
+def in_home_chain(path: Sequence[str], home: Sequence[str]) -> bool:
+    """A guide of the home region or one of its parents (a province guide applies in all its cities)."""
+    return bool(path) and tuple(path) == tuple(home[: len(path)])
+
+
+def matches_place(path: Sequence[str], place: str) -> bool:
+    return any(u == place or short_name(u) == short_name(place) for u in path)
+
+
+def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) -> int:
+    """0: a place the person named; 1: the home region chain (when no place is named); 2: elsewhere;
+    3: no region recorded. Lower is better."""
+    if named:
+        if any(matches_place(path, p) for p in named):
+            return 0
+        return 1 if in_home_chain(path, home) and any(p in home for p in named) else 2
+    if not path:
+        return 3
+    return 1 if in_home_chain(path, home) else 2

@@ -1,0 +1,133 @@
+"""The answer path's pure parts: question aspects, regions, passage scoring, answer-first composition and the
+LLM meaning-flip check, on real records (the Hunan 一件事 fixture, authored Huadu samples)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.nlg.llm import fact_check
+from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
+from guides.loader import load_sample_guides
+from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
+from knowledge.regions import parse_region_path
+from knowledge.schema import ServiceGuide, parse_time_limit
+from retrieval.aspects import Aspect, detect_aspects
+from retrieval.passages import guide_passages, score_passages
+from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+@pytest.fixture(scope="module")
+def social() -> ServiceGuide:
+    return load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, ServiceGuide]:
+    return {g.id: g for g in load_sample_guides()}
+
+
+@pytest.mark.parametrize(
+    ("text", "aspects"),
+    [
+        ("补贴一年能领多少钱", [Aspect.AMOUNT]),  # a benefit amount, not a fee
+        ("办这个要多少钱", [Aspect.FEES]),
+        ("能贷多少年", [Aspect.AMOUNT]),  # a loan term, not a processing time
+        ("要不要带户口本", [Aspect.MATERIALS]),
+        ("多久能办好", [Aspect.TIME]),
+        ("医疗救助能报哪些费用", []),  # reimbursement scope, not a fee
+        ("办好了发什么证", [Aspect.RESULT]),
+        ("一件事包括哪些事项", [Aspect.LINKED]),
+        ("外地人可以办吗", [Aspect.CONDITIONS]),
+        ("我的申请办到哪了", []),  # a status request is an intent, not a question about a service
+    ],
+)
+def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(text) == aspects
+
+
+def test_region_paths_levels_and_ranking(social: ServiceGuide) -> None:
+    assert parse_region_path("广东省广州市花都区") == ("广东省", "广州市", "花都区")
+    assert social.region_path == ["湖南省", "芙蓉区"] and social.level == "区级"
+    guangdong = ServiceGuide(id="x", name="y", region="广东省")
+    assert guangdong.region_path == ["广东省"] and guangdong.level == "省级"  # derived for stored records
+    assert in_home_chain(guangdong.region_path, HOME_REGION_DEFAULT)  # a parent of the home region
+    assert region_rank(guangdong.region_path, HOME_REGION_DEFAULT, []) == 1
+    assert region_rank(social.region_path, HOME_REGION_DEFAULT, []) == 2
+    assert region_rank(social.region_path, HOME_REGION_DEFAULT, ["芙蓉区"]) == 0
+    known = ["湖南省", "芙蓉区", *HOME_REGION_DEFAULT]
+    assert named_places("在芙蓉区办社会救助要多久", known) == ["芙蓉区"]
+    assert named_places("北京市的居住证怎么办", known) == ["北京市"]
+    assert named_places("急难型救助和支出型救助有什么区别", known) == []  # "…区别" is no place
+
+
+def test_loader_keeps_smmc_and_adds_no_unit(social: ServiceGuide) -> None:
+    # bltj is only a heading ("住房救助"); the substance is in smmc
+    assert social.conditions is not None and social.conditions.startswith("住房救助：申请公共租赁住房")
+    assert social.promised_time_limit is not None and social.promised_time_limit.text == "75（单位未载明）"
+    assert parse_time_limit("20(工作日)").text == "20个工作日"  # a unit the source gives is kept
+    data = {"sxmc": "测试一件事", "yjsSsqdbm": "44X", "basicInfo": {"areaName": "花都区"}}
+    data["guideCondition"] = [{"bltj": "是否为本省户籍？", "smmc": "父母一方为本省户籍"}]
+    assert guide_from_onething(data).conditions == "是否为本省户籍？父母一方为本省户籍"
+
+
+def test_faq_passages_are_scored_on_question_and_answer(social: ServiceGuide) -> None:
+    passages = guide_passages(social)
+    ranked = score_passages(
+        "助学贷款一年最多能贷多少钱", detect_aspects("助学贷款一年最多能贷多少钱"), passages
+    )
+    top = ranked[0].passage
+    assert top.field == "faq" and "20000元" in social.faqs[int(top.key)].answer
+    assert "不收费" not in [p.quote for p in passages if Aspect.AMOUNT in p.aspects]  # a fee is no amount
+
+
+def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]) -> None:
+    g = samples["sample-huadu-juzhuzheng-shenling"]
+    assert asked_thing("办居住证要带身份证吗") == "身份证" and asked_thing("要带什么材料") is None
+    p = next(p for p in guide_passages(g) if p.field == "materials")
+    composed = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要带身份证吗")
+    assert composed is not None and composed.text.startswith("需要。「居民身份证」在申请材料清单中")
+    assert composed.citations[0].quote in [m.name for m in g.materials]  # exact source text
+    missing = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要带结婚证")
+    assert missing is not None and "没有列出“结婚证”" in missing.text
+
+
+def test_faq_answer_quotes_exactly_and_cuts_honestly(social: ServiceGuide) -> None:
+    i = next(i for i, f in enumerate(social.faqs) if len(f.answer) > 300)
+    p = next(p for p in guide_passages(social) if p.field == "faq" and p.key == str(i))
+    composed = compose_passage_answer(social, p, [], "问题")
+    assert composed is not None and "原文较长" in composed.text
+    assert social.faqs[i].answer.startswith(composed.citations[0].quote)
+    short = next(p for p in guide_passages(social) if p.field == "faq" and len(p.quote) < 60)
+    composed = compose_passage_answer(social, short, [], "问题")
+    assert (
+        composed is not None
+        and "原文较长" not in composed.text
+        and composed.citations[0].quote == short.quote
+    )
+    assert cut("短文本") == ("短文本", False)
+
+
+def test_missing_field_is_said_missing(samples: dict[str, ServiceGuide]) -> None:
+    g = samples["sample-huadu-dibao-shenqing"]
+    composed = missing_answer(g, [Aspect.AMOUNT])
+    assert "未载明补贴/金额标准" in composed.text and "12345" in composed.text
+
+
+@pytest.mark.parametrize(
+    ("evidence", "candidate", "flip"),
+    [
+        ("可以线上申请，全程网办。", "不能线上申请，需要到窗口办理。", True),
+        ("收费标准：不收费", "办理需要收费。", True),
+        ("不需要提供户口本。", "需要提供户口本。", True),
+        ("1. 结婚证（非必需）", "需要准备结婚证。", True),
+        ("可以线上申请，全程网办。", "您可以在网上申请，全程网上办理。", False),
+        ("收费标准：不收费", "办理这个事项是免费的。", False),
+    ],
+)
+def test_fact_check_rejects_meaning_flips(evidence: str, candidate: str, flip: bool) -> None:
+    violations = fact_check(candidate, [evidence])
+    assert any("含义" in v or "非必需" in v for v in violations) is flip

@@ -1,7 +1,7 @@
 """Curated flow records (情形引导 / 预审 flows edited by content staff): flows, flow_versions
 
-Revision ID: 0003_flow_records
-Revises: 0002_index_events_vectors
+Revision ID: 0005_flow_records
+Revises: 0004_rate_counters
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_flow_records"
-down_revision: str | Sequence[str] | None = "0002_index_events_vectors"
+revision: str = "0005_flow_records"
+down_revision: str | Sequence[str] | None = "0004_rate_counters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -159,6 +159,28 @@ def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.get("success_rate", 0) > 0 else 1
 
 
+def cmd_eval_precheck(args: argparse.Namespace, settings: Settings) -> int:
+    """People apply in chat for N random real guides through their generic 预审 flows (the real index)."""
+    from app.pipeline import build_manager, published_guides
+    from eval.precheck import format_report, run_precheck_eval
+
+    manager, _ = build_manager(settings)
+    report = run_precheck_eval(manager, published_guides(settings), n=args.sample, seed=args.seed)
+    report.pop("outcomes")
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0 if report["success_rate"] > 0 else 1
+
+
+def cmd_eval_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import flow_registry, open_store
+    from eval.coverage import coverage, format_report
+
+    with open_store(settings) as store:
+        report = coverage(list(store.iter_published_guides()), flow_registry(store))
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0 if not report["broken"] else 1
+
+
 def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
     """Time `govassist serve` from process start to a healthy API, with the existing index (median of N)."""
     import socket
@@ -420,6 +442,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_dialogue)
+
+    s = e.add_parser("precheck", help="网上预审模拟评测（随机抽取真实指南，个人与单位）")
+    s.add_argument("--sample", type=int, default=50, help="抽取的指南数")
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_precheck)
+    s = e.add_parser("coverage", help="流程覆盖率（按事项类型）")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_coverage)
 
     s = e.add_parser("startup", help="服务启动耗时（已有索引）")
     s.add_argument("--runs", type=int, default=3)

@@ -31,13 +31,13 @@ class TermCounts:
         if cached is not None and self._source.get(chunk_id) is tokens:
             return cached
         counts = Counter(tokens)
-        ids = np.fromiter((self._id(t) for t in counts), dtype=np.int32, count=len(counts))
+        ids = np.fromiter((self.term_id(t) for t in counts), dtype=np.int32, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         out = (ids, tf, len(tokens))
         self._rows[chunk_id], self._source[chunk_id] = out, tokens
         return out
 
-    def _id(self, term: str) -> int:
+    def term_id(self, term: str) -> int:
         i = self.vocab.get(term)
         if i is None:
             i = self.vocab[term] = len(self.vocab)
@@ -54,7 +54,7 @@ def build_scores(
     """bm25s `scores` (CSC arrays over documents x vocabulary) and `vocab_dict` for the chunks `ids`."""
     rows = [counts.row(cid, tokens[cid]) for cid in ids]
     counts.forget(set(ids))
-    counts._id(EMPTY)  # noqa: SLF001 - bm25s expects the empty token in the vocabulary
+    counts.term_id(EMPTY)  # bm25s expects the empty token in the vocabulary
     n_docs, n_vocab = len(rows), len(counts.vocab)
     term = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, dtype=np.int32)
     tf = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0, dtype=np.float32)

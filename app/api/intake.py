@@ -2,8 +2,9 @@
 answers, fields or materials goes through `check_submission`, which validates against the service's flow.
 
 `flow_for` is the one place that decides which flow a submission is checked against: the flow named by
-`flow_id`, else the flow whose main service is `service_id`. A service without a flow accepts no form fields
-or 情形 answers (nothing unvalidated is stored), and only materials its guide lists.
+`flow_id`, else the service's flow (with a `guides.registry.FlowRegistry`: curated, authored or the generic
+预审 flow derived from the guide). A service without any flow accepts no form fields or 情形 answers (nothing
+unvalidated is stored), and only materials its guide lists.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def flow_for(flows: Mapping[str, Flow] | None, service_id: str, flow_id: str = "
         if flow.service_id != service_id:
             raise field_error(("body", "flow_id"), "流程与办事事项不对应")
         return flow
+    for_service = getattr(flows, "for_service", None)
+    if callable(for_service):  # the app's FlowRegistry: curated > authored > generic
+        found = for_service(service_id)
+        return found if isinstance(found, Flow) else None
     own = [f for f in flows.values() if f.service_id == service_id]
     return min(own, key=lambda f: f.id) if own else None
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from app_support import FLOW_ID, ID_NUMBER, SERVICE_ID, bearer
+from app_support import FLOW_ID, ID_NUMBER, SERVICE_ID, bearer, make_services
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from app.api import create_app
+from app.auth import create_token
 from app.db import ApplicationRow
 from app.wiring import Services
+from guides.loader import load_flows
+from guides.registry import FlowRegistry
 
 URL = "/api/v1/applications"
 
@@ -352,3 +357,41 @@ def test_a_chat_draft_with_invalid_fields_is_not_stored(
     assert r.status_code == 422
     assert {e["field"] for e in r.json()["errors"]} == {"fields.applicant_id_number", "fields.applicant_name"}
     assert rows(services) == 0
+
+
+def test_a_service_with_only_a_generic_flow_is_validated_by_it(tmp_path: Path) -> None:
+    """With the app's flow registry, a guide without an authored flow is checked against its generic 预审 flow."""
+    services = make_services(f"sqlite:///{tmp_path / 'g.db'}", tmp_path)
+    try:
+        sample = next(g for g in services.store.iter_published_guides() if g.materials)
+        gid = "test-generic-only"
+        services.store.save_guide(
+            sample.model_copy(
+                update={
+                    "id": gid,
+                    "linked_items": [],
+                    "is_sample": False,
+                    "sample_note": None,
+                    "source": "gdzwfw_2021",
+                }
+            ),
+            actor="t",
+            create=True,
+        )
+        services.store.publish(gid, actor="t")
+        services.flows = FlowRegistry(
+            load_flows(), get_guide=lambda i: services.store.get_guide(i, published_only=True)
+        )
+        generic = services.flows.for_service(gid)
+        assert generic is not None and generic.origin == "generic"
+        id_field = next(f for f in generic.form if f.type == "id_number")
+        with services.db.write() as session:
+            tok = create_token(session=session, role="citizen")
+        with TestClient(create_app(services)) as client:
+            bad = {"service_id": gid, "fields": {id_field.name: "123"}}
+            r = client.post(URL, json=bad, headers=bearer(tok) | {"Idempotency-Key": "g1"})
+            assert r.status_code == 422, r.text
+            assert f"fields.{id_field.name}" in {e["field"] for e in r.json()["errors"]}
+            assert rows(services) == 0
+    finally:
+        services.close()

@@ -183,6 +183,88 @@ def validate_date(raw: str, field: FormField, *, today: date | None = None) -> V
     return ValidationResult(True, value.isoformat())
 
 
+# --- working-day date (预约到现场办理) ----------------------------------------------------------------
+
+WORKDAY_HORIZON_DAYS = 60  # how far ahead a visit can be booked when the field sets no `max`
+_WEEKDAYS = "一二三四五六日"
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_WEEK_RE = re.compile(r"^(下下|下|本|这)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])$")
+_DAYS_LATER_RE = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]+)天(?:以)?后$")
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+
+
+def is_working_day(d: date) -> tuple[bool, bool]:
+    """(is a working day, known from the official holiday calendar). Years the `chinese-calendar` library
+    has no data for yet fall back to Monday-Friday (known = False)."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(d)), True
+    except NotImplementedError:
+        return d.weekday() < 5, False
+
+
+def _relative_date(s: str, today: date) -> date | None:
+    from datetime import timedelta
+
+    if s in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[s])
+    m = _DAYS_LATER_RE.match(s)
+    if m:
+        n = parse_number(m.group(1))
+        return today + timedelta(days=int(n)) if n is not None else None
+    m = _WEEK_RE.match(s)
+    if m:
+        day = m.group(2)
+        target = int(day) - 1 if day.isdigit() else (6 if day == "天" else _WEEKDAYS.index(day))
+        monday = today - timedelta(days=today.weekday())
+        weeks = {"下": 1, "下下": 2}.get(m.group(1) or "", 0)
+        d = monday + timedelta(days=7 * weeks + target)
+        if not m.group(1) and d < today:  # "周三" said on a Friday: next week's
+            d += timedelta(days=7)
+        return d
+    m = _MONTH_DAY_RE.match(s)
+    if m:
+        mo, dd = int(m.group(1)), int(m.group(2))
+        d = _ymd(today.year, mo, dd)
+        if d is not None and d < today:
+            d = _ymd(today.year + 1, mo, dd)
+        return d
+    return None
+
+
+def validate_workday_date(raw: str, field: FormField, *, today: date | None = None) -> ValidationResult:
+    """A preferred visit date: a working day (public holidays and make-up working days from
+    `chinese-calendar`), from today to `field.max` days ahead (default 60). Accepts 2026-12-03,
+    2026年12月3日, 12月3日, 明天, 后天, 下周一, 3天后."""
+    from datetime import timedelta
+
+    today = today or date.today()
+    s = re.sub(r"\s", "", _clean(raw)).rstrip("。.!！")
+    s = re.sub(r"^(?:就|定在|约在|选|预约|想|我想|我选)", "", s)
+    s = re.sub(r"(?:吧|去|来|办理|可以|上午|下午)+$", "", s)
+    if not s:
+        return _fail(f"请填写{field.label}")
+    value = _relative_date(s, today)
+    if value is None:
+        parts = next((m.groups() for r in _DATE_RES if (m := r.fullmatch(s))), None)
+        if parts is None:
+            return _fail(f"无法识别的日期「{s}」，请按2026年12月3日、12月3日或“下周一”的格式填写")
+        y, mo, d = (int(p) for p in parts)
+        value = _ymd(y, mo, d)
+        if value is None:
+            return _fail(f"日期不存在：{y}年{mo}月{d}日")
+    horizon = int(field.max) if field.max is not None else WORKDAY_HORIZON_DAYS
+    if value < today:
+        return _fail(f"{field.label}不能早于今天（{_cn_date(today)}）")
+    if value > today + timedelta(days=horizon):
+        return _fail(f"{field.label}只能选择{horizon}天以内的日期")
+    workday, _known = is_working_day(value)
+    if not workday:
+        return _fail(f"{_cn_date(value)}（星期{_WEEKDAYS[value.weekday()]}）不是工作日，请选择其他日期")
+    return ValidationResult(True, value.isoformat())
+
+
 # --- numbers ---------------------------------------------------------------------------------------
 
 
@@ -352,6 +434,7 @@ VALIDATORS: dict[FieldType, Validator] = {
     "address": validate_address,
     "int": validate_int,
     "name": validate_name,
+    "workday_date": validate_workday_date,
 }
 
 
@@ -366,6 +449,8 @@ def validate(field: FormField, raw: str | None, *, today: date | None = None) ->
         return validate_id_number(s, field, today=today)
     if field.type == "date":
         return validate_date(s, field, today=today)
+    if field.type == "workday_date":
+        return validate_workday_date(s, field, today=today)
     if field.type == "text":
         return validate_text(str(raw), field)
     return VALIDATORS[field.type](s, field)

@@ -12,6 +12,7 @@ from assistant.form_state import (
     EDIT_MENU,
     STAGE_CONFIRM,
     STAGE_FIELDS,
+    STAGE_MATERIALS,
     STAGE_QUESTIONS,
     display,
     field_by_name,
@@ -68,6 +69,12 @@ def step(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
         state.flow_stage = STAGE_QUESTIONS
         state.requested = q.id
         return q.ask, choice_labels(q)
+    if flow.checklist_step and not state.materials_asked and flow.materials_for(state.answers):
+        from assistant.policy.form_checklist import materials_prompt
+
+        state.flow_stage = STAGE_MATERIALS
+        state.requested = None
+        return materials_prompt(state, flow)
     todo = missing_fields(state, flow)
     if todo:
         state.flow_stage = STAGE_FIELDS

@@ -91,7 +91,10 @@ class DialogueManager:
         self.retriever = retriever
         self.get_guide = get_guide
         self.get_policy = get_policy
-        self.flows = dict(flows or {})
+        # a plain dict is copied; a FlowRegistry (lazy generic flows) is kept as it is
+        self.flows: Mapping[str, Flow] = (
+            dict(flows) if isinstance(flows, dict) else (flows if flows is not None else {})
+        )
         self.phraser = phraser
         self.status_lookup = status_lookup
         self.max_chars = max_chars

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from assistant.nlu.choices import infer_choice
+from assistant.nlu.extract import TYPE_ALIASES
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import Polarity, canonical, polarity
 from assistant.nlu.text import clean, compact
-from assistant.nlu.validators import TYPE_ALIASES
 from assistant.state import DialogueState, Intent
 from guides.schema import Flow, FormField, Question
 

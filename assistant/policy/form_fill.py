@@ -32,6 +32,7 @@ from assistant.nlg.form_text import (
     wrong_kind_error,
 )
 from assistant.nlu.choices import implied_choice
+from assistant.nlu.extract import extract_fields
 from assistant.nlu.form_parse import (
     ADDRESS_MARKERS,
     CORRECTION_RE,
@@ -48,7 +49,7 @@ from assistant.nlu.form_parse import (
     strip_label,
 )
 from assistant.nlu.text import clean, compact
-from assistant.nlu.validators import extract_fields, validate
+from assistant.nlu.validators import validate
 from assistant.state import ApplicationDraft, DialogueState, Reply
 from guides.schema import Flow, FormField
 

@@ -45,6 +45,7 @@ from assistant.nlg.form_text import (
     restored_text,
 )
 from assistant.nlu.choices import How, Inference, confirmation, infer_choice, label_of
+from assistant.nlu.extract import extract_fields
 from assistant.nlu.form_parse import (
     CORRECTION_RE,
     field_words,
@@ -57,7 +58,7 @@ from assistant.nlu.form_parse import (
 )
 from assistant.nlu.normalize import Polarity, polarity
 from assistant.nlu.text import clean, compact
-from assistant.nlu.validators import extract_fields, validate
+from assistant.nlu.validators import validate
 from assistant.policy.form_checklist import materials_step
 from assistant.policy.form_fill import (
     FormOutcome,

@@ -57,6 +57,7 @@ def status_reply(st: DialogueState, t: str, lookup: StatusLookup | None) -> Repl
             intent=Intent.APPLICATION_STATUS,
             confident=False,
         )
+    st.last_application_id = app_id  # "那现在呢？" / a later "查进度" refers to the one just checked
     return Reply(text=f"申请 {app_id} 的办理进度：{status}", intent=Intent.APPLICATION_STATUS)
 
 

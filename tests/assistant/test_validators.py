@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from assistant.nlu.extract import extract_fields
 from assistant.nlu.validators import (
     VALIDATORS,
     ValidationResult,
-    extract_fields,
     validate,
     validate_address,
     validate_amount,

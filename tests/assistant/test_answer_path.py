@@ -131,3 +131,34 @@ def test_missing_field_is_said_missing(samples: dict[str, ServiceGuide]) -> None
 def test_fact_check_rejects_meaning_flips(evidence: str, candidate: str, flip: bool) -> None:
     violations = fact_check(candidate, [evidence])
     assert any("含义" in v or "非必需" in v for v in violations) is flip
+
+
+def test_evidence_helpers(samples: dict[str, ServiceGuide], social: ServiceGuide) -> None:
+    from assistant.policy.evidence import asks_same, base_variant, name_cover
+
+    choices = {
+        "办理往来港澳通行证": "a",
+        "办理往来港澳通行证逗留签注": "b",
+        "办理往来港澳通行证探亲签注": "c",
+    }
+    assert base_variant("办港澳通行证要几天", choices) == "a"
+    assert base_variant("港澳通行证探亲签注要几天", choices) is None  # the question names a variant
+    juzhu = samples["sample-huadu-juzhuzheng-shenling"]
+    assert name_cover("居住证怎么办", juzhu) == 1.0 and name_cover("明天彩票开什么号", juzhu) == 0.0
+    assert asks_same("社会救助一件事办好要几天", "社会救助“一件事”多久能办完", social)  # only asks the aspect
+    assert not asks_same("社会救助一件事办好要几天", "防止返贫监测对象认定遇到的问题", social)
+
+
+def test_a_failing_index_is_logged_counted_and_said(samples: dict[str, ServiceGuide]) -> None:
+    from assistant.events import SearchFailed, of_type
+    from assistant.policy.manager import DialogueManager
+    from assistant.state import DialogueState
+
+    class Broken:
+        def search(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("index gone")
+
+    m = DialogueManager(retriever=Broken(), get_guide=samples.get, get_policy=lambda _i: None, flows={})
+    res = m.handle(DialogueState(), "火星移民签证要带什么材料")
+    assert of_type(res.events, SearchFailed) and m.answering.search_errors == 1
+    assert "检索服务暂时出现故障" in res.reply.text and not res.reply.confident

@@ -25,7 +25,12 @@ from assistant.nlg.answer import (
     unknown_answer,
 )
 from assistant.nlg.llm import LLMPhraser
-from assistant.nlg.passage_answer import compose_passage_answer, follow_up_choices, missing_answer
+from assistant.nlg.passage_answer import (
+    asked_thing,
+    compose_passage_answer,
+    follow_up_choices,
+    missing_answer,
+)
 from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
@@ -188,6 +193,9 @@ class Answerer:
     def service_question(self, st: DialogueState, t: str, events: Events) -> Reply:
         aspects = self._aspects(st, t)
         residue = self.residue(t)
+        thing = asked_thing(t)
+        if thing and len(self.residue(t.replace(thing, ""))) < 2:
+            residue = ""  # "要不要带户口本" names a document, not another service: a follow-up
         if st.current_service_id and len(residue) < 2:
             guide = self.host.get_guide(st.current_service_id)
             if guide is not None:

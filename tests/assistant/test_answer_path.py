@@ -162,3 +162,18 @@ def test_a_failing_index_is_logged_counted_and_said(samples: dict[str, ServiceGu
     res = m.handle(DialogueState(), "火星移民签证要带什么材料")
     assert of_type(res.events, SearchFailed) and m.answering.search_errors == 1
     assert "检索服务暂时出现故障" in res.reply.text and not res.reply.confident
+
+
+def test_a_question_naming_only_the_service_asks_nothing_of_its_faqs(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    from retrieval.passages import content_bigrams, lexical_match
+
+    g = samples["sample-huadu-xinshenger-onething"]
+    common = content_bigrams(g.name)
+    assert (
+        lexical_match(
+            content_bigrams("新生儿出生一件事怎么办"), content_bigrams(g.faqs[0].answer + g.name), common
+        )
+        == 0
+    )

@@ -62,6 +62,8 @@ def test_region_paths_levels_and_ranking(social: ServiceGuide) -> None:
     assert named_places("在芙蓉区办社会救助要多久", known) == ["芙蓉区"]
     assert named_places("北京市的居住证怎么办", known) == ["北京市"]
     assert named_places("急难型救助和支出型救助有什么区别", known) == []  # "…区别" is no place
+    assert named_places("我想咨询一下深圳市的落户政策", known) == ["深圳市"]
+    assert named_places("在城市社区办低保", known) == []
 
 
 def test_loader_keeps_smmc_and_adds_no_unit(social: ServiceGuide) -> None:

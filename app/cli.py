@@ -159,6 +159,28 @@ def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.get("success_rate", 0) > 0 else 1
 
 
+def cmd_eval_precheck(args: argparse.Namespace, settings: Settings) -> int:
+    """People apply in chat for N random real guides through their generic 预审 flows (the real index)."""
+    from app.pipeline import build_manager, published_guides
+    from eval.precheck import format_report, run_precheck_eval
+
+    manager, _ = build_manager(settings)
+    report = run_precheck_eval(manager, published_guides(settings), n=args.sample, seed=args.seed)
+    report.pop("outcomes")
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0 if report["success_rate"] > 0 else 1
+
+
+def cmd_eval_coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from app.pipeline import flow_registry, open_store
+    from eval.coverage import coverage, format_report
+
+    with open_store(settings) as store:
+        report = coverage(list(store.iter_published_guides()), flow_registry(store))
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return 0 if not report["broken"] else 1
+
+
 def cmd_eval_startup(args: argparse.Namespace, settings: Settings) -> int:
     """Time `govassist serve` from process start to a healthy API, with the existing index (median of N)."""
     import socket
@@ -254,6 +276,7 @@ def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
         workers=tuple(int(w) for w in args.workers.split(",")),
         clients=args.clients,
         seconds=args.seconds,
+        rounds=args.rounds,
         abusers=args.abusers,
         abuse_seconds=args.abuse_seconds,
         shipped_limits=args.shipped_limits,
@@ -420,6 +443,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_dialogue)
 
+    s = e.add_parser("precheck", help="网上预审模拟评测（随机抽取真实指南，个人与单位）")
+    s.add_argument("--sample", type=int, default=50, help="抽取的指南数")
+    s.add_argument("--seed", type=int, default=7)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_precheck)
+    s = e.add_parser("coverage", help="流程覆盖率（按事项类型）")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval_coverage)
+
     s = e.add_parser("startup", help="服务启动耗时（已有索引）")
     s.add_argument("--runs", type=int, default=3)
     s.add_argument("--json", action="store_true")
@@ -434,7 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = e.add_parser("load", help="压测：模拟市民提问与填表（仅本机回环，数据副本，1 与 2 个进程对比）")
     s.add_argument("--workers", default="1,2", help="comma-separated worker counts, run one after another")
     s.add_argument("--clients", type=int, default=8)
-    s.add_argument("--seconds", type=float, default=30)
+    s.add_argument("--seconds", type=float, default=20, help="per round and configuration")
+    s.add_argument("--rounds", type=int, default=3, help="rounds alternating between the configurations")
     s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
     s.add_argument("--abuse-seconds", type=float, default=30)
     s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")

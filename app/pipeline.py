@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from assistant.policy.manager import DialogueManager
     from assistant.state import DialogueState
+    from guides.curation import CuratedFlows
+    from guides.registry import FlowRegistry
     from guides.schema import Flow
     from retrieval.hybrid import HybridRetriever
 
@@ -228,18 +230,47 @@ def load_flows_checked(store: KnowledgeStore) -> dict[str, Flow]:
     return load_flows(known_service_ids=known)
 
 
+def flow_registry(store: KnowledgeStore) -> FlowRegistry:
+    """Authored flows (checked against the KB), published curated flow records, and a lazily derived
+    generic 预审 flow for every other published, applicable guide."""
+    from guides.registry import FlowRegistry
+
+    def get_guide(gid: str) -> ServiceGuide | None:
+        return store.get_guide(gid, published_only=True)
+
+    authored = load_flows_checked(store)
+    return FlowRegistry(authored, get_guide=get_guide, curated=curated_flows(store, seed=authored))
+
+
+def curated_flows(store: KnowledgeStore, *, seed: dict[str, Flow] | None = None) -> CuratedFlows:
+    """The published flow records; `seed`: bundled flows to store as records first (idempotent). A seeding
+    race with another process starting at the same time is harmless (one of them wrote the records)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from guides.curation import CuratedFlows, seed_bundled
+    from knowledge.flow_records import FlowRecordStore
+
+    records = FlowRecordStore(store.engine)
+    if seed:
+        try:
+            seed_bundled(records, seed)
+        except IntegrityError:
+            log.info("flow records were seeded by another process")
+    return CuratedFlows(records)
+
+
 def build_manager(
     settings: Settings,
     *,
     store: KnowledgeStore | None = None,
     retriever: HybridRetriever | None = None,
     status_lookup: Callable[[str, DialogueState], str | None] | None = None,
-) -> tuple[DialogueManager, dict[str, Flow]]:
+) -> tuple[DialogueManager, FlowRegistry]:
     from assistant.policy.manager import DialogueManager
 
     store = store or open_store(settings)
     retriever = retriever or open_retriever(settings)
-    flows = load_flows_checked(store)
+    flows = flow_registry(store)
     phraser = None
     if settings.llm_base_url and settings.llm_model:
         from assistant.nlg.llm import LLMPhraser, make_chat_model

@@ -8,7 +8,7 @@ heavy parts may be left out: the API answers 503 on the endpoints that need a mi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -57,7 +57,7 @@ class Services:
     store: KnowledgeStore
     db: AppDB
     retriever: Retriever | None = None
-    flows: dict[str, Flow] | None = None  # flow id -> scenario flow
+    flows: Mapping[str, Flow] | None = None  # flow id -> flow (a guides.registry.FlowRegistry in the app)
     manager: Manager | None = None
 
     def close(self) -> None:
@@ -69,7 +69,7 @@ def build_services(
     *,
     store: KnowledgeStore | None = None,
     retriever: Retriever | None = None,
-    flows: dict[str, Flow] | None = None,
+    flows: Mapping[str, Flow] | None = None,
     manager: Manager | None = None,
     load_retriever: bool = True,
     load_manager: bool = True,
@@ -103,7 +103,7 @@ def build_services(
         )
         flows = flows if flows is not None else loaded
     if flows is None and (manager is not None or load_manager):
-        flows = pipeline.load_flows_checked(store)
+        flows = pipeline.flow_registry(store)
     if manager is None:
         log.warning("对话模块未加载，对话接口将返回 503")
     elif getattr(manager, "status_lookup", False) is None:  # the DialogueManager's optional progress hook

@@ -23,6 +23,7 @@ STAGE_QUESTIONS = Stage.QUESTIONS.value
 STAGE_FIELDS = Stage.FIELDS.value
 STAGE_CONFIRM = Stage.CONFIRM.value
 STAGE_SUBMITTED = Stage.SUBMITTED.value
+STAGE_MATERIALS = "materials"  # 预审 flows: "这些材料您准备好了吗？" (assistant/policy/form_checklist.py)
 EDIT_MENU = "__edit__"  # `requested` while the read-back's "which item to change" menu is open
 
 
@@ -32,6 +33,7 @@ def reset_form(state: DialogueState) -> None:
     state.answers = {}
     state.fields = {}
     state.provided_materials = []
+    state.materials_asked = False
     state.requested = None
     state.pending_confirm = None
 

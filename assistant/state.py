@@ -104,6 +104,7 @@ class DialogueState(BaseModel):
     answers: dict[str, str] = Field(default_factory=dict)
     fields: dict[str, Any] = Field(default_factory=dict)
     provided_materials: list[str] = Field(default_factory=list)
+    materials_asked: bool = False  # the "这些材料您准备好了吗？" step of a pre-check flow is done
     requested: str | None = None  # the question id / field name being asked
     last_application_id: str | None = None
     pending_confirm: PendingConfirm | None = None

@@ -5,13 +5,20 @@ One YAML file a service under guides/flows/. Loaded and validated by guides.load
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge.schema import SAMPLE_MARK
 
-FieldType = Literal["text", "id_number", "phone", "uscc", "date", "amount", "enum", "address", "int", "name"]
+FieldType = Literal[
+    "text", "id_number", "phone", "uscc", "date", "amount", "enum", "address", "int", "name", "workday_date"
+]
+FIELD_TYPES: frozenset[str] = frozenset(get_args(FieldType))
+
+# Where a flow comes from: authored YAML (the sample services), derived from a guide record at load time
+# (generic 预审), or a content-staff record that started from either.
+FlowOrigin = Literal["authored", "generic", "curated"]
 
 # A condition: every key (a question id) must have one of the listed answers.
 When = dict[str, list[str]]
@@ -78,26 +85,65 @@ class FormField(BaseModel):
         return self
 
 
+def condition_cycle(questions: list[Question]) -> list[str]:
+    """A chain of question ids whose `when` conditions depend on each other in a circle ([] when none):
+    such questions could never be asked."""
+    deps = {q.id: list((q.when or {}).keys()) for q in questions}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(qid: str) -> list[str]:
+        if state.get(qid) == 2 or qid not in deps:
+            return []
+        if state.get(qid) == 1:
+            return [*path[path.index(qid) :], qid]
+        state[qid] = 1
+        path.append(qid)
+        for dep in deps[qid]:
+            found = visit(dep)
+            if found:
+                return found
+        path.pop()
+        state[qid] = 2
+        return []
+
+    for qid in deps:
+        found = visit(qid)
+        if found:
+            return found
+    return []
+
+
 class Flow(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str  # slug, equals the file stem
     title: str
-    kind: Literal["single", "onething"] = "single"
+    kind: Literal["single", "onething", "precheck"] = "single"  # precheck: 网上预审, not an official filing
+    origin: FlowOrigin = "authored"
     service_id: str  # the main guide in the knowledge base
     related_service_ids: list[str] = Field(default_factory=list)  # linked items of a 一件事
     department: str | None = None
     summary: str | None = None
-    sample_note: str  # must be SAMPLE_MARK: authored content is marked as sample
+    sample_note: str  # SAMPLE_MARK for authored content; the pre-check note for flows derived from a guide
     keywords: list[str] = Field(default_factory=list)  # how people name this service
     questions: list[Question] = Field(default_factory=list)
     materials: list[FlowMaterial] = Field(default_factory=list)
     form: list[FormField] = Field(min_length=1)
     next_steps: list[str] = Field(default_factory=list)
+    # 预审 extras (generic and curated flows): ask "这些材料您准备好了吗？" as a step of its own, the
+    # conditions shown (not asked) when their text allows no yes/no check, the place and the online entry.
+    checklist_step: bool = False
+    conditions_shown: str | None = None
+    location: str | None = None
+    online_url: str | None = None
+    notes: list[str] = Field(default_factory=list)  # clear notes about the guide's data (no materials ...)
 
     @model_validator(mode="after")
     def _check(self) -> Flow:
-        if self.sample_note != SAMPLE_MARK:
+        if self.origin == "authored" and self.sample_note != SAMPLE_MARK:
             raise ValueError(f"sample_note must be '{SAMPLE_MARK}'")
+        if not self.sample_note.strip():
+            raise ValueError("sample_note must not be blank")
         qids = [q.id for q in self.questions]
         if len(set(qids)) != len(qids):
             raise ValueError("duplicate question ids")
@@ -118,6 +164,9 @@ class Flow(BaseModel):
         for f in self.form:
             if f.type == "enum" and not f.choices:
                 raise ValueError(f"enum field '{f.name}' needs choices")
+        cycle = condition_cycle(self.questions)
+        if cycle:
+            raise ValueError("circular condition: " + " -> ".join(cycle))
         return self
 
     def active_questions(self, answers: dict[str, str]) -> list[Question]:

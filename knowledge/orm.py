@@ -18,6 +18,8 @@ __all__ = [
     "ID_LEN",
     "AuditRow",
     "Base",
+    "FlowRow",
+    "FlowVersionRow",
     "GuideRow",
     "GuideVersionRow",
     "IndexEventRow",
@@ -99,3 +101,32 @@ class IndexEventRow(Base):
     doc_id: Mapped[str] = mapped_column(String(ID_LEN))
     kind: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FlowRow(Base):
+    """A curated flow record (情形引导 / 预审 flow as content staff edit it): its editing head and the version
+    served. The content is opaque text here (YAML); guides/curation.py validates it before every save."""
+
+    __tablename__ = "flows"
+
+    id: Mapped[str] = mapped_column(String(ID_LEN), primary_key=True)  # the flow id
+    service_id: Mapped[str] = mapped_column(String(ID_LEN), index=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FlowVersionRow(Base):
+    """Immutable text of one flow version."""
+
+    __tablename__ = "flow_versions"
+
+    flow_id: Mapped[str] = mapped_column(
+        String(ID_LEN), ForeignKey("flows.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -207,6 +207,25 @@ class ApiClient:
     def guide_diff(self, token: str, guide_id: str, a: int, b: int) -> Any:
         return self._request("GET", f"/guides/{guide_id}/diff", token, params={"a": a, "b": b})
 
+    # -- flows (预审 / 情形引导) -------------------------------------------------------------------------------
+
+    def flow(self, token: str, service_id: str) -> dict[str, Any]:
+        return dict(self._request("GET", f"/flows/{service_id}", token))
+
+    def save_flow_draft(self, token: str, service_id: str, text: str, note: str = "") -> dict[str, Any]:
+        return dict(
+            self._request("POST", f"/flows/{service_id}/draft", token, json={"text": text, "note": note})
+        )
+
+    def publish_flow(self, token: str, service_id: str, version: int | None = None) -> dict[str, Any]:
+        return dict(self._request("POST", f"/flows/{service_id}/publish", token, json={"version": version}))
+
+    def flow_versions(self, token: str, service_id: str) -> list[dict[str, Any]]:
+        return list(self._request("GET", f"/flows/{service_id}/versions", token) or [])
+
+    def flow_diff(self, token: str, service_id: str, a: int, b: int) -> dict[str, Any]:
+        return dict(self._request("GET", f"/flows/{service_id}/diff", token, params={"a": a, "b": b}))
+
     def policies(self, token: str, q: str = "") -> list[dict[str, Any]]:
         data = self._request("GET", "/policies", token, params={"q": q})
         if isinstance(data, dict):

@@ -12,6 +12,7 @@ import gradio as gr
 
 from ui import render
 from ui.client import ApiClient, ApiError
+from ui.flow_editor import build_flow_editor
 
 GUIDE_HEADERS = ["事项编码", "名称", "实施部门", "版本", "状态"]
 POLICY_HEADERS = ["编号", "标题", "类型", "发布机关", "层级"]
@@ -128,6 +129,10 @@ def build_editor(client: ApiClient, auth: gr.State) -> EditorSection:
                 diff_md = gr.Markdown("", elem_id="guide-diff-result")
                 g_publish = gr.Button("发布最新草稿", variant="primary", elem_id="guide-publish")
                 publish_md = gr.Markdown("", elem_id="guide-publish-result")
+
+        # -- flows (预审 / 情形引导) ----------------------------------------------------------------------------
+        with gr.Tab("流程", id="ed-flows"):
+            build_flow_editor(client, auth)
 
         # -- policies -------------------------------------------------------------------------------------
         with gr.Tab("政策法规", id="ed-policies"):

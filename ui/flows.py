@@ -33,6 +33,10 @@ def _flows() -> dict[str, Any]:
 
 def _yaml_labels(flow_id: str | None) -> dict[str, str]:
     flow = _flows().get(flow_id or "")
+    if flow is None and (flow_id or "").startswith("g-"):  # a generic 预审 flow: its fixed field labels
+        from guides.generic import FIELD_LABELS
+
+        return dict(FIELD_LABELS)
     return {f.name: f.label for f in flow.form} if flow is not None else {}
 
 

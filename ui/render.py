@@ -216,6 +216,19 @@ def application_markdown(
     missing = app.get("missing_materials") or []
     if missing:
         lines.append("**预审缺少材料：** " + "、".join(md_escape(m) for m in missing))
+    situations = _summary_section(app.get("summary") or "", "办理情形")
+    if situations:
+        lines.append("**办理情形与受理条件：**\n" + "\n".join(md_escape(x) for x in situations))
+    materials = [m for m in app.get("materials") or [] if isinstance(m, dict) and m.get("name")]
+    if materials:
+        lines.append(
+            "**材料清单（预审）：**\n"
+            + "\n".join(
+                f"- {'☑' if m.get('provided') else '☐'} {md_escape(m['name'])}"
+                + ("" if m.get("required", True) else " <sub>可选</sub>")
+                for m in materials
+            )
+        )
     fields = app.get("fields") or {}
     if fields:
         lines.append(
@@ -231,6 +244,18 @@ def application_markdown(
                 f"- {short_time(ev.get('at'))} {md_escape(frm)}{md_escape(ev.get('to_status'))}{reason}"
             )
     return "\n\n".join(lines)
+
+
+def _summary_section(summary: str, name: str) -> list[str]:
+    """The "- ..." lines under 【name】 in an application's read-back summary."""
+    out: list[str] = []
+    inside = False
+    for line in summary.splitlines():
+        if line.startswith("【"):
+            inside = line.strip() == f"【{name}】"
+        elif inside and line.startswith("- "):
+            out.append(line)
+    return out
 
 
 def short_time(value: Any) -> str:

@@ -128,7 +128,8 @@ def checklist_text(state: DialogueState, flow: Flow) -> str:
     mats = flow.materials_for(state.answers)
     if not mats:
         return ""
-    lines = ["根据您的情况，需要准备以下材料（示例清单）："]
+    sample = "（示例清单）" if flow.origin == "authored" else "（办事指南所列材料）"
+    lines = [f"根据您的情况，需要准备以下材料{sample}："]
     for i, m in enumerate(mats, 1):
         extra = "（非必需）" if not m.required else ""
         lines.append(f"{i}. {m.name}{extra}" + (f"，{m.copies}" if m.copies else ""))

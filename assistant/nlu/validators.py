@@ -183,6 +183,88 @@ def validate_date(raw: str, field: FormField, *, today: date | None = None) -> V
     return ValidationResult(True, value.isoformat())
 
 
+# --- working-day date (预约到现场办理) ----------------------------------------------------------------
+
+WORKDAY_HORIZON_DAYS = 60  # how far ahead a visit can be booked when the field sets no `max`
+_WEEKDAYS = "一二三四五六日"
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_WEEK_RE = re.compile(r"^(下下|下|本|这)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])$")
+_DAYS_LATER_RE = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]+)天(?:以)?后$")
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+
+
+def is_working_day(d: date) -> tuple[bool, bool]:
+    """(is a working day, known from the official holiday calendar). Years the `chinese-calendar` library
+    has no data for yet fall back to Monday-Friday (known = False)."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(d)), True
+    except NotImplementedError:
+        return d.weekday() < 5, False
+
+
+def _relative_date(s: str, today: date) -> date | None:
+    from datetime import timedelta
+
+    if s in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[s])
+    m = _DAYS_LATER_RE.match(s)
+    if m:
+        n = parse_number(m.group(1))
+        return today + timedelta(days=int(n)) if n is not None else None
+    m = _WEEK_RE.match(s)
+    if m:
+        day = m.group(2)
+        target = int(day) - 1 if day.isdigit() else (6 if day == "天" else _WEEKDAYS.index(day))
+        monday = today - timedelta(days=today.weekday())
+        weeks = {"下": 1, "下下": 2}.get(m.group(1) or "", 0)
+        d = monday + timedelta(days=7 * weeks + target)
+        if not m.group(1) and d < today:  # "周三" said on a Friday: next week's
+            d += timedelta(days=7)
+        return d
+    m = _MONTH_DAY_RE.match(s)
+    if m:
+        mo, dd = int(m.group(1)), int(m.group(2))
+        d = _ymd(today.year, mo, dd)
+        if d is not None and d < today:
+            d = _ymd(today.year + 1, mo, dd)
+        return d
+    return None
+
+
+def validate_workday_date(raw: str, field: FormField, *, today: date | None = None) -> ValidationResult:
+    """A preferred visit date: a working day (public holidays and make-up working days from
+    `chinese-calendar`), from today to `field.max` days ahead (default 60). Accepts 2026-12-03,
+    2026年12月3日, 12月3日, 明天, 后天, 下周一, 3天后."""
+    from datetime import timedelta
+
+    today = today or date.today()
+    s = re.sub(r"\s", "", _clean(raw)).rstrip("。.!！")
+    s = re.sub(r"^(?:就|定在|约在|选|预约|想|我想|我选)", "", s)
+    s = re.sub(r"(?:吧|去|来|办理|可以|上午|下午)+$", "", s)
+    if not s:
+        return _fail(f"请填写{field.label}")
+    value = _relative_date(s, today)
+    if value is None:
+        parts = next((m.groups() for r in _DATE_RES if (m := r.fullmatch(s))), None)
+        if parts is None:
+            return _fail(f"无法识别的日期「{s}」，请按2026年12月3日、12月3日或“下周一”的格式填写")
+        y, mo, d = (int(p) for p in parts)
+        value = _ymd(y, mo, d)
+        if value is None:
+            return _fail(f"日期不存在：{y}年{mo}月{d}日")
+    horizon = int(field.max) if field.max is not None else WORKDAY_HORIZON_DAYS
+    if value < today:
+        return _fail(f"{field.label}不能早于今天（{_cn_date(today)}）")
+    if value > today + timedelta(days=horizon):
+        return _fail(f"{field.label}只能选择{horizon}天以内的日期")
+    workday, _known = is_working_day(value)
+    if not workday:
+        return _fail(f"{_cn_date(value)}（星期{_WEEKDAYS[value.weekday()]}）不是工作日，请选择其他日期")
+    return ValidationResult(True, value.isoformat())
+
+
 # --- numbers ---------------------------------------------------------------------------------------
 
 
@@ -352,6 +434,7 @@ VALIDATORS: dict[FieldType, Validator] = {
     "address": validate_address,
     "int": validate_int,
     "name": validate_name,
+    "workday_date": validate_workday_date,
 }
 
 
@@ -366,6 +449,8 @@ def validate(field: FormField, raw: str | None, *, today: date | None = None) ->
         return validate_id_number(s, field, today=today)
     if field.type == "date":
         return validate_date(s, field, today=today)
+    if field.type == "workday_date":
+        return validate_workday_date(s, field, today=today)
     if field.type == "text":
         return validate_text(str(raw), field)
     return VALIDATORS[field.type](s, field)
@@ -391,15 +476,16 @@ _DATE_RE = re.compile(
     r"(?<!\d)(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6})(?!\d)"
 )
 _AMOUNT_RE = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?\s*(?:万元|万|元|块)")
+_GROUPED_ID = re.compile(r"(?<![0-9A-Za-z])(?:\d\s?){17}[\dXx](?![0-9A-Za-z])")
 _DELIMS = re.compile(r"[,;。!?、\n]")
 _SPACE = re.compile(r"\s")
 _INT_IN_TEXT = re.compile(
     r"(?:[0-9]+|[零〇一二两三四五六七八九十]+)(?:口人|个人|个|人|名|口|次|位|岁|年|月|天|套|间)?"
 )
-_CONNECTOR = re.compile(r"(?:号码|号)?\s*(?:[:=]|是|为|叫|填)?\s*")
+_CONNECTOR = re.compile(r"(?:号码|号)?\s*(?:[:=]|是|系|为|叫|填)?\s*")
 _QUESTION = re.compile(r"吗|怎么|什么|哪|多少|如何|\?")
 _SELF_NAME = re.compile(
-    r"(?:我叫|本人叫|我的名字叫|我名字叫|我的名字是|我姓名是)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
+    r"(?:我叫|本人叫|我的名字叫|我名字叫|我的名字是|我姓名是|我姓[\u4e00-\u9fff][，,]\s*叫)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
 )
 _NAME_STOP = re.compile(r"今年|住在|家住|身份证|电话|手机|联系|想|要|的|在|是|和|我")
 
@@ -453,6 +539,8 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
     order, then enum choices named in the text.
     """
     t = halfwidth(text or "")
+    # an ID number read out in groups ("4401 1419 8306 1514 96") is one token
+    t = _GROUPED_ID.sub(lambda m: re.sub(r"\s", "", m.group(0)), t)
     tokens = _tokens(t)
     used: set[int] = set()  # indexes into tokens
     out: dict[int, str] = {}  # field index -> raw value

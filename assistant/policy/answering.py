@@ -611,7 +611,8 @@ class Answerer:
         choices = follow_up_choices(list(aspects))
         flow = flow_for_service(guide.id, self.host.flows)
         if flow is not None and not st.flow_id:
-            text += f"\n本事项支持边聊边办，回复“我要办{flow.title}”即可开始在线填写。"
+            how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
+            text += f"\n本事项支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
         emit(events, "answer", service_id=guide.id, missing=composed.missing)
         confident = composed.grounded

@@ -12,6 +12,7 @@ from assistant.form_state import (
     EDIT_MENU,
     STAGE_CONFIRM,
     STAGE_FIELDS,
+    STAGE_MATERIALS,
     STAGE_QUESTIONS,
     display,
     field_by_name,
@@ -68,6 +69,12 @@ def step(state: DialogueState, flow: Flow) -> tuple[str, list[str]]:
         state.flow_stage = STAGE_QUESTIONS
         state.requested = q.id
         return q.ask, choice_labels(q)
+    if flow.checklist_step and not state.materials_asked and flow.materials_for(state.answers):
+        from assistant.policy.form_checklist import materials_prompt
+
+        state.flow_stage = STAGE_MATERIALS
+        state.requested = None
+        return materials_prompt(state, flow)
     todo = missing_fields(state, flow)
     if todo:
         state.flow_stage = STAGE_FIELDS
@@ -129,6 +136,15 @@ def accept_fields(
         whole = strip_label(text, pending, words) or clean(text)
         if not raw:
             raw[pending.name] = whole
+        elif (
+            pending.name not in raw
+            and pending.type in ("amount", "int", "date", "address")
+            and set(raw) <= {f.name for f in active if f.type in ("enum", "int")}
+            and validate(pending, whole).ok
+        ):
+            # "每个月两千" answers 月租金, "我家里在…12号" answers 地址: a choice word or a number inside the
+            # answer to the question asked is no answer of its own
+            raw = {pending.name: whole}
         elif (
             set(raw) == {pending.name}
             and pending.type in ("text", "address")

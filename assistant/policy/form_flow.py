@@ -14,6 +14,7 @@ from assistant.form_state import (
     EDIT_MENU,
     STAGE_CONFIRM,
     STAGE_FIELDS,
+    STAGE_MATERIALS,
     STAGE_QUESTIONS,
     STAGE_SUBMITTED,
     field_by_name,
@@ -56,7 +57,8 @@ from assistant.nlu.form_parse import (
 )
 from assistant.nlu.normalize import Polarity, polarity
 from assistant.nlu.text import clean, compact
-from assistant.nlu.validators import extract_fields
+from assistant.nlu.validators import extract_fields, validate
+from assistant.policy.form_checklist import materials_step
 from assistant.policy.form_fill import (
     FormOutcome,
     accept_fields,
@@ -124,7 +126,7 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
     if errors:
         notes.append("；".join(errors) + "。稍后请重新提供。")
     notes.append(f"（本流程为{flow.sample_note}；随时可以问我材料、时限等问题，说“不办了”可暂停。）")
-    if state.flow_stage != STAGE_QUESTIONS:
+    if state.flow_stage not in (STAGE_QUESTIONS, STAGE_MATERIALS):
         checklist = checklist_text(state, flow)
         if checklist:
             notes.append(checklist)
@@ -168,7 +170,7 @@ def _take_answer(
     state.pending_confirm = None
     prune(state, flow)
     prompt, choices = step(state, flow)
-    if state.flow_stage != STAGE_QUESTIONS:
+    if state.flow_stage not in (STAGE_QUESTIONS, STAGE_MATERIALS):
         checklist = checklist_text(state, flow)
         prompt = f"{checklist}\n{prompt}" if checklist else prompt
     return FormOutcome(form_reply(state, flow, f"{ack}\n{prompt}", choices))
@@ -330,11 +332,17 @@ def handle_form(
     corrected = correction(state, flow, t)
     if corrected is not None:
         return corrected
+    if state.flow_stage == STAGE_MATERIALS:  # 预审 flows: "这些材料您准备好了吗？"
+        return materials_step(state, flow, t)
     # "残疾人证有了" answering "是否已持有残疾人证？" is an answer first (the question stage below)
     asked = question_by_id(flow, state.requested) if state.flow_stage == STAGE_QUESTIONS else None
     answering = asked is not None and (
         state.pending_confirm is not None or infer_choice(asked, t) is not None
     )
+    # "冇收入" answering 家庭月总收入 is a value, not a material note ("没有" + a material's words)
+    pending = field_by_name(flow, state.requested) if state.flow_stage == STAGE_FIELDS else None
+    if pending is not None and pending.type in ("amount", "int", "date") and validate(pending, t).ok:
+        answering = True
     ack = None if answering else tick_materials(state, flow, t)
     if ack is not None:
         prompt, choices = resume_prompt(state, flow)

@@ -30,7 +30,13 @@ def on_submitted(
 ) -> Reply:
     """The receipt: the application number and the next steps from the flow; the form is closed and the
     application stays in focus for follow-ups ("要补什么", "去哪里拿证")."""
-    lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
+    if flow is not None and flow.kind == "precheck":
+        lines = [
+            f"网上预审已完成，预审编号：{application_id}。请妥善保存。",
+            "请注意：这是预审，不是正式申报，审批系统尚未收到您的申请；窗口工作人员可以查看本次预审结果。",
+        ]
+    else:
+        lines = [f"申请已提交，申请编号：{application_id}。请妥善保存。"]
     if flow is not None and flow.next_steps:
         lines.append("接下来：")
         lines += [f"{i}. {s}" for i, s in enumerate(flow.next_steps, 1)]

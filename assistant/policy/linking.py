@@ -327,6 +327,9 @@ def flow_by_words(text: str, flows: Mapping[str, Flow], *, fuzzy: bool = False) 
 def flow_for_service(service_id: str | None, flows: Mapping[str, Flow]) -> Flow | None:
     if not service_id:
         return None
+    by_service = getattr(flows, "for_service", None)  # guides.registry.FlowRegistry: generic flows too
+    if callable(by_service):
+        return by_service(service_id)  # type: ignore[no-any-return]
     for flow in flows.values():
         if flow.service_id == service_id:
             return flow

@@ -49,6 +49,7 @@ from assistant.policy.evidence import (
     base_variant,
     best_article,
     best_faq,
+    distinct_pick,
     name_cover,
     passage_scores,
     same_answer,
@@ -343,7 +344,7 @@ class Answerer:
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)
                 return same
-            base = base_variant(t, choices)
+            base = base_variant(t, choices) or distinct_pick(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return by_id[base]

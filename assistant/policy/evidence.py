@@ -79,6 +79,19 @@ def base_variant(question: str, choices: Mapping[str, str]) -> str | None:
     return None
 
 
+def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
+    """The one variant whose own characters (in no other variant's name) the question uses: "去香港探亲签注"
+    picks 往来港澳通行证探亲签注 over 往来台湾通行证探亲签注; "高中教师资格" picks 高级中学… over 高等学校…."""
+    asked = {ch for b in content_bigrams(question) for ch in b}
+    names = {label: set(compact(label)) for label in choices}
+    picked = []
+    for label, chars in names.items():
+        others = set().union(*(c for lbl, c in names.items() if lbl != label))
+        if (chars - others) & asked:
+            picked.append(label)
+    return choices[picked[0]] if len(picked) == 1 else None
+
+
 def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
     """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
     the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""

@@ -136,7 +136,11 @@ def test_fact_check_rejects_meaning_flips(evidence: str, candidate: str, flip: b
 
 
 def test_evidence_helpers(samples: dict[str, ServiceGuide], social: ServiceGuide) -> None:
-    from assistant.policy.evidence import asks_same, base_variant, name_cover
+    from assistant.policy.evidence import asks_same, base_variant, distinct_pick, name_cover
+
+    visas = {"办理往来港澳通行证探亲签注": "hk", "办理往来台湾通行证探亲签注": "tw"}
+    assert distinct_pick("去香港探亲签注多久能办好", visas) == "hk"
+    assert distinct_pick("探亲签注多久能办好", visas) is None  # nothing tells them apart: ask
 
     choices = {
         "办理往来港澳通行证": "a",

@@ -52,7 +52,9 @@ class HybridRetriever:
         self.config = config or SearchConfig()
         self.sparse: dict[str, BM25Index] = {k: BM25Index() for k in SPARSE_INDEXES}
         # Dense vectors: a Chroma folder in the index by default; the app passes a shared SQL store.
-        self.vectors = vectors if vectors is not None else VectorStore(self.index_dir / "chroma", self.embedder)
+        self.vectors = (
+            vectors if vectors is not None else VectorStore(self.index_dir / "chroma", self.embedder)
+        )
         # Served-content version (knowledge store's index events) this index reflects; kept in params.json.
         self.index_version = 0
         self.view = IndexView()
@@ -210,7 +212,7 @@ class HybridRetriever:
         """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""
         with self._lock:
             self._ensure_ready()
-            return sorted({c.metadata.get("region", "") for c in self.view.chunks} - {""})
+            return sorted({c.metadata.get("region", "") for c in self.view.chunks if c.kind == "guide"} - {""})
 
     # ---------------------------------------------------------------- search
     def signals(self, query: str) -> tuple[Signals, list[str]]:

@@ -126,8 +126,8 @@ def content_bigrams(text: str) -> set[str]:
 def lexical_match(question: set[str], passage: set[str], common: set[str]) -> float:
     """Share of the question's content bigrams found in the passage; bigrams every passage of the document
     shares (the service name) count a quarter, so the distinctive words decide."""
-    if not question:
-        return 0.0
+    if not question or question <= common:
+        return 0.0  # nothing asked beyond the service's own name ("新生儿出生一件事怎么办")
     weight = {b: (0.25 if b in common else 1.0) for b in question}
     total = sum(weight.values())
     return sum(w for b, w in weight.items() if b in passage) / total if total else 0.0

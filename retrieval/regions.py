@@ -27,16 +27,21 @@ def label(path: Sequence[str]) -> str:
     return "".join(path)
 
 
+_WRITTEN_UNIT = re.compile(r"([\u4e00-\u9fff]{2})(自治区|省|市|区|县|州(?![市区县])|镇|乡)")
+
+
 def mentioned_units(text: str) -> list[str]:
-    """Administrative units written out in a message ("在长沙市办…" -> ["长沙市"]), not-a-place words dropped."""
+    """Administrative units written out in a message ("我想咨询一下深圳市的…" -> ["深圳市"]): a two-character
+    name before a level word, not-a-place words ("城市", "社区", "什么区别") dropped. Longer names are found
+    through the KB's own region names (named_places)."""
     out = []
-    for u in UNIT_RE.findall(text):
-        # "在长沙市" -> the regex is lazy from the first CJK char; trim leading function words
-        u = re.sub(r"^(?:我在|我是|我|在|去|到|从|回|是|住|的|人|户口|户籍)+", "", u)
-        stem = short_name(u)
-        # a place name is short and has no question words in it ("…支出型救助有什么区别" is no place)
-        if len(u) >= 2 and len(stem) <= 5 and not _NOT_PLACE.match(u) and not _NOT_IN_PLACE.search(stem):
-            out.append(u)
+    for m in _WRITTEN_UNIT.finditer(text):
+        u = m.group(0)
+        if _NOT_PLACE.match(u) or _NOT_IN_PLACE.search(m.group(1)):
+            continue
+        if _NOT_PLACE.match(u[1:]) and u[0] in "市城县省区镇乡在到去的和与或本全各该外":  # "在市区", "城市社区"
+            continue
+        out.append(u)
     return out
 
 

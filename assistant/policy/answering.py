@@ -12,7 +12,6 @@ import inspect
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from assistant import events as ev
@@ -26,8 +25,35 @@ from assistant.nlg.answer import (
     unknown_answer,
 )
 from assistant.nlg.llm import LLMPhraser
-from assistant.nlg.passage_answer import compose_passage_answer, follow_up_choices, missing_answer
+from assistant.nlg.passage_answer import (
+    asked_thing,
+    compose_passage_answer,
+    follow_up_choices,
+    missing_answer,
+)
 from assistant.nlu.text import compact
+from assistant.policy.evidence import (
+    CLARIFY_CONFIDENCE,
+    CLOSE,
+    FAQ_LEXICAL,
+    FAQ_LEXICAL_ALONE,
+    FAQ_SWITCH,
+    FAQ_TOP,
+    LAW_ARTICLE_LEXICAL,
+    LAW_OVER_GUIDE,
+    LAW_OVER_GUIDE_COVER,
+    NAME_COVER,
+    TOP_K,
+    Candidate,
+    asks_same,
+    base_variant,
+    best_article,
+    best_faq,
+    distinct_pick,
+    name_cover,
+    passage_scores,
+    same_answer,
+)
 from assistant.policy.linking import (
     asks_auxiliary,
     disambiguation_text,
@@ -39,7 +65,6 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Intent, Reply
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.aspects import aspect_overlap
 from retrieval.passages import Passage, ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, label, named_places, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
@@ -61,29 +86,6 @@ SEARCH_FAILED_TEXT = (
     "到政务服务中心窗口咨询。"
 )
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
-TOP_K = 8  # documents per search: guides and policies of one call
-CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may win on region
-# An official FAQ answers when its chunk's fused retrieval score (dense + BM25 over question + answer) is at
-# least FAQ_RAW and the question uses enough of its content words (FAQ_LEXICAL), or it stands out from the
-# next FAQ by FAQ_GAP. Without retrieval scores (a follow-up on the current guide) FAQ_LEXICAL_ALONE applies.
-FAQ_RAW = 0.55
-FAQ_LEXICAL = 0.25
-FAQ_GAP = 0.25
-FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
-FAQ_TIE = 0.08  # FAQ chunks within this fused score of the best are near ties (aspect, words decide)
-FAQ_LEXICAL_ALONE = 0.45
-FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
-FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
-PASSAGE_MIN = 0.3  # below this passage score the guide does not answer the aspect asked
-CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
-LAW_LEXICAL = 0.35
-NAME_COVER = 0.5
-LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
-LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
-LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them
-LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
-LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words  # a question asking nothing specific must name the service this much  # a law article that shares this much of the question's content words answers it
-
 Events = list[ev.Event]
 _EVENTS: dict[str, Any] = {
     "followup": ev.Followup,
@@ -120,83 +122,6 @@ class AnswerHost(Protocol):
     flows: Mapping[str, Flow]
     phraser: LLMPhraser | None
     top_k: int
-
-
-@dataclass
-class Candidate:
-    guide: ServiceGuide
-    hit: Hit | None  # None for a guide found through one of its FAQ passages only
-    best: ScoredPassage | None
-    rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
-
-    @property
-    def doc_score(self) -> float:
-        return self.hit.score if self.hit is not None else 0.0
-
-
-def chunk_score_map(hits: Sequence[Hit]) -> dict[tuple[str, str, int], float]:
-    """(doc id, chunk field, n) -> fused chunk score scaled by the best chunk of the result."""
-    best = max((c.score for h in hits for c in h.chunks), default=0.0) or 1.0
-    out: dict[tuple[str, str, int], float] = {}
-    for h in hits:
-        for c in h.chunks:
-            n = c.chunk.id.rsplit("#", 1)[-1]
-            out[(h.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
-    return out
-
-
-def passage_scores(result: SearchResult) -> dict[tuple[str, str, int], float]:
-    """(doc id, chunk field, n) -> fused chunk score of the hits' chunks and the KB-wide FAQ chunks, scaled
-    by the best of them."""
-    chunks = [c for h in result.hits for c in h.chunks] + list(result.passages)
-    best = max((c.score for c in chunks), default=0.0) or 1.0
-    out: dict[tuple[str, str, int], float] = {}
-    for c in chunks:
-        n = c.chunk.id.rsplit("#", 1)[-1]
-        out[(c.chunk.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
-    return out
-
-
-def _bigrams(text: str) -> set[str]:
-    t = compact(text)
-    return {t[i : i + 2] for i in range(len(t) - 1)}
-
-
-def _base_variant(question: str, choices: Mapping[str, str]) -> str | None:
-    """Among variants "办理往来港澳通行证" / "…逗留签注" / "…探亲签注": the plain item whose name the others
-    extend, when the question uses none of the words that make the others different."""
-    names = list(choices)
-    for base in names:
-        others = [n for n in names if n != base]
-        if not others or not all(base in n for n in others):
-            continue
-        extra = set().union(*(_bigrams(n.replace(base, "|")) for n in others)) - _bigrams(base)
-        if not (extra & _bigrams(question)):
-            return choices[base]
-    return None
-
-
-def _asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
-    """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
-    the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""
-    from retrieval.aspects import cue_spans
-    from retrieval.passages import content_bigrams
-
-    stripped = cue_spans(faq_question)
-    own = content_bigrams(stripped) - content_bigrams(guide.name)
-    if len(own) <= 1:
-        return True
-    return len(own & content_bigrams(question)) / len(own) >= 0.5
-
-
-def name_cover(question: str, guide: ServiceGuide) -> float:
-    """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
-    name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
-    from retrieval.passages import content_bigrams
-
-    chars = {ch for b in content_bigrams(question) for ch in b}
-    names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
-    return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
 
 
 class Answerer:
@@ -269,6 +194,9 @@ class Answerer:
     def service_question(self, st: DialogueState, t: str, events: Events) -> Reply:
         aspects = self._aspects(st, t)
         residue = self.residue(t)
+        thing = asked_thing(t)
+        if thing and len(self.residue(t.replace(thing, ""))) < 2:
+            residue = ""  # "要不要带户口本" names a document, not another service: a follow-up
         if st.current_service_id and len(residue) < 2:
             guide = self.host.get_guide(st.current_service_id)
             if guide is not None:
@@ -363,69 +291,16 @@ class Answerer:
     def _best_faq(
         self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]
     ) -> Candidate | None:
-        """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
+        return best_faq(
+            t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
+        )
 
-        Ranked by the retriever's fused FAQ-chunk score; near ties go to the one whose words the question
-        uses most, then to the place asked about / the home region."""
-        if not result.passages:
-            return None
-        top_raw = result.passages[0].score
-        second = result.passages[1].score if len(result.passages) > 1 else 0.0
-        found: list[Candidate] = []
-        for c in result.passages:
-            if c.score < top_raw - FAQ_TIE:
-                break
-            g = self.host.get_guide(c.chunk.doc_id)
-            n = c.chunk.id.rsplit("#", 1)[-1]
-            if g is None or not n.isdigit() or int(n) >= len(g.faqs):
-                continue
-            faq = next(p for p in self._passages(g) if p.field == "faq" and p.key == n)
-            sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
-            sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
-            hit = next((h for h in result.hits if h.doc_id == g.id), None)
-            found.append(Candidate(g, hit, sp, region_rank(g.region_path, self.home_region, named)))
-        if not found:
-            return None
-        # near ties: the place asked about / home region, then the FAQ of the aspect asked, then word match
-        best = min(
-            found,
-            key=lambda c: (c.rank, -(c.best.aspect if c.best else 0.0), -(c.best.lexical if c.best else 0.0)),
-        )
-        assert best.best is not None
-        sp = best.best
-        asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
-        strong = (
-            sp.chunk >= FAQ_RAW
-            and (
-                sp.lexical >= FAQ_LEXICAL
-                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
-            )
-            and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
-        )
-        return best if strong else None
+    def _rank(self, g: ServiceGuide, named: list[str]) -> int:
+        return region_rank(g.region_path, self.home_region, named)
 
     @staticmethod
     def _asked(t: str) -> list[Aspect]:
         return detect_aspects(t)
-
-    @staticmethod
-    def _same_answer(
-        choices: Mapping[str, str], by_id: Mapping[str, Candidate], wanted: list[Aspect]
-    ) -> Candidate | None:
-        """Close variants that give the same answer to what was asked (the same time limit, the same phone):
-        answer from the best one instead of asking which."""
-        if not wanted or any(a not in ASPECT_LABEL for a in wanted):
-            return None
-        cands = [by_id[v] for v in choices.values() if v in by_id]
-        if len(cands) < 2 or len(cands) != len(choices):
-            return None
-        answers = set()
-        for c in cands:
-            composed = compose_guide_answer(c.guide, wanted)
-            if composed.missing:
-                return None
-            answers.add(tuple(sorted(x.quote for x in composed.citations)))
-        return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
 
     def _candidates(
         self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
@@ -465,11 +340,11 @@ class Answerer:
         by_id = {c.guide.id: c for c in cands}
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
-            same = self._same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
+            same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)
                 return same
-            base = _base_variant(t, choices)
+            base = base_variant(t, choices) or distinct_pick(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return by_id[base]
@@ -581,13 +456,10 @@ class Answerer:
         events: Events,
         *,
         fallback: bool,
-        strict: bool = False,
     ) -> Reply | None:
         """Quote the law articles that answer the question (法规名 + 条号); None when none does."""
         hits = [h for h in result.hits if h.kind is DocKind.POLICY]
         if not hits:
-            return None
-        if strict and not self._article_fits(t, hits):
             return None
         composed = compose_policy_answer(hits, self.host.get_policy, question=t)
         if composed is None:
@@ -602,30 +474,10 @@ class Answerer:
         self, st: DialogueState, t: str, result: SearchResult, events: Events, *, min_lexical: float = 0.0
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
-        from retrieval.passages import content_bigrams, lexical_match
-
-        if not result.articles:
+        picked = best_article(t, result, self.host.get_policy, min_lexical=min_lexical)
+        if picked is None:
             return None
-        q = content_bigrams(t)
-        asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
-        scored = []
-        for c in result.articles:
-            if c.score < result.articles[0].score * 0.8:
-                break
-            d = self.host.get_policy(c.chunk.doc_id)
-            if d is not None:
-                lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
-                asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
-                scored.append((lex, asp, c.score, c, d))
-        if not scored:
-            return None
-        # among the close articles: the one about the aspect asked, then the one using most of the words
-        lex, _, _, top, doc = max(scored, key=lambda x: (x[1], x[0], x[2]))
-        # a strong fused score with some shared words, or most of the question's words in the article
-        if lex < min_lexical or not (
-            (top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS
-        ):
-            return None
+        top, doc = picked
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
         if composed is None:
@@ -634,20 +486,6 @@ class Answerer:
         reply = self._policy_reply(st, composed, t, events)
         reply.text = f"没有找到直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
         return reply
-
-    @staticmethod
-    def _article_fits(t: str, hits: list[Hit]) -> bool:
-        from retrieval.passages import content_bigrams, lexical_match
-
-        q = content_bigrams(t)
-        for h in hits[:2]:
-            for c in h.chunks[:3]:
-                if (
-                    c.chunk.field.startswith("第")
-                    and lexical_match(q, content_bigrams(c.chunk.text), set()) >= LAW_LEXICAL
-                ):
-                    return True
-        return False
 
     def _clarify(
         self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
@@ -715,7 +553,7 @@ class Answerer:
                     or (
                         wanted
                         and r.aspect > 0
-                        and _asks_same(question, guide.faqs[int(r.passage.key)].question, guide)
+                        and asks_same(question, guide.faqs[int(r.passage.key)].question, guide)
                     )
                 )
             ]

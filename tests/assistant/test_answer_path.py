@@ -62,6 +62,8 @@ def test_region_paths_levels_and_ranking(social: ServiceGuide) -> None:
     assert named_places("在芙蓉区办社会救助要多久", known) == ["芙蓉区"]
     assert named_places("北京市的居住证怎么办", known) == ["北京市"]
     assert named_places("急难型救助和支出型救助有什么区别", known) == []  # "…区别" is no place
+    assert named_places("我想咨询一下深圳市的落户政策", known) == ["深圳市"]
+    assert named_places("在城市社区办低保", known) == []
 
 
 def test_loader_keeps_smmc_and_adds_no_unit(social: ServiceGuide) -> None:
@@ -131,3 +133,53 @@ def test_missing_field_is_said_missing(samples: dict[str, ServiceGuide]) -> None
 def test_fact_check_rejects_meaning_flips(evidence: str, candidate: str, flip: bool) -> None:
     violations = fact_check(candidate, [evidence])
     assert any("含义" in v or "非必需" in v for v in violations) is flip
+
+
+def test_evidence_helpers(samples: dict[str, ServiceGuide], social: ServiceGuide) -> None:
+    from assistant.policy.evidence import asks_same, base_variant, distinct_pick, name_cover
+
+    visas = {"办理往来港澳通行证探亲签注": "hk", "办理往来台湾通行证探亲签注": "tw"}
+    assert distinct_pick("去香港探亲签注多久能办好", visas) == "hk"
+    assert distinct_pick("探亲签注多久能办好", visas) is None  # nothing tells them apart: ask
+
+    choices = {
+        "办理往来港澳通行证": "a",
+        "办理往来港澳通行证逗留签注": "b",
+        "办理往来港澳通行证探亲签注": "c",
+    }
+    assert base_variant("办港澳通行证要几天", choices) == "a"
+    assert base_variant("港澳通行证探亲签注要几天", choices) is None  # the question names a variant
+    juzhu = samples["sample-huadu-juzhuzheng-shenling"]
+    assert name_cover("居住证怎么办", juzhu) == 1.0 and name_cover("明天彩票开什么号", juzhu) == 0.0
+    assert asks_same("社会救助一件事办好要几天", "社会救助“一件事”多久能办完", social)  # only asks the aspect
+    assert not asks_same("社会救助一件事办好要几天", "防止返贫监测对象认定遇到的问题", social)
+
+
+def test_a_failing_index_is_logged_counted_and_said(samples: dict[str, ServiceGuide]) -> None:
+    from assistant.events import SearchFailed, of_type
+    from assistant.policy.manager import DialogueManager
+    from assistant.state import DialogueState
+
+    class Broken:
+        def search(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("index gone")
+
+    m = DialogueManager(retriever=Broken(), get_guide=samples.get, get_policy=lambda _i: None, flows={})
+    res = m.handle(DialogueState(), "火星移民签证要带什么材料")
+    assert of_type(res.events, SearchFailed) and m.answering.search_errors == 1
+    assert "检索服务暂时出现故障" in res.reply.text and not res.reply.confident
+
+
+def test_a_question_naming_only_the_service_asks_nothing_of_its_faqs(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    from retrieval.passages import content_bigrams, lexical_match
+
+    g = samples["sample-huadu-xinshenger-onething"]
+    common = content_bigrams(g.name)
+    assert (
+        lexical_match(
+            content_bigrams("新生儿出生一件事怎么办"), content_bigrams(g.faqs[0].answer + g.name), common
+        )
+        == 0
+    )

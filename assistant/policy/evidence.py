@@ -1,0 +1,215 @@
+"""Evidence for the answer path: thresholds and pure functions that weigh passages, FAQs, law articles
+and service variants for one question (no I/O; the Answerer passes the record getters in)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
+from assistant.nlu.text import compact
+from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.aspects import aspect_overlap
+from retrieval.passages import Passage, ScoredPassage, content_bigrams, lexical_match, score_passages
+from retrieval.types import ChunkHit, Hit, SearchResult
+
+# Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
+TOP_K = 8  # documents per search: guides and policies of one call
+CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may win on region
+# An official FAQ answers when its chunk's fused retrieval score (dense + BM25 over question + answer) is at
+# least FAQ_RAW and the question uses enough of its content words (FAQ_LEXICAL), or it stands out from the
+# next FAQ by FAQ_GAP. Without retrieval scores (a follow-up on the current guide) FAQ_LEXICAL_ALONE applies.
+FAQ_RAW = 0.55
+FAQ_LEXICAL = 0.25
+FAQ_GAP = 0.25
+FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
+FAQ_TIE = 0.08  # FAQ chunks within this fused score of the best are near ties (aspect, words decide)
+FAQ_LEXICAL_ALONE = 0.45
+FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
+FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
+CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
+NAME_COVER = 0.5  # a question asking nothing specific must name the service this much
+LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
+LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
+LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them
+LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
+LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words
+
+
+@dataclass
+class Candidate:
+    guide: ServiceGuide
+    hit: Hit | None  # None for a guide found through one of its FAQ passages only
+    best: ScoredPassage | None
+    rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
+
+    @property
+    def doc_score(self) -> float:
+        return self.hit.score if self.hit is not None else 0.0
+
+
+def passage_scores(result: SearchResult) -> dict[tuple[str, str, int], float]:
+    """(doc id, chunk field, n) -> fused chunk score of the hits' chunks and the KB-wide FAQ chunks, scaled
+    by the best of them."""
+    chunks = [c for h in result.hits for c in h.chunks] + list(result.passages)
+    best = max((c.score for c in chunks), default=0.0) or 1.0
+    out: dict[tuple[str, str, int], float] = {}
+    for c in chunks:
+        n = c.chunk.id.rsplit("#", 1)[-1]
+        out[(c.chunk.doc_id, c.chunk.field, int(n) if n.isdigit() else 0)] = c.score / best
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    t = compact(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def base_variant(question: str, choices: Mapping[str, str]) -> str | None:
+    """Among variants "办理往来港澳通行证" / "…逗留签注" / "…探亲签注": the plain item whose name the others
+    extend, when the question uses none of the words that make the others different."""
+    names = list(choices)
+    for base in names:
+        others = [n for n in names if n != base]
+        if not others or not all(base in n for n in others):
+            continue
+        extra = set().union(*(_bigrams(n.replace(base, "|")) for n in others)) - _bigrams(base)
+        if not (extra & _bigrams(question)):
+            return choices[base]
+    return None
+
+
+def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
+    """The one variant whose own characters (in no other variant's name) the question uses: "去香港探亲签注"
+    picks 往来港澳通行证探亲签注 over 往来台湾通行证探亲签注; "高中教师资格" picks 高级中学… over 高等学校…."""
+    asked = {ch for b in content_bigrams(question) for ch in b}
+    names = {label: set(compact(label)) for label in choices}
+    picked = []
+    for label, chars in names.items():
+        others = set().union(*(c for lbl, c in names.items() if lbl != label))
+        if (chars - others) & asked:
+            picked.append(label)
+    return choices[picked[0]] if len(picked) == 1 else None
+
+
+def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
+    """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
+    the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""
+    from retrieval.aspects import cue_spans
+    from retrieval.passages import content_bigrams
+
+    stripped = cue_spans(faq_question)
+    own = content_bigrams(stripped) - content_bigrams(guide.name)
+    if len(own) <= 1:
+        return True
+    return len(own & content_bigrams(question)) / len(own) >= 0.5
+
+
+def name_cover(question: str, guide: ServiceGuide) -> float:
+    """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
+    name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
+    from retrieval.passages import content_bigrams
+
+    chars = {ch for b in content_bigrams(question) for ch in b}
+    names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
+    return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
+
+
+def best_faq(
+    t: str,
+    aspects: list[Aspect],
+    result: SearchResult,
+    get_guide: Callable[[str], ServiceGuide | None],
+    passages_of: Callable[[ServiceGuide], list[Passage]],
+    rank_of: Callable[[ServiceGuide], int],
+) -> Candidate | None:
+    """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
+
+    Ranked by the retriever's fused FAQ-chunk score; near ties go to the one whose words the question
+    uses most, then to the place asked about / the home region."""
+    if not result.passages:
+        return None
+    top_raw = result.passages[0].score
+    second = result.passages[1].score if len(result.passages) > 1 else 0.0
+    found: list[Candidate] = []
+    for c in result.passages:
+        if c.score < top_raw - FAQ_TIE:
+            break
+        g = get_guide(c.chunk.doc_id)
+        n = c.chunk.id.rsplit("#", 1)[-1]
+        if g is None or not n.isdigit() or int(n) >= len(g.faqs):
+            continue
+        faq = next(p for p in passages_of(g) if p.field == "faq" and p.key == n)
+        sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
+        sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
+        hit = next((h for h in result.hits if h.doc_id == g.id), None)
+        found.append(Candidate(g, hit, sp, rank_of(g)))
+    if not found:
+        return None
+    # near ties: the place asked about / home region, then the FAQ of the aspect asked, then word match
+    best = min(
+        found,
+        key=lambda c: (c.rank, -(c.best.aspect if c.best else 0.0), -(c.best.lexical if c.best else 0.0)),
+    )
+    assert best.best is not None
+    sp = best.best
+    asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
+    strong = (
+        sp.chunk >= FAQ_RAW
+        and (
+            sp.lexical >= FAQ_LEXICAL
+            or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+        )
+        and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
+    )
+    return best if strong else None
+
+
+def same_answer(
+    choices: Mapping[str, str], by_id: Mapping[str, Candidate], wanted: list[Aspect]
+) -> Candidate | None:
+    """Close variants that give the same answer to what was asked (the same time limit, the same phone):
+    answer from the best one instead of asking which."""
+    if not wanted or any(a not in ASPECT_LABEL for a in wanted):
+        return None
+    cands = [by_id[v] for v in choices.values() if v in by_id]
+    if len(cands) < 2 or len(cands) != len(choices):
+        return None
+    answers = set()
+    for c in cands:
+        composed = compose_guide_answer(c.guide, wanted)
+        if composed.missing:
+            return None
+        answers.add(tuple(sorted(x.quote for x in composed.citations)))
+    return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
+
+
+def best_article(
+    t: str,
+    result: SearchResult,
+    get_policy: Callable[[str], PolicyDocument | None],
+    *,
+    min_lexical: float = 0.0,
+) -> tuple[ChunkHit, PolicyDocument] | None:
+    """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out."""
+    if not result.articles:
+        return None
+    q = content_bigrams(t)
+    asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
+    scored = []
+    for c in result.articles:
+        if c.score < result.articles[0].score * 0.8:
+            break
+        d = get_policy(c.chunk.doc_id)
+        if d is not None:
+            lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
+            asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
+            scored.append((lex, asp, c.score, c, d))
+    if not scored:
+        return None
+    # among the close articles: the one about the aspect asked, then the one using most of the words
+    lex, _, _, top, doc = max(scored, key=lambda x: (x[1], x[0], x[2]))
+    # a strong fused score with some shared words, or most of the question's words in the article
+    if lex < min_lexical or not ((top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS):
+        return None
+    return top, doc

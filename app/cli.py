@@ -284,6 +284,7 @@ def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
         workers=tuple(int(w) for w in args.workers.split(",")),
         clients=args.clients,
         seconds=args.seconds,
+        rounds=args.rounds,
         abusers=args.abusers,
         abuse_seconds=args.abuse_seconds,
         shipped_limits=args.shipped_limits,
@@ -475,7 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = e.add_parser("load", help="压测：模拟市民提问与填表（仅本机回环，数据副本，1 与 2 个进程对比）")
     s.add_argument("--workers", default="1,2", help="comma-separated worker counts, run one after another")
     s.add_argument("--clients", type=int, default=8)
-    s.add_argument("--seconds", type=float, default=30)
+    s.add_argument("--seconds", type=float, default=20, help="per round and configuration")
+    s.add_argument("--rounds", type=int, default=3, help="rounds alternating between the configurations")
     s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
     s.add_argument("--abuse-seconds", type=float, default=30)
     s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")

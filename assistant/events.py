@@ -170,11 +170,6 @@ class FieldsEarly(_Event):
     fields: list[str]
 
 
-class StatusListed(_Event):
-    type: Literal["status_listed"] = "status_listed"
-    count: int
-
-
 # --- the question-answer path (assistant/policy/answering.py) ----------------------------------------
 
 
@@ -258,7 +253,6 @@ Event = Annotated[
     | FormConfirmed
     | MaterialsTicked
     | FieldsEarly
-    | StatusListed
     | Retrieved
     | SearchFailed
     | PassageEvidence

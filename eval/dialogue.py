@@ -371,4 +371,9 @@ def format_report(report: Mapping[str, Any]) -> str:
                     f"  {name:<8} n={s['n']:<4} right {s['right']:.1%}  wrong {s['wrong']:.1%}  refused "
                     f"{s['refused']:.1%}  out-of-scope refused {s['oos_refused']:.1%} (n={s['n_oos']})"
                 )
+        lat = routing.get("latency_ms")
+        if lat:
+            lines.append(
+                f"  question turn in a fresh session: p50 {lat['p50']} ms, p95 {lat['p95']} ms (n={lat['n']})"
+            )
     return "\n".join(lines)

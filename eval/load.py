@@ -1,10 +1,11 @@
 """`govassist eval load`: simulated citizens against real server processes, loopback only and bounded.
 
-For each worker count (default 1, then 2, in the same run) it starts `govassist serve --workers N` on a free
+For each worker count (default 1 and 2, in the same run) it starts `govassist serve --workers N` on a free
 127.0.0.1 port over a throw-away copy of the deployment's data (SQLite home copied; nothing is written to the
 original), waits until every worker is ready, then:
-- mixed load: C citizens, each in a loop: a question, or a form (start an application, answer what the reply
-  asks, pick offered choices) for a few turns; throughput and p50/p95 per turn kind;
+- mixed load, in rounds that alternate between the configurations: C citizens, each in a loop: a question, or a
+  form (start an application, answer what the reply asks, pick offered choices) for a few turns; throughput and
+  p50/p95 per turn kind;
 - abuse: A clients sending very long messages as fast as answered, while one citizen asks normal questions;
   the normal question's p50/p95 (the issue's target: p95 <= 1 s).
 Clients see only what a person sees: the reply text, the offered choices and the form panel.
@@ -170,8 +171,11 @@ def _run_clients(n: int, seconds: float, work: Callable[[int, float], None]) -> 
         t.join()
 
 
-def mixed_load(base: str, clients: int, seconds: float, seed: int = 7) -> dict[str, Any]:
-    samples = Samples()
+def mixed_load(
+    base: str, clients: int, seconds: float, seed: int = 7, samples: Samples | None = None
+) -> tuple[Samples, float]:
+    """C citizens for `seconds`: 60 % questions, 40 % forms. Adds to `samples`; returns them and the duration."""
+    samples = samples if samples is not None else Samples()
 
     def work(i: int, until: float) -> None:
         rng = random.Random(seed + i)
@@ -181,7 +185,7 @@ def mixed_load(base: str, clients: int, seconds: float, seed: int = 7) -> dict[s
 
     t0 = time.monotonic()
     _run_clients(clients, seconds, work)
-    return samples.summary(time.monotonic() - t0)
+    return samples, time.monotonic() - t0
 
 
 def abuse(base: str, abusers: int, seconds: float, seed: int = 11) -> dict[str, Any]:
@@ -268,7 +272,8 @@ def run_load(
     *,
     workers: tuple[int, ...] = (1, 2),
     clients: int = 8,
-    seconds: float = 30,
+    seconds: float = 20,
+    rounds: int = 3,
     abusers: int = 8,
     abuse_seconds: float = 30,
     shipped_limits: bool = False,
@@ -276,11 +281,14 @@ def run_load(
 ) -> dict[str, Any]:
     if not 1 <= clients <= MAX_CLIENTS or not 0 <= abusers <= MAX_CLIENTS:
         raise ValueError(f"客户端数量须在 1–{MAX_CLIENTS} 之间")
+    if not 1 <= rounds <= 10:
+        raise ValueError("轮数须在 1–10 之间")
     if not 0 < seconds <= MAX_SECONDS or not 0 <= abuse_seconds <= MAX_SECONDS:
         raise ValueError(f"持续时间须在 0–{MAX_SECONDS} 秒之间")
     report: dict[str, Any] = {
         "clients": clients,
         "seconds": seconds,
+        "rounds": rounds,
         "abusers": abusers,
         "shipped_limits": shipped_limits,
         "runs": {},
@@ -291,22 +299,39 @@ def run_load(
         if not shipped_limits:
             env.update(LIMITS_OUT_OF_REACH)
         env.update(extra_env or {})
-        for n in workers:
-            proc, base = start_server(env, n, Path(tmp) / f"serve-{n}.log")
-            try:
-                check_loopback(base)
-                Citizen(base, Samples()).ask(random.Random(0))  # warm every code path once
-                run: dict[str, Any] = {"mixed": mixed_load(base, clients, seconds)}
+        # All configurations run side by side and take turns, round after round, so that a change in the
+        # machine's other load falls on each of them alike (an idle server costs next to nothing).
+        servers: dict[int, tuple[subprocess.Popen[bytes], str]] = {}
+        try:
+            for n in workers:
+                servers[n] = start_server(env, n, Path(tmp) / f"serve-{n}.log")
+                check_loopback(servers[n][1])
+                Citizen(servers[n][1], Samples()).ask(random.Random(0))  # warm every code path once
+            mixed = {n: Samples() for n in workers}
+            took = dict.fromkeys(workers, 0.0)
+            per_round: dict[int, list[float]] = {n: [] for n in workers}
+            for r in range(rounds):
+                for n in workers:
+                    before = sum(len(t) for t in mixed[n].times.values())
+                    _, dt = mixed_load(servers[n][1], clients, seconds, seed=7 + 100 * r, samples=mixed[n])
+                    took[n] += dt
+                    per_round[n].append(round((sum(len(t) for t in mixed[n].times.values()) - before) / dt, 2))
+            for n in workers:
+                run: dict[str, Any] = {"mixed": mixed[n].summary(took[n]) | {"rounds_rps": per_round[n]}}
                 if abusers and abuse_seconds:
-                    run["abuse"] = abuse(base, abusers, abuse_seconds)
+                    run["abuse"] = abuse(servers[n][1], abusers, abuse_seconds)
                 report["runs"][str(n)] = run
-            finally:
+        finally:
+            for proc, _ in servers.values():
                 stop_server(proc)
     return report
 
 
 def format_report(report: dict[str, Any]) -> str:
-    lines = [f"模拟市民 {report['clients']} 人，每轮 {report['seconds']} 秒；滥用场景 {report['abusers']} 个长消息客户端"]
+    lines = [
+        f"模拟市民 {report['clients']} 人，{report['rounds']} 轮 × {report['seconds']} 秒（各配置轮流）；"
+        f"滥用场景 {report['abusers']} 个长消息客户端"
+    ]
     for n, run in report["runs"].items():
         m = run["mixed"]
         lines.append(
@@ -314,7 +339,7 @@ def format_report(report: dict[str, Any]) -> str:
             + "".join(
                 f"；{k} p50 {m[k]['p50_ms']} ms p95 {m[k]['p95_ms']} ms" for k in ("question", "form") if k in m
             )
-            + f"；429 {m['refused_429']} 次，失败 {m['failed']} 次"
+            + f"；429 {m['refused_429']} 次，失败 {m['failed']} 次；各轮吞吐 {m['rounds_rps']}"
         )
         if "abuse" in run and "all" in run["abuse"]["normal"]:
             a = run["abuse"]["normal"]["all"]

@@ -13,6 +13,7 @@ out of scope: refused is right.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,13 @@ def _rates(rows: Sequence[tuple[RoutingItem, str]]) -> dict[str, Any]:
 def run_routing(manager: DialogueManager, items: Sequence[RoutingItem]) -> dict[str, Any]:
     rows: list[tuple[RoutingItem, str]] = []
     misses: list[dict[str, Any]] = []
+    times: list[float] = []
+    if items:  # warm-up: the first turn loads lazy resources (jieba, OpenCC)
+        manager.handle(DialogueState(session_id="routing"), items[0].q)
     for item in items:
+        t0 = time.perf_counter()
         reply = manager.handle(DialogueState(session_id="routing"), item.q).reply
+        times.append((time.perf_counter() - t0) * 1000)
         outcome = judge(item, reply)
         rows.append((item, outcome))
         if (outcome != "right" and not item.oos) or (item.oos and outcome != "refused"):
@@ -113,4 +119,19 @@ def run_routing(manager: DialogueManager, items: Sequence[RoutingItem]) -> dict[
         "tune": _rates([r for r in rows if r[0].split == "tune"]),
         "heldout": _rates([r for r in rows if r[0].split == "heldout"]),
         "misses": misses,
+        # question turns in fresh sessions: classification, retrieval, linking, composing (the slow path)
+        "latency_ms": {
+            "p50": round(_pct(times, 0.5), 2),
+            "p95": round(_pct(times, 0.95), 2),
+            "n": len(times),
+        },
     }
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)

@@ -48,7 +48,8 @@ _CUES: list[tuple[Aspect, str]] = [
     (
         Aspect.CONDITIONS,
         r"条件|资格|符合|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用对象|(?:救助|服务|补贴|保障)对象|"
-        rf"{_NOT_ONLINE}(?:能不能|可不可以|能否|可以|能)(?:办|申请|申领|参加|享受|领)(?!好|完|结|下来|.{{0,4}}多少)[^?？。]{{0,10}}(?:吗|么|\?|？|$)|"
+        rf"{_NOT_ONLINE}(?:能不能|可不可以|能否|可以|能)(?:办|申请|申领|参加|享受|领)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么))"
+        r"[^?？。]{0,10}(?:吗|么|\?|？|$)|(?:多低|多少|什么样|怎样)才(?:能|可以)(?:吃|办|申请|领|享受)|"
         rf"{_NOT_ONLINE}(?:能不能|可不可以|能否)(?:办|申请|申领)",
     ),
     (
@@ -64,7 +65,8 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.FEES,
-        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)费用|收费|多少钱|要钱|免费|交钱|工本费|收不收|花钱|付费",
+        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)(?<!生活)费用|收费|多少钱|要钱|免费|交钱|工本费|收不收|花钱|付费|"
+        r"收钱|要不要钱|花不花钱",
     ),
     (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次|亲自去|本人到场|本人去"),
     (
@@ -88,7 +90,7 @@ _CUES: list[tuple[Aspect, str]] = [
 ]
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
-_FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|收不收|付费|花钱")
+_FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|收不收|付费|花钱|收钱")
 
 
 def _norm(text: str) -> str:
@@ -104,6 +106,14 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
         found.remove(Aspect.TIME)
     return found
+
+
+def cue_spans(text: str) -> str:
+    """`text` without the words that ask an aspect ("社会救助一件事多久能办完" -> "社会救助一件事能办完" minus cues)."""
+    t = _norm(text)
+    for _, rx in _COMPILED:
+        t = rx.sub(" ", t)
+    return re.sub(r"能办完|办完|办好|办结|能办|[“”\"]", " ", t)
 
 
 # The guide fields (chunk fields of retrieval.chunking) that can answer each aspect.

@@ -27,6 +27,8 @@ _JSON_TYPES = (b"application/json", b"+json")
 
 
 class InputRejected(Exception):
+    """A refused input: `field` as in validation errors, `message` user-facing Chinese."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -92,6 +94,8 @@ def _check_request_line(scope: Scope) -> None:
 
 
 class InputGuardMiddleware:
+    """Checks the request line and headers, and buffers and checks a JSON body, for paths under `path_prefix`."""
+
     def __init__(self, app: ASGIApp, path_prefix: str) -> None:
         self.app = app
         self.path_prefix = path_prefix

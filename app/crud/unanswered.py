@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.crud.paging import page
@@ -21,6 +21,14 @@ def question_key(question: str) -> str:
     """Identity of a question for de-duplication: NFKC, case-folded, whitespace and punctuation removed."""
     norm = _SPACE_PUNCT_RE.sub("", unicodedata.normalize("NFKC", question).casefold())
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _serialize_on(session: Session, key: str) -> None:
+    """Make concurrent transactions queuing the same question take turns, so they count one row up instead of
+    each inserting one. PostgreSQL: a transaction-scoped advisory lock on the key (there is no row to lock yet);
+    SQLite serializes write transactions already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(int(key[:15], 16))))
 
 
 def add_unanswered(
@@ -42,6 +50,7 @@ def add_unanswered(
     question, reply, comment = mask_pii(question), mask_pii(reply), mask_pii(comment)
     key = question_key(question) if kind == "low_confidence" else None
     if key is not None:
+        _serialize_on(session, key)
         existing = session.scalars(
             select(UnansweredRow)
             .where(

@@ -156,8 +156,9 @@ class _Builder:
             self.miss("受理条件")
             return
         text = f"受理条件：{g.conditions}"
-        if not re.search(r"[。.；;!！）)]$", g.conditions.strip()):
-            text += "……（原文较长，此处仅收录部分内容，完整条件请查看原指南或咨询窗口）"
+        if re.search(r"[：:]$", g.conditions.strip()):
+            # the record stops at a heading ("应符合下列条件：") : say so, never claim we shortened it
+            text += "（指南记录在此处不完整，完整条件请查看原指南或咨询窗口）"
         self.lines.append(text)
         self.cite("conditions", g.conditions)
 

@@ -82,7 +82,7 @@ def time_text(tl: TimeLimit) -> str:
     return "即办（当场办结）" if tl.unit == "即办" else tl.text
 
 
-_NOT_A_THING = re.compile(r"^(?:什么|哪些|啥|哪|多少|几|些|东西|材料|资料|证件|证明)|(?:材料|资料|东西)$")
+_NOT_A_THING = re.compile(r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西")
 
 
 def asked_thing(question: str) -> str | None:

@@ -112,9 +112,17 @@ def parse_date(text: str, today: date | None = None, tense: Tense = Tense.NEARES
             return _safe(*(int(g) for g in m.groups()))
     if m := re.search(r"(\d{4})年(\d{1,2})月(?:份)?(底|末|初|中旬|上旬|下旬|中)?", s):
         return _in_month(int(m.group(1)), int(m.group(2)), m.group(3), None)
-    for word, delta in _REL_DAY.items():
+    for word in sorted(_REL_DAY, key=len, reverse=True):  # 大后天 before 后天
         if word in s:
-            return today + timedelta(days=delta)
+            return today + timedelta(days=_REL_DAY[word])
+    # "3天后", "两周以后", "半个月后"
+    if m := re.search(r"(\d+|半)个?(天|日|周|星期|礼拜|月|年)(?:以|之)?后", s):
+        n = 0.5 if m.group(1) == "半" else float(m.group(1))
+        unit = m.group(2)
+        if unit in _UNIT_DAYS:
+            return today + timedelta(days=int(n * _UNIT_DAYS[unit]))
+        y, mo = _shift_month(today.year, today.month, int(round(n * (12 if unit == "年" else 1))))
+        return _safe(y, mo, min(today.day, _last_day(y, mo)))
     # "3天前", "两个月前", "半年前", "一年前"
     if m := re.search(r"(\d+|半)个?(天|日|周|星期|礼拜|月|年)(?:以)?[前之]", s):
         n = 0.5 if m.group(1) == "半" else float(m.group(1))
@@ -146,11 +154,18 @@ def parse_date(text: str, today: date | None = None, tense: Tense = Tense.NEARES
         y, mo = _shift_month(today.year, today.month, _REL_MONTH[m.group(1)])
         return _in_month(y, mo, m.group(3), int(m.group(2)) if m.group(2) else None)
     # "上周五", "这个星期三", "下礼拜一"
-    if m := re.search(r"(上+|这|本|下)个?(?:周|星期|礼拜)([一二三四五六日天1-7])", s):
-        week = {"这": 0, "本": 0, "下": 1}.get(m.group(1), -len(m.group(1)))
+    if m := re.search(r"(上+|这|本|下+)?个?(?:周|星期|礼拜)([一二三四五六日天1-7])", s):
+        mark = m.group(1) or ""
+        week = 0 if mark in ("", "这", "本") else (len(mark) if mark[0] == "下" else -len(mark))
         wd = _WEEKDAY.get(m.group(2), int(m.group(2)) - 1 if m.group(2).isdigit() else 0)
         monday = today - timedelta(days=today.weekday())
-        return monday + timedelta(days=7 * week + wd)
+        day = monday + timedelta(days=7 * week + wd)
+        if not mark:  # a bare "周三": the coming one for appointments, the last one for the past
+            if tense is Tense.FUTURE and day < today:
+                day += timedelta(days=7)
+            elif tense is Tense.PAST and day > today:
+                day -= timedelta(days=7)
+        return day
     # partial: "3月5日", "3月底", "7日"
     if m := re.search(r"(?<!\d)(\d{1,2})月(?:份)?(?:(\d{1,2})日?)?(底|末|初|中旬|上旬|下旬|中)?", s):
         mo = int(m.group(1))

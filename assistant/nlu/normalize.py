@@ -86,10 +86,11 @@ def canonical(text: str) -> str:
     """Plain simplified Mandarin for understanding a message ("喺边度办？使唔使钱？" -> "在哪里办？需不需要钱？")."""
     s = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH).translate(_FOLD)
     s = to_simplified(_SPACE_RE.sub(" ", s).strip())
-    lex = lexicon()
-    s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
+    # sentence-final particles first ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
+    lex = lexicon()
+    s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
     return _SPACE_RE.sub(" ", s).strip()
 
 
@@ -126,8 +127,8 @@ def numbers_in(text: str) -> list[float]:
     out: list[float] = []
     for m in _NUM_RE.finditer(s):
         tok = m.group(0)
-        if tok in {"万", "亿", "千", "百"}:
-            continue
+        if tok[0] in "百千万亿":  # "千几蚊" (a thousand and some): 一千
+            tok = "一" + tok
         v = parse_number(tok)
         if v is not None:
             out.append(v)

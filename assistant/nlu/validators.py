@@ -476,15 +476,16 @@ _DATE_RE = re.compile(
     r"(?<!\d)(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6})(?!\d)"
 )
 _AMOUNT_RE = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?\s*(?:万元|万|元|块)")
+_GROUPED_ID = re.compile(r"(?<![0-9A-Za-z])(?:\d\s?){17}[\dXx](?![0-9A-Za-z])")
 _DELIMS = re.compile(r"[,;。!?、\n]")
 _SPACE = re.compile(r"\s")
 _INT_IN_TEXT = re.compile(
     r"(?:[0-9]+|[零〇一二两三四五六七八九十]+)(?:口人|个人|个|人|名|口|次|位|岁|年|月|天|套|间)?"
 )
-_CONNECTOR = re.compile(r"(?:号码|号)?\s*(?:[:=]|是|为|叫|填)?\s*")
+_CONNECTOR = re.compile(r"(?:号码|号)?\s*(?:[:=]|是|系|为|叫|填)?\s*")
 _QUESTION = re.compile(r"吗|怎么|什么|哪|多少|如何|\?")
 _SELF_NAME = re.compile(
-    r"(?:我叫|本人叫|我的名字叫|我名字叫|我的名字是|我姓名是)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
+    r"(?:我叫|本人叫|我的名字叫|我名字叫|我的名字是|我姓名是|我姓[\u4e00-\u9fff][，,]\s*叫)\s*([\u3400-\u9fff·]{2,20}|[A-Za-z][A-Za-z ·]{1,19})"
 )
 _NAME_STOP = re.compile(r"今年|住在|家住|身份证|电话|手机|联系|想|要|的|在|是|和|我")
 
@@ -538,6 +539,8 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
     order, then enum choices named in the text.
     """
     t = halfwidth(text or "")
+    # an ID number read out in groups ("4401 1419 8306 1514 96") is one token
+    t = _GROUPED_ID.sub(lambda m: re.sub(r"\s", "", m.group(0)), t)
     tokens = _tokens(t)
     used: set[int] = set()  # indexes into tokens
     out: dict[int, str] = {}  # field index -> raw value

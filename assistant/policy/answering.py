@@ -39,6 +39,7 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Intent, Reply
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.aspects import aspect_overlap
 from retrieval.passages import Passage, ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, label, named_places, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
@@ -69,6 +70,7 @@ FAQ_RAW = 0.55
 FAQ_LEXICAL = 0.25
 FAQ_GAP = 0.25
 FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
+FAQ_TIE = 0.08  # FAQ chunks within this fused score of the best are near ties (aspect, words decide)
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -175,11 +177,16 @@ def _base_variant(question: str, choices: Mapping[str, str]) -> str | None:
 
 
 def _asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
-    """The FAQ's own question words (beyond the service name) are mostly in the question."""
+    """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
+    the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""
+    from retrieval.aspects import cue_spans
     from retrieval.passages import content_bigrams
 
-    own = content_bigrams(faq_question) - content_bigrams(guide.name)
-    return bool(own) and len(own & content_bigrams(question)) / len(own) >= 0.5
+    stripped = cue_spans(faq_question)
+    own = content_bigrams(stripped) - content_bigrams(guide.name)
+    if len(own) <= 1:
+        return True
+    return len(own & content_bigrams(question)) / len(own) >= 0.5
 
 
 def name_cover(question: str, guide: ServiceGuide) -> float:
@@ -324,7 +331,7 @@ class Answerer:
                 law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
                 if law is not None:
                     return law
-            return self._answer_from(st, chosen, aspects, t, events, named, uncovered)
+            return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
         law = self._article_reply(st, t, result, events)
         if law is not None:
             return law
@@ -341,7 +348,7 @@ class Answerer:
         named_cands = [c for c in cands if c.rank == 0]
         if len(named_cands) == 1 and result.confidence >= CLARIFY_CONFIDENCE:
             # the one candidate of the place the person named: no need to ask
-            return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered)
+            return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
@@ -366,7 +373,7 @@ class Answerer:
         second = result.passages[1].score if len(result.passages) > 1 else 0.0
         found: list[Candidate] = []
         for c in result.passages:
-            if c.score < top_raw - 0.03:
+            if c.score < top_raw - FAQ_TIE:
                 break
             g = self.host.get_guide(c.chunk.doc_id)
             n = c.chunk.id.rsplit("#", 1)[-1]
@@ -379,7 +386,11 @@ class Answerer:
             found.append(Candidate(g, hit, sp, region_rank(g.region_path, self.home_region, named)))
         if not found:
             return None
-        best = min(found, key=lambda c: (c.rank, -(c.best.lexical if c.best else 0.0)))
+        # near ties: the place asked about / home region, then the FAQ of the aspect asked, then word match
+        best = min(
+            found,
+            key=lambda c: (c.rank, -(c.best.aspect if c.best else 0.0), -(c.best.lexical if c.best else 0.0)),
+        )
         assert best.best is not None
         sp = best.best
         asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -392,6 +403,29 @@ class Answerer:
             and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
         )
         return best if strong else None
+
+    @staticmethod
+    def _asked(t: str) -> list[Aspect]:
+        return detect_aspects(t)
+
+    @staticmethod
+    def _same_answer(
+        choices: Mapping[str, str], by_id: Mapping[str, Candidate], wanted: list[Aspect]
+    ) -> Candidate | None:
+        """Close variants that give the same answer to what was asked (the same time limit, the same phone):
+        answer from the best one instead of asking which."""
+        if not wanted or any(a not in ASPECT_LABEL for a in wanted):
+            return None
+        cands = [by_id[v] for v in choices.values() if v in by_id]
+        if len(cands) < 2 or len(cands) != len(choices):
+            return None
+        answers = set()
+        for c in cands:
+            composed = compose_guide_answer(c.guide, wanted)
+            if composed.missing:
+                return None
+            answers.add(tuple(sorted(x.quote for x in composed.citations)))
+        return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
 
     def _candidates(
         self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
@@ -431,6 +465,10 @@ class Answerer:
         by_id = {c.guide.id: c for c in cands}
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            same = self._same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
+            if same is not None:
+                emit(events, "base_variant", service_id=same.guide.id)
+                return same
             base = _base_variant(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
@@ -461,7 +499,12 @@ class Answerer:
             if faq.guide.id == chosen.guide.id:
                 return faq  # the linked guide's own official FAQ answers it
             weak = chosen.best is None or chosen.best.lexical < 0.25  # the linked guide says nothing on it
-            if faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak):
+            # a question asking nothing specific would get only the linked guide's overview: an official
+            # answer (labelled with its region) says more
+            generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            if (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak)) or (
+                generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL
+            ):
                 emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
                 return faq
         # region: a close candidate of the named place / home region wins over another place's guide
@@ -481,6 +524,7 @@ class Answerer:
         events: Events,
         named: list[str],
         uncovered: list[str],
+        result: SearchResult | None = None,
     ) -> Reply:
         if uncovered and len(uncovered) == len(named):
             # only places the KB does not cover: say so plainly rather than state other places' facts
@@ -488,7 +532,13 @@ class Answerer:
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
         if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide) < NAME_COVER:
             emit(events, "no_fit", service_id=c.guide.id)
-            return self.unknown(st, events, None)
+            law = self._article_reply(st, t, result, events) if result is not None else None
+            return law if law is not None else self.unknown(st, events, None)
+        if result is not None and is_auxiliary(c.guide.name) and not asks_auxiliary(t):
+            # only a supporting service (预约 / 查询) matched: an article that answers comes first
+            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
+            if law is not None:
+                return law
         note = self._region_note(c.guide, named, uncovered)
         return self.guide_reply(
             st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
@@ -557,6 +607,7 @@ class Answerer:
         if not result.articles:
             return None
         q = content_bigrams(t)
+        asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
         scored = []
         for c in result.articles:
             if c.score < result.articles[0].score * 0.8:
@@ -564,11 +615,12 @@ class Answerer:
             d = self.host.get_policy(c.chunk.doc_id)
             if d is not None:
                 lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
-                scored.append((lex, c.score, c, d))
+                asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
+                scored.append((lex, asp, c.score, c, d))
         if not scored:
             return None
-        # among the close articles, the one that uses most of the question's words
-        lex, _, top, doc = max(scored, key=lambda x: (x[0], x[1]))
+        # among the close articles: the one about the aspect asked, then the one using most of the words
+        lex, _, _, top, doc = max(scored, key=lambda x: (x[1], x[0], x[2]))
         # a strong fused score with some shared words, or most of the question's words in the article
         if lex < min_lexical or not (
             (top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS

@@ -137,6 +137,15 @@ def accept_fields(
         if not raw:
             raw[pending.name] = whole
         elif (
+            pending.name not in raw
+            and pending.type in ("amount", "int", "date", "address")
+            and set(raw) <= {f.name for f in active if f.type in ("enum", "int")}
+            and validate(pending, whole).ok
+        ):
+            # "每个月两千" answers 月租金, "我家里在…12号" answers 地址: a choice word or a number inside the
+            # answer to the question asked is no answer of its own
+            raw = {pending.name: whole}
+        elif (
             set(raw) == {pending.name}
             and pending.type in ("text", "address")
             and not starts_with_label(text, words)

@@ -57,7 +57,7 @@ from assistant.nlu.form_parse import (
 )
 from assistant.nlu.normalize import Polarity, polarity
 from assistant.nlu.text import clean, compact
-from assistant.nlu.validators import extract_fields
+from assistant.nlu.validators import extract_fields, validate
 from assistant.policy.form_checklist import materials_step
 from assistant.policy.form_fill import (
     FormOutcome,
@@ -339,6 +339,10 @@ def handle_form(
     answering = asked is not None and (
         state.pending_confirm is not None or infer_choice(asked, t) is not None
     )
+    # "冇收入" answering 家庭月总收入 is a value, not a material note ("没有" + a material's words)
+    pending = field_by_name(flow, state.requested) if state.flow_stage == STAGE_FIELDS else None
+    if pending is not None and pending.type in ("amount", "int", "date") and validate(pending, t).ok:
+        answering = True
     ack = None if answering else tick_materials(state, flow, t)
     if ack is not None:
         prompt, choices = resume_prompt(state, flow)

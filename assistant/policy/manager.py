@@ -7,12 +7,11 @@ questions on to 12345 / a window / a human. Only the injected callables touch th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from assistant import events as ev
-from assistant.nlg.answer import detect_aspects, unknown_answer
+from assistant.nlg.answer import detect_aspects
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import canonical
@@ -27,6 +26,7 @@ from assistant.nlu.text import (
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.answering import Answerer
+from assistant.policy.followups import Followups
 from assistant.policy.linking import (
     flow_by_words,
     flow_for_service,
@@ -34,22 +34,23 @@ from assistant.policy.linking import (
     link_service,
     match_choice,
 )
-from assistant.state import Citation, DialogueState, Intent, Reply, TurnResult
+from assistant.policy.replies import (
+    HUMAN_RE,
+    NO_OWN_APPLICATIONS,
+    STATUS_WORDS_RE,
+    StatusLookup,
+    complaint_reply,
+    greeting_reply,
+    handoff_reply,
+    status_reply,
+)
+from assistant.state import DialogueState, Intent, Reply, TurnResult
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import DocKind, SearchResult
 
 MAX_HISTORY_TURNS = 20
 HISTORY_TEXT_CHARS = 500
-
-_HUMAN_RE = re.compile(r"转人工|人工客服|人工服务|找人工|真人|找客服|转客服|接人工")
-_APP_ID_RE = re.compile(r"\bGA[-_]?[0-9A-Za-z][0-9A-Za-z-]{3,}", re.IGNORECASE)
-_NO_OWN_APPLICATIONS = "没有查到您名下的申请记录。"
-_STATUS_WORDS_RE = re.compile(
-    r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪"
-)
-_THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
-_BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
 
 
 class Retriever(Protocol):
@@ -60,7 +61,6 @@ class Retriever(Protocol):
 
 GuideGetter = Callable[[str], ServiceGuide | None]
 PolicyGetter = Callable[[str], PolicyDocument | None]
-StatusLookup = Callable[[str, DialogueState], str | None]
 
 
 class DialogueManager:
@@ -100,6 +100,7 @@ class DialogueManager:
         self.max_chars = max_chars
         self.top_k = top_k
         self.answering = Answerer(self)
+        self.followups = Followups(self)
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -174,7 +175,7 @@ class DialogueManager:
     # --- routing ------------------------------------------------------------------------------------
 
     def _route(self, st: DialogueState, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
-        if _HUMAN_RE.search(t):
+        if HUMAN_RE.search(t):
             return self._handoff_human(st, t, events), None
 
         if st.pending_choices:
@@ -196,69 +197,12 @@ class DialogueManager:
         return self._general(st, t, events)
 
     def _on_focus(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply | None:
-        """Short follow-ups that refer to what is in focus: resume a form left aside, start the service
-        just offered or talked about, questions about the application just submitted."""
-        resumed = focus.resume_target(st, t, self.flows)
-        if resumed is not None:
-            out = forms.resume_form(st, resumed)
-            events.extend(out.events)
-            return out.reply
-        target = focus.flow_in_focus(st, self.flows)
-        if target is not None and (
-            focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
-        ):
-            out = forms.start_form(st, target, self.get_guide(target.service_id), "")
-            events.extend(out.events)
-            return out.reply
-        if focus.about_last_application(st, t) and flow_by_words(t, self.flows) is None:
-            return self._application_followup(st, t, events)
-        return None
+        return self.followups.on_focus(st, t, events)
 
     def _answer_then_start(
         self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
     ) -> Reply:
-        answer = self._service_question(st, t, events)
-        if flow is None and answer.citations and st.current_service_id:
-            flow = flow_for_service(st.current_service_id, self.flows)
-        if flow is None or st.pending_choices:  # no online flow, or "which one?" first
-            return answer
-        out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
-        events.extend(out.events)
-        if not answer.citations:  # nothing grounded to say first: just start
-            return out.reply
-        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
-        out.reply.citations = [*answer.citations, *out.reply.citations]
-        return out.reply
-
-    def _application_followup(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        """ "要补什么" / "去哪里拿证" after a submission: that application and its service's guide."""
-        app = st.last_application
-        assert app is not None
-        flow = self.flows.get(app.flow_id)
-        lines: list[str] = []
-        if focus.asks_missing(t):
-            if app.missing_materials:
-                lines.append(
-                    f"您的申请 {app.application_id} 预审时尚未确认备齐的材料："
-                    + "、".join(app.missing_materials)
-                    + "。"
-                )
-            else:
-                lines.append(
-                    f"您的申请 {app.application_id} 预审时材料都已确认备齐；如窗口通知补正，以通知为准。"
-                )
-        if flow is not None and flow.next_steps and not lines:
-            lines.append(f"您的申请 {app.application_id}（{flow.title}）接下来：")
-            lines += [f"{i}. {step}" for i, step in enumerate(flow.next_steps, 1)]
-        st.current_service_id = app.service_id
-        guide = self.get_guide(app.service_id)
-        aspects = detect_aspects(t)
-        if guide is not None and aspects:
-            events.append(ev.Followup(service_id=guide.id))
-            reply = self._guide_reply(st, guide, aspects, t, events)
-            reply.text = "\n".join([*lines, reply.text]) if lines else reply.text
-            return reply
-        return Reply(text="\n".join(lines) or unknown_answer().text, intent=Intent.APPLICATION_STATUS)
+        return self.followups.answer_then_start(st, t, flow, events)
 
     def _in_form(self, st: DialogueState, flow: Flow, t: str, events: list[ev.Event]) -> tuple[Reply, Any]:
         other = flow_by_words(t, self.flows)
@@ -312,8 +256,8 @@ class DialogueManager:
         if intent is Intent.APPLICATION_STATUS:
             reply = self._status(st, t)
             # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
-            not_ours = not reply.confident or _NO_OWN_APPLICATIONS in reply.text
-            if not_ours and len(self._residue(_STATUS_WORDS_RE.sub("", t))) >= 2:
+            not_ours = not reply.confident or NO_OWN_APPLICATIONS in reply.text
+            if not_ours and len(self._residue(STATUS_WORDS_RE.sub("", t))) >= 2:
                 answered = self._service_question(st, t, events)
                 if answered.citations:
                     return answered, None
@@ -393,100 +337,17 @@ class DialogueManager:
         return out.reply
 
     def _status(self, st: DialogueState, t: str) -> Reply:
-        m = _APP_ID_RE.search(t)
-        app_id = m.group(0).upper() if m else st.last_application_id
-        if not app_id:
-            # "我的申请到哪一步了" in a new session: the person's own applications
-            listing = self._own_applications(st)
-            if listing:
-                return Reply(text=listing, intent=Intent.APPLICATION_STATUS)
-            return Reply(
-                text=f"{_NO_OWN_APPLICATIONS}如果有申请编号（GA 开头），请发给我，我来帮您查询办理进度。",
-                intent=Intent.APPLICATION_STATUS,
-            )
-        if self.status_lookup is None:
-            return Reply(
-                text=f"暂时无法在线查询申请 {app_id} 的进度，请拨打12345政务服务便民热线或到受理窗口查询。",
-                intent=Intent.APPLICATION_STATUS,
-                confident=False,
-            )
-        try:
-            status = self.status_lookup(app_id, st)
-        except Exception:
-            status = None
-            return Reply(
-                text="抱歉，进度查询暂时不可用，请稍后再试，或拨打12345政务服务便民热线查询。",
-                intent=Intent.APPLICATION_STATUS,
-                confident=False,
-            )
-        if status is None:
-            return Reply(
-                text=f"没有查到申请编号 {app_id} 的记录，请核对编号是否正确；如有疑问请拨打12345政务服务便民热线。",
-                intent=Intent.APPLICATION_STATUS,
-                confident=False,
-            )
-        return Reply(text=f"申请 {app_id} 的办理进度：{status}", intent=Intent.APPLICATION_STATUS)
-
-    def _own_applications(self, st: DialogueState) -> str | None:
-        """The status lookup with no number lists the acting person's applications (None when none / no lookup)."""
-        if self.status_lookup is None:
-            return None
-        try:
-            return self.status_lookup("", st)
-        except Exception:  # a lookup failure must not break the turn; the person is asked for the number
-            return None
+        return status_reply(st, t, self.status_lookup)
 
     def _greeting(self, st: DialogueState, t: str) -> Reply:
-        if _THANKS_RE.search(t):
-            return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
-        if _BYE_RE.search(t):
-            return Reply(text="好的，感谢您的咨询，再见！", intent=Intent.GREETING)
-        titles = [f.title for f in self.flows.values()]
-        text = (
-            "您好！我是花都区政务服务数字人助手，可以为您：\n"
-            "1. 解答办事指南问题（材料、时限、地点、电话等），每条信息都注明出处；\n"
-            "2. 边聊边办，帮您在线填写申请" + (f"（如{'、'.join(titles[:3])}）" if titles else "") + "；\n"
-            "3. 查询申请进度；\n"
-            "4. 投诉、建议可为您整理后转12345政务服务便民热线。\n"
-            "请问有什么可以帮您？"
-        )
-        # the buttons are services that can be done here: a pick starts that form
-        st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:4]}
-        st.pending_purpose, st.pending_query = "apply", t
-        return Reply(text=text, choices=titles[:4], intent=Intent.GREETING)
+        return greeting_reply(st, t, self.flows)
 
     def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        summary = truncate(t, 120)
         guide = self.get_guide(st.current_service_id) if st.current_service_id else None
-        if guide is not None:
-            summary = f"【{guide.name}】{summary}"
-        events.append(ev.Handoff(target="12345", summary=summary))
-        lines = [
-            "非常抱歉给您带来不好的体验。投诉、举报和意见建议由12345政务服务便民热线统一受理，",
-            f"我已为您整理好诉求摘要：“{summary}”",
-            "请拨打12345反映（可转述以上摘要），也可以到政务服务中心窗口现场反映；需要转人工客服请回复“转人工”。",
-        ]
-        citations: list[Citation] = []
-        if guide is not None and guide.complaint_phone:
-            lines.append(f"该事项的监督投诉电话：{guide.complaint_phone}。")
-            citations.append(
-                Citation(
-                    id=f"guide:{guide.id}#complaint_phone",
-                    title=guide.name,
-                    source=guide.source_url or guide.source,
-                    quote=guide.complaint_phone,
-                )
-            )
-        return Reply(text="\n".join(lines), citations=citations, intent=Intent.COMPLAINT)
+        return complaint_reply(t, guide, events)
 
     def _handoff_human(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        recent = [h["text"] for h in st.history if h.get("role") == "user"][-3:]
-        summary = truncate("；".join([*recent, t]), 200)
-        events.append(ev.Handoff(target="human", summary=summary))
-        return Reply(
-            text="好的，正在为您转接人工客服，请稍候。如暂时无人接听，可拨打12345政务服务便民热线，或到政务服务中心窗口咨询。",
-            intent=Intent.OUT_OF_SCOPE,
-        )
+        return handoff_reply(st, t, events)
 
     # --- replies ------------------------------------------------------------------------------------
 

@@ -105,3 +105,16 @@ def test_a_place_the_kb_does_not_cover_gets_an_honest_reply(api: tuple[Services,
     out = _ask(client, tok, "北京市的居住证怎么办")
     assert "没有北京市的办事指南" in out["reply"] and "广东省广州市花都区" in out["reply"]
     assert not out["citations"] and not out["confident"]
+
+
+def test_a_clarifying_turn_enters_the_queue_with_its_candidates() -> None:
+    from app.api.routes.chat import _queue_comment
+    from assistant.events import Clarified, Unanswered
+    from assistant.state import DialogueState, Reply, TurnResult
+
+    shown = ["居住证申领", "居住证签注"]
+    reply = Reply(text="没有把握确定您问的是哪个事项。您要办理的是…？", choices=shown, confident=False)
+    turn = TurnResult(state=DialogueState(), reply=reply, events=[Clarified(candidates=shown, confidence=0.3)])
+    assert _queue_comment(turn) == "澄清提问，候选：居住证申领；居住证签注"
+    refused = TurnResult(state=DialogueState(), reply=Reply(text="抱歉", confident=False), events=[Unanswered()])
+    assert _queue_comment(refused) == ""

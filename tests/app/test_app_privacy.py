@@ -4,6 +4,7 @@ are one queue row; the retention purge (CLI) removes old sessions and anonymous 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -145,3 +146,26 @@ def test_retention_purge_cli(
     assert client.get("/api/v1/auth/me", headers=bearer(clerk)).status_code == 200  # staff tokens are kept
     assert client.get("/api/v1/auth/me", headers=bearer(anon["token"])).status_code == 401
     assert main(["purge", "--days", "0"]) == 2
+
+
+def test_parallel_repeats_are_one_row(serve: Serve) -> None:
+    """The same question from many clients at once (issue 10: 100 copies made 100 rows)."""
+    services, client = serve(rate_chat="10000/minute", rate_new_session="10000/minute")
+    tokens = [new_token(services, "citizen") for _ in range(20)]
+    barrier = threading.Barrier(len(tokens))
+    codes: list[int] = []
+
+    def ask(tok: str) -> None:
+        barrier.wait()
+        codes.append(
+            client.post("/api/v1/chat", json={"message": "火星签证怎么办"}, headers=bearer(tok)).status_code
+        )
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [200] * len(tokens)
+    with services.db.read() as session:
+        assert list(session.scalars(select(UnansweredRow.repeats))) == [len(tokens)]

@@ -161,13 +161,16 @@ def test_overview_names_department_limits_materials_and_location(price: ServiceG
     assert_grounded(price, ans.citations, ans.text)
 
 
-def test_truncated_conditions_are_flagged(price: ServiceGuide) -> None:
-    cut = price.model_copy(update={"conditions": "申请人应当符合下列条件：（一）具有完全民事行为能力"})
-    ans = compose_guide_answer(cut, [Aspect.CONDITIONS])
-    assert cut.conditions in ans.text
-    assert "此处仅收录部分内容" in ans.text
+def test_incomplete_conditions_are_flagged_only_when_really_incomplete(price: ServiceGuide) -> None:
+    heading = price.model_copy(update={"conditions": "申请人应当符合下列条件："})
+    ans = compose_guide_answer(heading, [Aspect.CONDITIONS])
+    assert heading.conditions in ans.text and "指南记录在此处不完整" in ans.text
+    # no final full stop is no truncation ("…规定的其他条件"): no note, and never "原文较长"
+    bare = price.model_copy(update={"conditions": "申请人年满18周岁；市州、县市区人民政府规定的其他条件"})
+    ans = compose_guide_answer(bare, [Aspect.CONDITIONS])
+    assert "不完整" not in ans.text and "原文较长" not in ans.text
     full = compose_guide_answer(price, [Aspect.CONDITIONS])
-    assert "此处仅收录部分内容" not in full.text  # the record ends with "。"
+    assert "不完整" not in full.text
 
 
 def test_sample_guides_say_they_are_samples(samples: dict[str, ServiceGuide]) -> None:

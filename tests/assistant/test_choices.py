@@ -110,3 +110,12 @@ def test_a_question_is_never_stored_as_an_answer(flows: dict[str, Flow]) -> None
     state, flow = _start(flows, "dibao-shenqing")
     assert forms.handle_form(state, flow, None, "怎么知道家里有没有人算有收入？") is None
     assert state.answers == {} and state.requested == "income"
+
+
+def test_an_amount_answer_is_not_taken_for_a_choice_word_inside_it(flows: dict[str, Flow]) -> None:
+    state, flow = _start(flows, "gongjijin-zufang-tiqu")
+    for text in ("已经备案了", "就我自己", "李四", "440114199007081074", "13788889999", "花都区新华街道云山大道88号"):
+        forms.handle_form(state, flow, None, text)
+    assert state.requested == "monthly_rent"
+    forms.handle_form(state, flow, None, "每个月两千")  # 每个月 is also a word of 按月提取
+    assert state.fields["monthly_rent"] == 2000 and "frequency" not in state.fields

@@ -109,6 +109,11 @@ def test_numbers_in_a_sentence() -> None:
         ("上周五", Tense.PAST, date(2026, 11, 27)),
         ("二零二四年三月五日", Tense.PAST, date(2024, 3, 5)),
         ("2024-05-01", Tense.NEAREST, date(2024, 5, 1)),
+        ("大后天", Tense.FUTURE, date(2026, 12, 5)),
+        ("3天后", Tense.FUTURE, date(2026, 12, 5)),
+        ("下下周一", Tense.FUTURE, date(2026, 12, 14)),
+        ("周一", Tense.FUTURE, date(2026, 12, 7)),  # said on a Wednesday: the coming Monday
+        ("周一", Tense.PAST, date(2026, 11, 30)),
     ],
 )
 def test_partial_and_relative_dates_resolve_against_today(text: str, tense: Tense, expected: date) -> None:

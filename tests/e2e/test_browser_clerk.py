@@ -127,11 +127,10 @@ def test_clerk_copilot_takes_an_application(new_page: Any, server: Any, artifact
     expect(page.get_by_role("tab", name="窗口助手")).to_be_visible()
     copilot = ChatDriver(page, "clerk")
 
-    # What the citizen says at the counter → the matched service and its situation questions.
+    # What the citizen says at the counter (a wish: "想补办一张") → the matched service's form starts at once,
+    # with the reason already taken from the sentence, and asks the next situation question.
     copilot.send("市民说：我的社保卡丢了，想补办一张")
     expect(page.locator("#clerk-service")).to_contain_text("社会保障卡补换")
-    apply_label = next(c for c in copilot.choices() if "社会保障卡" in c)
-    copilot.click_choice(apply_label)
     expect(page.locator("#clerk-choices")).to_contain_text("到网点领取")
     copilot.click_choice("到网点领取")
 

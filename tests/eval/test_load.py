@@ -21,7 +21,7 @@ def test_other_hosts_refused(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "kw", [{"clients": 0}, {"clients": 33}, {"seconds": 0}, {"seconds": 301}, {"abusers": 64}]
+    "kw", [{"clients": 0}, {"clients": 33}, {"seconds": 0}, {"seconds": 301}, {"abusers": 64}, {"rounds": 0}]
 )
 def test_bounds(kw: dict[str, float], tmp_path: Path) -> None:
     with pytest.raises(ValueError):

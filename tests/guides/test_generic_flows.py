@@ -255,3 +255,9 @@ def test_registry_notices_a_publish_made_by_another_process(monkeypatch: pytest.
     src.flows, src.version = [curated], 1
     monkeypatch.setattr(registry_mod, "STAMP_CHECK_S", 0.0)
     assert reg.for_service(real.id) is curated
+
+
+def test_the_appointment_prompt_names_the_place() -> None:
+    flow = derive_flow(_guide(visits=2, location="花都区新华街道公益路1号政务服务中心"))
+    visit = next(f for f in flow.form if f.name == VISIT_FIELD)
+    assert "花都区新华街道公益路1号政务服务中心" in (visit.hint or "")

@@ -156,6 +156,14 @@ def cmd_eval_dialogue(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report, ensure_ascii=False))
     else:
         print(format_report(report))
+    if args.sample:  # also people pre-checking N random real guides through their generic flows
+        from app.pipeline import published_guides
+        from eval.precheck import format_report as format_precheck
+        from eval.precheck import run_precheck_eval
+
+        pre = run_precheck_eval(manager, published_guides(settings), n=args.sample, seed=args.seed)
+        pre.pop("outcomes")
+        print(json.dumps({"precheck": pre}, ensure_ascii=False) if args.json else format_precheck(pre))
     return 0 if report.get("success_rate", 0) > 0 else 1
 
 
@@ -441,6 +449,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval_answers)
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--sample", type=int, default=0, help="另对 N 条随机真实指南做网上预审模拟")
+    s.add_argument("--seed", type=int, default=7)
     s.set_defaults(func=cmd_eval_dialogue)
 
     s = e.add_parser("precheck", help="网上预审模拟评测（随机抽取真实指南，个人与单位）")

@@ -319,6 +319,8 @@ def derive_flow(guide: ServiceGuide) -> Flow:
     notes = list(derived.notes)
     if needs_visit(guide):
         hint = "工作日，法定节假日除外，如“下周一”或“12月8日”"
+        if guide.location:
+            hint += f"；办理地点：{guide.location}"
         form.append(
             FormField(
                 name=VISIT_FIELD,

@@ -48,6 +48,17 @@ def _rows(versions: list[dict[str, Any]]) -> list[list[Any]]:
     ]
 
 
+def _info(doc: dict[str, Any]) -> str:
+    flow = doc.get("flow") or {}
+    served = f"，已发布第 {doc['published_version']} 版" if doc.get("published_version") else ""
+    return (
+        f"**{render.md_escape(flow.get('title'))}** — 流程 `{render.md_escape(doc.get('flow_id'))}`，"
+        f"来源：{SOURCES.get(doc.get('source', ''), doc.get('source'))}{served}；"
+        f"{len(flow.get('questions') or [])} 个情形问题，{len(flow.get('materials') or [])} 项材料，"
+        f"{len(flow.get('form') or [])} 个填写项"
+    )
+
+
 def build_flow_editor(client: ApiClient, auth: gr.State) -> None:
     with gr.Row():
         f_sid = gr.Textbox(label="事项编码", placeholder="办事指南的事项编码", scale=4, elem_id="flow-sid")
@@ -84,34 +95,35 @@ def build_flow_editor(client: ApiClient, auth: gr.State) -> None:
             doc = client.flow(token, sid)
         except ApiError as exc:
             return _error(exc), gr.skip(), gr.skip()
-        flow = doc.get("flow") or {}
-        info = (
-            f"**{render.md_escape(flow.get('title'))}** — 流程 `{render.md_escape(doc.get('flow_id'))}`，"
-            f"来源：{SOURCES.get(doc.get('source', ''), doc.get('source'))}；"
-            f"{len(flow.get('questions') or [])} 个情形问题，{len(flow.get('materials') or [])} 项材料，"
-            f"{len(flow.get('form') or [])} 个填写项"
-        )
-        return info, doc.get("text", ""), versions(token, sid)
+        return _info(doc), doc.get("text", ""), versions(token, sid)
+
+    def info_now(token: str, sid: str) -> Any:
+        try:
+            return _info(client.flow(token, sid))
+        except ApiError:
+            return gr.skip()
 
     def save(sid: str, text: str, note: str, auth_v: dict[str, Any]) -> tuple[Any, ...]:
         token, sid = _token(auth_v), (sid or "").strip()
         if not token:
-            return NEEDS_LOGIN, gr.skip()
+            return NEEDS_LOGIN, gr.skip(), gr.skip()
         try:
             saved = client.save_flow_draft(token, sid, text or "", note or "")
         except ApiError as exc:
-            return _error(exc), gr.skip()
-        return f"✔ 已保存为第 {saved.get('version')} 版草稿（发布后生效）。", versions(token, sid)
+            return _error(exc), gr.skip(), gr.skip()
+        done = f"✔ 已保存为第 {saved.get('version')} 版草稿（发布后生效）。"
+        return done, versions(token, sid), info_now(token, sid)
 
     def publish(sid: str, auth_v: dict[str, Any]) -> tuple[Any, ...]:
         token, sid = _token(auth_v), (sid or "").strip()
         if not token:
-            return NEEDS_LOGIN, gr.skip()
+            return NEEDS_LOGIN, gr.skip(), gr.skip()
         try:
             done = client.publish_flow(token, sid)
         except ApiError as exc:
-            return _error(exc), gr.skip()
-        return f"✔ 已发布第 {done.get('version')} 版，新的对话即按此流程办理。", versions(token, sid)
+            return _error(exc), gr.skip(), gr.skip()
+        text = f"✔ 已发布第 {done.get('version')} 版，新的对话即按此流程办理。"
+        return text, versions(token, sid), info_now(token, sid)
 
     def diff(sid: str, a: float | None, b: float | None, auth_v: dict[str, Any]) -> str:
         token, sid = _token(auth_v), (sid or "").strip()
@@ -127,6 +139,6 @@ def build_flow_editor(client: ApiClient, auth: gr.State) -> None:
 
     f_load.click(load, [f_sid, auth], [f_info, f_text, f_versions])
     f_sid.submit(load, [f_sid, auth], [f_info, f_text, f_versions])
-    f_save.click(save, [f_sid, f_text, f_note, auth], [f_result, f_versions])
-    f_publish.click(publish, [f_sid, auth], [f_result, f_versions])
+    f_save.click(save, [f_sid, f_text, f_note, auth], [f_result, f_versions, f_info])
+    f_publish.click(publish, [f_sid, auth], [f_result, f_versions, f_info])
     f_diff.click(diff, [f_sid, f_a, f_b, auth], f_diff_md)

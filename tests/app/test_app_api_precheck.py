@@ -269,3 +269,19 @@ def test_bundled_flows_are_ordinary_records(
     for flow in load_flows().values():
         r = client.get(f"/api/v1/flows/{flow.service_id}", headers=bearer(editor))
         assert r.status_code == 200 and r.json()["source"] == "record" and r.json()["published_version"] == 1
+
+
+def test_clerk_copilot_runs_the_same_precheck_and_ticks_materials(
+    app: tuple[Services, TestClient, dict[str, ServiceGuide]],
+) -> None:
+    """At the window the clerk types what the citizen says; the copilot's material boxes send "X已经有了"."""
+    services, client, guides = app
+    with services.db.write() as session:
+        clerk = create_token(session=session, role="clerk")
+    out = _run(client, clerk, [f"我要办{guides[PERSON_GUIDE].name}", "本人办理"])
+    assert "这些材料您准备好了吗" in out[-1]["reply"]
+    sid = out[-1]["session_id"]
+    ticked = _say(client, clerk, "企业职工基本养老保险待遇申报表已经有了", sid)
+    assert {m["name"]: m["provided"] for m in ticked["form"]["materials"]}["企业职工基本养老保险待遇申报表"]
+    assert "这些材料您准备好了吗" in ticked["reply"]  # still on the checklist: the clerk ticks the next one
+    assert "企业职工基本养老保险待遇申报表" not in ticked["choices"]

@@ -164,6 +164,7 @@ def test_editor_adds_a_situation_question_and_the_next_citizen_is_asked(
     page.locator("#flow-publish").click()
     expect(result).to_contain_text("已发布第 1 版")
     expect(page.locator("#flow-versions")).to_contain_text("已发布")
+    expect(page.locator("#flow-info")).to_contain_text("已保存的流程记录，已发布第 1 版")
     shoot(page, artifacts, "precheck-06-editor-published")
 
     _wait_index_ready(server)

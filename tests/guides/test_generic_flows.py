@@ -231,3 +231,33 @@ def test_flow_text_round_trips_and_errors_name_the_field() -> None:
     with pytest.raises(FlowValidationError) as unknown_service:
         parse_flow_text(flow_to_text(flow), known_service=lambda sid: False)
     assert unknown_service.value.errors[0].field == "service_id"
+
+
+def test_registry_notices_a_publish_made_by_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import guides.registry as registry_mod
+
+    real = _guide(materials=[Material(name="申请表")])
+    curated = derive_flow(real).model_copy(update={"id": "curated-y", "origin": "curated"})
+
+    class Source:  # another worker publishes: the records' stamp changes
+        flows: list[Flow] = []
+        version = 0
+
+        def published_flows(self) -> list[Flow]:
+            return list(self.flows)
+
+        def stamp(self) -> object:
+            return self.version
+
+    src = Source()
+    reg = FlowRegistry({}, get_guide={real.id: real}.get, curated=src)
+    assert reg.for_service(real.id).origin == "generic"  # type: ignore[union-attr]
+    src.flows, src.version = [curated], 1
+    monkeypatch.setattr(registry_mod, "STAMP_CHECK_S", 0.0)
+    assert reg.for_service(real.id) is curated
+
+
+def test_the_appointment_prompt_names_the_place() -> None:
+    flow = derive_flow(_guide(visits=2, location="花都区新华街道公益路1号政务服务中心"))
+    visit = next(f for f in flow.form if f.name == VISIT_FIELD)
+    assert "花都区新华街道公益路1号政务服务中心" in (visit.hint or "")

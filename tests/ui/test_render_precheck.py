@@ -26,3 +26,25 @@ def test_application_detail_shows_checklist_situations_and_generic_labels() -> N
     assert "是，符合" in text and "单位申请" in text
     assert "统一社会信用代码：91440114MA59UQ8X2L" in text and "预约到现场办理日期：2026-12-07" in text
     assert "- x：y" not in text  # only the situations section of the summary
+
+
+def test_flow_editor_info_and_version_rows() -> None:
+    from ui.flow_editor import _info, _rows
+
+    doc = {
+        "flow_id": "g-1",
+        "source": "record",
+        "published_version": 2,
+        "flow": {"title": "职业资格证书补发", "questions": [{}], "materials": [{}, {}], "form": [{}, {}, {}]},
+    }
+    text = _info(doc)
+    assert "职业资格证书补发" in text and "已保存的流程记录，已发布第 2 版" in text
+    assert "1 个情形问题，2 项材料，3 个填写项" in text
+    rows = _rows(
+        [
+            {"version": 1, "published": False, "is_current": False, "actor": "a", "note": ""},
+            {"version": 2, "published": True, "is_current": False, "actor": "b", "note": "x"},
+            {"version": 3, "published": False, "is_current": True, "actor": "c", "note": "y"},
+        ]
+    )
+    assert [r[1] for r in rows] == ["历史版本", "已发布", "最新草稿"]

@@ -31,6 +31,7 @@ CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer
 NAME_COVER = 0.5  # a question asking nothing specific must name the service this much
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
+LAW_MIN_SHARED = 2  # an article must share at least this many content bigrams with the question
 LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them
 LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
 LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words
@@ -202,7 +203,10 @@ def best_article(
             break
         d = get_policy(c.chunk.doc_id)
         if d is not None:
-            lex = lexical_match(q, content_bigrams(c.chunk.text), content_bigrams(d.title))
+            words = content_bigrams(c.chunk.text)
+            if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
+                continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
+            lex = lexical_match(q, words, content_bigrams(d.title))
             asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
             scored.append((lex, asp, c.score, c, d))
     if not scored:

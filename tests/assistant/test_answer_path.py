@@ -9,13 +9,15 @@ import pytest
 
 from assistant.nlg.llm import fact_check
 from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
+from assistant.policy.evidence import best_article
 from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
 from knowledge.regions import parse_region_path
-from knowledge.schema import ServiceGuide, parse_time_limit
+from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.passages import guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
+from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -183,3 +185,32 @@ def test_a_question_naming_only_the_service_asks_nothing_of_its_faqs(
         )
         == 0
     )
+
+
+def _article_result(question: str, title: str, number: str, text: str) -> tuple[SearchResult, PolicyDocument]:
+    doc = PolicyDocument(id="law-x", title=title, articles=[Article(number=number, text=text)])
+    chunk = Chunk(
+        id=f"law-x#{number}#0", doc_id="law-x", kind=DocKind.POLICY, field=number, title=title, text=text
+    )
+    hit = ChunkHit(chunk=chunk, score=0.9, scores={"bm25": 0.9, "dense": 0.9})
+    return SearchResult(query=question, hits=[], confident=True, confidence=0.9, articles=[hit]), doc
+
+
+@pytest.mark.parametrize(
+    ("question", "answers"),
+    [
+        # one shared word is a coincidence: an article about ventilation corridors "附近" is no answer
+        ("附近有什么好吃", False),
+        # the article names the thing asked and the act asked for
+        ("结婚证丢了怎么补领", True),
+    ],
+)
+def test_a_law_article_answers_only_when_it_shares_more_than_one_word(question: str, answers: bool) -> None:
+    text = (
+        "结婚证、离婚证遗失或者损毁的，当事人可以持户口簿、身份证向原办理婚姻登记的机关申请补领。"
+        if answers
+        else "城市的规划和建设应当合理设置通风廊道，加强对通风廊道附近建筑物的管理。"
+    )
+    result, doc = _article_result(question, "示例条例", "第十七条", text)
+    picked = best_article(question, result, lambda _id: doc)
+    assert (picked is not None) is answers

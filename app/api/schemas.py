@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.crud.records import ApplicationView, EventRecord, UnansweredRecord
 from app.db import Role
 from app.settings import INT4_MAX
+from knowledge.records import FieldChange, GuideVersionInfo
 from knowledge.schema import PolicyDocument, ServiceGuide
 
 
@@ -194,20 +195,12 @@ class PublishOut(BaseModel):
     message: str
 
 
-class GuideVersionOut(BaseModel):
-    guide_id: str
-    version: int
-    status: str
-    is_current: bool
-    actor: str
-    note: str
-    created_at: datetime
+class GuideVersionOut(GuideVersionInfo):
+    """The store's version record as it is (the content hash lets an editor see two versions are equal)."""
 
 
-class FieldChangeOut(BaseModel):
-    field: str
-    before: Any = None
-    after: Any = None
+class FieldChangeOut(FieldChange):
+    pass
 
 
 class DiffOut(BaseModel):

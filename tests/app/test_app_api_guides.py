@@ -50,6 +50,8 @@ def test_edit_publish_reindex_unpublish(
     versions = client.get(f"{G}/versions", headers=bearer(editor)).json()
     assert [v["version"] for v in versions][-2:] == [current["version"], draft["version"]]
     assert versions[-1]["note"] == "更新受理条件" and versions[-1]["actor"].startswith("editor:")
+    # the API serves the store's version record itself: a changed text has another content hash
+    assert len({v["content_hash"] for v in versions[-2:]}) == 2
     diff = client.get(
         f"{G}/diff", params={"a": current["version"], "b": draft["version"]}, headers=bearer(editor)
     )

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.nlg.answer import ROUTE_ON, Composed, source_note
+from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, source_note
 from assistant.nlu.text import compact
 from assistant.state import Citation
 from knowledge.schema import ServiceGuide, TimeLimit
@@ -27,23 +27,6 @@ _ASKED_THING = re.compile(
     r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
 )
 
-ASPECT_LABEL: dict[Aspect, str] = {
-    Aspect.MATERIALS: "申请材料",
-    Aspect.TIME: "办结时限",
-    Aspect.CONDITIONS: "受理条件",
-    Aspect.LOCATION: "办理地点",
-    Aspect.PHONE: "咨询电话",
-    Aspect.FEES: "收费标准",
-    Aspect.AMOUNT: "补贴/金额标准",
-    Aspect.VISITS: "到现场次数",
-    Aspect.ONLINE: "网上办理方式",
-    Aspect.PROCESS: "办理流程",
-    Aspect.BASIS: "设定依据",
-    Aspect.DEPARTMENT: "实施部门",
-    Aspect.RESULT: "办理结果（证照）",
-    Aspect.STATUS: "办理进度查询方式",
-    Aspect.LINKED: "联办事项",
-}
 # follow-up buttons: what a person may want next (shown when not already answered)
 FOLLOW_UPS: list[tuple[Aspect, str]] = [
     (Aspect.MATERIALS, "要带什么材料"),

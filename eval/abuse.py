@@ -30,6 +30,8 @@ from typing import Any
 
 import httpx
 
+from eval.stats import percentile
+
 QUESTIONS = [
     "社保卡丢了怎么补办",
     "居住证怎么办理",
@@ -58,11 +60,6 @@ def long_messages(shared: Path, n: int = 32, size: int = 2000) -> list[str]:
     text = " ".join(text.split())
     step = max(1, (len(text) - size) // n)
     return [text[i * step : i * step + size] for i in range(n)]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Server:
@@ -161,9 +158,9 @@ def run_config(
         return {
             "config": name,
             "quiet_p50_ms": round(statistics.median(quiet) * 1000),
-            "quiet_p95_ms": round(_percentile(quiet, 0.95) * 1000),
+            "quiet_p95_ms": round(percentile(quiet, 95, method="nearest") * 1000),
             "abuse_p50_ms": round(statistics.median(busy) * 1000),
-            "abuse_p95_ms": round(_percentile(busy, 0.95) * 1000),
+            "abuse_p95_ms": round(percentile(busy, 95, method="nearest") * 1000),
             "abuse_requests": counts["sent"],
             "abuse_429": counts["429"],
         }

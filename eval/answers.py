@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.state import DialogueState, Reply, TurnResult
+from eval.stats import percentile
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain
 
@@ -226,8 +227,8 @@ def evaluate_answers(
         "wrong_region": _rate(outcomes, "wrong_region"),
         "oos_refused": _rate(oos, "oos_refused") if oos else 1.0,
         "n": len(outcomes),
-        "latency_ms_p50": round(float(np.percentile(lat, 50)), 1),
-        "latency_ms_p95": round(float(np.percentile(lat, 95)), 1),
+        "latency_ms_p50": round(percentile(lat, 50), 1),
+        "latency_ms_p95": round(percentile(lat, 95), 1),
     }
     report["misses"] = [
         {

@@ -27,6 +27,7 @@ from assistant.policy.manager import DialogueManager
 from assistant.state import ApplicationDraft, DialogueState, TurnResult
 from eval.citizen import Persona, Seen, best_fact, expected_value, load_personas, yes_or_no
 from eval.routing_set import load_routing, run_routing
+from eval.stats import percentile
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
 
@@ -242,15 +243,6 @@ def _score(run: DialogueRun, draft: ApplicationDraft | None, persona: Persona, f
 # --- aggregation --------------------------------------------------------------------------------------
 
 
-def _percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    k = (len(s) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
 def summarize(runs: Sequence[DialogueRun]) -> dict[str, Any]:
     n = len(runs)
     if not n:
@@ -287,8 +279,8 @@ def run_dialogue_eval(
     report: dict[str, Any] = summarize(runs)
     report["splits"] = {s: summarize([r for r in runs if r.persona.split == s]) for s in ("tune", "heldout")}
     report["latency_ms"] = {
-        "p50": round(_percentile(latencies, 0.5), 2),
-        "p95": round(_percentile(latencies, 0.95), 2),
+        "p50": round(percentile(latencies, 50), 2),
+        "p95": round(percentile(latencies, 95), 2),
     }
     report["dialogues"] = [
         {

@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from eval.stats import percentile
+
 MAX_CLIENTS = 32
 MAX_SECONDS = 300
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -105,13 +107,12 @@ class Samples:
         out["throughput_rps"] = round(len(every) / duration, 2) if duration else 0.0
         for kind, ts in sorted({**self.times, "all": every}.items()):
             if ts:
-                out[kind] = {"n": len(ts), "p50_ms": _pct(ts, 50), "p95_ms": _pct(ts, 95)}
+                out[kind] = {
+                    "n": len(ts),
+                    "p50_ms": round(percentile(ts, 50, method="nearest") * 1000, 1),
+                    "p95_ms": round(percentile(ts, 95, method="nearest") * 1000, 1),
+                }
         return out
-
-
-def _pct(values: list[float], p: int) -> float:
-    s = sorted(values)
-    return round(s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] * 1000, 1)
 
 
 class Citizen:
@@ -237,7 +238,9 @@ def start_server(env: dict[str, str], workers: int, log: Path) -> tuple[subproce
     port = _free_port()
     cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("ab") as out:
-        proc = subprocess.Popen([*cmd, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [*cmd, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -245,7 +248,9 @@ def start_server(env: dict[str, str], workers: int, log: Path) -> tuple[subproce
             raise RuntimeError(f"服务进程退出（{proc.returncode}），见 {log}")
         try:  # every worker ready: readiness must hold on several fresh connections in a row
             if all(
-                httpx.get(base + "/api/v1/health", headers={"Connection": "close"}, timeout=5, trust_env=False)
+                httpx.get(
+                    base + "/api/v1/health", headers={"Connection": "close"}, timeout=5, trust_env=False
+                )
                 .json()
                 .get("retriever_ready")
                 for _ in range(4 * workers)
@@ -315,7 +320,9 @@ def run_load(
                     before = sum(len(t) for t in mixed[n].times.values())
                     _, dt = mixed_load(servers[n][1], clients, seconds, seed=7 + 100 * r, samples=mixed[n])
                     took[n] += dt
-                    per_round[n].append(round((sum(len(t) for t in mixed[n].times.values()) - before) / dt, 2))
+                    per_round[n].append(
+                        round((sum(len(t) for t in mixed[n].times.values()) - before) / dt, 2)
+                    )
             for n in workers:
                 run: dict[str, Any] = {"mixed": mixed[n].summary(took[n]) | {"rounds_rps": per_round[n]}}
                 if abusers and abuse_seconds:
@@ -337,7 +344,9 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(
             f"{n} 个进程：吞吐 {m['throughput_rps']} 次/秒；全部 p50 {m['all']['p50_ms']} ms p95 {m['all']['p95_ms']} ms"
             + "".join(
-                f"；{k} p50 {m[k]['p50_ms']} ms p95 {m[k]['p95_ms']} ms" for k in ("question", "form") if k in m
+                f"；{k} p50 {m[k]['p50_ms']} ms p95 {m[k]['p95_ms']} ms"
+                for k in ("question", "form")
+                if k in m
             )
             + f"；429 {m['refused_429']} 次，失败 {m['failed']} 次；各轮吞吐 {m['rounds_rps']}"
         )

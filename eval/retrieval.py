@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from eval.stats import percentile
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.types import SearchResult
 
@@ -61,7 +62,7 @@ def union_gold(queries: Sequence[EvalQuery]) -> list[EvalQuery]:
 
 
 def _percentile(values: Sequence[float], q: float) -> float | None:
-    return round(float(np.percentile(values, q)), 2) if values else None
+    return round(percentile(values, q), 2) if values else None
 
 
 def _mean(xs: list[float]) -> float | None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from assistant.policy.manager import DialogueManager
 from assistant.state import DialogueState, Reply
+from eval.stats import percentile
 
 
 @dataclass
@@ -121,17 +122,8 @@ def run_routing(manager: DialogueManager, items: Sequence[RoutingItem]) -> dict[
         "misses": misses,
         # question turns in fresh sessions: classification, retrieval, linking, composing (the slow path)
         "latency_ms": {
-            "p50": round(_pct(times, 0.5), 2),
-            "p95": round(_pct(times, 0.95), 2),
+            "p50": round(percentile(times, 50), 2),
+            "p95": round(percentile(times, 95), 2),
             "n": len(times),
         },
     }
-
-
-def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    k = (len(s) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)

@@ -10,9 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, source_note
+from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, _cite, source_note
 from assistant.nlu.text import compact
-from assistant.state import Citation
 from knowledge.schema import ServiceGuide, TimeLimit
 from retrieval.aspects import Aspect
 from retrieval.passages import Passage
@@ -139,15 +138,6 @@ def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], questio
         return Lead("办理地点如下。", p.quote, "办理地点")
     # time, phone, online, process, basis, department, linked items: answer.compose_guide_answer
     return None
-
-
-def _cite(guide: ServiceGuide, fld: str, quote: str) -> Citation:
-    return Citation(
-        id=f"guide:{guide.id}#{fld}",
-        title=guide.name,
-        source=guide.source_url or guide.online_url or guide.source,
-        quote=quote,
-    )
 
 
 def compose_passage_answer(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.load import Samples, _answer, _pct, check_loopback, copy_home, run_load
+from eval.load import Samples, _answer, check_loopback, copy_home, run_load
+from eval.stats import percentile
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000", "http://localhost:1", "http://[::1]:80/x"])
@@ -43,7 +44,7 @@ def test_summary_percentiles_and_counts() -> None:
     assert out["requests"] == 101 and out["throughput_rps"] == 10.1 and out["refused_429"] == 1
     assert out["question"] == {"n": 100, "p50_ms": 51.0, "p95_ms": 95.0}
     assert out["all"]["n"] == 101
-    assert _pct([0.2], 95) == 200.0
+    assert percentile([0.2], 95, method="nearest") * 1000 == 200.0
 
 
 def test_answers_what_the_reply_asks_for() -> None:

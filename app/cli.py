@@ -386,8 +386,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     now = utcnow()
     with open_store(settings) as store:
-        db = AppDB(store.engine)
-        db.create_all()
+        db = AppDB(store.engine)  # open_store has migrated the schema: no create_all beside Alembic
         with db.write() as session:
             result = purge_expired(session=session, before=now - timedelta(days=days), now=now)
     if args.json:

@@ -54,7 +54,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.LOCATION,
-        r"地点|在哪|哪里办|哪儿办|去哪|什么地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁申请|找哪里",
+        r"地点|在哪|哪里办|哪儿办|去哪|什么地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁(?:提出)?申请|找哪里",
     ),
     (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码|咨询谁"),
     (
@@ -71,7 +71,7 @@ _CUES: list[tuple[Aspect, str]] = [
     (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次|亲自去|本人到场|本人去"),
     (
         Aspect.ONLINE,
-        r"网上办|网上能|网上可以|在网上|网办|线上|手机上|手机能|网上申请|网址|链接|网站|平台|app|小程序|预约|快递|邮寄|"
+        r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|平台|app|小程序|预约|快递|邮寄|"
         r"不用去|不去现场|足不出户",
     ),
     (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式|怎么申请|如何申请|先.{0,8}再|第一步|怎么操作"),
@@ -106,6 +106,28 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
         found.remove(Aspect.TIME)
     return found
+
+
+# How law articles say what they are about (statute wording, not citizens' wording): "应当出具下列证件",
+# "自…之日起30日内", "向…提出书面申请", "享有下列…服务".
+_ARTICLE_CUES: list[tuple[Aspect, str]] = [
+    (Aspect.MATERIALS, r"(?:出具|提交|提供|交验|携带|填写)(?:下列|以下|的)?(?:证件|材料|证明|申请表|登记表)|证件和证明材料"),
+    (Aspect.TIME, r"[0-9一二三四五六七八九十百]+(?:个工作)?日内|之日起|个月内|年内|期限|有效期"),
+    (Aspect.CONDITIONS, r"(?:符合|具备|满足)(?:下列|以下)?.{0,6}条件|有下列情形之一|不予(?:受理|登记|批准)|有权|享有|享受"),
+    (Aspect.LOCATION, r"向.{1,30}(?:提出|申请|申报|办理|登记)|到.{1,20}(?:办理|登记|申请)|所在地"),
+    (Aspect.DEPARTMENT, r"(?:部门|机关|机构|政府)(?:负责|主管|审批|审核|办理|应当)"),
+    (Aspect.AMOUNT, r"标准|金额|比例|[0-9一二三四五六七八九十百千万]+元"),
+    (Aspect.FEES, r"收取|工本费|费用|免费|不得收费"),
+    (Aspect.PROCESS, r"程序|审查|审核|核实|公示|之日起.{0,10}(?:作出|决定)"),
+]
+_ARTICLE_COMPILED = [(a, re.compile(p)) for a, p in _ARTICLE_CUES]
+
+
+def article_aspects(text: str) -> list[Aspect]:
+    """The aspects a law article's own wording addresses (used to pick, among a law's articles, the one about
+    what was asked)."""
+    t = _norm(text)
+    return [a for a, rx in _ARTICLE_COMPILED if rx.search(t)]
 
 
 def cue_spans(text: str) -> str:

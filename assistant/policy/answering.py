@@ -40,6 +40,8 @@ from assistant.policy.evidence import (
     FAQ_SWITCH,
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
+    LAW_ASPECT_COVER,
+    LAW_ASPECT_MARGIN,
     LAW_OVER_GUIDE,
     LAW_OVER_GUIDE_COVER,
     NAME_COVER,
@@ -252,13 +254,9 @@ class Answerer:
         if isinstance(chosen, Reply):
             return chosen
         if chosen is not None:
-            if (chosen.best is None or chosen.best.passage.field != "faq") and name_cover(
-                t, chosen.guide
-            ) < LAW_OVER_GUIDE_COVER:
-                # the guide found does not name what was asked; an article that uses its words answers
-                law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
-                if law is not None:
-                    return law
+            law = self._law_over_guide(st, t, result, chosen, aspects, events)
+            if law is not None:
+                return law
             return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
         law = self._article_reply(st, t, result, events)
         if law is not None:
@@ -282,6 +280,32 @@ class Answerer:
         if uncovered:
             return self._uncovered_reply(st, uncovered, events, result)
         return self.unknown(st, events, result)
+
+    def _law_over_guide(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        chosen: Candidate,
+        aspects: list[Aspect],
+        events: Events,
+    ) -> Reply | None:
+        """An article answers instead of the guide found when the guide does not name what was asked and the
+        article uses the question's words, or when the guide's passage for the aspect asked shares none of
+        its words and an article about that aspect does ("单位要在多少天内申请工伤认定")."""
+        if chosen.best is not None and chosen.best.passage.field == "faq":
+            return None
+        cover = name_cover(t, chosen.guide)
+        if cover < LAW_OVER_GUIDE_COVER:
+            # the guide found does not name what was asked; an article that uses its words answers
+            return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        if wanted and cover < LAW_ASPECT_COVER:
+            own = chosen.best.lexical if chosen.best is not None else 0.0
+            return self._article_reply(
+                st, t, result, events, min_lexical=own + LAW_ASPECT_MARGIN, on_aspect=True
+            )
+        return None
 
     def _kb_covers(self, place: str) -> bool:
         from retrieval.regions import matches_place
@@ -348,6 +372,11 @@ class Answerer:
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return by_id[base]
+            # only supporting services (预约 / 进度查询) are close and the question asks neither: an official
+            # answer that fits says more than a choice between them
+            if faq_ok and faq is not None and not asks_auxiliary(t) and all(is_auxiliary(n) for n in choices):
+                emit(events, "passage_evidence", service_id=faq.guide.id)
+                return faq
             # the question asks one candidate's own FAQ: no need to ask which
             if (
                 faq is not None
@@ -471,10 +500,17 @@ class Answerer:
         return reply
 
     def _article_reply(
-        self, st: DialogueState, t: str, result: SearchResult, events: Events, *, min_lexical: float = 0.0
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        events: Events,
+        *,
+        min_lexical: float = 0.0,
+        on_aspect: bool = False,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
-        picked = best_article(t, result, self.host.get_policy, min_lexical=min_lexical)
+        picked = best_article(t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect)
         if picked is None:
             return None
         top, doc = picked

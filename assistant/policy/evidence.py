@@ -3,15 +3,17 @@ and service variants for one question (no I/O; the Answerer passes the record ge
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.aspects import aspect_overlap
+from retrieval.aspects import article_aspects, aspect_overlap
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, lexical_match, score_passages
-from retrieval.types import ChunkHit, Hit, SearchResult
+from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
 TOP_K = 8  # documents per search: guides and policies of one call
@@ -23,7 +25,9 @@ FAQ_RAW = 0.55
 FAQ_LEXICAL = 0.25
 FAQ_GAP = 0.25
 FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
-FAQ_TIE = 0.08  # FAQ chunks within this fused score of the best are near ties (aspect, words decide)
+FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
+FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
+FAQ_W_ASPECT = 0.2  # ... and whether it answers the aspect asked
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -33,8 +37,19 @@ LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ..
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
 LAW_MIN_SHARED = 2  # an article must share at least this many content bigrams with the question
 LAW_WORDS = 0.5  # or whatever its score when the question uses this share of them
+# article ranking inside the retrieved laws: retrieval score, rare question words, aspect of its wording
+W_ART_CHUNK = 0.2
+W_ART_RARE = 0.5
+W_ART_ASPECT = 0.3
+W_ART_LIST = 0.1  # a question asking for a list ("有哪些…") and an article that enumerates ("下列…：(一)")
+_ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东西|条件|情况|情形)|带什么|要什么")
+_ENUMERATES = re.compile(r"下列|以下|[(（]一[)）]")
 LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
 LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words
+# ... or, when the question asks an aspect the guide's passage answers in none of its words (cover below
+# LAW_ASPECT_COVER), an article about that aspect using this much more of them than the passage does
+LAW_ASPECT_COVER = 0.6
+LAW_ASPECT_MARGIN = 0.3
 
 
 @dataclass
@@ -132,9 +147,9 @@ def best_faq(
         return None
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
-    found: list[Candidate] = []
+    found: list[tuple[float, Candidate]] = []
     for c in result.passages:
-        if c.score < top_raw - FAQ_TIE:
+        if c.score < top_raw - FAQ_WINDOW:
             break
         g = get_guide(c.chunk.doc_id)
         n = c.chunk.id.rsplit("#", 1)[-1]
@@ -144,14 +159,14 @@ def best_faq(
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
         hit = next((h for h in result.hits if h.doc_id == g.id), None)
-        found.append(Candidate(g, hit, sp, rank_of(g)))
+        # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
+        # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
+        rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
+        found.append((rerank, Candidate(g, hit, sp, rank_of(g))))
     if not found:
         return None
-    # near ties: the place asked about / home region, then the FAQ of the aspect asked, then word match
-    best = min(
-        found,
-        key=lambda c: (c.rank, -(c.best.aspect if c.best else 0.0), -(c.best.lexical if c.best else 0.0)),
-    )
+    # the place asked about / home region first, then the re-ranked score
+    best = min(found, key=lambda x: (x[1].rank, -x[0]))[1]
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -185,35 +200,77 @@ def same_answer(
     return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
 
 
+def _idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
+    """Share of the question's content bigrams in each text, each bigram weighted by its rarity among the
+    texts (a law's own name in every article weighs little; "证件" in one article decides)."""
+    n = len(texts)
+    if not question or not n:
+        return [0.0] * n
+    w = {b: math.log((n + 1) / (sum(b in t for t in texts) + 0.5)) for b in question}
+    total = sum(w.values()) or 1.0
+    return [sum(v for b, v in w.items() if b in t) / total for t in texts]
+
+
 def best_article(
     t: str,
     result: SearchResult,
     get_policy: Callable[[str], PolicyDocument | None],
     *,
     min_lexical: float = 0.0,
+    on_aspect: bool = False,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
-    """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out."""
+    """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
+    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内").
+
+    The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
+    returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
+    score, the question's rare words in it and whether its wording addresses the aspect asked."""
     if not result.articles:
         return None
     q = content_bigrams(t)
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
-    scored = []
+    top_score = result.articles[0].score or 1.0
+    retrieved = {(c.chunk.doc_id, c.chunk.field): c for c in result.articles}
+    law_score: dict[str, float] = {}
+    law_floor: dict[str, float] = {}  # an article retrieval did not return ranks as its law's weakest one
     for c in result.articles:
-        if c.score < result.articles[0].score * 0.8:
-            break
-        d = get_policy(c.chunk.doc_id)
-        if d is not None:
-            words = content_bigrams(c.chunk.text)
-            if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
-                continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
-            lex = lexical_match(q, words, content_bigrams(d.title))
-            asp = aspect_overlap(asked, detect_aspects(c.chunk.text[:60])) if asked else 0.0
-            scored.append((lex, asp, c.score, c, d))
+        if c.score >= top_score * 0.8:
+            law_score.setdefault(c.chunk.doc_id, c.score)
+        law_floor[c.chunk.doc_id] = min(law_floor.get(c.chunk.doc_id, c.score), c.score)
+    cands: list[tuple[ChunkHit, PolicyDocument, set[str]]] = []
+    for doc_id in list(law_score)[:2]:
+        d = get_policy(doc_id)
+        if d is None:
+            continue
+        for a in d.articles:
+            hit = retrieved.get((d.id, a.number))
+            if hit is None:
+                chunk = Chunk(
+                    id=f"{d.id}#{a.number}#0", doc_id=d.id, kind=DocKind.POLICY, field=a.number,
+                    title=d.title, text=a.text,
+                )
+                hit = ChunkHit(chunk, law_floor[d.id], {})
+            cands.append((hit, d, content_bigrams(a.text)))
+    if not cands:
+        return None
+    idf = _idf_match(q, [words for _, _, words in cands])
+    wants_list = bool(_ASKS_LIST.search(t))
+    scored = []
+    for (c, d, words), rare in zip(cands, idf, strict=True):
+        if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
+            continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
+        lex = lexical_match(q, words, content_bigrams(d.title))
+        asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
+        listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
+        rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
+        scored.append((rank, lex, asp, c, d))
     if not scored:
         return None
-    # among the close articles: the one about the aspect asked, then the one using most of the words
-    lex, _, _, top, doc = max(scored, key=lambda x: (x[1], x[0], x[2]))
-    # a strong fused score with some shared words, or most of the question's words in the article
-    if lex < min_lexical or not ((top.score >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS):
+    _, lex, asp, top, doc = max(scored, key=lambda x: x[0])
+    if on_aspect and asp <= 0:
+        return None
+    # the law's retrieval evidence with some shared words, or most of the question's words in the article
+    law_raw = law_score[doc.id]
+    if lex < min_lexical or not ((law_raw >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS):
         return None
     return top, doc

@@ -110,6 +110,9 @@ class DialogueState(BaseModel):
     pending_confirm: PendingConfirm | None = None
     suspended: SuspendedForm | None = None
     offered_flow_id: str | None = None  # the flow the last reply offered to start ("回复“我要办…”")
+    # what the person said in the message that got the offer ("我妈的社保卡丢了，怎么补办"): the form it
+    # starts keeps the facts stated there
+    offered_text: str | None = None
     last_application: AppliedRecord | None = None
     history: list[dict[str, str]] = Field(default_factory=list)  # [{"role", "text"}], bounded
 

@@ -62,6 +62,9 @@ def cue_regex(cue: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\{(\w+)\}", expand, cue))
 
 
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
 def _key(text: str) -> str:
     return _PUNCT.sub("", canonical(text)).lower()
 
@@ -167,7 +170,8 @@ def infer_choice(q: Question, text: str) -> Inference | None:
 def implied_choice(q: Question, text: str) -> str | None:
     """The one option a longer message implies by words or cues alone ("社保卡丢了，我帮我爸补办" -> 代办);
     no yes / no reading, so a first message's "是这样的" answers nothing."""
-    t = _key(text)
+    # an A-not-A question ("有没有补贴", "是不是要") asks; it says neither yes nor no
+    t = _A_NOT_A.sub("", _key(text))
     pointed = {*_mentions(q, t), *_cue_hits(q, t)}
     return pointed.pop() if len(pointed) == 1 else None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from assistant.nlg.answer import detect_aspects
 from assistant.nlu.form_parse import is_question, is_resume
 from assistant.nlu.normalize import Polarity, canonical, polarity
 from assistant.nlu.text import compact
@@ -40,10 +41,21 @@ _WISH_RE = re.compile(
 )
 
 
+# A message that opens with the doing verb ("办居住证", "申请低保", "补办社保卡").
+_BARE_WISH_RE = re.compile(r"^(?:请|麻烦你?)?(?:办理|办|申请|申领|申办|补办|补领|换领|提取)")
+
+
 def wish_and_question(text: str) -> bool:
     """A message that both says the person wants the service and asks about it."""
     t = canonical(text)
     return bool(_WISH_RE.search(t)) and is_question(t)
+
+
+def bare_wish(text: str) -> bool:
+    """ "办居住证": the verb and the service, nothing asked (no question, no aspect such as 材料 / 流程).
+    Read as a wish to do it; the reply still says what the guide says first."""
+    t = compact(canonical(text))
+    return bool(_BARE_WISH_RE.match(t)) and not is_question(t) and not detect_aspects(t)
 
 
 def wants_to_act(text: str) -> bool:
@@ -82,13 +94,19 @@ def asks_missing(text: str) -> bool:
     return bool(re.search(r"补|缺|还差|还要(?:交|带|准备)", compact(canonical(text))))
 
 
-def remember_offer(state: DialogueState, reply: Reply, flows: Mapping[str, Flow]) -> None:
-    """Keep the flow the reply offers to start ("回复“我要办居住证申领”"), for a following "好，帮我办"."""
-    state.offered_flow_id = None
+def remember_offer(state: DialogueState, reply: Reply, flows: Mapping[str, Flow], text: str = "") -> None:
+    """Keep the flow the reply offers to start ("回复“我要办居住证申领”"), for a following "好，帮我办", and
+    `text`, the message it answered: the facts stated there ("社保卡丢了") fill the form once it starts."""
+    state.offered_flow_id, state.offered_text = None, None
     if state.flow_id:
         return
     for choice in reply.choices:
         for f in flows.values():
             if choice == f"我要办{f.title}":
-                state.offered_flow_id = f.id
+                state.offered_flow_id, state.offered_text = f.id, text or None
                 return
+
+
+def told_before(state: DialogueState, flow: Flow) -> str:
+    """What the person said when `flow` was offered (empty when another flow, or none, was offered)."""
+    return (state.offered_text or "") if state.offered_flow_id == flow.id else ""

@@ -34,7 +34,8 @@ class Followups:
         if target is not None and (
             focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
         ):
-            out = forms.start_form(st, target, self.m.get_guide(target.service_id), "")
+            told = focus.told_before(st, target)
+            out = forms.start_form(st, target, self.m.get_guide(target.service_id), "", told=told)
             events.extend(out.events)
             return out.reply
         if focus.about_last_application(st, t) and flow_by_words(t, self.m.flows) is None:
@@ -49,11 +50,14 @@ class Followups:
             flow = flow_for_service(st.current_service_id, self.m.flows)
         if flow is None or st.pending_choices:  # no online flow, or "which one?" first
             return answer
-        out = forms.start_form(st, flow, self.m.get_guide(flow.service_id), "")
+        # the question is not an answer to any item, but the facts around it are ("帮我爸办…，要带什么？")
+        out = forms.start_form(st, flow, self.m.get_guide(flow.service_id), "", told=t)
         events.extend(out.events)
         if not answer.citations:  # nothing grounded to say first: just start
             return out.reply
-        out.reply.text = f"{answer.text}\n\n{out.reply.text}"
+        # the answer's offer ("回复“我要办…”即可开始") is taken up at once: not repeated
+        said = "\n".join(ln for ln in answer.text.split("\n") if "回复“我要办" not in ln).strip()
+        out.reply.text = f"{said}\n\n{out.reply.text}"
         out.reply.citations = [*answer.citations, *out.reply.citations]
         return out.reply
 

@@ -97,8 +97,12 @@ __all__ = [
 ]
 
 
-def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, text: str = "") -> FormOutcome:
+def start_form(
+    state: DialogueState, flow: Flow, guide: ServiceGuide | None, text: str = "", *, told: str = ""
+) -> FormOutcome:
     """Begin `flow` (another open form is kept aside); the first message may already answer some items.
+    `told`: what the person said earlier about this service (the question that got the offer): its facts
+    fill items too, but a value in it that fails validation is not reported (it was not given as an answer).
     A form of the same flow left earlier ("不办了") comes back with its fields."""
     if state.flow_id and state.flow_id != flow.id:
         suspend_form(state)
@@ -108,9 +112,12 @@ def start_form(state: DialogueState, flow: Flow, guide: ServiceGuide | None, tex
     state.flow_id = flow.id
     state.current_service_id = flow.service_id
     state.pending_choices = {}
-    prefilled = prefill_answers(state, flow, text) if text else []
+    said = "\n".join(x for x in (told, text) if x)
+    prefilled = prefill_answers(state, flow, said) if said else []
     # values in the first message ("我叫张三，电话13800138000", "社保卡丢了") are kept
-    accepted, errors = accept_fields(state, flow, text, None) if text else ([], [])
+    accepted = accept_fields(state, flow, told, None)[0] if told else []
+    more, errors = accept_fields(state, flow, text, None) if text else ([], [])
+    accepted += more
     prompt, choices = step(state, flow)
     head = f"好的，我来帮您在线办理「{flow.title}」。"
     if flow.summary:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.nlu.text import cn_to_int, compact
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
+from retrieval.tokenize import expand_synonyms, load_synonyms
 from retrieval.types import DocKind, Hit, SearchResult
 
 # Close call: a runner-up within this share of the top score, or within this absolute gap.
@@ -27,7 +29,9 @@ MAX_CHOICES = 4
 # Guides that only support another service (checking progress, booking a slot, looking up records).
 _AUX_NAME_RE = re.compile(r"(?:进度|信息|记录|结果)查询|查询$|预约$|预约[（(]|[（(][^）)]*预约[^）)]*[）)]$")
 # A query that asks for such a supporting service itself.
-_AUX_QUERY_RE = re.compile(r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到")
+_AUX_QUERY_RE = re.compile(
+    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)"
+)
 # Character pairs too common in questions to name a service.
 _GENERIC_BIGRAMS = frozenset(
     {
@@ -46,6 +50,7 @@ _GENERIC_BIGRAMS = frozenset(
         "请问",
         "办理",
         "材料",
+        "人员",  # "企业退休人员": a word for people, not for one service
     }
 )
 
@@ -63,6 +68,20 @@ def asks_auxiliary(query: str) -> bool:
 def _name_bigrams(text: str) -> set[str]:
     t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
     return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    return load_synonyms()
+
+
+def _query_bigrams(query: str) -> set[str]:
+    """The query's word bigrams plus those of the formal terms its colloquial words stand for (retrieval's
+    synonym table: "自由职业" -> 灵活就业), so a candidate named in official words can be singled out."""
+    grams = _name_bigrams(query)
+    for term in expand_synonyms(query, _synonyms()):
+        grams |= _name_bigrams(term)
+    return grams - _GENERIC_BIGRAMS
 
 
 @dataclass
@@ -199,8 +218,8 @@ def _named_by_query(
     )
     if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
         return named[0][1]
-    # the query uses words ("挂失", "探亲") that only one candidate's name has
-    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
+    # the query uses words ("挂失", "探亲", or "自由职业" for 灵活就业) that only one candidate's name has
+    qgrams = _query_bigrams(query)
     grams = {h.doc_id: _name_bigrams(name_of(h)) for h in close}
     distinct = []
     for h in close:
@@ -214,7 +233,7 @@ def _named_by_query(
 
 def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
-    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
+    qgrams = _query_bigrams(query)
     overlap = {h.doc_id: len(qgrams & _name_bigrams(name_of(h))) for h in close}
     best = max(overlap.values(), default=0)
     if best < 2:

@@ -128,7 +128,7 @@ class DialogueManager:
         reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
-        focus.remember_offer(st, reply, self.flows)
+        focus.remember_offer(st, reply, self.flows, work)
         self._remember(st, "user", t)
         self._remember(st, "assistant", reply.text)
         return TurnResult(state=st, reply=reply, submission=submission, events=events)
@@ -267,6 +267,9 @@ class DialogueManager:
         if in_form is None and focus.wish_and_question(t) and intent is not Intent.COMPLAINT:
             # "我想办居住证，使唔使先预约？": answer the question, and start the form in the same turn
             return self._answer_then_start(st, t, flow_hit, events), None
+        if in_form is None and flow_hit is not None and focus.bare_wish(t):
+            # "办居住证": what the guide says, and its form started in the same turn
+            return self._answer_then_start(st, t, flow_hit, events), None
         if intent is Intent.APPLY and in_form is None:
             return self._apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
@@ -332,7 +335,8 @@ class DialogueManager:
             st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:8]}
             st.pending_purpose, st.pending_query = "apply", t
             return Reply(text=text, choices=titles[:8], intent=Intent.APPLY, confident=False)
-        out = forms.start_form(st, flow, self.get_guide(flow.service_id), t)
+        told = focus.told_before(st, flow)
+        out = forms.start_form(st, flow, self.get_guide(flow.service_id), t, told=told)
         events.extend(out.events)
         return out.reply
 

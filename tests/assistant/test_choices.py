@@ -73,6 +73,9 @@ def test_a_first_message_implies_answers_by_words_and_cues_only(flows: dict[str,
     q = _q(flows, "shebaoka-buhuan", "agent")
     assert implied_choice(q, "我想帮我妈补办社保卡") == "代办"
     assert implied_choice(q, "是这样的，社保卡不见了") is None  # "是" is no answer here
+    has_card = _q(flows, "canjiren-butie", "has_card")
+    assert implied_choice(has_card, "我个仔智力残疾，有冇补贴可以申请？") is None  # asks, says no "没有"
+    assert implied_choice(has_card, "我儿子还没有残疾人证，有没有补贴？") == "否"
 
 
 def _start(flows: dict[str, Flow], flow_id: str) -> tuple[DialogueState, Flow]:

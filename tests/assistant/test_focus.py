@@ -64,6 +64,43 @@ def test_a_wish_with_a_question_is_answered_and_the_form_started_in_one_turn(cha
     assert pure.state.flow_id is None
 
 
+def test_facts_told_with_the_question_fill_the_form_the_offer_starts(chat: Chat) -> None:
+    res = chat("我妈的社保卡丢了，怎么补办啊")
+    assert chat.state.flow_id is None and "我要办社会保障卡补换" in res.reply.choices
+    res = chat("好，帮我办")
+    assert chat.state.flow_id == "shebaoka-buhuan"
+    assert chat.state.fields.get("reason") == "遗失"  # said in the question, not asked again
+    assert "补换原因" not in res.reply.text.splitlines()[-1]
+
+    named = Chat(chat.manager)  # accepting by the offered words works the same
+    named("我妈的社保卡丢了，怎么补办啊")
+    named("我要办社会保障卡补换")
+    assert named.state.fields.get("reason") == "遗失"
+
+    other = Chat(chat.manager)  # what was said about another service fills nothing
+    other("我妈的社保卡丢了，怎么补办啊")
+    other("我要办居住证")
+    assert other.state.flow_id == "juzhuzheng-shenling" and not other.state.fields
+
+
+def test_an_a_not_a_question_is_no_answer_to_a_yes_no_item(chat: Chat) -> None:
+    chat("我个仔智力残疾，有冇补贴可以申请？")  # "有没有补贴" is no "没有(残疾人证)"
+    chat("好，帮我办")
+    assert chat.state.flow_id == "canjiren-butie"
+    assert "has_card" not in chat.state.answers
+
+
+def test_verb_and_service_alone_is_answered_and_the_form_started(chat: Chat) -> None:
+    res = chat("办居住证")
+    assert res.reply.citations and res.reply.form is not None
+    assert chat.state.flow_id == "juzhuzheng-shenling"
+    assert "回复“我要办" not in res.reply.text  # the offer is taken up, not repeated
+    for question in ("办居住证要多久", "居住证", "申请低保的流程"):  # asked or named only: no form
+        other = Chat(chat.manager)
+        other(question)
+        assert other.state.flow_id is None, question
+
+
 def test_a_bare_yes_accepts_the_offer_and_just_this_one_acts_on_the_current_service(chat: Chat) -> None:
     chat("社保卡补办要带什么材料")
     chat("好的")
@@ -227,7 +264,19 @@ def test_application_follow_ups_need_a_submitted_application() -> None:
 def test_the_offer_is_remembered_from_the_reply_choices() -> None:
     flows = load_flows()
     st = DialogueState()
-    focus.remember_offer(st, Reply(text="…", choices=["我要办居住证申领"]), flows)
+    focus.remember_offer(st, Reply(text="…", choices=["我要办居住证申领"]), flows, "我喺厂度打工，居住证点办？")
     assert st.offered_flow_id == "juzhuzheng-shenling"
-    focus.remember_offer(st, Reply(text="…"), flows)
-    assert st.offered_flow_id is None
+    assert focus.told_before(st, flows["juzhuzheng-shenling"]) == "我喺厂度打工，居住证点办？"
+    assert focus.told_before(st, flows["dibao-shenqing"]) == ""
+    focus.remember_offer(st, Reply(text="…"), flows, "谢谢")
+    assert st.offered_flow_id is None and st.offered_text is None
+
+
+@pytest.mark.parametrize("text", ["办居住证", "申请低保", "补办社保卡", "麻烦办理居住证"])
+def test_bare_wishes(text: str) -> None:
+    assert focus.bare_wish(text)
+
+
+@pytest.mark.parametrize("text", ["居住证要带什么", "办居住证要多久", "居住证", "办居住证的材料", "我想问低保"])
+def test_not_bare_wishes(text: str) -> None:
+    assert not focus.bare_wish(text)

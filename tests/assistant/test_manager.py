@@ -498,6 +498,20 @@ def test_link_service_plausibility() -> None:
     # the query uses words only one candidate has
     cards = _guide_hits(("new", 4.2), ("loss", 4.15))
     assert link_service(cards, get, query="残疾人证丢了怎么挂失").service_id == "loss"
+    # ... also in the official words its colloquial ones stand for (synonym table: 自由职业 -> 灵活就业)
+    guides |= {
+        "flex": _g("flex", "灵活就业人员参保登记"),
+        "arrears": _g("arrears", "企业职工社会保险费欠费补缴申报"),
+        "lapse": _g("lapse", "企业职工社会保险费断缴补缴申报"),
+        "civil": _g("civil", "机关事业单位人员领取养老保险待遇资格认证"),
+        "firm": _g("firm", "企业职工领取养老保险待遇资格认证"),
+    }
+    social = _guide_hits(("arrears", 3.5), ("lapse", 3.45), ("flex", 3.4))
+    assert link_service(social, get, query="自由职业怎么交社保").service_id == "flex"
+    assert link_service(social, get, query="社保怎么交").ambiguous
+    # "人员" names people, not one service: "企业" decides
+    pension = _guide_hits(("civil", 3.5), ("firm", 3.4))
+    assert link_service(pension, get, query="企业退休人员养老金资格认证怎么做").service_id == "firm"
     assert link_service(cards, get, query="残疾人证怎么办").ambiguous
     # a close runner-up that shares far fewer of the query's words is not offered
     odd = _guide_hits(("new", 4.2), ("pet", 4.1))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assistant import events as ev
 from assistant.nlg.answer import detect_aspects, unknown_answer
+from assistant.nlu.text import compact
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.linking import flow_by_words, flow_for_service
@@ -30,7 +31,7 @@ class Followups:
             out = forms.resume_form(st, resumed)
             events.extend(out.events)
             return out.reply
-        target = focus.flow_in_focus(st, self.m.flows)
+        target = focus.flow_in_focus(st, self.m.flows) or self._same_named_flow(st)
         if target is not None and (
             focus.wants_to_act(t) or (st.offered_flow_id == target.id and focus.accepts_offer(t))
         ):
@@ -41,6 +42,15 @@ class Followups:
         if focus.about_last_application(st, t) and flow_by_words(t, self.m.flows) is None:
             return self.application_followup(st, t, events)
         return None
+
+    def _same_named_flow(self, st: DialogueState) -> Flow | None:
+        """The online flow of the service in focus when only its name matches: another region's guide of
+        "新生儿出生一件事" was shown, and "帮我办" means the one this assistant can do."""
+        guide = self.m.get_guide(st.current_service_id) if st.current_service_id else None
+        if guide is None:
+            return None
+        name = compact(guide.name)
+        return next((f for f in self.m.flows.values() if compact(f.title) == name), None)
 
     def answer_then_start(
         self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]

@@ -280,3 +280,22 @@ def test_bare_wishes(text: str) -> None:
 @pytest.mark.parametrize("text", ["居住证要带什么", "办居住证要多久", "居住证", "办居住证的材料", "我想问低保"])
 def test_not_bare_wishes(text: str) -> None:
     assert not focus.bare_wish(text)
+
+
+def test_help_me_apply_after_another_regions_guide_starts_the_same_named_flow(manager: DialogueManager) -> None:
+    from knowledge.schema import ServiceGuide
+
+    others = {
+        "hunan-baby": ServiceGuide(id="hunan-baby", name="新生儿出生一件事", region="湖南省长沙市"),
+        "notary": ServiceGuide(id="notary", name="出生公证指引", region="广东省"),
+    }
+    m = DialogueManager(
+        retriever=manager.retriever,
+        get_guide=lambda gid: others.get(gid) or manager.get_guide(gid),
+        get_policy=manager.get_policy,
+        flows=manager.flows,
+    )
+    res = m.handle(DialogueState(current_service_id="hunan-baby"), "好，帮我办")
+    assert res.state.flow_id == "xinshenger-chusheng" and res.reply.form is not None
+    res = m.handle(DialogueState(current_service_id="notary"), "好，帮我办")  # another service: no form
+    assert res.state.flow_id is None

@@ -228,7 +228,26 @@ def _named_by_query(
             distinct.append(h.doc_id)
     if len(distinct) == 1:
         return distinct[0]
-    return None
+    return _first_time(query, close, name_of)
+
+
+# A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
+_FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
+_LATER_QUERY_RE = re.compile(r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改")
+
+
+def _first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
+    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant, when the question uses
+    no word of a later step and none of the words that set the other candidates apart."""
+    q = compact(query)
+    if _LATER_QUERY_RE.search(q):
+        return None
+    first = [h for h in close if _FIRST_TIME_RE.search(compact(name_of(h)))]
+    if len(first) != 1:
+        return None
+    own = _name_bigrams(name_of(first[0]))
+    others = set().union(*(_name_bigrams(name_of(h)) for h in close if h is not first[0])) - own
+    return None if _query_bigrams(query) & others else first[0].doc_id
 
 
 def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:

@@ -110,7 +110,9 @@ def _events(res: TurnResult, kind: str) -> list[Event]:
 
 
 def test_disambiguation_then_selection_by_index(chat: Chat, kb: dict[str, ServiceGuide]) -> None:
-    res = chat("残疾人证怎么办")
+    res = chat("残疾人证怎么办")  # no later step (补 / 换 / 迁) named: doing it the first time
+    assert res.reply.citations and all("新办证" in c.title for c in res.reply.citations)
+    res = chat("残疾人证的手续")
     choices = res.reply.choices
     assert len(choices) >= 2 and all("残疾人证" in c for c in choices)
     assert res.reply.text.startswith(("您要办理的是", "找到几个相近的事项"))
@@ -124,7 +126,7 @@ def test_disambiguation_then_selection_by_index(chat: Chat, kb: dict[str, Servic
 
 
 def test_disambiguation_selection_by_distinctive_words(chat: Chat) -> None:
-    res = chat("残疾人证怎么办")
+    res = chat("残疾人证的手续")
     label = res.reply.choices[-1]
     target = chat.state.pending_choices[label]
     distinctive = label.replace("《中华人民共和国残疾人证》", "")
@@ -509,10 +511,20 @@ def test_link_service_plausibility() -> None:
     social = _guide_hits(("arrears", 3.5), ("lapse", 3.45), ("flex", 3.4))
     assert link_service(social, get, query="自由职业怎么交社保").service_id == "flex"
     assert link_service(social, get, query="社保怎么交").ambiguous
+    # a question naming no later step (补办 / 换领 / 迁入) means doing it the first time
+    guides |= {
+        "first": _g("first", "《中华人民共和国残疾人证》新办证申请"),
+        "lost": _g("lost", "《中华人民共和国残疾人证》挂失补办"),
+        "renew": _g("renew", "《中华人民共和国残疾人证》换领"),
+    }
+    card = _guide_hits(("lost", 4.0), ("first", 3.9), ("renew", 3.9))
+    assert link_service(card, get, query="残疾人证怎么办理").service_id == "first"
+    assert link_service(card, get, query="残疾人证丢了怎么办").service_id != "first"
+    assert link_service(card, get, query="残疾人证过期了怎么办").ambiguous
     # "人员" names people, not one service: "企业" decides
     pension = _guide_hits(("civil", 3.5), ("firm", 3.4))
     assert link_service(pension, get, query="企业退休人员养老金资格认证怎么做").service_id == "firm"
-    assert link_service(cards, get, query="残疾人证怎么办").ambiguous
+    assert link_service(cards, get, query="残疾人证过期了怎么办").ambiguous  # a later step, but which
     # a close runner-up that shares far fewer of the query's words is not offered
     odd = _guide_hits(("new", 4.2), ("pet", 4.1))
     assert link_service(odd, get, query="残疾人证在哪里办").service_id == "new"

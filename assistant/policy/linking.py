@@ -6,6 +6,7 @@ When the top guides are too close to call, or are variants of one catalogue item
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ _GENERIC_BIGRAMS = frozenset(
         "可以",
         "请问",
         "办理",
+        "申请",  # "怎么申请": the verb of any service, like 办理
+        "申办",
         "材料",
         "人员",  # "企业退休人员": a word for people, not for one service
     }
@@ -233,16 +236,25 @@ def _named_by_query(
 
 # A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
 _FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
+_PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
 _LATER_QUERY_RE = re.compile(r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改")
 
 
 def _first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
-    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant, when the question uses
-    no word of a later step and none of the words that set the other candidates apart."""
+    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant (or the plain item the
+    others extend), when the question uses no word of a later step and none of the words that set the other
+    candidates apart."""
     q = compact(query)
     if _LATER_QUERY_RE.search(q):
         return None
-    first = [h for h in close if _FIRST_TIME_RE.search(compact(name_of(h)))]
+    names = {h.doc_id: compact(name_of(h)) for h in close}
+    stem = os.path.commonprefix(list(names.values()))
+    # the first-time variant, or the plain item the others extend ("人才优粤卡申办" / "人才优粤卡（A卡）…")
+    first = [
+        h
+        for h in close
+        if _FIRST_TIME_RE.search(names[h.doc_id]) or _PLAIN_REST_RE.fullmatch(names[h.doc_id][len(stem) :])
+    ]
     if len(first) != 1:
         return None
     own = _name_bigrams(name_of(first[0]))

@@ -521,6 +521,15 @@ def test_link_service_plausibility() -> None:
     assert link_service(card, get, query="残疾人证怎么办理").service_id == "first"
     assert link_service(card, get, query="残疾人证丢了怎么办").service_id != "first"
     assert link_service(card, get, query="残疾人证过期了怎么办").ambiguous
+    # ... or the plain item that the others extend ("申请" is any service's verb, not a distinctive word)
+    guides |= {
+        "talent": _g("talent", "广东省人才优粤卡申办"),
+        "car": _g("car", "广东省人才优粤卡（A卡）申请港澳入出内地商务车指标"),
+        "drive": _g("drive", "广东省人才优粤卡（A卡）自用机动车省内不限行"),
+    }
+    talent = _guide_hits(("car", 4.7), ("talent", 4.4), ("drive", 4.3))
+    assert link_service(talent, get, query="人才优粤卡怎么申请").service_id == "talent"
+    assert link_service(talent, get, query="人才优粤卡商务车指标怎么申请").service_id == "car"
     # "人员" names people, not one service: "企业" decides
     pension = _guide_hits(("civil", 3.5), ("firm", 3.4))
     assert link_service(pension, get, query="企业退休人员养老金资格认证怎么做").service_id == "firm"

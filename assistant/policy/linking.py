@@ -168,6 +168,8 @@ def link_service(
         plain = [h for h in hits if not is_auxiliary(name_of(h))]
         if plain and plain[0].score >= hits[0].score * AUX_RATIO:
             hits = plain
+    if query:
+        hits = _first_step_first(query, hits, name_of)
     top = hits[0]
     close = [h for h in hits if h.score >= top.score * ratio or top.score - h.score <= gap]
     top_guide = guide_of(top)
@@ -238,6 +240,25 @@ def _named_by_query(
 _FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
 _PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
 _LATER_QUERY_RE = re.compile(r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改")
+
+
+_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
+
+
+def _first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
+    """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
+    guide tops the hits and a guide of the plain step scores at least AUX_RATIO of it, sharing the question's
+    words, the later-step guides give way (like auxiliary ones)."""
+    if _LATER_QUERY_RE.search(compact(query)) or not _LATER_NAME_RE.search(compact(name_of(hits[0]))):
+        return hits
+    qgrams = _query_bigrams(query)
+    for h in hits[1:]:
+        if h.score < hits[0].score * AUX_RATIO:
+            break
+        name = compact(name_of(h))
+        if not _LATER_NAME_RE.search(name) and len(qgrams & _name_bigrams(name)) >= 2:
+            return [x for x in hits if not _LATER_NAME_RE.search(compact(name_of(x)))]
+    return hits
 
 
 def _first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:

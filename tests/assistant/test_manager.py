@@ -521,6 +521,17 @@ def test_link_service_plausibility() -> None:
     assert link_service(card, get, query="残疾人证怎么办理").service_id == "first"
     assert link_service(card, get, query="残疾人证丢了怎么办").service_id != "first"
     assert link_service(card, get, query="残疾人证过期了怎么办").ambiguous
+    # a question naming no later step is not routed to a 补领 guide when the plain step's guide is near
+    guides |= {
+        "rebook": _g("rebook", "补领结婚证预约"),
+        "book": _g("book", "结婚登记预约"),
+        "proof": _g("proof", "开具婚姻登记记录证明预约"),
+    }
+    marry = _guide_hits(("rebook", 4.0), ("book", 3.3), ("proof", 2.8))
+    assert link_service(marry, get, query="我想约个时间去领结婚证").service_id == "book"
+    assert link_service(marry, get, query="结婚证丢了想约个时间补领").service_id == "rebook"
+    far = _guide_hits(("rebook", 4.0), ("book", 2.0))
+    assert link_service(far, get, query="我想约个时间去领结婚证").service_id == "rebook"
     # ... or the plain item that the others extend ("申请" is any service's verb, not a distinctive word)
     guides |= {
         "talent": _g("talent", "广东省人才优粤卡申办"),

@@ -5,6 +5,7 @@ One YAML file a service under guides/flows/. Loaded and validated by guides.load
 
 from __future__ import annotations
 
+import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -126,6 +127,9 @@ class Flow(BaseModel):
     summary: str | None = None
     sample_note: str  # SAMPLE_MARK for authored content; the pre-check note for flows derived from a guide
     keywords: list[str] = Field(default_factory=list)  # how people name this service
+    # regular expressions for how people describe wanting it without naming it ("开间糖水铺" -> 个体工商户设立);
+    # used only when retrieval finds nothing (never over a question's own match)
+    cues: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     materials: list[FlowMaterial] = Field(default_factory=list)
     form: list[FormField] = Field(min_length=1)
@@ -144,6 +148,11 @@ class Flow(BaseModel):
             raise ValueError(f"sample_note must be '{SAMPLE_MARK}'")
         if not self.sample_note.strip():
             raise ValueError("sample_note must not be blank")
+        for cue in self.cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"bad cue {cue!r}: {exc}") from exc
         qids = [q.id for q in self.questions]
         if len(set(qids)) != len(qids):
             raise ValueError("duplicate question ids")

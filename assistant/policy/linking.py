@@ -373,10 +373,16 @@ def _loose_in(word: str, text: str, max_gap: int = 1) -> bool:
     return re.search(pattern, text) is not None
 
 
+@lru_cache(maxsize=256)
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def flow_by_words(text: str, flows: Mapping[str, Flow], *, fuzzy: bool = False) -> Flow | None:
     """The flow whose title / keywords the message names (longest match wins; ties -> None).
 
-    `fuzzy`: keywords of 3+ characters also match with one inserted character between their characters.
+    `fuzzy`: keywords of 3+ characters also match with one inserted character between their characters, and
+    the flow's `cues` (how people describe wanting it: "开间糖水铺") match by their own length.
     """
     t = compact(text)
     best: list[tuple[int, Flow]] = []
@@ -385,6 +391,7 @@ def flow_by_words(text: str, flows: Mapping[str, Flow], *, fuzzy: bool = False) 
         lengths = [len(w) for w in words if len(w) >= 2 and w in t]
         if not lengths and fuzzy:
             lengths = [len(w) - 1 for w in words if len(w) >= 3 and _loose_in(w, t)]
+            lengths += [len(m.group(0)) for cue in flow.cues if (m := _cue(cue).search(t))]
         if lengths:
             best.append((max(lengths), flow))
     if not best:

@@ -624,3 +624,23 @@ def test_a_service_question_only_a_law_answers_quotes_the_article(
     assert res.reply.citations[0].id == f"policy:{law.id}#{article.number}"
     assert article.text in res.reply.text
     assert "犬只登记" not in res.reply.text
+
+
+def test_flow_cues_route_a_described_wish_only_in_the_fallback(flows: dict[str, Flow]) -> None:
+    from assistant.policy.linking import flow_by_words
+
+    geti = "geti-gongshanghu-sheli"
+    for text in ("我想开间糖水铺，要办咩牌照？", "想开个奶茶店", "开档卖菜要什么"):
+        assert flow_by_words(text, flows) is None, text  # no keyword named: not a match of the words
+        assert flow_by_words(text, flows, fuzzy=True).id == geti, text  # type: ignore[union-attr]
+    for text in ("开具药店证明", "开发商店面", "档案怎么查"):
+        assert flow_by_words(text, flows, fuzzy=True) is None, text
+
+
+def test_a_bad_flow_cue_is_rejected() -> None:
+    from pydantic import ValidationError
+
+    data = load_flows()["geti-gongshanghu-sheli"].model_dump()
+    data["cues"] = ["开(店"]
+    with pytest.raises(ValidationError, match="bad cue"):
+        Flow.model_validate(data)

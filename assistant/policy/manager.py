@@ -128,7 +128,7 @@ class DialogueManager:
         reply, submission = self._route(st, work, events)
         if reply.intent is None:
             reply.intent = Intent.OUT_OF_SCOPE
-        focus.remember_offer(st, reply, self.flows, work)
+        focus.remember_offer(st, reply, self.flows, truncate(work, HISTORY_TEXT_CHARS))
         self._remember(st, "user", t)
         self._remember(st, "assistant", reply.text)
         return TurnResult(state=st, reply=reply, submission=submission, events=events)

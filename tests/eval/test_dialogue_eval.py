@@ -96,6 +96,9 @@ def test_benchmark_figures_stay_above_floors(report: dict[str, Any]) -> None:
     assert report["splits"]["heldout"]["n"] == 8
     assert report["mid_form_question_answered"] == 1.0
     assert report["resumed_with_fields"] == 1.0
+    # turns without deliberate detours: 10.74 vs the budget 10.68 on these fixtures (11.26 before facts told
+    # with a question filled the form and "办居住证" / a described wish started or routed it)
+    assert report["mean_turns_adjusted"] <= report["mean_budget"] + 0.5, report["dialogues"]
     assert set(report) >= {
         "success_rate",
         "mean_turns",

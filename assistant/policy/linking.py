@@ -223,16 +223,19 @@ def _named_by_query(
     )
     if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
         return named[0][1]
-    # the query uses words ("挂失", "探亲", or "自由职业" for 灵活就业) that only one candidate's name has
-    qgrams = _query_bigrams(query)
+    # the query uses words ("挂失", "探亲") that only one candidate's name has; failing that, the official
+    # terms its colloquial words stand for ("自由职业" -> 灵活就业)
     grams = {h.doc_id: _name_bigrams(name_of(h)) for h in close}
-    distinct = []
-    for h in close:
-        others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
-        if qgrams & (grams[h.doc_id] - others):
-            distinct.append(h.doc_id)
-    if len(distinct) == 1:
-        return distinct[0]
+    for qgrams in (_name_bigrams(query) - _GENERIC_BIGRAMS, _query_bigrams(query)):
+        distinct = []
+        for h in close:
+            others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
+            if qgrams & (grams[h.doc_id] - others):
+                distinct.append(h.doc_id)
+        if len(distinct) == 1:
+            return distinct[0]
+        if distinct:  # the question's own words point at several: the synonyms do not decide
+            break
     return _first_time(query, close, name_of)
 
 
@@ -285,7 +288,7 @@ def _first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> 
 
 def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
-    qgrams = _query_bigrams(query)
+    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
     overlap = {h.doc_id: len(qgrams & _name_bigrams(name_of(h))) for h in close}
     best = max(overlap.values(), default=0)
     if best < 2:

@@ -6,16 +6,21 @@ When the top guides are too close to call, or are variants of one catalogue item
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.nlu.text import cn_to_int, compact
+from assistant.policy.name_words import (
+    GENERIC_BIGRAMS,
+    first_step_first,
+    first_time,
+    name_bigrams,
+    query_bigrams,
+)
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
-from retrieval.tokenize import expand_synonyms, load_synonyms
 from retrieval.types import DocKind, Hit, SearchResult
 
 # Close call: a runner-up within this share of the top score, or within this absolute gap.
@@ -33,29 +38,6 @@ _AUX_NAME_RE = re.compile(r"(?:进度|信息|记录|结果)查询|查询$|预约
 _AUX_QUERY_RE = re.compile(
     r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)"
 )
-# Character pairs too common in questions to name a service.
-_GENERIC_BIGRAMS = frozenset(
-    {
-        "怎么",
-        "么办",
-        "什么",
-        "如何",
-        "哪里",
-        "哪些",
-        "需要",
-        "要带",
-        "多久",
-        "多少",
-        "时间",
-        "可以",
-        "请问",
-        "办理",
-        "申请",  # "怎么申请": the verb of any service, like 办理
-        "申办",
-        "材料",
-        "人员",  # "企业退休人员": a word for people, not for one service
-    }
-)
 
 
 def is_auxiliary(name: str) -> bool:
@@ -66,25 +48,6 @@ def is_auxiliary(name: str) -> bool:
 def asks_auxiliary(query: str) -> bool:
     """The query itself asks to check progress / book / look something up."""
     return bool(_AUX_QUERY_RE.search(compact(query)))
-
-
-def _name_bigrams(text: str) -> set[str]:
-    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
-    return {t[i : i + 2] for i in range(len(t) - 1)}
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, tuple[str, ...]]:
-    return load_synonyms()
-
-
-def _query_bigrams(query: str) -> set[str]:
-    """The query's word bigrams plus those of the formal terms its colloquial words stand for (retrieval's
-    synonym table: "自由职业" -> 灵活就业), so a candidate named in official words can be singled out."""
-    grams = _name_bigrams(query)
-    for term in expand_synonyms(query, _synonyms()):
-        grams |= _name_bigrams(term)
-    return grams - _GENERIC_BIGRAMS
 
 
 @dataclass
@@ -169,7 +132,7 @@ def link_service(
         if plain and plain[0].score >= hits[0].score * AUX_RATIO:
             hits = plain
     if query:
-        hits = _first_step_first(query, hits, name_of)
+        hits = first_step_first(query, hits, name_of)
     top = hits[0]
     close = [h for h in hits if h.score >= top.score * ratio or top.score - h.score <= gap]
     top_guide = guide_of(top)
@@ -225,8 +188,8 @@ def _named_by_query(
         return named[0][1]
     # the query uses words ("挂失", "探亲") that only one candidate's name has; failing that, the official
     # terms its colloquial words stand for ("自由职业" -> 灵活就业)
-    grams = {h.doc_id: _name_bigrams(name_of(h)) for h in close}
-    for qgrams in (_name_bigrams(query) - _GENERIC_BIGRAMS, _query_bigrams(query)):
+    grams = {h.doc_id: name_bigrams(name_of(h)) for h in close}
+    for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS, query_bigrams(query)):
         distinct = []
         for h in close:
             others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
@@ -236,60 +199,13 @@ def _named_by_query(
             return distinct[0]
         if distinct:  # the question's own words point at several: the synonyms do not decide
             break
-    return _first_time(query, close, name_of)
-
-
-# A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
-_FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
-_PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
-_LATER_QUERY_RE = re.compile(r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改")
-
-
-_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
-
-
-def _first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
-    """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
-    guide tops the hits and a guide of the plain step scores at least AUX_RATIO of it, sharing the question's
-    words, the later-step guides give way (like auxiliary ones)."""
-    if _LATER_QUERY_RE.search(compact(query)) or not _LATER_NAME_RE.search(compact(name_of(hits[0]))):
-        return hits
-    qgrams = _query_bigrams(query)
-    for h in hits[1:]:
-        if h.score < hits[0].score * AUX_RATIO:
-            break
-        name = compact(name_of(h))
-        if not _LATER_NAME_RE.search(name) and len(qgrams & _name_bigrams(name)) >= 2:
-            return [x for x in hits if not _LATER_NAME_RE.search(compact(name_of(x)))]
-    return hits
-
-
-def _first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
-    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant (or the plain item the
-    others extend), when the question uses no word of a later step and none of the words that set the other
-    candidates apart."""
-    q = compact(query)
-    if _LATER_QUERY_RE.search(q):
-        return None
-    names = {h.doc_id: compact(name_of(h)) for h in close}
-    stem = os.path.commonprefix(list(names.values()))
-    # the first-time variant, or the plain item the others extend ("人才优粤卡申办" / "人才优粤卡（A卡）…")
-    first = [
-        h
-        for h in close
-        if _FIRST_TIME_RE.search(names[h.doc_id]) or _PLAIN_REST_RE.fullmatch(names[h.doc_id][len(stem) :])
-    ]
-    if len(first) != 1:
-        return None
-    own = _name_bigrams(name_of(first[0]))
-    others = set().union(*(_name_bigrams(name_of(h)) for h in close if h is not first[0])) - own
-    return None if _query_bigrams(query) & others else first[0].doc_id
+    return first_time(query, close, name_of)
 
 
 def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
-    qgrams = _name_bigrams(query) - _GENERIC_BIGRAMS
-    overlap = {h.doc_id: len(qgrams & _name_bigrams(name_of(h))) for h in close}
+    qgrams = name_bigrams(query) - GENERIC_BIGRAMS
+    overlap = {h.doc_id: len(qgrams & name_bigrams(name_of(h))) for h in close}
     best = max(overlap.values(), default=0)
     if best < 2:
         return close

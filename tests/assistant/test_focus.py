@@ -264,7 +264,9 @@ def test_application_follow_ups_need_a_submitted_application() -> None:
 def test_the_offer_is_remembered_from_the_reply_choices() -> None:
     flows = load_flows()
     st = DialogueState()
-    focus.remember_offer(st, Reply(text="…", choices=["我要办居住证申领"]), flows, "我喺厂度打工，居住证点办？")
+    focus.remember_offer(
+        st, Reply(text="…", choices=["我要办居住证申领"]), flows, "我喺厂度打工，居住证点办？"
+    )
     assert st.offered_flow_id == "juzhuzheng-shenling"
     assert focus.told_before(st, flows["juzhuzheng-shenling"]) == "我喺厂度打工，居住证点办？"
     assert focus.told_before(st, flows["dibao-shenqing"]) == ""
@@ -277,12 +279,16 @@ def test_bare_wishes(text: str) -> None:
     assert focus.bare_wish(text)
 
 
-@pytest.mark.parametrize("text", ["居住证要带什么", "办居住证要多久", "居住证", "办居住证的材料", "我想问低保"])
+@pytest.mark.parametrize(
+    "text", ["居住证要带什么", "办居住证要多久", "居住证", "办居住证的材料", "我想问低保"]
+)
 def test_not_bare_wishes(text: str) -> None:
     assert not focus.bare_wish(text)
 
 
-def test_help_me_apply_after_another_regions_guide_starts_the_same_named_flow(manager: DialogueManager) -> None:
+def test_help_me_apply_after_another_regions_guide_starts_the_same_named_flow(
+    manager: DialogueManager,
+) -> None:
     from knowledge.schema import ServiceGuide
 
     others = {

@@ -1,0 +1,109 @@
+"""What the words of a question say about service names: the question's word bigrams (and those of the
+official terms its colloquial words stand for), and the variant rules of linking: a question that names no
+later step (补 / 换 / 迁 / 丢 …) means the first-time or plain variant, and 补领 / 换领 … guides give way to a
+near guide of the plain step. Pure functions over names and hits."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from assistant.nlu.text import compact
+from retrieval.tokenize import expand_synonyms, load_synonyms
+from retrieval.types import Hit
+
+# 补领 / 换领 … guides give way to a guide of the plain step scoring this share of the top one (as auxiliary
+# guides do in linking).
+PLAIN_STEP_RATIO = 0.7
+
+# Character pairs too common in questions to name a service.
+GENERIC_BIGRAMS = frozenset(
+    {
+        "怎么",
+        "么办",
+        "什么",
+        "如何",
+        "哪里",
+        "哪些",
+        "需要",
+        "要带",
+        "多久",
+        "多少",
+        "时间",
+        "可以",
+        "请问",
+        "办理",
+        "申请",  # "怎么申请": the verb of any service, like 办理
+        "申办",
+        "材料",
+        "人员",  # "企业退休人员": a word for people, not for one service
+    }
+)
+
+
+def name_bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    return load_synonyms()
+
+
+def query_bigrams(query: str) -> set[str]:
+    """The query's word bigrams plus those of the formal terms its colloquial words stand for (retrieval's
+    synonym table: "自由职业" -> 灵活就业), so a candidate named in official words can be singled out."""
+    grams = name_bigrams(query)
+    for term in expand_synonyms(query, _synonyms()):
+        grams |= name_bigrams(term)
+    return grams - GENERIC_BIGRAMS
+
+
+# A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
+_FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
+_PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
+_LATER_QUERY_RE = re.compile(
+    r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改"
+)
+_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
+
+
+def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
+    """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
+    guide tops the hits and a guide of the plain step scores at least PLAIN_STEP_RATIO of it, sharing the question's
+    words, the later-step guides give way (like auxiliary ones)."""
+    if _LATER_QUERY_RE.search(compact(query)) or not _LATER_NAME_RE.search(compact(name_of(hits[0]))):
+        return hits
+    qgrams = query_bigrams(query)
+    for h in hits[1:]:
+        if h.score < hits[0].score * PLAIN_STEP_RATIO:
+            break
+        name = compact(name_of(h))
+        if not _LATER_NAME_RE.search(name) and len(qgrams & name_bigrams(name)) >= 2:
+            return [x for x in hits if not _LATER_NAME_RE.search(compact(name_of(x)))]
+    return hits
+
+
+def first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
+    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant (or the plain item the
+    others extend), when the question uses no word of a later step and none of the words that set the other
+    candidates apart."""
+    q = compact(query)
+    if _LATER_QUERY_RE.search(q):
+        return None
+    names = {h.doc_id: compact(name_of(h)) for h in close}
+    stem = os.path.commonprefix(list(names.values()))
+    # the first-time variant, or the plain item the others extend ("人才优粤卡申办" / "人才优粤卡（A卡）…")
+    first = [
+        h
+        for h in close
+        if _FIRST_TIME_RE.search(names[h.doc_id]) or _PLAIN_REST_RE.fullmatch(names[h.doc_id][len(stem) :])
+    ]
+    if len(first) != 1:
+        return None
+    own = name_bigrams(name_of(first[0]))
+    others = set().union(*(name_bigrams(name_of(h)) for h in close if h is not first[0])) - own
+    return None if query_bigrams(query) & others else first[0].doc_id

@@ -27,11 +27,12 @@ FAQ_GAP = 0.25
 FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
-FAQ_W_ASPECT = 0.2  # ... and whether it answers the aspect asked
+FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
-# the tune halves), when the pair shares a few of the question's words
-FAQ_ACCEPT = 1.0
+# the tune halves of both answer sets), when the pair shares a few of the question's words
+FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
+FAQ_NAMES_SERVICE = 0.5  # a question naming only the service and an aspect: this share of it in the name
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -151,7 +152,7 @@ def best_faq(
         return None
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
-    found: list[tuple[float, Candidate]] = []
+    window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
     for c in result.passages:
         if c.score < top_raw - FAQ_WINDOW:
             break
@@ -159,7 +160,9 @@ def best_faq(
         n = c.chunk.id.rsplit("#", 1)[-1]
         if g is None or not n.isdigit() or int(n) >= len(g.faqs):
             continue
-        faq = next(p for p in passages_of(g) if p.field == "faq" and p.key == n)
+        window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
+    found: list[tuple[float, Candidate]] = []
+    for c, g, faq in window:
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
         hit = next((h for h in result.hits if h.doc_id == g.id), None)
@@ -182,7 +185,20 @@ def best_faq(
         )
         and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     ) or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+    if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
+        # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
+        # and exactly one FAQ of that service in the window answers the aspect asked
+        on_aspect = [c for _, c in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
+        strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
     return best if strong else None
+
+
+def _names_only(question: str, guide: ServiceGuide) -> float:
+    """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
+    from retrieval.aspects import cue_spans
+
+    chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
+    return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0
 
 
 def same_answer(

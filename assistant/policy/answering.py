@@ -402,7 +402,9 @@ class Answerer:
         if faq_ok and faq is not None and faq.best is not None:
             if faq.guide.id == chosen.guide.id:
                 return faq  # the linked guide's own official FAQ answers it
-            weak = chosen.best is None or chosen.best.lexical < 0.25  # the linked guide says nothing on it
+            # the linked guide says nothing on it: few of the question's words and no passage on the aspect
+            # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
+            weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)
             # a question asking nothing specific would get only the linked guide's overview: an official
             # answer (labelled with its region) says more
             generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]

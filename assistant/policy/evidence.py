@@ -178,13 +178,15 @@ def best_faq(
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     strong = (
-        sp.chunk >= FAQ_RAW
-        and (
-            sp.lexical >= FAQ_LEXICAL
-            or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+        (
+            sp.chunk >= FAQ_RAW
+            and (
+                sp.lexical >= FAQ_LEXICAL
+                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            )
         )
-        and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
-    ) or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+    ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
         # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
         # and exactly one FAQ of that service in the window answers the aspect asked

@@ -28,11 +28,13 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
+FAQ_SAME_GUIDE = True
+FAQ_W_SIDES = 2.0  # ... and the embedding of its question alone and its answer alone (retrieval.faq_sides)
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
-FAQ_NAMES_SERVICE = 0.5  # a question naming only the service and an aspect: this share of it in the name
+FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -153,9 +155,11 @@ def best_faq(
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
     window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
+    lead = result.passages[0].chunk.doc_id
     for c in result.passages:
-        if c.score < top_raw - FAQ_WINDOW:
-            break
+        # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
+        if c.score < top_raw - FAQ_WINDOW and (not FAQ_SAME_GUIDE or c.chunk.doc_id != lead):
+            continue
         g = get_guide(c.chunk.doc_id)
         n = c.chunk.id.rsplit("#", 1)[-1]
         if g is None or not n.isdigit() or int(n) >= len(g.faqs):
@@ -169,11 +173,13 @@ def best_faq(
         # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
         # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
         rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
-        found.append((rerank, Candidate(g, hit, sp, rank_of(g))))
+        # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
+        sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
+        found.append((rerank, rerank + FAQ_W_SIDES * sides, Candidate(g, hit, sp, rank_of(g))))
     if not found:
         return None
     # the place asked about / home region first, then the re-ranked score
-    rerank, best = min(found, key=lambda x: (x[1].rank, -x[0]))
+    rerank, _, best = min(found, key=lambda x: (x[2].rank, -x[1]))
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -190,7 +196,7 @@ def best_faq(
     if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
         # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
         # and exactly one FAQ of that service in the window answers the aspect asked
-        on_aspect = [c for _, c in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
+        on_aspect = [c for *_, c in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
         strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
     return best if strong else None
 

@@ -34,6 +34,9 @@ FAQ_W_SIDES = 2.0  # ... and the embedding of its question alone and its answer 
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
+# (out-of-scope questions: cosine with the closest official question at most 0.52; right pairs p50 0.66)
+FAQ_ACCEPT_QUESTION = 0.55
+FAQ_ACCEPT_QUESTION_LEXICAL = 0.15
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
@@ -165,7 +168,7 @@ def best_faq(
         if g is None or not n.isdigit() or int(n) >= len(g.faqs):
             continue
         window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
-    found: list[tuple[float, Candidate]] = []
+    found: list[tuple[float, float, Candidate, float]] = []
     for c, g, faq in window:
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
@@ -175,11 +178,13 @@ def best_faq(
         rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
         # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
         sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
-        found.append((rerank, rerank + FAQ_W_SIDES * sides, Candidate(g, hit, sp, rank_of(g))))
+        found.append(
+            (rerank, rerank + FAQ_W_SIDES * sides, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0))
+        )
     if not found:
         return None
     # the place asked about / home region first, then the re-ranked score
-    rerank, _, best = min(found, key=lambda x: (x[2].rank, -x[1]))
+    rerank, _, best, dense_q = min(found, key=lambda x: (x[2].rank, -x[1]))
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -192,11 +197,13 @@ def best_faq(
             )
         )
         or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        # the question reads like the official question (its embedding alone) and shares some words
+        or (dense_q >= FAQ_ACCEPT_QUESTION and sp.lexical >= FAQ_ACCEPT_QUESTION_LEXICAL)
     ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
         # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
         # and exactly one FAQ of that service in the window answers the aspect asked
-        on_aspect = [c for *_, c in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
+        on_aspect = [c for _, _, c, _ in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
         strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
     return best if strong else None
 

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
@@ -131,12 +132,13 @@ def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
     return len(own & content_bigrams(question)) / len(own) >= 0.5
 
 
-def name_cover(question: str, guide: ServiceGuide) -> float:
+def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> float:
     """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
     name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
     from retrieval.passages import content_bigrams
 
-    chars = {ch for b in content_bigrams(question) for ch in b}
+    # `formal`: the question's colloquial words also count as the formal terms they stand for ("低保")
+    chars = {ch for b in (question_words(question) if formal else content_bigrams(question)) for ch in b}
     names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
     return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
 
@@ -246,6 +248,22 @@ def _idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
     return [sum(v for b, v in w.items() if b in t) / total for t in texts]
 
 
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    from retrieval.tokenize import load_synonyms
+
+    return load_synonyms()
+
+
+def question_words(t: str) -> set[str]:
+    """The question's content bigrams plus those of the formal terms its colloquial words stand for
+    (retrieval's synonym table: "改名字" -> 姓名变更, "低保" -> 最低生活保障): statutes use the formal terms."""
+    from retrieval.tokenize import expand_synonyms
+
+    extra = expand_synonyms(t, _synonyms())
+    return content_bigrams(t) | (content_bigrams(" ".join(extra)) if extra else set())
+
+
 def best_article(
     t: str,
     result: SearchResult,
@@ -262,7 +280,9 @@ def best_article(
     score, the question's rare words in it and whether its wording addresses the aspect asked."""
     if not result.articles:
         return None
-    q = content_bigrams(t)
+    # the formal terms of colloquial words help pick the article; whether one answers at all is judged on
+    # the question's own words (a pension question about Canada shares "养老金" with 社会保险法 only so)
+    q, formal = content_bigrams(t), question_words(t)
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
     top_score = result.articles[0].score or 1.0
     retrieved = {(c.chunk.doc_id, c.chunk.field): c for c in result.articles}
@@ -288,7 +308,7 @@ def best_article(
             cands.append((hit, d, content_bigrams(a.text)))
     if not cands:
         return None
-    idf = _idf_match(q, [words for _, _, words in cands])
+    idf = _idf_match(formal, [words for _, _, words in cands])
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):

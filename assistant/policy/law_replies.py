@@ -44,7 +44,7 @@ class LawReplies:
         its words and an article about that aspect does ("单位要在多少天内申请工伤认定")."""
         if chosen.best is not None and chosen.best.passage.field == "faq":
             return None
-        cover = name_cover(t, chosen.guide)
+        cover = name_cover(t, chosen.guide, formal=True)
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
             return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)

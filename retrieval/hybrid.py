@@ -19,6 +19,7 @@ from retrieval.analyzers import SIGNAL_OF, SPARSE_INDEXES, doc_tokens, query_tok
 from retrieval.bm25 import BM25Index
 from retrieval.chunking import dense_text, guide_chunks, policy_chunks
 from retrieval.embedders import Embedder, make_embedder
+from retrieval.faq_sides import FaqSides
 from retrieval.index_view import IndexView
 from retrieval.ranking import variant_classes
 from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
@@ -60,6 +61,7 @@ class HybridRetriever:
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
+        self.faq_sides = FaqSides(self.embedder)
 
     # ---------------------------------------------------------------- build / load
     def _expected_params(self) -> dict[str, Any]:
@@ -258,6 +260,8 @@ class HybridRetriever:
             res = self.rank(
                 query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top, article_top
             )
+        if res.passages:  # FAQ pairs: also the question alone and the answer alone (outside the index lock)
+            res.passages = self.faq_sides.score(normalize(query), res.passages)
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
 

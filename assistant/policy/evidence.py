@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
@@ -27,11 +28,17 @@ FAQ_GAP = 0.25
 FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words with the question
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
-FAQ_W_ASPECT = 0.2  # ... and whether it answers the aspect asked
+FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
+FAQ_SAME_GUIDE = True
+FAQ_W_SIDES = 2.0  # ... and the embedding of its question alone and its answer alone (retrieval.faq_sides)
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
-# the tune halves), when the pair shares a few of the question's words
-FAQ_ACCEPT = 1.0
+# the tune halves of both answer sets), when the pair shares a few of the question's words
+FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
+# (out-of-scope questions: cosine with the closest official question at most 0.52; right pairs p50 0.66)
+FAQ_ACCEPT_QUESTION = 0.55
+FAQ_ACCEPT_QUESTION_LEXICAL = 0.15
+FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -125,12 +132,13 @@ def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
     return len(own & content_bigrams(question)) / len(own) >= 0.5
 
 
-def name_cover(question: str, guide: ServiceGuide) -> float:
+def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> float:
     """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
     name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
     from retrieval.passages import content_bigrams
 
-    chars = {ch for b in content_bigrams(question) for ch in b}
+    # `formal`: the question's colloquial words also count as the formal terms they stand for ("低保")
+    chars = {ch for b in (question_words(question) if formal else content_bigrams(question)) for ch in b}
     names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
     return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
 
@@ -151,38 +159,63 @@ def best_faq(
         return None
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
-    found: list[tuple[float, Candidate]] = []
+    window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
+    lead = result.passages[0].chunk.doc_id
     for c in result.passages:
-        if c.score < top_raw - FAQ_WINDOW:
-            break
+        # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
+        if c.score < top_raw - FAQ_WINDOW and (not FAQ_SAME_GUIDE or c.chunk.doc_id != lead):
+            continue
         g = get_guide(c.chunk.doc_id)
         n = c.chunk.id.rsplit("#", 1)[-1]
         if g is None or not n.isdigit() or int(n) >= len(g.faqs):
             continue
-        faq = next(p for p in passages_of(g) if p.field == "faq" and p.key == n)
+        window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
+    found: list[tuple[float, float, Candidate, float]] = []
+    for c, g, faq in window:
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
         hit = next((h for h in result.hits if h.doc_id == g.id), None)
         # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
         # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
         rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
-        found.append((rerank, Candidate(g, hit, sp, rank_of(g))))
+        # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
+        sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
+        found.append(
+            (rerank, rerank + FAQ_W_SIDES * sides, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0))
+        )
     if not found:
         return None
     # the place asked about / home region first, then the re-ranked score
-    rerank, best = min(found, key=lambda x: (x[1].rank, -x[0]))
+    rerank, _, best, dense_q = min(found, key=lambda x: (x[2].rank, -x[1]))
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     strong = (
-        sp.chunk >= FAQ_RAW
-        and (
-            sp.lexical >= FAQ_LEXICAL
-            or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+        (
+            sp.chunk >= FAQ_RAW
+            and (
+                sp.lexical >= FAQ_LEXICAL
+                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            )
         )
-        and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
-    ) or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        # the question reads like the official question (its embedding alone) and shares some words
+        or (dense_q >= FAQ_ACCEPT_QUESTION and sp.lexical >= FAQ_ACCEPT_QUESTION_LEXICAL)
+    ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
+    if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
+        # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
+        # and exactly one FAQ of that service in the window answers the aspect asked
+        on_aspect = [c for _, _, c, _ in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
+        strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
     return best if strong else None
+
+
+def _names_only(question: str, guide: ServiceGuide) -> float:
+    """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
+    from retrieval.aspects import cue_spans
+
+    chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
+    return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0
 
 
 def same_answer(
@@ -215,6 +248,22 @@ def _idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
     return [sum(v for b, v in w.items() if b in t) / total for t in texts]
 
 
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    from retrieval.tokenize import load_synonyms
+
+    return load_synonyms()
+
+
+def question_words(t: str) -> set[str]:
+    """The question's content bigrams plus those of the formal terms its colloquial words stand for
+    (retrieval's synonym table: "改名字" -> 姓名变更, "低保" -> 最低生活保障): statutes use the formal terms."""
+    from retrieval.tokenize import expand_synonyms
+
+    extra = expand_synonyms(t, _synonyms())
+    return content_bigrams(t) | (content_bigrams(" ".join(extra)) if extra else set())
+
+
 def best_article(
     t: str,
     result: SearchResult,
@@ -231,7 +280,9 @@ def best_article(
     score, the question's rare words in it and whether its wording addresses the aspect asked."""
     if not result.articles:
         return None
-    q = content_bigrams(t)
+    # the formal terms of colloquial words help pick the article; whether one answers at all is judged on
+    # the question's own words (a pension question about Canada shares "养老金" with 社会保险法 only so)
+    q, formal = content_bigrams(t), question_words(t)
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
     top_score = result.articles[0].score or 1.0
     retrieved = {(c.chunk.doc_id, c.chunk.field): c for c in result.articles}
@@ -257,7 +308,7 @@ def best_article(
             cands.append((hit, d, content_bigrams(a.text)))
     if not cands:
         return None
-    idf = _idf_match(q, [words for _, _, words in cands])
+    idf = _idf_match(formal, [words for _, _, words in cands])
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):

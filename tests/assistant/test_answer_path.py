@@ -9,12 +9,12 @@ import pytest
 
 from assistant.nlg.llm import fact_check
 from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
-from assistant.policy.evidence import best_article
+from assistant.policy.evidence import best_article, best_faq
 from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
 from knowledge.regions import parse_region_path
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
-from retrieval.aspects import Aspect, detect_aspects
+from retrieval.aspects import Aspect, article_aspects, detect_aspects
 from retrieval.passages import guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
@@ -45,6 +45,9 @@ def samples() -> dict[str, ServiceGuide]:
         ("一件事包括哪些事项", [Aspect.LINKED]),
         ("外地人可以办吗", [Aspect.CONDITIONS]),
         ("我的申请办到哪了", []),  # a status request is an intent, not a question about a service
+        ("报装使唔使俾钱", [Aspect.FEES]),  # paying, in Cantonese
+        ("联合报装包括哪些项目", [Aspect.LINKED]),
+        ("这个证可以在线申请吗", [Aspect.ONLINE]),  # whether it can be done online, not eligibility
     ],
 )
 def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:
@@ -214,3 +217,87 @@ def test_a_law_article_answers_only_when_it_shares_more_than_one_word(question: 
     result, doc = _article_result(question, "示例条例", "第十七条", text)
     picked = best_article(question, result, lambda _id: doc)
     assert (picked is not None) is answers
+
+
+@pytest.mark.parametrize(
+    ("text", "aspects"),
+    [
+        ("办理离婚登记的内地居民应当出具下列证件和证明材料：(一)本人的户口簿、身份证", [Aspect.MATERIALS]),
+        ("所在单位应当自事故伤害发生之日起30日内提出工伤认定申请", [Aspect.TIME]),
+        ("由户主向户籍所在地的街道办事处提出书面申请", [Aspect.LOCATION]),
+        ("本条例自2003年10月1日起施行。", []),
+    ],
+)
+def test_law_articles_say_their_aspect_in_statute_wording(text: str, aspects: list[Aspect]) -> None:
+    assert article_aspects(text) == aspects
+
+
+def test_the_article_about_what_was_asked_wins_even_when_retrieval_did_not_return_it() -> None:
+    """Retrieval returns a few chunks per law; the article answering the materials question is among the
+    law's other articles."""
+    doc = PolicyDocument(
+        id="law-m",
+        title="示例登记条例",
+        articles=[
+            Article(number="第十条", text="自愿离婚的，男女双方应当共同到婚姻登记机关办理离婚登记。"),
+            Article(
+                number="第十一条",
+                text="办理离婚登记的当事人应当出具下列证件和证明材料：(一)本人的户口簿、身份证；(二)离婚协议书。",
+            ),
+            Article(
+                number="第十二条",
+                text="办理离婚登记的当事人有下列情形之一的，婚姻登记机关不予受理：(一)未达成离婚协议的。",
+            ),
+        ],
+    )
+    retrieved = [doc.articles[2], doc.articles[0]]  # not 第十一条
+    hits = [
+        ChunkHit(
+            chunk=Chunk(
+                id=f"law-m#{a.number}#0",
+                doc_id="law-m",
+                kind=DocKind.POLICY,
+                field=a.number,
+                title=doc.title,
+                text=a.text,
+            ),
+            score=score,
+            scores={},
+        )
+        for a, score in zip(retrieved, (0.62, 0.6), strict=True)
+    ]
+    result = SearchResult(query="q", hits=[], confident=False, confidence=0.2, articles=hits)
+    picked = best_article("协议离婚去登记要带什么证件", result, lambda _id: doc)
+    assert picked is not None and picked[0].chunk.field == "第十一条"
+    assert picked[1].article("第十一条").text == picked[0].chunk.text  # the exact article text is quoted
+
+
+def test_an_faq_answering_the_aspect_asked_wins_over_a_slightly_better_retrieved_one(
+    social: ServiceGuide,
+) -> None:
+    """Among close FAQ chunks, the one whose pair answers the aspect asked (materials) is chosen."""
+    q = "第一次申请助学贷款要准备哪些东西"
+    by_key = {p.key: p for p in guide_passages(social) if p.field == "faq"}
+    materials = next(k for k, p in by_key.items() if Aspect.MATERIALS in p.aspects and "贷款" in p.text)
+    other = next(k for k, p in by_key.items() if "贷款" in p.text and Aspect.MATERIALS not in p.aspects)
+
+    def chunk(key: str, score: float) -> ChunkHit:
+        c = Chunk(
+            id=f"{social.id}#faq#{key}",
+            doc_id=social.id,
+            kind=DocKind.GUIDE,
+            field="faq",
+            title=social.name,
+            text=by_key[key].text,
+        )
+        return ChunkHit(chunk=c, score=score, scores={})
+
+    result = SearchResult(
+        query=q,
+        hits=[],
+        confident=False,
+        confidence=0.0,
+        passages=[chunk(other, 0.86), chunk(materials, 0.75)],
+    )
+    found = best_faq(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
+    assert found is not None and found.best is not None and found.best.passage.key == materials

@@ -27,6 +27,9 @@ from assistant.state import DialogueState, Intent
         ("帮我办个体户营业执照", Intent.APPLY),
         ("想申请低保", Intent.APPLY),
         ("可以在线办理社保卡补换吗，帮我填一下表", Intent.APPLY),
+        # asking whether it can be done online is a question, not a wish to start now
+        ("户口信息更正证明可以在线申请吗", Intent.SERVICE_QUESTION),
+        ("社保卡补换能不能网上办", Intent.SERVICE_QUESTION),
         # policy
         ("《住房公积金管理条例》第二十四条怎么规定的", Intent.POLICY_QUESTION),
         ("第24条是什么内容", Intent.POLICY_QUESTION),

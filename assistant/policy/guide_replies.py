@@ -1,0 +1,254 @@
+"""Replies built from a guide (answer-first from the passage that answers, the overview for a generic
+question), clarifying questions, region notes and the honest "cannot answer" reply.
+
+A mixin of the Answerer (assistant/policy/answering.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.nlg.answer import (
+    ASPECT_LABEL,
+    Aspect,
+    Composed,
+    compose_guide_answer,
+    unknown_answer,
+)
+from assistant.nlg.passage_answer import (
+    compose_passage_answer,
+    follow_up_choices,
+    missing_answer,
+)
+from assistant.policy.answer_common import SEARCH_FAILED_TEXT, AnswerHost, Events, emit
+from assistant.policy.evidence import (
+    FAQ_LEXICAL_ALONE,
+    FAQ_SWITCH,
+    Candidate,
+    asks_same,
+)
+from assistant.policy.linking import (
+    asks_auxiliary,
+    disambiguation_text,
+    flow_by_words,
+    flow_for_service,
+    is_auxiliary,
+)
+from assistant.state import DialogueState, Intent, Reply
+from knowledge.schema import ServiceGuide
+from retrieval.passages import ScoredPassage, score_passages
+from retrieval.regions import in_home_chain, label
+from retrieval.types import SearchResult
+
+
+class GuideReplies:
+    """Guide-based replies; needs the Answerer's host, home region and passage cache."""
+
+    host: AnswerHost
+    home_region: tuple[str, ...]
+
+    def _region_note(self, g: ServiceGuide, named: list[str], uncovered: list[str]) -> str:
+        home = label(self.home_region)
+        if uncovered:
+            where = "、".join(uncovered)
+            head = f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的指南。"
+            if in_home_chain(g.region_path, self.home_region):
+                return head + f"以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
+            return head + f"以下是{label(g.region_path) or '其他地区'}的规定，仅供参考："
+        if g.region_path and not in_home_chain(g.region_path, self.home_region):
+            if any(p in g.region_path or p in label(g.region_path) for p in named):
+                return f"以下为{label(g.region_path)}的办事指南内容："
+            return (
+                f"以下为{label(g.region_path)}的办事指南内容（不是{home}的规定），仅供参考，"
+                "办理前请向当地咨询："
+            )
+        return ""
+
+    def _uncovered_reply(
+        self, st: DialogueState, places: list[str], events: Events, result: SearchResult | None
+    ) -> Reply:
+        where = "、".join(places)
+        home = label(self.home_region)
+        emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
+        text = (
+            f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的办事指南，"
+            f"无法告诉您{where}的具体规定。建议拨打当地12345政务服务便民热线，或到{where}的政务服务中心咨询。"
+        )
+        return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
+
+    def _clarify(
+        self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
+    ) -> Reply:
+        choices: dict[str, str] = {}
+        for c in cands:
+            name = c.guide.name
+            if c.rank >= 2 and c.guide.region_path:
+                name = f"{name}（{label(c.guide.region_path)}）"
+            choices.setdefault(name, c.guide.id)
+        reply = self.disambiguate(st, choices, t, "answer", events)
+        shown = list(choices)
+        emit(events, "clarify", candidates=shown, confidence=round(result.confidence, 3))
+        reply.text = "没有把握确定您问的是哪个事项。" + reply.text
+        reply.confident = False  # a near miss: content staff see it in the unanswered queue
+        return reply
+
+    def no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: Events) -> Reply:
+        reply = self.guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
+        reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"
+        reply.intent = Intent.APPLY
+        return reply
+
+    def disambiguate(
+        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: Events
+    ) -> Reply:
+        st.pending_choices = dict(choices)
+        st.pending_purpose = purpose
+        st.pending_query = t
+        emit(events, "disambiguation", choices=list(choices.values()))
+        intent = Intent.APPLY if purpose == "apply" else Intent.SERVICE_QUESTION
+        return Reply(text=disambiguation_text(list(choices)), choices=list(choices), intent=intent)
+
+    def _compose(
+        self,
+        guide: ServiceGuide,
+        aspects: Sequence[Aspect],
+        question: str,
+        scored: ScoredPassage | None,
+        region_note: str,
+    ) -> Composed:
+        """Answer-first from the passage that answers; the overview for a generic question.
+
+        An official FAQ answers when the question uses its words (and asks its aspect, if any); otherwise
+        the guide field of the one aspect asked; several aspects are answered field by field."""
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        ranked = score_passages(question, wanted, self._passages(guide), None, common=[guide.name])
+        if scored is not None and scored.passage.doc_id == guide.id:
+            ranked = [scored, *(r for r in ranked if r.passage.id != scored.passage.id)]
+        if scored is not None and scored.passage.field == "faq" and scored.passage.doc_id == guide.id:
+            faqs = [scored]  # chosen on retrieval evidence (_best_faq)
+        else:
+            faqs = [
+                r
+                for r in ranked
+                if r.passage.field == "faq"
+                and (
+                    (
+                        r.lexical >= FAQ_LEXICAL_ALONE
+                        and (not wanted or r.aspect > 0 or r.lexical >= FAQ_SWITCH)
+                    )
+                    # an FAQ asking the same aspect in the same words ("…多久能办完" for "…多长时间能办好")
+                    or (
+                        wanted
+                        and r.aspect > 0
+                        and asks_same(question, guide.faqs[int(r.passage.key)].question, guide)
+                    )
+                )
+            ]
+        pick = max(faqs, key=lambda r: r.score) if faqs else None
+        if pick is None and len(wanted) == 1:
+            pick = next((r for r in ranked if r.passage.field != "faq" and r.aspect > 0), None)
+        if pick is not None:
+            composed = compose_passage_answer(guide, pick.passage, wanted, question, region_note=region_note)
+            if composed is not None:
+                composed.basis = pick.passage.field
+                return composed
+            wanted = [a for a in wanted if a in pick.passage.aspects] or wanted
+        if wanted and all(a in ASPECT_LABEL for a in wanted):
+            offered = {a for p in self._passages(guide) for a in p.aspects}
+            if not offered & set(wanted):
+                composed = missing_answer(guide, wanted, region_note=region_note)
+                composed.basis = "missing"
+                return composed
+        composed = compose_guide_answer(guide, wanted, question=None)
+        composed.basis = "aspects" if wanted else "overview"
+        if region_note:
+            composed.text = f"{region_note}\n{composed.text}"
+        return composed
+
+    def guide_reply(
+        self,
+        st: DialogueState,
+        guide: ServiceGuide,
+        aspects: Sequence[Aspect],
+        question: str,
+        events: Events,
+        *,
+        check_fit: bool = False,
+        scored: ScoredPassage | None = None,
+        region_note: str = "",
+    ) -> Reply:
+        """`check_fit`: the guide was found by searching the question, so say so when it is only a
+        supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident; a
+        generic question that only such a service matched gets no facts, only a pointer to it."""
+        generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
+        if check_fit and generic and is_auxiliary(guide.name) and not asks_auxiliary(question):
+            emit(events, "partial_match", service_id=guide.id)
+            reply = self.unknown(st, events, None)
+            reply.text = (
+                f"没有找到与您的问题完全对应的办事指南，相关的只有「{guide.name}」。"
+                f"如果您要办的正是它，请说出事项名称再问我。\n{reply.text}"
+            )
+            return reply
+        st.current_service_id = guide.id
+        st.current_policy_id = None
+        st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]
+        # every path (follow-ups, "我要办…" without a flow) labels another place's facts with its region
+        region_note = region_note or self._region_note(guide, [], [])
+        composed = self._compose(guide, aspects, question, scored, region_note)
+        text = self._phrase(composed, question, events)
+        choices = follow_up_choices(list(aspects))
+        flow = flow_for_service(guide.id, self.host.flows)
+        if flow is not None and not st.flow_id:
+            how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
+            text += f"\n本事项支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
+            choices = [f"我要办{flow.title}"]
+        emit(events, "answer", service_id=guide.id, missing=composed.missing)
+        confident = composed.grounded
+        if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
+            emit(events, "partial_match", service_id=guide.id)
+            text = (
+                f"没有找到与您的问题完全对应的办事指南，找到的相关事项是「{guide.name}」，以下信息仅供参考：\n"
+                f"{text}\n如需办理，建议拨打12345政务服务便民热线，或到政务服务中心窗口咨询确认。"
+            )
+            confident = False
+        return Reply(
+            text=text,
+            citations=composed.citations,
+            choices=choices,
+            intent=Intent.SERVICE_QUESTION,
+            confident=confident,
+        )
+
+    def _phrase(self, composed: Composed, question: str, events: Events) -> str:
+        if self.host.phraser is None or not composed.grounded:
+            return composed.text
+        text, violations = self.host.phraser.render(composed.text, composed.citations, question)
+        if violations:
+            emit(events, "llm_rejected", violations=violations)
+        else:
+            emit(events, "llm_phrased")
+        return text
+
+    def _flow_guide(self, t: str, events: Events) -> ServiceGuide | None:
+        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
+        flow = flow_by_words(t, self.host.flows, fuzzy=True)
+        guide = self.host.get_guide(flow.service_id) if flow is not None else None
+        if guide is not None and flow is not None:
+            emit(events, "flow_words", flow_id=flow.id)
+        return guide
+
+    def _ask_which_service(self, aspects: Sequence[Aspect]) -> Reply:
+        what = "、".join(ASPECT_LABEL[a] for a in aspects if a in ASPECT_LABEL) or "相关信息"
+        titles = [f.title for f in self.host.flows.values()][:4]
+        return Reply(
+            text=f"请问您想了解哪个事项的{what}？请告诉我事项名称，例如“居住证申领”“社保卡补办”。",
+            choices=titles,
+            intent=Intent.SERVICE_QUESTION,
+        )
+
+    def unknown(
+        self, st: DialogueState, events: Events, result: SearchResult | None = None, *, failed: bool = False
+    ) -> Reply:
+        emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
+        text = SEARCH_FAILED_TEXT if failed else unknown_answer().text
+        return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)

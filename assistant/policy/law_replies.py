@@ -1,0 +1,109 @@
+"""Answers from law articles (法规名 + 条号): when an article answers instead of, or in the absence of, a guide.
+
+A mixin of the Answerer (assistant/policy/answering.py); the evidence itself is weighed in
+assistant/policy/evidence.py.
+"""
+
+from __future__ import annotations
+
+from assistant.nlg.answer import (
+    Aspect,
+    Composed,
+    compose_policy_answer,
+)
+from assistant.policy.answer_common import AnswerHost, Events, emit
+from assistant.policy.evidence import (
+    LAW_ASPECT_COVER,
+    LAW_ASPECT_MARGIN,
+    LAW_OVER_GUIDE,
+    LAW_OVER_GUIDE_COVER,
+    Candidate,
+    best_article,
+    name_cover,
+)
+from assistant.state import DialogueState, Intent, Reply
+from retrieval.types import DocKind, Hit, SearchResult
+
+
+class LawReplies:
+    """Law-article replies; needs the Answerer's host and phrasing."""
+
+    host: AnswerHost
+
+    def _law_over_guide(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        chosen: Candidate,
+        aspects: list[Aspect],
+        events: Events,
+    ) -> Reply | None:
+        """An article answers instead of the guide found when the guide does not name what was asked and the
+        article uses the question's words, or when the guide's passage for the aspect asked shares none of
+        its words and an article about that aspect does ("单位要在多少天内申请工伤认定")."""
+        if chosen.best is not None and chosen.best.passage.field == "faq":
+            return None
+        cover = name_cover(t, chosen.guide, formal=True)
+        if cover < LAW_OVER_GUIDE_COVER:
+            # the guide found does not name what was asked; an article that uses its words answers
+            return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        if wanted and cover < LAW_ASPECT_COVER:
+            own = chosen.best.lexical if chosen.best is not None else 0.0
+            return self._article_reply(
+                st, t, result, events, min_lexical=own + LAW_ASPECT_MARGIN, on_aspect=True
+            )
+        return None
+
+    def _law_reply(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        events: Events,
+        *,
+        fallback: bool,
+    ) -> Reply | None:
+        """Quote the law articles that answer the question (法规名 + 条号); None when none does."""
+        hits = [h for h in result.hits if h.kind is DocKind.POLICY]
+        if not hits:
+            return None
+        composed = compose_policy_answer(hits, self.host.get_policy, question=t)
+        if composed is None:
+            return None
+        reply = self._policy_reply(st, composed, t, events)
+        if fallback:
+            emit(events, "policy_over_guides", policy_id=composed.policy_id)
+            reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
+        return reply
+
+    def _article_reply(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        events: Events,
+        *,
+        min_lexical: float = 0.0,
+        on_aspect: bool = False,
+    ) -> Reply | None:
+        """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
+        picked = best_article(t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect)
+        if picked is None:
+            return None
+        top, doc = picked
+        hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
+        composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
+        if composed is None:
+            return None
+        emit(events, "law_fallback", policy_id=doc.id, article=top.chunk.field)
+        reply = self._policy_reply(st, composed, t, events)
+        reply.text = f"没有找到直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
+        return reply
+
+    def _policy_reply(self, st: DialogueState, composed: Composed, question: str, events: Events) -> Reply:
+        st.current_policy_id = composed.policy_id
+        text = self._phrase(composed, question, events)
+        emit(events, "answer", policy_id=composed.policy_id)
+        return Reply(text=text, citations=composed.citations, intent=Intent.POLICY_QUESTION)

@@ -83,6 +83,12 @@ def test_facts_told_with_the_question_fill_the_form_the_offer_starts(chat: Chat)
     assert other.state.flow_id == "juzhuzheng-shenling" and not other.state.fields
 
 
+def test_a_wish_with_a_question_keeps_the_facts_around_the_question(chat: Chat) -> None:
+    res = chat("我在花都打工，想办居住证，要不要先预约？")
+    assert res.reply.form is not None and chat.state.answers.get("basis") == "就业"
+    assert "要不要先预约" not in str(chat.state.fields.values())  # the question itself is no value
+
+
 def test_an_a_not_a_question_is_no_answer_to_a_yes_no_item(chat: Chat) -> None:
     chat("我个仔智力残疾，有冇补贴可以申请？")  # "有没有补贴" is no "没有(残疾人证)"
     chat("好，帮我办")

@@ -41,9 +41,9 @@ FAQ_ACCEPT_QUESTION = 0.55
 FAQ_ACCEPT_QUESTION_LEXICAL = 0.15
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 # no pair answers: offer the best ones ("您是想问…") when the closest official question reads like the question
-# (out-of-scope questions of the tune halves reached 0.45 only for places the KB does not cover, which get
+# (out-of-scope questions of the tune halves reached 0.5 only for places the KB does not cover, which get
 # their own reply first) and shares some words
-FAQ_OFFER_QUESTION = 0.45
+FAQ_OFFER_QUESTION = 0.5
 FAQ_OFFER_LEXICAL = 0.1
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
@@ -202,9 +202,12 @@ def best_article(
     *,
     min_lexical: float = 0.0,
     on_aspect: bool = False,
+    retrieved_only: bool = False,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
-    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内").
+    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
+    `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
+    found on its own).
 
     The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
     returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
@@ -230,6 +233,8 @@ def best_article(
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
+            if hit is None and (retrieved_only or not asked):
+                continue  # the law's other articles compete only to answer the aspect asked
             if hit is None:
                 chunk = Chunk(
                     id=f"{d.id}#{a.number}#0", doc_id=d.id, kind=DocKind.POLICY, field=a.number,
@@ -240,6 +245,7 @@ def best_article(
     if not cands:
         return None
     idf = _idf_match(formal, [words for _, _, words in cands])
+    found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
@@ -247,6 +253,8 @@ def best_article(
             continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
         lex = lexical_match(q, words, content_bigrams(d.title))
         asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
+        if c.chunk.id not in found_ids and asp <= 0:
+            continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
         scored.append((rank, lex, asp, c, d))

@@ -358,7 +358,7 @@ class Answerer(GuideReplies, LawReplies):
             # only places the KB does not cover: say so plainly rather than state other places' facts
             return self._uncovered_reply(st, uncovered, events, None)
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
-        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide) < NAME_COVER:
+        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide, formal=True) < NAME_COVER:
             emit(events, "no_fit", service_id=c.guide.id)
             law = self._article_reply(st, t, result, events) if result is not None else None
             return law if law is not None else self.unknown(st, events, None)

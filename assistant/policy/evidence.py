@@ -140,13 +140,20 @@ def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
 
 def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> float:
     """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
-    name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
+    name the service; "明天彩票开什么号" does not name 体育彩票网点征召). `formal`: a colloquial word of the
+    synonym table whose first formal term is in the name counts as found ("个体户" for 个体工商户…, "自由职业"
+    for 灵活就业…); the question's own characters stay the measure."""
     from retrieval.passages import content_bigrams
 
-    # `formal`: the question's colloquial words also count as the formal terms they stand for ("低保")
-    chars = {ch for b in (question_words(question) if formal else content_bigrams(question)) for ch in b}
+    chars = {ch for b in content_bigrams(question) for ch in b}
     names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
-    return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
+    found = {ch for ch in chars if ch in names}
+    if formal:
+        q = compact(question)
+        for key, terms in _synonyms().items():
+            if terms and key in q and terms[0] in names:
+                found |= set(key) & chars
+    return len(found) / len(chars) if chars else 0.0
 
 
 def same_answer(

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.nlg.llm import fact_check
 from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
-from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.evidence import Candidate, best_article, name_cover
 from assistant.policy.faq_evidence import FaqCandidate, best_faq, faq_offer
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -338,3 +338,13 @@ def test_an_offered_official_question_picked_by_number_is_answered_from_that_pai
     res = m.handle(st, "1")
     assert social.faqs[9].answer[:20] in res.reply.text
     assert any(c.id == f"guide:{social.id}#faqs" for c in res.reply.citations)
+
+
+def test_a_colloquial_name_counts_for_the_guide_its_formal_term_names(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    permit = next(g for g in samples.values() if g.name.startswith("居住证"))
+    plain = name_cover("暂住证点样办", permit)
+    formal = name_cover("暂住证点样办", permit, formal=True)
+    assert formal > plain  # 暂住证 stands for 居住证, which the name has
+    assert name_cover("明天彩票开什么号", permit, formal=True) == 0.0  # no word of the name, formal or not

@@ -259,12 +259,16 @@ def best_article(
         if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
             continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
         lex = lexical_match(q, words, content_bigrams(d.title))
+        lex_formal = lexical_match(formal, words, content_bigrams(d.title))
         asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
         if c.chunk.id not in found_ids and asp <= 0:
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
-        scored.append((rank, lex, asp, c, d))
+        # an article on the aspect asked may count the formal terms of the question's colloquial words
+        # ("报户口" for 出生登记); one on another aspect only the question's own words
+        gate = max(lex, lex_formal) if asp >= 1.0 else lex
+        scored.append((rank, gate, asp, c, d))
     if not scored:
         return None
     _, lex, asp, top, doc = max(scored, key=lambda x: x[0])

@@ -33,6 +33,8 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("我屋企有三个人", "我家里有三个人"),
         ("點樣辦居住證", "怎么办居住证"),  # traditional characters through OpenCC first
         ("系咪要预约咩", "是不是要预约吗"),  # a final particle only at the end of a clause
+        ("老人过咗身，户口点注销", "老人去世，户口怎么注销"),
+        ("报装使唔使俾钱", "报装需不需要给钱"),
     ],
 )
 def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str) -> None:

@@ -50,10 +50,14 @@ def lexicon() -> dict[str, str]:
     return rows | {to_simplified(k): v for k, v in rows.items() if to_simplified(k) not in rows}
 
 
+# a clock time or a count ("3点交", "两点") is Mandarin, never the Cantonese 点 (= 怎么) of "点交"
+_KEEP_NUMBER_DIAN = r"[0-9零一二两三四五六七八九十]+点"
+
+
 @lru_cache(maxsize=1)
 def _lexicon_re() -> re.Pattern[str]:
     words = sorted(lexicon(), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile("|".join([_KEEP_NUMBER_DIAN, *(re.escape(w) for w in words)]))
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +94,7 @@ def canonical(text: str) -> str:
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
     lex = lexicon()
-    s = _lexicon_re().sub(lambda m: lex[m.group(0)], s)
+    s = _lexicon_re().sub(lambda m: lex.get(m.group(0), m.group(0)), s)
     return _SPACE_RE.sub(" ", s).strip()
 
 

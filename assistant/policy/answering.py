@@ -34,12 +34,12 @@ from assistant.policy.evidence import (
     TOP_K,
     Candidate,
     base_variant,
-    best_faq,
     distinct_pick,
     name_cover,
     passage_scores,
     same_answer,
 )
+from assistant.policy.faq_evidence import best_faq, faq_candidates, faq_offer
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
@@ -220,6 +220,13 @@ class Answerer(GuideReplies, LawReplies):
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
             return self._uncovered_reply(st, uncovered, events, result)
+        offered = faq_offer(
+            faq_candidates(
+                t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
+            )
+        )
+        if offered:
+            return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)
 
     def _kb_covers(self, place: str) -> bool:
@@ -351,7 +358,7 @@ class Answerer(GuideReplies, LawReplies):
             # only places the KB does not cover: say so plainly rather than state other places' facts
             return self._uncovered_reply(st, uncovered, events, None)
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
-        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide) < NAME_COVER:
+        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide, formal=True) < NAME_COVER:
             emit(events, "no_fit", service_id=c.guide.id)
             law = self._article_reply(st, t, result, events) if result is not None else None
             return law if law is not None else self.unknown(st, events, None)

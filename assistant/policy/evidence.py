@@ -13,7 +13,7 @@ from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, det
 from assistant.nlu.text import compact
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap
-from retrieval.passages import Passage, ScoredPassage, content_bigrams, lexical_match, score_passages
+from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
@@ -29,16 +29,22 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
-FAQ_SAME_GUIDE = True
-FAQ_W_SIDES = 2.0  # ... and the embedding of its question alone and its answer alone (retrieval.faq_sides)
+FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
+FAQ_SAME_GUIDE = True  # the other pairs of the best pair's guide compete too, however far behind
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
-# (out-of-scope questions: cosine with the closest official question at most 0.52; right pairs p50 0.66)
+# ... or a question whose embedding is close to the official question alone (out-of-scope questions of the
+# tune halves: at most 0.52; right pairs p50 0.66) and shares some words
 FAQ_ACCEPT_QUESTION = 0.55
 FAQ_ACCEPT_QUESTION_LEXICAL = 0.15
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
+# no pair answers: offer the best ones ("您是想问…") when the closest official question reads like the question
+# (out-of-scope questions of the tune halves reached 0.5 only for places the KB does not cover, which get
+# their own reply first) and shares some words
+FAQ_OFFER_QUESTION = 0.5
+FAQ_OFFER_LEXICAL = 0.1
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
@@ -134,88 +140,20 @@ def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
 
 def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> float:
     """Share of the question's content characters found in the guide's names (a generic "X怎么办" must
-    name the service; "明天彩票开什么号" does not name 体育彩票网点征召)."""
+    name the service; "明天彩票开什么号" does not name 体育彩票网点征召). `formal`: a colloquial word of the
+    synonym table whose first formal term is in the name counts as found ("个体户" for 个体工商户…, "自由职业"
+    for 灵活就业…); the question's own characters stay the measure."""
     from retrieval.passages import content_bigrams
 
-    # `formal`: the question's colloquial words also count as the formal terms they stand for ("低保")
-    chars = {ch for b in (question_words(question) if formal else content_bigrams(question)) for ch in b}
+    chars = {ch for b in content_bigrams(question) for ch in b}
     names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
-    return len([ch for ch in chars if ch in names]) / len(chars) if chars else 0.0
-
-
-def best_faq(
-    t: str,
-    aspects: list[Aspect],
-    result: SearchResult,
-    get_guide: Callable[[str], ServiceGuide | None],
-    passages_of: Callable[[ServiceGuide], list[Passage]],
-    rank_of: Callable[[ServiceGuide], int],
-) -> Candidate | None:
-    """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
-
-    Ranked by the retriever's fused FAQ-chunk score; near ties go to the one whose words the question
-    uses most, then to the place asked about / the home region."""
-    if not result.passages:
-        return None
-    top_raw = result.passages[0].score
-    second = result.passages[1].score if len(result.passages) > 1 else 0.0
-    window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
-    lead = result.passages[0].chunk.doc_id
-    for c in result.passages:
-        # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
-        if c.score < top_raw - FAQ_WINDOW and (not FAQ_SAME_GUIDE or c.chunk.doc_id != lead):
-            continue
-        g = get_guide(c.chunk.doc_id)
-        n = c.chunk.id.rsplit("#", 1)[-1]
-        if g is None or not n.isdigit() or int(n) >= len(g.faqs):
-            continue
-        window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
-    found: list[tuple[float, float, Candidate, float]] = []
-    for c, g, faq in window:
-        sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
-        sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
-        hit = next((h for h in result.hits if h.doc_id == g.id), None)
-        # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
-        # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
-        rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
-        # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
-        sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
-        found.append(
-            (rerank, rerank + FAQ_W_SIDES * sides, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0))
-        )
-    if not found:
-        return None
-    # the place asked about / home region first, then the re-ranked score
-    rerank, _, best, dense_q = min(found, key=lambda x: (x[2].rank, -x[1]))
-    assert best.best is not None
-    sp = best.best
-    asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
-    strong = (
-        (
-            sp.chunk >= FAQ_RAW
-            and (
-                sp.lexical >= FAQ_LEXICAL
-                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
-            )
-        )
-        or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
-        # the question reads like the official question (its embedding alone) and shares some words
-        or (dense_q >= FAQ_ACCEPT_QUESTION and sp.lexical >= FAQ_ACCEPT_QUESTION_LEXICAL)
-    ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
-    if not strong and sp.aspect >= 1.0 and not asked_other and [a for a in aspects if a is not Aspect.OVERVIEW]:
-        # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
-        # and exactly one FAQ of that service in the window answers the aspect asked
-        on_aspect = [c for _, _, c, _ in found if c.guide.id == best.guide.id and c.best and c.best.aspect >= 1.0]
-        strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
-    return best if strong else None
-
-
-def _names_only(question: str, guide: ServiceGuide) -> float:
-    """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
-    from retrieval.aspects import cue_spans
-
-    chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
-    return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0
+    found = {ch for ch in chars if ch in names}
+    if formal:
+        q = compact(question)
+        for key, terms in _synonyms().items():
+            if terms and key in q and terms[0] in names:
+                found |= set(key) & chars
+    return len(found) / len(chars) if chars else 0.0
 
 
 def same_answer(
@@ -271,9 +209,12 @@ def best_article(
     *,
     min_lexical: float = 0.0,
     on_aspect: bool = False,
+    retrieved_only: bool = False,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
-    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内").
+    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
+    `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
+    found on its own).
 
     The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
     returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
@@ -299,6 +240,8 @@ def best_article(
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
+            if hit is None and (retrieved_only or not asked):
+                continue  # the law's other articles compete only to answer the aspect asked
             if hit is None:
                 chunk = Chunk(
                     id=f"{d.id}#{a.number}#0", doc_id=d.id, kind=DocKind.POLICY, field=a.number,
@@ -309,16 +252,23 @@ def best_article(
     if not cands:
         return None
     idf = _idf_match(formal, [words for _, _, words in cands])
+    found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
         if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
             continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
         lex = lexical_match(q, words, content_bigrams(d.title))
+        lex_formal = lexical_match(formal, words, content_bigrams(d.title))
         asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
+        if c.chunk.id not in found_ids and asp <= 0:
+            continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
-        scored.append((rank, lex, asp, c, d))
+        # an article on the aspect asked may count the formal terms of the question's colloquial words
+        # ("报户口" for 出生登记); one on another aspect only the question's own words
+        gate = max(lex, lex_formal) if asp >= 1.0 else lex
+        scored.append((rank, gate, asp, c, d))
     if not scored:
         return None
     _, lex, asp, top, doc = max(scored, key=lambda x: x[0])

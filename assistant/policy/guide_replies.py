@@ -92,6 +92,35 @@ class GuideReplies:
         reply.confident = False  # a near miss: content staff see it in the unanswered queue
         return reply
 
+    def _offer_faqs(
+        self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
+    ) -> Reply:
+        """No pair clearly answers, but the closest official questions read like it: offer them (a pick
+        answers that pair) rather than a bare refusal; content staff see the near miss in the queue."""
+        pairs = [(c.guide, int(c.best.passage.key)) for c in cands if c.best is not None]
+        questions = [g.faqs[n].question for g, n in pairs]
+        choices: dict[str, str] = {}
+        for (g, n), q in zip(pairs, questions, strict=True):
+            name = q if questions.count(q) == 1 else f"{q}（{g.faqs[n].answer[:14]}…）"
+            if g.region_path and not in_home_chain(g.region_path, self.home_region):
+                name = f"{name}（{label(g.region_path)}）"
+            choices.setdefault(name, f"{g.id}#faq#{n}")
+        st.pending_choices, st.pending_purpose, st.pending_query = dict(choices), "answer", t
+        emit(events, "clarify", candidates=list(choices), confidence=round(result.confidence, 3))
+        lines = "\n".join(f"{i}. {name}" for i, name in enumerate(choices, 1))
+        text = f"没有把握确定您问的是哪一个问题。您是想问：\n{lines}\n（可回复序号；都不是的话，可拨打12345政务服务便民热线咨询）"
+        return Reply(text=text, choices=list(choices), intent=Intent.SERVICE_QUESTION, confident=False)
+
+    def faq_pick(self, st: DialogueState, value: str, events: Events) -> Reply | None:
+        """The person picked an offered official question ("<guide id>#faq#<n>"): answer from that pair."""
+        guide_id, _, n = value.partition("#faq#")
+        guide = self.host.get_guide(guide_id)
+        if guide is None or not n.isdigit() or int(n) >= len(guide.faqs):
+            return None
+        faq = next(p for p in self._passages(guide) if p.field == "faq" and p.key == n)
+        scored = ScoredPassage(faq, 1.0, 1.0, 1.0, 1.0)
+        return self.guide_reply(st, guide, [], guide.faqs[int(n)].question, events, scored=scored)
+
     def no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: Events) -> Reply:
         reply = self.guide_reply(st, guide, [Aspect.ONLINE, Aspect.LOCATION, Aspect.MATERIALS], t, events)
         reply.text = f"「{guide.name}」暂不支持在这里边聊边办，您可以按以下方式办理：\n{reply.text}"

@@ -47,12 +47,18 @@ class LawReplies:
         cover = name_cover(t, chosen.guide, formal=True)
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
-            return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE)
+            return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
         if wanted and cover < LAW_ASPECT_COVER:
             own = chosen.best.lexical if chosen.best is not None else 0.0
             return self._article_reply(
-                st, t, result, events, min_lexical=own + LAW_ASPECT_MARGIN, on_aspect=True
+                st,
+                t,
+                result,
+                events,
+                min_lexical=own + LAW_ASPECT_MARGIN,
+                on_aspect=True,
+                retrieved_only=True,
             )
         return None
 
@@ -87,9 +93,17 @@ class LawReplies:
         *,
         min_lexical: float = 0.0,
         on_aspect: bool = False,
+        retrieved_only: bool = False,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
-        picked = best_article(t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect)
+        picked = best_article(
+            t,
+            result,
+            self.host.get_policy,
+            min_lexical=min_lexical,
+            on_aspect=on_aspect,
+            retrieved_only=retrieved_only,
+        )
         if picked is None:
             return None
         top, doc = picked

@@ -288,6 +288,9 @@ class DialogueManager:
         query: str,
         events: list[ev.Event],
     ) -> tuple[Reply, Any]:
+        if "#faq#" in service_id:  # an offered official question ("您是想问…")
+            reply = self.answering.faq_pick(st, service_id, events)
+            return (reply if reply is not None else self._unknown(st, events)), None
         st.current_service_id = service_id
         if purpose == "apply":
             flow = flow_for_service(service_id, self.flows)

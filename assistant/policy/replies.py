@@ -21,7 +21,7 @@ STATUS_WORDS_RE = re.compile(
     r"进度|进展|办到哪一步|到哪一步|到哪了|办好了|办好|好了没有|查询|查一下|查|我的|申请|在哪"
 )
 THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
-BYE_RE = re.compile(r"再见|拜拜|没事了|没有了|不用了")
+BYE_RE = re.compile(r"再见|拜拜|^[^？?]{0,5}(?:没事了|没有了|不用了)[^？?]{0,4}$")
 
 
 def status_reply(st: DialogueState, t: str, lookup: StatusLookup | None) -> Reply:

@@ -9,13 +9,16 @@ import pytest
 
 from assistant.nlg.llm import fact_check
 from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
-from assistant.policy.evidence import best_article, best_faq
+from assistant.policy.evidence import Candidate, best_article, name_cover
+from assistant.policy.faq_evidence import FaqCandidate, best_faq, faq_offer
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
 from knowledge.regions import parse_region_path
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
 from retrieval.aspects import Aspect, article_aspects, detect_aspects
-from retrieval.passages import guide_passages, score_passages
+from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
 
@@ -301,3 +304,47 @@ def test_an_faq_answering_the_aspect_asked_wins_over_a_slightly_better_retrieved
     )
     found = best_faq(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
     assert found is not None and found.best is not None and found.best.passage.key == materials
+
+
+def _faq_candidate(guide: ServiceGuide, key: str, dense_q: float, lexical: float) -> FaqCandidate:
+    faq = next(p for p in guide_passages(guide) if p.field == "faq" and p.key == key)
+    sp = ScoredPassage(faq, 0.5, lexical, 0.5, 0.5)
+    return FaqCandidate(0.5 + lexical, Candidate(guide, None, sp, 2), dense_q)
+
+
+def test_near_miss_pairs_are_offered_only_when_the_closest_question_reads_alike(social: ServiceGuide) -> None:
+    close = [_faq_candidate(social, "9", 0.5, 0.2), _faq_candidate(social, "0", 0.4, 0.1)]
+    offered = faq_offer(close)
+    assert [c.best.passage.key for c in offered if c.best] == ["9", "0"]
+    assert faq_offer([_faq_candidate(social, "9", 0.3, 0.4)]) == []  # the question reads unlike any pair
+    assert faq_offer([_faq_candidate(social, "9", 0.6, 0.0)]) == []  # no word in common
+
+
+def test_an_offered_official_question_picked_by_number_is_answered_from_that_pair(
+    social: ServiceGuide, tmp_path: Path
+) -> None:
+    from retrieval.embedders import HashEmbedder
+
+    m = build_manager([social], {}, tmp_path / "index", embedder=HashEmbedder())
+    st = DialogueState(session_id="offer")
+    result = SearchResult(query="q", hits=[], confident=False, confidence=0.1)
+    events: list = []
+    reply = m.answering._offer_faqs(
+        st, [_faq_candidate(social, "9", 0.5, 0.2).candidate], "q", events, result
+    )
+    assert reply.choices and social.faqs[9].question in reply.choices[0]
+    assert "湖南省" in reply.choices[0]  # another place's question carries its region
+    assert not reply.confident  # a near miss: content staff see it
+    res = m.handle(st, "1")
+    assert social.faqs[9].answer[:20] in res.reply.text
+    assert any(c.id == f"guide:{social.id}#faqs" for c in res.reply.citations)
+
+
+def test_a_colloquial_name_counts_for_the_guide_its_formal_term_names(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    permit = next(g for g in samples.values() if g.name.startswith("居住证"))
+    plain = name_cover("暂住证点样办", permit)
+    formal = name_cover("暂住证点样办", permit, formal=True)
+    assert formal > plain  # 暂住证 stands for 居住证, which the name has
+    assert name_cover("明天彩票开什么号", permit, formal=True) == 0.0  # no word of the name, formal or not

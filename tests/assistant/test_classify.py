@@ -108,3 +108,15 @@ def test_classifier_does_not_modify_state() -> None:
     before = state.model_dump()
     classify("我要投诉", state)
     assert state.model_dump() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "bye"),
+    [
+        ("好的，没有了", True),
+        ("没事了，谢谢", True),
+        ("换城市打工，之前交的养老保险年限会不会没有了", False),  # a question that ends with 没有了
+    ],
+)
+def test_closing_words_close_only_as_a_reply_of_their_own(text: str, bye: bool) -> None:
+    assert (classify(text) is Intent.GREETING) is bye

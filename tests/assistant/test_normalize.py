@@ -33,6 +33,8 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("我屋企有三个人", "我家里有三个人"),
         ("點樣辦居住證", "怎么办居住证"),  # traditional characters through OpenCC first
         ("系咪要预约咩", "是不是要预约吗"),  # a final particle only at the end of a clause
+        ("老人过咗身，户口点样注销", "老人去世，户口怎么注销"),
+        ("报装使唔使俾钱", "报装需不需要给钱"),
     ],
 )
 def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str) -> None:
@@ -42,6 +44,10 @@ def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str)
 def test_mandarin_words_that_share_characters_are_left_alone() -> None:
     # 系 in 联系 / 关系, 喇 in 喇叭, 整 in 整理 are Mandarin
     assert canonical("联系电话是多少") == "联系电话是多少"
+    # 点 + a verb is the Cantonese 怎么 ("社保点交"), never inside a Mandarin word or after a clock time
+    for mandarin in ("到网点领取", "在哪个网点办", "办理地点换了吗", "下午3点交材料", "一点交通补贴"):
+        assert canonical(mandarin) == mandarin
+    assert canonical("社保点交") == "社保怎么交"
     assert canonical("喇叭坏了，帮我整理一下关系") == "喇叭坏了，帮我整理一下关系"
 
 

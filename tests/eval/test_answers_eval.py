@@ -26,6 +26,8 @@ from guides.loader import load_flows
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
 GUIDES_FILE = SHARED / "data" / "guides" / "gdzwfw_guides_2021.jsonl"
+FAQ2_SET = REPO / "tests" / "eval" / "data" / "answers_faq2.jsonl"
+FAQ2_FLOOR_HIT = 0.5  # measured 0.62 (HashEmbedder; docs/BENCHMARKS.md)
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +59,27 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
         q for q in load_answer_queries(DEV_SET) if q.gold is None or str(q.gold.get("doc")) in {*by_id, *pol}
     ]
     assert len(queries) >= 120
-    return evaluate_answers(manager, queries, by_id.get, pol.get)
+    report = evaluate_answers(manager, queries, by_id.get, pol.get)
+    # the second set (official FAQ pairs of five more Hunan guides, written independently of the system)
+    faq2 = load_answer_queries(FAQ2_SET)
+    report["faq2"] = evaluate_answers(manager, faq2, by_id.get, pol.get)
+    return report
 
 
 def test_answer_benchmark_floors(report: dict) -> None:
     assert set(JSON_KEYS) <= set(report)
     print({k: report[k] for k in JSON_KEYS})  # shown with -s
     # measured on this fixture (docs/BENCHMARKS.md, "CI fixture"): 0.63 / 0.63 / 0.11 / 0 / 0.96
-    assert report["answer_hit"] >= 0.5
-    assert report["source_hit"] >= 0.5
-    assert report["refused"] <= 0.2
+    assert report["answer_hit"] >= 0.6
+    assert report["source_hit"] >= 0.6
+    assert report["refused"] <= 0.15
     assert report["wrong_region"] == 0.0
     assert report["oos_refused"] >= 0.9
+    faq2 = report["faq2"]
+    print("faq2", {k: faq2[k] for k in JSON_KEYS})
+    assert faq2["answer_hit"] >= FAQ2_FLOOR_HIT
+    assert faq2["wrong_region"] == 0.0
+    assert faq2["oos_refused"] == 1.0
 
 
 def test_judge_sees_only_what_a_user_sees() -> None:

@@ -1,0 +1,153 @@
+"""Evidence from official FAQ pairs: which pair of the whole KB answers a question, and which near
+misses to offer when none clearly does (pure functions; the Answerer passes the record getters in)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.nlg.answer import Aspect
+from assistant.policy.evidence import (
+    FAQ_ACCEPT,
+    FAQ_ACCEPT_LEXICAL,
+    FAQ_ACCEPT_QUESTION,
+    FAQ_ACCEPT_QUESTION_LEXICAL,
+    FAQ_GAP,
+    FAQ_GAP_LEXICAL,
+    FAQ_LEXICAL,
+    FAQ_NAMES_SERVICE,
+    FAQ_OFFER_LEXICAL,
+    FAQ_OFFER_QUESTION,
+    FAQ_RAW,
+    FAQ_SAME_GUIDE,
+    FAQ_W_ASPECT,
+    FAQ_W_LEXICAL,
+    FAQ_W_SIDES,
+    FAQ_WINDOW,
+    Candidate,
+)
+from knowledge.schema import ServiceGuide
+from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
+from retrieval.types import ChunkHit, SearchResult
+
+
+@dataclass(frozen=True)
+class FaqCandidate:
+    rerank: float  # retrieval score + words + aspect (what acceptance is judged on)
+    candidate: Candidate
+    dense_q: float  # cosine of the question with the pair's official question alone
+
+
+def best_faq(
+    t: str,
+    aspects: list[Aspect],
+    result: SearchResult,
+    get_guide: Callable[[str], ServiceGuide | None],
+    passages_of: Callable[[ServiceGuide], list[Passage]],
+    rank_of: Callable[[ServiceGuide], int],
+) -> Candidate | None:
+    """The official FAQ of the whole KB that answers the question (passage retrieval), or None."""
+    found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of)
+    if not found:
+        return None
+    top_raw = result.passages[0].score
+    second = result.passages[1].score if len(result.passages) > 1 else 0.0
+    rerank, best, dense_q = found[0].rerank, found[0].candidate, found[0].dense_q
+    assert best.best is not None
+    sp = best.best
+    asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
+    strong = (
+        (
+            sp.chunk >= FAQ_RAW
+            and (
+                sp.lexical >= FAQ_LEXICAL
+                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
+            )
+        )
+        or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        # the question reads like the official question (its embedding alone) and shares some words
+        or (dense_q >= FAQ_ACCEPT_QUESTION and sp.lexical >= FAQ_ACCEPT_QUESTION_LEXICAL)
+    ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
+    if (
+        not strong
+        and sp.aspect >= 1.0
+        and not asked_other
+        and [a for a in aspects if a is not Aspect.OVERVIEW]
+    ):
+        # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
+        # and exactly one FAQ of that service in the window answers the aspect asked
+        on_aspect = [
+            f.candidate
+            for f in found
+            if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
+        ]
+        strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
+    return best if strong else None
+
+
+def faq_candidates(
+    t: str,
+    aspects: list[Aspect],
+    result: SearchResult,
+    get_guide: Callable[[str], ServiceGuide | None],
+    passages_of: Callable[[ServiceGuide], list[Passage]],
+    rank_of: Callable[[ServiceGuide], int],
+) -> list[FaqCandidate]:
+    """The FAQ pairs close to the best retrieved one, best first: the place asked about / home region,
+    then the retrieval score with the question's words in the pair, the aspect it answers and the
+    embeddings of its question alone and answer alone."""
+    if not result.passages:
+        return []
+    top_raw = result.passages[0].score
+    window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
+    lead = result.passages[0].chunk.doc_id
+    for c in result.passages:
+        # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
+        if c.score < top_raw - FAQ_WINDOW and (not FAQ_SAME_GUIDE or c.chunk.doc_id != lead):
+            continue
+        g = get_guide(c.chunk.doc_id)
+        n = c.chunk.id.rsplit("#", 1)[-1]
+        if g is None or not n.isdigit() or int(n) >= len(g.faqs):
+            continue
+        window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
+    found: list[tuple[float, float, Candidate, float]] = []
+    for c, g, faq in window:
+        sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
+        sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
+        hit = next((h for h in result.hits if h.doc_id == g.id), None)
+        # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
+        # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
+        rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
+        # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
+        sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
+        found.append(
+            (
+                rerank,
+                rerank + FAQ_W_SIDES * sides,
+                Candidate(g, hit, sp, rank_of(g)),
+                c.scores.get("dense_q", 0.0),
+            )
+        )
+    # the place asked about / home region first, then the re-ranked score
+    return [
+        FaqCandidate(rerank, c, dq) for rerank, _, c, dq in sorted(found, key=lambda x: (x[2].rank, -x[1]))
+    ]
+
+
+def faq_offer(found: list[FaqCandidate], limit: int = 3) -> list[Candidate]:
+    """Near misses worth offering as "您是想问…" instead of a bare refusal: the best pairs when the best one's
+    official question reads like the question and shares some of its words."""
+    if not found or found[0].candidate.best is None:
+        return []
+    top = found[0]
+    if top.dense_q < FAQ_OFFER_QUESTION or top.candidate.best.lexical < FAQ_OFFER_LEXICAL:
+        return []
+    return [f.candidate for f in found if f.dense_q >= FAQ_OFFER_QUESTION - 0.1][:limit]
+
+
+def _names_only(question: str, guide: ServiceGuide) -> float:
+    """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
+    from retrieval.aspects import cue_spans
+
+    chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
+    return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0

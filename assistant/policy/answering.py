@@ -38,6 +38,7 @@ from assistant.policy.evidence import (
     name_cover,
     passage_scores,
     same_answer,
+    same_service_once,
 )
 from assistant.policy.faq_evidence import best_faq, faq_candidates, faq_offer
 from assistant.policy.guide_replies import GuideReplies
@@ -216,6 +217,18 @@ class Answerer(GuideReplies, LawReplies):
         if len(named_cands) == 1 and result.confidence >= CLARIFY_CONFIDENCE:
             # the one candidate of the place the person named: no need to ask
             return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered, result)
+        # the same service of several places is no real choice: the one of the place asked / the home region
+        distinct = same_service_once(cands)
+        if (
+            len(distinct) < len(cands)
+            and distinct
+            and distinct[0].rank <= 1
+            and (len(distinct) == 1 or distinct[1].doc_score < distinct[0].doc_score * CLOSE)
+            and result.confidence >= CLARIFY_CONFIDENCE
+            and name_cover(t, distinct[0].guide, formal=True) >= NAME_COVER
+        ):
+            emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
+            return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:

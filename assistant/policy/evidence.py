@@ -35,10 +35,6 @@ FAQ_SAME_GUIDE = True  # the other pairs of the best pair's guide compete too, h
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
-# ... or a question whose embedding is close to the official question alone (out-of-scope questions of the
-# tune halves: at most 0.52; right pairs p50 0.66) and shares some words
-FAQ_ACCEPT_QUESTION = 0.55
-FAQ_ACCEPT_QUESTION_LEXICAL = 0.15
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 # no pair answers: offer the best ones ("您是想问…") when the closest official question reads like the question
 # (out-of-scope questions of the tune halves reached 0.5 only for places the KB does not cover, which get
@@ -154,6 +150,18 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
             if terms and key in q and terms[0] in names:
                 found |= set(key) & chars
     return len(found) / len(chars) if chars else 0.0
+
+
+def same_service_once(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
+    花都区), the one of the place asked about / the home region, in the original order."""
+    best: dict[str, Candidate] = {}
+    for c in cands:
+        held = best.get(c.guide.name)
+        if held is None or c.rank < held.rank:
+            best[c.guide.name] = c
+    keep = {id(c) for c in best.values()}
+    return [c for c in cands if id(c) in keep]
 
 
 def same_answer(

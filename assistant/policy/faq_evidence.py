@@ -10,8 +10,6 @@ from assistant.nlg.answer import Aspect
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
     FAQ_ACCEPT_LEXICAL,
-    FAQ_ACCEPT_QUESTION,
-    FAQ_ACCEPT_QUESTION_LEXICAL,
     FAQ_GAP,
     FAQ_GAP_LEXICAL,
     FAQ_LEXICAL,
@@ -52,7 +50,7 @@ def best_faq(
         return None
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
-    rerank, best, dense_q = found[0].rerank, found[0].candidate, found[0].dense_q
+    rerank, best = found[0].rerank, found[0].candidate
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
@@ -65,8 +63,6 @@ def best_faq(
             )
         )
         or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
-        # the question reads like the official question (its embedding alone) and shares some words
-        or (dense_q >= FAQ_ACCEPT_QUESTION and sp.lexical >= FAQ_ACCEPT_QUESTION_LEXICAL)
     ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     if (
         not strong

@@ -348,3 +348,13 @@ def test_a_colloquial_name_counts_for_the_guide_its_formal_term_names(
     formal = name_cover("暂住证点样办", permit, formal=True)
     assert formal > plain  # 暂住证 stands for 居住证, which the name has
     assert name_cover("明天彩票开什么号", permit, formal=True) == 0.0  # no word of the name, formal or not
+
+
+def test_the_same_service_of_two_places_is_kept_once_the_home_one(social: ServiceGuide) -> None:
+    from assistant.policy.evidence import same_service_once
+
+    home = social.model_copy(update={"id": "home-copy", "region_path": ["广东省", "广州市", "花都区"]})
+    other = Candidate(social, None, None, 2)
+    mine = Candidate(home, None, None, 1)
+    plain = Candidate(social.model_copy(update={"id": "x", "name": "另一个事项"}), None, None, 2)
+    assert same_service_once([other, mine, plain]) == [mine, plain]  # order kept, the home one stays

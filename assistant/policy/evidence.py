@@ -56,6 +56,9 @@ W_ART_RARE = 0.5
 W_ART_ASPECT = 0.3
 W_ART_LIST = 0.1  # a question asking for a list ("有哪些…") and an article that enumerates ("下列…：(一)")
 _ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东西|条件|情况|情形)|带什么|要什么")
+_STATUTE_ASPECTS = frozenset(
+    {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
+)
 _ENUMERATES = re.compile(r"下列|以下|[(（]一[)）]")
 LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
 LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words
@@ -233,6 +236,8 @@ def best_article(
     # the question's own words (a pension question about Canada shares "养老金" with 社会保险法 only so)
     q, formal = content_bigrams(t), question_words(t)
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
+    # aspects a statute states in telling words ("应当出具下列证件", "…日内"); "审查" / "部门" tell little
+    specific = [a for a in asked if a in _STATUTE_ASPECTS]
     top_score = result.articles[0].score or 1.0
     retrieved = {(c.chunk.doc_id, c.chunk.field): c for c in result.articles}
     law_score: dict[str, float] = {}
@@ -248,8 +253,8 @@ def best_article(
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
-            if hit is None and (retrieved_only or not asked):
-                continue  # the law's other articles compete only to answer the aspect asked
+            if hit is None and (retrieved_only or not specific):
+                continue  # the law's other articles compete only to answer an aspect statutes word plainly
             if hit is None:
                 chunk = Chunk(
                     id=f"{d.id}#{a.number}#0", doc_id=d.id, kind=DocKind.POLICY, field=a.number,

@@ -358,3 +358,36 @@ def test_the_same_service_of_two_places_is_kept_once_the_home_one(social: Servic
     mine = Candidate(home, None, None, 1)
     plain = Candidate(social.model_copy(update={"id": "x", "name": "另一个事项"}), None, None, 2)
     assert same_service_once([other, mine, plain]) == [mine, plain]  # order kept, the home one stays
+
+
+def test_a_law_s_other_articles_do_not_answer_a_bare_how_to_question() -> None:
+    """ "…怎么申请" asks the process; a statute's "审查" is no telling sign, so an article retrieval did not
+    return never answers on it (a Singapore PR question once got a patent article of a China-Singapore law)."""
+    doc = PolicyDocument(
+        id="law-p",
+        title="示例知识城条例",
+        articles=[
+            Article(
+                number="第十三条", text="推动在知识城开通专利优先审查通道，新加坡企业申请专利的，予以支持。"
+            ),
+            Article(number="第三十条", text="知识城加强与新加坡交流合作。"),
+        ],
+    )
+    a = doc.articles[1]
+    chunk = Chunk(
+        id=f"law-p#{a.number}#0",
+        doc_id="law-p",
+        kind=DocKind.POLICY,
+        field=a.number,
+        title=doc.title,
+        text=a.text,
+    )
+    result = SearchResult(
+        query="q",
+        hits=[],
+        confident=False,
+        confidence=0.1,
+        articles=[ChunkHit(chunk=chunk, score=0.55, scores={})],
+    )
+    picked = best_article("新加坡永久居留怎么申请", result, lambda _id: doc)
+    assert picked is None or picked[0].chunk.field != "第十三条"

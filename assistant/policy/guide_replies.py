@@ -229,7 +229,10 @@ class GuideReplies:
         flow = flow_for_service(guide.id, self.host.flows)
         if flow is not None and not st.flow_id:
             how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
-            text += f"\n本事项支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
+            # a flow linked through a related service is another service: never "本事项" ("残疾人证" is not
+            # the 两项补贴 it relates to)
+            whose = "本事项" if flow.service_id == guide.id else f"相关事项「{flow.title}」"
+            text += f"\n{whose}支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
         emit(events, "answer", service_id=guide.id, missing=composed.missing)
         confident = composed.grounded

@@ -648,3 +648,25 @@ def test_a_bad_flow_cue_is_rejected() -> None:
     data["cues"] = ["开(店"]
     with pytest.raises(ValidationError, match="bad cue"):
         Flow.model_validate(data)
+
+
+def test_a_flow_of_a_related_service_is_offered_as_that_service(
+    manager: DialogueManager, kb: dict[str, ServiceGuide], flows: dict[str, Flow]
+) -> None:
+    """Answering about 残疾人证 must not say "本事项支持边聊边办" for the 两项补贴 flow it relates to."""
+    from assistant.nlg.answer import Aspect
+
+    pairs = [
+        (kb[sid], f)
+        for f in flows.values()
+        for sid in f.related_service_ids
+        if sid in kb and sid != f.service_id and sid not in {g.service_id for g in flows.values()}
+    ]
+    assert pairs, "the fixture KB has a guide that a flow only relates to"
+    guide, flow = pairs[0]
+    reply = manager.answering.guide_reply(
+        DialogueState(session_id="rel"), guide, [Aspect.MATERIALS], "要带什么", []
+    )
+    assert f"我要办{flow.title}" in reply.text  # the related service's form is offered ...
+    assert "本事项支持" not in reply.text  # ... as that service, not as this one
+    assert f"相关事项「{flow.title}」" in reply.text

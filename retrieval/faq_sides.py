@@ -44,11 +44,12 @@ class FaqSides:
                     self._cache[t] = (vecs[2 * i], vecs[2 * i + 1])
             return [self._cache[t] for t in texts]
 
-    def score(self, query: str, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
-        """The hits with `dense_q` / `dense_a` (cosine of the query with the question / the answer alone)."""
+    def score(self, query_vector: np.ndarray, hits: Sequence[ChunkHit]) -> list[ChunkHit]:
+        """The hits with `dense_q` / `dense_a`: cosine of the query's embedding (the one retrieval computed)
+        with the pair's question alone / answer alone."""
         if not hits:
             return []
-        qv = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        qv = np.asarray(query_vector, dtype=np.float32)
         out = []
         for h, (vq, va) in zip(hits, self._vectors([h.chunk.text for h in hits]), strict=True):
             scores = {**h.scores, "dense_q": float(vq @ qv), "dense_a": float(va @ qv)}

@@ -221,6 +221,12 @@ class HybridRetriever:
         """Raw per-chunk signals for a query (aligned with the view's chunk order) and its expansions.
 
         Synonym expansions are scored as a second query and added with weight `w_expansion`."""
+        sig, exp, _ = self._signals(query)
+        return sig, exp
+
+    def _signals(self, query: str) -> tuple[Signals, list[str], np.ndarray | None]:
+        """`signals` plus the embedding of the query's own text, when that is what was embedded (no synonym
+        expansion): the FAQ pairs' sides reuse it instead of embedding the query a second time."""
         q = normalize(query)
         exp = self.tok.expand(q)
         exp_text = " ".join(exp)
@@ -234,7 +240,7 @@ class HybridRetriever:
             sig[SIGNAL_OF[key]] = self.view.align(key, scores)
         qv = self.embedder.embed_query(q if not exp else f"{q} {exp_text}")
         sig["dense"] = self.vectors.similarities_rows(qv, self.view.dense_rows)
-        return sig, exp
+        return sig, exp, (None if exp else qv)
 
     def search(
         self,
@@ -256,12 +262,13 @@ class HybridRetriever:
             self._ensure_ready()
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
-            sig, exp = self.signals(query)
+            sig, exp, qv = self._signals(query)
             res = self.rank(
                 query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top, article_top
             )
         if res.passages:  # FAQ pairs: also the question alone and the answer alone (outside the index lock)
-            res.passages = self.faq_sides.score(normalize(query), res.passages)
+            plain = qv if qv is not None else self.embedder.embed_query(normalize(query))
+            res.passages = self.faq_sides.score(plain, res.passages)
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
 

@@ -12,8 +12,9 @@ from functools import lru_cache
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.aspects import article_aspects, aspect_overlap
+from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
+from retrieval.tokenize import expand_synonyms, load_synonyms
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
@@ -30,7 +31,6 @@ FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
 FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
-FAQ_SAME_GUIDE = True  # the other pairs of the best pair's guide compete too, however far behind
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
@@ -127,9 +127,6 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
 def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:
     """The FAQ's own question words (beyond the service name and the aspect's own cue words) are mostly in
     the question; an FAQ that only asks the aspect of the service ("X多久能办完") asks the same as "X办好要几天"."""
-    from retrieval.aspects import cue_spans
-    from retrieval.passages import content_bigrams
-
     stripped = cue_spans(faq_question)
     own = content_bigrams(stripped) - content_bigrams(guide.name)
     if len(own) <= 1:
@@ -142,8 +139,6 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
     name the service; "明天彩票开什么号" does not name 体育彩票网点征召). `formal`: a colloquial word of the
     synonym table whose first formal term is in the name counts as found ("个体户" for 个体工商户…, "自由职业"
     for 灵活就业…); the question's own characters stay the measure."""
-    from retrieval.passages import content_bigrams
-
     chars = {ch for b in content_bigrams(question) for ch in b}
     names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
     found = {ch for ch in chars if ch in names}
@@ -199,16 +194,12 @@ def _idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, tuple[str, ...]]:
-    from retrieval.tokenize import load_synonyms
-
     return load_synonyms()
 
 
 def question_words(t: str) -> set[str]:
     """The question's content bigrams plus those of the formal terms its colloquial words stand for
     (retrieval's synonym table: "改名字" -> 姓名变更, "低保" -> 最低生活保障): statutes use the formal terms."""
-    from retrieval.tokenize import expand_synonyms
-
     extra = expand_synonyms(t, _synonyms())
     return content_bigrams(t) | (content_bigrams(" ".join(extra)) if extra else set())
 

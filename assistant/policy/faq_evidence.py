@@ -17,7 +17,6 @@ from assistant.policy.evidence import (
     FAQ_OFFER_LEXICAL,
     FAQ_OFFER_QUESTION,
     FAQ_RAW,
-    FAQ_SAME_GUIDE,
     FAQ_W_ASPECT,
     FAQ_W_LEXICAL,
     FAQ_W_SIDES,
@@ -99,7 +98,7 @@ def faq_candidates(
     lead = result.passages[0].chunk.doc_id
     for c in result.passages:
         # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
-        if c.score < top_raw - FAQ_WINDOW and (not FAQ_SAME_GUIDE or c.chunk.doc_id != lead):
+        if c.score < top_raw - FAQ_WINDOW and c.chunk.doc_id != lead:
             continue
         g = get_guide(c.chunk.doc_id)
         n = c.chunk.id.rsplit("#", 1)[-1]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 from knowledge.regions import UNIT_RE, level_of, parse_region_path, short_name  # noqa: F401 (re-exported)
 
@@ -21,28 +23,47 @@ _NOT_PLACE = re.compile(
 
 
 _NOT_IN_PLACE = re.compile(r"[有什么的和是在要能可我你他怎哪办找交带吗呢了与及或给对把被从到]")
+# Towns and townships are not in the gazetteer: a written-out "…镇" / "…乡" is one unless it ends in a common
+# word ("城乡居民", "老家乡下", "城镇职工").
+_NOT_TOWN = re.compile(r"(?:城|家|下|老|故|同|异|他|返|回|思|本|外|水|梦|乡|集|重|古)(?:乡|镇)$")
+GAZETTEER = Path(__file__).parent / "data" / "admin_units.tsv"
 
 
 def label(path: Sequence[str]) -> str:
     return "".join(path)
 
 
-_WRITTEN_UNIT = re.compile(r"([\u4e00-\u9fff]{2})(自治区|省|市|区|县|州(?![市区县])|镇|乡)")
+_WRITTEN_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡)")
+
+
+@lru_cache(maxsize=1)
+def gazetteer_units() -> tuple[str, ...]:
+    """Names of China's units above the township level ("深圳市", "新城区", "麻阳苗族自治县"), longest first;
+    one-character stems ("城区", "矿区") and placeholders ("市辖区") left out: they are words, not names."""
+    names = set()
+    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("\t")[1]
+            if len(name) >= 3 and "辖" not in name and "直属" not in name:
+                names.add(name)
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def mentioned_units(text: str) -> list[str]:
-    """Administrative units written out in a message ("我想咨询一下深圳市的…" -> ["深圳市"]): a two-character
-    name before a level word, not-a-place words ("城市", "社区", "什么区别") dropped. Longer names are found
-    through the KB's own region names (named_places)."""
-    out = []
-    for m in _WRITTEN_UNIT.finditer(text):
+    """Administrative units written out in a message ("我想咨询一下深圳市的…" -> ["深圳市"]): names of the
+    gazetteer, so that words which only end like a unit ("准备上市", "去超市", "登记社区", "什么区别") are no
+    place, and towns ("…镇", "…乡") by their form. Short names are found through the KB's own region names
+    (named_places)."""
+    out: list[str] = []
+    for name in gazetteer_units():
+        if name in text and not any(name in u for u in out):
+            out.append(name)
+    for m in _WRITTEN_TOWN.finditer(text):
         u = m.group(0)
-        if _NOT_PLACE.match(u) or _NOT_IN_PLACE.search(m.group(1)):
-            continue
-        if _NOT_PLACE.match(u[1:]) and u[0] in "市城县省区镇乡在到去的和与或本全各该外":  # "在市区", "城市社区"
+        if _NOT_TOWN.search(u) or _NOT_IN_PLACE.search(m.group(1)) or _NOT_PLACE.match(u):
             continue
         out.append(u)
-    return out
+    return sorted(out, key=text.find)
 
 
 def named_places(text: str, known: Iterable[str]) -> list[str]:

@@ -41,8 +41,9 @@ _AUX_QUERY_RE = re.compile(
 
 
 def is_auxiliary(name: str) -> bool:
-    """A guide that supports another service (进度查询, 预约, 信息查询) rather than granting it."""
-    return bool(_AUX_NAME_RE.search(compact(name)))
+    """A guide that supports another service (进度查询, 预约, 信息查询) rather than granting it. A 一件事
+    ("家政信用信息查询一件事") bundles whole services, whatever its name ends in."""
+    return "一件事" not in name and bool(_AUX_NAME_RE.search(compact(name)))
 
 
 def asks_auxiliary(query: str) -> bool:

@@ -328,6 +328,11 @@ class DialogueManager:
                             return self._no_flow_reply(st, guide, t, events)
             if flow is None and len(self._residue(t)) < 2:
                 flow = link_flow(t, self.flows, result=result, current_service_id=st.current_service_id)
+        if flow is None and len(self._residue(t)) >= 2:
+            # no form of ours fits ("细货车做货运，使唔使申请许可证？"): what the KB says beats the menu of forms
+            answered = self._service_question(st, t, events)
+            if answered.citations or answered.choices:
+                return answered
         if flow is None:
             titles = [f.title for f in self.flows.values()]
             text = "抱歉，暂时没有找到可以在线办理的对应事项。"

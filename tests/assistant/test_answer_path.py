@@ -51,6 +51,8 @@ def samples() -> dict[str, ServiceGuide]:
         ("报装使唔使俾钱", [Aspect.FEES]),  # paying, in Cantonese
         ("联合报装包括哪些项目", [Aspect.LINKED]),
         ("这个证可以在线申请吗", [Aspect.ONLINE]),  # whether it can be done online, not eligibility
+        ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
+        ("审批要多长时间", [Aspect.TIME]),
     ],
 )
 def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:

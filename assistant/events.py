@@ -203,6 +203,13 @@ class BaseVariant(_Event):
     service_id: str
 
 
+class Standout(_Event):
+    """A guide far ahead of all others that the question names answered below the confident threshold."""
+
+    type: Literal["standout"] = "standout"
+    service_id: str
+
+
 class NoFit(_Event):
     """A generic question that does not name the guide retrieval found: refused."""
 
@@ -258,6 +265,7 @@ Event = Annotated[
     | PassageEvidence
     | RegionPreferred
     | BaseVariant
+    | Standout
     | NoFit
     | LawFallback
     | Clarified,

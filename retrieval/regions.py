@@ -66,6 +66,34 @@ def mentioned_units(text: str) -> list[str]:
     return sorted(out, key=text.find)
 
 
+# Countries named in Chinese (ISO 3166 names of pycountry's zh_CN translation); China itself and Hong Kong,
+# Macao and Taiwan are left out: their matters (港澳通行证, 台胞证) are Chinese government services.
+_DOMESTIC = {"CN", "HK", "MO", "TW"}
+# a country name that is also part of common words ("增加纳税", "非法国有资产", "也门诊")
+_NOT_COUNTRY = re.compile(r"加纳(?:税|入|米)|(?:非|违|依|合)法国|也门(?:诊|口)")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[str, ...]:
+    import gettext
+
+    import pycountry
+
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+    names = {zh.gettext(c.name) for c in pycountry.countries if c.alpha_2 not in _DOMESTIC}
+    return tuple(sorted((n for n in names if len(n) >= 2 and "中国" not in n), key=len, reverse=True))
+
+
+def foreign_countries(text: str) -> list[str]:
+    """Foreign countries a message names ("美国的个人所得税…" -> ["美国"]): no guide of this KB is about them."""
+    t = _NOT_COUNTRY.sub("", text)
+    found: list[str] = []
+    for name in _countries():
+        if name in t and not any(name in f for f in found):
+            found.append(name)
+    return found
+
+
 def named_places(text: str, known: Iterable[str]) -> list[str]:
     """Places a message names: KB region units found by full or short name ("长沙", "湖南省"), plus any other
     written-out unit ("北京市") the KB does not know. Home-region units are included when named."""

@@ -31,6 +31,7 @@ _EVENTS: dict[str, Any] = {
     "passage_evidence": ev.PassageEvidence,
     "region_preferred": ev.RegionPreferred,
     "base_variant": ev.BaseVariant,
+    "standout": ev.Standout,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

@@ -31,6 +31,8 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
+    STANDOUT,
+    STANDOUT_FLOOR,
     TOP_K,
     Candidate,
     base_variant,
@@ -51,7 +53,7 @@ from assistant.policy.linking import (
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import Passage, guide_passages, score_passages
-from retrieval.regions import HOME_REGION_DEFAULT, named_places, region_rank
+from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, named_places, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -229,6 +231,10 @@ class Answerer(GuideReplies, LawReplies):
         ):
             emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
             return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
+        lead = self._standout(t, cands, result) or self._names_what_is_left(t, cands, result)
+        if lead is not None:
+            emit(events, "standout", service_id=lead.guide.id)
+            return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
@@ -238,9 +244,41 @@ class Answerer(GuideReplies, LawReplies):
                 t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
             )
         )
+        if offered and foreign_countries(t):
+            return self._foreign_reply(st, foreign_countries(t), events)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)
+
+    @staticmethod
+    def _standout(t: str, cands: list[Candidate], result: SearchResult) -> Candidate | None:
+        """A guide far ahead of every other one that the question names (its formal terms count: "上牌" for
+        机动车注册登记): short colloquial questions share few characters with any guide, so the calibrated
+        confidence stays low although all signals agree on one."""
+        if not cands or result.confidence < STANDOUT_FLOOR:
+            return None
+        lead = max(cands, key=lambda c: c.doc_score)
+        others = [c.doc_score for c in cands if c is not lead and c.guide.name != lead.guide.name]
+        if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
+            return None
+        return lead if name_cover(t, lead.guide, formal=True) >= NAME_COVER else None
+
+    def _names_what_is_left(self, t: str, cands: list[Candidate], result: SearchResult) -> Candidate | None:
+        """The one service whose name holds all that is left of the question without its aspect and filler
+        words ("办护照可以在网上预约吗" -> 护照 -> 办理及加注普通护照, not 门诊网上预约, which holds only the aspect's
+        words); a supporting service (进度查询 / 预约) only when no main one does and the question asks for one."""
+        rest = self.residue(t)
+        if len(rest) < 2 or result.confidence < CLARIFY_CONFIDENCE:
+            return None
+        held = [
+            c
+            for c in same_service_once(cands)
+            if c.rank <= 1 and name_cover(rest, c.guide, formal=True) >= 1.0
+        ]
+        main = [c for c in held if not is_auxiliary(c.guide.name)]
+        if main:
+            return main[0] if len(main) == 1 else None
+        return held[0] if len(held) == 1 and asks_auxiliary(t) else None
 
     def _kb_covers(self, place: str) -> bool:
         from retrieval.regions import matches_place
@@ -370,8 +408,16 @@ class Answerer(GuideReplies, LawReplies):
         if uncovered and len(uncovered) == len(named):
             # only places the KB does not cover: say so plainly rather than state other places' facts
             return self._uncovered_reply(st, uncovered, events, None)
+        foreign = foreign_countries(t)
+        if foreign and c.rank >= 2:
+            # another Chinese place's guide says nothing about a foreign country's matters
+            return self._foreign_reply(st, foreign, events)
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
-        if generic and not (c.best and c.best.passage.field == "faq") and name_cover(t, c.guide, formal=True) < NAME_COVER:
+        if (
+            generic
+            and not (c.best and c.best.passage.field == "faq")
+            and name_cover(t, c.guide, formal=True) < NAME_COVER
+        ):
             emit(events, "no_fit", service_id=c.guide.id)
             law = self._article_reply(st, t, result, events) if result is not None else None
             return law if law is not None else self.unknown(st, events, None)

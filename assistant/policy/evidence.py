@@ -30,7 +30,8 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
-FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
+FAQ_W_SIDES = 1.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
+FAQ_W_QWORDS = 1.5  # ... and the question's words in its official question, rare ones weighing most
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
@@ -46,6 +47,10 @@ FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own pas
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
 CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
 NAME_COVER = 0.5  # a question asking nothing specific must name the service this much
+# a guide this many times ahead of every other one answers below the confident threshold, when the question
+# names it and the confidence is at least STANDOUT_FLOOR
+STANDOUT = 1.6
+STANDOUT_FLOOR = 0.05
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
 LAW_MIN_SHARED = 2  # an article must share at least this many content bigrams with the question
@@ -181,7 +186,7 @@ def same_answer(
     return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
 
 
-def _idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
+def idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
     """Share of the question's content bigrams in each text, each bigram weighted by its rarity among the
     texts (a law's own name in every article weighs little; "证件" in one article decides)."""
     n = len(texts)
@@ -255,7 +260,7 @@ def best_article(
             cands.append((hit, d, content_bigrams(a.text)))
     if not cands:
         return None
-    idf = _idf_match(formal, [words for _, _, words in cands])
+    idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []

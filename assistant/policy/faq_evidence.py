@@ -19,9 +19,11 @@ from assistant.policy.evidence import (
     FAQ_RAW,
     FAQ_W_ASPECT,
     FAQ_W_LEXICAL,
+    FAQ_W_QWORDS,
     FAQ_W_SIDES,
     FAQ_WINDOW,
     Candidate,
+    idf_match,
 )
 from knowledge.schema import ServiceGuide
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
@@ -105,8 +107,12 @@ def faq_candidates(
         if g is None or not n.isdigit() or int(n) >= len(g.faqs):
             continue
         window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
+    # the words that tell a guide's pairs apart: the question's words in each official question, weighted by
+    # their rarity among the window's official questions (the service name in all of them weighs nothing)
+    asked = content_bigrams(t)
+    told = idf_match(asked, [content_bigrams(g.faqs[int(faq.key)].question) for _, g, faq in window])
     found: list[tuple[float, float, Candidate, float]] = []
-    for c, g, faq in window:
+    for (c, g, faq), own in zip(window, told, strict=True):
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
         hit = next((h for h in result.hits if h.doc_id == g.id), None)
@@ -118,7 +124,7 @@ def faq_candidates(
         found.append(
             (
                 rerank,
-                rerank + FAQ_W_SIDES * sides,
+                rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own,
                 Candidate(g, hit, sp, rank_of(g)),
                 c.scores.get("dense_q", 0.0),
             )

@@ -76,6 +76,17 @@ class GuideReplies:
         )
         return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
 
+    def _foreign_reply(self, st: DialogueState, countries: list[str], events: Events) -> Reply:
+        """A matter of a foreign country that only another Chinese place's guide touched: no guide here is
+        about it."""
+        where = "、".join(countries)
+        emit(events, "unanswered", confidence=None)
+        text = (
+            f"本知识库收录的是{label(self.home_region)}等地的政务服务办事指南，没有{where}的相关规定，无法回答。"
+            f"请向{where}的有关部门或其驻华使领馆咨询；国内事项可拨打12345政务服务便民热线。"
+        )
+        return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
+
     def _clarify(
         self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
     ) -> Reply:

@@ -7,13 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from assistant.policy.answering import Answerer
+from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.linking import is_auxiliary
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import ServiceGuide
 from retrieval.embedders import HashEmbedder
-from retrieval.regions import HOME_REGION_DEFAULT, mentioned_units, named_places
+from retrieval.passages import content_bigrams
+from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
+from retrieval.types import DocKind, Hit, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -66,3 +71,57 @@ def test_a_wish_no_form_handles_gets_the_kb_answer_not_the_menu_of_forms(manager
     # a bare wish that names nothing still gets the menu of what can be done here
     menu = manager.handle(DialogueState(session_id="c"), "我想申请一个东西").reply
     assert "目前可以边聊边办的事项有" in menu.text and menu.choices
+
+
+def _cand(name: str, score: float, region: str = "广东省广州市") -> Candidate:
+    g = ServiceGuide(id=name, name=name, region=region)
+    return Candidate(g, Hit(name, DocKind.GUIDE, name, score, []), None, 1)
+
+
+def test_a_guide_far_ahead_that_the_question_names_answers_below_the_confident_threshold() -> None:
+    low = SearchResult(query="q", hits=[], confident=False, confidence=0.1)
+    cands = [_cand("机动车注册登记", 3.4), _cand("机动车驾驶证初次申领", 1.9)]
+    assert Answerer._standout("新买的车在哪里上牌", cands, low) is cands[0]  # 上牌: a colloquial name of it
+    close = [_cand("机动车注册登记", 3.4), _cand("机动车驾驶证初次申领", 3.0)]
+    assert Answerer._standout("新买的车在哪里上牌", close, low) is None  # not far ahead
+    assert Answerer._standout("今天天气怎么样", cands, low) is None  # names nothing of it
+    none = SearchResult(query="q", hits=[], confident=False, confidence=0.01)
+    assert Answerer._standout("新买的车在哪里上牌", cands, none) is None  # no evidence at all
+
+
+def test_the_service_holding_what_is_left_of_the_question_is_picked(manager) -> None:
+    result = SearchResult(query="q", hits=[], confident=False, confidence=0.3)
+    cands = [
+        _cand("门诊网上预约", 3.8),  # holds only the aspect's words
+        _cand("办理及加注普通护照", 3.5),
+        _cand("首次办理普通护照办证进度查询", 3.1),  # a supporting service, not asked for
+    ]
+    picked = manager.answering._names_what_is_left("办护照可以在网上预约吗", cands, result)
+    assert picked is cands[1]
+    two = [_cand("办理及加注普通护照", 3.5), _cand("护照遗失报告", 3.4)]
+    assert manager.answering._names_what_is_left("护照在哪里办", two, result) is None  # two fit: ask
+
+
+def test_words_every_official_question_shares_weigh_little_in_telling_pairs_apart() -> None:
+    asked = content_bigrams("联合报装可以跨区域办理吗")
+    texts = [
+        content_bigrams(q)
+        for q in ("个人能申请联合报装吗", "联合报装是否收费", "可以跨区域办理吗", "联合报装办理事项有哪些")
+    ]
+    scores = idf_match(asked, texts)
+    assert max(range(4), key=scores.__getitem__) == 2  # the rare 跨区域 decides, not the name in three of them
+
+
+def test_foreign_countries_are_named_but_not_inside_common_words() -> None:
+    assert foreign_countries("美国的个人所得税退税要怎么申请") == ["美国"]
+    assert foreign_countries("新加坡PR点样申请") == ["新加坡"]
+    assert foreign_countries("增加纳税人信息要带什么") == []  # 加纳 inside 增加纳税
+    assert foreign_countries("去香港探亲签注怎么办") == []  # Hong Kong matters are Chinese services
+
+
+def test_another_place_s_guide_does_not_answer_a_foreign_country_s_matter(manager) -> None:
+    reply = manager.handle(DialogueState(session_id="f"), "美国开货运公司要什么条件").reply
+    assert "没有美国的相关规定" in reply.text and not reply.citations
+    # the same question without the country is answered from the Hunan guide, labelled with its region
+    plain = manager.handle(DialogueState(session_id="g"), "开货运公司要什么条件").reply
+    assert plain.citations and "湖南省" in plain.text

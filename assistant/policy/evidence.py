@@ -30,8 +30,8 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
-FAQ_W_SIDES = 1.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
-FAQ_W_QWORDS = 1.5  # ... and the question's words in its official question, rare ones weighing most
+FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
+FAQ_W_QWORDS = 0.7  # ... and the question's words in its official question, rare ones weighing most
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9

@@ -36,6 +36,12 @@ FAQ_W_QWORDS = 0.7  # ... and the question's words in its official question, rar
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9
 FAQ_ACCEPT_LEXICAL = 0.1
+# all pairs near the best are of one guide: the best answers when its re-ranked score, its official question's
+# cosine with the question and its lead over the guide's next pair reach these (out-of-scope questions of the
+# dev sets with a one-guide window: question cosine p90 0.41)
+FAQ_ONE_GUIDE_RERANK = 0.7
+FAQ_ONE_GUIDE_QUESTION = 0.5
+FAQ_ONE_GUIDE_MARGIN = 0.1
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 # no pair answers: offer the best ones ("您是想问…") when the closest official question reads like the question
 # (out-of-scope questions of the tune halves reached 0.5 only for places the KB does not cover, which get

@@ -16,6 +16,9 @@ from assistant.policy.evidence import (
     FAQ_NAMES_SERVICE,
     FAQ_OFFER_LEXICAL,
     FAQ_OFFER_QUESTION,
+    FAQ_ONE_GUIDE_MARGIN,
+    FAQ_ONE_GUIDE_QUESTION,
+    FAQ_ONE_GUIDE_RERANK,
     FAQ_RAW,
     FAQ_W_ASPECT,
     FAQ_W_LEXICAL,
@@ -79,6 +82,17 @@ def best_faq(
             if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
         ]
         strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
+    # a question asking a specific aspect needs a pair that answers it
+    on_aspect = sp.aspect >= 1.0 or not [a for a in aspects if a is not Aspect.OVERVIEW]
+    if not strong and on_aspect and len({f.candidate.guide.id for f in found}) == 1:
+        # every pair near the best is of one guide (the KB has one place for the matter), the best pair's
+        # official question reads like the question and it stands clear of the guide's other pairs
+        second_rr = found[1].rerank if len(found) > 1 else 0.0
+        strong = (
+            rerank >= FAQ_ONE_GUIDE_RERANK
+            and found[0].dense_q >= FAQ_ONE_GUIDE_QUESTION
+            and rerank - second_rr >= FAQ_ONE_GUIDE_MARGIN
+        )
     return best if strong else None
 
 

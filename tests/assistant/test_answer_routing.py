@@ -9,16 +9,18 @@ import pytest
 
 from assistant.policy.answering import Answerer
 from assistant.policy.evidence import Candidate, idf_match
+from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
+from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
-from retrieval.passages import content_bigrams
+from retrieval.passages import content_bigrams, guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
-from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -125,3 +127,26 @@ def test_another_place_s_guide_does_not_answer_a_foreign_country_s_matter(manage
     # the same question without the country is answered from the Hunan guide, labelled with its region
     plain = manager.handle(DialogueState(session_id="g"), "开货运公司要什么条件").reply
     assert plain.citations and "湖南省" in plain.text
+
+
+def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_reads_alike() -> None:
+    """No shared word ("没了饭碗…介绍活干" for the 失业登记 services pair), but every pair near the best is of one
+    guide, the best one's official question reads like the question and it leads the next pair."""
+    social = load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
+    rental = load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
+    get = {social.id: social, rental.id: rental}.get
+    q = "没了饭碗，街坊那边会不会帮忙介绍活干"
+
+    def chunk(g: ServiceGuide, key: str, score: float, dense_q: float) -> ChunkHit:
+        p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
+        c = Chunk(id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text)
+        return ChunkHit(chunk=c, score=score, scores={"dense_q": dense_q, "dense_a": 0.3})
+
+    def best(*chunks: ChunkHit):
+        r = SearchResult(query=q, hits=[], confident=False, confidence=0.1, passages=list(chunks))
+        return best_faq(q, detect_aspects(q), r, get, guide_passages, lambda _g: 2)
+
+    picked = best(chunk(social, "8", 0.62, 0.6), chunk(social, "7", 0.45, 0.4))
+    assert picked is not None and picked.best is not None and picked.best.passage.key == "8"
+    assert best(chunk(social, "8", 0.62, 0.3), chunk(social, "7", 0.45, 0.4)) is None  # reads unlike
+    assert best(chunk(social, "8", 0.62, 0.6), chunk(rental, "0", 0.5, 0.4)) is None  # two guides near

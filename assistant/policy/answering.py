@@ -37,6 +37,7 @@ from assistant.policy.evidence import (
     Candidate,
     base_variant,
     distinct_pick,
+    for_ordinary_residents,
     name_cover,
     passage_scores,
     same_answer,
@@ -187,7 +188,8 @@ class Answerer(GuideReplies, LawReplies):
         guide_hits = [h for h in result.hits if h.kind is DocKind.GUIDE]
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
-        cands = self._candidates(t, aspects, guide_hits, result, named)
+        # variants for a group of applicants the question does not name give way to the next guides
+        cands = for_ordinary_residents(t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named))[:4]
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         if (prefer_policy or top_is_policy) and result.confident:
@@ -304,7 +306,7 @@ class Answerer(GuideReplies, LawReplies):
     ) -> list[Candidate]:
         scores = passage_scores(result)
         out = []
-        for h in hits[:4]:
+        for h in hits:
             g = self.host.get_guide(h.doc_id)
             if g is None:
                 continue

@@ -161,6 +161,28 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
     return len(found) / len(chars) if chars else 0.0
 
 
+# Variants of a service for a particular group of applicants, and the words by which a question says it is
+# one of them. A question that names no group comes from an ordinary resident of the mainland.
+_GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
+    (re.compile(r"港澳台|港澳居民|台湾居民|香港居民|澳门居民"), re.compile(r"港|澳|台")),
+    (re.compile(r"华侨"), re.compile(r"侨")),
+    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|当兵|退伍|武警")),
+)
+
+
+def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without the variants for a group of applicants (外国人, 港澳台居民, 现役军人 …) the question does
+    not name ("考驾照可以网上预约吗" is not asked by a foreigner); all of them when none is left."""
+    q = compact(question)
+    kept = [
+        c
+        for c in cands
+        if not any(name.search(c.guide.name) and not asked.search(q) for name, asked in _GROUPS)
+    ]
+    return kept or cands
+
+
 def same_service_once(cands: list[Candidate]) -> list[Candidate]:
     """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
     花都区), the one of the place asked about / the home region, in the original order."""
@@ -259,8 +281,12 @@ def best_article(
                 continue  # the law's other articles compete only to answer an aspect statutes word plainly
             if hit is None:
                 chunk = Chunk(
-                    id=f"{d.id}#{a.number}#0", doc_id=d.id, kind=DocKind.POLICY, field=a.number,
-                    title=d.title, text=a.text,
+                    id=f"{d.id}#{a.number}#0",
+                    doc_id=d.id,
+                    kind=DocKind.POLICY,
+                    field=a.number,
+                    title=d.title,
+                    text=a.text,
                 )
                 hit = ChunkHit(chunk, law_floor[d.id], {})
             cands.append((hit, d, content_bigrams(a.text)))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.policy.answering import Answerer
-from assistant.policy.evidence import Candidate, idf_match
+from assistant.policy.evidence import Candidate, for_ordinary_residents, idf_match
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
 from assistant.state import DialogueState
@@ -150,3 +150,16 @@ def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_r
     assert picked is not None and picked.best is not None and picked.best.passage.key == "8"
     assert best(chunk(social, "8", 0.62, 0.3), chunk(social, "7", 0.45, 0.4)) is None  # reads unlike
     assert best(chunk(social, "8", 0.62, 0.6), chunk(rental, "0", 0.5, 0.4)) is None  # two guides near
+
+
+def test_variants_for_a_group_of_applicants_give_way_unless_the_question_names_the_group() -> None:
+    cands = [
+        _cand("机动车驾驶证持军警驾驶证申领(现役军人持军队（摩托车）驾驶证申请机动车驾驶证)", 3.0),
+        _cand("机动车驾驶证初次申领(外国人申领小型汽车准驾车型)", 2.9),
+        _cand("机动车驾驶证增加准驾车型", 2.8),
+    ]
+    assert [c.guide.name for c in for_ordinary_residents("增驾考完要等几天拿证", cands)] == ["机动车驾驶证增加准驾车型"]
+    named = for_ordinary_residents("我是退伍军人，军队的驾驶证怎么换", cands)
+    assert [c.guide.name for c in named][0].startswith("机动车驾驶证持军警")  # the group is named: it stays
+    only_groups = cands[:2]
+    assert for_ordinary_residents("考驾照要多久", only_groups) == only_groups  # nothing else: all stay

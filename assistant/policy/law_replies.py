@@ -106,6 +106,12 @@ class LawReplies:
         )
         if picked is None:
             return None
+        if retrieved_only:
+            # a retrieved article showed that the law answers; the article quoted may be another one of that law
+            # on the aspect asked ("办理结婚登记…应当出具下列证件" rather than the one on checking them)
+            whole = best_article(t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect)
+            if whole is not None and whole[1].id == picked[1].id:
+                picked = whole
         top, doc = picked
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)

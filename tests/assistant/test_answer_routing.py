@@ -15,7 +15,7 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import content_bigrams, guide_passages
@@ -55,7 +55,10 @@ def manager(tmp_path_factory: pytest.TempPathFactory):
         for name in ("43PCP0024_liuyang.json", "43TCN0002_wulingyuan.json")
     ]
     return build_manager(
-        [*guides, *load_sample_guides()], load_flows(), tmp_path_factory.mktemp("idx"), embedder=HashEmbedder()
+        [*guides, *load_sample_guides()],
+        load_flows(),
+        tmp_path_factory.mktemp("idx"),
+        embedder=HashEmbedder(),
     )
 
 
@@ -111,7 +114,9 @@ def test_words_every_official_question_shares_weigh_little_in_telling_pairs_apar
         for q in ("个人能申请联合报装吗", "联合报装是否收费", "可以跨区域办理吗", "联合报装办理事项有哪些")
     ]
     scores = idf_match(asked, texts)
-    assert max(range(4), key=scores.__getitem__) == 2  # the rare 跨区域 decides, not the name in three of them
+    assert (
+        max(range(4), key=scores.__getitem__) == 2
+    )  # the rare 跨区域 decides, not the name in three of them
 
 
 def test_foreign_countries_are_named_but_not_inside_common_words() -> None:
@@ -139,7 +144,9 @@ def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_r
 
     def chunk(g: ServiceGuide, key: str, score: float, dense_q: float) -> ChunkHit:
         p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
-        c = Chunk(id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text)
+        c = Chunk(
+            id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text
+        )
         return ChunkHit(chunk=c, score=score, scores={"dense_q": dense_q, "dense_a": 0.3})
 
     def best(*chunks: ChunkHit):
@@ -158,8 +165,51 @@ def test_variants_for_a_group_of_applicants_give_way_unless_the_question_names_t
         _cand("机动车驾驶证初次申领(外国人申领小型汽车准驾车型)", 2.9),
         _cand("机动车驾驶证增加准驾车型", 2.8),
     ]
-    assert [c.guide.name for c in for_ordinary_residents("增驾考完要等几天拿证", cands)] == ["机动车驾驶证增加准驾车型"]
+    assert [c.guide.name for c in for_ordinary_residents("增驾考完要等几天拿证", cands)] == [
+        "机动车驾驶证增加准驾车型"
+    ]
     named = for_ordinary_residents("我是退伍军人，军队的驾驶证怎么换", cands)
     assert [c.guide.name for c in named][0].startswith("机动车驾驶证持军警")  # the group is named: it stays
     only_groups = cands[:2]
     assert for_ordinary_residents("考驾照要多久", only_groups) == only_groups  # nothing else: all stay
+
+
+def test_a_law_that_beats_a_guide_is_quoted_by_its_article_on_the_aspect_asked(tmp_path: Path) -> None:
+    """Only the article on checking the papers was retrieved; it shows the law answers, and the article
+    listing the papers is the one quoted."""
+    doc = PolicyDocument(
+        id="law-r",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第五条",
+                text="办理结婚登记的当事人应当出具下列证件和证明材料：(一)本人的户口簿、身份证；(二)本人无配偶的签字声明。",
+            ),
+            Article(
+                number="第七条",
+                text="登记机关应当对结婚登记当事人出具的证件、证明材料进行审查并询问相关情况。",
+            ),
+        ],
+    )
+    m = build_manager([], {}, tmp_path / "idx", policies=[doc], embedder=HashEmbedder())
+    seventh = ChunkHit(
+        chunk=Chunk(
+            id="law-r#第七条#0",
+            doc_id="law-r",
+            kind=DocKind.POLICY,
+            field="第七条",
+            title=doc.title,
+            text=doc.articles[1].text,
+        ),
+        score=0.7,
+        scores={},
+    )
+    result = SearchResult(query="q", hits=[], confident=False, confidence=0.2, articles=[seventh])
+    q = "去登记结婚要带哪些证件"
+    reply = m.answering._article_reply(DialogueState(session_id="l"), q, result, [], retrieved_only=True)
+    assert reply is not None and "第五条" in reply.text and "户口簿" in reply.text
+    # nothing of the law retrieved: no article beats the guide
+    empty = SearchResult(query="q", hits=[], confident=False, confidence=0.2, articles=[])
+    assert (
+        m.answering._article_reply(DialogueState(session_id="m"), q, empty, [], retrieved_only=True) is None
+    )

@@ -53,8 +53,9 @@ from assistant.policy.linking import (
 )
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
+from retrieval.aspects import cue_spans
 from retrieval.passages import Passage, guide_passages, score_passages
-from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, named_places, region_rank
+from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, named_places, region_rank, short_name
 from retrieval.types import DocKind, Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,9 @@ class Answerer(GuideReplies, LawReplies):
         if isinstance(chosen, Reply):
             return chosen
         if chosen is not None:
-            law = self._law_over_guide(st, t, result, chosen, aspects, events)
+            law = self._law_over_guide(
+                st, t, result, chosen, aspects, events, subject=self._subject(t, named)
+            )
             if law is not None:
                 return law
             return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
@@ -434,6 +437,13 @@ class Answerer(GuideReplies, LawReplies):
         )
 
     # --- replies ------------------------------------------------------------------------------------
+
+    def _subject(self, t: str, named: list[str]) -> str:
+        """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""
+        rest = self.residue(cue_spans(t))
+        for place in named:
+            rest = rest.replace(place, "").replace(short_name(place), "")
+        return rest
 
     @staticmethod
     def residue(t: str) -> str:

@@ -38,13 +38,16 @@ class LawReplies:
         chosen: Candidate,
         aspects: list[Aspect],
         events: Events,
+        subject: str = "",
     ) -> Reply | None:
-        """An article answers instead of the guide found when the guide does not name what was asked and the
+        """`subject`: the question without its aspect, filler and place words (what it names).
+        An article answers instead of the guide found when the guide does not name what was asked and the
         article uses the question's words, or when the guide's passage for the aspect asked shares none of
         its words and an article about that aspect does ("单位要在多少天内申请工伤认定")."""
         if chosen.best is not None and chosen.best.passage.field == "faq":
             return None
-        cover = name_cover(t, chosen.guide, formal=True)
+        # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service
+        cover = name_cover(subject or t, chosen.guide, formal=True)
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
             return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)
@@ -109,7 +112,9 @@ class LawReplies:
         if retrieved_only:
             # a retrieved article showed that the law answers; the article quoted may be another one of that law
             # on the aspect asked ("办理结婚登记…应当出具下列证件" rather than the one on checking them)
-            whole = best_article(t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect)
+            whole = best_article(
+                t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect
+            )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole
         top, doc = picked

@@ -16,7 +16,7 @@ from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
-from retrieval.aspects import detect_aspects
+from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import content_bigrams, guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
@@ -213,3 +213,8 @@ def test_a_law_that_beats_a_guide_is_quoted_by_its_article_on_the_aspect_asked(t
     assert (
         m.answering._article_reply(DialogueState(session_id="m"), q, empty, [], retrieved_only=True) is None
     )
+
+
+def test_what_a_question_names_leaves_out_its_aspect_and_place_words(manager) -> None:
+    assert manager.answering._subject("广州办护照去哪个地方", ["广州市"]) == "护照"
+    assert detect_aspects("广州办护照去哪个地方") == [Aspect.LOCATION]

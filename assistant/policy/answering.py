@@ -197,7 +197,8 @@ class Answerer(GuideReplies, LawReplies):
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
             if law is not None:
                 return law
-        chosen = self._choose(st, t, result, cands, faq, events)
+        subject = self._subject(t, named)
+        chosen = self._choose(st, t, result, cands, faq, events, subject)
         if isinstance(chosen, Reply):
             return chosen
         if chosen is not None:
@@ -327,8 +328,10 @@ class Answerer(GuideReplies, LawReplies):
         cands: list[Candidate],
         faq: Candidate | None,
         events: Events,
+        subject: str = "",
     ) -> Candidate | Reply | None:
-        """The guide to answer from, a clarifying question, or None (no guide answers)."""
+        """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
+        question names (without its aspect and place words)."""
         faq_ok = faq is not None and faq.best is not None
         if not cands:
             return faq if faq_ok else None
@@ -350,6 +353,11 @@ class Answerer(GuideReplies, LawReplies):
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return by_id[base]
+            # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
+            picked = _holder(subject, [by_id[v] for v in choices.values() if v in by_id])
+            if picked is not None:
+                emit(events, "base_variant", service_id=picked.guide.id)
+                return picked
             # only supporting services (预约 / 进度查询) are close and the question asks neither: an official
             # answer that fits says more than a choice between them
             if faq_ok and faq is not None and not asks_auxiliary(t) and all(is_auxiliary(n) for n in choices):
@@ -371,6 +379,12 @@ class Answerer(GuideReplies, LawReplies):
                 return by_id[preferred[0]]
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
+        if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:
+            # the guide linked does not hold what the question names and exactly one candidate does
+            holder = _holder(subject, cands)
+            if holder is not None:
+                emit(events, "base_variant", service_id=holder.guide.id)
+                chosen = holder
         if chosen is None:
             # no confident guide: an official FAQ the question clearly asks still answers it
             if faq_ok and faq is not None:
@@ -450,3 +464,12 @@ class Answerer(GuideReplies, LawReplies):
         """What is left of a message without aspect and filler words (a service name, if any)."""
         rest = _ASPECT_WORDS_RE.sub("", compact(t))
         return _FILLER_RE.sub("", rest)
+
+
+def _holder(subject: str, cands: list[Candidate]) -> Candidate | None:
+    """The one candidate service whose name holds all of `subject` (supporting services left out)."""
+    if len(subject) < 2:
+        return None
+    held = [c for c in same_service_once(cands) if name_cover(subject, c.guide, formal=True) >= 1.0]
+    main = [c for c in held if not is_auxiliary(c.guide.name)]
+    return main[0] if len(main) == 1 else None

@@ -47,7 +47,8 @@ class LawReplies:
         if chosen.best is not None and chosen.best.passage.field == "faq":
             return None
         # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service
-        cover = name_cover(subject or t, chosen.guide, formal=True)
+        # (only ever in the guide's favour: aspect cue words can be words of its name, "资格认证")
+        cover = max(name_cover(t, chosen.guide, formal=True), name_cover(subject or t, chosen.guide, formal=True))
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
             return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)

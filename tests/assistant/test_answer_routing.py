@@ -218,3 +218,18 @@ def test_a_law_that_beats_a_guide_is_quoted_by_its_article_on_the_aspect_asked(t
 def test_what_a_question_names_leaves_out_its_aspect_and_place_words(manager) -> None:
     assert manager.answering._subject("广州办护照去哪个地方", ["广州市"]) == "护照"
     assert detect_aspects("广州办护照去哪个地方") == [Aspect.LOCATION]
+
+
+def test_the_service_the_question_names_wins_over_one_that_only_shares_an_aspect_word(tmp_path: Path) -> None:
+    """"办居住证要带身份证吗" names 居住证; 身份证 is the material asked about, not the 居民身份证明 service."""
+    permit = next(g for g in load_sample_guides() if g.name == "居住证申领")
+    tax = ServiceGuide(
+        id="tax-cert",
+        name="中国税收居民身份证明的开具",
+        region="广东省广州市",
+        materials=[{"name": "《中国税收居民身份证明》申请表"}, {"name": "居民身份证"}],
+    )
+    m = build_manager([permit, tax], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="s"), "办居住证要带身份证吗").reply
+    assert [c.id for c in reply.citations] == [f"guide:{permit.id}#materials"]
+    assert reply.text.startswith("需要。")

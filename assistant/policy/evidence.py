@@ -166,8 +166,8 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
 _GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
     (re.compile(r"港澳台|港澳居民|台湾居民|香港居民|澳门居民"), re.compile(r"港|澳|台")),
-    (re.compile(r"华侨"), re.compile(r"侨")),
-    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|当兵|退伍|武警")),
+    (re.compile(r"华侨"), re.compile(r"侨|华人")),
+    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
 )
 
 

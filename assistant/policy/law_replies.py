@@ -13,6 +13,7 @@ from assistant.nlg.answer import (
 )
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.evidence import (
+    LAW_ARTICLE_LEXICAL,
     LAW_ASPECT_COVER,
     LAW_ASPECT_MARGIN,
     LAW_OVER_GUIDE,
@@ -49,10 +50,17 @@ class LawReplies:
         # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service
         # (only ever in the guide's favour: aspect cue words can be words of its name, "资格认证")
         cover = max(name_cover(t, chosen.guide, formal=True), name_cover(subject or t, chosen.guide, formal=True))
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
-            return self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)
-        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+            law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)
+            if law is not None or not wanted:
+                return law
+        if wanted and not {a for p in self._passages(chosen.guide) for a in p.aspects} & set(wanted):
+            # the guide is silent on what was asked ("该指南未载明受理条件"): a statute that states it answers
+            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, on_aspect=True)
+            if law is not None:
+                return law
         if wanted and cover < LAW_ASPECT_COVER:
             own = chosen.best.lexical if chosen.best is not None else 0.0
             return self._article_reply(

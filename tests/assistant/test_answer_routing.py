@@ -221,7 +221,7 @@ def test_what_a_question_names_leaves_out_its_aspect_and_place_words(manager) ->
 
 
 def test_the_service_the_question_names_wins_over_one_that_only_shares_an_aspect_word(tmp_path: Path) -> None:
-    """"办居住证要带身份证吗" names 居住证; 身份证 is the material asked about, not the 居民身份证明 service."""
+    """ "办居住证要带身份证吗" names 居住证; 身份证 is the material asked about, not the 居民身份证明 service."""
     permit = next(g for g in load_sample_guides() if g.name == "居住证申领")
     tax = ServiceGuide(
         id="tax-cert",
@@ -233,3 +233,52 @@ def test_the_service_the_question_names_wins_over_one_that_only_shares_an_aspect
     reply = m.handle(DialogueState(session_id="s"), "办居住证要带身份证吗").reply
     assert [c.id for c in reply.citations] == [f"guide:{permit.id}#materials"]
     assert reply.text.startswith("需要。")
+
+
+def test_a_statute_answers_what_the_guide_found_is_silent_on(tmp_path: Path) -> None:
+    doc = PolicyDocument(
+        id="law-s",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第十二条",
+                text="办理离婚登记的当事人有下列情形之一的，婚姻登记机关不予受理：(一)未达成离婚协议的；(二)属于无民事行为能力人的。",
+            ),
+            Article(
+                number="第十四条", text="离婚的男女双方自愿恢复夫妻关系的，应当到婚姻登记机关办理复婚登记。"
+            ),
+        ],
+    )
+    guide = ServiceGuide(
+        id="notary", name="离婚协议公证指引", region="广东省广州市", consult_phone="020-12348"
+    )
+    m = build_manager([guide], {}, tmp_path / "idx", policies=[doc], embedder=HashEmbedder())
+    arts = [
+        ChunkHit(
+            chunk=Chunk(
+                id=f"law-s#{a.number}#0",
+                doc_id="law-s",
+                kind=DocKind.POLICY,
+                field=a.number,
+                title=doc.title,
+                text=a.text,
+            ),
+            score=score,
+            scores={},
+        )
+        for a, score in zip(doc.articles, (0.7, 0.6), strict=True)
+    ]
+    result = SearchResult(query="q", hits=[], confident=True, confidence=0.8, articles=arts)
+    q = "什么情况下婚姻登记处不给办协议离婚"
+    assert detect_aspects(q) == [Aspect.CONDITIONS]
+    cand = Candidate(guide, Hit(guide.id, DocKind.GUIDE, guide.name, 3.0, []), None, 1)
+    st = DialogueState(session_id="s")
+    reply = m.answering._law_over_guide(st, q, result, cand, [Aspect.CONDITIONS], [], subject="协议离婚")
+    assert reply is not None and "第十二条" in reply.text and "不予受理" in reply.text
+    # a guide that states its conditions keeps the question
+    stated = guide.model_copy(update={"conditions": "双方自愿离婚并已达成离婚协议。"})
+    cand = Candidate(stated, Hit(stated.id, DocKind.GUIDE, stated.name, 3.0, []), None, 1)
+    m2 = build_manager([stated], {}, tmp_path / "idx2", policies=[doc], embedder=HashEmbedder())
+    assert (
+        m2.answering._law_over_guide(st, q, result, cand, [Aspect.CONDITIONS], [], subject="协议离婚") is None
+    )

@@ -26,6 +26,7 @@ from assistant.nlu.text import (
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.answering import Answerer
+from assistant.policy.evidence import NAME_COVER, name_cover
 from assistant.policy.followups import Followups
 from assistant.policy.linking import (
     flow_by_words,
@@ -326,6 +327,11 @@ class DialogueManager:
                         guide = self.get_guide(link.service_id)
                         if guide is not None:
                             return self._no_flow_reply(st, guide, t, events)
+            linked = self.get_guide(flow.service_id) if flow is not None else None
+            if linked is not None and name_cover(t, linked, formal=True) < NAME_COVER:
+                # search found a guide the wish does not name ("帮家里人交城乡居民社保" is not 新生儿出生一件事, which
+                # only mentions 城乡居民医保): no form is started on that
+                flow = None
             if flow is None and len(self._residue(t)) < 2:
                 flow = link_flow(t, self.flows, result=result, current_service_id=st.current_service_id)
         if flow is None and len(self._residue(t)) >= 2:

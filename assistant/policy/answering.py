@@ -190,7 +190,9 @@ class Answerer(GuideReplies, LawReplies):
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
         # variants for a group of applicants the question does not name give way to the next guides
-        cands = for_ordinary_residents(t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named))[:4]
+        cands = self._candidates(t, aspects, guide_hits[:4], result, named)
+        if len(for_ordinary_residents(t, cands)) < len(cands):
+            cands = for_ordinary_residents(t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named))[:4]
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         if (prefer_policy or top_is_policy) and result.confident:

@@ -7,6 +7,7 @@ questions on to 12345 / a window / a human. Only the injected callables touch th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -52,6 +53,10 @@ from retrieval.types import DocKind, SearchResult
 
 MAX_HISTORY_TURNS = 20
 HISTORY_TEXT_CHARS = 500
+
+
+# a complaint phrased as a question about where / how to complain
+_ASKS_WHERE = re.compile(r"哪里|哪儿|边度|哪个|什么电话|几号|怎么|点样|找谁|找边个")
 
 
 class Retriever(Protocol):
@@ -361,6 +366,13 @@ class DialogueManager:
         return greeting_reply(st, t, self.flows)
 
     def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
+        if _ASKS_WHERE.search(t):
+            # "对国际包裹清关服务有投诉，打什么电话": a question an official FAQ may answer (its own channel)
+            tried: list[ev.Event] = []
+            answered = self._service_question(st, t, tried)
+            if any(c.id.endswith("#faqs") for c in answered.citations):
+                events.extend(tried)
+                return answered
         guide = self.get_guide(st.current_service_id) if st.current_service_id else None
         return complaint_reply(t, guide, events)
 

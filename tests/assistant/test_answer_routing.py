@@ -295,3 +295,23 @@ def test_no_form_is_started_for_a_guide_the_wish_does_not_name(tmp_path: Path) -
     # naming the service still starts its form
     named = m.handle(DialogueState(session_id="v"), "我要办新生儿出生一件事")
     assert any(type(e).__name__ == "FormStarted" for e in named.events)
+
+
+def test_a_question_on_where_to_complain_is_answered_by_the_official_faq(manager) -> None:
+    res = manager.handle(DialogueState(session_id="c1"), "家政员的信用记录有错误，去哪里投诉")
+    assert any(c.id.endswith("#faqs") for c in res.reply.citations)
+    # a plain complaint still goes to the complaint path
+    plain = manager.handle(DialogueState(session_id="c2"), "你们的服务太差了，我要投诉")
+    assert not plain.reply.citations and "12345" in plain.reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "aspects"),
+    [
+        ("旧车换新车，政府最多能补我多少钱", [Aspect.AMOUNT]),  # a subsidy, not a fee
+        ("补贴上限是多少", [Aspect.AMOUNT]),
+        ("办这个要多少钱", [Aspect.FEES]),
+    ],
+)
+def test_amounts_paid_to_a_person_are_not_fees(text: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(text) == aspects

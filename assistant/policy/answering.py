@@ -31,8 +31,6 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
-    STANDOUT,
-    STANDOUT_FLOOR,
     TOP_K,
     Candidate,
     base_variant,
@@ -51,6 +49,7 @@ from assistant.policy.linking import (
     is_auxiliary,
     link_service,
 )
+from assistant.policy.service_pick import holder, standout
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
@@ -192,7 +191,9 @@ class Answerer(GuideReplies, LawReplies):
         # variants for a group of applicants the question does not name give way to the next guides
         cands = self._candidates(t, aspects, guide_hits[:4], result, named)
         if len(for_ordinary_residents(t, cands)) < len(cands):
-            cands = for_ordinary_residents(t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named))[:4]
+            cands = for_ordinary_residents(
+                t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
+            )[:4]
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         if (prefer_policy or top_is_policy) and result.confident:
@@ -239,7 +240,9 @@ class Answerer(GuideReplies, LawReplies):
         ):
             emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
             return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
-        lead = self._standout(t, cands, result) or self._names_what_is_left(t, cands, result)
+        lead = standout(t, cands, result.confidence)
+        if lead is None and result.confidence >= CLARIFY_CONFIDENCE:
+            lead = holder(self.residue(t), cands, aux_ok=asks_auxiliary(t), home_only=True)
         if lead is not None:
             emit(events, "standout", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
@@ -257,36 +260,6 @@ class Answerer(GuideReplies, LawReplies):
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)
-
-    @staticmethod
-    def _standout(t: str, cands: list[Candidate], result: SearchResult) -> Candidate | None:
-        """A guide far ahead of every other one that the question names (its formal terms count: "上牌" for
-        机动车注册登记): short colloquial questions share few characters with any guide, so the calibrated
-        confidence stays low although all signals agree on one."""
-        if not cands or result.confidence < STANDOUT_FLOOR:
-            return None
-        lead = max(cands, key=lambda c: c.doc_score)
-        others = [c.doc_score for c in cands if c is not lead and c.guide.name != lead.guide.name]
-        if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
-            return None
-        return lead if name_cover(t, lead.guide, formal=True) >= NAME_COVER else None
-
-    def _names_what_is_left(self, t: str, cands: list[Candidate], result: SearchResult) -> Candidate | None:
-        """The one service whose name holds all that is left of the question without its aspect and filler
-        words ("办护照可以在网上预约吗" -> 护照 -> 办理及加注普通护照, not 门诊网上预约, which holds only the aspect's
-        words); a supporting service (进度查询 / 预约) only when no main one does and the question asks for one."""
-        rest = self.residue(t)
-        if len(rest) < 2 or result.confidence < CLARIFY_CONFIDENCE:
-            return None
-        held = [
-            c
-            for c in same_service_once(cands)
-            if c.rank <= 1 and name_cover(rest, c.guide, formal=True) >= 1.0
-        ]
-        main = [c for c in held if not is_auxiliary(c.guide.name)]
-        if main:
-            return main[0] if len(main) == 1 else None
-        return held[0] if len(held) == 1 and asks_auxiliary(t) else None
 
     def _kb_covers(self, place: str) -> bool:
         from retrieval.regions import matches_place
@@ -356,7 +329,7 @@ class Answerer(GuideReplies, LawReplies):
                 emit(events, "base_variant", service_id=base)
                 return by_id[base]
             # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
-            picked = _holder(subject, [by_id[v] for v in choices.values() if v in by_id])
+            picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
             if picked is not None:
                 emit(events, "base_variant", service_id=picked.guide.id)
                 return picked
@@ -383,10 +356,10 @@ class Answerer(GuideReplies, LawReplies):
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:
             # the guide linked does not hold what the question names and exactly one candidate does
-            holder = _holder(subject, cands)
-            if holder is not None:
-                emit(events, "base_variant", service_id=holder.guide.id)
-                chosen = holder
+            named_one = holder(subject, cands)
+            if named_one is not None:
+                emit(events, "base_variant", service_id=named_one.guide.id)
+                chosen = named_one
         if chosen is None:
             # no confident guide: an official FAQ the question clearly asks still answers it
             if faq_ok and faq is not None:
@@ -466,12 +439,3 @@ class Answerer(GuideReplies, LawReplies):
         """What is left of a message without aspect and filler words (a service name, if any)."""
         rest = _ASPECT_WORDS_RE.sub("", compact(t))
         return _FILLER_RE.sub("", rest)
-
-
-def _holder(subject: str, cands: list[Candidate]) -> Candidate | None:
-    """The one candidate service whose name holds all of `subject` (supporting services left out)."""
-    if len(subject) < 2:
-        return None
-    held = [c for c in same_service_once(cands) if name_cover(subject, c.guide, formal=True) >= 1.0]
-    main = [c for c in held if not is_auxiliary(c.guide.name)]
-    return main[0] if len(main) == 1 else None

@@ -49,7 +49,9 @@ class LawReplies:
             return None
         # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service
         # (only ever in the guide's favour: aspect cue words can be words of its name, "资格认证")
-        cover = max(name_cover(t, chosen.guide, formal=True), name_cover(subject or t, chosen.guide, formal=True))
+        cover = max(
+            name_cover(t, chosen.guide, formal=True), name_cover(subject or t, chosen.guide, formal=True)
+        )
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.policy.answering import Answerer
 from assistant.policy.evidence import Candidate, for_ordinary_residents, idf_match
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
+from assistant.policy.service_pick import holder, standout
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -86,25 +86,25 @@ def _cand(name: str, score: float, region: str = "广东省广州市") -> Candid
 def test_a_guide_far_ahead_that_the_question_names_answers_below_the_confident_threshold() -> None:
     low = SearchResult(query="q", hits=[], confident=False, confidence=0.1)
     cands = [_cand("机动车注册登记", 3.4), _cand("机动车驾驶证初次申领", 1.9)]
-    assert Answerer._standout("新买的车在哪里上牌", cands, low) is cands[0]  # 上牌: a colloquial name of it
+    assert standout("新买的车在哪里上牌", cands, low.confidence) is cands[0]  # 上牌: a colloquial name of it
     close = [_cand("机动车注册登记", 3.4), _cand("机动车驾驶证初次申领", 3.0)]
-    assert Answerer._standout("新买的车在哪里上牌", close, low) is None  # not far ahead
-    assert Answerer._standout("今天天气怎么样", cands, low) is None  # names nothing of it
+    assert standout("新买的车在哪里上牌", close, low.confidence) is None  # not far ahead
+    assert standout("今天天气怎么样", cands, low.confidence) is None  # names nothing of it
     none = SearchResult(query="q", hits=[], confident=False, confidence=0.01)
-    assert Answerer._standout("新买的车在哪里上牌", cands, none) is None  # no evidence at all
+    assert standout("新买的车在哪里上牌", cands, none.confidence) is None  # no evidence at all
 
 
 def test_the_service_holding_what_is_left_of_the_question_is_picked(manager) -> None:
-    result = SearchResult(query="q", hits=[], confident=False, confidence=0.3)
     cands = [
         _cand("门诊网上预约", 3.8),  # holds only the aspect's words
         _cand("办理及加注普通护照", 3.5),
         _cand("首次办理普通护照办证进度查询", 3.1),  # a supporting service, not asked for
     ]
-    picked = manager.answering._names_what_is_left("办护照可以在网上预约吗", cands, result)
+    rest = manager.answering.residue("办护照可以在网上预约吗")
+    picked = holder(rest, cands, aux_ok=True, home_only=True)
     assert picked is cands[1]
     two = [_cand("办理及加注普通护照", 3.5), _cand("护照遗失报告", 3.4)]
-    assert manager.answering._names_what_is_left("护照在哪里办", two, result) is None  # two fit: ask
+    assert holder(manager.answering.residue("护照在哪里办"), two) is None  # two fit: ask
 
 
 def test_words_every_official_question_shares_weigh_little_in_telling_pairs_apart() -> None:

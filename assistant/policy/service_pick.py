@@ -1,0 +1,46 @@
+"""Picking the one service a question is about when retrieval's confidence alone does not decide (pure)."""
+
+from __future__ import annotations
+
+from assistant.policy.evidence import (
+    NAME_COVER,
+    STANDOUT,
+    STANDOUT_FLOOR,
+    Candidate,
+    name_cover,
+    same_service_once,
+)
+from assistant.policy.linking import is_auxiliary
+
+
+def standout(t: str, cands: list[Candidate], confidence: float) -> Candidate | None:
+    """A guide far ahead of every other one that the question names (its formal terms count: "上牌" for
+    机动车注册登记): short colloquial questions share few characters with any guide, so the calibrated
+    confidence stays low although all signals agree on one."""
+    if not cands or confidence < STANDOUT_FLOOR:
+        return None
+    lead = max(cands, key=lambda c: c.doc_score)
+    others = [c.doc_score for c in cands if c is not lead and c.guide.name != lead.guide.name]
+    if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
+        return None
+    return lead if name_cover(t, lead.guide, formal=True) >= NAME_COVER else None
+
+
+def holder(
+    subject: str, cands: list[Candidate], *, aux_ok: bool = False, home_only: bool = False
+) -> Candidate | None:
+    """The one candidate service whose name holds all of `subject`, what the question names without its
+    aspect, filler and place words ("办护照可以在网上预约吗" -> 护照 -> 办理及加注普通护照, not 门诊网上预约, which
+    holds only the aspect's words). A supporting service (进度查询 / 预约) only when no main one does and
+    `aux_ok` (the question asks for one); `home_only`: candidates of the place asked / home region only."""
+    if len(subject) < 2:
+        return None
+    held = [
+        c
+        for c in same_service_once(cands)
+        if (c.rank <= 1 or not home_only) and name_cover(subject, c.guide, formal=True) >= 1.0
+    ]
+    main = [c for c in held if not is_auxiliary(c.guide.name)]
+    if main:
+        return main[0] if len(main) == 1 else None
+    return held[0] if len(held) == 1 and aux_ok else None

@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
 GUIDES_FILE = SHARED / "data" / "guides" / "gdzwfw_guides_2021.jsonl"
 FAQ2_SET = REPO / "tests" / "eval" / "data" / "answers_faq2.jsonl"
-FAQ2_FLOOR_HIT = 0.5  # measured 0.70 (HashEmbedder; docs/BENCHMARKS.md)
+FAQ2_FLOOR_HIT = 0.5  # measured 0.68 (HashEmbedder; docs/BENCHMARKS.md)
 
 
 @pytest.fixture(scope="module")

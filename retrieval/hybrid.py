@@ -214,7 +214,9 @@ class HybridRetriever:
         """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""
         with self._lock:
             self._ensure_ready()
-            return sorted({c.metadata.get("region", "") for c in self.view.chunks if c.kind == "guide"} - {""})
+            return sorted(
+                {c.metadata.get("region", "") for c in self.view.chunks if c.kind == "guide"} - {""}
+            )
 
     # ---------------------------------------------------------------- search
     def signals(self, query: str) -> tuple[Signals, list[str]]:

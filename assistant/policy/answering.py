@@ -53,6 +53,7 @@ from assistant.policy.service_pick import holder, standout
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
+from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
 from retrieval.passages import Passage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, named_places, region_rank, short_name
 from retrieval.types import DocKind, Hit, SearchResult
@@ -78,6 +79,7 @@ class Answerer(GuideReplies, LawReplies):
         self.search_errors = 0  # failed retrieval calls since start (logged each time)
         self._known_units: frozenset[str] | None = None
         self._passage_cache: dict[str, tuple[Any, list[Passage]]] = {}
+        self.paraphrase: ParaphraseScorer | None = load_paraphrase_scorer()
 
     def _passages(self, g: ServiceGuide) -> list[Passage]:
         """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""
@@ -269,8 +271,15 @@ class Answerer(GuideReplies, LawReplies):
     def _best_faq(
         self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]
     ) -> Candidate | None:
+        scorer = self.paraphrase
         return best_faq(
-            t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
+            t,
+            aspects,
+            result,
+            self.host.get_guide,
+            self._passages,
+            lambda g: self._rank(g, named),
+            scorer.similarity if scorer is not None else None,
         )
 
     def _rank(self, g: ServiceGuide, named: list[str]) -> int:

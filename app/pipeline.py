@@ -12,6 +12,7 @@ from app.settings import Settings
 from knowledge.loaders import LoadReport, Rejection, load_paths
 from knowledge.schema import PolicyDocument, ServiceGuide
 from knowledge.store import IngestResult, KnowledgeStore
+from retrieval.paraphrase import load_paraphrase_scorer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -176,6 +177,9 @@ class BackgroundRetriever:
                         log.exception("索引同步失败，稍后重试")
                     self.sync.start()
                 retriever.warm_up()
+                scorer = load_paraphrase_scorer()
+                if scorer is not None:
+                    scorer.warm_up()  # the FAQ paraphrase check's model, before the first question
                 self._retriever = retriever
             except BaseException as exc:  # reported to every caller, never swallowed
                 log.exception("检索索引加载失败")

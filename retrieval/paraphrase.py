@@ -26,6 +26,10 @@ class ParaphraseScorer:
     def _embed_doc(self, text: str) -> np.ndarray:
         return self._e5.embed_documents([text])[0]
 
+    def warm_up(self) -> None:
+        """Load the model now (~1 s), not at a citizen's first question."""
+        self._e5.embed_query("预热")
+
     def similarity(self, question: str, official: str) -> float:
         return float(np.dot(self._e5.embed_query(question), self._doc(official)))
 

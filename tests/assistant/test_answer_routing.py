@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from answer_hits import article_hit, faq_hit
 
 from assistant.policy.evidence import Candidate, for_ordinary_residents, idf_match
 from assistant.policy.faq_evidence import best_faq
@@ -21,7 +22,7 @@ from retrieval.embedders import HashEmbedder
 from retrieval.paraphrase import load_paraphrase_scorer
 from retrieval.passages import content_bigrams, guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
-from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -144,11 +145,7 @@ def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_r
     q = "没了饭碗，街坊那边会不会帮忙介绍活干"
 
     def chunk(g: ServiceGuide, key: str, score: float, dense_q: float) -> ChunkHit:
-        p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
-        c = Chunk(
-            id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text
-        )
-        return ChunkHit(chunk=c, score=score, scores={"dense_q": dense_q, "dense_a": 0.3})
+        return faq_hit(g, key, score, {"dense_q": dense_q, "dense_a": 0.3})
 
     def best(*chunks: ChunkHit):
         r = SearchResult(query=q, hits=[], confident=False, confidence=0.1, passages=list(chunks))
@@ -193,18 +190,7 @@ def test_a_law_that_beats_a_guide_is_quoted_by_its_article_on_the_aspect_asked(t
         ],
     )
     m = build_manager([], {}, tmp_path / "idx", policies=[doc], embedder=HashEmbedder())
-    seventh = ChunkHit(
-        chunk=Chunk(
-            id="law-r#第七条#0",
-            doc_id="law-r",
-            kind=DocKind.POLICY,
-            field="第七条",
-            title=doc.title,
-            text=doc.articles[1].text,
-        ),
-        score=0.7,
-        scores={},
-    )
+    seventh = article_hit(doc, doc.articles[1], 0.7)
     result = SearchResult(query="q", hits=[], confident=False, confidence=0.2, articles=[seventh])
     q = "去登记结婚要带哪些证件"
     reply = m.answering._article_reply(DialogueState(session_id="l"), q, result, [], retrieved_only=True)
@@ -254,21 +240,7 @@ def test_a_statute_answers_what_the_guide_found_is_silent_on(tmp_path: Path) -> 
         id="notary", name="离婚协议公证指引", region="广东省广州市", consult_phone="020-12348"
     )
     m = build_manager([guide], {}, tmp_path / "idx", policies=[doc], embedder=HashEmbedder())
-    arts = [
-        ChunkHit(
-            chunk=Chunk(
-                id=f"law-s#{a.number}#0",
-                doc_id="law-s",
-                kind=DocKind.POLICY,
-                field=a.number,
-                title=doc.title,
-                text=a.text,
-            ),
-            score=score,
-            scores={},
-        )
-        for a, score in zip(doc.articles, (0.7, 0.6), strict=True)
-    ]
+    arts = [article_hit(doc, a, score) for a, score in zip(doc.articles, (0.7, 0.6), strict=True)]
     result = SearchResult(query="q", hits=[], confident=True, confidence=0.8, articles=arts)
     q = "什么情况下婚姻登记处不给办协议离婚"
     assert detect_aspects(q) == [Aspect.CONDITIONS]
@@ -326,11 +298,7 @@ def test_an_official_question_the_question_paraphrases_accepts_its_pair() -> Non
     q = "没了饭碗，街坊那边会不会帮忙介绍活干"
 
     def chunk(g: ServiceGuide, key: str, score: float) -> ChunkHit:
-        p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
-        c = Chunk(
-            id=f"{g.id}#faq#{key}", doc_id=g.id, kind=DocKind.GUIDE, field="faq", title=g.name, text=p.text
-        )
-        return ChunkHit(chunk=c, score=score, scores={"dense_q": 0.4, "dense_a": 0.3})
+        return faq_hit(g, key, score, {"dense_q": 0.4, "dense_a": 0.3})
 
     r = SearchResult(
         query=q,

@@ -1,0 +1,32 @@
+"""Retrieval hits built by hand for the answer path's tests: a law article, an official FAQ pair."""
+
+from __future__ import annotations
+
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from retrieval.passages import guide_passages
+from retrieval.types import Chunk, ChunkHit, DocKind
+
+
+def article_hit(doc: PolicyDocument, article: Article, score: float) -> ChunkHit:
+    chunk = Chunk(
+        id=f"{doc.id}#{article.number}#0",
+        doc_id=doc.id,
+        kind=DocKind.POLICY,
+        field=article.number,
+        title=doc.title,
+        text=article.text,
+    )
+    return ChunkHit(chunk=chunk, score=score, scores={})
+
+
+def faq_hit(guide: ServiceGuide, key: str, score: float, scores: dict[str, float] | None = None) -> ChunkHit:
+    p = next(p for p in guide_passages(guide) if p.field == "faq" and p.key == key)
+    chunk = Chunk(
+        id=f"{guide.id}#faq#{key}",
+        doc_id=guide.id,
+        kind=DocKind.GUIDE,
+        field="faq",
+        title=guide.name,
+        text=p.text,
+    )
+    return ChunkHit(chunk=chunk, score=score, scores=scores or {})

@@ -257,8 +257,9 @@ class Answerer(GuideReplies, LawReplies):
                 t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
             )
         )
-        if offered and foreign_countries(t):
-            return self._foreign_reply(st, foreign_countries(t), events)
+        foreign = foreign_countries(t) if offered else []
+        if foreign:
+            return self._foreign_reply(st, foreign, events)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)

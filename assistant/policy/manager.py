@@ -55,8 +55,10 @@ MAX_HISTORY_TURNS = 20
 HISTORY_TEXT_CHARS = 500
 
 
-# a complaint phrased as a question about where / how to complain
-_ASKS_WHERE = re.compile(r"哪里|哪儿|边度|哪个|什么电话|几号|怎么|点样|找谁|找边个")
+# a complaint phrased as a question about where / how to complain ("你们怎么回事" is not one)
+_ASKS_WHERE = re.compile(
+    r"哪里|哪儿|边度|哪个部门|什么电话|几号|找谁|找边个|(?:怎么|点样|如何|怎样)(?:投诉|举报|反映|反馈|提意见)"
+)
 
 
 class Retriever(Protocol):

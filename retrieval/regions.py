@@ -94,6 +94,15 @@ def foreign_countries(text: str) -> list[str]:
     return found
 
 
+# Services about matters abroad (留学 degree checks, 出入境, 涉外 marriages, 国际邮件) answer questions that name a
+# foreign country: the country is where the person studied or sends from, the matter is handled here.
+_ABROAD = re.compile(r"留学|出国|出入?境|入境|国[（(]?境?[）)]?外|境外|海外|外国|涉外|国际|华侨|侨")
+
+
+def about_abroad(text: str) -> bool:
+    return bool(_ABROAD.search(text))
+
+
 def named_places(text: str, known: Iterable[str]) -> list[str]:
     """Places a message names: KB region units found by full or short name ("长沙", "湖南省"), plus any other
     written-out unit ("北京市") the KB does not know. Home-region units are included when named."""
@@ -112,8 +121,46 @@ def in_home_chain(path: Sequence[str], home: Sequence[str]) -> bool:
     return bool(path) and tuple(path) == tuple(home[: len(path)])
 
 
+@lru_cache(maxsize=1)
+def _adcodes() -> dict[str, tuple[str, ...]]:
+    """Gazetteer name -> its adcodes (a few names, "新城区", are used in several provinces)."""
+    codes: dict[str, list[str]] = {}
+    for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")[:2]
+            codes.setdefault(name, []).append(code)
+    return {k: tuple(v) for k, v in codes.items()}
+
+
+@lru_cache(maxsize=1)
+def _names_by_code() -> dict[str, str]:
+    return {c: n for n, cs in _adcodes().items() for c in cs}
+
+
+@lru_cache(maxsize=4096)
+def enclosing_units(path: tuple[str, ...]) -> frozenset[str]:
+    """The gazetteer's units that contain a path's units without being written in it: ("湖南省", "醴陵市") ->
+    {"株洲市"}. A name used in several provinces counts only under the path's own province."""
+    codes = _adcodes()
+    by_code = _names_by_code()
+    provinces = {c[:2] for u in path for c in codes.get(u, ()) if c.endswith("0" * 10)}
+    out: set[str] = set()
+    for u in path:
+        for c in codes.get(u, ()):
+            if provinces and c[:2] not in provinces:
+                continue
+            for parent in (c[:2] + "0" * 10, c[:4] + "0" * 8):
+                name = by_code.get(parent)
+                if parent != c and name and name not in path:
+                    out.add(name)
+    return frozenset(out)
+
+
 def matches_place(path: Sequence[str], place: str) -> bool:
-    return any(u == place or short_name(u) == short_name(place) for u in path)
+    """A path of the place or of a unit inside it (a 醴陵市 guide is one of 株洲市)."""
+    if any(u == place or short_name(u) == short_name(place) for u in path):
+        return True
+    return any(short_name(u) == short_name(place) for u in enclosing_units(tuple(path)))
 
 
 def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) -> int:

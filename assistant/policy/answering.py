@@ -55,7 +55,14 @@ from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
 from retrieval.passages import Passage, guide_passages, score_passages
-from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, named_places, region_rank, short_name
+from retrieval.regions import (
+    HOME_REGION_DEFAULT,
+    about_abroad,
+    foreign_countries,
+    named_places,
+    region_rank,
+    short_name,
+)
 from retrieval.types import DocKind, Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -198,7 +205,9 @@ class Answerer(GuideReplies, LawReplies):
             )[:4]
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
-        if (prefer_policy or top_is_policy) and result.confident:
+        # the official answer of the place the person names says more than the national statute
+        local_faq = faq is not None and bool(named) and faq.rank == 0
+        if (prefer_policy or top_is_policy) and result.confident and not local_faq:
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
             if law is not None:
                 return law
@@ -258,7 +267,7 @@ class Answerer(GuideReplies, LawReplies):
             )
         )
         foreign = foreign_countries(t) if offered else []
-        if foreign:
+        if foreign and not any(about_abroad(o.guide.name) for o in offered):
             return self._foreign_reply(st, foreign, events)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
@@ -385,8 +394,12 @@ class Answerer(GuideReplies, LawReplies):
             # a question asking nothing specific would get only the linked guide's overview: an official
             # answer (labelled with its region) says more
             generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
-            if (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak)) or (
-                generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL
+            # the official answer of the place the person names goes before another place's guide
+            local = faq.rank == 0 < chosen.rank
+            if (
+                local
+                or (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak))
+                or (generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL)
             ):
                 emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
                 return faq
@@ -413,8 +426,13 @@ class Answerer(GuideReplies, LawReplies):
             # only places the KB does not cover: say so plainly rather than state other places' facts
             return self._uncovered_reply(st, uncovered, events, None)
         foreign = foreign_countries(t)
-        if foreign and c.rank >= 2:
-            # another Chinese place's guide says nothing about a foreign country's matters
+        if (
+            foreign
+            and c.rank >= 2
+            and not about_abroad(c.guide.name + (c.best.passage.text if c.best else ""))
+        ):
+            # another Chinese place's guide says nothing about a foreign country's matters (unless it is about
+            # matters abroad: "在英国读的硕士…学历认证")
             return self._foreign_reply(st, foreign, events)
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
         if (

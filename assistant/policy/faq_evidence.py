@@ -96,7 +96,10 @@ def best_faq(
             and found[0].dense_q >= FAQ_ONE_GUIDE_QUESTION
             and rerank - second_rr >= FAQ_ONE_GUIDE_MARGIN
         )
-    if not strong and on_aspect and paraphrase is not None:
+    # a paraphrase needs to answer one of the aspects asked, not all ("能顺带把哪些手续一起办掉" also reads as
+    # a process question)
+    some_aspect = sp.aspect > 0 or not [a for a in aspects if a is not Aspect.OVERVIEW]
+    if not strong and some_aspect and paraphrase is not None:
         # the best pair's official question says what was asked in other words (e5 cosine; out-of-scope questions
         # of the dev sets stay below it)
         strong = paraphrase(t, best.guide.faqs[int(sp.passage.key)].question) >= FAQ_PARAPHRASE

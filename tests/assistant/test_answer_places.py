@@ -31,8 +31,7 @@ def _guide(name: str) -> ServiceGuide:
 @pytest.fixture(scope="module")
 def manager(tmp_path_factory: pytest.TempPathFactory):
     guides = [
-        _guide(n)
-        for n in ("43TCP0006_liling.json", "43PCP0004_hengyang.json", "43PCP0015_tianxin.json")
+        _guide(n) for n in ("43TCP0006_liling.json", "43PCP0004_hengyang.json", "43PCP0015_tianxin.json")
     ]
     law = PolicyDocument(
         id="law-unemployment",

@@ -28,9 +28,12 @@ class Aspect(StrEnum):
     RESULT = "result"  # the certificate / result the person gets
     STATUS = "status"  # progress of one's own case
     LINKED = "linked"  # the items bundled in a 一件事
+    VALIDITY = "validity"  # how long a certificate / permit is valid
     OVERVIEW = "overview"
 
 
+# how long a certificate is valid ("身份证有效期几年", "三十岁办的身份证管几年"), not how long it takes to get one
+_VALIDITY = r"有效期(?:是|为|有)?(?:多久|多长时间|多长|几年|多少年)?|有效(?:多久|几年|多少年|多长时间)|(?:几|多少)年有效|(?:管|用)(?:几|多少)年|(?:能|可以)用(?:多久|几年)"
 _NOT_ONLINE = r"(?<!网上)(?<!线上)(?<!手机上)(?<!久)(?<!快)(?<!时候)(?<!天)"
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
 _CUES: list[tuple[Aspect, str]] = [
@@ -94,8 +97,12 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.LINKED,
         r"(?:包括|包含|涵盖)哪些(?:事项|事|业务|服务|项目)?|哪些事项|事项有哪些|一起办|同时办|几件事|联办",
     ),
+    (Aspect.VALIDITY, _VALIDITY),
 ]
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
+_TIME_RE = dict(_COMPILED)[Aspect.TIME]
+_MATERIALS_RE = dict(_COMPILED)[Aspect.MATERIALS]
+_VALIDITY_RE = re.compile(_VALIDITY)
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
 _FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|收不收|付费|花钱|收钱")
 
@@ -112,6 +119,12 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.FEES)
     if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
         found.remove(Aspect.TIME)
+    if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):
+        found.remove(Aspect.TIME)  # "有效多久" asks the validity only
+    # "身份证有效期": the document is what is asked about, not a material
+    bare_document = not _MATERIALS_RE.search(re.sub(r"户口本|身份证", " ", t))
+    if Aspect.VALIDITY in found and Aspect.MATERIALS in found and bare_document:
+        found.remove(Aspect.MATERIALS)
     return found
 
 
@@ -124,8 +137,10 @@ _ARTICLE_CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.TIME,
-        r"[0-9一二三四五六七八九十百]+(?:个工作)?日(?:以)?内|之日起|个月(?:以)?内|年(?:以)?内|期限|有效期",
+        r"[0-9一二三四五六七八九十百]+(?:个工作)?日(?:以)?内|之日起|个月(?:以)?内|年(?:以)?内|(?<!有效)期限",
     ),
+    # the article that states a period ("有效期为十年"), not one that only mentions it ("有效期即将届满的")
+    (Aspect.VALIDITY, r"有效期(?:限)?(?:为|是)|有效期[0-9一二三四五六七八九十]+年|长期有效"),
     (
         Aspect.CONDITIONS,
         r"(?:符合|具备|满足)(?:下列|以下)?.{0,6}条件|有下列情形之一|不予(?:受理|登记|批准)|有权|享有|享受",

@@ -49,6 +49,7 @@ ASPECT_LABEL: dict[Aspect, str] = {
     Aspect.RESULT: "办理结果（证照）",
     Aspect.STATUS: "办理进度查询方式",
     Aspect.LINKED: "联办事项",
+    Aspect.VALIDITY: "有效期",
 }
 
 
@@ -280,6 +281,9 @@ class _Builder:
         text = "；".join(dict.fromkeys(results))
         self.lines.append(f"办理结果：{text}")
         self.cite("linked_items", text)
+
+    def validity(self) -> None:
+        self.miss("有效期")  # guides record no validity period; an FAQ or a statute states it
 
     def overview(self) -> None:
         g = self.guide

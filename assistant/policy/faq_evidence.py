@@ -103,7 +103,19 @@ def best_faq(
         # the best pair's official question says what was asked in other words (e5 cosine; out-of-scope questions
         # of the dev sets stay below it)
         strong = paraphrase(t, best.guide.faqs[int(sp.passage.key)].question) >= FAQ_PARAPHRASE
+    if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
+        return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None
+
+
+def _same_thing(question: str, guide: ServiceGuide, n: int) -> bool:
+    """The pair (or its guide's name) names something the question names besides its aspect words."""
+    from retrieval.aspects import cue_spans
+
+    pair = guide.faqs[n]
+    return bool(
+        content_bigrams(cue_spans(question)) & content_bigrams(f"{guide.name} {pair.question} {pair.answer}")
+    )
 
 
 def faq_candidates(

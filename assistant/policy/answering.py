@@ -8,10 +8,8 @@ labelled with their region.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant.nlg.answer import (
@@ -23,47 +21,40 @@ from assistant.nlg.passage_answer import (
 )
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
+from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
-    FAQ_LEXICAL,
-    FAQ_SWITCH,
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
     TOP_K,
     Candidate,
-    base_variant,
-    distinct_pick,
     for_ordinary_residents,
     name_cover,
-    passage_scores,
-    same_answer,
     same_service_once,
 )
-from assistant.policy.faq_evidence import best_faq, faq_candidates, faq_offer
+from assistant.policy.faq_evidence import faq_candidates, faq_offer
+from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
-    link_service,
 )
 from assistant.policy.service_pick import holder, standout
 from assistant.state import DialogueState, Reply
-from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
-from retrieval.passages import Passage, guide_passages, score_passages
+from retrieval.passages import Passage
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     about_abroad,
     foreign_countries,
     named_places,
-    region_rank,
     short_name,
 )
-from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.types import DocKind, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +70,7 @@ _ASPECT_WORDS_RE = re.compile(
 )
 
 
-class Answerer(GuideReplies, LawReplies):
+class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     def __init__(self, host: AnswerHost) -> None:
         self.host = host
         self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
@@ -88,56 +79,7 @@ class Answerer(GuideReplies, LawReplies):
         self._passage_cache: dict[str, tuple[Any, list[Passage]]] = {}
         self.paraphrase: ParaphraseScorer | None = load_paraphrase_scorer()
 
-    def _passages(self, g: ServiceGuide) -> list[Passage]:
-        """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""
-        key = (g.id, g.version, g.updated_at)
-        hit = self._passage_cache.get(g.id)
-        if hit is None or hit[0] != key:
-            if len(self._passage_cache) > 512:
-                self._passage_cache.clear()
-            hit = (key, guide_passages(g))
-            self._passage_cache[g.id] = hit
-        return hit[1]
-
     # --- retrieval ------------------------------------------------------------------------------------
-
-    def search(self, query: str, kinds: Sequence[DocKind] | None, **extra: Any) -> SearchResult | None:
-        """One retrieval call; a failure is logged and counted, and the caller says so in its reply."""
-        retriever = self.host.retriever
-        try:
-            if extra and not self._accepts(retriever, extra):
-                extra = {}
-            top_k = extra.pop("top_k", self.host.top_k)
-            return retriever.search(query, top_k=top_k, kinds=list(kinds) if kinds else None, **extra)
-        except Exception:
-            self.search_errors += 1
-            log.exception("retrieval failed (%d failures so far)", self.search_errors)
-            return None
-
-    @staticmethod
-    def _accepts(retriever: Any, extra: Mapping[str, Any]) -> bool:
-        try:
-            params = inspect.signature(retriever.search).parameters
-        except (TypeError, ValueError):
-            return False
-        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-            return True
-        return all(k in params for k in extra if k != "top_k")
-
-    def known_units(self) -> frozenset[str]:
-        """Region units of the indexed guides ("湖南省", "长沙市" ...) for recognising named places."""
-        if self._known_units is None:
-            units: set[str] = set(self.home_region)
-            regions = getattr(self.host.retriever, "regions", None)
-            try:
-                for r in regions() if callable(regions) else []:
-                    from retrieval.regions import parse_region_path
-
-                    units.update(parse_region_path(r))
-            except Exception:
-                log.exception("could not read the regions of the index")
-            self._known_units = frozenset(units)
-        return self._known_units
 
     # --- entry points -------------------------------------------------------------------------------
 
@@ -272,144 +214,6 @@ class Answerer(GuideReplies, LawReplies):
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)
-
-    def _kb_covers(self, place: str) -> bool:
-        from retrieval.regions import matches_place
-
-        return matches_place(tuple(self.known_units()), place)
-
-    def _best_faq(
-        self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]
-    ) -> Candidate | None:
-        scorer = self.paraphrase
-        return best_faq(
-            t,
-            aspects,
-            result,
-            self.host.get_guide,
-            self._passages,
-            lambda g: self._rank(g, named),
-            scorer.similarity if scorer is not None else None,
-        )
-
-    def _rank(self, g: ServiceGuide, named: list[str]) -> int:
-        return region_rank(g.region_path, self.home_region, named)
-
-    @staticmethod
-    def _asked(t: str) -> list[Aspect]:
-        return detect_aspects(t)
-
-    def _candidates(
-        self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
-    ) -> list[Candidate]:
-        scores = passage_scores(result)
-        out = []
-        for h in hits:
-            g = self.host.get_guide(h.doc_id)
-            if g is None:
-                continue
-            fields = [p for p in self._passages(g) if p.field != "faq"]  # FAQs: _best_faq vets them
-            ranked = score_passages(t, aspects, fields, scores, common=[g.name])
-            rank = region_rank(g.region_path, self.home_region, named)
-            out.append(Candidate(g, h, ranked[0] if ranked else None, rank))
-        return out
-
-    def _choose(
-        self,
-        st: DialogueState,
-        t: str,
-        result: SearchResult,
-        cands: list[Candidate],
-        faq: Candidate | None,
-        events: Events,
-        subject: str = "",
-    ) -> Candidate | Reply | None:
-        """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
-        question names (without its aspect and place words)."""
-        faq_ok = faq is not None and faq.best is not None
-        if not cands:
-            return faq if faq_ok else None
-        guide_only = SearchResult(
-            query=result.query,
-            hits=[c.hit for c in cands if c.hit is not None],
-            confident=result.confident,
-            confidence=result.confidence,
-        )
-        link = link_service(guide_only, self.host.get_guide, query=t, prefer_id=st.current_service_id)
-        by_id = {c.guide.id: c for c in cands}
-        if link.ambiguous:
-            choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
-            same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
-            if same is not None:
-                emit(events, "base_variant", service_id=same.guide.id)
-                return same
-            base = base_variant(t, choices) or distinct_pick(t, choices)
-            if base is not None and base in by_id:
-                emit(events, "base_variant", service_id=base)
-                return by_id[base]
-            # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
-            picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
-            if picked is not None:
-                emit(events, "base_variant", service_id=picked.guide.id)
-                return picked
-            # only supporting services (预约 / 进度查询) are close and the question asks neither: an official
-            # answer that fits says more than a choice between them
-            if faq_ok and faq is not None and not asks_auxiliary(t) and all(is_auxiliary(n) for n in choices):
-                emit(events, "passage_evidence", service_id=faq.guide.id)
-                return faq
-            # the question asks one candidate's own FAQ: no need to ask which
-            if (
-                faq is not None
-                and faq.guide.id in choices.values()
-                and faq.best
-                and faq.best.lexical >= FAQ_SWITCH
-            ):
-                return faq
-            # one of the close variants is of the place asked about / the home region: no need to ask
-            ranks = {by_id[v].rank for v in choices.values() if v in by_id}
-            best_rank = min(ranks) if ranks else 3
-            preferred = [v for v in choices.values() if v in by_id and by_id[v].rank == best_rank]
-            if len(ranks) > 1 and len(preferred) == 1:
-                return by_id[preferred[0]]
-            return self.disambiguate(st, choices, t, "answer", events)
-        chosen = by_id.get(link.service_id or "")
-        if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:
-            # the guide linked does not hold what the question names and exactly one candidate does
-            named_one = holder(subject, cands)
-            if named_one is not None:
-                emit(events, "base_variant", service_id=named_one.guide.id)
-                chosen = named_one
-        if chosen is None:
-            # no confident guide: an official FAQ the question clearly asks still answers it
-            if faq_ok and faq is not None:
-                emit(events, "passage_evidence", service_id=faq.guide.id)
-                return faq
-            return None
-        if faq_ok and faq is not None and faq.best is not None:
-            if faq.guide.id == chosen.guide.id:
-                return faq  # the linked guide's own official FAQ answers it
-            # the linked guide says nothing on it: few of the question's words and no passage on the aspect
-            # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
-            weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)
-            # a question asking nothing specific would get only the linked guide's overview: an official
-            # answer (labelled with its region) says more
-            generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
-            # the official answer of the place the person names goes before another place's guide
-            local = faq.rank == 0 < chosen.rank
-            if (
-                local
-                or (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak))
-                or (generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL)
-            ):
-                emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
-                return faq
-        # region: a close candidate of the named place / home region wins over another place's guide
-        close = [c for c in cands if c.doc_score >= chosen.doc_score * CLOSE]
-        better = min(close, key=lambda c: (c.rank, -c.doc_score))
-        if better.rank < chosen.rank:
-            emit(events, "region_preferred", service_id=better.guide.id, over=chosen.guide.id)
-            chosen = better
-        return chosen
 
     def _answer_from(
         self,

@@ -7,33 +7,26 @@ questions on to 12345 / a window / a human. Only the injected callables touch th
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from assistant import events as ev
-from assistant.nlg.answer import detect_aspects
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import canonical
 from assistant.nlu.text import (
     clean,
     find_injection,
-    looks_binary,
-    normalize,
     strip_injection,
     truncate,
 )
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
 from assistant.policy.answering import Answerer
-from assistant.policy.evidence import NAME_COVER, name_cover
 from assistant.policy.followups import Followups
+from assistant.policy.input_checks import check_input
 from assistant.policy.linking import (
     flow_by_words,
-    flow_for_service,
-    link_flow,
-    link_service,
     match_choice,
 )
 from assistant.policy.replies import (
@@ -41,24 +34,18 @@ from assistant.policy.replies import (
     NO_OWN_APPLICATIONS,
     STATUS_WORDS_RE,
     StatusLookup,
-    complaint_reply,
     greeting_reply,
     handoff_reply,
     status_reply,
 )
+from assistant.policy.wishes import Wishes
 from assistant.state import DialogueState, Intent, Reply, TurnResult
 from guides.schema import Flow
 from knowledge.schema import PolicyDocument, ServiceGuide
-from retrieval.types import DocKind, SearchResult
+from retrieval.types import SearchResult
 
 MAX_HISTORY_TURNS = 20
 HISTORY_TEXT_CHARS = 500
-
-
-# a complaint phrased as a question about where / how to complain ("你们怎么回事" is not one)
-_ASKS_WHERE = re.compile(
-    r"哪里|哪儿|边度|哪个部门|什么电话|几号|找谁|找边个|(?:怎么|点样|如何|怎样)(?:投诉|举报|反映|反馈|提意见)"
-)
 
 
 class Retriever(Protocol):
@@ -109,12 +96,13 @@ class DialogueManager:
         self.top_k = top_k
         self.answering = Answerer(self)
         self.followups = Followups(self)
+        self.wishes = Wishes(self)
 
     # --- public API ---------------------------------------------------------------------------------
 
     def handle(self, state: DialogueState, text: str) -> TurnResult:
         """One user message. The input state is not modified; the returned state is the new one."""
-        rejected = self._check_input(text)
+        rejected = check_input(text, self.max_chars)
         if rejected is not None:
             reply, reason = rejected
             return TurnResult(
@@ -152,28 +140,6 @@ class DialogueManager:
 
     # --- input checks -------------------------------------------------------------------------------
 
-    def _check_input(self, text: Any) -> tuple[Reply, str] | None:
-        if not isinstance(text, str):
-            return Reply(text="抱歉，无法识别这条消息的内容，请用文字描述您要咨询或办理的事项。"), "not_text"
-        if looks_binary(text):
-            return (
-                Reply(
-                    text="抱歉，这条消息包含无法识别的字符（可能是文件或乱码），请用文字描述您要咨询或办理的事项。"
-                ),
-                "binary",
-            )
-        if len(text) > self.max_chars:
-            return (
-                Reply(
-                    text=f"您的消息过长（{len(text)}字，上限{self.max_chars}字），请精简后分几次发送，"
-                    "例如先说明要办理的事项名称。"
-                ),
-                "too_long",
-            )
-        if not normalize(text):
-            return Reply(text="您好像还没有输入内容。请问您想咨询或办理什么事项？"), "empty"
-        return None
-
     @staticmethod
     def _remember(st: DialogueState, role: str, text: str) -> None:
         st.history.append({"role": role, "text": truncate(text, HISTORY_TEXT_CHARS)})
@@ -192,7 +158,7 @@ class DialogueManager:
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:
                 events.append(ev.ChoiceSelected(service_id=picked))
-                return self._after_pick(st, picked, purpose, query or t, events)
+                return self.wishes.after_pick(st, picked, purpose, query or t, events)
 
         flow = self.flows.get(st.flow_id) if st.flow_id else None
         if st.flow_id and flow is None:
@@ -260,7 +226,7 @@ class DialogueManager:
         events.append(ev.IntentDetected(intent=cls.intent.value, confidence=cls.confidence))
         intent = cls.intent if cls.signal else None
         if intent is Intent.COMPLAINT:
-            return self._complaint(st, t, events), None
+            return self.wishes.complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
             reply = self._status(st, t)
             # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
@@ -279,7 +245,7 @@ class DialogueManager:
             # "办居住证": what the guide says, and its form started in the same turn
             return self._answer_then_start(st, t, flow_hit, events), None
         if intent is Intent.APPLY and in_form is None:
-            return self._apply(st, t, flow_hit, events), None
+            return self.wishes.apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:
             return self._policy(st, t, events), None
         if intent in (Intent.SERVICE_QUESTION, Intent.APPLY):
@@ -288,105 +254,16 @@ class DialogueManager:
 
     # --- intents ------------------------------------------------------------------------------------
 
-    def _after_pick(
-        self,
-        st: DialogueState,
-        service_id: str,
-        purpose: str | None,
-        query: str,
-        events: list[ev.Event],
-    ) -> tuple[Reply, Any]:
-        if "#faq#" in service_id:  # an offered official question ("您是想问…")
-            reply = self.answering.faq_pick(st, service_id, events)
-            return (reply if reply is not None else self._unknown(st, events)), None
-        st.current_service_id = service_id
-        if purpose == "apply":
-            flow = flow_for_service(service_id, self.flows)
-            if flow is not None:
-                out = forms.start_form(st, flow, self.get_guide(flow.service_id), "")
-                events.extend(out.events)
-                return out.reply, None
-        guide = self.get_guide(service_id)
-        if guide is None:
-            return self._unknown(st, events), None
-        if purpose == "apply":
-            return self._no_flow_reply(st, guide, query, events), None
-        return self._guide_reply(st, guide, detect_aspects(query), query, events), None
-
-    def _apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
-        flow = flow_hit
-        result: SearchResult | None = None
-        if flow is None:
-            result = self._search(t, [DocKind.GUIDE]) if len(self._residue(t)) >= 2 else None
-            if result is not None:
-                link = link_service(result, self.get_guide, query=t)
-                if link.ambiguous:
-                    with_flow = {
-                        lbl: sid for lbl, sid in link.choices.items() if flow_for_service(sid, self.flows)
-                    }
-                    if len(with_flow) == 1:
-                        flow = flow_for_service(next(iter(with_flow.values())), self.flows)
-                    else:
-                        return self._disambiguate(st, link.choices, t, "apply", events)
-                elif link.service_id:
-                    flow = flow_for_service(link.service_id, self.flows)
-                    if flow is None:
-                        guide = self.get_guide(link.service_id)
-                        if guide is not None:
-                            return self._no_flow_reply(st, guide, t, events)
-            linked = self.get_guide(flow.service_id) if flow is not None else None
-            if linked is not None and name_cover(t, linked, formal=True) < NAME_COVER:
-                # search found a guide the wish does not name ("帮家里人交城乡居民社保" is not 新生儿出生一件事, which
-                # only mentions 城乡居民医保): no form is started on that
-                flow = None
-            if flow is None and len(self._residue(t)) < 2:
-                flow = link_flow(t, self.flows, result=result, current_service_id=st.current_service_id)
-        if flow is None and len(self._residue(t)) >= 2:
-            # no form of ours fits ("细货车做货运，使唔使申请许可证？"): what the KB says beats the menu of forms
-            answered = self._service_question(st, t, events)
-            if answered.citations or answered.choices:
-                return answered
-        if flow is None:
-            titles = [f.title for f in self.flows.values()]
-            text = "抱歉，暂时没有找到可以在线办理的对应事项。"
-            if titles:
-                text += "目前可以边聊边办的事项有：" + "、".join(titles) + "。请问您要办理哪一项？"
-            text += "其他事项可拨打12345政务服务便民热线咨询，或到政务服务中心窗口办理。"
-            # a pick from this menu starts that service's form
-            st.pending_choices = {f.title: f.service_id for f in list(self.flows.values())[:8]}
-            st.pending_purpose, st.pending_query = "apply", t
-            return Reply(text=text, choices=titles[:8], intent=Intent.APPLY, confident=False)
-        told = focus.told_before(st, flow)
-        out = forms.start_form(st, flow, self.get_guide(flow.service_id), t, told=told)
-        events.extend(out.events)
-        return out.reply
-
     def _status(self, st: DialogueState, t: str) -> Reply:
         return status_reply(st, t, self.status_lookup)
 
     def _greeting(self, st: DialogueState, t: str) -> Reply:
         return greeting_reply(st, t, self.flows)
 
-    def _complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
-        if _ASKS_WHERE.search(t):
-            # "对国际包裹清关服务有投诉，打什么电话": a question an official FAQ may answer (its own channel)
-            tried: list[ev.Event] = []
-            answered = self._service_question(st, t, tried)
-            if any(c.id.endswith("#faqs") for c in answered.citations):
-                events.extend(tried)
-                return answered
-        guide = self.get_guide(st.current_service_id) if st.current_service_id else None
-        return complaint_reply(t, guide, events)
-
     def _handoff_human(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return handoff_reply(st, t, events)
 
-    # --- replies ------------------------------------------------------------------------------------
-
     # --- question answering: assistant/policy/answering.py ----------------------------------------
-
-    def _search(self, query: str, kinds: Sequence[DocKind] | None) -> SearchResult | None:
-        return self.answering.search(query, kinds)
 
     def _service_question(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.service_question(st, t, events)
@@ -396,24 +273,6 @@ class DialogueManager:
 
     def _policy(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         return self.answering.policy(st, t, events)
-
-    def _guide_reply(
-        self,
-        st: DialogueState,
-        guide: ServiceGuide,
-        aspects: Any,
-        question: str,
-        events: list[ev.Event],
-    ) -> Reply:
-        return self.answering.guide_reply(st, guide, aspects, question, events)
-
-    def _no_flow_reply(self, st: DialogueState, guide: ServiceGuide, t: str, events: list[ev.Event]) -> Reply:
-        return self.answering.no_flow_reply(st, guide, t, events)
-
-    def _disambiguate(
-        self, st: DialogueState, choices: dict[str, str], t: str, purpose: str, events: list[ev.Event]
-    ) -> Reply:
-        return self.answering.disambiguate(st, choices, t, purpose, events)
 
     def _unknown(
         self, st: DialogueState, events: list[ev.Event], result: SearchResult | None = None

@@ -1,0 +1,117 @@
+"""Evidence for the answer path: one retrieval call per question, guides' passages (cached per version), the
+regions the index covers, the official FAQ pair that answers and the candidate guides with their best passage.
+
+A mixin of the Answerer (assistant/policy/answering.py); the weighing itself is in evidence.py / faq_evidence.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.nlg.answer import Aspect
+from assistant.policy.answer_common import AnswerHost
+from assistant.policy.evidence import Candidate, passage_scores
+from assistant.policy.faq_evidence import best_faq
+from knowledge.schema import ServiceGuide
+from retrieval.paraphrase import ParaphraseScorer
+from retrieval.passages import Passage, guide_passages, score_passages
+from retrieval.regions import matches_place, parse_region_path, region_rank
+from retrieval.types import DocKind, Hit, SearchResult
+
+log = logging.getLogger(__name__)
+
+
+class EvidenceLookup:
+    """Retrieval and evidence gathering; the Answerer sets these attributes in its __init__."""
+
+    host: AnswerHost
+    home_region: tuple[str, ...]
+    search_errors: int
+    paraphrase: ParaphraseScorer | None
+    _known_units: frozenset[str] | None
+    _passage_cache: dict[str, tuple[Any, list[Passage]]]
+
+    def _passages(self, g: ServiceGuide) -> list[Passage]:
+        """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""
+        key = (g.id, g.version, g.updated_at)
+        hit = self._passage_cache.get(g.id)
+        if hit is None or hit[0] != key:
+            if len(self._passage_cache) > 512:
+                self._passage_cache.clear()
+            hit = (key, guide_passages(g))
+            self._passage_cache[g.id] = hit
+        return hit[1]
+
+    def search(self, query: str, kinds: Sequence[DocKind] | None, **extra: Any) -> SearchResult | None:
+        """One retrieval call; a failure is logged and counted, and the caller says so in its reply."""
+        retriever = self.host.retriever
+        try:
+            if extra and not self._accepts(retriever, extra):
+                extra = {}
+            top_k = extra.pop("top_k", self.host.top_k)
+            return retriever.search(query, top_k=top_k, kinds=list(kinds) if kinds else None, **extra)
+        except Exception:
+            self.search_errors += 1
+            log.exception("retrieval failed (%d failures so far)", self.search_errors)
+            return None
+
+    @staticmethod
+    def _accepts(retriever: Any, extra: Mapping[str, Any]) -> bool:
+        try:
+            params = inspect.signature(retriever.search).parameters
+        except (TypeError, ValueError):
+            return False
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            return True
+        return all(k in params for k in extra if k != "top_k")
+
+    def known_units(self) -> frozenset[str]:
+        """Region units of the indexed guides ("湖南省", "长沙市" ...) for recognising named places."""
+        if self._known_units is None:
+            units: set[str] = set(self.home_region)
+            regions = getattr(self.host.retriever, "regions", None)
+            try:
+                for r in regions() if callable(regions) else []:
+                    units.update(parse_region_path(r))
+            except Exception:
+                log.exception("could not read the regions of the index")
+            self._known_units = frozenset(units)
+        return self._known_units
+
+    def _kb_covers(self, place: str) -> bool:
+        return matches_place(tuple(self.known_units()), place)
+
+    def _best_faq(
+        self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]
+    ) -> Candidate | None:
+        scorer = self.paraphrase
+        return best_faq(
+            t,
+            aspects,
+            result,
+            self.host.get_guide,
+            self._passages,
+            lambda g: self._rank(g, named),
+            scorer.similarity if scorer is not None else None,
+        )
+
+    def _rank(self, g: ServiceGuide, named: list[str]) -> int:
+        return region_rank(g.region_path, self.home_region, named)
+
+    def _candidates(
+        self, t: str, aspects: list[Aspect], hits: list[Hit], result: SearchResult, named: list[str]
+    ) -> list[Candidate]:
+        scores = passage_scores(result)
+        out = []
+        for h in hits:
+            g = self.host.get_guide(h.doc_id)
+            if g is None:
+                continue
+            fields = [p for p in self._passages(g) if p.field != "faq"]  # FAQs: _best_faq vets them
+            ranked = score_passages(t, aspects, fields, scores, common=[g.name])
+            rank = region_rank(g.region_path, self.home_region, named)
+            out.append(Candidate(g, h, ranked[0] if ranked else None, rank))
+        return out

@@ -1,0 +1,129 @@
+"""Which guide answers a question: the guide search links to, unless an official FAQ, a variant the question
+names, the place asked about / the home region or a clarifying question between close variants says otherwise.
+
+A mixin of the Answerer (assistant/policy/answering.py).
+"""
+
+from __future__ import annotations
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.policy.answer_common import Events, emit
+from assistant.policy.evidence import (
+    CLOSE,
+    FAQ_LEXICAL,
+    FAQ_SWITCH,
+    Candidate,
+    base_variant,
+    distinct_pick,
+    name_cover,
+    same_answer,
+)
+from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
+from assistant.policy.service_pick import holder
+from assistant.state import DialogueState, Reply
+from retrieval.types import SearchResult
+
+
+class GuideChoice:
+    """The choice between candidate guides; needs the Answerer's host and `disambiguate` (GuideReplies)."""
+
+    @staticmethod
+    def _asked(t: str) -> list[Aspect]:
+        return detect_aspects(t)
+
+    def _choose(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        cands: list[Candidate],
+        faq: Candidate | None,
+        events: Events,
+        subject: str = "",
+    ) -> Candidate | Reply | None:
+        """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
+        question names (without its aspect and place words)."""
+        faq_ok = faq is not None and faq.best is not None
+        if not cands:
+            return faq if faq_ok else None
+        guide_only = SearchResult(
+            query=result.query,
+            hits=[c.hit for c in cands if c.hit is not None],
+            confident=result.confident,
+            confidence=result.confidence,
+        )
+        link = link_service(guide_only, self.host.get_guide, query=t, prefer_id=st.current_service_id)
+        by_id = {c.guide.id: c for c in cands}
+        if link.ambiguous:
+            choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
+            if same is not None:
+                emit(events, "base_variant", service_id=same.guide.id)
+                return same
+            base = base_variant(t, choices) or distinct_pick(t, choices)
+            if base is not None and base in by_id:
+                emit(events, "base_variant", service_id=base)
+                return by_id[base]
+            # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
+            picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
+            if picked is not None:
+                emit(events, "base_variant", service_id=picked.guide.id)
+                return picked
+            # only supporting services (预约 / 进度查询) are close and the question asks neither: an official
+            # answer that fits says more than a choice between them
+            if faq_ok and faq is not None and not asks_auxiliary(t) and all(is_auxiliary(n) for n in choices):
+                emit(events, "passage_evidence", service_id=faq.guide.id)
+                return faq
+            # the question asks one candidate's own FAQ: no need to ask which
+            if (
+                faq is not None
+                and faq.guide.id in choices.values()
+                and faq.best
+                and faq.best.lexical >= FAQ_SWITCH
+            ):
+                return faq
+            # one of the close variants is of the place asked about / the home region: no need to ask
+            ranks = {by_id[v].rank for v in choices.values() if v in by_id}
+            best_rank = min(ranks) if ranks else 3
+            preferred = [v for v in choices.values() if v in by_id and by_id[v].rank == best_rank]
+            if len(ranks) > 1 and len(preferred) == 1:
+                return by_id[preferred[0]]
+            return self.disambiguate(st, choices, t, "answer", events)
+        chosen = by_id.get(link.service_id or "")
+        if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:
+            # the guide linked does not hold what the question names and exactly one candidate does
+            named_one = holder(subject, cands)
+            if named_one is not None:
+                emit(events, "base_variant", service_id=named_one.guide.id)
+                chosen = named_one
+        if chosen is None:
+            # no confident guide: an official FAQ the question clearly asks still answers it
+            if faq_ok and faq is not None:
+                emit(events, "passage_evidence", service_id=faq.guide.id)
+                return faq
+            return None
+        if faq_ok and faq is not None and faq.best is not None:
+            if faq.guide.id == chosen.guide.id:
+                return faq  # the linked guide's own official FAQ answers it
+            # the linked guide says nothing on it: few of the question's words and no passage on the aspect
+            # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
+            weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)
+            # a question asking nothing specific would get only the linked guide's overview: an official
+            # answer (labelled with its region) says more
+            generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            # the official answer of the place the person names goes before another place's guide
+            local = faq.rank == 0 < chosen.rank
+            if (
+                local
+                or (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak))
+                or (generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL)
+            ):
+                emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
+                return faq
+        # region: a close candidate of the named place / home region wins over another place's guide
+        close = [c for c in cands if c.doc_score >= chosen.doc_score * CLOSE]
+        better = min(close, key=lambda c: (c.rank, -c.doc_score))
+        if better.rank < chosen.rank:
+            emit(events, "region_preferred", service_id=better.guide.id, over=chosen.guide.id)
+            chosen = better
+        return chosen

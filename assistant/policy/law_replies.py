@@ -23,6 +23,7 @@ from assistant.policy.evidence import (
     name_cover,
 )
 from assistant.state import DialogueState, Intent, Reply
+from retrieval.paraphrase import ParaphraseScorer
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -30,6 +31,7 @@ class LawReplies:
     """Law-article replies; needs the Answerer's host and phrasing."""
 
     host: AnswerHost
+    paraphrase: ParaphraseScorer | None
 
     def _law_over_guide(
         self,
@@ -108,8 +110,11 @@ class LawReplies:
         min_lexical: float = 0.0,
         on_aspect: bool = False,
         retrieved_only: bool = False,
+        paraphrase: bool = False,
     ) -> Reply | None:
-        """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out."""
+        """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
+        `paraphrase`: the last try before refusing; an article the question paraphrases answers too."""
+        scorer = self.paraphrase if paraphrase else None
         picked = best_article(
             t,
             result,
@@ -117,6 +122,7 @@ class LawReplies:
             min_lexical=min_lexical,
             on_aspect=on_aspect,
             retrieved_only=retrieved_only,
+            paraphrase=scorer.similarity if scorer is not None else None,
         )
         if picked is None:
             return None

@@ -1,0 +1,53 @@
+"""The last try before refusing: a statute the question paraphrases in a citizen's words answers it (real e5
+paraphrase check, authored law text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from answer_hits import article_hit
+
+from assistant.policy.evidence import best_article
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import Article, PolicyDocument
+from retrieval.embedders import HashEmbedder
+from retrieval.types import SearchResult
+
+LAW = PolicyDocument(
+    id="law-labour",
+    title="示例劳动合同法",
+    articles=[
+        Article(
+            number="第三十七条",
+            text="劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。",
+        ),
+        Article(
+            number="第四十七条",
+            text="经济补偿按劳动者在本单位工作的年限，每满一年支付一个月工资的标准向劳动者支付。六个月以上不满一年的，"
+            "按一年计算；不满六个月的，向劳动者支付半个月工资的经济补偿。",
+        ),
+    ],
+)
+
+
+def test_a_statute_the_question_paraphrases_answers_before_a_refusal(tmp_path: Path) -> None:
+    m = build_manager([], {}, tmp_path / "idx", policies=[LAW], embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="l"), "被公司辞退，经济补偿怎么算").reply
+    assert [c.id for c in reply.citations] == ["policy:law-labour#第四十七条"]
+    assert "每满一年支付一个月工资" in reply.text
+    # nothing of the KB is about the weather: still refused
+    oos = m.handle(DialogueState(session_id="w"), "今晚会不会下雨，要不要带伞").reply
+    assert not oos.citations
+
+
+def test_the_paraphrase_check_only_accepts_an_article_it_scores_high() -> None:
+    q = "被公司辞退，经济补偿怎么算"
+    result = SearchResult(
+        query=q, hits=[], confident=False, confidence=0.0, articles=[article_hit(LAW, LAW.articles[1], 0.32)]
+    )
+    get = {LAW.id: LAW}.get
+    assert best_article(q, result, get) is None  # few shared words and a weak retrieval score
+    picked = best_article(q, result, get, paraphrase=lambda _q, _a: 0.93)
+    assert picked is not None and picked[0].chunk.field == "第四十七条"
+    assert best_article(q, result, get, paraphrase=lambda _q, _a: 0.85) is None

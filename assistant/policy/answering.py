@@ -30,6 +30,7 @@ from assistant.policy.evidence import (
     NAME_COVER,
     TOP_K,
     Candidate,
+    asks_guide_only,
     for_ordinary_residents,
     name_cover,
     same_service_once,
@@ -149,7 +150,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0
-        if (prefer_policy or top_is_policy) and result.confident and not local_faq:
+        if (
+            (prefer_policy or top_is_policy)
+            and result.confident
+            and not local_faq
+            and not asks_guide_only(aspects)
+        ):
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
             if law is not None:
                 return law
@@ -252,7 +258,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             emit(events, "no_fit", service_id=c.guide.id)
             law = self._article_reply(st, t, result, events) if result is not None else None
             return law if law is not None else self.unknown(st, events, None)
-        if result is not None and is_auxiliary(c.guide.name) and not asks_auxiliary(t):
+        if (
+            result is not None
+            and is_auxiliary(c.guide.name)
+            and not asks_auxiliary(t)
+            and not asks_guide_only(aspects)
+        ):
             # only a supporting service (预约 / 查询) matched: an article that answers comes first
             law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
             if law is not None:

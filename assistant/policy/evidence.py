@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +76,16 @@ _ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东
 _STATUTE_ASPECTS = frozenset(
     {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
 )
+# what only a guide states: statutes give no phone numbers, online entries, visit counts or bundled items
+GUIDE_ONLY_ASPECTS = frozenset({Aspect.PHONE, Aspect.ONLINE, Aspect.VISITS, Aspect.STATUS, Aspect.LINKED})
+
+
+def asks_guide_only(aspects: Sequence[Aspect]) -> bool:
+    """The question asks only what a guide states ("补办离婚证有冇咨询电话"): no law article answers it."""
+    wanted = {a for a in aspects if a is not Aspect.OVERVIEW}
+    return bool(wanted) and wanted <= GUIDE_ONLY_ASPECTS
+
+
 _ENUMERATES = re.compile(r"下列|以下|[(（]一[)）]")
 LAW_OVER_GUIDE = 0.6  # an article beats a confident guide the question does not name (cover below
 LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the article's words

@@ -10,7 +10,7 @@ from answer_hits import article_hit
 from assistant.policy.evidence import best_article
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
-from knowledge.schema import Article, PolicyDocument
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.embedders import HashEmbedder
 from retrieval.types import SearchResult
 
@@ -51,3 +51,31 @@ def test_the_paraphrase_check_only_accepts_an_article_it_scores_high() -> None:
     picked = best_article(q, result, get, paraphrase=lambda _q, _a: 0.93)
     assert picked is not None and picked[0].chunk.field == "第四十七条"
     assert best_article(q, result, get, paraphrase=lambda _q, _a: 0.85) is None
+
+
+def test_a_question_on_what_only_a_guide_states_is_not_answered_by_a_statute(tmp_path: Path) -> None:
+    """Statutes give no phone numbers: "补领离婚证嘅咨询电话系几多" gets the 预约 guide's phone, not the article on
+    补领, however many words they share."""
+    marriage = PolicyDocument(
+        id="law-marriage",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第十七条",
+                text="离婚证遗失或者损毁的，当事人可以持户口簿、身份证向原办理婚姻登记的机关申请补领离婚证。",
+            )
+        ],
+    )
+    booking = ServiceGuide(
+        id="divorce-cert-booking",
+        name="补领离婚证预约",
+        region="广东省",
+        consult_phone="020-12349",
+    )
+    m = build_manager([booking], {}, tmp_path / "idx", policies=[marriage], embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="p"), "补领离婚证嘅咨询电话系几多？").reply
+    assert "020-12349" in reply.text
+    assert [c.id for c in reply.citations] == ["guide:divorce-cert-booking#consult_phone"]
+    # a question a statute does answer still gets the article
+    law = m.handle(DialogueState(session_id="q"), "离婚证丢了去哪里补领").reply
+    assert "policy:law-marriage#第十七条" in [c.id for c in law.citations]

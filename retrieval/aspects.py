@@ -72,7 +72,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.FEES,
-        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)(?<!生活)费用|收费|多少钱|要钱|免费|交钱|工本费|收不收|花钱|付费|"
+        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)(?<!生活)费用|收费|多少钱|要钱|免费|交钱|工本费|手续费|收不收|花钱|付费|"
         r"收钱|要不要钱|花不花钱|(?:给|俾|畀|出|掏)钱",
     ),
     (Aspect.VISITS, r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|几次|亲自去|本人到场|本人去"),
@@ -81,7 +81,7 @@ _CUES: list[tuple[Aspect, str]] = [
         r"网上办|网上能|网上可以|在网上|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|平台|app|小程序|预约|快递|邮寄|"
         r"不用去|不去现场|足不出户",
     ),
-    (Aspect.PROCESS, r"流程|步骤|程序|手续|办理方式|怎么申请|如何申请|先.{0,8}再|第一步|怎么操作"),
+    (Aspect.PROCESS, r"流程|步骤|程序|手续(?!费)|办理方式|怎么申请|如何申请|先.{0,8}再|第一步|怎么操作"),
     (Aspect.BASIS, r"依据|根据什么|哪条法|法律规定|政策规定|哪个文件"),
     (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门|谁审批|谁来"),
     (
@@ -104,7 +104,7 @@ _TIME_RE = dict(_COMPILED)[Aspect.TIME]
 _MATERIALS_RE = dict(_COMPILED)[Aspect.MATERIALS]
 _VALIDITY_RE = re.compile(_VALIDITY)
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
-_FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|收不收|付费|花钱|收钱")
+_FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|手续费|收不收|付费|花钱|收钱")
 
 
 def _norm(text: str) -> str:

@@ -285,6 +285,8 @@ def test_a_question_on_where_to_complain_is_answered_by_the_official_faq(manager
         ("旧车换新车，政府最多能补我多少钱", [Aspect.AMOUNT]),  # a subsidy, not a fee
         ("补贴上限是多少", [Aspect.AMOUNT]),
         ("办这个要多少钱", [Aspect.FEES]),
+        ("补填申报信息要交手续费吗", [Aspect.FEES]),  # a fee, not the 手续 (process)
+        ("办护照要什么手续", [Aspect.PROCESS]),
     ],
 )
 def test_amounts_paid_to_a_person_are_not_fees(text: str, aspects: list[Aspect]) -> None:

@@ -1,10 +1,11 @@
-"""Retrieval hits built by hand for the answer path's tests: a law article, an official FAQ pair."""
+"""Retrieval hits built by hand for the answer path's tests: a law article, an official FAQ pair, and a weak
+search result holding only such FAQ chunks."""
 
 from __future__ import annotations
 
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.passages import guide_passages
-from retrieval.types import Chunk, ChunkHit, DocKind
+from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
 
 
 def article_hit(doc: PolicyDocument, article: Article, score: float) -> ChunkHit:
@@ -30,3 +31,10 @@ def faq_hit(guide: ServiceGuide, key: str, score: float, scores: dict[str, float
         text=p.text,
     )
     return ChunkHit(chunk=chunk, score=score, scores=scores or {})
+
+
+def faq_result(question: str, *passages: ChunkHit, confidence: float = 0.1) -> SearchResult:
+    """A search result with no confident guide: only the KB-wide FAQ chunks given."""
+    return SearchResult(
+        query=question, hits=[], confident=False, confidence=confidence, passages=list(passages)
+    )

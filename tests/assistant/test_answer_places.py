@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import faq_hit
+from answer_hits import faq_hit, faq_result
 
 from assistant.policy.faq_evidence import best_faq
 from assistant.state import DialogueState
@@ -19,7 +19,6 @@ from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, about_abroad, enclosing_units, matches_place, region_rank
-from retrieval.types import SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -108,15 +107,11 @@ def test_a_paraphrase_needs_to_answer_one_of_the_aspects_asked_not_all() -> None
     q = "迁址这个一件事能顺带把哪些手续一起办掉"
     asked = detect_aspects(q)
     assert Aspect.LINKED in asked and len(asked) == 2
-    r = SearchResult(
-        query=q,
-        hits=[],
-        confident=False,
+    r = faq_result(
+        q,
+        faq_hit(move, "0", 0.6, {"dense_q": 0.4, "dense_a": 0.3}),  # 可联办哪些事项 (linked)
+        faq_hit(social, "0", 0.5, {"dense_q": 0.3, "dense_a": 0.3}),
         confidence=0.05,
-        passages=[
-            faq_hit(move, "0", 0.6, {"dense_q": 0.4, "dense_a": 0.3}),  # 可联办哪些事项 (linked)
-            faq_hit(social, "0", 0.5, {"dense_q": 0.3, "dense_a": 0.3}),
-        ],
     )
     picked = best_faq(q, asked, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.92)
     assert picked is not None and picked.guide.id == move.id and picked.best is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import article_hit, faq_hit
+from answer_hits import article_hit, faq_hit, faq_result
 
 from assistant.policy.evidence import Candidate, for_ordinary_residents, idf_match
 from assistant.policy.faq_evidence import best_faq
@@ -148,7 +148,7 @@ def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_r
         return faq_hit(g, key, score, {"dense_q": dense_q, "dense_a": 0.3})
 
     def best(*chunks: ChunkHit):
-        r = SearchResult(query=q, hits=[], confident=False, confidence=0.1, passages=list(chunks))
+        r = faq_result(q, *chunks)
         return best_faq(q, detect_aspects(q), r, get, guide_passages, lambda _g: 2)
 
     picked = best(chunk(social, "8", 0.62, 0.6), chunk(social, "7", 0.45, 0.4))
@@ -303,13 +303,7 @@ def test_an_official_question_the_question_paraphrases_accepts_its_pair() -> Non
     def chunk(g: ServiceGuide, key: str, score: float) -> ChunkHit:
         return faq_hit(g, key, score, {"dense_q": 0.4, "dense_a": 0.3})
 
-    r = SearchResult(
-        query=q,
-        hits=[],
-        confident=False,
-        confidence=0.1,
-        passages=[chunk(social, "8", 0.62), chunk(rental, "0", 0.5)],
-    )
+    r = faq_result(q, chunk(social, "8", 0.62), chunk(rental, "0", 0.5))
     asp = detect_aspects(q)
     assert best_faq(q, asp, r, get, guide_passages, lambda _g: 2) is None
     close = best_faq(q, asp, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.93)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import faq_hit
+from answer_hits import faq_hit, faq_result
 
 from assistant.policy.faq_evidence import best_faq
 from assistant.state import DialogueState
@@ -16,7 +16,6 @@ from knowledge.schema import Article, PolicyDocument
 from retrieval.aspects import Aspect, article_aspects, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import guide_passages
-from retrieval.types import SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
@@ -69,13 +68,7 @@ def test_another_certificate_s_validity_does_not_answer() -> None:
     assert "有效期为一年" in village.faqs[4].answer  # 乡村建设规划许可证会失效吗？
 
     def best(q: str):
-        r = SearchResult(
-            query=q,
-            hits=[],
-            confident=False,
-            confidence=0.1,
-            passages=[faq_hit(village, "4", 0.7), faq_hit(village, "0", 0.4)],
-        )
+        r = faq_result(q, faq_hit(village, "4", 0.7), faq_hit(village, "0", 0.4))
         asked = detect_aspects(q)
         assert asked == [Aspect.VALIDITY]
         return best_faq(

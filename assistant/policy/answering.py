@@ -43,7 +43,7 @@ from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
 )
-from assistant.policy.service_pick import holder, standout
+from assistant.policy.service_pick import holder, same_destination, standout
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
@@ -146,6 +146,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             cands = for_ordinary_residents(
                 t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
             )[:4]
+        cands = same_destination(t, cands)
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute

@@ -44,3 +44,21 @@ def holder(
     if main:
         return main[0] if len(main) == 1 else None
     return held[0] if len(held) == 1 and aux_ok else None
+
+
+# Where a travel document or endorsement is for: a question about 香港 is not about a 台湾 variant
+_DESTINATIONS = {"港澳": ("香港", "澳门", "港澳"), "台湾": ("台湾",)}
+
+
+def same_destination(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without the variants for another destination than the one the question names ("去香港的团队游签注"
+    drops 往来台湾通行证团队旅游签注); all of them when none is left."""
+    asked = {d for d, words in _DESTINATIONS.items() if any(w in question for w in words)}
+    if not asked:
+        return cands
+
+    def other(name: str) -> bool:
+        named = {d for d, words in _DESTINATIONS.items() if any(w in name for w in words)}
+        return bool(named) and not named & asked
+
+    return [c for c in cands if not other(c.guide.name)] or cands

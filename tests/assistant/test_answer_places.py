@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from answer_hits import faq_hit, faq_result
 
+from assistant.policy.evidence import Candidate
 from assistant.policy.faq_evidence import best_faq
+from assistant.policy.service_pick import same_destination
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -119,3 +121,26 @@ def test_a_paraphrase_needs_to_answer_one_of_the_aspects_asked_not_all() -> None
     # a pair that answers none of the aspects asked is not accepted, however alike its question reads
     off = [Aspect.FEES]
     assert best_faq(q, off, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.92) is None
+
+
+def test_a_variant_for_another_destination_gives_way(tmp_path: Path) -> None:
+    """ "去香港的团队游签注" is not the 台湾 variant; with both close, the 港澳 one answers without a choice."""
+    hk = ServiceGuide(
+        id="hk-group",
+        name="办理往来港澳通行证团队游签注",
+        region="广东省广州市",
+        materials=[{"name": "往来港澳通行证"}],
+    )
+    tw = ServiceGuide(
+        id="tw-group",
+        name="办理往来台湾通行证团队旅游签注",
+        region="广东省广州市",
+        materials=[{"name": "往来台湾通行证"}],
+    )
+    cands = [Candidate(g, None, None, 1) for g in (tw, hk)]
+    assert [c.guide.id for c in same_destination("去香港的团队游签注要带什么", cands)] == ["hk-group"]
+    assert [c.guide.id for c in same_destination("团队游签注要带什么", cands)] == ["tw-group", "hk-group"]
+    m = build_manager([tw, hk], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="d"), "去香港的团队游签注要带什么证件").reply
+    assert [c.id for c in reply.citations][:1] == ["guide:hk-group#materials"]
+    assert "往来港澳通行证" in reply.text and "台湾" not in reply.text

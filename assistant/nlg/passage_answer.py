@@ -64,7 +64,10 @@ def time_text(tl: TimeLimit) -> str:
     return "即办（当场办结）" if tl.unit == "即办" else tl.text
 
 
-_NOT_A_THING = re.compile(r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西")
+# no document: "带什么", "交材料", and a question word inside ("开完税证明在哪里办" asks where, about a service)
+_NOT_A_THING = re.compile(
+    r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"
+)
 
 
 def asked_thing(question: str) -> str | None:

@@ -100,6 +100,8 @@ def test_faq_passages_are_scored_on_question_and_answer(social: ServiceGuide) ->
 def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]) -> None:
     g = samples["sample-huadu-juzhuzheng-shenling"]
     assert asked_thing("办居住证要带身份证吗") == "身份证" and asked_thing("要带什么材料") is None
+    # "开…证明在哪里办" asks where to get a certificate (a service), not whether to bring a document
+    assert asked_thing("开税收完税证明在哪里办？") is None
     p = next(p for p in guide_passages(g) if p.field == "materials")
     composed = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要带身份证吗")
     assert composed is not None and composed.text.startswith("需要。「居民身份证」在申请材料清单中")

@@ -144,3 +144,17 @@ def test_a_variant_for_another_destination_gives_way(tmp_path: Path) -> None:
     reply = m.handle(DialogueState(session_id="d"), "去香港的团队游签注要带什么证件").reply
     assert [c.id for c in reply.citations][:1] == ["guide:hk-group#materials"]
     assert "往来港澳通行证" in reply.text and "台湾" not in reply.text
+
+
+def test_where_to_get_a_certificate_is_a_question_about_that_service(tmp_path: Path) -> None:
+    """ "开完税证明喺边度办" names the service 开具…完税证明 (not a document to bring to the service in focus)."""
+    tax = ServiceGuide(
+        id="tax-proof",
+        name="开具税收完税证明",
+        region="广东省",
+        location="广州市天河区示例路2号（示例）",
+    )
+    m = build_manager([tax], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="t"), "开税收完税证明喺边度办？").reply
+    assert [c.id for c in reply.citations] == ["guide:tax-proof#location"]
+    assert "天河区示例路2号" in reply.text

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 # a complaint phrased as a question about where / how to complain ("你们怎么回事" is not one)
 _ASKS_WHERE = re.compile(
-    r"哪里|哪儿|边度|哪个部门|什么电话|几号|找谁|找边个|(?:怎么|点样|如何|怎样)(?:投诉|举报|反映|反馈|提意见)"
+    r"哪里|哪儿|边度|在哪|入口|网址|哪个部门|什么电话|几号|找谁|找边个|(?:怎么|点样|如何|怎样)(?:投诉|举报|反映|反馈|提意见)"
 )
+# an official answer or a service about complaints and feedback (纳税服务投诉处理, "意见建议在哪里反馈" …)
+_ABOUT_COMPLAINTS = re.compile(r"投诉|举报|信访|意见|建议|反馈|监督")
 residue = Answerer.residue
 
 
@@ -108,10 +110,16 @@ class Wishes:
 
     def complaint(self, st: DialogueState, t: str, events: list[ev.Event]) -> Reply:
         if _ASKS_WHERE.search(t):
-            # "对国际包裹清关服务有投诉，打什么电话": a question an official FAQ may answer (its own channel)
+            # "对国际包裹清关服务有投诉，打什么电话": an official answer or a service about complaints tells its own
+            # channel ("对税务局服务不满意，想网上投诉，入口在哪" -> 纳税服务投诉处理's online entry)
             tried: list[ev.Event] = []
-            answered = self.m.answering.service_question(st, t, tried)
-            if any(c.id.endswith("#faqs") for c in answered.citations):
+            trial = st.model_copy(deep=True)  # an answer not taken leaves the conversation as it was
+            answered = self.m.answering.service_question(trial, t, tried)
+            if answered.citations and _ABOUT_COMPLAINTS.search(
+                " ".join([answered.text, *(c.title for c in answered.citations)])
+            ):
+                for name in type(st).model_fields:
+                    setattr(st, name, getattr(trial, name))
                 events.extend(tried)
                 return answered
         guide = self.m.get_guide(st.current_service_id) if st.current_service_id else None

@@ -279,6 +279,14 @@ def test_a_question_on_where_to_complain_is_answered_by_the_official_faq(manager
         assert not plain.reply.citations and "12345" in plain.reply.text
 
 
+def test_an_answer_not_about_complaints_is_not_taken_for_a_complaint_and_leaves_no_trace(manager) -> None:
+    """ "…不满意，去哪里投诉": the answer path finds the 开办运输企业 guide's place, which is no channel for complaints;
+    the complaint goes to 12345 and the guide tried does not become the conversation's service."""
+    res = manager.handle(DialogueState(session_id="c3"), "对开运输公司的审批不满意，去哪里投诉")
+    assert not res.reply.citations and "12345" in res.reply.text
+    assert res.state.current_service_id is None and "【" not in res.reply.text
+
+
 @pytest.mark.parametrize(
     ("text", "aspects"),
     [
@@ -287,6 +295,7 @@ def test_a_question_on_where_to_complain_is_answered_by_the_official_faq(manager
         ("办这个要多少钱", [Aspect.FEES]),
         ("补填申报信息要交手续费吗", [Aspect.FEES]),  # a fee, not the 手续 (process)
         ("办护照要什么手续", [Aspect.PROCESS]),
+        ("办港澳商务签注有什么要求", [Aspect.CONDITIONS]),
     ],
 )
 def test_amounts_paid_to_a_person_are_not_fees(text: str, aspects: list[Aspect]) -> None:

@@ -8,7 +8,6 @@ labelled with their region.
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -57,8 +56,6 @@ from retrieval.regions import (
 )
 from retrieval.types import DocKind, SearchResult
 
-log = logging.getLogger(__name__)
-
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
@@ -79,8 +76,6 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         self._known_units: frozenset[str] | None = None
         self._passage_cache: dict[str, tuple[Any, list[Passage]]] = {}
         self.paraphrase: ParaphraseScorer | None = load_paraphrase_scorer()
-
-    # --- retrieval ------------------------------------------------------------------------------------
 
     # --- entry points -------------------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ _CUES: list[tuple[Aspect, str]] = [
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 _TIME_RE = dict(_COMPILED)[Aspect.TIME]
 _MATERIALS_RE = dict(_COMPILED)[Aspect.MATERIALS]
-_VALIDITY_RE = re.compile(_VALIDITY)
+_VALIDITY_RE = dict(_COMPILED)[Aspect.VALIDITY]
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
 _FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|手续费|收不收|付费|花钱|收钱")
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from knowledge.schema import PolicyDocument, ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.types import Chunk, DocKind
 
 MAX_CHARS = 400  # longer texts are split at sentence ends into pieces of about this size
@@ -171,6 +171,12 @@ def policy_chunks(d: PolicyDocument, max_chars: int = MAX_CHARS) -> list[Chunk]:
             counters[field] = n + 1
             out.append(_policy_chunk(d, field, n, piece, chapter, meta))
     return out
+
+
+def article_chunk(d: PolicyDocument, article: Article) -> Chunk:
+    """The chunk of one whole article, as policy_chunks names it (used to score an article retrieval did not
+    return)."""
+    return _policy_chunk(d, article.number, 0, article.text, article.chapter, policy_metadata(d))
 
 
 def _policy_chunk(

@@ -96,7 +96,7 @@ def foreign_countries(text: str) -> list[str]:
 
 # Services about matters abroad (留学 degree checks, 出入境, 涉外 marriages, 国际邮件) answer questions that name a
 # foreign country: the country is where the person studied or sends from, the matter is handled here.
-_ABROAD = re.compile(r"留学|出国|出入?境|入境|国[（(]?境?[）)]?外|境外|海外|外国|涉外|国际|华侨|侨")
+_ABROAD = re.compile(r"留学|出国|出入?境|入境|国[（(]?境?[）)]?外|境外|海外|外国|涉外|国际|侨")
 
 
 def about_abroad(text: str) -> bool:

@@ -13,9 +13,10 @@ from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, det
 from assistant.nlu.text import compact
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
+from retrieval.chunking import article_chunk
 from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
 from retrieval.tokenize import expand_synonyms, load_synonyms
-from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+from retrieval.types import ChunkHit, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
 TOP_K = 8  # documents per search: guides and policies of one call
@@ -299,15 +300,7 @@ def best_article(
             if hit is None and (retrieved_only or not specific):
                 continue  # the law's other articles compete only to answer an aspect statutes word plainly
             if hit is None:
-                chunk = Chunk(
-                    id=f"{d.id}#{a.number}#0",
-                    doc_id=d.id,
-                    kind=DocKind.POLICY,
-                    field=a.number,
-                    title=d.title,
-                    text=a.text,
-                )
-                hit = ChunkHit(chunk, law_floor[d.id], {})
+                hit = ChunkHit(article_chunk(d, a), law_floor[d.id], {})
             cands.append((hit, d, content_bigrams(a.text)))
     if not cands:
         return None

@@ -30,6 +30,7 @@ from assistant.policy.evidence import (
     idf_match,
 )
 from knowledge.schema import ServiceGuide
+from retrieval.aspects import cue_spans
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
 from retrieval.types import ChunkHit, SearchResult
 
@@ -110,8 +111,6 @@ def best_faq(
 
 def _same_thing(question: str, guide: ServiceGuide, n: int) -> bool:
     """The pair (or its guide's name) names something the question names besides its aspect words."""
-    from retrieval.aspects import cue_spans
-
     pair = guide.faqs[n]
     return bool(
         content_bigrams(cue_spans(question)) & content_bigrams(f"{guide.name} {pair.question} {pair.answer}")
@@ -184,7 +183,5 @@ def faq_offer(found: list[FaqCandidate], limit: int = 3) -> list[Candidate]:
 
 def _names_only(question: str, guide: ServiceGuide) -> float:
     """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
-    from retrieval.aspects import cue_spans
-
     chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
     return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0

@@ -4,20 +4,13 @@ search result holding only such FAQ chunks."""
 from __future__ import annotations
 
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from retrieval.chunking import article_chunk
 from retrieval.passages import guide_passages
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
 
 
 def article_hit(doc: PolicyDocument, article: Article, score: float) -> ChunkHit:
-    chunk = Chunk(
-        id=f"{doc.id}#{article.number}#0",
-        doc_id=doc.id,
-        kind=DocKind.POLICY,
-        field=article.number,
-        title=doc.title,
-        text=article.text,
-    )
-    return ChunkHit(chunk=chunk, score=score, scores={})
+    return ChunkHit(chunk=article_chunk(doc, article), score=score, scores={})
 
 
 def faq_hit(guide: ServiceGuide, key: str, score: float, scores: dict[str, float] | None = None) -> ChunkHit:

@@ -17,6 +17,7 @@ from guides.loader import load_flows, load_sample_guides
 from guides.schema import Flow
 from knowledge.loaders.gdzwfw import guide_from_record
 from knowledge.schema import PolicyDocument, ServiceGuide
+from retrieval.chunking import article_chunk
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
@@ -603,14 +604,7 @@ def test_a_service_question_only_a_law_answers_quotes_the_article(
         title=law.title,
         text=law.title,
     )
-    art = Chunk(
-        id=f"{law.id}#{article.number}#0",
-        doc_id=law.id,
-        kind=DocKind.POLICY,
-        field=article.number,
-        title=law.title,
-        text=article.text,
-    )
+    art = article_chunk(law, article)
     policy_hit = Hit(
         law.id, DocKind.POLICY, law.title, 3.5, [ChunkHit(title, 2.5, {}), ChunkHit(art, 0.6, {})]
     )

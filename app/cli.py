@@ -136,8 +136,8 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
     manager.answering.home_region = settings.home_region_path
     manager.retriever.warm_up()
-    if manager.answering.paraphrase is not None:
-        manager.answering.paraphrase.warm_up()
+    if manager.answering.paraphrase is not None:  # as the server does at start (app.pipeline)
+        manager.answering.paraphrase.warm_up(f.question for g in guides for f in g.faqs)
     by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
     report = evaluate_answers(manager, queries, by_id.get, pol.get)

@@ -167,6 +167,7 @@ class BackgroundRetriever:
 
         def load() -> None:
             t0 = time.perf_counter()
+            scorer = None
             try:
                 retriever = open_retriever(settings)
                 if store is not None:
@@ -187,6 +188,13 @@ class BackgroundRetriever:
             finally:
                 self.ready_seconds = round(time.perf_counter() - t0, 2)
                 self._ready.set()
+            if self._error is None and scorer is not None:
+                # after readiness: the official questions' e5 vectors, so no citizen's turn pays for them
+                try:
+                    n = scorer.warm_up(f.question for g in published_guides(settings) for f in g.faqs)
+                    log.info("已预先计算 %d 个官方问题的向量", n)
+                except Exception:
+                    log.exception("官方问题向量预计算失败（回答时再算）")
 
         self._thread = threading.Thread(target=load, name="retriever-warm-up", daemon=True)
 

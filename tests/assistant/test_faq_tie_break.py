@@ -65,7 +65,5 @@ def test_warm_up_embeds_each_official_question_once(guide: ServiceGuide) -> None
     before = scorer._doc.cache_info()
     scorer.similarity("行政处罚的信息要怎样修复", officials[8])
     after = scorer._doc.cache_info()
-    assert (after.hits, after.misses) == (
-        before.hits + 1,
-        before.misses,
-    )  # no turn pays for an official question
+    # no turn pays for an official question: a cache hit, no new embedding
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)

@@ -41,7 +41,7 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.MATERIALS,
         r"材料|资料|带.{0,3}证件|什么证件|哪些证件|要带|带什么|带哪些|(?:要不要|需不需要|用不用|得不得)(?:带|提供|交|拿|出具|开)|"
         r"需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备(?:什么|哪些)|提交什么|复印件|原件|"
-        r"(?:什么|哪些|开|要)证明|户口本|身份证(?!.{0,3}(?:办|补|换|丢))",
+        r"(?:什么|哪些|开|要)证明|户口[本簿]|申请表|登记表|身份证(?!.{0,3}(?:办|补|换|丢))",
     ),
     (
         Aspect.TIME,
@@ -91,11 +91,13 @@ _CUES: list[tuple[Aspect, str]] = [
     # how to follow one's case; "我的申请办到哪了" itself is a status request, not a question about a service
     (
         Aspect.STATUS,
-        r"(?:怎么|如何|在哪|哪里|去哪)查(?:询)?.{0,4}(?:进度|结果)|进度.{0,4}(?:怎么|如何|在哪)查",
+        r"(?:怎么|如何|在哪|哪里|去哪)查(?:询)?.{0,4}(?:进度|结果)|进度.{0,4}(?:怎么|如何|在哪)查|"
+        r"办件查询|(?:看|查)(?:询)?.{0,2}(?:进展|进度)|办到哪一步",
     ),
     (
         Aspect.LINKED,
-        r"(?:包括|包含|涵盖)哪些(?:事项|事|业务|服务|项目)?|哪些事项|事项有哪些|一起办|同时办|几件事|联办",
+        r"(?:包括|包含|涵盖)哪些(?:事项|事|业务|服务|项目)?|(?:包括|包含|涵盖)事项|哪些事项|事项有哪些|一起办|同时办|几件事|联办|"
+        r"(?:可以|能)办(?:什么|哪些)事",
     ),
     (Aspect.VALIDITY, _VALIDITY),
 ]
@@ -126,6 +128,19 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.VALIDITY in found and Aspect.MATERIALS in found and bare_document:
         found.remove(Aspect.MATERIALS)
     return found
+
+
+# "What is it / what is it for": a citizen's "X是干什么的" / "介绍一下X" and an official "X简介" / "什么是X？"
+# ask the same thing; no guide field answers it, so it is not an Aspect (the overview stays the reply to a guide)
+_DEFINITION = re.compile(
+    r"是(?:什么|啥|干什么|干嘛|做什么|咩)(?:的|用的|来的|东西|意思)?(?:[?？。!！]|$)|什么是|啥是|(?:介绍|讲)(?:一?下|介绍)|简介|概述|"
+    r"指的?是(?:什么|啥)|是指什么|什么意思|啥意思|(?:有|是)(?:什么|啥)用|干(?:什么|嘛)用"
+)
+
+
+def asks_definition(text: str) -> bool:
+    """The message asks what something is or is for (see _DEFINITION)."""
+    return bool(_DEFINITION.search(_norm(text)))
 
 
 # How law articles say what they are about (statute wording, not citizens' wording): "应当出具下列证件",

@@ -205,21 +205,25 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._clarify(st, cands[:3], t, events, result)
         if uncovered:
             return self._uncovered_reply(st, uncovered, events, result)
-        offered = faq_offer(
-            faq_candidates(
-                t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
-            )
+        found = faq_candidates(
+            t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
         )
-        foreign = foreign_countries(t) if offered else []
-        if foreign and not any(about_abroad(o.guide.name) for o in offered):
+        offered = faq_offer(found)
+        foreign = foreign_countries(t)
+        if offered and foreign and not any(about_abroad(o.guide.name) for o in offered):
             return self._foreign_reply(st, foreign, events)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
-        if not foreign_countries(t):
+        if not foreign:
             # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算")
             law = self._article_reply(st, t, result, events, paraphrase=True)
             if law is not None:
                 return law
+            # nor a statute: offer the official questions e5 reads as paraphrases of it
+            scorer = self.paraphrase
+            offered = faq_offer(found, question=t, paraphrase=scorer.similarity if scorer else None)
+            if offered:
+                return self._offer_faqs(st, offered, t, events, result)
         return self.unknown(st, events, result)
 
     def _answer_from(

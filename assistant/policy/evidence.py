@@ -55,6 +55,13 @@ FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: thi
 # their own reply first) and shares some words
 FAQ_OFFER_QUESTION = 0.5
 FAQ_OFFER_LEXICAL = 0.1
+# ... or when e5 reads the closest official question this close to the question (a paraphrase in other words,
+# which the two above miss) and it shares a few words; offered pairs then stay within FAQ_OFFER_SPREAD of it
+# (all answer sets: 21 of 71 in-scope refusals become offers, 11 with the right pair among them; of 101
+# out-of-scope questions none, since places and countries the KB does not cover get their own reply first)
+FAQ_OFFER_PARAPHRASE = 0.88
+FAQ_OFFER_PARAPHRASE_LEXICAL = 0.05
+FAQ_OFFER_SPREAD = 0.03
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own

@@ -16,7 +16,10 @@ from assistant.policy.evidence import (
     FAQ_LEXICAL,
     FAQ_NAMES_SERVICE,
     FAQ_OFFER_LEXICAL,
+    FAQ_OFFER_PARAPHRASE,
+    FAQ_OFFER_PARAPHRASE_LEXICAL,
     FAQ_OFFER_QUESTION,
+    FAQ_OFFER_SPREAD,
     FAQ_ONE_GUIDE_MARGIN,
     FAQ_ONE_GUIDE_QUESTION,
     FAQ_ONE_GUIDE_RERANK,
@@ -31,7 +34,7 @@ from assistant.policy.evidence import (
     idf_match,
 )
 from knowledge.schema import ServiceGuide
-from retrieval.aspects import cue_spans
+from retrieval.aspects import asks_definition, cue_spans
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
 from retrieval.types import ChunkHit, SearchResult
 
@@ -59,6 +62,7 @@ def best_faq(
         return None
     if paraphrase is not None:
         found = e5_tie_break(t, found, paraphrase)
+    found = named_guide_first(t, found)
     top_raw = result.passages[0].score
     second = result.passages[1].score if len(result.passages) > 1 else 0.0
     rerank, best = found[0].rerank, found[0].candidate
@@ -128,10 +132,27 @@ def e5_tie_break(
     return found
 
 
-def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) -> float:
+def named_guide_first(t: str, found: list[FaqCandidate]) -> list[FaqCandidate]:
+    """Guides reuse each other's pairs (社会救助“一件事” carries 公租房 questions): of the pairs asking the
+    leading pair's official question word for word, the one whose guide's name shares most words with the
+    question leads ("公租房去哪里申请" -> 申请公租房“一件事”)."""
+    if len(found) < 2:
+        return found
+    asked = _pair_question(found[0])
+    same = [f for f in found if f.candidate.rank == found[0].candidate.rank and _pair_question(f) == asked]
+    words = content_bigrams(t)
+    lead = max(same, key=lambda f: len(words & content_bigrams(f.candidate.guide.name)))  # first of equals
+    return found if lead is found[0] else [lead, *[f for f in found if f is not lead]]
+
+
+def _pair_question(f: FaqCandidate) -> str:
     sp = f.candidate.best
     assert sp is not None
-    return paraphrase(t, f.candidate.guide.faqs[int(sp.passage.key)].question)
+    return f.candidate.guide.faqs[int(sp.passage.key)].question.strip()
+
+
+def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) -> float:
+    return paraphrase(t, _pair_question(f))
 
 
 def _same_thing(question: str, guide: ServiceGuide, n: int) -> bool:
@@ -172,6 +193,7 @@ def faq_candidates(
     asked = content_bigrams(t)
     told = idf_match(asked, [content_bigrams(g.faqs[int(faq.key)].question) for _, g, faq in window])
     found: list[tuple[float, float, Candidate, float]] = []
+    defining = asks_definition(t)
     for (c, g, faq), own in zip(window, told, strict=True):
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
@@ -179,6 +201,8 @@ def faq_candidates(
         # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
         # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
         rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
+        if defining and asks_definition(g.faqs[int(faq.key)].question):
+            rerank += FAQ_W_ASPECT * 0.5  # "…是干什么的" answered by "…简介": as an aspect match (0.5 -> 1)
         # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
         sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
         found.append(
@@ -195,15 +219,26 @@ def faq_candidates(
     ]
 
 
-def faq_offer(found: list[FaqCandidate], limit: int = 3) -> list[Candidate]:
+def faq_offer(
+    found: list[FaqCandidate],
+    limit: int = 3,
+    question: str = "",
+    paraphrase: Callable[[str, str], float] | None = None,
+) -> list[Candidate]:
     """Near misses worth offering as "您是想问…" instead of a bare refusal: the best pairs when the best one's
-    official question reads like the question and shares some of its words."""
+    official question reads like the question and shares some of its words (by the embedding of the pair's
+    question alone, or by e5 when `paraphrase(question, official question)` is given)."""
     if not found or found[0].candidate.best is None:
         return []
     top = found[0]
-    if top.dense_q < FAQ_OFFER_QUESTION or top.candidate.best.lexical < FAQ_OFFER_LEXICAL:
+    if top.dense_q >= FAQ_OFFER_QUESTION and top.candidate.best.lexical >= FAQ_OFFER_LEXICAL:
+        return [f.candidate for f in found if f.dense_q >= FAQ_OFFER_QUESTION - 0.1][:limit]
+    if paraphrase is None or top.candidate.best.lexical < FAQ_OFFER_PARAPHRASE_LEXICAL:
         return []
-    return [f.candidate for f in found if f.dense_q >= FAQ_OFFER_QUESTION - 0.1][:limit]
+    read = [(f, _official(question, f, paraphrase)) for f in found[:limit]]
+    if read[0][1] < FAQ_OFFER_PARAPHRASE:
+        return []
+    return [f.candidate for f, r in read if r >= read[0][1] - FAQ_OFFER_SPREAD]
 
 
 def _names_only(question: str, guide: ServiceGuide) -> float:

@@ -1,0 +1,112 @@
+"""Which official FAQ pair answers, on real Hunan pairs: a pair reused by another guide goes to the guide the
+question names, "what is it" questions find the pair introducing the service, and when no pair answers the
+closest official questions e5 reads as paraphrases are offered instead of a bare refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.policy.evidence import FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
+from assistant.policy.faq_evidence import FaqCandidate, faq_candidates, faq_offer, named_guide_first
+from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import ServiceGuide
+from retrieval.aspects import asks_definition, detect_aspects
+from retrieval.passages import ScoredPassage, guide_passages
+from tests.assistant.answer_hits import faq_hit, faq_result
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+@pytest.fixture(scope="module")
+def social() -> ServiceGuide:
+    return load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
+
+
+@pytest.fixture(scope="module")
+def housing() -> ServiceGuide:
+    return load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
+
+
+def _key(guide: ServiceGuide, question: str) -> str:
+    return str(next(i for i, f in enumerate(guide.faqs) if f.question == question))
+
+
+def _cand(g: ServiceGuide, key: str, rerank: float, lexical: float = 0.3, rank: int = 2) -> FaqCandidate:
+    p = next(p for p in guide_passages(g) if p.field == "faq" and p.key == key)
+    return FaqCandidate(rerank, Candidate(g, None, ScoredPassage(p, rerank, lexical, 0.5, rerank), rank), 0.3)
+
+
+def test_a_pair_two_guides_share_goes_to_the_guide_the_question_names(
+    social: ServiceGuide, housing: ServiceGuide
+) -> None:
+    # 社会救助“一件事” carries the 公租房 guide's "公租房在哪里申请？" word for word
+    asked = "公租房在哪里申请？"
+    borrowed, own = _cand(social, _key(social, asked), 1.2), _cand(housing, _key(housing, asked), 1.1)
+    out = named_guide_first("公租房去哪里申请", [borrowed, own])
+    assert out[0].candidate.guide.id == housing.id
+    # a different official question, or a pair of a place ranked first, keeps the order
+    other = _cand(social, _key(social, "社会救助“一件事”简介"), 1.2)
+    assert named_guide_first("公租房去哪里申请", [other, own]) == [other, own]
+    home_first = [_cand(social, _key(social, asked), 1.2, rank=0), own]
+    assert named_guide_first("公租房去哪里申请", home_first) == home_first
+
+
+def test_what_is_it_questions_are_recognised_in_citizens_and_official_wording() -> None:
+    for t in (
+        "社会救助一件事是干什么的",
+        "介绍一下社会救助一件事",
+        "低保是啥",
+        "公积金有什么用",
+        "宅基基是啥意思",
+    ):
+        assert asks_definition(t), t
+    for t in ("社会救助“一件事”简介", "什么是档案转递通知单？", "宅基地指的是什么？"):
+        assert asks_definition(t), t
+    for t in ("要带什么", "办证是什么流程", "身份证是什么时候办的", "社会救助“一件事”适用对象"):
+        assert not asks_definition(t), t
+
+
+def test_a_what_is_it_question_is_answered_by_the_pair_introducing_the_service(social: ServiceGuide) -> None:
+    # the 适用对象 pair retrieves a little better; the 简介 pair asks what the question asks
+    q = "介绍一下社会救助一件事"
+    who, intro = _key(social, "社会救助“一件事”适用对象"), _key(social, "社会救助“一件事”简介")
+    result = faq_result(q, faq_hit(social, who, 0.80), faq_hit(social, intro, 0.72))
+    found = faq_candidates(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
+    assert found[0].candidate.best is not None and found[0].candidate.best.passage.key == intro
+    # asked who may apply, the 适用对象 pair keeps its lead
+    q = "社会救助一件事是给哪些人办的"
+    found = faq_candidates(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
+    assert found[0].candidate.best is not None and found[0].candidate.best.passage.key == who
+
+
+def test_formal_wording_of_official_questions_names_their_aspect(social: ServiceGuide) -> None:
+    assert detect_aspects("社会救助“一件事”涵盖事项") == detect_aspects("能一起办哪几件事") != []
+    assert "status" in detect_aspects("社会救助“一件事”办件查询")
+    assert "status" in detect_aspects("申请社会救助后在哪里看进展")
+    assert "materials" in detect_aspects("办社会救助需要带户口簿吗")
+    # a generic official question is read by its answer's opening: a list of documents is a materials answer
+    pairs = [p for p in guide_passages(social) if p.field == "faq"]
+    assert any(
+        "materials" in p.aspects and "遇到的问题" in p.text[:20] and "申请表" in p.quote[:40] for p in pairs
+    )
+
+
+def test_paraphrased_official_questions_are_offered_when_no_pair_answers(social: ServiceGuide) -> None:
+    a, b, c = (_cand(social, k, 0.8, lexical=0.1) for k in ("1", "19", "0"))
+    reads = {
+        social.faqs[1].question: FAQ_OFFER_PARAPHRASE + 0.02,
+        social.faqs[19].question: FAQ_OFFER_PARAPHRASE + 0.01,
+        social.faqs[0].question: FAQ_OFFER_PARAPHRASE + 0.02 - FAQ_OFFER_SPREAD - 0.01,
+    }
+    e5 = lambda _q, official: reads[official]  # noqa: E731
+    # the dense reading of the pair's question alone is too low to offer anything by itself
+    assert faq_offer([a, b, c]) == []
+    offered = faq_offer([a, b, c], question="申请以后在哪里看进展", paraphrase=e5)
+    assert [o.best.passage.key for o in offered if o.best] == ["1", "19"]  # the third reads much further off
+    # e5 below the bar, or no word in common: still nothing to offer
+    low = lambda _q, _official: FAQ_OFFER_PARAPHRASE - 0.01  # noqa: E731
+    assert faq_offer([a, b, c], question="申请以后在哪里看进展", paraphrase=low) == []
+    no_words = [_cand(social, "1", 0.8, lexical=0.0)]
+    assert faq_offer(no_words, question="申请以后在哪里看进展", paraphrase=e5) == []

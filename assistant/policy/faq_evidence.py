@@ -69,15 +69,14 @@ def best_faq(
     assert best.best is not None
     sp = best.best
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
+    stands_out = sp.chunk >= FAQ_RAW and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP
+    few_words = (stands_out and sp.lexical >= FAQ_GAP_LEXICAL) or (
+        rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL
+    )
     strong = (
-        (
-            sp.chunk >= FAQ_RAW
-            and (
-                sp.lexical >= FAQ_LEXICAL
-                or (sp.lexical >= FAQ_GAP_LEXICAL and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP)
-            )
-        )
-        or (rerank >= FAQ_ACCEPT and sp.lexical >= FAQ_ACCEPT_LEXICAL)
+        (sp.chunk >= FAQ_RAW and sp.lexical >= FAQ_LEXICAL)
+        # on few shared words, they must name the matter, not only what is asked about it ("…多长时间…")
+        or (few_words and _same_thing(t, best.guide, int(sp.passage.key)))
     ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     if (
         not strong

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from assistant.policy.evidence import FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
-from assistant.policy.faq_evidence import FaqCandidate, faq_candidates, faq_offer, named_guide_first
+from assistant.policy.faq_evidence import (
+    FaqCandidate,
+    best_faq,
+    faq_candidates,
+    faq_offer,
+    named_guide_first,
+)
 from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
@@ -110,3 +116,18 @@ def test_paraphrased_official_questions_are_offered_when_no_pair_answers(social:
     assert faq_offer([a, b, c], question="申请以后在哪里看进展", paraphrase=low) == []
     no_words = [_cand(social, "1", 0.8, lexical=0.0)]
     assert faq_offer(no_words, question="申请以后在哪里看进展", paraphrase=e5) == []
+
+
+def test_a_pair_sharing_only_the_aspect_words_does_not_answer(social: ServiceGuide) -> None:
+    # the only FAQ retrieved stands out; the question shares "多久能办完" with it and nothing it is about
+    time_pair = _key(social, "社会救助“一件事”多久能办完")
+
+    def answers(q: str) -> bool:
+        result = faq_result(q, faq_hit(social, time_pair, 0.62))
+        return (
+            best_faq(q, detect_aspects(q), result, lambda _id: social, guide_passages, lambda _g: 2)
+            is not None
+        )
+
+    assert not answers("信访事项递交到信访局那边了要多久能办完")
+    assert answers("社会救助递交到街道那边了要多久能办完")  # the same ask about the pair's own matter

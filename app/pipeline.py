@@ -229,6 +229,10 @@ class BackgroundRetriever:
             return self.sync.remove_doc(doc_id)
         return retriever.remove_doc(doc_id, persist=False)
 
+    def fix_typos(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Typos are read only once the index is ready; until then the text is left as typed (no wait)."""
+        return self.get().fix_typos(text) if self.ready else (text, [])
+
     def __getattr__(self, name: str) -> Any:  # search ... wait for readiness
         return getattr(self.get(), name)
 

@@ -184,6 +184,13 @@ class SearchFailed(_Event):
     type: Literal["search_failed"] = "search_failed"
 
 
+class TypoCorrected(_Event):
+    """Homophone typos of a question were read as the KB words they sound like (retrieval.typos)."""
+
+    type: Literal["typo_corrected"] = "typo_corrected"
+    fixes: list[tuple[str, str]]
+
+
 class PassageEvidence(_Event):
     """An official FAQ passage decided the answer (no confident guide, or it beat the linked one)."""
 
@@ -262,6 +269,7 @@ Event = Annotated[
     | FieldsEarly
     | Retrieved
     | SearchFailed
+    | TypoCorrected
     | PassageEvidence
     | RegionPreferred
     | BaseVariant

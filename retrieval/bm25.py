@@ -27,6 +27,7 @@ class BM25Index:
         self._bm25 = None  # bm25s.BM25, built lazily after changes
         self._dirty = False
         self._counts = TermCounts()  # per-chunk term counts kept between rebuilds (retrieval/bm25_build.py)
+        self.generation = 0  # bumped on every change of the token lists (consumers rebuild what they derive)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -34,17 +35,24 @@ class BM25Index:
     def build(self, tokens: Mapping[str, Sequence[str]]) -> None:
         """Replace the whole index: chunk id -> tokens."""
         self._tokens = {cid: list(toks) for cid, toks in tokens.items()}
+        self.generation += 1
         self._reindex()
 
     def upsert(self, tokens: Mapping[str, Sequence[str]]) -> None:
         for cid, toks in tokens.items():
             self._tokens[cid] = list(toks)
+        self.generation += 1
         self._dirty = True
 
     def remove(self, chunk_ids: Sequence[str]) -> None:
         for cid in chunk_ids:
             self._tokens.pop(cid, None)
+        self.generation += 1
         self._dirty = True
+
+    def token_lists(self) -> list[list[str]]:
+        """Every chunk's tokens (a snapshot)."""
+        return list(self._tokens.values())
 
     def tokens(self, chunk_id: str) -> list[str]:
         return self._tokens.get(chunk_id, [])

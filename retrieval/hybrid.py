@@ -25,6 +25,7 @@ from retrieval.ranking import variant_classes
 from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.types import Chunk, ChunkHit, Hit, SearchResult
+from retrieval.typos import TypoFixer, kb_words
 from retrieval.vector import VectorStore
 
 Filters = dict[str, Any]
@@ -61,6 +62,7 @@ class HybridRetriever:
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
+        self._typos: tuple[tuple[int, int, int], TypoFixer] | None = None
         self.faq_sides = FaqSides(self.embedder)
 
     # ---------------------------------------------------------------- build / load
@@ -157,6 +159,7 @@ class HybridRetriever:
         """Load models and vectors now instead of on the first query."""
         self.tok.warm_up()
         self.search("预热")
+        self.fix_typos("预热")  # builds the typo fixer
 
     def _align(self) -> None:
         """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""
@@ -209,6 +212,18 @@ class HybridRetriever:
     def _ensure_ready(self) -> None:
         if not self._ready and not self.load():
             raise RuntimeError(f"no usable index in {self.index_dir}: build() it first")
+
+    def fix_typos(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """`text` with homophone typos read as the KB words they sound like (retrieval.typos), and the fixes.
+        The fixer is built from the word index on first use and again after the index changed."""
+        words = self.sparse["word"]
+        key = (id(words), len(words), words.generation)
+        fixer = self._typos
+        if fixer is None or fixer[0] != key:
+            with self._lock:
+                fixer = (key, TypoFixer(self.tok.jieba(), kb_words(words.token_lists())))
+                self._typos = fixer
+        return fixer[1].fix(text)
 
     def regions(self) -> list[str]:
         """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""

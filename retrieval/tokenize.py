@@ -171,6 +171,10 @@ class Tokenizer:
                     self._jieba = tk
         return self._jieba
 
+    def jieba(self):  # noqa: ANN201 - jieba has no type hints
+        """The initialised jieba tokenizer with the domain terms (retrieval.typos reads its dictionary)."""
+        return self._tk()
+
     def words(self, text: str) -> list[str]:
         """Search-mode jieba words (long words plus their dictionary sub-words), stopwords removed."""
         return filter_tokens(self._tk().cut_for_search(normalize(text)), self.stopwords)

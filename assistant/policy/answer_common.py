@@ -28,6 +28,7 @@ _EVENTS: dict[str, Any] = {
     "unanswered": ev.Unanswered,
     "retrieval": ev.Retrieved,
     "search_failed": ev.SearchFailed,
+    "typo_corrected": ev.TypoCorrected,
     "passage_evidence": ev.PassageEvidence,
     "region_preferred": ev.RegionPreferred,
     "base_variant": ev.BaseVariant,

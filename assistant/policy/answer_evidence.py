@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assistant.nlg.answer import Aspect
-from assistant.policy.answer_common import AnswerHost
+from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.evidence import Candidate, passage_scores
 from assistant.policy.faq_evidence import best_faq
 from knowledge.schema import ServiceGuide
@@ -57,6 +57,20 @@ class EvidenceLookup:
             self.search_errors += 1
             log.exception("retrieval failed (%d failures so far)", self.search_errors)
             return None
+
+    def fix_typos(self, t: str, events: Events) -> str:
+        """`t` with homophone typos read as the KB words they sound like, when the retriever offers that."""
+        fixer = getattr(self.host.retriever, "fix_typos", None)
+        if fixer is None:
+            return t
+        try:
+            fixed, fixes = fixer(t)
+        except Exception:
+            log.exception("typo correction failed")
+            return t
+        if fixes:
+            emit(events, "typo_corrected", fixes=fixes)
+        return fixed
 
     @staticmethod
     def _accepts(retriever: Any, extra: Mapping[str, Any]) -> bool:

@@ -124,6 +124,9 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         signalled: bool = True,
         prefer_policy: bool = False,
     ) -> Reply:
+        fixed = self.fix_typos(t, events)
+        if fixed != t:
+            t, aspects = fixed, self._aspects(st, fixed)  # "补帖上限" asks an amount once read as 补贴
         result = self.search(t, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
         if result is None:
             emit(events, "search_failed")

@@ -1,0 +1,151 @@
+"""Homophone typos in a question, corrected against the KB's own words ("信仿事项" -> 信访事项, "被案" -> 备案,
+"残急人证" -> 残疾人证, "补帖上限" -> 补贴上限).
+
+People type Chinese by pinyin, so a typo is mostly another character of the same sound. Characters the
+dictionary cannot group into words are read two or three at a time; such a window is replaced by a word when
+- the window is no word itself (jieba's dictionary with the domain terms, or the KB's own words),
+- the word is used in the KB (in at least MIN_DOCS chunks), sounds exactly the same (toneless pinyin) and differs
+  from the window in one character,
+- the window shares no word with the characters next to it ("暂不征个税": 个税 is a word; 征个 is no typo), and
+- the sentence reads clearly better with it: jieba's best segmentation gains at least MIN_GAIN in log probability,
+  with the word as one of its words ("我是城里户口" stays: 我 + 是 outweigh 我市).
+Pure apart from the jieba dictionary; used on the answer path only (form values are never rewritten).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+MIN_DOCS = 2
+MIN_GAIN = 5.0  # log probability (natural log) of jieba's best route
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=50_000)
+def sound(word: str) -> str:
+    """Toneless pinyin ("信访" -> "xinfang")."""
+    return "".join(lazy_pinyin(word))
+
+
+def kb_words(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Han words of 2-4 characters -> the number of chunks using them (from the word index's token lists)."""
+    df: dict[str, int] = {}
+    for tokens in token_lists:
+        for w in set(tokens):
+            if 2 <= len(w) <= 4 and _HAN.fullmatch(w):
+                df[w] = df.get(w, 0) + 1
+    return df
+
+
+class TypoFixer:
+    def __init__(self, jieba: Any, words: Mapping[str, int]) -> None:
+        """`jieba`: an initialised jieba.Tokenizer (the retriever's, with the domain terms); `words`: kb_words."""
+        self.jieba = jieba
+        self.words = words
+        by_sound: dict[str, tuple[str, int]] = {}
+        for w, n in words.items():
+            if n >= MIN_DOCS and jieba.FREQ.get(w, 0) > 0:
+                key = sound(w)
+                if key not in by_sound or n > by_sound[key][1]:
+                    by_sound[key] = (w, n)
+        self.by_sound = {k: w for k, (w, _) in by_sound.items()}
+
+    def known(self, w: str) -> bool:
+        return self.jieba.FREQ.get(w, 0) > 0 or w in self.words
+
+    def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """(`text` with its typos corrected, [(typo, word)])."""
+        tokens = list(self.jieba.cut(text, HMM=False))
+        out: list[str] = []
+        fixed: list[tuple[str, str]] = []
+        i = 0
+        while i < len(tokens):
+            if not _single_han(tokens[i]):
+                out.append(tokens[i])
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and _single_han(tokens[j]):
+                j += 1
+            before = "".join(out)
+            after = "".join(tokens[j:])
+            out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
+            i = j
+        return "".join(out), fixed
+
+    def _fix_run(self, run: str, before: str, after: str, fixed: list[tuple[str, str]]) -> str:
+        found: list[tuple[float, int, str, str]] = []  # (gain, start, window, word)
+        for n in (3, 2):
+            for k in range(len(run) - n + 1):
+                window = run[k : k + n]
+                word = self._sounds_like(window)
+                if word is None:
+                    continue
+                left, right = before + run[:k], run[k + n :] + after
+                if self._joins_neighbour(window, left, right):
+                    continue
+                gain = self._gain(left, window, word, right)
+                if gain >= MIN_GAIN:
+                    found.append((gain, k, window, word))
+        chars, taken = list(run), set[int]()
+        # the clearest corrections first ("商务签住要带": 签注 reads far better than 住要 -> 主要)
+        for _gain, k, window, word in sorted(found, key=lambda f: -f[0]):
+            span = set(range(k, k + len(window)))
+            if span & taken:
+                continue
+            taken |= span
+            chars[k : k + len(window)] = list(word)
+            fixed.append((window, word))
+        return "".join(chars)
+
+    def _sounds_like(self, window: str) -> str | None:
+        if self.known(window):
+            return None
+        word = self.by_sound.get(sound(window))
+        if word is None or len(word) != len(window):
+            return None
+        if sum(a != b for a, b in zip(word, window, strict=True)) != 1:
+            return None
+        return word
+
+    def _joins_neighbour(self, window: str, left: str, right: str) -> bool:
+        """A character of the window makes a word with the text next to it (the window is no unit)."""
+        for n in (1, 2):
+            if len(right) >= n and (self.known(window[-1] + right[:n]) or self.known(window + right[:n])):
+                return True
+            if len(left) >= n and (self.known(left[-n:] + window[0]) or self.known(left[-n:] + window)):
+                return True
+        return False
+
+    def _gain(self, left: str, window: str, word: str, right: str) -> float:
+        """How much better jieba reads the text with `word` (a few characters of context each side); -inf when
+        the word is not inside one of the words of its best segmentation."""
+        ctx_left, ctx_right = left[-4:], right[:4]
+        a = self._route(ctx_left + window + ctx_right)
+        b = self._route(ctx_left + word + ctx_right)
+        start, end = len(ctx_left), len(ctx_left) + len(word)
+        if not any(x <= start and end <= y for x, y in b[1]):
+            return float("-inf")
+        return b[0] - a[0]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one fixer per index generation, bounded
+    def _route(self, s: str) -> tuple[float, frozenset[tuple[int, int]]]:
+        """jieba's best segmentation of `s`: its log probability and its words as (start, end) spans."""
+        dag = self.jieba.get_DAG(s)
+        route: dict[int, tuple[float, int]] = {}
+        self.jieba.calc(s, dag, route)
+        spans, x = set(), 0
+        while x < len(s):
+            y = route[x][1] + 1
+            spans.add((x, y))
+            x = y
+        return route[0][0], frozenset(spans)
+
+
+def _single_han(token: str) -> bool:
+    return len(token) == 1 and bool(_HAN.fullmatch(token))

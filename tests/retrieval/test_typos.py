@@ -1,0 +1,82 @@
+"""Homophone typos read as the KB words they sound like (retrieval.typos), on the bundled sample guides with the
+real jieba dictionary; the retriever rebuilds its fixer when the index changes, and the answer path uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.events import TypoCorrected, of_type
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from guides.loader import load_sample_guides
+from knowledge.schema import ServiceGuide
+from retrieval.tokenize import Tokenizer
+from retrieval.typos import TypoFixer, kb_words, sound
+
+
+@pytest.fixture(scope="module")
+def guides() -> list[ServiceGuide]:
+    return load_sample_guides()
+
+
+@pytest.fixture(scope="module")
+def fixer(guides: list[ServiceGuide]) -> TypoFixer:
+    tok = Tokenizer()
+    texts = [
+        t
+        for g in guides
+        for t in (
+            g.name,
+            g.conditions or "",
+            *(m.name for m in g.materials),
+            *(f.question + f.answer for f in g.faqs),
+        )
+    ]
+    return TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts))
+
+
+def test_same_sound_typos_become_the_kb_words(fixer: TypoFixer) -> None:
+    assert sound("申情") == sound("申请")
+    assert fixer.fix("低保申情要什么条件") == ("低保申请要什么条件", [("申情", "申请")])
+    assert fixer.fix("残急人证怎么办") == ("残疾人证怎么办", [("残急", "残疾")])
+
+
+def test_words_that_read_well_are_left_alone(fixer: TypoFixer) -> None:
+    for text in (
+        "我是城里户口，能办居住证吗",  # 我 + 是 read better than 我市
+        "社会保障卡补换要带什么材料",  # no typo
+    ):
+        assert fixer.fix(text) == (text, [])
+
+
+def test_a_window_joined_to_its_neighbour_is_no_typo(fixer: TypoFixer) -> None:
+    # "情书" is a word: "申情书" is not read as 申请 + 书 (the window is no unit)
+    assert fixer.fix("申请低保要写申情书吗")[1] == []
+
+
+def test_the_retriever_rebuilds_its_fixer_after_the_index_changed(
+    guides: list[ServiceGuide], tmp_path: Path
+) -> None:
+    from retrieval.embedders import HashEmbedder
+    from retrieval.hybrid import HybridRetriever
+
+    r = HybridRetriever(tmp_path / "idx", HashEmbedder())
+    others = [g for g in guides if "残疾" not in g.name and "残疾" not in (g.conditions or "")]
+    r.build(others, [], progress=False)
+    assert r.fix_typos("残急人两项补贴") == ("残急人两项补贴", [])  # the KB has no 残疾 yet
+    disabled = next(g for g in guides if g.name == "残疾人两项补贴申请")
+    r.upsert_guide(disabled, persist=False)
+    assert r.fix_typos("残急人两项补贴") == ("残疾人两项补贴", [("残急", "残疾")])
+
+
+def test_the_answer_path_reads_the_typo_and_answers_from_the_right_guide(
+    guides: list[ServiceGuide], tmp_path: Path
+) -> None:
+    from retrieval.embedders import HashEmbedder
+
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    res = m.handle(DialogueState(session_id="typo"), "残急人两项补贴要什么材料")
+    assert of_type(res.events, TypoCorrected)[0].fixes == [("残急", "残疾")]
+    assert any(c.id.startswith("guide:sample-huadu-canji") for c in res.reply.citations), res.reply.citations

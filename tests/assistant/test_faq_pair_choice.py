@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from answer_hits import faq_hit, faq_result
 
 from assistant.policy.evidence import FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
 from assistant.policy.faq_evidence import (
@@ -20,7 +21,6 @@ from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages
-from tests.assistant.answer_hits import faq_hit, faq_result
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 

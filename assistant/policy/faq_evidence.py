@@ -237,7 +237,19 @@ def faq_offer(
     read = [(f, _official(question, f, paraphrase)) for f in found[:limit]]
     if read[0][1] < FAQ_OFFER_PARAPHRASE:
         return []
-    return [f.candidate for f, r in read if r >= read[0][1] - FAQ_OFFER_SPREAD]
+    # each offered pair names something the question names besides its aspect words ("律师查户籍信息" is not
+    # offered "公租房在哪里申请？" for sharing "在哪里")
+    return [
+        f.candidate
+        for f, r in read
+        if r >= read[0][1] - FAQ_OFFER_SPREAD and _same_thing(question, f.candidate.guide, _pair_key(f))
+    ]
+
+
+def _pair_key(f: FaqCandidate) -> int:
+    sp = f.candidate.best
+    assert sp is not None
+    return int(sp.passage.key)
 
 
 def _names_only(question: str, guide: ServiceGuide) -> float:

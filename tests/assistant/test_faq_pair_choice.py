@@ -114,6 +114,11 @@ def test_paraphrased_official_questions_are_offered_when_no_pair_answers(social:
     # e5 below the bar, or no word in common: still nothing to offer
     low = lambda _q, _official: FAQ_OFFER_PARAPHRASE - 0.01  # noqa: E731
     assert faq_offer([a, b, c], question="申请以后在哪里看进展", paraphrase=low) == []
+    # a pair naming nothing the question names (the portal's bare URL) is not offered, however e5 reads it
+    url = _cand(social, _key(social, "省政务服务网网址"), 0.8, lexical=0.1)
+    reads[social.faqs[int(url.candidate.best.passage.key)].question] = FAQ_OFFER_PARAPHRASE + 0.02
+    offered = faq_offer([a, url, b], question="申请以后在哪里看进展", paraphrase=e5)
+    assert [o.best.passage.key for o in offered if o.best] == ["1", "19"]
     no_words = [_cand(social, "1", 0.8, lexical=0.0)]
     assert faq_offer(no_words, question="申请以后在哪里看进展", paraphrase=e5) == []
 

@@ -64,9 +64,11 @@ class Wishes:
         flow = flow_hit
         result: SearchResult | None = None
         if flow is None:
-            result = self.m.answering.search(t, [DocKind.GUIDE]) if len(residue(t)) >= 2 else None
+            # the service is looked up with typos read ("我要办残急人证"); the text itself still fills the form
+            query = self.m.answering.fix_typos(t, events)
+            result = self.m.answering.search(query, [DocKind.GUIDE]) if len(residue(query)) >= 2 else None
             if result is not None:
-                link = link_service(result, self.m.get_guide, query=t)
+                link = link_service(result, self.m.get_guide, query=query)
                 if link.ambiguous:
                     with_flow = {
                         lbl: sid for lbl, sid in link.choices.items() if flow_for_service(sid, self.m.flows)
@@ -82,7 +84,7 @@ class Wishes:
                         if guide is not None:
                             return self.m.answering.no_flow_reply(st, guide, t, events)
             linked = self.m.get_guide(flow.service_id) if flow is not None else None
-            if linked is not None and name_cover(t, linked, formal=True) < NAME_COVER:
+            if linked is not None and name_cover(query, linked, formal=True) < NAME_COVER:
                 # search found a guide the wish does not name ("帮家里人交城乡居民社保" is not 新生儿出生一件事, which
                 # only mentions 城乡居民医保): no form is started on that
                 flow = None

@@ -80,3 +80,13 @@ def test_the_answer_path_reads_the_typo_and_answers_from_the_right_guide(
     res = m.handle(DialogueState(session_id="typo"), "残急人两项补贴要什么材料")
     assert of_type(res.events, TypoCorrected)[0].fixes == [("残急", "残疾")]
     assert any(c.id.startswith("guide:sample-huadu-canji") for c in res.reply.citations), res.reply.citations
+
+
+def test_a_wish_to_apply_finds_its_form_through_a_typo(guides: list[ServiceGuide], tmp_path: Path) -> None:
+    from guides.loader import load_flows
+    from retrieval.embedders import HashEmbedder
+
+    m = build_manager(guides, load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    res = m.handle(DialogueState(session_id="typo-apply"), "我要办残急人补贴")
+    assert res.state.flow_id is not None
+    assert m.flows[res.state.flow_id].service_id == "sample-huadu-canjiren-butie"

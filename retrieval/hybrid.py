@@ -25,7 +25,7 @@ from retrieval.ranking import variant_classes
 from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
 from retrieval.tokenize import Tokenizer, normalize
 from retrieval.types import Chunk, ChunkHit, Hit, SearchResult
-from retrieval.typos import TypoFixer, kb_words
+from retrieval.typos import LiveTypoFixer
 from retrieval.vector import VectorStore
 
 Filters = dict[str, Any]
@@ -62,7 +62,7 @@ class HybridRetriever:
         self.view = IndexView()
         self._lock = threading.RLock()
         self._ready = False
-        self._typos: tuple[tuple[int, int, int], TypoFixer] | None = None
+        self.typos = LiveTypoFixer(self.tok.jieba, self._word_version, self._word_lists)
         self.faq_sides = FaqSides(self.embedder)
 
     # ---------------------------------------------------------------- build / load
@@ -214,16 +214,17 @@ class HybridRetriever:
             raise RuntimeError(f"no usable index in {self.index_dir}: build() it first")
 
     def fix_typos(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """`text` with homophone typos read as the KB words they sound like (retrieval.typos), and the fixes.
-        The fixer is built from the word index on first use and again after the index changed."""
+        """`text` with homophone typos read as the KB words they sound like, and the fixes (retrieval.typos)."""
+        return self.typos.fix(text)
+
+    def _word_version(self) -> tuple[int, int, int]:
         words = self.sparse["word"]
-        key = (id(words), len(words), words.generation)
-        fixer = self._typos
-        if fixer is None or fixer[0] != key:
-            with self._lock:
-                fixer = (key, TypoFixer(self.tok.jieba(), kb_words(words.token_lists())))
-                self._typos = fixer
-        return fixer[1].fix(text)
+        return (id(words), len(words), words.generation)
+
+    def _word_lists(self) -> tuple[tuple[int, int, int], list[list[str]]]:
+        """The word index's version and a consistent snapshot of its token lists."""
+        with self._lock:
+            return self._word_version(), self.sparse["word"].token_lists()
 
     def regions(self) -> list[str]:
         """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""

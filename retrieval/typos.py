@@ -15,7 +15,8 @@ Pure apart from the jieba dictionary; used on the answer path only (form values 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -145,6 +146,51 @@ class TypoFixer:
             spans.add((x, y))
             x = y
         return route[0][0], frozenset(spans)
+
+
+class LiveTypoFixer:
+    """A TypoFixer kept in step with a changing word index: built on first use (the retriever's warm-up), rebuilt in
+    a background thread (~1 s for the bundled KB) once the index changed, while the previous one keeps answering,
+    so no citizen's turn waits for a publish."""
+
+    def __init__(
+        self,
+        jieba: Callable[[], Any],
+        version: Callable[[], Hashable],
+        snapshot: Callable[[], tuple[Hashable, list[list[str]]]],
+    ) -> None:
+        self._jieba, self._version, self._snapshot = jieba, version, snapshot
+        self._current: tuple[Hashable, TypoFixer] | None = None
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        current = self._current
+        if current is None:
+            with self._lock:
+                current = self._current or self._build()
+        elif current[0] != self._version() and self._idle.is_set():
+            self._idle.clear()
+            threading.Thread(target=self._rebuild, name="typo-fixer", daemon=True).start()
+        return current[1].fix(text)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until no rebuild is running (tests, warm-ups); False on timeout."""
+        return self._idle.wait(timeout)
+
+    def _rebuild(self) -> None:
+        try:
+            with self._lock:
+                self._build()
+        finally:
+            self._idle.set()
+
+    def _build(self) -> tuple[Hashable, TypoFixer]:
+        key, lists = self._snapshot()
+        built = (key, TypoFixer(self._jieba(), kb_words(lists)))
+        self._current = built
+        return built
 
 
 def _single_han(token: str) -> bool:

@@ -237,8 +237,8 @@ def faq_offer(
     read = [(f, _official(question, f, paraphrase)) for f in found[:limit]]
     if read[0][1] < FAQ_OFFER_PARAPHRASE:
         return []
-    # each offered pair names something the question names besides its aspect words ("律师查户籍信息" is not
-    # offered "公租房在哪里申请？" for sharing "在哪里")
+    # each offered pair names something the question names besides its aspect words: "包裹被海关扣了，要在哪个
+    # app上处理" is not offered "开办运输企业一件事可以在手机APP上申请吗？" for sharing "app"
     return [
         f.candidate
         for f, r in read

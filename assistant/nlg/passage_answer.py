@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cn2an
+
 from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, _cite, source_note
 from assistant.nlu.text import compact
 from knowledge.schema import ServiceGuide, TimeLimit
@@ -58,6 +60,34 @@ def cut(text: str, limit: int = MAX_QUOTE) -> tuple[str, bool]:
 def first_sentence(text: str, limit: int = 80) -> str:
     head = _SENT.split(text.strip(), maxsplit=1)[0].strip()
     return head if len(head) <= limit else head[:limit].rstrip("，,；;") + "……"
+
+
+# "（1）…；（2）…", "1.…；2.…", "（一）…", "一、…": a numbered list, each number opening the text or a line/clause
+_ITEM = re.compile(
+    r"(?:^|[\n；;。：:]\s*)(?:[（(](\d{1,2}|[一二三四五六七八九十]{1,3})[）)]|(\d{1,2})[.、．](?!\d)|([一二三四五六七八九十]{1,3})、)"
+)
+
+
+def enumerated_items(text: str) -> int:
+    """How many items the numbered list opening `text` has: 1, 2, 3 … in a row; a second list restarting at 1
+    ("…符合下列情形之一的…：（一）…") is not counted. 0 when `text` does not open with a list of two or more."""
+    t = text.strip()
+    if not _ITEM.match(t):
+        return 0
+    n = 0
+    for groups in _ITEM.findall(t):
+        label = next(g for g in groups if g)
+        if _number(label) != n + 1:
+            break
+        n += 1
+    return n if n >= 2 else 0
+
+
+def _number(label: str) -> int:
+    try:
+        return int(label) if label.isdigit() else int(cn2an.cn2an(label, "smart"))
+    except ValueError:  # "十十" is no numeral
+        return -1
 
 
 def time_text(tl: TimeLimit) -> str:
@@ -117,8 +147,12 @@ def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], questio
     if f == "faq":
         faq = g.faqs[int(p.key)]
         ans = faq.answer.strip()
-        if _NO.match(ans) or _YES.match(ans) or len(ans) <= 60:
+        items = enumerated_items(ans)
+        if _NO.match(ans) or _YES.match(ans) or (len(ans) <= 60 and not items):
             lead = first_sentence(ans)
+        elif items:
+            # a list's first item is no answer: say how many the official answer lists, the quote gives them
+            lead = f"按「{g.name}」的官方问答，共列出{items}项："
         else:
             lead = f"按「{g.name}」的官方问答：{first_sentence(ans)}"
         return Lead(lead, ans, f"常见问题“{faq.question}”的答复")

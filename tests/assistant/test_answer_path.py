@@ -9,7 +9,13 @@ import pytest
 from answer_hits import article_hit, faq_hit
 
 from assistant.nlg.llm import fact_check
-from assistant.nlg.passage_answer import asked_thing, compose_passage_answer, cut, missing_answer
+from assistant.nlg.passage_answer import (
+    asked_thing,
+    compose_passage_answer,
+    cut,
+    enumerated_items,
+    missing_answer,
+)
 from assistant.policy.evidence import Candidate, best_article, name_cover
 from assistant.policy.faq_evidence import FaqCandidate, best_faq, faq_offer
 from assistant.state import DialogueState
@@ -124,6 +130,21 @@ def test_faq_answer_quotes_exactly_and_cuts_honestly(social: ServiceGuide) -> No
         and composed.citations[0].quote == short.quote
     )
     assert cut("短文本") == ("短文本", False)
+
+
+def test_a_numbered_official_answer_opens_with_how_many_items_it_lists(social: ServiceGuide) -> None:
+    assert enumerated_items("（1）申请表；\n（2）授权书;\n（3）户口簿;") == 3
+    assert enumerated_items("一、线上办理；二、线下办理") == 2
+    # a second list restarting at (一) is not counted; a list that does not open the answer is no list
+    assert enumerated_items("（一）无劳动能力；（二）无生活来源；符合下列情形之一的：（一）60周岁以上") == 2
+    assert enumerated_items("申请人需同时符合下列条件：（一）…的；（二）…的") == 0
+    assert enumerated_items("（1）只有一项") == 0
+    # the real 社会救助 materials answer ("申请社会救助“一件事”遇到的问题"): not its first item alone
+    i = next(i for i, f in enumerate(social.faqs) if f.answer.startswith("（1）湖南省社会救助"))
+    p = next(p for p in guide_passages(social) if p.field == "faq" and p.key == str(i))
+    composed = compose_passage_answer(social, p, [Aspect.MATERIALS], "要准备哪些材料")
+    n = enumerated_items(social.faqs[i].answer)
+    assert composed is not None and n >= 5 and f"共列出{n}项" in composed.text.splitlines()[0]
 
 
 def test_missing_field_is_said_missing(samples: dict[str, ServiceGuide]) -> None:

@@ -16,15 +16,15 @@ import numpy as np
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval import index_files as files
 from retrieval.analyzers import SIGNAL_OF, SPARSE_INDEXES, doc_tokens, query_tokens
+from retrieval.assemble import assemble
 from retrieval.bm25 import BM25Index
 from retrieval.chunking import dense_text, guide_chunks, policy_chunks
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.faq_sides import FaqSides
 from retrieval.index_view import IndexView
-from retrieval.ranking import variant_classes
-from retrieval.scoring import SearchConfig, Signals, confidence, evidence, rank_documents, rerank
+from retrieval.scoring import SearchConfig, Signals
 from retrieval.tokenize import Tokenizer, normalize
-from retrieval.types import Chunk, ChunkHit, Hit, SearchResult
+from retrieval.types import Chunk, SearchResult
 from retrieval.typos import LiveTypoFixer
 from retrieval.vector import VectorStore
 
@@ -301,66 +301,17 @@ class HybridRetriever:
         faq_top: int = 0,
         article_top: int = 0,
     ) -> SearchResult:
-        """Documents from precomputed signals: fusion, name-level rerank, confidence."""
-        cfg, view = self.config, self.view
-        core = self.tok.strip_stopwords(query) or normalize(query)
-        abbrev_docs = view.subsequence_docs(core)
-        ranking = rank_documents(sig, view.field_w, view.doc_of, view.n_docs, cfg, mask, abbrev_docs)
-        qv = variant_classes(" ".join([query, *exp]))
-        name_feats = np.array([view.name_match(core, int(d)) for d in ranking.order], dtype=np.float32)
-        features = {
-            "abbrev": name_feats[:, 0] if len(name_feats) else name_feats,
-            "concise": name_feats[:, 1] if len(name_feats) else name_feats,
-            "variant": np.array([view.variant(qv, int(d)) for d in ranking.order], dtype=np.float32),
-            "sibling": view.sibling(core, ranking.order),
-        }
-        order, final = rerank(ranking, features, cfg)
-        per_hit = chunks_per_hit or cfg.chunks_per_hit
-        hits = [
-            self._hit(int(d), float(s), ranking, per_hit)
-            for d, s in zip(order[:top_k], final[:top_k], strict=False)
-        ]
-        conf = 0.0
-        if len(order):
-            d0 = int(order[0])
-            top_dense = float(sig["dense"][view.chunks_of_doc(d0)].max())
-            conf = confidence(evidence(top_dense, view.coverage(core, d0), float(final[0]), cfg), cfg)
-        return SearchResult(
-            query=query,
-            hits=hits,
-            confident=bool(hits) and conf >= cfg.conf_threshold,
-            confidence=round(conf, 4),
-            passages=self._top_chunks(ranking, "faq", faq_top) if faq_top else [],
-            articles=self._top_chunks(ranking, "article", article_top) if article_top else [],
+        """Documents from precomputed signals: fusion, name-level rerank, confidence (retrieval.assemble)."""
+        return assemble(
+            self.view,
+            self.tok,
+            self.config,
+            query,
+            sig,
+            exp,
+            top_k,
+            mask,
+            chunks_per_hit,
+            faq_top,
+            article_top,
         )
-
-    def _top_chunks(self, ranking: Any, field: str, n: int) -> list[ChunkHit]:
-        view = self.view
-        rows = view.rows_of_field(field)
-        if not len(rows):
-            return []
-        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:n]
-        return [
-            ChunkHit(
-                chunk=view.chunks[int(r)],
-                score=float(ranking.chunk_score[r]),
-                scores={k: float(v[r]) for k, v in ranking.parts.items()},
-            )
-            for r in best
-            if ranking.chunk_score[r] > 0
-        ]
-
-    def _hit(self, d: int, score: float, ranking: Any, per_hit: int) -> Hit:
-        view = self.view
-        rows = view.chunks_of_doc(d)
-        best = rows[np.argsort(-ranking.chunk_score[rows], kind="stable")][:per_hit]
-        chunk_hits = [
-            ChunkHit(
-                chunk=view.chunks[int(r)],
-                score=float(ranking.chunk_score[r]),
-                scores={k: float(v[r]) for k, v in ranking.parts.items()},
-            )
-            for r in best
-        ]
-        c0 = view.chunks[int(rows[0])]
-        return Hit(doc_id=c0.doc_id, kind=c0.kind, title=c0.title, score=score, chunks=chunk_hits)

@@ -281,37 +281,22 @@ class HybridRetriever:
             if not self.view.ids or not normalize(query):
                 return SearchResult(query=query, hits=[], confident=False, confidence=0.0)
             sig, exp, qv = self._signals(query)
-            res = self.rank(
-                query, sig, exp, top_k, self.view.mask(filters, kinds), chunks_per_hit, faq_top, article_top
+            mask = self.view.mask(filters, kinds)
+            res = assemble(
+                self.view,
+                self.tok,
+                self.config,
+                query,
+                sig,
+                exp,
+                top_k,
+                mask,
+                chunks_per_hit,
+                faq_top,
+                article_top,
             )
         if res.passages:  # FAQ pairs: also the question alone and the answer alone (outside the index lock)
             plain = qv if qv is not None else self.embedder.embed_query(normalize(query))
             res.passages = self.faq_sides.score(plain, res.passages)
         res.latency_ms = (time.perf_counter() - t0) * 1000
         return res
-
-    def rank(
-        self,
-        query: str,
-        sig: Signals,
-        exp: list[str],
-        top_k: int = 5,
-        mask: np.ndarray | None = None,
-        chunks_per_hit: int | None = None,
-        faq_top: int = 0,
-        article_top: int = 0,
-    ) -> SearchResult:
-        """Documents from precomputed signals: fusion, name-level rerank, confidence (retrieval.assemble)."""
-        return assemble(
-            self.view,
-            self.tok,
-            self.config,
-            query,
-            sig,
-            exp,
-            top_k,
-            mask,
-            chunks_per_hit,
-            faq_top,
-            article_top,
-        )

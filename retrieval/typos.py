@@ -55,6 +55,8 @@ class TypoFixer:
                 if key not in by_sound or n > by_sound[key][1]:
                     by_sound[key] = (w, n)
         self.by_sound = {k: w for k, (w, _) in by_sound.items()}
+        # per fixer: a cache on the class would keep every replaced fixer alive through its entries
+        self._route = lru_cache(maxsize=4096)(self._route_of)
 
     def known(self, w: str) -> bool:
         return self.jieba.FREQ.get(w, 0) > 0 or w in self.words
@@ -134,8 +136,7 @@ class TypoFixer:
             return float("-inf")
         return b[0] - a[0]
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one fixer per index generation, bounded
-    def _route(self, s: str) -> tuple[float, frozenset[tuple[int, int]]]:
+    def _route_of(self, s: str) -> tuple[float, frozenset[tuple[int, int]]]:
         """jieba's best segmentation of `s`: its log probability and its words as (start, end) spans."""
         dag = self.jieba.get_DAG(s)
         route: dict[int, tuple[float, int]] = {}

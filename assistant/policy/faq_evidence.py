@@ -145,9 +145,7 @@ def named_guide_first(t: str, found: list[FaqCandidate]) -> list[FaqCandidate]:
 
 
 def _pair_question(f: FaqCandidate) -> str:
-    sp = f.candidate.best
-    assert sp is not None
-    return f.candidate.guide.faqs[int(sp.passage.key)].question.strip()
+    return f.candidate.guide.faqs[_pair_key(f)].question.strip()
 
 
 def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) -> float:

@@ -63,8 +63,9 @@ class Wishes:
     def apply(self, st: DialogueState, t: str, flow_hit: Flow | None, events: list[ev.Event]) -> Reply:
         flow = flow_hit
         result: SearchResult | None = None
+        # the service is looked up with typos read ("我要办残急人证"); the text as typed still fills the form
+        query = t
         if flow is None:
-            # the service is looked up with typos read ("我要办残急人证"); the text itself still fills the form
             query = self.m.answering.fix_typos(t, events)
             result = self.m.answering.search(query, [DocKind.GUIDE]) if len(residue(query)) >= 2 else None
             if result is not None:
@@ -92,7 +93,7 @@ class Wishes:
                 flow = link_flow(t, self.m.flows, result=result, current_service_id=st.current_service_id)
         if flow is None and len(residue(t)) >= 2:
             # no form of ours fits ("细货车做货运，使唔使申请许可证？"): what the KB says beats the menu of forms
-            answered = self.m.answering.service_question(st, t, events)
+            answered = self.m.answering.service_question(st, query, events)  # typos read once
             if answered.citations or answered.choices:
                 return answered
         if flow is None:

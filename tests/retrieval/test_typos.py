@@ -92,3 +92,17 @@ def test_a_wish_to_apply_finds_its_form_through_a_typo(guides: list[ServiceGuide
     res = m.handle(DialogueState(session_id="typo-apply"), "我要办残急人补贴")
     assert res.state.flow_id is not None
     assert m.flows[res.state.flow_id].service_id == "sample-huadu-canjiren-butie"
+
+
+def test_a_replaced_fixer_is_freed(guides: list[ServiceGuide]) -> None:
+    # one fixer per index version: its segmentation cache must not keep the replaced ones alive
+    import gc
+    import weakref
+
+    tok = Tokenizer()
+    old = TypoFixer(tok.jieba(), kb_words(tok.words(g.name + (g.conditions or "")) for g in guides))
+    assert old.fix("低保申情要什么条件")[1]  # the route cache was used
+    ref = weakref.ref(old)
+    del old
+    gc.collect()
+    assert ref() is None

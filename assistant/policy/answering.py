@@ -27,6 +27,7 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
+    STANDOUT_FLOOR,
     TOP_K,
     Candidate,
     asks_guide_only,
@@ -60,7 +61,7 @@ _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
     r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
-    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|[?？!！,，。.、\s]"
+    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|[?？!！,，。.、\s]"
 )
 _ASPECT_WORDS_RE = re.compile(
     r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
@@ -199,7 +200,9 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
             return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
         lead = standout(t, cands, result.confidence)
-        if lead is None and result.confidence >= CLARIFY_CONFIDENCE:
+        if lead is None and result.confidence >= STANDOUT_FLOOR:
+            # the one name holding all the question names is lexical evidence, like a standout: the same floor
+            # ("办护照可以在网上先预约吗": 门诊网上预约 scores as high, so the confidence stays low)
             lead = holder(self.residue(t), cands, aux_ok=asks_auxiliary(t), home_only=True)
         if lead is not None:
             emit(events, "standout", service_id=lead.guide.id)

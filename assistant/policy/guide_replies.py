@@ -187,6 +187,13 @@ class GuideReplies:
         pick = max(faqs, key=lambda r: r.score) if faqs else None
         if pick is None and len(wanted) == 1:
             pick = next((r for r in ranked if r.passage.field != "faq" and r.aspect > 0), None)
+        if pick is None and len(wanted) == 1:
+            # no field states it but the guide's own official answers do ("补贴上限" and the pair
+            # "…补贴标准有哪些变化"): quote the best of them (its official question is quoted with it)
+            # rather than say the guide is silent
+            pick = next(
+                (r for r in ranked if r.passage.field == "faq" and wanted[0] in r.passage.aspects), None
+            )
         if pick is not None:
             composed = compose_passage_answer(guide, pick.passage, wanted, question, region_note=region_note)
             if composed is not None:

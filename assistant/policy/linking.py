@@ -21,6 +21,7 @@ from assistant.policy.name_words import (
 )
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
+from retrieval.regions import mentioned_units
 from retrieval.types import DocKind, Hit, SearchResult
 
 # Close call: a runner-up within this share of the top score, or within this absolute gap.
@@ -189,7 +190,7 @@ def _named_by_query(
         return named[0][1]
     # the query uses words ("挂失", "探亲") that only one candidate's name has; failing that, the official
     # terms its colloquial words stand for ("自由职业" -> 灵活就业)
-    grams = {h.doc_id: name_bigrams(name_of(h)) for h in close}
+    grams = {h.doc_id: _variant_words(name_of(h)) for h in close}
     for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS, query_bigrams(query)):
         distinct = []
         for h in close:
@@ -203,10 +204,19 @@ def _named_by_query(
     return first_time(query, close, name_of)
 
 
+def _variant_words(name: str) -> set[str]:
+    """A name's word bigrams without those of the places it names: "喺广州办逗留签注" does not single out
+    "…团队游签注(广州市户籍居民)" (a place in a question says where, not which applicants)."""
+    grams = name_bigrams(name)
+    for unit in mentioned_units(name):
+        grams -= name_bigrams(unit)
+    return grams
+
+
 def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
     qgrams = name_bigrams(query) - GENERIC_BIGRAMS
-    overlap = {h.doc_id: len(qgrams & name_bigrams(name_of(h))) for h in close}
+    overlap = {h.doc_id: len(qgrams & _variant_words(name_of(h))) for h in close}
     best = max(overlap.values(), default=0)
     if best < 2:
         return close

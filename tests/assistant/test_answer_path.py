@@ -58,6 +58,13 @@ def samples() -> dict[str, ServiceGuide]:
         ("报装使唔使俾钱", [Aspect.FEES]),  # paying, in Cantonese
         ("联合报装包括哪些项目", [Aspect.LINKED]),
         ("这个证可以在线申请吗", [Aspect.ONLINE]),  # whether it can be done online, not eligibility
+        ("我这种情况能去登记吗", [Aspect.CONDITIONS]),  # eligibility asked with other verbs ...
+        ("外卖骑手能走这个一件事吗", [Aspect.CONDITIONS]),
+        ("退休了还能拿这个补贴不", [Aspect.CONDITIONS]),
+        ("什么时候能拿到证", [Aspect.TIME]),  # ... but getting the result is a time question
+        ("这个一件事的适用范围", [Aspect.CONDITIONS]),
+        ("护照几日可以拿到", [Aspect.TIME]),  # "几多日" reads "多少日" after the Cantonese lexicon
+        ("要等多少日", [Aspect.TIME]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
     ],

@@ -30,6 +30,8 @@ from assistant.state import DialogueState, Intent
         # asking whether it can be done online is a question, not a wish to start now
         ("户口信息更正证明可以在线申请吗", Intent.SERVICE_QUESTION),
         ("社保卡补换能不能网上办", Intent.SERVICE_QUESTION),
+        ("首次申领驾驶证可以在网上申请吗", Intent.SERVICE_QUESTION),
+        ("我想在网上申请居住证", Intent.APPLY),
         # policy
         ("《住房公积金管理条例》第二十四条怎么规定的", Intent.POLICY_QUESTION),
         ("第24条是什么内容", Intent.POLICY_QUESTION),

@@ -453,6 +453,21 @@ def test_link_service_clear_close_and_variants() -> None:
     assert link_service(unsure, get).service_id is None and not link_service(unsure, get).choices
 
 
+def test_a_place_in_the_question_does_not_single_out_a_variant_for_that_place_s_residents() -> None:
+    from assistant.policy.linking import link_service
+
+    guides = {
+        "stay": _g("stay", "办理往来港澳通行证逗留签注", catalogue_id="C2"),
+        "tour": _g("tour", "办理往来港澳通行证团队游签注(广州市户籍居民)", catalogue_id="C2"),
+    }
+    hits = _guide_hits(("stay", 1.0), ("tour", 0.98))
+    # "广州" says where it is done; "逗留" is the variant's own word
+    assert link_service(hits, guides.get, query="在广州办逗留签注要什么资料").service_id == "stay"
+    assert link_service(hits, guides.get, query="在广州办团队游签注要什么资料").service_id == "tour"
+    # with no word of either variant the person is asked
+    assert link_service(hits, guides.get, query="在广州办签注要什么资料").ambiguous
+
+
 def test_flow_words(flows: dict[str, Flow]) -> None:
     from assistant.policy.linking import flow_by_words
 
@@ -664,3 +679,28 @@ def test_a_flow_of_a_related_service_is_offered_as_that_service(
     assert f"我要办{flow.title}" in reply.text  # the related service's form is offered ...
     assert "本事项支持" not in reply.text  # ... as that service, not as this one
     assert f"相关事项「{flow.title}」" in reply.text
+
+
+def test_a_guide_whose_own_official_answer_states_the_aspect_is_not_said_silent(
+    manager: DialogueManager,
+) -> None:
+    """The real 汽车以旧换新 guide records no benefit amount in its fields, but one official pair states it:
+    an amount question in other words is answered from that pair, not with "该指南未载明补贴/金额标准"."""
+    from assistant.nlg.answer import Aspect
+    from knowledge.loaders.scenario import load_scenario_json
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething" / "43PCP0012_hongjiang.json"
+    guide = load_scenario_json(fixture).guides[0]
+    pair = next(f for f in guide.faqs if "补贴标准" in f.question)
+    reply = manager.answering.guide_reply(
+        DialogueState(session_id="own-faq"), guide, [Aspect.AMOUNT], "换新车最多能补多少钱", []
+    )
+    assert "未载明" not in reply.text
+    assert pair.answer[:20] in reply.text and "#faqs" in reply.citations[0].id
+    # a guide with neither a field nor a pair on the aspect still says so
+    faqs = [f for f in guide.faqs if f is not pair]
+    silent = guide.model_copy(update={"id": f"{guide.id}-no-amount", "faqs": faqs})
+    reply = manager.answering.guide_reply(
+        DialogueState(session_id="own-faq-2"), silent, [Aspect.AMOUNT], "换新车最多能补多少钱", []
+    )
+    assert "未载明补贴/金额标准" in reply.text

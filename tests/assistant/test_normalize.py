@@ -35,6 +35,7 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("系咪要预约咩", "是不是要预约吗"),  # a final particle only at the end of a clause
         ("老人过咗身，户口点样注销", "老人去世，户口怎么注销"),
         ("报装使唔使俾钱", "报装需不需要给钱"),
+        ("要带啥材料，咋申请", "要带什么材料，怎么申请"),  # colloquial Mandarin question words
     ],
 )
 def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str) -> None:

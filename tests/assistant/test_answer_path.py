@@ -65,6 +65,22 @@ def samples() -> dict[str, ServiceGuide]:
         ("这个一件事的适用范围", [Aspect.CONDITIONS]),
         ("护照几日可以拿到", [Aspect.TIME]),  # "几多日" reads "多少日" after the Cantonese lexicon
         ("要等多少日", [Aspect.TIME]),
+        ("要多少个工作日", [Aspect.TIME]),
+        ("审批周期多长", [Aspect.TIME]),
+        ("几个月能办好", [Aspect.TIME]),
+        ("要交哪些东西", [Aspect.MATERIALS]),
+        ("要填什么表", [Aspect.MATERIALS]),
+        ("社区会提供哪些服务", []),  # services offered, not materials to provide
+        ("要不要交钱", [Aspect.FEES]),  # paying, not handing in a material
+        ("交什么费", [Aspect.FEES]),
+        ("哪里可以办", [Aspect.LOCATION]),  # where, not whether
+        ("有没有网上入口", [Aspect.ONLINE]),
+        ("能寄到家吗", [Aspect.ONLINE]),
+        ("归谁管", [Aspect.DEPARTMENT]),
+        ("什么时候发证", [Aspect.TIME]),
+        ("要几张照片", [Aspect.MATERIALS]),
+        ("周末能办吗", [Aspect.LOCATION]),  # office hours are told with the place, not eligibility
+        ("结果会寄给我吗", [Aspect.ONLINE]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
     ],

@@ -43,6 +43,7 @@ from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
 )
+from assistant.policy.name_words import lost_but_not_replaced, thing_named
 from assistant.policy.service_pick import holder, same_destination, standout
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import cue_spans
@@ -256,10 +257,21 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             # matters abroad: "在英国读的硕士…学历认证")
             return self._foreign_reply(st, foreign, events)
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
+        own_faq = bool(c.best and c.best.passage.field == "faq")
+        if not own_faq and result is not None and lost_but_not_replaced(t, c.guide.name):
+            # "身份证丢了怎么办" and a guide that replaces nothing ("中国税收居民身份证明的开具"): the statute on
+            # replacing it answers, when one does
+            law = self._article_reply(st, t, result, events)
+            if law is not None:
+                return law
+        # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         if (
             generic
-            and not (c.best and c.best.passage.field == "faq")
-            and name_cover(t, c.guide, formal=True) < NAME_COVER
+            and not own_faq
+            and (
+                name_cover(t, c.guide, formal=True) < NAME_COVER
+                or name_cover(thing_named(t), c.guide, formal=True) == 0.0
+            )
         ):
             emit(events, "no_fit", service_id=c.guide.id)
             law = self._article_reply(st, t, result, events) if result is not None else None

@@ -67,6 +67,8 @@ FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own pas
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
 CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
 NAME_COVER = 0.5  # a question asking nothing specific must name the service this much
+NAMED_COVER = 0.6  # a question names a guide clearly when this much of it is in the name (name_cover) ...
+NAMED_TOLD = 0.5  # ... and it tells this much of the name (name_told)
 # a guide this many times ahead of every other one answers below the confident threshold, when the question
 # names it and the confidence is at least STANDOUT_FLOOR
 STANDOUT = 1.6
@@ -187,6 +189,17 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
             if terms and key in q and terms[0] in names:
                 found |= set(key) & chars
     return len(found) / len(chars) if chars else 0.0
+
+
+def name_told(question: str, guide: ServiceGuide) -> float:
+    """Share of the guide name's content characters the question uses, the formal terms of its colloquial words
+    included ("社保卡丢了" tells most of 社会保障卡补换; "医疗救助…费用" little of 工伤医疗/康复/辅助器具配置费用申报):
+    name_cover's other direction."""
+    # the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about
+    name = {ch for b in content_bigrams(guide.name.replace("中华人民共和国", "")) for ch in b}
+    q = compact(question)
+    told = q + "".join(terms[0] for key, terms in _synonyms().items() if terms and key in q)
+    return len({ch for ch in name if ch in told}) / len(name) if name else 0.0
 
 
 # Variants of a service for a particular group of applicants, and the words by which a question says it is

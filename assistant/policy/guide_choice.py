@@ -12,11 +12,15 @@ from assistant.policy.evidence import (
     CLOSE,
     FAQ_LEXICAL,
     FAQ_SWITCH,
+    NAMED_COVER,
+    NAMED_TOLD,
     Candidate,
     base_variant,
     distinct_pick,
     name_cover,
+    name_told,
     same_answer,
+    same_service_once,
 )
 from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
 from assistant.policy.service_pick import holder
@@ -56,6 +60,12 @@ class GuideChoice:
         by_id = {c.guide.id: c for c in cands}
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            # the same service of several places is no choice to offer: the one of the place asked / home region
+            once = {c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id])}
+            if once and len(once) < len(choices):
+                choices = {k: v for k, v in choices.items() if v in once or v not in by_id}
+                if len(choices) == 1:
+                    return by_id[next(iter(choices.values()))]
             same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)
@@ -113,10 +123,27 @@ class GuideChoice:
             generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
             # the official answer of the place the person names goes before another place's guide
             local = faq.rank == 0 < chosen.rank
+            # another place's official answer does not replace the guide of a nearer place that the question
+            # names ("社保卡丢了怎么办": 社会保障卡补换 here, not 员工录用 in 长沙)
+            nearer_named = (
+                faq.rank > chosen.rank
+                and name_cover(t, chosen.guide, formal=True) >= NAMED_COVER
+                and name_told(t, chosen.guide) >= NAMED_TOLD
+            )
+            # ... for a question asking nothing specific: the named guide's overview is the answer
+            named_overview = generic and nearer_named
             if (
                 local
-                or (faq.best.lexical >= FAQ_SWITCH and (faq.rank <= chosen.rank or weak))
-                or (generic and faq.best.aspect == 0.5 and faq.best.lexical >= FAQ_LEXICAL)
+                or (
+                    faq.best.lexical >= FAQ_SWITCH
+                    and (faq.rank <= chosen.rank or (weak and not named_overview))
+                )
+                or (
+                    generic
+                    and faq.best.aspect == 0.5
+                    and faq.best.lexical >= FAQ_LEXICAL
+                    and not nearer_named
+                )
             ):
                 emit(events, "passage_evidence", service_id=faq.guide.id, over=chosen.guide.id)
                 return faq

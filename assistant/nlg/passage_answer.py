@@ -21,6 +21,7 @@ from retrieval.passages import Passage
 MAX_QUOTE = 300  # characters of a quote shown in the reply; longer texts are cut with a note
 _SENT = re.compile(r"(?<=[。！？!?；;\n])")
 _YES = re.compile(r"^(?:可以|能|需要|要|是|应当|必须|有)[，,。]?")
+_PLAIN_FREE = re.compile(r"(?:不收费|免费|免收费用?|不收取(?:任何)?费用|无|否|0(?:元)?)[。.]?")
 _NO = re.compile(r"^(?:不可以|不能|不需要|不用|无需|不要|否|不是|没有|不收费|免费|不)[，,。]?")
 # "要不要带户口本" / "需要提供结婚证吗" -> the thing asked about
 _ASKED_THING = re.compile(
@@ -163,7 +164,9 @@ def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], questio
         return material_lead(g, question, None) if asked_thing(question) else None
     if f == "fees":
         fees = g.fees or ""
-        lead = "不收费。" if re.search(r"不收费|免费|免收|无$|^无|^否$|^0", fees) else f"收费：{fees}"
+        # "不收费" only when the record says no more than that: "首次申领不收费", "按规定收取或免收工本费" and
+        # "登记不收费，社会保险费按规定缴纳" are said as recorded, not turned into a plain "free"
+        lead = "不收费。" if _PLAIN_FREE.fullmatch(fees.strip()) else f"收费标准：{fees}"
         return Lead(lead, fees, "收费标准")
     if f == "visits":
         n = g.visits or 0

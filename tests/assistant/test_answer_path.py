@@ -172,6 +172,20 @@ def test_a_numbered_official_answer_opens_with_how_many_items_it_lists(social: S
     assert composed is not None and n >= 5 and f"共列出{n}项" in composed.text.splitlines()[0]
 
 
+def test_a_fee_is_said_free_only_when_the_record_says_no_more(samples: dict[str, ServiceGuide]) -> None:
+    for gid, free in (
+        ("sample-huadu-dibao-shenqing", True),  # 不收费
+        ("sample-huadu-shebaoka-buhuan", False),  # 按规定收取或免收工本费
+        ("sample-huadu-juzhuzheng-shenling", False),  # 首次申领不收费
+    ):
+        g = samples[gid]
+        p = next(p for p in guide_passages(g) if p.field == "fees")
+        composed = compose_passage_answer(g, p, [Aspect.FEES], "要钱吗")
+        assert composed is not None and g.fees
+        assert composed.text.startswith("不收费") == free, gid
+        assert g.fees in composed.text  # the record's own words, whole
+
+
 def test_missing_field_is_said_missing(samples: dict[str, ServiceGuide]) -> None:
     g = samples["sample-huadu-dibao-shenqing"]
     composed = missing_answer(g, [Aspect.AMOUNT])

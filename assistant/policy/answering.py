@@ -62,7 +62,7 @@ _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
     r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
-    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|[?？!！,，。.、\s]"
+    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|下来|[?？!！,，。.、\s]"
 )
 _ASPECT_WORDS_RE = re.compile(
     r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"

@@ -83,6 +83,9 @@ def samples() -> dict[str, ServiceGuide]:
         ("结果会寄给我吗", [Aspect.ONLINE]),
         ("要不要写申请书", [Aspect.MATERIALS]),
         ("营业执照网上怎么办", [Aspect.ONLINE]),
+        ("补贴每个月有多少", [Aspect.AMOUNT]),
+        ("公积金一年能取几次", []),  # how often one may withdraw, not how many trips
+        ("社保一个月交多少", [Aspect.FEES]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
     ],

@@ -108,6 +108,7 @@ def test_the_service_holding_what_is_left_of_the_question_is_picked(manager) -> 
     # "先" / "再" say when, not what ("办护照可以在网上先预约吗")
     assert holder(manager.answering.residue("办护照可以在网上先预约吗"), cands, aux_ok=True) is cands[1]
     assert manager.answering.residue("办护照可以在网上预约吗，网址是什么") == "护照"
+    assert manager.answering.residue("个体户执照多久能下来") == "个体户执照"
     two = [_cand("办理及加注普通护照", 3.5), _cand("护照遗失报告", 3.4)]
     assert holder(manager.answering.residue("护照在哪里办"), two) is None  # two fit: ask
 

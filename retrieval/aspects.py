@@ -29,6 +29,7 @@ class Aspect(StrEnum):
     STATUS = "status"  # progress of one's own case
     LINKED = "linked"  # the items bundled in a 一件事
     VALIDITY = "validity"  # how long a certificate / permit is valid
+    PROXY = "proxy"  # whether someone else may do it on one's behalf (代办 / 委托)
     OVERVIEW = "overview"
 
 
@@ -107,6 +108,13 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:可以|能)办(?:什么|哪些)事",
     ),
     (Aspect.VALIDITY, _VALIDITY),
+    (
+        Aspect.PROXY,
+        r"代办|代领|代理人|委托(?:他人|别人|家人|亲属|亲戚|朋友|子女)|找人(?:帮忙|帮我|代)?(?:去)?办|"
+        r"(?:别人|家人|家属|亲属|子女|儿子|女儿|老婆|老公|父母)(?:可以|能|能不能|可不可以)?(?:帮|替|代)(?:我|忙)?(?:去)?(?:办|领|申请)|"
+        r"(?:让|叫)(?:我|别人|家人|子女)(?:帮|替|代)(?:她|他|我)(?:去)?(?:办|领|申请)|"
+        r"本人(?:不能|没法|去不了|来不了|不方便)",
+    ),
 ]
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 _TIME_RE = dict(_COMPILED)[Aspect.TIME]
@@ -205,6 +213,7 @@ ASPECT_FIELDS: dict[Aspect, frozenset[str]] = {
     Aspect.BASIS: frozenset({"basis"}),
     Aspect.DEPARTMENT: frozenset({"meta"}),
     Aspect.LINKED: frozenset({"linked"}),
+    Aspect.PROXY: frozenset({"materials"}),
 }
 
 

@@ -62,6 +62,9 @@ def _p(
     return Passage(g.id, DocKind.GUIDE, fld, key, text, quote, frozenset(aspects), g.name, chunk)
 
 
+_PROXY_MATERIAL = re.compile(r"代办|代理人|受托人|委托书|授权委托")
+
+
 def guide_passages(g: ServiceGuide) -> list[Passage]:
     """Every quotable passage of a guide, with the aspects it can answer."""
     A = Aspect
@@ -74,7 +77,10 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
         out.append(_p(g, "conditions", g.conditions, g.conditions, [A.CONDITIONS], "conditions"))
     for i, m in enumerate(g.materials):
         extra = " ".join(x for x in (m.situation, m.notes, m.copies, m.source) if x)
-        out.append(_p(g, "material", f"{m.name} {extra}".strip(), m.name, [A.MATERIALS], "materials", str(i)))
+        # a material for someone acting on the applicant's behalf says that one may ("代办人身份证及委托书")
+        proxy = [A.PROXY] if _PROXY_MATERIAL.search(f"{m.name} {m.situation or ''}") else []
+        text = f"{m.name} {extra}".strip()
+        out.append(_p(g, "material", text, m.name, [A.MATERIALS, *proxy], "materials", str(i)))
     if g.materials:
         names = "；".join(m.name for m in g.materials)
         out.append(_p(g, "materials", names, names, [A.MATERIALS], "materials"))

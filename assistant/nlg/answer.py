@@ -50,6 +50,7 @@ ASPECT_LABEL: dict[Aspect, str] = {
     Aspect.STATUS: "办理进度查询方式",
     Aspect.LINKED: "联办事项",
     Aspect.VALIDITY: "有效期",
+    Aspect.PROXY: "可否委托他人代办",
 }
 
 

@@ -157,6 +157,10 @@ def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], questio
         else:
             lead = f"按「{g.name}」的官方问答：{first_sentence(ans)}"
         return Lead(lead, ans, f"常见问题“{faq.question}”的答复")
+    if f == "material" and Aspect.PROXY in asked and Aspect.PROXY in p.aspects:
+        m = g.materials[int(p.key)]
+        when = f"（适用情形：{m.situation}）" if m.situation else ""
+        return Lead(f"可以委托他人代办，需提供「{m.name}」{when}。", m.name, "申请材料")
     if f == "material":
         return material_lead(g, question, int(p.key))
     if f == "materials":

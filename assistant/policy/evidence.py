@@ -91,7 +91,9 @@ _STATUTE_ASPECTS = frozenset(
     {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
 )
 # what only a guide states: statutes give no phone numbers, online entries, visit counts or bundled items
-GUIDE_ONLY_ASPECTS = frozenset({Aspect.PHONE, Aspect.ONLINE, Aspect.VISITS, Aspect.STATUS, Aspect.LINKED})
+GUIDE_ONLY_ASPECTS = frozenset(
+    {Aspect.PHONE, Aspect.ONLINE, Aspect.VISITS, Aspect.STATUS, Aspect.LINKED, Aspect.PROXY}
+)
 
 
 def asks_guide_only(aspects: Sequence[Aspect]) -> bool:

@@ -86,6 +86,8 @@ def samples() -> dict[str, ServiceGuide]:
         ("补贴每个月有多少", [Aspect.AMOUNT]),
         ("公积金一年能取几次", []),  # how often one may withdraw, not how many trips
         ("社保一个月交多少", [Aspect.FEES]),
+        ("可以找人代办吗", [Aspect.PROXY]),  # someone else applying on one's behalf
+        ("我妈行动不便，能让我帮她办吗", [Aspect.PROXY]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
     ],

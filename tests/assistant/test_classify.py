@@ -32,6 +32,7 @@ from assistant.state import DialogueState, Intent
         ("社保卡补换能不能网上办", Intent.SERVICE_QUESTION),
         ("首次申领驾驶证可以在网上申请吗", Intent.SERVICE_QUESTION),
         ("我想在网上申请居住证", Intent.APPLY),
+        ("可以找人代办吗", Intent.SERVICE_QUESTION),
         # policy
         ("《住房公积金管理条例》第二十四条怎么规定的", Intent.POLICY_QUESTION),
         ("第24条是什么内容", Intent.POLICY_QUESTION),

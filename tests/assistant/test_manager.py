@@ -453,6 +453,30 @@ def test_link_service_clear_close_and_variants() -> None:
     assert link_service(unsure, get).service_id is None and not link_service(unsure, get).choices
 
 
+def test_whether_someone_else_may_apply_is_answered_from_the_proxy_materials(
+    manager: DialogueManager, kb: dict[str, ServiceGuide]
+) -> None:
+    from assistant.nlg.answer import Aspect
+
+    card = next(g for g in load_sample_guides() if g.name == "社会保障卡补换")
+    residence = next(g for g in load_sample_guides() if g.name == "居住证申领")
+    proxy = next(m for m in card.materials if "委托书" in m.name)
+    reply = manager.answering.guide_reply(
+        DialogueState(session_id="proxy"), card, [Aspect.PROXY], "可以找人代办吗", []
+    )
+    assert reply.text.startswith("可以委托他人代办") and proxy.name in reply.text
+    assert reply.citations[0].id.endswith("#materials")
+    # a guide listing no material for a proxy says it does not say
+    silent = manager.answering.guide_reply(
+        DialogueState(session_id="proxy-2"), residence, [Aspect.PROXY], "可以找人代办吗", []
+    )
+    assert "未载明可否委托他人代办" in silent.text
+    # a follow-up on the service being talked about
+    st = manager.handle(DialogueState(session_id="proxy-3"), "社保卡丢了怎么办").state
+    follow = manager.handle(st, "可以找人代办吗").reply
+    assert follow.text.startswith("可以委托他人代办"), follow.text
+
+
 def test_a_place_in_the_question_does_not_single_out_a_variant_for_that_place_s_residents() -> None:
     from assistant.policy.linking import link_service
 
@@ -643,7 +667,12 @@ def test_flow_cues_route_a_described_wish_only_in_the_fallback(flows: dict[str, 
     from assistant.policy.linking import flow_by_words
 
     geti = "geti-gongshanghu-sheli"
-    for text in ("我想开间糖水铺，要办咩牌照？", "想开个奶茶店", "开档卖菜要什么", "在花都开个小餐馆要办什么"):
+    for text in (
+        "我想开间糖水铺，要办咩牌照？",
+        "想开个奶茶店",
+        "开档卖菜要什么",
+        "在花都开个小餐馆要办什么",
+    ):
         assert flow_by_words(text, flows) is None, text  # no keyword named: not a match of the words
         assert flow_by_words(text, flows, fuzzy=True).id == geti, text  # type: ignore[union-attr]
     for text in ("开具药店证明", "开发商店面", "档案怎么查", "图书馆几点开馆"):

@@ -265,12 +265,16 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             if law is not None:
                 return law
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
+        # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
+        unplaced = t
+        for place in named:
+            unplaced = unplaced.replace(place, "").replace(short_name(place), "")
         if (
             generic
             and not own_faq
             and (
-                name_cover(t, c.guide, formal=True) < NAME_COVER
-                or name_cover(thing_named(t), c.guide, formal=True) == 0.0
+                name_cover(unplaced, c.guide, formal=True) < NAME_COVER
+                or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
             )
         ):
             emit(events, "no_fit", service_id=c.guide.id)

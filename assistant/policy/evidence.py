@@ -187,7 +187,7 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
     found = {ch for ch in chars if ch in names}
     if formal:
         q = compact(question)
-        for key, terms in _synonyms().items():
+        for key, terms in synonym_table().items():
             if terms and key in q and terms[0] in names:
                 found |= set(key) & chars
     return len(found) / len(chars) if chars else 0.0
@@ -200,7 +200,7 @@ def name_told(question: str, guide: ServiceGuide) -> float:
     # the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about
     name = {ch for b in content_bigrams(guide.name.replace("中华人民共和国", "")) for ch in b}
     q = compact(question)
-    told = q + "".join(terms[0] for key, terms in _synonyms().items() if terms and key in q)
+    told = q + "".join(terms[0] for key, terms in synonym_table().items() if terms and key in q)
     return len({ch for ch in name if ch in told}) / len(name) if name else 0.0
 
 
@@ -269,14 +269,14 @@ def idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> dict[str, tuple[str, ...]]:
+def synonym_table() -> dict[str, tuple[str, ...]]:
     return load_synonyms()
 
 
 def question_words(t: str) -> set[str]:
     """The question's content bigrams plus those of the formal terms its colloquial words stand for
     (retrieval's synonym table: "改名字" -> 姓名变更, "低保" -> 最低生活保障): statutes use the formal terms."""
-    extra = expand_synonyms(t, _synonyms())
+    extra = expand_synonyms(t, synonym_table())
     return content_bigrams(t) | (content_bigrams(" ".join(extra)) if extra else set())
 
 

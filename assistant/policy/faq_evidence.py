@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.nlg.answer import Aspect
+from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
     FAQ_ACCEPT_LEXICAL,
@@ -32,10 +33,13 @@ from assistant.policy.evidence import (
     FAQ_WINDOW,
     Candidate,
     idf_match,
+    synonym_table,
 )
+from knowledge.regions import short_name
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, cue_spans
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
+from retrieval.regions import mentioned_units
 from retrieval.types import ChunkHit, SearchResult
 
 
@@ -68,6 +72,8 @@ def best_faq(
     rerank, best = found[0].rerank, found[0].candidate
     assert best.best is not None
     sp = best.best
+    if not [a for a in aspects if a is not Aspect.OVERVIEW] and not _asks_beyond_name(t, best.guide):
+        return None  # a question naming only the service ("怎么办个体户") asks nothing of its pairs: the overview
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     stands_out = sp.chunk >= FAQ_RAW and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP
     few_words = (stands_out and sp.lexical >= FAQ_GAP_LEXICAL) or (
@@ -242,6 +248,18 @@ def faq_offer(
         for f, r in read
         if r >= read[0][1] - FAQ_OFFER_SPREAD and _same_thing(question, f.candidate.guide, _pair_key(f))
     ]
+
+
+def _asks_beyond_name(question: str, guide: ServiceGuide) -> bool:
+    """The question has content words besides the guide's name, its colloquial names ("个体户" for 个体工商户…)
+    and the places it names."""
+    q = compact(question)
+    for key, terms in synonym_table().items():
+        if terms and terms[0] in guide.name and key in q:
+            q = q.replace(key, " ")
+    for place in [*mentioned_units(q), *guide.region_path]:
+        q = q.replace(place, " ").replace(short_name(place), " ")
+    return bool(content_bigrams(q) - content_bigrams(guide.name))
 
 
 def _pair_key(f: FaqCandidate) -> int:

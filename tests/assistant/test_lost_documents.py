@@ -1,15 +1,17 @@
-"""A lost document ("身份证丢了怎么办") and a generic question the home region's guide names: the reply is about
-replacing the document (the guide that replaces it, or the statute on it), never another guide that shares its
-characters, and the home guide the question names goes before another place's official answer."""
+"""What a question names: a lost document ("身份证丢了怎么办") is answered about replacing it (the guide that
+replaces it, or the statute on it), never from another guide that shares its characters; the home guide a generic
+question names goes before another place's official answer; a question naming only the service gets its overview,
+not one of its pairs; the places a question names say where, not which service."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from answer_hits import article_hit
+from answer_hits import article_hit, faq_hit, faq_result
 
 from assistant.policy.evidence import NAME_COVER, NAMED_TOLD, Candidate, name_cover, name_told
+from assistant.policy.faq_evidence import best_faq
 from assistant.policy.name_words import lost_but_not_replaced, thing_named
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -18,6 +20,7 @@ from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
+from retrieval.passages import guide_passages
 from retrieval.types import DocKind, Hit, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
@@ -122,3 +125,35 @@ def test_the_home_guide_a_generic_question_names_goes_before_another_place_s_ans
         reply = manager.handle(DialogueState(session_id="card"), text).reply
         assert reply.citations[0].id.startswith(f"guide:{guide}"), text
         assert "湖南" not in reply.text
+
+
+def test_a_question_naming_only_the_service_gets_its_overview_not_one_of_its_pairs() -> None:
+    shop = next(g for g in load_sample_guides() if g.name == "个体工商户设立登记")
+    assert shop.faqs and "起名字" in shop.faqs[0].question
+
+    def best(question: str):
+        result = faq_result(question, faq_hit(shop, "0", 0.8), confidence=0.9)
+        return best_faq(
+            question, detect_aspects(question), result, {shop.id: shop}.get, guide_passages, lambda _g: 1
+        )
+
+    assert best("怎么办个体户") is None  # 个体户 is the service's colloquial name: nothing asked of its pairs
+    assert best("在花都怎么办个体户") is None  # nor by its place
+    picked = best("个体户要起名字吗")
+    assert picked is not None and picked.guide.id == shop.id
+
+
+def test_a_place_the_question_names_does_not_name_a_guide(tmp_path: Path) -> None:
+    tour = ServiceGuide(
+        id="tour",
+        name="办理往来港澳通行证团队游签注(广州市户籍居民)",
+        catalogue_name="因私往来香港、澳门、台湾地区通行证审批",
+        region="广东省广州市",
+    )
+    m = build_manager([tour], {}, tmp_path / "idx", embedder=HashEmbedder())
+    candidate = Candidate(tour, Hit(tour.id, DocKind.GUIDE, tour.name, 3.0, []), None, 0)
+    asked = "外地人怎么在广州落户"
+    reply = m.answering._answer_from(
+        DialogueState(session_id="place"), candidate, [], asked, [], ["广州市"], [], None
+    )
+    assert not reply.citations and "12345" in reply.text  # no guide about 落户: said so, routed on

@@ -43,7 +43,7 @@ from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
 )
-from assistant.policy.name_words import lost_but_not_replaced, thing_named
+from assistant.policy.name_words import lost_but_not_replaced, thing_named, without_places
 from assistant.policy.service_pick import holder, same_destination, standout
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import cue_spans
@@ -54,7 +54,6 @@ from retrieval.regions import (
     about_abroad,
     foreign_countries,
     named_places,
-    short_name,
 )
 from retrieval.types import DocKind, SearchResult
 
@@ -266,9 +265,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 return law
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
-        unplaced = t
-        for place in named:
-            unplaced = unplaced.replace(place, "").replace(short_name(place), "")
+        unplaced = without_places(t, named)
         if (
             generic
             and not own_faq
@@ -299,10 +296,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
 
     def _subject(self, t: str, named: list[str]) -> str:
         """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""
-        rest = self.residue(cue_spans(t))
-        for place in named:
-            rest = rest.replace(place, "").replace(short_name(place), "")
-        return rest
+        return without_places(self.residue(cue_spans(t)), named)
 
     @staticmethod
     def residue(t: str) -> str:

@@ -7,15 +7,15 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
+from assistant.policy.name_words import synonym_table
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.chunking import article_chunk
 from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
-from retrieval.tokenize import expand_synonyms, load_synonyms
+from retrieval.tokenize import expand_synonyms
 from retrieval.types import ChunkHit, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
@@ -266,11 +266,6 @@ def idf_match(question: set[str], texts: list[set[str]]) -> list[float]:
     w = {b: math.log((n + 1) / (sum(b in t for t in texts) + 0.5)) for b in question}
     total = sum(w.values()) or 1.0
     return [sum(v for b, v in w.items() if b in t) / total for t in texts]
-
-
-@lru_cache(maxsize=1)
-def synonym_table() -> dict[str, tuple[str, ...]]:
-    return load_synonyms()
 
 
 def question_words(t: str) -> set[str]:

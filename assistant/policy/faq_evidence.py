@@ -33,9 +33,8 @@ from assistant.policy.evidence import (
     FAQ_WINDOW,
     Candidate,
     idf_match,
-    synonym_table,
 )
-from knowledge.regions import short_name
+from assistant.policy.name_words import synonym_table, without_places
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, cue_spans
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
@@ -257,8 +256,7 @@ def _asks_beyond_name(question: str, guide: ServiceGuide) -> bool:
     for key, terms in synonym_table().items():
         if terms and terms[0] in guide.name and key in q:
             q = q.replace(key, " ")
-    for place in [*mentioned_units(q), *guide.region_path]:
-        q = q.replace(place, " ").replace(short_name(place), " ")
+    q = without_places(q, [*mentioned_units(q), *guide.region_path])
     return bool(content_bigrams(q) - content_bigrams(guide.name))
 
 

@@ -63,9 +63,12 @@ class GuideChoice:
             # the same service of several places is no choice to offer: the one of the place asked / home region
             once = {c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id])}
             if once and len(once) < len(choices):
+                dropped = next(v for v in choices.values() if v in by_id and v not in once)
                 choices = {k: v for k, v in choices.items() if v in once or v not in by_id}
                 if len(choices) == 1:
-                    return by_id[next(iter(choices.values()))]
+                    kept = by_id[next(iter(choices.values()))]
+                    emit(events, "region_preferred", service_id=kept.guide.id, over=dropped)
+                    return kept
             same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)

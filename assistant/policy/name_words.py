@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from assistant.nlu.text import compact
+from knowledge.regions import short_name
 from retrieval.tokenize import expand_synonyms, load_synonyms
 from retrieval.types import Hit
 
@@ -49,7 +50,8 @@ def name_bigrams(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _synonyms() -> dict[str, tuple[str, ...]]:
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """Retrieval's colloquial -> formal synonym table, loaded once."""
     return load_synonyms()
 
 
@@ -57,7 +59,7 @@ def query_bigrams(query: str) -> set[str]:
     """The query's word bigrams plus those of the formal terms its colloquial words stand for (retrieval's
     synonym table: "自由职业" -> 灵活就业), so a candidate named in official words can be singled out."""
     grams = name_bigrams(query)
-    for term in expand_synonyms(query, _synonyms()):
+    for term in expand_synonyms(query, synonym_table()):
         grams |= name_bigrams(term)
     return grams - GENERIC_BIGRAMS
 
@@ -75,6 +77,13 @@ _LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|�
 # guide that shares its characters ("中国税收居民身份证明的开具")
 _LOST_RE = re.compile(r"丢|不见|遗失|掉了|找不到|弄没了")
 _REPLACES_RE = re.compile(r"补|挂失|遗失|丢失|换")
+
+
+def without_places(text: str, places: Iterable[str]) -> str:
+    """`text` without the places named in it, full or short ("广州市" / "广州"): they say where, not what."""
+    for place in places:
+        text = text.replace(place, "").replace(short_name(place), "")
+    return text
 
 
 def thing_named(query: str) -> str:

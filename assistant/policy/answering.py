@@ -31,9 +31,7 @@ from assistant.policy.evidence import (
     TOP_K,
     Candidate,
     asks_guide_only,
-    for_ordinary_residents,
     name_cover,
-    same_service_once,
 )
 from assistant.policy.faq_evidence import faq_candidates, faq_offer
 from assistant.policy.guide_choice import GuideChoice
@@ -45,6 +43,7 @@ from assistant.policy.linking import (
 )
 from assistant.policy.name_words import lost_but_not_replaced, thing_named, without_places
 from assistant.policy.service_pick import holder, same_destination, standout
+from assistant.policy.variants import for_ordinary_residents, ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
@@ -208,7 +207,13 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             emit(events, "standout", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
-            return self._clarify(st, cands[:3], t, events, result)
+            asked = ordinary_counterparts(t, cands[:3])
+            if len(asked) == 1 and [
+                a for a in aspects if a is not Aspect.OVERVIEW
+            ]:  # the other choices were its public-sector variants: nothing to ask
+                emit(events, "base_variant", service_id=asked[0].guide.id)
+                return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
+            return self._clarify(st, asked, t, events, result)
         if uncovered:
             return self._uncovered_reply(st, uncovered, events, result)
         found = faq_candidates(

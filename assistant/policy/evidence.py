@@ -204,40 +204,6 @@ def name_told(question: str, guide: ServiceGuide) -> float:
     return len({ch for ch in name if ch in told}) / len(name) if name else 0.0
 
 
-# Variants of a service for a particular group of applicants, and the words by which a question says it is
-# one of them. A question that names no group comes from an ordinary resident of the mainland.
-_GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
-    (re.compile(r"港澳台|港澳居民|台湾居民|香港居民|澳门居民"), re.compile(r"港|澳|台")),
-    (re.compile(r"华侨"), re.compile(r"侨|华人")),
-    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
-)
-
-
-def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
-    """Candidates without the variants for a group of applicants (外国人, 港澳台居民, 现役军人 …) the question does
-    not name ("考驾照可以网上预约吗" is not asked by a foreigner); all of them when none is left."""
-    q = compact(question)
-    kept = [
-        c
-        for c in cands
-        if not any(name.search(c.guide.name) and not asked.search(q) for name, asked in _GROUPS)
-    ]
-    return kept or cands
-
-
-def same_service_once(cands: list[Candidate]) -> list[Candidate]:
-    """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
-    花都区), the one of the place asked about / the home region, in the original order."""
-    best: dict[str, Candidate] = {}
-    for c in cands:
-        held = best.get(c.guide.name)
-        if held is None or c.rank < held.rank:
-            best[c.guide.name] = c
-    keep = {id(c) for c in best.values()}
-    return [c for c in cands if id(c) in keep]
-
-
 def same_answer(
     choices: Mapping[str, str], by_id: Mapping[str, Candidate], wanted: list[Aspect]
 ) -> Candidate | None:

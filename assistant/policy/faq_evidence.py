@@ -31,8 +31,10 @@ from assistant.policy.evidence import (
     FAQ_W_QWORDS,
     FAQ_W_SIDES,
     FAQ_WINDOW,
+    NAMED_TOLD,
     Candidate,
     idf_match,
+    name_told,
 )
 from assistant.policy.name_words import synonym_table, without_places
 from knowledge.schema import ServiceGuide
@@ -139,13 +141,24 @@ def e5_tie_break(
 def named_guide_first(t: str, found: list[FaqCandidate]) -> list[FaqCandidate]:
     """Guides reuse each other's pairs (社会救助“一件事” carries 公租房 questions): of the pairs asking the
     leading pair's official question word for word, the one whose guide's name shares most words with the
-    question leads ("公租房去哪里申请" -> 申请公租房“一件事”)."""
+    question leads ("公租房去哪里申请" -> 申请公租房“一件事”). And a leading pair of a guide the question does not
+    name at all yields to a close pair (same region rank, within FAQ_E5_TIE) of a guide it does name
+    ("办社会救助需要带户口簿吗": 社会救助“一件事”, not 新生儿出生一件事's 户口簿 pair)."""
     if len(found) < 2:
         return found
     asked = _pair_question(found[0])
     same = [f for f in found if f.candidate.rank == found[0].candidate.rank and _pair_question(f) == asked]
     words = content_bigrams(t)
     lead = max(same, key=lambda f: len(words & content_bigrams(f.candidate.guide.name)))  # first of equals
+    if lead is found[0] and name_told(t, found[0].candidate.guide) < NAMED_TOLD / 2:
+        close = [
+            f
+            for f in found[1:]
+            if f.candidate.rank == found[0].candidate.rank
+            and found[0].rerank - f.rerank <= FAQ_E5_TIE
+            and name_told(t, f.candidate.guide) >= NAMED_TOLD
+        ]
+        lead = close[0] if close else lead
     return found if lead is found[0] else [lead, *[f for f in found if f is not lead]]
 
 

@@ -20,10 +20,10 @@ from assistant.policy.evidence import (
     name_cover,
     name_told,
     same_answer,
-    same_service_once,
 )
 from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
 from assistant.policy.service_pick import holder
+from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.types import SearchResult
 
@@ -68,6 +68,17 @@ class GuideChoice:
                 if len(choices) == 1:
                     kept = by_id[next(iter(choices.values()))]
                     emit(events, "region_preferred", service_id=kept.guide.id, over=dropped)
+                    return kept
+            # a public-sector variant beside its ordinary counterpart is no choice for a question naming neither
+            # (when it asks something specific; a generic one must name the service it gets)
+            wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            listed = [by_id[v] for v in choices.values() if v in by_id]
+            ordinary = {c.guide.id for c in ordinary_counterparts(t, listed)} if wanted else set()
+            if ordinary and len(ordinary) < len(listed):
+                choices = {k: v for k, v in choices.items() if v in ordinary or v not in by_id}
+                if len(choices) == 1:
+                    kept = by_id[next(iter(choices.values()))]
+                    emit(events, "base_variant", service_id=kept.guide.id)
                     return kept
             same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
             if same is not None:

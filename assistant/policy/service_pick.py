@@ -8,9 +8,9 @@ from assistant.policy.evidence import (
     STANDOUT_FLOOR,
     Candidate,
     name_cover,
-    same_service_once,
 )
 from assistant.policy.linking import is_auxiliary
+from assistant.policy.variants import same_service_once
 
 
 def standout(t: str, cands: list[Candidate], confidence: float) -> Candidate | None:

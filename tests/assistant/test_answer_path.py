@@ -24,7 +24,7 @@ from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
 from knowledge.regions import parse_region_path
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
-from retrieval.aspects import Aspect, article_aspects, detect_aspects
+from retrieval.aspects import Aspect, article_aspects, cue_spans, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
@@ -90,10 +90,25 @@ def samples() -> dict[str, ServiceGuide]:
         ("我妈行动不便，能让我帮她办吗", [Aspect.PROXY]),
         ("政务大厅上班时间是几点", [Aspect.LOCATION]),  # office hours come with the place, not a time limit
         ("审批要多长时间", [Aspect.TIME]),
+        ("办居住证能不能不跑派出所", [Aspect.ONLINE]),  # without going there: online
+        ("在家可以办吗", [Aspect.CONDITIONS, Aspect.ONLINE]),
     ],
 )
 def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:
     assert detect_aspects(text) == aspects
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("交公积金的可以申请公积金贷款吗", "公积金贷款"),  # the matter between the cue and its particle stays
+        ("我们公司扩建厂房，能申请水电气网联合报装吗", "水电气网联合报装"),
+    ],
+)
+def test_the_eligibility_cue_leaves_the_matter_it_asks_about(text: str, kept: str) -> None:
+    assert Aspect.CONDITIONS in detect_aspects(text)
+    assert kept in cue_spans(text)
+    assert "可以申请" not in cue_spans(text) and "能申请" not in cue_spans(text)
 
 
 def test_region_paths_levels_and_ranking(social: ServiceGuide) -> None:
@@ -396,7 +411,7 @@ def test_a_colloquial_name_counts_for_the_guide_its_formal_term_names(
 
 
 def test_the_same_service_of_two_places_is_kept_once_the_home_one(social: ServiceGuide) -> None:
-    from assistant.policy.evidence import same_service_once
+    from assistant.policy.variants import same_service_once
 
     home = social.model_copy(update={"id": "home-copy", "region_path": ["广东省", "广州市", "花都区"]})
     other = Candidate(social, None, None, 2)

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from answer_hits import article_hit, faq_hit, faq_result
 
-from assistant.policy.evidence import Candidate, for_ordinary_residents, idf_match
+from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
 from assistant.policy.service_pick import holder, standout
+from assistant.policy.variants import for_ordinary_residents, ordinary_counterparts
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -354,3 +355,43 @@ def test_the_same_service_of_another_place_is_not_offered_beside_the_home_one(ma
         a.host.get_guide = real_get
     # the question names the service in full: the home region's one answers, the other place's is not offered
     assert isinstance(picked, Candidate) and picked.guide.id == "baby-huadu"
+
+
+def test_a_public_sector_variant_gives_way_to_its_ordinary_counterpart() -> None:
+    cands = [
+        _cand("机关事业单位人员领取养老保险待遇资格认证", 3.4),
+        _cand("暂停企业职工养老保险待遇申请", 3.1),
+        _cand("企业职工领取养老保险待遇资格认证", 2.9),
+    ]
+    kept = [c.guide.name for c in ordinary_counterparts("领养老金每年要做认证，可以网上认证吗", cands)]
+    assert kept == ["暂停企业职工养老保险待遇申请", "企业职工领取养老保险待遇资格认证"]
+    # the question names the public sector: every variant stays
+    assert ordinary_counterparts("我是公务员，退休后养老金认证怎么做", cands) == cands
+    # no true counterpart (the names end differently): the variant stays
+    apart = [_cand("机关事业单位养老保险待遇申领", 3.0), _cand("企业职工一次性养老保险待遇申领", 2.9)]
+    assert ordinary_counterparts("办退休领养老金要审批多久", apart) == apart
+
+
+def test_a_question_between_a_service_and_its_public_sector_variant_is_answered_without_a_choice(
+    tmp_path: Path,
+) -> None:
+    """Both variants are close and the question names neither group: the ordinary scheme answers; a question
+    naming the public sector still gets asked which."""
+    base = "领取养老保险待遇资格认证"
+    ordinary = ServiceGuide(
+        id="qy", name=f"企业职工{base}", region="广东省", online_url="https://example.gov.cn/qy（示例）"
+    )
+    public = ServiceGuide(
+        id="jg",
+        name=f"机关事业单位人员{base}",
+        region="广东省",
+        online_url="https://example.gov.cn/jg（示例）",
+    )
+    m = build_manager([public, ordinary], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="o"), "领养老保险待遇每年要做资格认证，网上可以认证吗").reply
+    assert not reply.choices or "机关事业单位" not in " ".join(reply.choices)
+    assert "https://example.gov.cn/qy" in reply.text and "example.gov.cn/jg" not in reply.text
+    named = m.handle(
+        DialogueState(session_id="p"), "机关事业单位人员领养老保险待遇，资格认证网上可以认证吗"
+    ).reply
+    assert "example.gov.cn/jg" in named.text or any("机关事业单位" in c for c in named.choices)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from answer_hits import faq_hit, faq_result
 
-from assistant.policy.evidence import FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
+from assistant.policy.evidence import FAQ_E5_TIE, FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
 from assistant.policy.faq_evidence import (
     FaqCandidate,
     best_faq,
@@ -52,11 +52,25 @@ def test_a_pair_two_guides_share_goes_to_the_guide_the_question_names(
     borrowed, own = _cand(social, _key(social, asked), 1.2), _cand(housing, _key(housing, asked), 1.1)
     out = named_guide_first("公租房去哪里申请", [borrowed, own])
     assert out[0].candidate.guide.id == housing.id
-    # a different official question, or a pair of a place ranked first, keeps the order
-    other = _cand(social, _key(social, "社会救助“一件事”简介"), 1.2)
+    # a different official question well ahead, or a pair of a place ranked first, keeps the order
+    other = _cand(social, _key(social, "社会救助“一件事”简介"), 1.2 + FAQ_E5_TIE)
     assert named_guide_first("公租房去哪里申请", [other, own]) == [other, own]
     home_first = [_cand(social, _key(social, asked), 1.2, rank=0), own]
     assert named_guide_first("公租房去哪里申请", home_first) == home_first
+
+
+def test_a_close_pair_of_the_guide_the_question_names_leads_a_pair_of_a_guide_it_does_not_name(
+    social: ServiceGuide, housing: ServiceGuide
+) -> None:
+    """ "办社会救助需要带户口簿吗" names 社会救助“一件事”; a slightly better pair of 申请公租房“一件事” (which it does
+    not name at all) yields to that guide's pair. A pair far ahead, or a question naming neither, keeps the order."""
+    q = "办社会救助需要带户口簿吗"
+    unnamed = _cand(housing, "0", 1.2)
+    named = _cand(social, _key(social, "申请社会救助“一件事”遇到的问题"), 1.2 - FAQ_E5_TIE / 2)
+    assert named_guide_first(q, [unnamed, named])[0] is named
+    far = _cand(social, named.candidate.best.passage.key, 1.2 - 2 * FAQ_E5_TIE)
+    assert named_guide_first(q, [unnamed, far]) == [unnamed, far]
+    assert named_guide_first("需要带户口簿吗", [unnamed, named]) == [unnamed, named]
 
 
 def test_what_is_it_questions_are_recognised_in_citizens_and_official_wording() -> None:

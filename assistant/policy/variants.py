@@ -1,0 +1,71 @@
+"""Variants of one service: for a group of applicants (外国人, 现役军人, 机关事业单位人员 …) or for another place.
+A question that names no group comes from an ordinary resident, and one service is offered once (pure)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from assistant.nlu.text import compact
+from assistant.policy.evidence import Candidate
+
+# Variants of a service for a particular group of applicants, and the words by which a question says it is
+# one of them. A question that names no group comes from an ordinary resident of the mainland.
+_GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
+    (re.compile(r"港澳台|港澳居民|台湾居民|香港居民|澳门居民"), re.compile(r"港|澳|台")),
+    (re.compile(r"华侨"), re.compile(r"侨|华人")),
+    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
+)
+
+
+def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without the variants for a group of applicants (外国人, 港澳台居民, 现役军人 …) the question does
+    not name ("考驾照可以网上预约吗" is not asked by a foreigner); all of them when none is left."""
+    q = compact(question)
+    kept = [
+        c
+        for c in cands
+        if not any(name.search(c.guide.name) and not asked.search(q) for name, asked in _GROUPS)
+    ]
+    return kept or cands
+
+
+# Public-sector staff have pension and insurance schemes of their own (机关事业单位…); a question that names no
+# public-sector word is about the ordinary scheme of the same service.
+_PUBLIC_SECTOR = re.compile(r"机关事业单位|机关事业")
+_ASKS_PUBLIC_SECTOR = re.compile(r"机关|事业单位|事业编|公务员|编制|体制内|参公")
+COUNTERPART_SHARE = (
+    0.6  # names ending alike over this share of the shorter one are one service for two groups
+)
+
+
+def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without the public-sector variants whose ordinary counterpart is among them
+    ("机关事业单位人员领取养老保险待遇资格认证" beside "企业职工领取养老保险待遇资格认证"), unless the question
+    names the public sector. Only a true counterpart (the names end alike) replaces a variant."""
+    if _ASKS_PUBLIC_SECTOR.search(compact(question)):
+        return cands
+
+    def counterpart(a: str, b: str) -> bool:
+        common = len(os.path.commonprefix([a[::-1], b[::-1]]))
+        return common >= COUNTERPART_SHARE * min(len(a), len(b))
+
+    ordinary = [c.guide.name for c in cands if not _PUBLIC_SECTOR.search(c.guide.name)]
+    return [
+        c
+        for c in cands
+        if not (_PUBLIC_SECTOR.search(c.guide.name) and any(counterpart(c.guide.name, o) for o in ordinary))
+    ]
+
+
+def same_service_once(cands: list[Candidate]) -> list[Candidate]:
+    """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
+    花都区), the one of the place asked about / the home region, in the original order."""
+    best: dict[str, Candidate] = {}
+    for c in cands:
+        held = best.get(c.guide.name)
+        if held is None or c.rank < held.rank:
+            best[c.guide.name] = c
+    keep = {id(c) for c in best.values()}
+    return [c for c in cands if id(c) in keep]

@@ -13,7 +13,14 @@ from assistant.policy.evidence import Candidate
 # one of them. A question that names no group comes from an ordinary resident of the mainland.
 _GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
-    (re.compile(r"港澳台|港澳居民|台湾居民|香港居民|澳门居民"), re.compile(r"港|澳|台")),
+    # applicants from Hong Kong / Macau themselves ("香港、澳门律师事务所…", "港澳医师…"), not mainland residents
+    # travelling there (往来港澳通行证)
+    (
+        re.compile(
+            r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
+        ),
+        re.compile(r"港|澳|台"),
+    ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
     (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
 )
@@ -61,11 +68,12 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
 
 def same_service_once(cands: list[Candidate]) -> list[Candidate]:
     """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
-    花都区), the one of the place asked about / the home region, in the original order."""
+    花都区), the one of the place asked about / the home region, in the original order; of two of the same rank, the
+    nearer one (律师事务所设立许可 of 广州市 rather than of 广东省 for a 花都区 resident: the deeper region)."""
     best: dict[str, Candidate] = {}
     for c in cands:
         held = best.get(c.guide.name)
-        if held is None or c.rank < held.rank:
+        if held is None or (c.rank, -len(c.guide.region_path)) < (held.rank, -len(held.guide.region_path)):
             best[c.guide.name] = c
     keep = {id(c) for c in best.values()}
     return [c for c in cands if id(c) in keep]

@@ -418,6 +418,12 @@ def test_the_same_service_of_two_places_is_kept_once_the_home_one(social: Servic
     mine = Candidate(home, None, None, 1)
     plain = Candidate(social.model_copy(update={"id": "x", "name": "另一个事项"}), None, None, 2)
     assert same_service_once([other, mine, plain]) == [mine, plain]  # order kept, the home one stays
+    # both in the home chain: the nearer one (the city's rather than the province's)
+    province = Candidate(social.model_copy(update={"id": "gd", "region_path": ["广东省"]}), None, None, 1)
+    city = Candidate(
+        social.model_copy(update={"id": "gz", "region_path": ["广东省", "广州市"]}), None, None, 1
+    )
+    assert same_service_once([province, city]) == [city]
 
 
 def test_a_law_s_other_articles_do_not_answer_a_bare_how_to_question() -> None:

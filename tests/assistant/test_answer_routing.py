@@ -357,6 +357,16 @@ def test_the_same_service_of_another_place_is_not_offered_beside_the_home_one(ma
     assert isinstance(picked, Candidate) and picked.guide.id == "baby-huadu"
 
 
+def test_a_service_for_hong_kong_and_macau_applicants_is_a_group_variant() -> None:
+    hk = _cand("香港、澳门律师事务所与广东境内律师事务所联营设立许可", 3.2)
+    plain = _cand("律师事务所设立许可", 3.0)
+    assert for_ordinary_residents("律师事务所设立许可的咨询电话是多少", [hk, plain]) == [plain]
+    assert for_ordinary_residents("香港律所想同内地律所联营，点申请", [hk, plain]) == [hk, plain]
+    # services for mainland residents travelling there are no group variants
+    trips = [_cand("办理往来港澳通行证探亲签注", 3.0), _cand("办理往来台湾通行证探亲签注", 2.9)]
+    assert for_ordinary_residents("探亲签注要多久", trips) == trips
+
+
 def test_a_public_sector_variant_gives_way_to_its_ordinary_counterpart() -> None:
     cands = [
         _cand("机关事业单位人员领取养老保险待遇资格认证", 3.4),

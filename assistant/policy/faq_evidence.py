@@ -65,6 +65,25 @@ def best_faq(
     found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of)
     if not found:
         return None
+    best = _accepted(t, aspects, result, found, paraphrase)
+    lead = found[0].candidate
+    if best is None and lead.best is not None and lead.best.lexical < FAQ_ACCEPT_LEXICAL:
+        # the place asked about / the home region goes first, but a pair of theirs sharing next to no word with
+        # the question does not hide another place's pair that answers ("个体户也要做年报吗": not the home
+        # "个体工商户一定要起名字吗？")
+        rest = [f for f in found if f.candidate.rank > lead.rank]
+        best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
+    return best
+
+
+def _accepted(
+    t: str,
+    aspects: list[Aspect],
+    result: SearchResult,
+    found: list[FaqCandidate],
+    paraphrase: Callable[[str, str], float] | None,
+) -> Candidate | None:
+    """The leading pair of `found` (best first) when it answers the question, else None."""
     if paraphrase is not None:
         found = e5_tie_break(t, found, paraphrase)
     found = named_guide_first(t, found)

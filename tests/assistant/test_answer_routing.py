@@ -405,3 +405,34 @@ def test_a_question_between_a_service_and_its_public_sector_variant_is_answered_
         DialogueState(session_id="p"), "机关事业单位人员领养老保险待遇，资格认证网上可以认证吗"
     ).reply
     assert "example.gov.cn/jg" in named.text or any("机关事业单位" in c for c in named.choices)
+
+
+def test_a_home_pair_sharing_no_word_does_not_hide_another_place_s_pair_that_answers() -> None:
+    """The home region's pairs go first, but "个体工商户一定要起名字吗？" (its guide is the home 个体户 guide) says
+    nothing about annual reports: the 长沙 pair on who files them answers "个体户也要做年报吗"."""
+    home = next(g for g in load_sample_guides() if g.name == "个体工商户设立登记")
+    reports = load_scenario_json(FIXTURE / "43TCP0005_changsha.json").guides[0]
+    get = {home.id: home, reports.id: reports}.get
+    naming = next(str(i) for i, f in enumerate(home.faqs) if "起名字" in f.question)
+    who = next(str(i) for i, f in enumerate(reports.faqs) if "条件" in f.question)
+    q = "个体户也要做年报吗"
+    r = faq_result(
+        q,
+        faq_hit(home, naming, 0.73, {"dense_q": 0.58, "dense_a": 0.4}),
+        faq_hit(reports, who, 0.76, {"dense_q": 0.53, "dense_a": 0.5}),
+        confidence=0.9,
+    )
+
+    def rank(g: ServiceGuide) -> int:
+        return 1 if g.id == home.id else 2
+
+    def e5(_q: str, official: str) -> float:  # as e5 reads them: only the 年报 pair reads like the question
+        return 0.91 if "年报" in official else 0.89
+
+    picked = best_faq(q, detect_aspects(q), r, get, guide_passages, rank, e5)
+    assert picked is not None and picked.guide.id == reports.id
+    # a home pair that shares the question's words still goes first (and is judged on its own)
+    q2 = "个体户一定要起名字吗"
+    r2 = faq_result(q2, faq_hit(home, naming, 0.9, {"dense_q": 0.9}), faq_hit(reports, who, 0.76))
+    picked2 = best_faq(q2, detect_aspects(q2), r2, get, guide_passages, rank, lambda _q, _o: 0.95)
+    assert picked2 is not None and picked2.guide.id == home.id

@@ -15,7 +15,7 @@ import cn2an
 from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, _cite, source_note
 from assistant.nlu.text import compact
 from knowledge.schema import ServiceGuide, TimeLimit
-from retrieval.aspects import Aspect
+from retrieval.aspects import DOCUMENT_ASKED, Aspect
 from retrieval.passages import Passage
 
 MAX_QUOTE = 300  # characters of a quote shown in the reply; longer texts are cut with a note
@@ -25,8 +25,10 @@ _PLAIN_FREE = re.compile(r"(?:不收费|免费|免收费用?|不收取(?:任何)
 _NO = re.compile(r"^(?:不可以|不能|不需要|不用|无需|不要|否|不是|没有|不收费|免费|不)[，,。]?")
 # "要不要带户口本" / "需要提供结婚证吗" -> the thing asked about
 _ASKED_THING = re.compile(
-    r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|准备)(?:上|个|一份|一下)?"
+    r"(?:(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|准备)(?:上|个|一份|一下)?"
     r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
+    # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
+    rf"|(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具|附)?(?:个|一份|上)?(?P<document>{DOCUMENT_ASKED}))"
 )
 
 # follow-up buttons: what a person may want next (shown when not already answered)
@@ -104,9 +106,10 @@ _NOT_A_THING = re.compile(
 def asked_thing(question: str) -> str | None:
     """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"); None for "带什么"."""
     m = _ASKED_THING.search(compact(question))
-    if not m or _NOT_A_THING.search(m.group("thing")):
+    thing = (m.group("thing") or m.group("document").strip("《》")) if m else None
+    if not thing or _NOT_A_THING.search(thing):
         return None
-    return m.group("thing")
+    return thing
 
 
 def _overlap(a: str, b: str) -> float:

@@ -92,6 +92,9 @@ def samples() -> dict[str, ServiceGuide]:
         ("审批要多长时间", [Aspect.TIME]),
         ("办居住证能不能不跑派出所", [Aspect.ONLINE]),  # without going there: online
         ("在家可以办吗", [Aspect.CONDITIONS, Aspect.ONLINE]),
+        ("申请公租房要不要租赁合同", [Aspect.MATERIALS]),  # a document asked about without a verb
+        ("需要提供《留学回国人员证明》吗？", [Aspect.MATERIALS]),
+        ("要不要办结婚证", []),  # the certificate applied for is no material
     ],
 )
 def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:
@@ -159,6 +162,14 @@ def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]
     assert composed.citations[0].quote in [m.name for m in g.materials]  # exact source text
     missing = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要带结婚证")
     assert missing is not None and "没有列出“结婚证”" in missing.text
+    # a document asked about without a verb of bringing, or in official wording
+    assert asked_thing("办居住证要不要身份证") == "身份证"
+    assert asked_thing("需要提供《留学回国人员证明》吗？") == "留学回国人员证明"
+    bare = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要身份证")
+    assert bare is not None and bare.text.startswith("需要。「居民身份证」在申请材料清单中")
+    # the certificate one applies for, or a long phrase with a verb, is no document asked about
+    assert asked_thing("要不要办结婚证") is None
+    assert asked_thing("要不要交家里人在香港定居的证明") is None
 
 
 def test_faq_answer_quotes_exactly_and_cuts_honestly(social: ServiceGuide) -> None:

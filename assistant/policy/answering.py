@@ -27,6 +27,7 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
+    NAME_PARAPHRASE,
     STANDOUT_FLOOR,
     TOP_K,
     Candidate,
@@ -57,6 +58,8 @@ from retrieval.regions import (
 from retrieval.types import DocKind, SearchResult
 
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
+# a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
+_YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
     r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
@@ -279,9 +282,13 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
             )
         ):
-            emit(events, "no_fit", service_id=c.guide.id)
-            law = self._article_reply(st, t, result, events) if result is not None else None
-            return law if law is not None else self.unknown(st, events, None)
+            if not self._describes(t, c.guide):
+                emit(events, "no_fit", service_id=c.guide.id)
+                law = self._article_reply(st, t, result, events) if result is not None else None
+                return law if law is not None else self.unknown(st, events, None)
+            if _YES_NO_RE.search(compact(t)):
+                # "…能不能借出来", "…要不要先备案": whether one can / must is what its conditions say
+                aspects = [Aspect.CONDITIONS]
         if (
             result is not None
             and is_auxiliary(c.guide.name)
@@ -296,6 +303,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         return self.guide_reply(
             st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
         )
+
+    def _describes(self, t: str, guide: Any) -> bool:
+        """The question describes the service in its own words: e5 reads it as close to the guide's name
+        ("两个地方都交咗养老保险，重复交嘅钱点样退" and 多重养老保险关系个人账户退费) as a paraphrase."""
+        scorer = self.paraphrase
+        return scorer is not None and scorer.similarity(t, guide.name) >= NAME_PARAPHRASE
 
     # --- replies ------------------------------------------------------------------------------------
 

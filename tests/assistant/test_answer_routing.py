@@ -478,3 +478,33 @@ def test_a_question_describing_a_service_in_its_own_words_gets_it_and_a_yes_no_o
     assert "须进行异地居住（就医）备案" in reply.text
     far, events = found(lottery, "明天彩票开什么号")
     assert "no_fit" in events and not far.citations
+
+
+def test_a_paraphrased_official_question_answers_only_about_the_same_matter() -> None:
+    """e5 reads "我想考C1驾照，报名要带咩材料啊" close to "申请从事道路货物运输经营许可的材料有什么" (both ask for an
+    application's papers). When 开办运输企业一件事 was not among the guides found and nothing of it names what the
+    question names, the pair does not answer; found by retrieval, it may."""
+    transport = load_scenario_json(FIXTURE / "43TCN0002_wulingyuan.json").guides[0]
+    key = next(
+        str(i)
+        for i, f in enumerate(transport.faqs)
+        if f.question.startswith("申请从事道路货物运输经营许可的材料")
+    )
+    q = "我想考C1驾照，报名要带咩材料啊"
+    chunk = faq_hit(transport, key, 0.45, {"dense_q": 0.46, "dense_a": 0.3})
+
+    def picked(r: SearchResult):
+        return best_faq(
+            q,
+            detect_aspects(q),
+            r,
+            {transport.id: transport}.get,
+            guide_passages,
+            lambda _g: 2,
+            lambda _q, _o: 0.91,
+        )
+
+    assert picked(faq_result(q, chunk)) is None
+    found = faq_result(q, chunk)
+    found.hits = [Hit(transport.id, DocKind.GUIDE, transport.name, 2.0, [])]
+    assert picked(found) is not None

@@ -313,7 +313,8 @@ def test_amounts_paid_to_a_person_are_not_fees(text: str, aspects: list[Aspect])
 
 
 def test_an_official_question_the_question_paraphrases_accepts_its_pair() -> None:
-    """No shared word and a two-guide window: only the paraphrase check (e5 cosine) can accept the pair."""
+    """No shared word and a two-guide window: only the paraphrase check (e5 cosine) can accept the pair (its guide
+    was found by retrieval, so it is about the matter)."""
     social = load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
     rental = load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
     get = {social.id: social, rental.id: rental}.get
@@ -323,6 +324,7 @@ def test_an_official_question_the_question_paraphrases_accepts_its_pair() -> Non
         return faq_hit(g, key, score, {"dense_q": 0.4, "dense_a": 0.3})
 
     r = faq_result(q, chunk(social, "8", 0.62), chunk(rental, "0", 0.5))
+    r.hits = [Hit(social.id, DocKind.GUIDE, social.name, 2.0, [])]
     asp = detect_aspects(q)
     assert best_faq(q, asp, r, get, guide_passages, lambda _g: 2) is None
     close = best_faq(q, asp, r, get, guide_passages, lambda _g: 2, lambda _q, _o: 0.93)

@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.nlg.answer import Aspect
 from assistant.policy.answer_common import AnswerHost, Events, emit
-from assistant.policy.evidence import Candidate, passage_scores
+from assistant.policy.evidence import NAME_PARAPHRASE, Candidate, passage_scores
 from assistant.policy.faq_evidence import best_faq
 from knowledge.schema import ServiceGuide
 from retrieval.paraphrase import ParaphraseScorer
@@ -33,6 +33,12 @@ class EvidenceLookup:
     paraphrase: ParaphraseScorer | None
     _known_units: frozenset[str] | None
     _passage_cache: dict[str, tuple[Any, list[Passage]]]
+
+    def _describes(self, t: str, guide: ServiceGuide) -> bool:
+        """The question describes the service in its own words: e5 reads it as close to the guide's name
+        ("两个地方都交咗养老保险，重复交嘅钱点样退" and 多重养老保险关系个人账户退费) as a paraphrase."""
+        scorer = self.paraphrase
+        return scorer is not None and scorer.similarity(t, guide.name) >= NAME_PARAPHRASE
 
     def _passages(self, g: ServiceGuide) -> list[Passage]:
         """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""

@@ -27,7 +27,6 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
-    NAME_PARAPHRASE,
     STANDOUT_FLOOR,
     TOP_K,
     Candidate,
@@ -303,12 +302,6 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         return self.guide_reply(
             st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
         )
-
-    def _describes(self, t: str, guide: Any) -> bool:
-        """The question describes the service in its own words: e5 reads it as close to the guide's name
-        ("两个地方都交咗养老保险，重复交嘅钱点样退" and 多重养老保险关系个人账户退费) as a paraphrase."""
-        scorer = self.paraphrase
-        return scorer is not None and scorer.similarity(t, guide.name) >= NAME_PARAPHRASE
 
     # --- replies ------------------------------------------------------------------------------------
 

@@ -73,6 +73,20 @@ def test_no_cue_leaves_the_decision_to_retrieval(text: str) -> None:
     assert c.confidence == 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("办比赛要不要申请审批", False),  # whether one must apply is a question, not a wish
+        ("搞个羽毛球友谊赛需不需要申请批文？", False),
+        ("办比赛需要申请审批吗", False),
+        ("想要申请居住证", True),
+        ("我需要申请个体户执照", True),
+    ],
+)
+def test_whether_one_must_apply_is_no_wish_to_apply(text: str, wish: bool) -> None:
+    assert (classify(text, DialogueState()) is Intent.APPLY) is wish
+
+
 def test_follow_up_in_context_is_a_service_question() -> None:
     state = DialogueState(current_service_id="sample-huadu-juzhuzheng-shenling")
     c = classify_scored("那要多久？", state)

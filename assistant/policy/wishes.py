@@ -92,7 +92,7 @@ class Wishes:
             if flow is None and len(residue(t)) < 2:
                 flow = link_flow(t, self.m.flows, result=result, current_service_id=st.current_service_id)
         if flow is None and len(residue(t)) >= 2:
-            # no form of ours fits ("细货车做货运，使唔使申请许可证？"): what the KB says beats the menu of forms
+            # no form of ours fits ("我想申请细货车拉货的许可证"): what the KB says beats the menu of forms
             answered = self.m.answering.service_question(st, query, events)  # typos read once
             if answered.citations or answered.choices:
                 return answered

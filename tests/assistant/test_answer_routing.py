@@ -73,9 +73,10 @@ def test_a_question_on_a_query_one_thing_is_answered_from_its_faq(manager) -> No
 
 
 def test_a_wish_no_form_handles_gets_the_kb_answer_not_the_menu_of_forms(manager) -> None:
-    reply = manager.handle(DialogueState(session_id="b"), "细货车拉货使唔使申请许可证").reply
-    assert "没有找到可以在线办理" not in reply.text
-    assert any("43TCN0002" in c.id for c in reply.citations)
+    for text in ("我想申请细货车拉货的许可证", "细货车拉货使唔使申请许可证"):  # a wish, and a question
+        reply = manager.handle(DialogueState(session_id="b"), text).reply
+        assert "没有找到可以在线办理" not in reply.text
+        assert any("43TCN0002" in c.id for c in reply.citations)
     # a bare wish that names nothing still gets the menu of what can be done here
     menu = manager.handle(DialogueState(session_id="c"), "我想申请一个东西").reply
     assert "目前可以边聊边办的事项有" in menu.text and menu.choices

@@ -12,7 +12,6 @@ from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
 from assistant.policy.service_pick import holder, standout
-from assistant.policy.variants import for_ordinary_residents, ordinary_counterparts
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -166,21 +165,6 @@ def test_a_pair_standing_clear_in_a_one_guide_window_answers_when_its_question_r
     assert best(q, chunk(social, "8", 0.62, 0.6), chunk(rental, "0", 0.5, 0.4)) is None  # two guides near
     unnamed = "没了饭碗，街坊那边会不会帮忙介绍活干"
     assert best(unnamed, chunk(social, "8", 0.62, 0.6), chunk(social, "7", 0.45, 0.4)) is None
-
-
-def test_variants_for_a_group_of_applicants_give_way_unless_the_question_names_the_group() -> None:
-    cands = [
-        _cand("机动车驾驶证持军警驾驶证申领(现役军人持军队（摩托车）驾驶证申请机动车驾驶证)", 3.0),
-        _cand("机动车驾驶证初次申领(外国人申领小型汽车准驾车型)", 2.9),
-        _cand("机动车驾驶证增加准驾车型", 2.8),
-    ]
-    assert [c.guide.name for c in for_ordinary_residents("增驾考完要等几天拿证", cands)] == [
-        "机动车驾驶证增加准驾车型"
-    ]
-    named = for_ordinary_residents("我是退伍军人，军队的驾驶证怎么换", cands)
-    assert [c.guide.name for c in named][0].startswith("机动车驾驶证持军警")  # the group is named: it stays
-    only_groups = cands[:2]
-    assert for_ordinary_residents("考驾照要多久", only_groups) == only_groups  # nothing else: all stay
 
 
 def test_a_law_that_beats_a_guide_is_quoted_by_its_article_on_the_aspect_asked(tmp_path: Path) -> None:
@@ -363,56 +347,6 @@ def test_the_same_service_of_another_place_is_not_offered_beside_the_home_one(ma
         a.host.get_guide = real_get
     # the question names the service in full: the home region's one answers, the other place's is not offered
     assert isinstance(picked, Candidate) and picked.guide.id == "baby-huadu"
-
-
-def test_a_service_for_hong_kong_and_macau_applicants_is_a_group_variant() -> None:
-    hk = _cand("香港、澳门律师事务所与广东境内律师事务所联营设立许可", 3.2)
-    plain = _cand("律师事务所设立许可", 3.0)
-    assert for_ordinary_residents("律师事务所设立许可的咨询电话是多少", [hk, plain]) == [plain]
-    assert for_ordinary_residents("香港律所想同内地律所联营，点申请", [hk, plain]) == [hk, plain]
-    # services for mainland residents travelling there are no group variants
-    trips = [_cand("办理往来港澳通行证探亲签注", 3.0), _cand("办理往来台湾通行证探亲签注", 2.9)]
-    assert for_ordinary_residents("探亲签注要多久", trips) == trips
-
-
-def test_a_public_sector_variant_gives_way_to_its_ordinary_counterpart() -> None:
-    cands = [
-        _cand("机关事业单位人员领取养老保险待遇资格认证", 3.4),
-        _cand("暂停企业职工养老保险待遇申请", 3.1),
-        _cand("企业职工领取养老保险待遇资格认证", 2.9),
-    ]
-    kept = [c.guide.name for c in ordinary_counterparts("领养老金每年要做认证，可以网上认证吗", cands)]
-    assert kept == ["暂停企业职工养老保险待遇申请", "企业职工领取养老保险待遇资格认证"]
-    # the question names the public sector: every variant stays
-    assert ordinary_counterparts("我是公务员，退休后养老金认证怎么做", cands) == cands
-    # no true counterpart (the names end differently): the variant stays
-    apart = [_cand("机关事业单位养老保险待遇申领", 3.0), _cand("企业职工一次性养老保险待遇申领", 2.9)]
-    assert ordinary_counterparts("办退休领养老金要审批多久", apart) == apart
-
-
-def test_a_question_between_a_service_and_its_public_sector_variant_is_answered_without_a_choice(
-    tmp_path: Path,
-) -> None:
-    """Both variants are close and the question names neither group: the ordinary scheme answers; a question
-    naming the public sector still gets asked which."""
-    base = "领取养老保险待遇资格认证"
-    ordinary = ServiceGuide(
-        id="qy", name=f"企业职工{base}", region="广东省", online_url="https://example.gov.cn/qy（示例）"
-    )
-    public = ServiceGuide(
-        id="jg",
-        name=f"机关事业单位人员{base}",
-        region="广东省",
-        online_url="https://example.gov.cn/jg（示例）",
-    )
-    m = build_manager([public, ordinary], {}, tmp_path / "idx", embedder=HashEmbedder())
-    reply = m.handle(DialogueState(session_id="o"), "领养老保险待遇每年要做资格认证，网上可以认证吗").reply
-    assert not reply.choices or "机关事业单位" not in " ".join(reply.choices)
-    assert "https://example.gov.cn/qy" in reply.text and "example.gov.cn/jg" not in reply.text
-    named = m.handle(
-        DialogueState(session_id="p"), "机关事业单位人员领养老保险待遇，资格认证网上可以认证吗"
-    ).reply
-    assert "example.gov.cn/jg" in named.text or any("机关事业单位" in c for c in named.choices)
 
 
 def test_a_home_pair_sharing_no_word_does_not_hide_another_place_s_pair_that_answers() -> None:

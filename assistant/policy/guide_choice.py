@@ -58,6 +58,17 @@ class GuideChoice:
         )
         link = link_service(guide_only, self.host.get_guide, query=t, prefer_id=st.current_service_id)
         by_id = {c.guide.id: c for c in cands}
+
+        def own(c: Candidate) -> Candidate:
+            """The guide picked among close ones, or its own official pair when that one answers and no field of
+            the guide states the aspect asked ("申报高新技术企业时，为啥纳税数据还要人去审？" names little of the
+            guide: its overview would not fit, its pair "税务信息为什么是人工核验？" answers)."""
+            if not (faq_ok and faq is not None and faq.guide.id == c.guide.id):
+                return c
+            wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            on_field = bool(wanted) and c.best is not None and c.best.aspect >= 1.0
+            return c if on_field else faq
+
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
             # the same service of several places is no choice to offer: the one of the place asked / home region
@@ -68,7 +79,7 @@ class GuideChoice:
                 if len(choices) == 1:
                     kept = by_id[next(iter(choices.values()))]
                     emit(events, "region_preferred", service_id=kept.guide.id, over=dropped)
-                    return kept
+                    return own(kept)
             # a public-sector variant beside its ordinary counterpart is no choice for a question naming neither
             # (when it asks something specific; a generic one must name the service it gets)
             wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
@@ -79,20 +90,20 @@ class GuideChoice:
                 if len(choices) == 1:
                     kept = by_id[next(iter(choices.values()))]
                     emit(events, "base_variant", service_id=kept.guide.id)
-                    return kept
+                    return own(kept)
             same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)
-                return same
+                return own(same)
             base = base_variant(t, choices) or distinct_pick(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
-                return by_id[base]
+                return own(by_id[base])
             # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
             picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
             if picked is not None:
                 emit(events, "base_variant", service_id=picked.guide.id)
-                return picked
+                return own(picked)
             # only supporting services (预约 / 进度查询) are close and the question asks neither: an official
             # answer that fits says more than a choice between them
             if faq_ok and faq is not None and not asks_auxiliary(t) and all(is_auxiliary(n) for n in choices):
@@ -111,7 +122,7 @@ class GuideChoice:
             best_rank = min(ranks) if ranks else 3
             preferred = [v for v in choices.values() if v in by_id and by_id[v].rank == best_rank]
             if len(ranks) > 1 and len(preferred) == 1:
-                return by_id[preferred[0]]
+                return own(by_id[preferred[0]])
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:

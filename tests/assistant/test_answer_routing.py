@@ -20,7 +20,7 @@ from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.paraphrase import load_paraphrase_scorer
-from retrieval.passages import content_bigrams, guide_passages
+from retrieval.passages import ScoredPassage, content_bigrams, guide_passages
 from retrieval.regions import HOME_REGION_DEFAULT, foreign_countries, mentioned_units, named_places
 from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
 
@@ -445,3 +445,27 @@ def test_a_paraphrased_official_question_answers_only_about_the_same_matter() ->
     found = faq_result(q, chunk)
     found.hits = [Hit(transport.id, DocKind.GUIDE, transport.name, 2.0, [])]
     assert picked(found) is not None
+
+
+def test_a_guide_picked_among_close_ones_answers_from_its_own_pair_when_no_field_states_it(
+    tmp_path: Path,
+) -> None:
+    """Two close guides; the variant rules pick 科技型企业创新政策扶持 for "申报高新技术企业时，为啥纳税数据还要人去
+    审？". Asking nothing a field states, its overview would not fit the question; its own accepted pair answers."""
+    tech = load_scenario_json(FIXTURE / "43TCP0019_hongjiangshi.json").guides[0]
+    other = ServiceGuide(id="gx", name="高新技术企业认定", region="广东省")
+    m = build_manager([tech, other], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "申报高新技术企业时，为啥纳税数据还要人去审？"
+    h1 = Hit(tech.id, DocKind.GUIDE, tech.name, 3.54, [])
+    h2 = Hit(other.id, DocKind.GUIDE, other.name, 3.52, [])
+    r = SearchResult(query=q, hits=[h1, h2], confident=True, confidence=0.95)
+    key = next(str(i) for i, f in enumerate(tech.faqs) if "人工核验" in f.question)
+    p = next(p for p in guide_passages(tech) if p.field == "faq" and p.key == key)
+    faq = Candidate(tech, h1, ScoredPassage(p, 0.77, 0.29, 0.5, 0.77), 2)
+    cands = [Candidate(tech, h1, None, 2), Candidate(other, h2, None, 1)]
+    events: list = []
+    out = m.answering._choose(
+        DialogueState(session_id="c"), q, r, cands, faq, events, m.answering._subject(q, [])
+    )
+    assert isinstance(out, Candidate) and out.guide.id == tech.id
+    assert out.best is not None and out.best.passage.field == "faq"

@@ -210,9 +210,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             asked = ordinary_counterparts(t, cands[:3])
-            if len(asked) == 1 and [
-                a for a in aspects if a is not Aspect.OVERVIEW
-            ]:  # the other choices were its public-sector variants: nothing to ask
+            if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:
+                # the other choices were its public-sector variants: nothing to ask
                 emit(events, "base_variant", service_id=asked[0].guide.id)
                 return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
             return self._clarify(st, asked, t, events, result)

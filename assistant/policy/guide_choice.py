@@ -58,6 +58,7 @@ class GuideChoice:
         )
         link = link_service(guide_only, self.host.get_guide, query=t, prefer_id=st.current_service_id)
         by_id = {c.guide.id: c for c in cands}
+        wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
 
         def own(c: Candidate) -> Candidate:
             """The guide picked among close ones, or its own official pair when that one answers and no field of
@@ -65,7 +66,6 @@ class GuideChoice:
             guide: its overview would not fit, its pair "税务信息为什么是人工核验？" answers)."""
             if not (faq_ok and faq is not None and faq.guide.id == c.guide.id):
                 return c
-            wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
             on_field = bool(wanted) and c.best is not None and c.best.aspect >= 1.0
             return c if on_field else faq
 
@@ -82,7 +82,6 @@ class GuideChoice:
                     return own(kept)
             # a public-sector variant beside its ordinary counterpart is no choice for a question naming neither
             # (when it asks something specific; a generic one must name the service it gets)
-            wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
             listed = [by_id[v] for v in choices.values() if v in by_id]
             ordinary = {c.guide.id for c in ordinary_counterparts(t, listed)} if wanted else set()
             if ordinary and len(ordinary) < len(listed):
@@ -91,7 +90,7 @@ class GuideChoice:
                     kept = by_id[next(iter(choices.values()))]
                     emit(events, "base_variant", service_id=kept.guide.id)
                     return own(kept)
-            same = same_answer(choices, by_id, [a for a in self._asked(t) if a is not Aspect.OVERVIEW])
+            same = same_answer(choices, by_id, wanted)
             if same is not None:
                 emit(events, "base_variant", service_id=same.guide.id)
                 return own(same)
@@ -145,7 +144,7 @@ class GuideChoice:
             weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)
             # a question asking nothing specific would get only the linked guide's overview: an official
             # answer (labelled with its region) says more
-            generic = not [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
+            generic = not wanted
             # the official answer of the place the person names goes before another place's guide
             local = faq.rank == 0 < chosen.rank
             # another place's official answer does not replace the guide of a nearer place that the question

@@ -96,7 +96,8 @@ class DialogueState(BaseModel):
     current_service_id: str | None = None  # the guide being talked about (follow-ups use it)
     current_policy_id: str | None = None
     pending_choices: dict[str, str] = Field(default_factory=dict)  # label -> service id (disambiguation)
-    pending_purpose: str | None = None  # "answer" | "apply": what to do once a pending choice is picked
+    # "answer" | "apply" | "related" (buttons beside an answer): what to do once a pending choice is picked
+    pending_purpose: str | None = None
     pending_query: str | None = None  # the message that led to the disambiguation (answered after it)
     last_aspects: list[str] = Field(default_factory=list)  # aspects of the last guide answer ("那低保呢？")
     flow_id: str | None = None  # active form flow

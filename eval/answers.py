@@ -14,7 +14,10 @@ Judged only on what a user sees (reply text, citations, choices), per line:
 - clarified: choices offered instead of an answer;
 - wrong_region: another place's facts stated as if they applied: a cited guide outside the home region
   and its parents whose region the reply does not name;
-- oos_refused: an out-of-scope question turned away (no citation).
+- oos_refused: an out-of-scope question turned away (no citation);
+- one_tap_hit: answer and source hit in the reply, or in the reply to one of its buttons (each tried in a copy
+  of the session: a person reading them taps the one that is their question). Not a key of the issue's
+  `--json` set, reported beside it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ JSON_KEYS = (
     "latency_ms_p95",
 )
 HIT_CHARS = 40
+TAPS = 4  # buttons a person would read through
 REPO = Path(__file__).resolve().parent.parent
 DEV_SET = REPO / "tests" / "eval" / "data" / "answers_dev.jsonl"
 
@@ -199,6 +203,10 @@ def judge(
     return flags
 
 
+def _hit(flags: dict[str, bool]) -> bool:
+    return flags["answer_hit"] and flags["source_hit"]
+
+
 def _rate(outcomes: Sequence[Outcome], key: str) -> float:
     return round(sum(o.flags.get(key, False) for o in outcomes) / len(outcomes), 4) if outcomes else 0.0
 
@@ -215,7 +223,13 @@ def evaluate_answers(
         t0 = time.perf_counter()
         res = manager.handle(DialogueState(session_id=f"eval-{q.id}"), q.q)
         ms = (time.perf_counter() - t0) * 1000
-        outcomes.append(Outcome(q, res.reply, ms, judge(q, res.reply, get_guide, get_policy)))
+        flags = judge(q, res.reply, get_guide, get_policy)
+        if q.in_scope:
+            flags["one_tap_hit"] = _hit(flags) or any(
+                _hit(judge(q, manager.handle(res.state, choice).reply, get_guide, get_policy))
+                for choice in res.reply.choices[:TAPS]
+            )
+        outcomes.append(Outcome(q, res.reply, ms, flags))
     ins = [o for o in outcomes if o.query.in_scope]
     oos = [o for o in outcomes if not o.query.in_scope]
     lat = np.array([o.latency_ms for o in outcomes]) if outcomes else np.zeros(1)
@@ -226,6 +240,7 @@ def evaluate_answers(
         "clarified": _rate(outcomes, "clarified"),
         "wrong_region": _rate(outcomes, "wrong_region"),
         "oos_refused": _rate(oos, "oos_refused") if oos else 1.0,
+        "one_tap_hit": _rate(ins, "one_tap_hit"),
         "n": len(outcomes),
         "latency_ms_p50": round(percentile(lat, 50), 1),
         "latency_ms_p95": round(percentile(lat, 95), 1),
@@ -238,7 +253,7 @@ def evaluate_answers(
             "reply": o.reply.text[:160],
         }
         for o in outcomes
-        if (o.query.in_scope and not (o.flags["answer_hit"] and o.flags["source_hit"]))
+        if (o.query.in_scope and not _hit(o.flags))
         or (not o.query.in_scope and not o.flags.get("oos_refused", True))
         or o.flags.get("wrong_region")
     ]
@@ -252,6 +267,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"  answer_hit: {report['answer_hit']:.2%}  source_hit: {report['source_hit']:.2%}",
         f"  refused (in scope): {report['refused']:.2%}  clarified: {report['clarified']:.2%}",
         f"  wrong_region: {report['wrong_region']:.2%}  oos_refused: {report['oos_refused']:.2%}",
+        f"  one_tap_hit (answer in the reply or one button away): {report['one_tap_hit']:.2%}",
         f"  latency p50 {report['latency_ms_p50']} ms  p95 {report['latency_ms_p95']} ms",
     ]
     for m in report.get("misses", [])[:40]:

@@ -39,6 +39,8 @@ _READ_BACK_RE = re.compile(r"确认提交吗|请核对以下信息")
 _RECEIPT_RE = re.compile(r"申请已提交，申请编号")
 _REJECTED_RE = re.compile(r"有误|无法识别|没有听明白|不是.{0,10}有效选项|还需要确认一下|应为")
 _OFFER_RE = re.compile(r"我要办")
+# a button phrased as a question (an official question offered beside an answer), not a service to pick
+_QUESTION_LABEL_RE = re.compile(r"[？?]|吗|哪些|怎么|怎样|如何|多久|多长时间|什么|是否|能否")
 
 
 @dataclass
@@ -177,6 +179,11 @@ class Seen:
     @property
     def rejected(self) -> bool:
         return bool(_REJECTED_RE.search(self.text))
+
+    @property
+    def services(self) -> list[str]:
+        """The buttons that name something to do, not a question to read ("…有哪些咨询途径？")."""
+        return [c for c in self.choices if not _QUESTION_LABEL_RE.search(c)]
 
     @property
     def offers(self) -> bool:

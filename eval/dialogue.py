@@ -155,7 +155,7 @@ def run_persona(
         elif abandon == "detoured":
             msg, abandon = persona.abandon["resume"], "resumed"  # type: ignore[index]
         elif not seen.form_open:
-            menu = [c for c in seen.choices if any(w in c for w in persona.service_words)]
+            menu = [c for c in seen.services if any(w in c for w in persona.service_words)]
             if seen.offers and not menu:
                 msg = persona.apply
             elif menu:

@@ -299,7 +299,15 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 return law
         note = self._region_note(c.guide, named, uncovered)
         return self.guide_reply(
-            st, c.guide, aspects, t, events, check_fit=True, scored=c.best, region_note=note
+            st,
+            c.guide,
+            aspects,
+            t,
+            events,
+            check_fit=True,
+            scored=c.best,
+            region_note=note,
+            related=c.related,
         )
 
     # --- replies ------------------------------------------------------------------------------------

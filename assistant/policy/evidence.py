@@ -49,6 +49,9 @@ FAQ_PARAPHRASE = 0.9
 # the two leading pairs this close on the re-ranked score (same region rank): the one whose official question e5
 # reads closer to the question leads (all answer sets: +11 right first pairs of 409, 4 lost)
 FAQ_E5_TIE = 0.1
+# an official FAQ answers: this many of its guide's next-closest pairs are offered as buttons (wrong-pair answers
+# of all answer sets: the pair meant is the runner-up in 17 of 41, third in 9)
+FAQ_RELATED = 2
 FAQ_NAMES_SERVICE = 0.3  # a question naming only the service and an aspect: this share of it in the name
 # no pair answers: offer the best ones ("您是想问…") when the closest official question reads like the question
 # (out-of-scope questions of the tune halves reached 0.5 only for places the KB does not cover, which get
@@ -120,6 +123,8 @@ class Candidate:
     hit: Hit | None  # None for a guide found through one of its FAQ passages only
     best: ScoredPassage | None
     rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
+    # an official FAQ answering: the guide's next-closest pairs (indices), offered as follow-up buttons
+    related: tuple[int, ...] = ()
 
     @property
     def doc_score(self) -> float:

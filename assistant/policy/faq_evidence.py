@@ -4,7 +4,7 @@ misses to offer when none clearly does (pure functions; the Answerer passes the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.nlg.answer import Aspect
 from assistant.nlu.text import compact
@@ -26,6 +26,7 @@ from assistant.policy.evidence import (
     FAQ_ONE_GUIDE_RERANK,
     FAQ_PARAPHRASE,
     FAQ_RAW,
+    FAQ_RELATED,
     FAQ_W_ASPECT,
     FAQ_W_LEXICAL,
     FAQ_W_QWORDS,
@@ -73,7 +74,19 @@ def best_faq(
         # "个体工商户一定要起名字吗？")
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
-    return best
+    return replace(best, related=related_pairs(best, found)) if best is not None else None
+
+
+def related_pairs(best: Candidate, found: list[FaqCandidate], limit: int = FAQ_RELATED) -> tuple[int, ...]:
+    """The answering pair's guide's next-closest pairs (best first): offered as one-tap follow-ups, since the
+    pair a citizen meant is often the runner-up among one guide's similar official questions."""
+    assert best.best is not None
+    out: list[int] = []
+    for f in found:
+        n = _pair_key(f)
+        if f.candidate.guide.id == best.guide.id and n != int(best.best.passage.key) and n not in out:
+            out.append(n)
+    return tuple(out[:limit])
 
 
 def _accepted(

@@ -109,13 +109,7 @@ class GuideReplies:
         """No pair clearly answers, but the closest official questions read like it: offer them (a pick
         answers that pair) rather than a bare refusal; content staff see the near miss in the queue."""
         pairs = [(c.guide, int(c.best.passage.key)) for c in cands if c.best is not None]
-        questions = [g.faqs[n].question for g, n in pairs]
-        choices: dict[str, str] = {}
-        for (g, n), q in zip(pairs, questions, strict=True):
-            name = q if questions.count(q) == 1 else f"{q}（{g.faqs[n].answer[:14]}…）"
-            if g.region_path and not in_home_chain(g.region_path, self.home_region):
-                name = f"{name}（{label(g.region_path)}）"
-            choices.setdefault(name, f"{g.id}#faq#{n}")
+        choices = faq_choices(pairs, self.home_region)
         st.pending_choices, st.pending_purpose, st.pending_query = dict(choices), "answer", t
         emit(events, "clarify", candidates=list(choices), confidence=round(result.confidence, 3))
         lines = "\n".join(f"{i}. {name}" for i, name in enumerate(choices, 1))
@@ -223,10 +217,12 @@ class GuideReplies:
         check_fit: bool = False,
         scored: ScoredPassage | None = None,
         region_note: str = "",
+        related: Sequence[int] = (),
     ) -> Reply:
         """`check_fit`: the guide was found by searching the question, so say so when it is only a
         supporting service (进度查询 / 预约) of what was asked, and mark the answer as not confident; a
-        generic question that only such a service matched gets no facts, only a pointer to it."""
+        generic question that only such a service matched gets no facts, only a pointer to it.
+        `related`: pairs of the guide offered as buttons after its official answer (a tap answers that pair)."""
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
         if check_fit and generic and is_auxiliary(guide.name) and not asks_auxiliary(question):
             emit(events, "partial_match", service_id=guide.id)
@@ -252,6 +248,12 @@ class GuideReplies:
             whose = "本事项" if flow.service_id == guide.id else f"相关事项「{flow.title}」"
             text += f"\n{whose}支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
+        elif related and composed.basis == "faq" and not st.flow_id:
+            # the official question meant is often the runner-up among the guide's similar ones: one tap away
+            answered = guide.faqs[int(scored.passage.key)].question if scored is not None else ""
+            offered = faq_choices([(guide, n) for n in related], None, answered=answered)
+            st.pending_choices, st.pending_purpose, st.pending_query = offered, "related", question
+            choices = list(offered)
         emit(events, "answer", service_id=guide.id, missing=composed.missing)
         confident = composed.grounded
         if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):
@@ -302,3 +304,20 @@ class GuideReplies:
         emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
         text = SEARCH_FAILED_TEXT if failed else unknown_answer().text
         return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
+
+
+def faq_choices(
+    pairs: Sequence[tuple[ServiceGuide, int]], home: Sequence[str] | None, answered: str = ""
+) -> dict[str, str]:
+    """Button labels for official questions -> "<guide id>#faq#<n>" (what a pick answers). A question asked by
+    several pairs (or by the pair just `answered`) is told apart by its answer's opening; another place's pair
+    is labelled with its region (unless `home` is None: the reply beside them already says whose they are)."""
+    questions = [g.faqs[n].question for g, n in pairs]
+    choices: dict[str, str] = {}
+    for (g, n), q in zip(pairs, questions, strict=True):
+        opening = "".join(g.faqs[n].answer.split())[:14]  # a button label is one line
+        name = q if questions.count(q) == 1 and q != answered else f"{q}（{opening}…）"
+        if home is not None and g.region_path and not in_home_chain(g.region_path, home):
+            name = f"{name}（{label(g.region_path)}）"
+        choices.setdefault(name, f"{g.id}#faq#{n}")
+    return choices

@@ -241,8 +241,10 @@ _FILLER_RE = re.compile(
 )
 
 
-def match_choice(text: str, choices: Mapping[str, str]) -> str | None:
-    """The id of the pending choice `text` selects (label, index "第一个"/"2", distinctive words), or None."""
+def match_choice(text: str, choices: Mapping[str, str], *, loose: bool = True) -> str | None:
+    """The id of the pending choice `text` selects (label, index "第一个"/"2", distinctive words), or None.
+    `loose=False`: the label or its index only (buttons offered beside an answer, where the next message is as
+    likely a new question sharing a word with one of them)."""
     if not choices:
         return None
     labels = list(choices)
@@ -270,7 +272,7 @@ def match_choice(text: str, choices: Mapping[str, str]) -> str | None:
         if compact(inside[1]) in compact(inside[0]):
             return choices[inside[0]]
     # The reply is a distinctive part of exactly one label ("签注", "延续").
-    if len(core) >= 2:
+    if loose and len(core) >= 2:
         sub = [label for label in labels if core in compact(label)]
         if len(sub) == 1:
             return choices[sub[0]]

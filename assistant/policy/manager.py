@@ -153,7 +153,7 @@ class DialogueManager:
             return self._handoff_human(st, t, events), None
 
         if st.pending_choices:
-            picked = match_choice(t, st.pending_choices)
+            picked = match_choice(t, st.pending_choices, loose=st.pending_purpose != "related")
             purpose, query = st.pending_purpose, st.pending_query
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:

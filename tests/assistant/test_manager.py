@@ -406,6 +406,17 @@ def test_match_choice(reply: str, picked: str | None) -> None:
     assert match_choice(reply, CHOICES) == picked
 
 
+@pytest.mark.parametrize(
+    ("reply", "picked"),
+    [("居住证签注", "b"), ("2", "b"), ("我要办居住证签注", "b"), ("签注", None), ("查进度的那个", None)],
+)
+def test_buttons_beside_an_answer_are_picked_by_label_or_number_only(reply: str, picked: str | None) -> None:
+    """The next message after an answer is as likely a new question sharing a word with a button."""
+    from assistant.policy.linking import match_choice
+
+    assert match_choice(reply, CHOICES, loose=False) == picked
+
+
 def _guide_hits(*items: tuple[str, float]) -> Any:
     from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 

@@ -163,6 +163,14 @@ def matches_place(path: Sequence[str], place: str) -> bool:
     return any(short_name(u) == short_name(place) for u in enclosing_units(tuple(path)))
 
 
+def law_applies(region: str | None, home: Sequence[str], text: str = "") -> bool:
+    """A law of the whole country or of the home region / a parent applies to the person; a local regulation of
+    another place ("汕尾市农村建房条例") only when the message names that place."""
+    if not region or region == "全国" or region in home:
+        return True
+    return short_name(region) in text
+
+
 def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) -> int:
     """0: a place the person named; 1: the home region chain (when no place is named); 2: elsewhere;
     3: no region recorded. Lower is better."""

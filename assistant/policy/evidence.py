@@ -258,8 +258,11 @@ def best_article(
     on_aspect: bool = False,
     retrieved_only: bool = False,
     paraphrase: Callable[[str, str], float] | None = None,
+    applies: Callable[[PolicyDocument], bool] | None = None,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
+    `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
+    another place's local regulation.
     `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
     `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
     found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
@@ -318,15 +321,18 @@ def best_article(
         scored.append((rank, gate, asp, c, d))
     if not scored:
         return None
-    _, lex, asp, top, doc = max(scored, key=lambda x: x[0])
-    if on_aspect and asp <= 0:
-        return None
-    # the law's retrieval evidence with some shared words, or most of the question's words in the article
-    law_raw = law_score[doc.id]
-    if lex < min_lexical:
-        return None
-    if (law_raw >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS:
-        return top, doc
-    if paraphrase is not None and paraphrase(t, top.chunk.text[:LAW_PARAPHRASE_CHARS]) >= LAW_PARAPHRASE:
-        return top, doc  # "经济补偿怎么算" for 第四十七条 "经济补偿按劳动者在本单位工作的年限…"
+    best = max(scored, key=lambda x: x[0])
+    here = [s for s in scored if applies(s[4])] if applies is not None else []
+    first = max(here, key=lambda x: x[0]) if here else best
+    for _, lex, asp, top, doc in [first] if first is best else [first, best]:
+        if on_aspect and asp <= 0:
+            continue
+        # the law's retrieval evidence with some shared words, or most of the question's words in the article
+        law_raw = law_score[doc.id]
+        if lex < min_lexical:
+            continue
+        if (law_raw >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS:
+            return top, doc
+        if paraphrase is not None and paraphrase(t, top.chunk.text[:LAW_PARAPHRASE_CHARS]) >= LAW_PARAPHRASE:
+            return top, doc  # "经济补偿怎么算" for 第四十七条 "经济补偿按劳动者在本单位工作的年限…"
     return None

@@ -6,6 +6,8 @@ assistant/policy/evidence.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.nlg.answer import (
     Aspect,
     Composed,
@@ -13,6 +15,7 @@ from assistant.nlg.answer import (
 )
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.evidence import (
+    CLOSE,
     LAW_ARTICLE_LEXICAL,
     LAW_ASPECT_COVER,
     LAW_ASPECT_MARGIN,
@@ -23,7 +26,9 @@ from assistant.policy.evidence import (
     name_cover,
 )
 from assistant.state import DialogueState, Intent, Reply
+from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
+from retrieval.regions import label, law_applies
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -32,6 +37,18 @@ class LawReplies:
 
     host: AnswerHost
     paraphrase: ParaphraseScorer | None
+    home_region: tuple[str, ...]
+
+    def _applies(self, t: str) -> Callable[[PolicyDocument], bool]:
+        """Whether a law holds where the person is (national, the home region's, or of a place they name)."""
+        return lambda d: law_applies(d.region, self.home_region, t)
+
+    def _law_head(self, policy_id: str | None, t: str, head: str) -> str:
+        """The line before the quote: another place's local regulation is said to be one, never as applying."""
+        d = self.host.get_policy(policy_id) if policy_id else None
+        if d is None or self._applies(t)(d):
+            return f"{head}相关法规的规定如下："
+        return f"{head}以下为{d.region}的地方性法规（不是{label(self.home_region)}的规定），仅供参考："
 
     def _law_over_guide(
         self,
@@ -91,13 +108,22 @@ class LawReplies:
         hits = [h for h in result.hits if h.kind is DocKind.POLICY]
         if not hits:
             return None
+        applies = self._applies(t)
+        here = [h for h in hits if (d := self.host.get_policy(h.doc_id)) is not None and applies(d)]
+        if here and here[0] is not hits[0] and here[0].score >= hits[0].score * CLOSE:
+            # a close law that holds here goes before another place's local regulation
+            hits = [*here, *(h for h in hits if h not in here)]
         composed = compose_policy_answer(hits, self.host.get_policy, question=t)
         if composed is None:
             return None
         reply = self._policy_reply(st, composed, t, events)
+        quoted = self.host.get_policy(composed.policy_id) if composed.policy_id else None
         if fallback:
             emit(events, "policy_over_guides", policy_id=composed.policy_id)
-            reply.text = f"没有找到与您的问题直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
+            head = self._law_head(composed.policy_id, t, "没有找到与您的问题直接对应的办事指南，")
+            reply.text = f"{head}\n{reply.text}"
+        elif quoted is not None and not applies(quoted):
+            reply.text = f"{self._law_head(quoted.id, t, '')}\n{reply.text}"
         return reply
 
     def _article_reply(
@@ -123,6 +149,7 @@ class LawReplies:
             on_aspect=on_aspect,
             retrieved_only=retrieved_only,
             paraphrase=scorer.similarity if scorer is not None else None,
+            applies=self._applies(t),
         )
         if picked is None:
             return None
@@ -130,7 +157,12 @@ class LawReplies:
             # a retrieved article showed that the law answers; the article quoted may be another one of that law
             # on the aspect asked ("办理结婚登记…应当出具下列证件" rather than the one on checking them)
             whole = best_article(
-                t, result, self.host.get_policy, min_lexical=min_lexical, on_aspect=on_aspect
+                t,
+                result,
+                self.host.get_policy,
+                min_lexical=min_lexical,
+                on_aspect=on_aspect,
+                applies=self._applies(t),
             )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole
@@ -141,7 +173,7 @@ class LawReplies:
             return None
         emit(events, "law_fallback", policy_id=doc.id, article=top.chunk.field)
         reply = self._policy_reply(st, composed, t, events)
-        reply.text = f"没有找到直接对应的办事指南，相关法规的规定如下：\n{reply.text}"
+        reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
         return reply
 
     def _policy_reply(self, st: DialogueState, composed: Composed, question: str, events: Events) -> Reply:

@@ -1,0 +1,100 @@
+"""Laws have places too: a national law or one of the home region (广东省, 广州市) holds for a Huadu citizen, a local
+regulation of another city (清远市, 汕头经济特区) does not. An article of a law that holds goes before another
+place's regulation when both answer, and another place's regulation is never quoted as if it applied: its reply
+says whose it is. The law texts below are authored samples in the shape of the bundled laws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answer_hits import article_hit
+
+from assistant.policy.evidence import best_article
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import Article, PolicyDocument
+from retrieval.embedders import HashEmbedder
+from retrieval.regions import HOME_REGION_DEFAULT, law_applies
+from retrieval.types import SearchResult
+
+# sample data: authored for these tests, worded like the bundled regulations
+QINGYUAN = PolicyDocument(
+    id="law-sample-qingyuan",
+    title="清远市住宅小区物业管理条例（示例）",
+    level="市",
+    region="清远市",
+    articles=[
+        Article(
+            number="第二十条",
+            text="住宅小区业主大会由全体业主组成，首次业主大会会议由街道办事处组织业主召开，选举产生业主委员会。",
+        )
+    ],
+)
+NATIONAL = PolicyDocument(
+    id="law-sample-national",
+    title="物业管理条例（示例）",
+    level="国家",
+    region="全国",
+    articles=[
+        Article(
+            number="第十条",
+            text="同一个物业管理区域内的业主，应当在物业所在地的区、县人民政府房地产行政主管部门或者街道办事处的"
+            "指导下成立业主大会，并选举产生业主委员会。",
+        )
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("region", "text", "holds"),
+    [
+        ("全国", "", True),
+        ("广东省", "", True),
+        ("广州市", "", True),
+        (None, "", True),  # no place recorded: not said to be another place's
+        ("清远市", "小区业主大会怎么成立", False),
+        ("汕头市", "辅警可以查身份证吗", False),
+        ("清远市", "清远的小区业主大会怎么成立", True),  # the person asks about that place
+        ("番禺区", "", False),  # a sibling district of the home one
+    ],
+)
+def test_which_laws_hold_for_the_person(region: str | None, text: str, holds: bool) -> None:
+    assert law_applies(region, HOME_REGION_DEFAULT, text) is holds
+
+
+def test_an_article_of_a_law_that_holds_goes_before_another_city_s_regulation() -> None:
+    q = "小区业主大会怎么成立"
+    result = SearchResult(
+        query=q,
+        hits=[],
+        confident=True,
+        confidence=0.9,
+        articles=[
+            article_hit(QINGYUAN, QINGYUAN.articles[0], 0.95),
+            article_hit(NATIONAL, NATIONAL.articles[0], 0.9),
+        ],
+    )
+    laws = {d.id: d for d in (QINGYUAN, NATIONAL)}
+    picked = best_article(q, result, laws.get)
+    assert picked is not None and picked[1].id == QINGYUAN.id  # on the evidence alone
+    here = best_article(q, result, laws.get, applies=lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q))
+    assert here is not None and here[1].id == NATIONAL.id
+    # the person asking about 清远 gets 清远's regulation
+    named = "清远的" + q
+    there = best_article(
+        named, result, laws.get, applies=lambda d: law_applies(d.region, HOME_REGION_DEFAULT, named)
+    )
+    assert there is not None and there[1].id == QINGYUAN.id
+
+
+def test_another_city_s_regulation_is_quoted_with_whose_it_is(tmp_path: Path) -> None:
+    m = build_manager([], {}, tmp_path / "idx", policies=[QINGYUAN], embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="qy"), "小区业主大会怎么成立").reply
+    assert [c.id for c in reply.citations] == ["policy:law-sample-qingyuan#第二十条"]
+    head = reply.text.split("\n")[0]
+    assert "清远市的地方性法规" in head and "不是广东省广州市花都区的规定" in head
+    assert "相关法规的规定如下" not in reply.text
+    # asked about 清远 itself: quoted as that place's rule, without the note
+    named = m.handle(DialogueState(session_id="qy2"), "清远小区业主大会怎么成立").reply
+    assert named.citations and "不是广东省广州市花都区的规定" not in named.text

@@ -65,6 +65,7 @@ class Composed:
     policy_id: str | None = None
     grounded: bool = True  # False when nothing from the KB was used
     basis: str = ""  # what answered: "faq", a guide field, "missing", "overview", "aspects"
+    key: str = ""  # which one of them: an FAQ's index, a material's index
 
     @property
     def evidence(self) -> list[str]:

@@ -23,6 +23,7 @@ from assistant.nlg.passage_answer import (
 from assistant.policy.answer_common import SEARCH_FAILED_TEXT, AnswerHost, Events, emit
 from assistant.policy.evidence import (
     FAQ_LEXICAL_ALONE,
+    FAQ_RELATED,
     FAQ_SWITCH,
     Candidate,
     asks_same,
@@ -191,7 +192,7 @@ class GuideReplies:
         if pick is not None:
             composed = compose_passage_answer(guide, pick.passage, wanted, question, region_note=region_note)
             if composed is not None:
-                composed.basis = pick.passage.field
+                composed.basis, composed.key = pick.passage.field, pick.passage.key
                 return composed
             wanted = [a for a in wanted if a in pick.passage.aspects] or wanted
         if wanted and all(a in ASPECT_LABEL for a in wanted):
@@ -205,6 +206,16 @@ class GuideReplies:
         if region_note:
             composed.text = f"{region_note}\n{composed.text}"
         return composed
+
+    def _nearby_pairs(
+        self, guide: ServiceGuide, question: str, aspects: Sequence[Aspect], answered: int
+    ) -> tuple[int, ...]:
+        """The guide's official pairs closest to the question after the one `answered`, on their words and the
+        aspect they answer (an answer found without retrieval ranking its pairs: a follow-up, a pick)."""
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        faqs = [p for p in self._passages(guide) if p.field == "faq" and p.key != str(answered)]
+        ranked = score_passages(question, wanted, faqs, None, common=[guide.name])
+        return tuple(int(r.passage.key) for r in ranked if r.lexical > 0 or r.aspect > 0)[:FAQ_RELATED]
 
     def guide_reply(
         self,
@@ -248,10 +259,13 @@ class GuideReplies:
             whose = "本事项" if flow.service_id == guide.id else f"相关事项「{flow.title}」"
             text += f"\n{whose}支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
-        elif related and composed.basis == "faq" and not st.flow_id:
+        elif composed.basis == "faq" and composed.key.isdigit() and not st.flow_id:
             # the official question meant is often the runner-up among the guide's similar ones: one tap away
-            answered = guide.faqs[int(scored.passage.key)].question if scored is not None else ""
-            offered = faq_choices([(guide, n) for n in related], None, answered=answered)
+            n = int(composed.key)
+            related = related or self._nearby_pairs(guide, question, aspects, n)
+            offered = faq_choices(
+                [(guide, k) for k in related if k != n], None, answered=guide.faqs[n].question
+            )
             st.pending_choices, st.pending_purpose, st.pending_query = offered, "related", question
             choices = list(offered)
         emit(events, "answer", service_id=guide.id, missing=composed.missing)

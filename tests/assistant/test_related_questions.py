@@ -101,3 +101,21 @@ def test_two_related_pairs_asking_the_same_official_question_are_told_apart(
     assert all("\n" not in lbl for lbl in labels)
     # another place's questions offered on their own carry its region
     assert "湖南省" in next(iter(faq_choices([(social, 9)], ("广东省", "广州市", "花都区"))))
+
+
+def test_an_official_answer_found_without_retrieval_also_offers_the_nearest_pairs(
+    social: ServiceGuide, tmp_path: Path
+) -> None:
+    """A follow-up on the guide being talked about is answered from its pairs by their words alone; the pairs
+    nearest after it are offered the same way."""
+    from retrieval.embedders import HashEmbedder
+
+    m = build_manager([social], {}, tmp_path / "index", embedder=HashEmbedder())
+    st = DialogueState(session_id="near")
+    q = "社会救助一件事多久能办完"
+    reply = m.answering.guide_reply(st, social, detect_aspects(q), q, [])
+    timing = next(f for f in social.faqs if f.question == "社会救助“一件事”多久能办完")
+    assert timing.answer[:15] in reply.text
+    assert reply.choices and st.pending_purpose == "related"
+    assert all(c.split("（")[0] in {f.question for f in social.faqs} for c in reply.choices)
+    assert "社会救助“一件事”多久能办完" not in reply.choices  # not the pair just answered

@@ -27,6 +27,7 @@ from retrieval.tokenize import Tokenizer, normalize
 from retrieval.types import Chunk, SearchResult
 from retrieval.typos import LiveTypoFixer
 from retrieval.vector import VectorStore
+from retrieval.word_spread import LiveWordSpread, WordSpread
 
 Filters = dict[str, Any]
 
@@ -63,6 +64,7 @@ class HybridRetriever:
         self._lock = threading.RLock()
         self._ready = False
         self.typos = LiveTypoFixer(self.tok.jieba, self._word_version, self._word_lists)
+        self.spread = LiveWordSpread(self._word_version, self._chunks)
         self.faq_sides = FaqSides(self.embedder)
 
     # ---------------------------------------------------------------- build / load
@@ -225,6 +227,15 @@ class HybridRetriever:
         """The word index's version and a consistent snapshot of its token lists."""
         with self._lock:
             return self._word_version(), self.sparse["word"].token_lists()
+
+    def _chunks(self) -> list[Chunk]:
+        with self._lock:
+            self._ensure_ready()
+            return list(self.view.chunks)
+
+    def faq_word_spread(self) -> WordSpread:
+        """How widely each word is spread over the guides with official FAQ pairs (retrieval.word_spread)."""
+        return self.spread.get()
 
     def regions(self) -> list[str]:
         """The distinct regions of the indexed guides ("广东省广州市", "湖南省长沙市" ...)."""

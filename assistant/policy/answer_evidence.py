@@ -20,6 +20,7 @@ from retrieval.paraphrase import ParaphraseScorer
 from retrieval.passages import Passage, guide_passages, score_passages
 from retrieval.regions import matches_place, parse_region_path, region_rank
 from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.word_spread import WordSpread
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,17 @@ class EvidenceLookup:
             self._passages,
             lambda g: self._rank(g, named),
             scorer.similarity if scorer is not None else None,
+            self._word_spread(),
         )
+
+    def _word_spread(self) -> WordSpread | None:
+        """The index's word spread over guides with FAQ pairs (None for a retriever without one, or on error)."""
+        spread = getattr(self.host.retriever, "faq_word_spread", None)
+        try:
+            return spread() if callable(spread) else None
+        except Exception:
+            log.exception("word spread unavailable")
+            return None
 
     def _rank(self, g: ServiceGuide, named: list[str]) -> int:
         return region_rank(g.region_path, self.home_region, named)

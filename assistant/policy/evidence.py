@@ -65,6 +65,11 @@ FAQ_OFFER_LEXICAL = 0.1
 FAQ_OFFER_PARAPHRASE = 0.88
 FAQ_OFFER_PARAPHRASE_LEXICAL = 0.05
 FAQ_OFFER_SPREAD = 0.03
+# a pair answers only when it shares with the question a word that tells its matter: one at most this share of the
+# guides with FAQ pairs use ("体育" tells, "申请" / "时间" / "要求" do not). Judged when the KB has enough such guides.
+# All answer sets: 5 answers of another guide's pair turned away, no right answer lost (docs/BENCHMARKS.md)
+FAQ_TELLING_SHARE = 1 / 3
+FAQ_TELLING_MIN_GUIDES = 6
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own

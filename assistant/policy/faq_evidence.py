@@ -27,6 +27,8 @@ from assistant.policy.evidence import (
     FAQ_PARAPHRASE,
     FAQ_RAW,
     FAQ_RELATED,
+    FAQ_TELLING_MIN_GUIDES,
+    FAQ_TELLING_SHARE,
     FAQ_W_ASPECT,
     FAQ_W_LEXICAL,
     FAQ_W_QWORDS,
@@ -36,6 +38,7 @@ from assistant.policy.evidence import (
     Candidate,
     idf_match,
     name_told,
+    question_words,
 )
 from assistant.policy.name_words import synonym_table, without_places
 from knowledge.schema import ServiceGuide
@@ -43,6 +46,7 @@ from retrieval.aspects import asks_definition, cue_spans
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
 from retrieval.regions import mentioned_units
 from retrieval.types import ChunkHit, SearchResult
+from retrieval.word_spread import WordSpread
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,17 @@ def best_faq(
     passages_of: Callable[[ServiceGuide], list[Passage]],
     rank_of: Callable[[ServiceGuide], int],
     paraphrase: Callable[[str, str], float] | None = None,
+    spread: WordSpread | None = None,
 ) -> Candidate | None:
     """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
-    `paraphrase(question, official question)`: e5 cosine (retrieval.paraphrase), when available."""
+    `paraphrase(question, official question)`: e5 cosine (retrieval.paraphrase), when available; `spread`: how
+    widely words are used over the guides with pairs (a pair must share a telling one with the question)."""
     found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of)
     if not found:
         return None
     best = _accepted(t, aspects, result, found, paraphrase)
+    if best is not None and not tells_matter(t, best, spread):
+        return None  # "开演唱会可以在这个体育比赛的联办里面一起申请吗" is not "…只申请高企认定可以吗？" for "申请"
     lead = found[0].candidate
     if best is None and lead.best is not None and lead.best.lexical < FAQ_ACCEPT_LEXICAL:
         # the place asked about / the home region goes first, but a pair of theirs sharing next to no word with
@@ -75,6 +83,16 @@ def best_faq(
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     return replace(best, related=related_pairs(best, found)) if best is not None else None
+
+
+def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool:
+    """The pair (its guide's name and region, its official question and answer) shares with the question, its
+    formal terms counted, a word few guides with pairs use. Not judged on a KB with few such guides."""
+    if spread is None or spread.guides < FAQ_TELLING_MIN_GUIDES or c.best is None:
+        return True
+    pair = c.guide.faqs[int(c.best.passage.key)]
+    said = content_bigrams(f"{c.guide.name} {pair.question} {pair.answer} {''.join(c.guide.region_path)}")
+    return any(spread.share(w) <= FAQ_TELLING_SHARE for w in question_words(cue_spans(question)) & said)
 
 
 def related_pairs(best: Candidate, found: list[FaqCandidate], limit: int = FAQ_RELATED) -> tuple[int, ...]:

@@ -259,15 +259,16 @@ class GuideReplies:
             whose = "本事项" if flow.service_id == guide.id else f"相关事项「{flow.title}」"
             text += f"\n{whose}支持{how}，回复“我要办{flow.title}”即可开始在线填写。"
             choices = [f"我要办{flow.title}"]
-        elif composed.basis == "faq" and composed.key.isdigit() and not st.flow_id:
+        if composed.basis == "faq" and composed.key.isdigit() and not st.flow_id:
             # the official question meant is often the runner-up among the guide's similar ones: one tap away
+            # (after the form's button, which a pick of theirs never matches)
             n = int(composed.key)
             related = related or self._nearby_pairs(guide, question, aspects, n)
             offered = faq_choices(
                 [(guide, k) for k in related if k != n], None, answered=guide.faqs[n].question
             )
             st.pending_choices, st.pending_purpose, st.pending_query = offered, "related", question
-            choices = list(offered)
+            choices = [*(choices if flow is not None else []), *offered]
         emit(events, "answer", service_id=guide.id, missing=composed.missing)
         confident = composed.grounded
         if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):

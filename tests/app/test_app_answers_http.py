@@ -90,6 +90,23 @@ def test_amount_question_quotes_the_official_faq(api: tuple[Services, TestClient
     assert any(_squash(quote) in _squash(f.answer) and "20000元" in quote for f in guide.faqs)
 
 
+def test_an_official_answer_offers_the_nearest_official_questions_one_tap_away(
+    api: tuple[Services, TestClient, str],
+) -> None:
+    services, _, _ = api
+    with services.db.write() as session:
+        tok = create_token(session=session, role="citizen")  # a session of its own
+    with TestClient(create_app(services)) as client:
+        out = _ask(client, tok, "变更更正姓名可以在线上申请吗")
+        guide = services.store.get_guide("43PCP0016226J0102")
+        assert guide is not None and out["choices"]
+        label = out["choices"][0]
+        pair = next(f for f in guide.faqs if label.split("（")[0] == f.question)
+        tapped = _ask(client, tok, label)
+        assert _squash(pair.answer)[:20] in _squash(tapped["reply"])
+        assert tapped["citations"][0]["id"] == f"guide:{guide.id}#faqs"
+
+
 def test_law_question_cites_law_and_article(api: tuple[Services, TestClient, str]) -> None:
     services, client, tok = api
     out = _ask(client, tok, "去登记结婚要带哪些证件和证明材料")

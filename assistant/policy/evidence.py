@@ -119,6 +119,9 @@ LAW_OVER_GUIDE_COVER = 0.4  # this) when the question uses this share of the art
 # ... or, when the question asks an aspect the guide's passage answers in none of its words (cover below
 # LAW_ASPECT_COVER), an article about that aspect using this much more of them than the passage does
 LAW_ASPECT_COVER = 0.6
+# close guides to choose between, none of whose names holds this share of what the question names: an article that
+# answers (on the aspect asked, LAW_ARTICLE_LEXICAL of its words) goes before the choice (all sets: +2 / -1)
+CHOICES_COVER = 0.6
 LAW_ASPECT_MARGIN = 0.3
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import (
+    CHOICES_COVER,
     CLOSE,
     FAQ_LEXICAL,
     FAQ_SWITCH,
+    LAW_ARTICLE_LEXICAL,
     NAMED_COVER,
     NAMED_TOLD,
     Candidate,
@@ -122,6 +124,15 @@ class GuideChoice:
             preferred = [v for v in choices.values() if v in by_id and by_id[v].rank == best_rank]
             if len(ranks) > 1 and len(preferred) == 1:
                 return own(by_id[preferred[0]])
+            # none of the close guides names what was asked ("上下班路上出车祸算工伤吗" and 工伤…资格认证 /
+            # …转诊转院): a statute that answers it goes before a choice between them
+            listed = [by_id[v] for v in choices.values() if v in by_id]
+            if listed and all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed):
+                law = self._article_reply(
+                    st, t, result, events, on_aspect=bool(wanted), min_lexical=LAW_ARTICLE_LEXICAL
+                )
+                if law is not None:
+                    return law
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:

@@ -469,3 +469,52 @@ def test_a_guide_picked_among_close_ones_answers_from_its_own_pair_when_no_field
     )
     assert isinstance(out, Candidate) and out.guide.id == tech.id
     assert out.best is not None and out.best.passage.field == "faq"
+
+
+def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_was_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search finds two 工伤 services equally close, neither naming "上下班路上出车祸", and 工伤保险条例 第十四条
+    (authored samples; the article text follows the bundled law): the article answers. Without the rule the
+    same evidence gets the choice between the two services."""
+    import assistant.policy.guide_choice as guide_choice
+    from retrieval.types import Chunk
+
+    certify = ServiceGuide(
+        id="s-gs-rz", name="工伤职工和供养亲属领取工伤保险长期待遇资格认证", region="广东省"
+    )
+    transfer = ServiceGuide(id="s-gs-zz", name="工伤保险市外转诊转院申请确认", region="广东省")
+    law = PolicyDocument(
+        id="law-s-gs",
+        title="工伤保险条例（示例）",
+        region="全国",
+        articles=[
+            Article(
+                number="第十四条",
+                text="职工有下列情形之一的，应当认定为工伤：（一）在工作时间和工作场所内，因工作原因受到事故伤害的；"
+                "（六）在上下班途中，受到非本人主要责任的交通事故或者城市轨道交通、客运轮渡、火车事故伤害的。",
+            )
+        ],
+    )
+    m = build_manager([certify, transfer], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder())
+    q = "上下班路上出车祸算工伤吗"
+
+    def hit(g: ServiceGuide, score: float) -> Hit:
+        chunk = Chunk(
+            id=f"{g.id}#name#0", doc_id=g.id, kind=DocKind.GUIDE, field="name", title=g.name, text=g.name
+        )
+        return Hit(g.id, DocKind.GUIDE, g.name, score, [ChunkHit(chunk, score, {})])
+
+    found = SearchResult(
+        query=q,
+        hits=[hit(certify, 1.0), hit(transfer, 0.99)],
+        confident=True,
+        confidence=0.6,
+        articles=[article_hit(law, law.articles[0], 0.8)],
+    )
+    monkeypatch.setattr(m.answering, "search", lambda *_a, **_k: found)
+    reply = m.handle(DialogueState(session_id="w1"), q).reply
+    assert [c.id for c in reply.citations] == ["policy:law-s-gs#第十四条"] and not reply.choices
+    monkeypatch.setattr(guide_choice, "CHOICES_COVER", 0.0)
+    chosen = m.handle(DialogueState(session_id="w2"), q).reply
+    assert not chosen.citations and len(chosen.choices) == 2

@@ -21,20 +21,13 @@ from assistant.policy.faq_evidence import FaqCandidate, best_faq, faq_offer
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
-from knowledge.loaders.scenario import guide_from_onething, load_scenario_json
+from knowledge.loaders.scenario import guide_from_onething
 from knowledge.regions import parse_region_path
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
 from retrieval.aspects import Aspect, article_aspects, cue_spans, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
-
-
-@pytest.fixture(scope="module")
-def social() -> ServiceGuide:
-    return load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ closest official questions e5 reads as paraphrases are offered instead of a bare
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from answer_hits import faq_hit, faq_result
 
 from assistant.policy.evidence import FAQ_E5_TIE, FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
@@ -17,22 +14,9 @@ from assistant.policy.faq_evidence import (
     faq_offer,
     named_guide_first,
 )
-from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
-
-
-@pytest.fixture(scope="module")
-def social() -> ServiceGuide:
-    return load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
-
-
-@pytest.fixture(scope="module")
-def housing() -> ServiceGuide:
-    return load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
 
 
 def _key(guide: ServiceGuide, question: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from answer_hits import faq_hit
 
 from assistant.policy.evidence import FAQ_RELATED, Candidate
@@ -14,23 +13,10 @@ from assistant.policy.faq_evidence import FaqCandidate, best_faq, related_pairs
 from assistant.policy.linking import match_choice
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
-from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages
 from retrieval.types import SearchResult
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
-
-
-@pytest.fixture(scope="module")
-def social() -> ServiceGuide:
-    return load_scenario_json(FIXTURE / "43PCP0017_furong.json").guides[0]
-
-
-@pytest.fixture(scope="module")
-def housing() -> ServiceGuide:
-    return load_scenario_json(FIXTURE / "43PCP0002_shiniujiang.json").guides[0]
 
 
 def _cand(g: ServiceGuide, key: int, rerank: float) -> FaqCandidate:

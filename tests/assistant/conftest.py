@@ -1,0 +1,24 @@
+"""Real Hunan 一件事 guides shared by the answer-path tests (tests/fixtures/hunan_onething)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import ServiceGuide
+
+HUNAN = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+@pytest.fixture(scope="module")
+def social() -> ServiceGuide:
+    """社会救助“一件事” (芙蓉区): many official pairs, some asking the same generic question."""
+    return load_scenario_json(HUNAN / "43PCP0017_furong.json").guides[0]
+
+
+@pytest.fixture(scope="module")
+def housing() -> ServiceGuide:
+    """申请公租房“一件事” (石牛江镇): pairs that 社会救助“一件事” reuses word for word."""
+    return load_scenario_json(HUNAN / "43PCP0002_shiniujiang.json").guides[0]

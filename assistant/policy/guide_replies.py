@@ -267,8 +267,9 @@ class GuideReplies:
             offered = faq_choices(
                 [(guide, k) for k in related if k != n], None, answered=guide.faqs[n].question
             )
-            st.pending_choices, st.pending_purpose, st.pending_query = offered, "related", question
-            choices = [*(choices if flow is not None else []), *offered]
+            if offered:
+                st.pending_choices, st.pending_purpose, st.pending_query = offered, "related", question
+                choices = [*(choices if flow is not None else []), *offered]
         emit(events, "answer", service_id=guide.id, missing=composed.missing)
         confident = composed.grounded
         if check_fit and is_auxiliary(guide.name) and not asks_auxiliary(question):

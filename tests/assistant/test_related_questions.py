@@ -105,3 +105,22 @@ def test_an_official_answer_found_without_retrieval_also_offers_the_nearest_pair
     assert reply.choices and st.pending_purpose == "related"
     assert all(c.split("（")[0] in {f.question for f in social.faqs} for c in reply.choices)
     assert "社会救助“一件事”多久能办完" not in reply.choices  # not the pair just answered
+
+
+def test_an_official_answer_with_no_near_pair_keeps_the_usual_buttons(tmp_path: Path) -> None:
+    """A guide with one official pair has nothing to offer beside it: the aspect buttons stay, nothing pends."""
+    from knowledge.schema import FAQ
+    from retrieval.embedders import HashEmbedder
+
+    one = ServiceGuide(
+        id="s-one",
+        name="示例事项（示例数据）",
+        region="湖南省长沙市",
+        faqs=[FAQ(question="示例事项多久能办完？", answer="5个工作日。")],
+    )
+    m = build_manager([one], {}, tmp_path / "index", embedder=HashEmbedder())
+    st = DialogueState(session_id="one")
+    q = "示例事项多久能办完"
+    reply = m.answering.guide_reply(st, one, detect_aspects(q), q, [])
+    assert "5个工作日" in reply.text and reply.choices
+    assert not st.pending_choices and st.pending_purpose is None

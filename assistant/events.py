@@ -230,6 +230,15 @@ class LawFallback(_Event):
     article: str
 
 
+class RelatedPicked(_Event):
+    """A button offered beside an answer was tapped: the earlier question meant another official pair (a near miss
+    for the content staff)."""
+
+    type: Literal["related_picked"] = "related_picked"
+    question: str  # the question the first answer was given to
+    picked: str  # the button's label (the official question picked)
+
+
 class Clarified(_Event):
     """A clarifying question offering the best candidates (a near miss for the content staff)."""
 
@@ -273,6 +282,7 @@ Event = Annotated[
     | PassageEvidence
     | RegionPreferred
     | BaseVariant
+    | RelatedPicked
     | Standout
     | NoFit
     | LawFallback

@@ -153,11 +153,15 @@ class DialogueManager:
             return self._handoff_human(st, t, events), None
 
         if st.pending_choices:
-            picked = match_choice(t, st.pending_choices, loose=st.pending_purpose != "related")
+            offered = st.pending_choices
+            picked = match_choice(t, offered, loose=st.pending_purpose != "related")
             purpose, query = st.pending_purpose, st.pending_query
             st.pending_choices, st.pending_purpose, st.pending_query = {}, None, None
             if picked is not None:
                 events.append(ev.ChoiceSelected(service_id=picked))
+                if purpose == "related":
+                    label = next(k for k, v in offered.items() if v == picked)
+                    events.append(ev.RelatedPicked(question=query or "", picked=label))
                 return self.wishes.after_pick(st, picked, purpose, query or t, events)
 
         flow = self.flows.get(st.flow_id) if st.flow_id else None

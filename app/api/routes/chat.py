@@ -19,7 +19,7 @@ from app.auth import Principal
 from app.db import utcnow
 from app.masking import get_logger
 from app.wiring import Manager, Services, acting_for
-from assistant.events import Clarified, Retrieved, Unanswered
+from assistant.events import Clarified, RelatedPicked, Retrieved, Unanswered
 from assistant.state import ApplicationDraft, DialogueState, Reply, TurnResult
 
 router = APIRouter(tags=["对话"])
@@ -135,6 +135,18 @@ class _Turn:
         )
         # Form turns carry personal data and are answered by the form itself: never queued for editors.
         in_form = bool(self.in_form or state.flow_id or turn.reply.form is not None)
+        near_misses = [e for e in turn.events if isinstance(e, RelatedPicked)] if not in_form else []
+        for near in near_misses:
+            # the first answer missed: the citizen tapped another official question of the guide
+            repo.add_unanswered(
+                session=session,
+                kind="low_confidence",
+                comment=f"答复后市民点选了相关问题：{near.picked}",
+                question=near.question,
+                reply=turn.reply.text,
+                session_id=self.session_id,
+                turn=state.turns,
+            )
         if not turn.reply.confident and not in_form:
             repo.add_unanswered(
                 session=session,

@@ -135,7 +135,9 @@ class _Turn:
         )
         # Form turns carry personal data and are answered by the form itself: never queued for editors.
         in_form = bool(self.in_form or state.flow_id or turn.reply.form is not None)
-        near_misses = [e for e in turn.events if isinstance(e, RelatedPicked)] if not in_form else []
+        near_misses = (
+            [e for e in turn.events if isinstance(e, RelatedPicked) and e.question] if not in_form else []
+        )
         for near in near_misses:
             # the first answer missed: the citizen tapped another official question of the guide
             repo.add_unanswered(

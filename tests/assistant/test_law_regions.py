@@ -98,3 +98,34 @@ def test_another_city_s_regulation_is_quoted_with_whose_it_is(tmp_path: Path) ->
     # asked about 清远 itself: quoted as that place's rule, without the note
     named = m.handle(DialogueState(session_id="qy2"), "清远小区业主大会怎么成立").reply
     assert named.citations and "不是广东省广州市花都区的规定" not in named.text
+
+
+def test_the_law_path_puts_a_close_law_that_holds_here_first_and_labels_another_city_s(
+    tmp_path: Path,
+) -> None:
+    """The statute path (a policy first in the search): of two close laws, the one that holds here is quoted;
+    alone, another city's regulation comes with whose it is, also without the "no guide found" lead."""
+    from retrieval.types import DocKind, Hit
+
+    m = build_manager([], {}, tmp_path / "idx", policies=[QINGYUAN, NATIONAL], embedder=HashEmbedder())
+    q = "小区业主大会怎么成立"
+
+    def law_hit(doc: PolicyDocument, score: float) -> Hit:
+        return Hit(doc.id, DocKind.POLICY, doc.title, score, [article_hit(doc, doc.articles[0], score)])
+
+    both = SearchResult(
+        query=q, hits=[law_hit(QINGYUAN, 1.0), law_hit(NATIONAL, 0.95)], confident=True, confidence=0.9
+    )
+    st = DialogueState(session_id="law")
+    reply = m.answering._law_reply(st, q, both, [], fallback=False)
+    assert reply is not None and reply.citations[0].id.startswith(f"policy:{NATIONAL.id}#")
+    assert "地方性法规" not in reply.text
+    alone = SearchResult(query=q, hits=[law_hit(QINGYUAN, 1.0)], confident=True, confidence=0.9)
+    reply = m.answering._law_reply(st, q, alone, [], fallback=False)
+    assert reply is not None and reply.text.startswith(
+        "以下为清远市的地方性法规（不是广东省广州市花都区的规定）"
+    )
+    reply = m.answering._law_reply(st, q, alone, [], fallback=True)
+    assert reply is not None and reply.text.startswith(
+        "没有找到与您的问题直接对应的办事指南，以下为清远市的地方性法规"
+    )

@@ -162,6 +162,7 @@ class HybridRetriever:
         self.tok.warm_up()
         self.search("预热")
         self.fix_typos("预热")  # builds the typo fixer
+        self.faq_word_spread()  # counts the FAQ word spread (~10 ms), so no question pays for it
 
     def _align(self) -> None:
         """Recompute the arrays that map chunk order -> BM25 rows, vector rows, field weights."""

@@ -16,8 +16,8 @@ Judged only on what a user sees (reply text, citations, choices), per line:
   and its parents whose region the reply does not name;
 - oos_refused: an out-of-scope question turned away (no citation);
 - one_tap_hit: answer and source hit in the reply, or in the reply to one of its buttons (each tried in a copy
-  of the session: a person reading them taps the one that is their question). Not a key of the issue's
-  `--json` set, reported beside it.
+  of the session: a person reading them taps the one that is their question; judged by the gold passage, so an
+  upper bound). Not a key of the issue's `--json` set, reported beside it.
 """
 
 from __future__ import annotations

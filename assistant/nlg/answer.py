@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.nlg.article_part import article_part
 from assistant.nlu.text import compact, normalize
 from assistant.state import Citation
 from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
@@ -423,16 +424,21 @@ def compose_policy_answer(
     citations: list[Citation] = []
     first_id: str | None = None
 
-    def add(doc: PolicyDocument, number: str) -> None:
+    def add(doc: PolicyDocument, number: str, *, whole: bool = False) -> None:
         nonlocal first_id
         art = doc.article(number)
         text = art.text if art is not None else None
         if not text or any(c.id == f"policy:{doc.id}#{number}" for c in citations):
             return
-        quote = text if len(text) <= max_quote_chars else text[:max_quote_chars]
+        # a long article: its paragraphs up to the one that answers (an article asked by number is quoted whole)
+        part = article_part(text, None if whole else question)
+        quote = part.text if len(part.text) <= max_quote_chars else part.text[:max_quote_chars]
         where = number if not number.startswith("p") else ""
-        suffix = "……" if len(quote) < len(text) else ""
+        suffix = "……" if len(quote) < len(part.text) else ""
         lines.append(f"《{doc.title}》{where}规定：“{quote}{suffix}”")
+        if part.cut:
+            shown = "第1款" if part.shown == 1 else f"第1至{part.shown}款"
+            lines.append(f"（该条共{part.total}款，这里摘录{shown}，全文见「引用来源」。）")
         citations.append(policy_citation(doc, number, quote))
         first_id = first_id or doc.id
         if doc.repealed is not None:
@@ -447,7 +453,7 @@ def compose_policy_answer(
         named = [doc for _, doc in docs if compact(doc.title) in q]
         for doc in named or [docs[0][1]]:
             for number in wanted:
-                add(doc, number)
+                add(doc, number, whole=True)
         if citations:
             docs = []  # the named articles answer the question
     # relative to the best *article* chunk: a law's title chunk can outscore all of its articles

@@ -6,35 +6,15 @@ from __future__ import annotations
 import os
 import re
 
+from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
-
-# Variants of a service for a particular group of applicants, and the words by which a question says it is
-# one of them. A question that names no group comes from an ordinary resident of the mainland.
-_GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
-    # applicants from Hong Kong / Macau themselves ("香港、澳门律师事务所…", "港澳医师…"), not mainland residents
-    # travelling there (往来港澳通行证)
-    (
-        re.compile(
-            r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
-        ),
-        re.compile(r"港|澳|台"),
-    ),
-    (re.compile(r"华侨"), re.compile(r"侨|华人")),
-    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
-)
 
 
 def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
     """Candidates without the variants for a group of applicants (外国人, 港澳台居民, 现役军人 …) the question does
     not name ("考驾照可以网上预约吗" is not asked by a foreigner); all of them when none is left."""
-    q = compact(question)
-    kept = [
-        c
-        for c in cands
-        if not any(name.search(c.guide.name) and not asked.search(q) for name, asked in _GROUPS)
-    ]
+    kept = [c for c in cands if not for_unasked_group(c.guide.name, question)]
     return kept or cands
 
 

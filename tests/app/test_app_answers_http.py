@@ -130,6 +130,9 @@ def test_law_question_cites_law_and_article(api: tuple[Services, TestClient, str
     law = next(p for p in services.store.iter_policies() if p.title == "婚姻登记条例")
     article = law.article("第五条")
     assert article is not None and cite["quote"] in article.text and "户口簿" in cite["quote"]
+    # a resident's question: the paragraph for 内地居民, not those for 港澳台居民 / 华侨 / 外国人 (in the source panel)
+    assert article.text.startswith(cite["quote"]) and len(cite["quote"]) < len(article.text)
+    assert "内地居民" in out["reply"] and "外国人" not in out["reply"] and "全文见「引用来源」" in out["reply"]
 
 
 def test_a_place_the_kb_does_not_cover_gets_an_honest_reply(api: tuple[Services, TestClient, str]) -> None:

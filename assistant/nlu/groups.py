@@ -1,0 +1,36 @@
+"""Groups of applicants with rules or services of their own (外国人, 港澳台居民, 华侨, 军人), and the words by which
+a question says the person is one of them. A question that names no group comes from an ordinary resident of
+the mainland (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.text import compact
+
+# (how a guide or an article names the group, how a question says the person belongs to it)
+GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
+    # applicants from Hong Kong / Macau themselves ("香港、澳门律师事务所…", "港澳医师…"), not mainland residents
+    # travelling there (往来港澳通行证)
+    (
+        re.compile(
+            r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
+        ),
+        re.compile(r"港|澳|台"),
+    ),
+    (re.compile(r"华侨"), re.compile(r"侨|华人")),
+    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
+)
+
+
+def for_unasked_group(text: str, question: str) -> bool:
+    """`text` (a guide's name, an article paragraph's opening) is for a group the question does not name."""
+    q = compact(question)
+    return any(name.search(text) and not asked.search(q) for name, asked in GROUPS)
+
+
+def names_a_group(question: str) -> bool:
+    """The question says the person belongs to one of the groups ("我是香港居民", "老外")."""
+    q = compact(question)
+    return any(asked.search(q) for _, asked in GROUPS)

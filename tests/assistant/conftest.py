@@ -22,3 +22,9 @@ def social() -> ServiceGuide:
 def housing() -> ServiceGuide:
     """申请公租房“一件事” (石牛江镇): pairs that 社会救助“一件事” reuses word for word."""
     return load_scenario_json(HUNAN / "43PCP0002_shiniujiang.json").guides[0]
+
+
+@pytest.fixture(scope="module")
+def jobless() -> ServiceGuide:
+    """登记失业人员就业帮扶“一件事” (天心区): 失业登记 pairs asked as questions."""
+    return load_scenario_json(HUNAN / "43PCP0015_tianxin.json").guides[0]

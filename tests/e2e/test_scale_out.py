@@ -64,6 +64,7 @@ def _env(home: Path, db_url: str) -> dict[str, str]:
         HF_HUB_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
         PYTHONUNBUFFERED="1",
+        GOVASSIST_PARAPHRASE_WARM="0",  # three short-lived workers: no background embedding of law openings
     )
     return env
 

@@ -38,6 +38,8 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
         ("我想咨询一下石家庄市的落户政策", ["石家庄市"]),  # a three-character name
         ("上海市浦东新区的社保", ["上海市", "浦东新区"]),
         ("在狮岭镇办", ["狮岭镇"]),  # a town, by its form
+        ("村民建房申请乡村建设规划许可", []),  # 乡村 is a word, not "申请乡"
+        ("狮岭镇下面的村委会", ["狮岭镇"]),  # … but a town before 下面 is still one
     ],
 )
 def test_only_real_places_are_named(text: str, places: list[str]) -> None:

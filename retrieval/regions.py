@@ -157,6 +157,41 @@ def enclosing_units(path: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def _codes_by_short_name() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for name, codes in _adcodes().items():
+        for key in {name, short_name(name)}:
+            if len(key) >= 2:
+                out.setdefault(key, []).extend(codes)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# where a person says their household (户口 / 户籍) is registered: "清远户口", "佛山市户籍", "户口在湛江"
+_HOUSEHOLD = re.compile(
+    r"([\u4e00-\u9fff]{2,7}?)(?:的)?(?:户口|户籍)(?!本|簿|页|所在地)|(?:户口|户籍)(?:在|是|系|喺|落在|属于)([\u4e00-\u9fff]{2,7})"
+)
+
+
+def household_code(text: str) -> str | None:
+    """The adcode of the place a message says the person's household is registered in (the longest gazetteer
+    name or short name ending the words before 户口 / 户籍, or starting those after 户口在…), else None."""
+    codes = _codes_by_short_name()
+    for m in _HOUSEHOLD.finditer(text):
+        before, after = m.group(1), m.group(2)
+        words = before or after or ""
+        spans = (
+            [words[i:] for i in range(len(words) - 1)]
+            if before
+            else [words[:j] for j in range(len(words), 1, -1)]
+        )
+        for w in spans:
+            found = codes.get(w)
+            if found:
+                return sorted(found)[0]
+    return None
+
+
 def matches_place(path: Sequence[str], place: str) -> bool:
     """A path of the place or of a unit inside it (a 醴陵市 guide is one of 株洲市)."""
     if any(u == place or short_name(u) == short_name(place) for u in path):

@@ -43,7 +43,12 @@ from assistant.policy.linking import (
 )
 from assistant.policy.name_words import lost_but_not_replaced, thing_named, without_places
 from assistant.policy.service_pick import holder, same_destination, standout
-from assistant.policy.variants import for_ordinary_residents, ordinary_counterparts, same_service_once
+from assistant.policy.variants import (
+    for_household,
+    for_ordinary_residents,
+    ordinary_counterparts,
+    same_service_once,
+)
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
@@ -141,11 +146,11 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
         # variants for a group of applicants the question does not name give way to the next guides
+        # (and variants for another household registration than the one the question names)
         cands = self._candidates(t, aspects, guide_hits[:4], result, named)
-        if len(for_ordinary_residents(t, cands)) < len(cands):
-            cands = for_ordinary_residents(
-                t, self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
-            )[:4]
+        if len(for_household(t, for_ordinary_residents(t, cands))) < len(cands):
+            wider = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
+            cands = for_household(t, for_ordinary_residents(t, wider))[:4]
         cands = same_destination(t, cands)
         faq = self._best_faq(t, aspects, result, named)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY

@@ -9,6 +9,7 @@ import re
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
+from retrieval.regions import household_code
 
 
 def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
@@ -16,6 +17,29 @@ def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candid
     not name ("考驾照可以网上预约吗" is not asked by a foreigner); all of them when none is left."""
     kept = [c for c in cands if not for_unasked_group(c.guide.name, question)]
     return kept or cands
+
+
+# Variants of one service by where the applicant's household is registered (出入境 签注, 通行证 …), most specific
+# first: a person who says where their 户口 is gets that variant, not one for another household.
+_HOUSEHOLD_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("广州市户籍", "4401"),
+    ("广东省内户籍", "44"),
+    ("全国通办", ""),
+)
+
+
+def for_household(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without the variants for another household registration than the one the question names
+    ("我系清远户口…团队游签注": the 广东省内户籍居民 variant, not the 广州市户籍居民 one); all of them when the question
+    names none, or when none of them is the variant for that household."""
+    code = household_code(question)
+    if code is None:
+        return cands
+    mine = next(marker for marker, prefix in _HOUSEHOLD_VARIANTS if code.startswith(prefix))
+    if not any(mine in c.guide.name for c in cands):
+        return cands
+    others = [marker for marker, _ in _HOUSEHOLD_VARIANTS if marker != mine]
+    return [c for c in cands if not any(m in c.guide.name for m in others)]
 
 
 # Public-sector staff have pension and insurance schemes of their own (机关事业单位…); a question that names no

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.policy.evidence import Candidate
-from assistant.policy.variants import for_ordinary_residents, ordinary_counterparts
+from assistant.policy.variants import for_household, for_ordinary_residents, ordinary_counterparts
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import ServiceGuide
 from retrieval.embedders import HashEmbedder
+from retrieval.regions import household_code
 from retrieval.types import DocKind, Hit
 
 
@@ -82,3 +85,37 @@ def test_a_question_between_a_service_and_its_public_sector_variant_is_answered_
         DialogueState(session_id="p"), "机关事业单位人员领养老保险待遇，资格认证网上可以认证吗"
     ).reply
     assert "example.gov.cn/jg" in named.text or any("机关事业单位" in c for c in named.choices)
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("我系清远户口，喺花都返工", "4418"),
+        ("佛山市户籍的人在广州办签注", "4406"),
+        ("户口在湛江，人在花都", "4408"),
+        ("我是湖南长沙的户口", "4301"),
+        ("我是广州户口", "4401"),
+        ("要带户口本吗", None),  # the booklet, not where one is registered
+        ("去户籍所在地派出所办", None),
+        ("我是外地户口", None),  # no place named
+    ],
+)
+def test_where_a_household_is_registered(text: str, prefix: str | None) -> None:
+    code = household_code(text)
+    assert (code[: len(prefix)] if code and prefix else code) == prefix
+
+
+def test_the_variant_for_the_household_the_question_names_is_kept() -> None:
+    gz = _cand("办理往来港澳通行证团队游签注(广州市户籍居民)", 4.1)
+    gd = _cand("办理往来港澳通行证团队游签注(广东省内户籍居民)", 3.5)
+    cn = _cand("办理往来港澳通行证团队游签注(符合“全国通办”的户籍居民)", 3.4)
+    plain = _cand("出入境证件办理进度查询", 3.0)
+    cands = [gz, gd, cn, plain]
+    assert for_household("我系清远户口，团队游签注几耐先攞到", cands) == [gd, plain]
+    assert for_household("我是广州户口，团队游签注要几天", cands) == [gz, plain]
+    assert for_household("我户口在长沙，在广州能办团队游签注吗", cands) == [cn, plain]
+    assert for_household("团队游签注要几天", cands) == cands  # no household named
+    assert for_household("我系清远户口，团队游签注几耐先攞到", [gz, cn]) == [
+        gz,
+        cn,
+    ]  # its variant is not there

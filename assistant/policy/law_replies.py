@@ -25,6 +25,7 @@ from assistant.policy.evidence import (
     best_article,
     name_cover,
 )
+from assistant.policy.name_words import names_a_term
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
@@ -71,6 +72,9 @@ class LawReplies:
         cover = max(
             name_cover(t, chosen.guide, formal=True), name_cover(subject or t, chosen.guide, formal=True)
         )
+        if names_a_term(subject or t, chosen.guide.name):
+            # a long name holding a term of the question ("伤残津贴") names the matter however little of it is said
+            cover = max(cover, LAW_ASPECT_COVER)
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers

@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from assistant.nlu.text import compact
 from knowledge.regions import short_name
+from retrieval.passages import content_bigrams
 from retrieval.tokenize import expand_synonyms, load_synonyms
 from retrieval.types import Hit
 
@@ -42,6 +44,22 @@ GENERIC_BIGRAMS = frozenset(
         "人员",  # "企业退休人员": a word for people, not for one service
     }
 )
+
+
+TERM_CHARS = (
+    4  # a span of the question this long, every pair of it a content word, in a name is a term it names
+)
+
+
+def names_a_term(question: str, name: str) -> bool:
+    """The name holds a term of the question: TERM_CHARS or more consecutive characters, none of them a filler
+    pair ("伤残津贴" in "伤残待遇申领（一次性伤残补助金、伤残津贴和生活护理费）"; not "申请办理", "什么时候")."""
+    q, n = compact(question), compact(name)
+    m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
+    if m.size < TERM_CHARS:
+        return False
+    span = q[m.a : m.a + m.size]
+    return len(content_bigrams(span)) == len(span) - 1
 
 
 def name_bigrams(text: str) -> set[str]:

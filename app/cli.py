@@ -137,20 +137,17 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     manager.answering.home_region = settings.home_region_path
     manager.retriever.warm_up()
     scorer = manager.answering.paraphrase
-    if scorer is not None:  # as the server does after start (app.pipeline.warm_paraphrase)
-        scorer.warm_up(f.question for g in guides for f in g.faqs)
-        if not args.cold:  # the law articles' openings too, kept next to the benchmark's index
-            from assistant.policy.evidence import article_openings
-            from retrieval.paraphrase import VECTORS_FILE
+    if scorer is not None:  # as the server does after start (app.pipeline.warm_vectors)
+        from app.pipeline import warm_vectors
 
-            path = index / VECTORS_FILE
-            scorer.load(path)
+        def shown(n: int, total: int) -> None:
+            if n == total or n % 200 == 0:
+                print(f"e5 条文开头向量 {n}/{total}", file=sys.stderr, flush=True)
 
-            def shown(n: int, total: int) -> None:
-                if n == total or n % 200 == 0:
-                    print(f"e5 条文开头向量 {n}/{total}", file=sys.stderr, flush=True)
-
-            scorer.warm_up(article_openings(policies), save_to=path, progress=shown)
+        if args.cold:  # without the law articles' kept openings: each costs its first turn ~150 ms
+            scorer.warm_up(f.question for g in guides for f in g.faqs)
+        else:
+            warm_vectors(scorer, index, guides, policies, progress=shown)
     by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
     report = evaluate_answers(manager, queries, by_id.get, pol.get)

@@ -15,7 +15,7 @@ from knowledge.store import IngestResult, KnowledgeStore
 from retrieval.paraphrase import VECTORS_FILE, ParaphraseScorer, load_paraphrase_scorer
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from assistant.policy.manager import DialogueManager
     from assistant.state import DialogueState
@@ -83,21 +83,37 @@ def ingest_paths(
     return report, result
 
 
-def warm_paraphrase(settings: Settings, scorer: ParaphraseScorer, *, pause: float = 0.05) -> int:
-    """Embed the official questions, then (unless `paraphrase_warm` is off) every law article's opening, that are
-    not in the vectors file next to the index yet; turns go first (`pause` between articles). Returns how many
-    were embedded."""
+def warm_vectors(
+    scorer: ParaphraseScorer,
+    index_dir: Path,
+    guides: Iterable[ServiceGuide],
+    policies: Iterable[PolicyDocument] | None,
+    *,
+    pause: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Read the e5 vectors kept next to the index, then embed the official questions and (unless `policies` is
+    None) every law article's opening that are not there yet, saving them; `pause` between articles lets turns
+    go first. Returns how many were embedded."""
     from assistant.policy.evidence import article_openings
 
-    path = settings.index_dir / VECTORS_FILE
+    path = index_dir / VECTORS_FILE
     loaded = scorer.load(path)
-    n = scorer.warm_up(f.question for g in published_guides(settings) for f in g.faqs)
-    if settings.paraphrase_warm:
-        with open_store(settings) as store:
-            openings = article_openings(_policies(store))
-        n += scorer.warm_up(openings, save_to=path, pause=pause)
+    n = scorer.warm_up(f.question for g in guides for f in g.faqs)
+    if policies is not None:
+        n += scorer.warm_up(article_openings(policies), save_to=path, pause=pause, progress=progress)
     log.info("e5 向量：读取 %d 个，新算 %d 个", loaded, n)
     return n
+
+
+def warm_paraphrase(settings: Settings, scorer: ParaphraseScorer, *, pause: float = 0.05) -> int:
+    """The server's warm-up after start: the published guides' official questions, and the laws' article
+    openings unless `paraphrase_warm` is off."""
+    policies = None
+    if settings.paraphrase_warm:
+        with open_store(settings) as store:
+            policies = _policies(store)
+    return warm_vectors(scorer, settings.index_dir, published_guides(settings), policies, pause=pause)
 
 
 def published_guides(settings: Settings) -> list[ServiceGuide]:

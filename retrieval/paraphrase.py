@@ -78,7 +78,7 @@ class ParaphraseScorer:
         *,
         save_to: Path | None = None,
         pause: float = 0.0,
-        every: int = 100,
+        every: int = 500,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """Load the model now (~1 s), not at a citizen's first question; with `texts` (official questions, article

@@ -46,9 +46,8 @@ GENERIC_BIGRAMS = frozenset(
 )
 
 
-TERM_CHARS = (
-    4  # a span of the question this long, every pair of it a content word, in a name is a term it names
-)
+# a span of the question this long, every pair of it a content word, in a name is a term the question names
+TERM_CHARS = 4
 
 
 def names_a_term(question: str, name: str) -> bool:

@@ -28,3 +28,9 @@ def housing() -> ServiceGuide:
 def jobless() -> ServiceGuide:
     """登记失业人员就业帮扶“一件事” (天心区): 失业登记 pairs asked as questions."""
     return load_scenario_json(HUNAN / "43PCP0015_tianxin.json").guides[0]
+
+
+@pytest.fixture(scope="module")
+def car_subsidy() -> ServiceGuide:
+    """汽车以旧换新补贴申请 (洪江区): three pairs (start date, subsidy standard, the old car's conditions)."""
+    return load_scenario_json(HUNAN / "43PCP0012_hongjiang.json").guides[0]

@@ -208,6 +208,12 @@ def test_faq_is_quoted_when_the_question_matches(samples: dict[str, ServiceGuide
         ("设立依据是什么", [Aspect.BASIS]),
         ("要带什么材料，多久能办好？", [Aspect.MATERIALS, Aspect.TIME]),
         ("社保卡怎么办", []),  # a general "how" -> overview
+        # when something starts is a time question; "包括哪些人" asks who counts, not the bundled items
+        ("换车补贴是从几号开始算的", [Aspect.TIME]),
+        ("汽车补贴啥时候开始实行的", [Aspect.TIME]),
+        ("补贴由几时开始有", [Aspect.TIME]),
+        ("家庭成员包括哪些人", [Aspect.CONDITIONS]),
+        ("一件事包括哪些事项", [Aspect.LINKED]),
     ],
 )
 def test_detect_aspects(text: str, aspects: list[Aspect]) -> None:

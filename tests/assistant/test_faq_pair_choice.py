@@ -16,7 +16,7 @@ from assistant.policy.faq_evidence import (
 )
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
-from retrieval.passages import ScoredPassage, guide_passages
+from retrieval.passages import ScoredPassage, guide_passages, score_passages
 
 
 def _key(guide: ServiceGuide, question: str) -> str:
@@ -134,3 +134,17 @@ def test_a_pair_sharing_only_the_aspect_words_does_not_answer(social: ServiceGui
 
     assert not answers("信访事项递交到信访局那边了要多久能办完")
     assert answers("社会救助递交到街道那边了要多久能办完")  # the same ask about the pair's own matter
+
+
+def test_a_when_question_ranks_the_official_pair_on_the_starting_date_first(
+    car_subsidy: ServiceGuide,
+) -> None:
+    """ "补贴由几时开始有" asks when the scheme starts: of 汽车以旧换新补贴's three pairs (start date, subsidy
+    standard, conditions on the old car), which share next to no word with it, the start date's pair is the one
+    on the aspect asked."""
+    guide = car_subsidy
+    pairs = [p for p in guide_passages(guide) if p.field == "faq"]
+    q = "卖旧车换新车嘅补贴由几时开始有？"
+    ranked = score_passages(q, detect_aspects(q), pairs, common=[guide.name])
+    assert "实施时间" in guide.faqs[int(ranked[0].passage.key)].question
+    assert ranked[0].aspect == 1.0 and all(s.aspect == 0 for s in ranked[1:])

@@ -171,7 +171,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return chosen
         if chosen is not None:
             law = self._law_over_guide(
-                st, t, result, chosen, aspects, events, subject=self._subject(t, named)
+                st, t, result, chosen, aspects, events, subject=self._subject(t, named), named=named
             )
             if law is not None:
                 return law

@@ -6,7 +6,7 @@ assistant/policy/evidence.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.nlg.answer import (
     Aspect,
@@ -29,7 +29,7 @@ from assistant.policy.name_words import names_a_term
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
-from retrieval.regions import label, law_applies
+from retrieval.regions import label, law_applies, matches_place
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -60,12 +60,20 @@ class LawReplies:
         aspects: list[Aspect],
         events: Events,
         subject: str = "",
+        named: Sequence[str] = (),
     ) -> Reply | None:
-        """`subject`: the question without its aspect, filler and place words (what it names).
+        """`subject`: the question without its aspect, filler and place words (what it names); `named`: the
+        places it names.
         An article answers instead of the guide found when the guide does not name what was asked and the
         article uses the question's words, or when the guide's passage for the aspect asked shares none of
         its words and an article about that aspect does ("单位要在多少天内申请工伤认定")."""
         if chosen.best is not None and chosen.best.passage.field == "faq":
+            if chosen.rank >= 2 and any(matches_place(self.home_region, p) for p in named):
+                # the person says they ask here ("花都农村批宅基地…"): a statute in force here that answers comes
+                # before another place's official answer
+                return self._article_reply(
+                    st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, retrieved_only=True
+                )
             return None
         # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service
         # (only ever in the guide's favour: aspect cue words can be words of its name, "资格认证")

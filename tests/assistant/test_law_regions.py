@@ -129,3 +129,37 @@ def test_the_law_path_puts_a_close_law_that_holds_here_first_and_labels_another_
     assert reply is not None and reply.text.startswith(
         "没有找到与您的问题直接对应的办事指南，以下为清远市的地方性法规"
     )
+
+
+# sample data: an authored provincial article in the shape of the bundled land regulation
+GUANGDONG_LAND = PolicyDocument(
+    id="law-sample-gd-land",
+    title="广东省土地管理条例（示例）",
+    level="省",
+    region="广东省",
+    articles=[
+        Article(
+            number="第四十二条",
+            text="农村村民一户只能拥有一处宅基地，宅基地面积最高标准为：平原地区和城市郊区每户不超过八十平方米，"
+            "丘陵地区每户不超过一百二十平方米，山区每户不超过一百五十平方米。",
+        )
+    ],
+)
+
+
+def test_a_person_who_says_they_ask_here_gets_the_statute_in_force_here_before_another_province_s_answer(
+    tmp_path: Path,
+) -> None:
+    """Hunan's 农村建房一件事 answers the area of a homestead with Hunan's own rule. Asked plainly, that official
+    answer is given with whose it is; asked "花都…", the Guangdong article that answers comes first."""
+    from knowledge.loaders.scenario import load_scenario_json
+
+    hunan = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething" / "43TC2000100Y_muyun.json"
+    guide = load_scenario_json(hunan).guides[0]
+    m = build_manager([guide], {}, tmp_path / "idx", policies=[GUANGDONG_LAND], embedder=HashEmbedder())
+    plain = m.handle(DialogueState(session_id="p"), "宅基地面积最高标准是多少").reply
+    assert [c.id for c in plain.citations] == [f"guide:{guide.id}#faqs"]
+    assert "不是广东省广州市花都区的规定" in plain.text
+    here = m.handle(DialogueState(session_id="h"), "花都宅基地面积最高标准是多少").reply
+    assert [c.id for c in here.citations] == ["policy:law-sample-gd-land#第四十二条"]
+    assert "湖南" not in here.text

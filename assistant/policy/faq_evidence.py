@@ -24,15 +24,19 @@ from assistant.policy.evidence import (
     FAQ_ONE_GUIDE_MARGIN,
     FAQ_ONE_GUIDE_QUESTION,
     FAQ_ONE_GUIDE_RERANK,
+    FAQ_ORDER_ASPECT,
+    FAQ_ORDER_LEXICAL,
     FAQ_PARAPHRASE,
     FAQ_RAW,
     FAQ_RELATED,
     FAQ_TELLING_MIN_GUIDES,
     FAQ_TELLING_SHARE,
     FAQ_W_ASPECT,
+    FAQ_W_E5,
     FAQ_W_LEXICAL,
     FAQ_W_QWORDS,
     FAQ_W_SIDES,
+    FAQ_W_SIDES_GUIDES,
     FAQ_WINDOW,
     NAMED_TOLD,
     Candidate,
@@ -54,6 +58,7 @@ class FaqCandidate:
     rerank: float  # retrieval score + words + aspect (what acceptance is judged on)
     candidate: Candidate
     dense_q: float  # cosine of the question with the pair's official question alone
+    within: float = 0.0  # the order among the pairs of one guide (see faq_candidates)
 
 
 def best_faq(
@@ -69,9 +74,36 @@ def best_faq(
     """The official FAQ of the whole KB that answers the question (passage retrieval), or None.
     `paraphrase(question, official question)`: e5 cosine (retrieval.paraphrase), when available; `spread`: how
     widely words are used over the guides with pairs (a pair must share a telling one with the question)."""
-    found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of)
+    found = faq_candidates(t, aspects, result, get_guide, passages_of, rank_of, paraphrase)
     if not found:
         return None
+    # each guide's pairs in their closer reading (`within`); when the pair leading that way does not answer,
+    # the order of the re-ranked score decides as before
+    closer = within_guides(found)
+    best = _select(t, aspects, result, closer, paraphrase, spread)
+    if best is None and closer != found:
+        best = _select(t, aspects, result, found, paraphrase, spread)
+    return replace(best, related=related_pairs(best, closer)) if best is not None else None
+
+
+def within_guides(found: list[FaqCandidate]) -> list[FaqCandidate]:
+    """`found` with each guide keeping the places its pairs hold, its own pairs ordered among themselves on
+    `within` (the words and aspect once more, and e5 reading the official question as a paraphrase)."""
+    own: dict[str, list[FaqCandidate]] = {}
+    for f in sorted(found, key=lambda f: -f.within):
+        own.setdefault(f.candidate.guide.id, []).append(f)
+    taken = {gid: iter(fs) for gid, fs in own.items()}
+    return [next(taken[f.candidate.guide.id]) for f in found]
+
+
+def _select(
+    t: str,
+    aspects: list[Aspect],
+    result: SearchResult,
+    found: list[FaqCandidate],
+    paraphrase: Callable[[str, str], float] | None,
+    spread: WordSpread | None,
+) -> Candidate | None:
     best = _accepted(t, aspects, result, found, paraphrase)
     if best is None and shared_heading(found[0].candidate.guide, _pair_key(found[0])):
         # a heading leads on its answer's words alone: when its pair does not answer, the pairs asked as
@@ -87,7 +119,7 @@ def best_faq(
         # "个体工商户一定要起名字吗？")
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
-    return replace(best, related=related_pairs(best, found)) if best is not None else None
+    return best
 
 
 def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool:
@@ -247,10 +279,12 @@ def faq_candidates(
     get_guide: Callable[[str], ServiceGuide | None],
     passages_of: Callable[[ServiceGuide], list[Passage]],
     rank_of: Callable[[ServiceGuide], int],
+    paraphrase: Callable[[str, str], float] | None = None,
 ) -> list[FaqCandidate]:
     """The FAQ pairs close to the best retrieved one, best first: the place asked about / home region,
-    then the retrieval score with the question's words in the pair, the aspect it answers and the
-    embeddings of its question alone and answer alone."""
+    then the retrieval score with the question's words in the pair, the aspect it answers, the
+    embeddings of its question alone and answer alone and (`paraphrase`, e5) its official question read as a
+    paraphrase."""
     if not result.passages:
         return []
     top_raw = result.passages[0].score
@@ -292,18 +326,16 @@ def faq_candidates(
         sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
         if heading:
             sides = c.scores.get("dense_a", 0.0)
-        found.append(
-            (
-                rerank,
-                rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own,
-                Candidate(g, hit, sp, rank_of(g)),
-                c.scores.get("dense_q", 0.0),
-            )
-        )
+        order = rerank + FAQ_W_SIDES_GUIDES * sides + FAQ_W_QWORDS * own
+        # within a guide: the words and aspect once more, and e5 reading the official question as a paraphrase
+        within = rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own
+        within += FAQ_ORDER_LEXICAL * sp.lexical + FAQ_ORDER_ASPECT * sp.aspect
+        if paraphrase is not None:
+            within += FAQ_W_E5 * paraphrase(t, g.faqs[int(faq.key)].question)
+        found.append((rerank, order, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0), within))
     # the place asked about / home region first, then the re-ranked score
-    return [
-        FaqCandidate(rerank, c, dq) for rerank, _, c, dq in sorted(found, key=lambda x: (x[2].rank, -x[1]))
-    ]
+    found.sort(key=lambda x: (x[2].rank, -x[1]))
+    return [FaqCandidate(rr, c, dq, within) for rr, _, c, dq, within in found]
 
 
 def shared_heading(guide: ServiceGuide, n: int) -> bool:

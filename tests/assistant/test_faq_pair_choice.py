@@ -148,3 +148,44 @@ def test_a_when_question_ranks_the_official_pair_on_the_starting_date_first(
     ranked = score_passages(q, detect_aspects(q), pairs, common=[guide.name])
     assert "实施时间" in guide.faqs[int(ranked[0].passage.key)].question
     assert ranked[0].aspect == 1.0 and all(s.aspect == 0 for s in ranked[1:])
+
+
+def test_a_guide_s_own_pairs_are_ordered_by_their_closer_reading_and_keep_the_guide_s_places(
+    social: ServiceGuide, housing: ServiceGuide
+) -> None:
+    """Between guides the re-ranked score orders; among one guide's pairs `within` (words, aspect and e5 once
+    more) does: the pair e5 reads as the question's paraphrase moves up to its guide's first place only."""
+    from assistant.policy.faq_evidence import within_guides
+
+    intro = _key(social, "社会救助“一件事”简介")
+    where = _key(housing, "公租房在哪里申请？")
+    apply = _key(social, "社会救助“一件事”怎么办理")
+    a = FaqCandidate(1.2, _cand(social, intro, 1.2).candidate, 0.3, within=1.0)
+    b = FaqCandidate(1.1, _cand(housing, where, 1.1).candidate, 0.3, within=5.0)
+    c = FaqCandidate(1.0, _cand(social, apply, 1.0).candidate, 0.3, within=2.0)
+    out = within_guides([a, b, c])
+    assert [f.candidate.guide.id for f in out] == [
+        social.id,
+        housing.id,
+        social.id,
+    ]  # guides keep their places
+    assert out == [c, b, a]
+
+
+def test_e5_reading_the_official_question_as_a_paraphrase_raises_a_pair_among_its_guide_s_pairs(
+    social: ServiceGuide,
+) -> None:
+    q = "社会救助一件事到底是个啥"
+    intro, apply = _key(social, "社会救助“一件事”简介"), _key(social, "社会救助“一件事”怎么办理")
+    result = faq_result(q, faq_hit(social, apply, 0.8), faq_hit(social, intro, 0.8))
+
+    def reads(question: str, official: str) -> float:  # a stand-in for e5: it reads "简介" as the paraphrase
+        return 0.95 if "简介" in official else 0.80
+
+    found = faq_candidates(
+        q, detect_aspects(q), result, {social.id: social}.get, guide_passages, lambda g: 2, reads
+    )
+    by_key = {f.candidate.best.passage.key: f for f in found}
+    assert by_key[intro].within > by_key[apply].within
+    plain = faq_candidates(q, detect_aspects(q), result, {social.id: social}.get, guide_passages, lambda g: 2)
+    assert {f.candidate.best.passage.key: f.within for f in plain}[intro] < by_key[intro].within

@@ -241,6 +241,10 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             offered = faq_offer(found, question=t, paraphrase=scorer.similarity if scorer else None)
             if offered:
                 return self._offer_faqs(st, offered, t, events, result)
+        if foreign:
+            return self._foreign_reply(
+                st, foreign, events
+            )  # says whose rules these would be, and where to ask
         return self.unknown(st, events, result)
 
     def _answer_from(

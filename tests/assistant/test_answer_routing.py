@@ -520,3 +520,11 @@ def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_
     monkeypatch.setattr(guide_choice, "CHOICES_COVER", 0.0)
     chosen = m.handle(DialogueState(session_id="w2"), q).reply
     assert not chosen.citations and len(chosen.choices) == 2
+
+
+def test_a_foreign_country_s_matter_nothing_answers_is_told_whose_rules_those_would_be(manager) -> None:
+    """Nothing in the KB fits "新加坡PR点样申请": the refusal says the KB has no rules of Singapore and where to
+    ask, not only "暂时无法准确回答"."""
+    reply = manager.handle(DialogueState(session_id="sg"), "新加坡PR点样申请").reply
+    assert "没有新加坡的相关规定" in reply.text and "驻华使领馆" in reply.text
+    assert not reply.citations and not reply.choices

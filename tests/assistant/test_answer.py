@@ -214,6 +214,9 @@ def test_faq_is_quoted_when_the_question_matches(samples: dict[str, ServiceGuide
         ("补贴由几时开始有", [Aspect.TIME]),
         ("家庭成员包括哪些人", [Aspect.CONDITIONS]),
         ("一件事包括哪些事项", [Aspect.LINKED]),
+        # which statute it rests on
+        ("想查下这个一件事背后的条例名称", [Aspect.BASIS]),
+        ("按哪部法规审批的", [Aspect.BASIS]),
     ],
 )
 def test_detect_aspects(text: str, aspects: list[Aspect]) -> None:

@@ -51,6 +51,14 @@ def test_words_that_read_well_are_left_alone(fixer: TypoFixer) -> None:
         assert fixer.fix(text) == (text, [])
 
 
+def test_a_common_short_name_is_no_typo_of_a_kb_word_of_the_same_sound() -> None:
+    """"交强险" (compulsory motor insurance) is one term, not "交" + a typo of 抢险 (the KB's 防汛抢险)."""
+    tok = Tokenizer()
+    texts = ["防汛抢险物资调用", "抢险救灾车辆通行", "机动车注册登记"]
+    fixer = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts))
+    assert fixer.fix("上牌之前要先买好交强险吗") == ("上牌之前要先买好交强险吗", [])
+
+
 def test_a_window_joined_to_its_neighbour_is_no_typo(fixer: TypoFixer) -> None:
     # "情书" is a word: "申情书" is not read as 申请 + 书 (the window is no unit)
     assert fixer.fix("申请低保要写申情书吗")[1] == []

@@ -41,7 +41,7 @@ from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
 )
-from assistant.policy.name_words import lost_but_not_replaced, thing_named, without_places
+from assistant.policy.name_words import lost_but_not_replaced, names_a_term, thing_named, without_places
 from assistant.policy.service_pick import holder, same_destination, standout
 from assistant.policy.variants import (
     for_household,
@@ -288,6 +288,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 name_cover(unplaced, c.guide, formal=True) < NAME_COVER
                 or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
             )
+            # a term of the name said whole ("实习期满考试") names the service however long the question
+            and not names_a_term(unplaced, c.guide.name)
         ):
             if not self._describes(t, c.guide):
                 emit(events, "no_fit", service_id=c.guide.id)

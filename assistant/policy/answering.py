@@ -242,9 +242,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             if offered:
                 return self._offer_faqs(st, offered, t, events, result)
         if foreign:
-            return self._foreign_reply(
-                st, foreign, events
-            )  # says whose rules these would be, and where to ask
+            # says whose rules these would be, and where to ask
+            return self._foreign_reply(st, foreign, events)
         return self.unknown(st, events, result)
 
     def _answer_from(

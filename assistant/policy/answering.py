@@ -33,7 +33,7 @@ from assistant.policy.evidence import (
     asks_guide_only,
     name_cover,
 )
-from assistant.policy.faq_evidence import faq_candidates, faq_offer
+from assistant.policy.faq_evidence import faq_candidates, faq_offer, within_guides
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
@@ -222,9 +222,17 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._clarify(st, asked, t, events, result)
         if uncovered:
             return self._uncovered_reply(st, uncovered, events, result)
+        scorer = self.paraphrase
         found = faq_candidates(
-            t, aspects, result, self.host.get_guide, self._passages, lambda g: self._rank(g, named)
+            t,
+            aspects,
+            result,
+            self.host.get_guide,
+            self._passages,
+            lambda g: self._rank(g, named),
+            scorer.similarity if scorer else None,
         )
+        found = within_guides(found)
         offered = faq_offer(found)
         foreign = foreign_countries(t)
         if offered and foreign and not any(about_abroad(o.guide.name) for o in offered):

@@ -31,15 +31,15 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
-FAQ_W_SIDES_GUIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (faq_sides)
+FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (faq_sides)
 FAQ_W_QWORDS = 0.7  # ... and the question's words in its official question, rare ones weighing most
 # Among one guide's own pairs (`within`): the sides weigh more, the words and aspect count once more and e5 reads
 # the official question as a paraphrase. Fitted on the tune splits' pairs of the gold guide (114 -> 119 of 128
 # first there, 225 -> 233 of 270 on the other splits); end to end +6 / -2 over the sets (docs/BENCHMARKS.md)
-FAQ_W_SIDES = 3.0
-FAQ_ORDER_LEXICAL = 0.5
-FAQ_ORDER_ASPECT = 0.3
-FAQ_W_E5 = 8.0
+FAQ_WITHIN_SIDES = 3.0
+FAQ_WITHIN_LEXICAL = 0.5
+FAQ_WITHIN_ASPECT = 0.3
+FAQ_WITHIN_E5 = 8.0
 # a re-ranked score this high answers too (in-scope right FAQs p10 0.98, out-of-scope questions p90 0.82 on
 # the tune halves of both answer sets), when the pair shares a few of the question's words
 FAQ_ACCEPT = 0.9

@@ -24,20 +24,20 @@ from assistant.policy.evidence import (
     FAQ_ONE_GUIDE_MARGIN,
     FAQ_ONE_GUIDE_QUESTION,
     FAQ_ONE_GUIDE_RERANK,
-    FAQ_ORDER_ASPECT,
-    FAQ_ORDER_LEXICAL,
     FAQ_PARAPHRASE,
     FAQ_RAW,
     FAQ_RELATED,
     FAQ_TELLING_MIN_GUIDES,
     FAQ_TELLING_SHARE,
     FAQ_W_ASPECT,
-    FAQ_W_E5,
     FAQ_W_LEXICAL,
     FAQ_W_QWORDS,
     FAQ_W_SIDES,
-    FAQ_W_SIDES_GUIDES,
     FAQ_WINDOW,
+    FAQ_WITHIN_ASPECT,
+    FAQ_WITHIN_E5,
+    FAQ_WITHIN_LEXICAL,
+    FAQ_WITHIN_SIDES,
     NAMED_TOLD,
     Candidate,
     idf_match,
@@ -326,12 +326,12 @@ def faq_candidates(
         sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
         if heading:
             sides = c.scores.get("dense_a", 0.0)
-        order = rerank + FAQ_W_SIDES_GUIDES * sides + FAQ_W_QWORDS * own
+        order = rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own
         # within a guide: the words and aspect once more, and e5 reading the official question as a paraphrase
-        within = rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own
-        within += FAQ_ORDER_LEXICAL * sp.lexical + FAQ_ORDER_ASPECT * sp.aspect
+        within = rerank + FAQ_WITHIN_SIDES * sides + FAQ_W_QWORDS * own
+        within += FAQ_WITHIN_LEXICAL * sp.lexical + FAQ_WITHIN_ASPECT * sp.aspect
         if paraphrase is not None:
-            within += FAQ_W_E5 * paraphrase(t, g.faqs[int(faq.key)].question)
+            within += FAQ_WITHIN_E5 * paraphrase(t, g.faqs[int(faq.key)].question)
         found.append((rerank, order, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0), within))
     # the place asked about / home region first, then the re-ranked score
     found.sort(key=lambda x: (x[2].rank, -x[1]))

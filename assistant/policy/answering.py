@@ -33,7 +33,8 @@ from assistant.policy.evidence import (
     asks_guide_only,
     name_cover,
 )
-from assistant.policy.faq_evidence import faq_candidates, faq_offer, within_guides
+from assistant.policy.faq_evidence import faq_offer
+from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies

@@ -4,14 +4,13 @@ misses to offer when none clearly does (pure functions; the Answerer passes the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from assistant.nlg.answer import Aspect
 from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
     FAQ_ACCEPT_LEXICAL,
-    FAQ_E5_TIE,
     FAQ_GAP,
     FAQ_GAP_LEXICAL,
     FAQ_LEXICAL,
@@ -29,36 +28,26 @@ from assistant.policy.evidence import (
     FAQ_RELATED,
     FAQ_TELLING_MIN_GUIDES,
     FAQ_TELLING_SHARE,
-    FAQ_W_ASPECT,
-    FAQ_W_LEXICAL,
-    FAQ_W_QWORDS,
-    FAQ_W_SIDES,
-    FAQ_WINDOW,
-    FAQ_WITHIN_ASPECT,
-    FAQ_WITHIN_E5,
-    FAQ_WITHIN_LEXICAL,
-    FAQ_WITHIN_SIDES,
-    NAMED_TOLD,
     Candidate,
-    idf_match,
-    name_told,
     question_words,
+)
+from assistant.policy.faq_order import (
+    FaqCandidate,
+    e5_tie_break,
+    faq_candidates,
+    named_guide_first,
+    official_read,
+    pair_key,
+    shared_heading,
+    within_guides,
 )
 from assistant.policy.name_words import synonym_table, without_places
 from knowledge.schema import ServiceGuide
-from retrieval.aspects import asks_definition, cue_spans
-from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
+from retrieval.aspects import cue_spans
+from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import mentioned_units
-from retrieval.types import ChunkHit, SearchResult
+from retrieval.types import SearchResult
 from retrieval.word_spread import WordSpread
-
-
-@dataclass(frozen=True)
-class FaqCandidate:
-    rerank: float  # retrieval score + words + aspect (what acceptance is judged on)
-    candidate: Candidate
-    dense_q: float  # cosine of the question with the pair's official question alone
-    within: float = 0.0  # the order among the pairs of one guide (see faq_candidates)
 
 
 def best_faq(
@@ -86,16 +75,6 @@ def best_faq(
     return replace(best, related=related_pairs(best, closer)) if best is not None else None
 
 
-def within_guides(found: list[FaqCandidate]) -> list[FaqCandidate]:
-    """`found` with each guide keeping the places its pairs hold, its own pairs ordered among themselves on
-    `within` (the words and aspect once more, and e5 reading the official question as a paraphrase)."""
-    own: dict[str, list[FaqCandidate]] = {}
-    for f in sorted(found, key=lambda f: -f.within):
-        own.setdefault(f.candidate.guide.id, []).append(f)
-    taken = {gid: iter(fs) for gid, fs in own.items()}
-    return [next(taken[f.candidate.guide.id]) for f in found]
-
-
 def _select(
     t: str,
     aspects: list[Aspect],
@@ -105,10 +84,10 @@ def _select(
     spread: WordSpread | None,
 ) -> Candidate | None:
     best = _accepted(t, aspects, result, found, paraphrase)
-    if best is None and shared_heading(found[0].candidate.guide, _pair_key(found[0])):
+    if best is None and shared_heading(found[0].candidate.guide, pair_key(found[0])):
         # a heading leads on its answer's words alone: when its pair does not answer, the pairs asked as
         # questions still may ("登记失业以后…会不会被注销": 办理失业登记注销需要什么条件？)
-        rest = [f for f in found if not shared_heading(f.candidate.guide, _pair_key(f))]
+        rest = [f for f in found if not shared_heading(f.candidate.guide, pair_key(f))]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     if best is not None and not tells_matter(t, best, spread):
         return None  # "开演唱会可以在这个体育比赛的联办里面一起申请吗" is not "…只申请高企认定可以吗？" for "申请"
@@ -138,7 +117,7 @@ def related_pairs(best: Candidate, found: list[FaqCandidate], limit: int = FAQ_R
     assert best.best is not None
     out: list[int] = []
     for f in found:
-        n = _pair_key(f)
+        n = pair_key(f)
         if f.candidate.guide.id == best.guide.id and n != int(best.best.passage.key) and n not in out:
             out.append(n)
     return tuple(out[:limit])
@@ -217,132 +196,11 @@ def _accepted(
     return best if strong else None
 
 
-def e5_tie_break(
-    t: str, found: list[FaqCandidate], paraphrase: Callable[[str, str], float]
-) -> list[FaqCandidate]:
-    """Of two leading pairs of the same region rank and nearly the same re-ranked score, the one whose official
-    question e5 reads closer to the question leads ("行政处罚信息咋修复" -> "如何修复行政处罚信息？", not
-    "…由哪里受理？"): word overlap cannot tell such pairs apart, e5 reads the paraphrase."""
-    if len(found) < 2:
-        return found
-    a, b = found[0], found[1]
-    if b.candidate.rank != a.candidate.rank or a.rerank - b.rerank > FAQ_E5_TIE:
-        return found
-    if _official(t, b, paraphrase) > _official(t, a, paraphrase):
-        return [b, a, *found[2:]]
-    return found
-
-
-def named_guide_first(t: str, found: list[FaqCandidate]) -> list[FaqCandidate]:
-    """Guides reuse each other's pairs (社会救助“一件事” carries 公租房 questions): of the pairs asking the
-    leading pair's official question word for word, the one whose guide's name shares most words with the
-    question leads ("公租房去哪里申请" -> 申请公租房“一件事”). And a leading pair of a guide the question does not
-    name at all yields to a close pair (same region rank, within FAQ_E5_TIE) of a guide it does name
-    ("办社会救助需要带户口簿吗": 社会救助“一件事”, not 新生儿出生一件事's 户口簿 pair)."""
-    if len(found) < 2:
-        return found
-    asked = _pair_question(found[0])
-    same = [f for f in found if f.candidate.rank == found[0].candidate.rank and _pair_question(f) == asked]
-    words = content_bigrams(t)
-    lead = max(same, key=lambda f: len(words & content_bigrams(f.candidate.guide.name)))  # first of equals
-    if lead is found[0] and name_told(t, found[0].candidate.guide) < NAMED_TOLD / 2:
-        close = [
-            f
-            for f in found[1:]
-            if f.candidate.rank == found[0].candidate.rank
-            and found[0].rerank - f.rerank <= FAQ_E5_TIE
-            and name_told(t, f.candidate.guide) >= NAMED_TOLD
-        ]
-        lead = close[0] if close else lead
-    return found if lead is found[0] else [lead, *[f for f in found if f is not lead]]
-
-
-def _pair_question(f: FaqCandidate) -> str:
-    return f.candidate.guide.faqs[_pair_key(f)].question.strip()
-
-
-def _official(t: str, f: FaqCandidate, paraphrase: Callable[[str, str], float]) -> float:
-    return paraphrase(t, _pair_question(f))
-
-
 def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool = True) -> bool:
     """The pair (or its guide's name) names something the question names besides its aspect words."""
     pair = guide.faqs[n]
     said = f"{guide.name} {pair.question} {pair.answer if with_answer else ''}"
     return bool(content_bigrams(cue_spans(question)) & content_bigrams(said))
-
-
-def faq_candidates(
-    t: str,
-    aspects: list[Aspect],
-    result: SearchResult,
-    get_guide: Callable[[str], ServiceGuide | None],
-    passages_of: Callable[[ServiceGuide], list[Passage]],
-    rank_of: Callable[[ServiceGuide], int],
-    paraphrase: Callable[[str, str], float] | None = None,
-) -> list[FaqCandidate]:
-    """The FAQ pairs close to the best retrieved one, best first: the place asked about / home region,
-    then the retrieval score with the question's words in the pair, the aspect it answers, the
-    embeddings of its question alone and answer alone and (`paraphrase`, e5) its official question read as a
-    paraphrase."""
-    if not result.passages:
-        return []
-    top_raw = result.passages[0].score
-    window: list[tuple[ChunkHit, ServiceGuide, Passage]] = []
-    lead = result.passages[0].chunk.doc_id
-    for c in result.passages:
-        # close to the best, or another pair of the best pair's guide (its pairs compete on their own words)
-        if c.score < top_raw - FAQ_WINDOW and c.chunk.doc_id != lead:
-            continue
-        g = get_guide(c.chunk.doc_id)
-        n = c.chunk.id.rsplit("#", 1)[-1]
-        if g is None or not n.isdigit() or int(n) >= len(g.faqs):
-            continue
-        window.append((c, g, next(p for p in passages_of(g) if p.field == "faq" and p.key == n)))
-    # the words that tell a guide's pairs apart: the question's words in each official question, weighted by
-    # their rarity among the window's official questions (the service name in all of them weighs nothing);
-    # a heading shared by several pairs tells nothing, so its answer stands in for it (words and embedding)
-    asked = content_bigrams(t)
-    headings = [shared_heading(g, int(faq.key)) for _, g, faq in window]
-    told = idf_match(
-        asked,
-        [
-            content_bigrams(g.faqs[int(faq.key)].answer if heading else g.faqs[int(faq.key)].question)
-            for (_, g, faq), heading in zip(window, headings, strict=True)
-        ],
-    )
-    found: list[tuple[float, float, Candidate, float]] = []
-    defining = asks_definition(t)
-    for (c, g, faq), own, heading in zip(window, told, headings, strict=True):
-        sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
-        sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
-        hit = next((h for h in result.hits if h.doc_id == g.id), None)
-        # retrieval score, then the question's words in the pair and the aspect it answers: an FAQ
-        # slightly behind on retrieval that asks what was asked wins ("初次申请所需材料" for "要准备哪些东西")
-        rerank = c.score + FAQ_W_LEXICAL * sp.lexical + FAQ_W_ASPECT * sp.aspect
-        if defining and asks_definition(g.faqs[int(faq.key)].question):
-            rerank += FAQ_W_ASPECT * 0.5  # "…是干什么的" answered by "…简介": as an aspect match (0.5 -> 1)
-        # the pair's question alone and answer alone pick among close pairs; they do not make one acceptable
-        sides = (c.scores.get("dense_q", 0.0) + c.scores.get("dense_a", 0.0)) / 2
-        if heading:
-            sides = c.scores.get("dense_a", 0.0)
-        order = rerank + FAQ_W_SIDES * sides + FAQ_W_QWORDS * own
-        # within a guide: the words and aspect once more, and e5 reading the official question as a paraphrase
-        within = rerank + FAQ_WITHIN_SIDES * sides + FAQ_W_QWORDS * own
-        within += FAQ_WITHIN_LEXICAL * sp.lexical + FAQ_WITHIN_ASPECT * sp.aspect
-        if paraphrase is not None:
-            within += FAQ_WITHIN_E5 * paraphrase(t, g.faqs[int(faq.key)].question)
-        found.append((rerank, order, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0), within))
-    # the place asked about / home region first, then the re-ranked score
-    found.sort(key=lambda x: (x[2].rank, -x[1]))
-    return [FaqCandidate(rr, c, dq, within) for rr, _, c, dq, within in found]
-
-
-def shared_heading(guide: ServiceGuide, n: int) -> bool:
-    """The pair's official question heads other pairs of its guide too ("申请就业救助遇到的问题" over several
-    answers): a heading, not a question; only its answer tells the pairs apart."""
-    asked = guide.faqs[n].question.strip()
-    return sum(f.question.strip() == asked for f in guide.faqs) > 1
 
 
 def faq_offer(
@@ -361,7 +219,7 @@ def faq_offer(
         return [f.candidate for f in found if f.dense_q >= FAQ_OFFER_QUESTION - 0.1][:limit]
     if paraphrase is None or top.candidate.best.lexical < FAQ_OFFER_PARAPHRASE_LEXICAL:
         return []
-    read = [(f, _official(question, f, paraphrase)) for f in found[:limit]]
+    read = [(f, official_read(question, f, paraphrase)) for f in found[:limit]]
     if read[0][1] < FAQ_OFFER_PARAPHRASE:
         return []
     # each offered pair names something the question names besides its aspect words: "包裹被海关扣了，要在哪个
@@ -369,7 +227,7 @@ def faq_offer(
     return [
         f.candidate
         for f, r in read
-        if r >= read[0][1] - FAQ_OFFER_SPREAD and _same_thing(question, f.candidate.guide, _pair_key(f))
+        if r >= read[0][1] - FAQ_OFFER_SPREAD and _same_thing(question, f.candidate.guide, pair_key(f))
     ]
 
 
@@ -382,12 +240,6 @@ def _asks_beyond_name(question: str, guide: ServiceGuide) -> bool:
             q = q.replace(key, " ")
     q = without_places(q, [*mentioned_units(q), *guide.region_path])
     return bool(content_bigrams(q) - content_bigrams(guide.name))
-
-
-def _pair_key(f: FaqCandidate) -> int:
-    sp = f.candidate.best
-    assert sp is not None
-    return int(sp.passage.key)
 
 
 def _names_only(question: str, guide: ServiceGuide) -> float:

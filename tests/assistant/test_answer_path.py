@@ -17,7 +17,8 @@ from assistant.nlg.passage_answer import (
     missing_answer,
 )
 from assistant.policy.evidence import Candidate, best_article, name_cover
-from assistant.policy.faq_evidence import FaqCandidate, best_faq, faq_offer
+from assistant.policy.faq_evidence import best_faq, faq_offer
+from assistant.policy.faq_order import FaqCandidate
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_sample_guides

@@ -7,7 +7,8 @@ from __future__ import annotations
 from answer_hits import faq_hit, faq_result
 
 from assistant.policy.evidence import FAQ_E5_TIE
-from assistant.policy.faq_evidence import best_faq, faq_candidates, shared_heading
+from assistant.policy.faq_evidence import best_faq
+from assistant.policy.faq_order import faq_candidates, shared_heading
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.passages import guide_passages

@@ -7,13 +7,8 @@ from __future__ import annotations
 from answer_hits import faq_hit, faq_result
 
 from assistant.policy.evidence import FAQ_E5_TIE, FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
-from assistant.policy.faq_evidence import (
-    FaqCandidate,
-    best_faq,
-    faq_candidates,
-    faq_offer,
-    named_guide_first,
-)
+from assistant.policy.faq_evidence import best_faq, faq_offer
+from assistant.policy.faq_order import FaqCandidate, faq_candidates, named_guide_first, within_guides
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
@@ -155,8 +150,6 @@ def test_a_guide_s_own_pairs_are_ordered_by_their_closer_reading_and_keep_the_gu
 ) -> None:
     """Between guides the re-ranked score orders; among one guide's pairs `within` (words, aspect and e5 once
     more) does: the pair e5 reads as the question's paraphrase moves up to its guide's first place only."""
-    from assistant.policy.faq_evidence import within_guides
-
     intro = _key(social, "社会救助“一件事”简介")
     where = _key(housing, "公租房在哪里申请？")
     apply = _key(social, "社会救助“一件事”怎么办理")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.policy.evidence import FAQ_E5_TIE, Candidate
-from assistant.policy.faq_evidence import FaqCandidate, e5_tie_break
+from assistant.policy.faq_order import FaqCandidate, e5_tie_break
 from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, guide_passages

@@ -9,7 +9,8 @@ from pathlib import Path
 from answer_hits import faq_hit
 
 from assistant.policy.evidence import FAQ_RELATED, Candidate
-from assistant.policy.faq_evidence import FaqCandidate, best_faq, related_pairs
+from assistant.policy.faq_evidence import best_faq, related_pairs
+from assistant.policy.faq_order import FaqCandidate
 from assistant.policy.linking import match_choice
 from assistant.state import DialogueState
 from eval.dialogue import build_manager

@@ -31,7 +31,7 @@ FAQ_GAP_LEXICAL = 0.15  # even a standing-out FAQ must share some content words 
 FAQ_WINDOW = 0.2  # FAQ chunks within this fused score of the best are re-ranked with ...
 FAQ_W_LEXICAL = 0.5  # ... the question's words in the pair
 FAQ_W_ASPECT = 0.3  # ... and whether it answers the aspect asked
-FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (faq_sides)
+FAQ_W_SIDES = 2.0  # ... and the embeddings of its question alone and its answer alone (retrieval.faq_sides)
 FAQ_W_QWORDS = 0.7  # ... and the question's words in its official question, rare ones weighing most
 # Among one guide's own pairs (`within`): the sides weigh more, the words and aspect count once more and e5 reads
 # the official question as a paraphrase. Fitted on the tune splits' pairs of the gold guide (114 -> 119 of 128

@@ -13,6 +13,7 @@ from assistant.policy.evidence import (
     FAQ_ACCEPT_LEXICAL,
     FAQ_GAP,
     FAQ_GAP_LEXICAL,
+    FAQ_GUIDE_LEAD,
     FAQ_LEXICAL,
     FAQ_NAMES_SERVICE,
     FAQ_OFFER_LEXICAL,
@@ -89,7 +90,7 @@ def _select(
         # questions still may ("登记失业以后…会不会被注销": 办理失业登记注销需要什么条件？)
         rest = [f for f in found if not shared_heading(f.candidate.guide, pair_key(f))]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
-    if best is not None and not tells_matter(t, best, spread):
+    if best is not None and not search_leads(result, best.guide.id) and not tells_matter(t, best, spread):
         return None  # "开演唱会可以在这个体育比赛的联办里面一起申请吗" is not "…只申请高企认定可以吗？" for "申请"
     lead = found[0].candidate
     if best is None and lead.best is not None and lead.best.lexical < FAQ_ACCEPT_LEXICAL:
@@ -99,6 +100,16 @@ def _select(
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     return best
+
+
+def search_leads(result: SearchResult, guide_id: str) -> bool:
+    """The search found this guide first, clearly ahead of the next (by FAQ_GUIDE_LEAD of its score): the
+    question is about its matter even when it shares only common words with the pair."""
+    hits = result.hits
+    if not hits or hits[0].doc_id != guide_id:
+        return False
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return (hits[0].score - second) / max(hits[0].score, 1e-6) >= FAQ_GUIDE_LEAD
 
 
 def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool:
@@ -165,6 +176,21 @@ def _accepted(
             if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
         ]
         strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
+    if (
+        not strong
+        and sp.aspect >= 1.0
+        and not asked_other
+        and [a for a in aspects if a is not Aspect.OVERVIEW]
+    ):
+        # the search found the pair's guide clearly first and exactly one of its pairs in the window answers the
+        # aspect asked ("旧车卖掉再买辆电车，政府最多能补我多少钱": 汽车以旧换新补贴's "补贴标准有哪些变化"), however
+        # few words the question shares with it
+        on_aspect = {
+            pair_key(f)
+            for f in found
+            if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
+        }
+        strong = len(on_aspect) == 1 and search_leads(result, best.guide.id)
     # a question asking a specific aspect needs a pair that answers it
     on_aspect = sp.aspect >= 1.0 or not [a for a in aspects if a is not Aspect.OVERVIEW]
     if not strong and on_aspect and len({f.candidate.guide.id for f in found}) == 1:

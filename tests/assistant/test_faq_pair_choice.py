@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from answer_hits import faq_hit, faq_result
 
-from assistant.policy.evidence import FAQ_E5_TIE, FAQ_OFFER_PARAPHRASE, FAQ_OFFER_SPREAD, Candidate
+from assistant.policy.evidence import (
+    FAQ_E5_TIE,
+    FAQ_GUIDE_LEAD,
+    FAQ_OFFER_PARAPHRASE,
+    FAQ_OFFER_SPREAD,
+    Candidate,
+)
 from assistant.policy.faq_evidence import best_faq, faq_offer
 from assistant.policy.faq_order import FaqCandidate, faq_candidates, named_guide_first, within_guides
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
+from retrieval.types import DocKind, Hit, SearchResult
 
 
 def _key(guide: ServiceGuide, question: str) -> str:
@@ -182,3 +189,29 @@ def test_e5_reading_the_official_question_as_a_paraphrase_raises_a_pair_among_it
     assert by_key[intro].within > by_key[apply].within
     plain = faq_candidates(q, detect_aspects(q), result, {social.id: social}.get, guide_passages, lambda g: 2)
     assert {f.candidate.best.passage.key: f.within for f in plain}[intro] < by_key[intro].within
+
+
+def test_the_one_pair_on_the_aspect_of_a_guide_the_search_found_clearly_first_answers(
+    car_subsidy: ServiceGuide, social: ServiceGuide
+) -> None:
+    """ "政府给的钱最多能拿多少" shares no word with 汽车以旧换新补贴's pairs or its name. When the search found that guide clearly first, its one pair on the amount asked (the subsidy
+    standard) answers; with another guide close behind, nothing answers on so few words."""
+    guide = car_subsidy
+    q = "政府给的钱最多能拿多少"
+    asked = detect_aspects(q)
+    keys = [str(i) for i in range(len(guide.faqs))]
+    chunks = [faq_hit(guide, k, 0.2) for k in keys]
+
+    def found(second: float) -> Candidate | None:
+        hits = [
+            Hit(guide.id, DocKind.GUIDE, guide.name, 3.0, chunks),
+            Hit(social.id, DocKind.GUIDE, social.name, second, []),
+        ]
+        result = SearchResult(query=q, hits=hits, confident=False, confidence=0.02, passages=chunks)
+        by_id = {guide.id: guide, social.id: social}
+        return best_faq(q, asked, result, by_id.get, guide_passages, lambda _g: 2)
+
+    clear = found(3.0 * (1 - FAQ_GUIDE_LEAD) - 0.1)
+    assert clear is not None and clear.best is not None
+    assert "补贴标准" in guide.faqs[int(clear.best.passage.key)].question
+    assert found(3.0 * (1 - FAQ_GUIDE_LEAD) + 0.1) is None

@@ -39,6 +39,9 @@ def test_stopwords_and_punctuation_are_dropped(tok: Tokenizer) -> None:
         ("开公司要什么", "设立登记"),
         ("退休了去哪办", "养老保险待遇"),
         ("申请低保", "最低生活保障"),
+        ("海外包裹被扣了", "进出境"),
+        ("固投项目怎么报", "固定资产投资"),
+        ("办个羽毛球比赛要批吗", "体育赛事"),
     ],
 )
 def test_colloquial_words_expand_to_formal_terms(tok: Tokenizer, query: str, expected: str) -> None:

@@ -291,10 +291,11 @@ def best_article(
     retrieved_only: bool = False,
     paraphrase: Callable[[str, str], float] | None = None,
     applies: Callable[[PolicyDocument], bool] | None = None,
+    in_force_only: bool = False,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
     `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
-    another place's local regulation.
+    another place's local regulation (`in_force_only`: only such a law's).
     `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
     `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
     found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
@@ -355,7 +356,11 @@ def best_article(
         return None
     best = max(scored, key=lambda x: x[0])
     here = [s for s in scored if applies(s[4])] if applies is not None else []
+    if in_force_only and not here:
+        return None
     first = max(here, key=lambda x: x[0]) if here else best
+    if in_force_only:
+        best = first
     for _, lex, asp, top, doc in [first] if first is best else [first, best]:
         if on_aspect and asp <= 0:
             continue

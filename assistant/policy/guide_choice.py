@@ -128,8 +128,15 @@ class GuideChoice:
             # …转诊转院): a statute that answers it goes before a choice between them
             listed = [by_id[v] for v in choices.values() if v in by_id]
             if listed and all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed):
+                # another place's regulation does not go before a choice between guides of here
                 law = self._article_reply(
-                    st, t, result, events, on_aspect=bool(wanted), min_lexical=LAW_ARTICLE_LEXICAL
+                    st,
+                    t,
+                    result,
+                    events,
+                    on_aspect=bool(wanted),
+                    min_lexical=LAW_ARTICLE_LEXICAL,
+                    in_force_only=min(c.rank for c in listed) <= 1,
                 )
                 if law is not None:
                     return law

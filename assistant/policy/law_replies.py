@@ -84,14 +84,20 @@ class LawReplies:
             # a long name holding a term of the question ("伤残津贴") names the matter however little of it is said
             cover = max(cover, LAW_ASPECT_COVER)
         wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        # a statute that is to go before a guide of here must be in force here (not another city's regulation)
+        here = chosen.rank <= 1
         if cover < LAW_OVER_GUIDE_COVER:
             # the guide found does not name what was asked; an article that uses its words answers
-            law = self._article_reply(st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True)
+            law = self._article_reply(
+                st, t, result, events, min_lexical=LAW_OVER_GUIDE, retrieved_only=True, in_force_only=here
+            )
             if law is not None or not wanted:
                 return law
         if wanted and not {a for p in self._passages(chosen.guide) for a in p.aspects} & set(wanted):
             # the guide is silent on what was asked ("该指南未载明受理条件"): a statute that states it answers
-            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, on_aspect=True)
+            law = self._article_reply(
+                st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, on_aspect=True, in_force_only=here
+            )
             if law is not None:
                 return law
         if wanted and cover < LAW_ASPECT_COVER:
@@ -104,6 +110,7 @@ class LawReplies:
                 min_lexical=own + LAW_ASPECT_MARGIN,
                 on_aspect=True,
                 retrieved_only=True,
+                in_force_only=here,
             )
         return None
 
@@ -149,9 +156,11 @@ class LawReplies:
         on_aspect: bool = False,
         retrieved_only: bool = False,
         paraphrase: bool = False,
+        in_force_only: bool = False,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
-        `paraphrase`: the last try before refusing; an article the question paraphrases answers too."""
+        `paraphrase`: the last try before refusing; an article the question paraphrases answers too.
+        `in_force_only`: only a law in force where the person is (it is to go before a guide of here)."""
         scorer = self.paraphrase if paraphrase else None
         picked = best_article(
             t,
@@ -162,6 +171,7 @@ class LawReplies:
             retrieved_only=retrieved_only,
             paraphrase=scorer.similarity if scorer is not None else None,
             applies=self._applies(t),
+            in_force_only=in_force_only,
         )
         if picked is None:
             return None
@@ -175,6 +185,7 @@ class LawReplies:
                 min_lexical=min_lexical,
                 on_aspect=on_aspect,
                 applies=self._applies(t),
+                in_force_only=in_force_only,
             )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole

@@ -88,6 +88,28 @@ def test_an_article_of_a_law_that_holds_goes_before_another_city_s_regulation() 
     assert there is not None and there[1].id == QINGYUAN.id
 
 
+def test_only_a_law_in_force_here_may_go_before_a_guide_of_here() -> None:
+    """An article that is to answer instead of the home region's guides must be of a law in force here: another
+    city's regulation alone gives nothing (the guides are answered or offered instead)."""
+    q = "小区业主大会怎么成立"
+    applies = lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q)  # noqa: E731
+    laws = {d.id: d for d in (QINGYUAN, NATIONAL)}
+    only_there = SearchResult(
+        query=q,
+        hits=[],
+        confident=True,
+        confidence=0.9,
+        articles=[article_hit(QINGYUAN, QINGYUAN.articles[0], 0.95)],
+    )
+    assert best_article(q, only_there, laws.get, applies=applies) is not None  # labelled, as a last resort
+    assert best_article(q, only_there, laws.get, applies=applies, in_force_only=True) is None
+    both = only_there.model_copy(
+        update={"articles": [*only_there.articles, article_hit(NATIONAL, NATIONAL.articles[0], 0.9)]}
+    )
+    picked = best_article(q, both, laws.get, applies=applies, in_force_only=True)
+    assert picked is not None and picked[1].id == NATIONAL.id
+
+
 def test_another_city_s_regulation_is_quoted_with_whose_it_is(tmp_path: Path) -> None:
     m = build_manager([], {}, tmp_path / "idx", policies=[QINGYUAN], embedder=HashEmbedder())
     reply = m.handle(DialogueState(session_id="qy"), "小区业主大会怎么成立").reply

@@ -33,7 +33,7 @@ from assistant.policy.evidence import (
     asks_guide_only,
     name_cover,
 )
-from assistant.policy.faq_evidence import faq_offer
+from assistant.policy.faq_evidence import asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
@@ -154,6 +154,17 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             cands = for_household(t, for_ordinary_residents(t, wider))[:4]
         cands = same_destination(t, cands)
         faq = self._best_faq(t, aspects, result, named)
+        if (
+            faq is not None
+            and faq.best is not None
+            and asks_official(t, faq.guide.faqs[int(faq.best.passage.key)])
+        ):
+            # an official question asked (nearly) word for word wants its own answer, not a guide's field or a
+            # choice between guides ("税务信息为什么是人工核验？")
+            # (a person naming the home region still gets a statute in force here first)
+            emit(events, "passage_evidence", service_id=faq.guide.id)
+            law = self._law_over_guide(st, t, result, faq, aspects, events, named=named)
+            return law or self._answer_from(st, faq, aspects, t, events, named, uncovered, result)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0

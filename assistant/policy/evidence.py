@@ -25,6 +25,8 @@ CLOSE = 0.9  # a candidate guide within this share of the chosen one's score may
 # least FAQ_RAW and the question uses enough of its content words (FAQ_LEXICAL), or it stands out from the
 # next FAQ by FAQ_GAP. Without retrieval scores (a follow-up on the current guide) FAQ_LEXICAL_ALONE applies.
 FAQ_RAW = 0.55
+FAQ_OFFICIAL = 0.8  # a question reading as an official one: Dice of what both name (content bigrams)
+FAQ_OFFICIAL_WORDS = 3  # ... when the question names at least this many
 FAQ_GUIDE_LEAD = 0.25  # the search's first guide ahead of the second by this share of its score
 FAQ_LEXICAL = 0.25
 FAQ_GAP = 0.25

@@ -21,6 +21,8 @@ from assistant.policy.evidence import (
     FAQ_OFFER_PARAPHRASE_LEXICAL,
     FAQ_OFFER_QUESTION,
     FAQ_OFFER_SPREAD,
+    FAQ_OFFICIAL,
+    FAQ_OFFICIAL_WORDS,
     FAQ_ONE_GUIDE_MARGIN,
     FAQ_ONE_GUIDE_QUESTION,
     FAQ_ONE_GUIDE_RERANK,
@@ -43,7 +45,7 @@ from assistant.policy.faq_order import (
     within_guides,
 )
 from assistant.policy.name_words import synonym_table, without_places
-from knowledge.schema import ServiceGuide
+from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import mentioned_units
@@ -100,6 +102,15 @@ def _select(
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     return best
+
+
+def asks_official(question: str, pair: FAQ) -> bool:
+    """The question is the pair's official question (nearly) word for word: what the two name besides their aspect
+    words overlaps by FAQ_OFFICIAL (Dice of content bigrams), and the question names enough for that to tell."""
+    asked, official = content_bigrams(cue_spans(question)), content_bigrams(cue_spans(pair.question))
+    if len(asked) < FAQ_OFFICIAL_WORDS:
+        return False  # "需要什么材料？" names nothing: many official questions read the same
+    return 2 * len(asked & official) / (len(asked) + len(official)) >= FAQ_OFFICIAL
 
 
 def search_leads(result: SearchResult, guide_id: str) -> bool:

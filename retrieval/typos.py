@@ -9,6 +9,9 @@ dictionary cannot group into words are read two or three at a time; such a windo
 - the window shares no word with the characters next to it ("暂不征个税": 个税 is a word; 征个 is no typo), and
 - the sentence reads clearly better with it: jieba's best segmentation gains at least MIN_GAIN in log probability,
   with the word as one of its words ("我是城里户口" stays: 我 + 是 outweigh 我市).
+A typo that makes real words ("失业等记": 等 + 记, "学力证明": 学力 + 证明) is read as the four-character term of the KB
+it sounds exactly like (in at least MIN_PHRASE_DOCS chunks, written as one word or two), differing in one or two
+characters, when the sentence reads better with it (TERM_MIN_GAIN).
 Pure apart from the jieba dictionary; used on the answer path only (form values are never rewritten).
 """
 
@@ -23,6 +26,9 @@ from typing import Any
 from pypinyin import lazy_pinyin
 
 MIN_DOCS = 2
+TERM_CHARS = 4
+TERM_MIN_GAIN = 2.0  # for a four-character term: the sound and the KB's term say much already
+MIN_PHRASE_DOCS = 3  # a two-word term the KB writes in this many chunks
 MIN_GAIN = 5.0  # log probability (natural log) of jieba's best route
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -43,11 +49,29 @@ def kb_words(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
     return df
 
 
+def kb_phrases(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Two adjacent Han words making four characters ("生育" + "登记") -> the number of chunks using them."""
+    df: dict[str, int] = {}
+    for tokens in token_lists:
+        seen: set[str] = set()
+        toks = list(tokens)
+        for a, b in zip(toks, toks[1:], strict=False):
+            joined = a + b
+            if len(joined) == TERM_CHARS and len(a) >= 2 and _HAN.fullmatch(joined) and joined not in seen:
+                seen.add(joined)
+                df[joined] = df.get(joined, 0) + 1
+    return df
+
+
 class TypoFixer:
-    def __init__(self, jieba: Any, words: Mapping[str, int]) -> None:
-        """`jieba`: an initialised jieba.Tokenizer (the retriever's, with the domain terms); `words`: kb_words."""
+    def __init__(
+        self, jieba: Any, words: Mapping[str, int], phrases: Mapping[str, int] | None = None
+    ) -> None:
+        """`jieba`: an initialised jieba.Tokenizer (the retriever's, with the domain terms); `words`: kb_words;
+        `phrases`: kb_phrases (four-character terms the KB writes as two words)."""
         self.jieba = jieba
         self.words = words
+        self.phrases = phrases or {}
         by_sound: dict[str, tuple[str, int]] = {}
         for w, n in words.items():
             if n >= MIN_DOCS and jieba.FREQ.get(w, 0) > 0:
@@ -55,6 +79,17 @@ class TypoFixer:
                 if key not in by_sound or n > by_sound[key][1]:
                     by_sound[key] = (w, n)
         self.by_sound = {k: w for k, (w, _) in by_sound.items()}
+        # four-character terms of the KB by sound: "生育等级" is two real words, but one typo of 生育登记
+        terms: dict[str, tuple[str, int]] = {
+            k: (w, words[w]) for k, w in self.by_sound.items() if len(w) == TERM_CHARS
+        }
+        for w, n in self.phrases.items():
+            if n < MIN_PHRASE_DOCS:
+                continue  # (most of them: their sound is not worth computing)
+            key = sound(w)
+            if key not in terms or n > terms[key][1]:
+                terms[key] = (w, n)
+        self.terms_by_sound = {k: w for k, (w, _) in terms.items()}
         # per fixer: a cache on the class would keep every replaced fixer alive through its entries
         self._route = lru_cache(maxsize=4096)(self._route_of)
 
@@ -79,7 +114,41 @@ class TypoFixer:
             after = "".join(tokens[j:])
             out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
             i = j
-        return "".join(out), fixed
+        return self._fix_terms("".join(out), fixed), fixed
+
+    def _fix_terms(self, text: str, fixed: list[tuple[str, str]]) -> str:
+        """Words that join into no word but sound exactly like a four-character term of the KB, differing from it
+        in one or two characters ("生育等级" -> 生育登记, "失业等记" -> 失业登记): a typo that happens to make real
+        words, which the character windows above leave alone."""
+        tokens = list(self.jieba.cut(text, HMM=False))
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in (2, 3):
+                joined = "".join(tokens[i : i + n])
+                if i + n > len(tokens) or len(joined) != TERM_CHARS or not _HAN.fullmatch(joined):
+                    continue
+                term = (
+                    None
+                    if self.known(joined) or joined in self.phrases
+                    else self.terms_by_sound.get(sound(joined))
+                )
+                left, right = "".join(out)[-4:], "".join(tokens[i + n :])[:4]
+                if (
+                    term is not None
+                    and sum(a != b for a, b in zip(term, joined, strict=True)) <= 2
+                    # and the sentence reads better with it ("通过一件事" is no typo of 通过意见)
+                    and self._route(left + term + right)[0] - self._route(left + joined + right)[0]
+                    >= TERM_MIN_GAIN
+                ):
+                    out.append(term)
+                    fixed.append((joined, term))
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return "".join(out)
 
     def _fix_run(self, run: str, before: str, after: str, fixed: list[tuple[str, str]]) -> str:
         found: list[tuple[float, int, str, str]] = []  # (gain, start, window, word)
@@ -189,7 +258,7 @@ class LiveTypoFixer:
 
     def _build(self) -> tuple[Hashable, TypoFixer]:
         key, lists = self._snapshot()
-        built = (key, TypoFixer(self._jieba(), kb_words(lists)))
+        built = (key, TypoFixer(self._jieba(), kb_words(lists), kb_phrases(lists)))
         self._current = built
         return built
 

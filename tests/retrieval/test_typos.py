@@ -13,7 +13,7 @@ from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
 from knowledge.schema import ServiceGuide
 from retrieval.tokenize import Tokenizer
-from retrieval.typos import TypoFixer, kb_words, sound
+from retrieval.typos import TypoFixer, kb_phrases, kb_words, sound
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_words_that_read_well_are_left_alone(fixer: TypoFixer) -> None:
 
 
 def test_a_common_short_name_is_no_typo_of_a_kb_word_of_the_same_sound() -> None:
-    """"交强险" (compulsory motor insurance) is one term, not "交" + a typo of 抢险 (the KB's 防汛抢险)."""
+    """ "交强险" (compulsory motor insurance) is one term, not "交" + a typo of 抢险 (the KB's 防汛抢险)."""
     tok = Tokenizer()
     texts = ["防汛抢险物资调用", "抢险救灾车辆通行", "机动车注册登记"]
     fixer = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts))
@@ -114,3 +114,33 @@ def test_a_replaced_fixer_is_freed(guides: list[ServiceGuide]) -> None:
     del old
     gc.collect()
     assert ref() is None
+
+
+def test_a_typo_that_makes_real_words_is_read_as_the_kb_term_it_sounds_like() -> None:
+    """ "失业等记" and "学力证明" are typos made of real words (等 + 记, 学力 + 证明), so no single-character window
+    shows them; they sound exactly like a four-character term the KB writes in several chunks (失业登记, 学历证明)
+    and the sentence reads better with it. A term the KB itself uses is left alone, and so is a window that would
+    read worse ("通过一件事" is no typo of the KB's "通过意见")."""
+    tok = Tokenizer()
+    texts = [
+        "办理失业登记需要什么条件",
+        "失业登记后可以享受就业服务",
+        "失业登记注销",
+        "开具学历证明需要身份证",
+        "学历证明的办理时限",
+        "学历证明补办",
+        "技能等级证书核发",
+        "技能等级认定",
+        "技能等级评价",
+        "审议通过意见",
+        "会议通过意见后公布",
+        "通过意见征集",
+    ]
+    lists = [tok.words(t) for t in texts]
+    fixer = TypoFixer(tok.jieba(), kb_words(lists), kb_phrases(lists))
+    assert fixer.fix("能不能去做个失业等记？") == ("能不能去做个失业登记？", [("失业等记", "失业登记")])
+    assert fixer.fix("申请开自考学力证明要几天")[1] == [("学力证明", "学历证明")]
+    for text in ("技能等级证书怎么考", "退伍后医保关系能不能通过一件事转过来"):
+        assert fixer.fix(text) == (text, [])
+    # without the KB's two-word terms, nothing to read them as
+    assert TypoFixer(tok.jieba(), kb_words(lists)).fix("能不能去做个失业等记？")[1] == []

@@ -30,7 +30,7 @@ class ServedAssistant:
         self.client = client
         self.pause = pause  # seconds to wait when the service asks to slow down without saying how long
         self._token: str | None = None
-        self._asked: dict[str, list[str]] = {}  # local session id -> the messages sent in it so far
+        self._asked: dict[str, list[str]] = {}  # local state id -> the messages sent to reach it
 
     def handle(self, state: DialogueState, text: str) -> TurnResult:
         before = self._asked.get(state.session_id, [])
@@ -39,14 +39,17 @@ class ServedAssistant:
         for message in [*before, text]:  # a later message replays the session's earlier ones first
             out = self._chat(message, session)
             session = str(out["session_id"])
-        self._asked[state.session_id] = [*before, text]
+        # the state after this turn: a new local id for the messages sent so far, so that every tap from it
+        # replays just these (the state passed in is left as it was, as DialogueManager.handle leaves it)
+        after = state.model_copy(update={"session_id": f"{state.session_id}/{len(self._asked)}"})
+        self._asked[after.session_id] = [*before, text]
         reply = Reply(
             text=str(out["reply"]),
             citations=[Citation(**c) for c in out.get("citations") or []],
             choices=list(out.get("choices") or []),
             confident=bool(out.get("confident", True)),
         )
-        return TurnResult(state=state, reply=reply)
+        return TurnResult(state=after, reply=reply)
 
     def _chat(self, message: str, session: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {"message": message, **({"session_id": session} if session else {})}

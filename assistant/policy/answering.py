@@ -162,9 +162,11 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             # an official question asked (nearly) word for word wants its own answer, not a guide's field or a
             # choice between guides ("税务信息为什么是人工核验？")
             # (a person naming the home region still gets a statute in force here first)
-            emit(events, "passage_evidence", service_id=faq.guide.id)
             law = self._law_over_guide(st, t, result, faq, aspects, events, named=named)
-            return law or self._answer_from(st, faq, aspects, t, events, named, uncovered, result)
+            if law is not None:
+                return law
+            emit(events, "passage_evidence", service_id=faq.guide.id)
+            return self._answer_from(st, faq, aspects, t, events, named, uncovered, result)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0

@@ -74,7 +74,18 @@ def test_a_tap_is_asked_from_the_state_after_the_question(served: tuple[Services
     state = DialogueState(session_id="local-1")
     first = bot.handle(state, "变更更正姓名可以在线上申请吗")
     assert first.reply.choices, first.reply.text  # the guide's related official questions, one tap away
-    for choice in first.reply.choices[:2]:
-        tapped = bot.handle(first.state, choice)
-        # each tap answers that official question (the session replayed, not one tap after another)
-        assert tapped.reply.citations and tapped.reply.text != first.reply.text
+    assert len(first.reply.choices) >= 2
+    one, two = first.reply.choices[:2]
+    bot.handle(first.state, one)
+    tapped = bot.handle(first.state, two)  # after another tap: still from the state after the question
+    assert tapped.reply.citations and tapped.reply.text != first.reply.text
+    fresh = ServedAssistant(client)
+    alone = fresh.handle(
+        fresh.handle(DialogueState(session_id="local-2"), "变更更正姓名可以在线上申请吗").state, two
+    )
+    assert tapped.reply.text == alone.reply.text
+    assert bot._asked[tapped.state.session_id] == [
+        "变更更正姓名可以在线上申请吗",
+        two,
+    ]  # what the service was sent
+    assert state.session_id == "local-1"  # the state passed in is left as it was

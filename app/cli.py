@@ -131,18 +131,11 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
     from eval.dialogue import build_manager
     from guides.loader import load_flows
 
-    guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
-    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     queries = load(Path(args.queries) if args.queries else DEV_SET, split=args.split)
     if args.url:
-        # a running deployment, asked over its API as the web page asks (it must hold the same data)
-        import httpx
-
-        from eval.served import ServedAssistant
-
-        with httpx.Client(base_url=args.url, timeout=120, trust_env=False) as client:
-            report = evaluate_answers(ServedAssistant(client), queries, by_id.get, pol.get)
-        return _print_answers(report, args.json)
+        return _eval_served(args, settings, queries)
+    guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
+    by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
     index = settings.home / "index_answers"  # its own index: the benchmark KB adds the Hunan fixture
     manager = build_manager(guides, load_flows(), index, policies=policies, embedder=args.embedder)
     manager.answering.home_region = settings.home_region_path
@@ -160,6 +153,26 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
         else:
             warm_vectors(scorer, index, guides, policies, progress=shown)
     report = evaluate_answers(manager, queries, by_id.get, pol.get)
+    return _print_answers(report, args.json)
+
+
+def _eval_served(args: argparse.Namespace, settings: Settings, queries: list) -> int:
+    """A running deployment, asked over its API as the web page asks (it must hold the same data); the gold
+    passages are read from the benchmark KB here."""
+    import httpx
+
+    from eval.answers import answer_kb, evaluate_answers, hunan_fixture_dir
+    from eval.served import ServedAssistant, ServedError
+
+    try:
+        with httpx.Client(base_url=args.url, timeout=120, trust_env=False) as client:
+            client.get("/api/v1/health").raise_for_status()  # fail fast, before loading the KB
+            guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
+            by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
+            report = evaluate_answers(ServedAssistant(client), queries, by_id.get, pol.get)
+    except (httpx.HTTPError, ServedError) as exc:
+        print(f"无法从服务 {args.url} 取得回答：{exc}", file=sys.stderr)
+        return 2
     return _print_answers(report, args.json)
 
 

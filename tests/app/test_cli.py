@@ -86,3 +86,16 @@ def test_empty_file_is_a_clear_error(home: Path, capsys: pytest.CaptureFixture[s
     assert main(["ingest", str(empty)]) == 1
     captured = capsys.readouterr()
     assert "empty.jsonl" in captured.err and "空" in captured.err
+
+
+def test_eval_answers_against_a_service_that_is_not_there_is_a_clear_error(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a free port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main(["eval", "answers", "--url", f"http://127.0.0.1:{port}", "--split", "heldout", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert "无法从服务" in captured.err and str(port) in captured.err and captured.out == ""

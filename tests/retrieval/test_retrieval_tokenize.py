@@ -42,6 +42,7 @@ def test_stopwords_and_punctuation_are_dropped(tok: Tokenizer) -> None:
         ("海外包裹被扣了", "进出境"),
         ("固投项目怎么报", "固定资产投资"),
         ("办个羽毛球比赛要批吗", "体育赛事"),
+        ("转院的来回车费能报吗", "交通费"),
     ],
 )
 def test_colloquial_words_expand_to_formal_terms(tok: Tokenizer, query: str, expected: str) -> None:

@@ -170,7 +170,7 @@ def _eval_served(args: argparse.Namespace, settings: Settings, queries: list) ->
             guides, policies = answer_kb([*settings.bundled_sources(), hunan_fixture_dir()])
             by_id, pol = {g.id: g for g in guides}, {p.id: p for p in policies}
             report = evaluate_answers(ServedAssistant(client), queries, by_id.get, pol.get)
-    except (httpx.HTTPError, ServedError) as exc:
+    except (httpx.HTTPError, ServedError, ValueError) as exc:  # ValueError: a reply that is no JSON
         print(f"无法从服务 {args.url} 取得回答：{exc}", file=sys.stderr)
         return 2
     return _print_answers(report, args.json)

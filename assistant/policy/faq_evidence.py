@@ -179,29 +179,18 @@ def _accepted(
         and not asked_other
         and [a for a in aspects if a is not Aspect.OVERVIEW]
     ):
-        # "<service> + <aspect>" ("报装要不要给钱"): the question names the FAQ's service and nothing else,
-        # and exactly one FAQ of that service in the window answers the aspect asked
+        # exactly one FAQ of the pair's guide in the window answers the aspect asked, and the question is
+        # about that guide: it names the service and nothing else ("<service> + <aspect>": "报装要不要给钱"), or
+        # the search found the guide clearly first, however few words the question shares with the pair
+        # ("旧车卖掉再买辆电车，政府最多能补我多少钱": 汽车以旧换新补贴's "补贴标准有哪些变化")
         on_aspect = [
             f.candidate
             for f in found
             if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
         ]
-        strong = len(on_aspect) == 1 and _names_only(t, best.guide) >= FAQ_NAMES_SERVICE
-    if (
-        not strong
-        and sp.aspect >= 1.0
-        and not asked_other
-        and [a for a in aspects if a is not Aspect.OVERVIEW]
-    ):
-        # the search found the pair's guide clearly first and exactly one of its pairs in the window answers the
-        # aspect asked ("旧车卖掉再买辆电车，政府最多能补我多少钱": 汽车以旧换新补贴's "补贴标准有哪些变化"), however
-        # few words the question shares with it
-        on_aspect = {
-            pair_key(f)
-            for f in found
-            if f.candidate.guide.id == best.guide.id and f.candidate.best and f.candidate.best.aspect >= 1.0
-        }
-        strong = len(on_aspect) == 1 and search_leads(result, best.guide.id)
+        strong = len(on_aspect) == 1 and (
+            _names_only(t, best.guide) >= FAQ_NAMES_SERVICE or search_leads(result, best.guide.id)
+        )
     # a question asking a specific aspect needs a pair that answers it
     on_aspect = sp.aspect >= 1.0 or not [a for a in aspects if a is not Aspect.OVERVIEW]
     if not strong and on_aspect and len({f.candidate.guide.id for f in found}) == 1:

@@ -3,6 +3,7 @@ misses to offer when none clearly does (pure functions; the Answerer passes the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -51,6 +52,23 @@ from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import mentioned_units
 from retrieval.types import SearchResult
 from retrieval.word_spread import WordSpread
+
+# an official answer that is only a verdict ("不需要。"), and the wordings that ask whether (Mandarin, Cantonese)
+_BARE_VERDICT = re.compile(r"(?:不?(?:可以|能|需要|要|用|是|对|行|必须)|是的|否|无需|有|没有)[。.!！]?")
+_ASKS_WHETHER = re.compile(
+    r"吗|么|[能可要需用是有会算行得使系]不[能可要需用是有会算行得使系]|是否|能否|可否|有没|"
+    r"[可要使得会系有]唔|系咪|有冇|冇|未[?？]?$|不[?？]?$|[?？]\s*$"
+)
+
+
+def bare_verdict(answer: str) -> bool:
+    """The official answer says only yes or no."""
+    return bool(_BARE_VERDICT.fullmatch(compact(answer)))
+
+
+def asks_whether(question: str) -> bool:
+    """The question asks whether (or is at least asked as a question): only such a one a bare verdict answers."""
+    return bool(_ASKS_WHETHER.search(compact(question)))
 
 
 def best_faq(
@@ -217,6 +235,8 @@ def _accepted(
         strong = paraphrase(t, best.guide.faqs[int(sp.passage.key)].question) >= FAQ_PARAPHRASE and (
             best.hit is not None or _same_thing(t, best.guide, int(sp.passage.key))
         )
+    if strong and bare_verdict(best.guide.faqs[int(sp.passage.key)].answer) and not asks_whether(t):
+        return None  # "不需要" answers whether, nothing else ("帮我把这段话翻译成英文" is no such question)
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
         return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None

@@ -93,7 +93,7 @@ _LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|�
 # A lost document ("身份证丢了怎么办") is a matter for a guide that replaces it (补领 / 挂失 / 换 …), not for another
 # guide that shares its characters ("中国税收居民身份证明的开具")
 _LOST_RE = re.compile(r"丢|不见|遗失|掉了|找不到|弄没了")
-_REPLACES_RE = re.compile(r"补|挂失|遗失|丢失|换")
+_REPLACES_RE = re.compile(r"补|挂失|遗失|丢失")  # 换领 / 换发 renew what one still has
 
 
 def without_places(text: str, places: Iterable[str]) -> str:

@@ -17,10 +17,10 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import Article, PolicyDocument, ServiceGuide
-from retrieval.aspects import detect_aspects
+from knowledge.schema import FAQ, Article, PolicyDocument, ServiceGuide
+from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
-from retrieval.passages import guide_passages
+from retrieval.passages import guide_passages, score_passages
 from retrieval.types import DocKind, Hit, SearchResult
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
@@ -157,3 +157,72 @@ def test_a_place_the_question_names_does_not_name_a_guide(tmp_path: Path) -> Non
         DialogueState(session_id="place"), candidate, [], asked, [], ["广州市"], [], None
     )
     assert not reply.citations and "12345" in reply.text  # no guide about 落户: said so, routed on
+
+
+def test_a_lost_document_is_no_question_about_bringing_it() -> None:
+    assert Aspect.MATERIALS not in detect_aspects("身份证不见了要怎么补")
+    assert Aspect.MATERIALS not in detect_aspects("户口本丢了怎么补办")
+    assert Aspect.MATERIALS in detect_aspects("办居住证要带户口本吗")  # bringing it still is
+    assert Aspect.MATERIALS in detect_aspects("要带身份证吗")
+
+
+def test_an_official_pair_on_renewing_a_document_does_not_answer_its_loss(tmp_path: Path) -> None:
+    # the real 居民个人信息变更一件事 (芙蓉区) has a pair on renewing an ID card online (换领), none on a lost one
+    change = load_scenario_json(FIXTURE / "43PCP0016_furong.json").guides[0]
+    renew = next(f for f in change.faqs if "居民身份证换领" in f.question)
+    assert lost_but_not_replaced("身份证丢了怎么办", f"{change.name} {renew.question}")
+    law = PolicyDocument(  # test data in the shape of the real statute
+        id="law-id-card",
+        title="示例居民身份证法",
+        articles=[Article(number="第十一条", text="居民身份证丢失的，应当申请补领。")],
+    )
+    m = build_manager(
+        [change, *load_sample_guides()],
+        load_flows(),
+        tmp_path / "idx",
+        policies=[law],
+        embedder=HashEmbedder(),
+    )
+    renewing = m.handle(DialogueState(session_id="renew"), "换领身份证可以在线上申请吗").reply
+    assert renew.answer in renewing.text  # the pair still answers what it is about
+    lost = m.handle(DialogueState(session_id="lost"), "身份证丢了怎么办").reply
+    assert renew.answer not in lost.text
+    assert [c.id for c in lost.citations] == ["policy:law-id-card#第十一条"]
+    assert "应当申请补领" in lost.text
+
+
+def test_an_official_pair_on_another_matter_of_the_document_is_not_said_for_its_loss(tmp_path: Path) -> None:
+    # test data in the shape of the real 新生儿出生一件事 pair "户口簿去哪里打印？…" (it prints a newborn's page)
+    birth = ServiceGuide(
+        id="birth",
+        name="示例新生儿出生一件事",
+        region="湖南省长沙市",
+        faqs=[
+            FAQ(
+                question="户口簿去哪里打印？需要带什么资料？",
+                answer="携带居民户口簿至户籍地派出所打印新生儿户口页。",
+            )
+        ],
+    )
+    m = build_manager([birth], {}, tmp_path / "idx", embedder=HashEmbedder())
+    pair = next(p for p in guide_passages(birth) if p.field == "faq")
+    scored = score_passages("户口本丢了怎么补办", [], [pair], None)[0]
+    candidate = Candidate(birth, Hit(birth.id, DocKind.GUIDE, birth.name, 3.0, []), scored, 2)
+    result = SearchResult(query="户口本丢了怎么补办", hits=[], confident=True, confidence=0.9)
+
+    def reply(question: str):
+        return m.answering._answer_from(
+            DialogueState(session_id="book"),
+            candidate,
+            detect_aspects(question),
+            question,
+            [],
+            [],
+            [],
+            result,
+        )
+
+    lost = reply("户口本丢了怎么补办")
+    assert "派出所打印" not in lost.text and not lost.citations and "12345" in lost.text
+    asked = reply("户口簿去哪里打印")  # nothing lost: the pair answers
+    assert "派出所打印" in asked.text

@@ -189,7 +189,12 @@ def _accepted(
     strong = (
         (sp.chunk >= FAQ_RAW and sp.lexical >= FAQ_LEXICAL)
         # on few shared words, they must name the matter, not only what is asked about it ("…多长时间…")
-        or (few_words and _same_thing(t, best.guide, int(sp.passage.key)))
+        # ... and what the question asks besides the guide's name ("新生儿医保怎么办" is not "多胞胎怎么办理？")
+        or (
+            few_words
+            and _same_thing(t, best.guide, int(sp.passage.key))
+            and _says_more_than_name(t, best.guide, int(sp.passage.key))
+        )
     ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
     if (
         not strong
@@ -247,6 +252,14 @@ def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool
     pair = guide.faqs[n]
     said = f"{guide.name} {pair.question} {pair.answer if with_answer else ''}"
     return bool(content_bigrams(cue_spans(question)) & content_bigrams(said))
+
+
+def _says_more_than_name(question: str, guide: ServiceGuide, n: int) -> bool:
+    """The pair shares with the question (its formal terms counted) a word besides the guide's name, when the
+    question names more than that."""
+    pair = guide.faqs[n]
+    asked = question_words(cue_spans(question)) - content_bigrams(guide.name)
+    return not asked or bool(asked & content_bigrams(f"{pair.question} {pair.answer}"))
 
 
 def faq_offer(

@@ -15,6 +15,7 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.faq_evidence import best_faq, faq_offer
 from assistant.policy.faq_order import FaqCandidate, faq_candidates, named_guide_first, within_guides
+from guides.loader import load_sample_guides
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
@@ -215,3 +216,19 @@ def test_the_one_pair_on_the_aspect_of_a_guide_the_search_found_clearly_first_an
     assert clear is not None and clear.best is not None
     assert "补贴标准" in guide.faqs[int(clear.best.passage.key)].question
     assert found(3.0 * (1 - FAQ_GUIDE_LEAD) + 0.1) is None
+
+
+def test_a_pair_sharing_only_the_guide_s_name_does_not_answer_what_else_is_asked() -> None:
+    birth = next(g for g in load_sample_guides() if g.name == "新生儿出生一件事")
+    key = next(str(i) for i, f in enumerate(birth.faqs) if "多胞胎" in f.question)
+
+    def best(question: str) -> Candidate | None:
+        result = faq_result(question, faq_hit(birth, key, 0.7), confidence=0.9)
+        return best_faq(
+            question, detect_aspects(question), result, {birth.id: birth}.get, guide_passages, lambda _g: 0
+        )
+
+    # "新生儿医保怎么办" shares 新生儿 with the guide's name, nothing with its 多胞胎 pair: no answer from it
+    assert best("新生儿医保怎么办") is None
+    picked = best("新生儿出生一件事多胞胎怎么办")
+    assert picked is not None and picked.best is not None and picked.best.passage.key == key

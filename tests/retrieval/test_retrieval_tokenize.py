@@ -43,6 +43,10 @@ def test_stopwords_and_punctuation_are_dropped(tok: Tokenizer) -> None:
         ("固投项目怎么报", "固定资产投资"),
         ("办个羽毛球比赛要批吗", "体育赛事"),
         ("转院的来回车费能报吗", "交通费"),
+        ("身份证不见了", "补领"),
+        ("廉租房怎么申请", "公共租赁住房"),
+        ("公司注册要多少钱", "设立登记"),
+        ("城乡居民医保在哪交", "城乡居民社会保险费"),
     ],
 )
 def test_colloquial_words_expand_to_formal_terms(tok: Tokenizer, query: str, expected: str) -> None:

@@ -19,6 +19,9 @@ _EMPTY = {"", "无", "null", "None", "/", "-"}
 # "父母双方是不同民族时提供。" → optional, needed in that situation.
 _CONDITIONAL = re.compile(r"^(?P<situation>.+?时)(?:需要|需|须|应当|应)?(?:提供|提交|上传)[。.]?$")
 _OPTIONAL_PART = re.compile(r"可以?不(?:提供|提交|上传)")
+# a process field that only names a picture the data does not carry ("流程图", "湖南省军人服务…流程图", "见附件"):
+# no process stated
+_PICTURE_ONLY = re.compile(r"(?:详?见|参见|如)?(?:[^。；;\n]{0,30}流程图|下?图|附件|附图)(?:所示)?[。.]?")
 _URL = re.compile(r"https?://[^\s\"'，。)）]+")
 
 
@@ -161,6 +164,8 @@ def guide_from_onething(data: dict[str, Any]) -> ServiceGuide:
         if isinstance(x, dict) and _s(x.get("lbsxfwmc"))
     ]
     flow_text = _s(data.get("process_description_bllctsm")) or _s(std.get("bllctsm")) or ""
+    if _PICTURE_ONLY.fullmatch(flow_text.strip()):
+        flow_text = ""
     process = [p.strip() for p in flow_text.split("->") if p.strip()]
     faqs = [
         FAQ(question=q, answer=a)

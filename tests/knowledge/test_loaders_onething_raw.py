@@ -91,3 +91,16 @@ def test_corrupt_archive_is_a_rejection(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a tar file")
     report = load_path(bad)
     assert not report.guides and "broken.tar.gz" in report.rejected[0].file
+
+
+def test_a_process_naming_only_a_flowchart_is_no_process() -> None:
+    # the real 申请公租房 (石牛江镇) and 退役军人服务 (芙蓉区) guides give only the title of a picture we do not have
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+    for name in ("43PCP0002_shiniujiang.json", "43PCP0003_furong.json"):
+        raw = json.loads((fixtures / name).read_text(encoding="utf-8"))
+        assert "流程图" in json.dumps(raw, ensure_ascii=False)
+        assert guide_from_onething(raw).process == [], name
+    extract = json.loads(EXTRACT.read_text(encoding="utf-8"))
+    assert guide_from_onething(extract).process  # a process stated in words is kept
+    for said in ("见流程图", "详见附件。", "流程图"):
+        assert guide_from_onething({**extract, "process_description_bllctsm": said}).process == [], said

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from knowledge.schema import PolicyDocument, ServiceGuide
+from knowledge.schema import Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, aspect_overlap, detect_aspects
 from retrieval.tokenize import normalize
 from retrieval.types import DocKind
@@ -65,6 +65,11 @@ def _p(
 _PROXY_MATERIAL = re.compile(r"代办|代理人|受托人|委托书|授权委托")
 
 
+def proxy_material(m: Material) -> bool:
+    """A material for someone acting on the applicant's behalf ("代办人身份证及委托书"): one may send someone."""
+    return bool(_PROXY_MATERIAL.search(f"{m.name} {m.situation or ''}"))
+
+
 def guide_passages(g: ServiceGuide) -> list[Passage]:
     """Every quotable passage of a guide, with the aspects it can answer."""
     A = Aspect
@@ -78,7 +83,7 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     for i, m in enumerate(g.materials):
         extra = " ".join(x for x in (m.situation, m.notes, m.copies, m.source) if x)
         # a material for someone acting on the applicant's behalf says that one may ("代办人身份证及委托书")
-        proxy = [A.PROXY] if _PROXY_MATERIAL.search(f"{m.name} {m.situation or ''}") else []
+        proxy = [A.PROXY] if proxy_material(m) else []
         text = f"{m.name} {extra}".strip()
         out.append(_p(g, "material", text, m.name, [A.MATERIALS, *proxy], "materials", str(i)))
     if g.materials:

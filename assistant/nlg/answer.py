@@ -17,7 +17,7 @@ from assistant.state import Citation
 from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.aspects import Aspect
 from retrieval.aspects import detect_aspects as _detect
-from retrieval.passages import content_bigrams, lexical_match
+from retrieval.passages import content_bigrams, lexical_match, proxy_material
 from retrieval.types import DocKind, Hit
 
 ROUTE_ON = "请以窗口/12345答复为准"
@@ -284,6 +284,17 @@ class _Builder:
         text = "；".join(dict.fromkeys(results))
         self.lines.append(f"办理结果：{text}")
         self.cite("linked_items", text)
+
+    def proxy(self) -> None:
+        """Whether someone else may apply: the guide says so only through a material for the person acting."""
+        mats = [m for m in self.guide.materials if proxy_material(m)]
+        if not mats:
+            self.miss("可否委托他人代办")
+            return
+        names = "、".join(f"「{m.name}」" for m in mats)
+        self.lines.append(f"可以委托他人代办，需提供{names}。")
+        for m in mats:
+            self.cite("materials", m.name)
 
     def validity(self) -> None:
         self.miss("有效期")  # guides record no validity period; an FAQ or a statute states it

@@ -73,8 +73,11 @@ def test_question_apply_submit_and_progress(real: tuple[Services, TestClient]) -
     sid = answer["session_id"]
     assert "居民身份证" in answer["reply"] and answer["citations"]
     assert all(c["id"].startswith(f"guide:{SERVICE_ID}") for c in answer["citations"])
+    started = _say(client, tok, "我要补办社保卡", sid)
+    # a question mid-form on whether someone else may go (it used to raise: a 500)
+    proxy = _say(client, tok, "可以叫人帮我去办吗", sid)
+    assert "委托" in proxy["reply"] and proxy["choices"] == started["choices"]
     for text in (
-        "我要补办社保卡",
         "到网点领取",
         "本人办理",
         f"我叫张三，身份证号{ID_NUMBER}，手机13800138000",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.nlg.answer import compose_guide_answer
 from assistant.policy import form_flow as forms
 from assistant.state import DialogueState
 from guides.loader import load_flows, load_sample_guides
 from guides.schema import Flow
 from knowledge.schema import SAMPLE_MARK, ServiceGuide
+from retrieval.aspects import Aspect
 
 GOOD_ID = "11010519491231002X"  # GB 11643 example number, valid check digit
 BAD_ID = "110105194912310021"  # same number, wrong check digit
@@ -395,3 +397,33 @@ def test_form_view_carries_labels_and_the_service_name(
     assert view.labels["applicant_id_number"] == "身份证号"
     assert set(view.fields) <= set(view.labels)
     assert "employer" not in view.labels  # only fields of the chosen situation (住所, not 就业)
+
+
+def test_every_aspect_asked_mid_form_gets_an_answer_from_the_guide(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    for flow in flows.values():
+        guide = guides.get(flow.service_id)
+        if guide is None:
+            continue
+        for aspect in Aspect:  # none raises (a proxy question used to: AttributeError, a 500 over HTTP)
+            assert compose_guide_answer(guide, [aspect]).text, (flow.id, aspect)
+
+
+def test_whether_someone_else_may_go_is_answered_mid_form(
+    card: Session, flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    card.start()
+    for asked in ("可以叫人帮我去办吗", "可以让我老婆去办吗", "本人不去可以吗"):
+        assert forms.handle_form(card.state, card.flow, card.guide, asked) is None
+        answered = forms.situation_answer(card.state, card.flow, card.guide, asked)
+        assert answered is not None, asked
+        reply, _ = answered
+        # the card guide lists the proxy's papers: one may, with them
+        assert "可以委托他人代办" in reply.text and "委托书" in reply.text, asked
+        assert any(c.id.endswith("#materials") for c in reply.citations)
+    permit = flows["juzhuzheng-shenling"]
+    s = Session(permit, guides[permit.service_id])
+    s.start()
+    answered = forms.situation_answer(s.state, s.flow, s.guide, "可以找人代办吗")
+    assert answered is not None and "未载明可否委托他人代办" in answered[0].text  # it lists none: said so

@@ -26,6 +26,8 @@ DATA = Path(__file__).parent / "data"
 _SPACE_RE = re.compile(r"\s+")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _CLAUSE_END = r"(?=[，。！？,.!?；;~\s]|$)"
+# a verb taking 咩 ("what") as its object: "要带咩？", "需要准备咩"
+_OBJECT_WHAT_RE = re.compile(r"(要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)咩" + _CLAUSE_END)
 
 
 def _rows(name: str) -> list[tuple[str, str]]:
@@ -90,7 +92,9 @@ def canonical(text: str) -> str:
     """Plain simplified Mandarin for understanding a message ("喺边度办？使唔使钱？" -> "在哪里办？需不需要钱？")."""
     s = unicodedata.normalize("NFC", text or "").translate(_ZERO_WIDTH).translate(_FOLD)
     s = to_simplified(_SPACE_RE.sub(" ", s).strip())
-    # sentence-final particles first ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
+    # 咩 as the object of a verb is 什么 even at the end ("BB出世要办咩" asks what to do), then sentence-final
+    # particles ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
+    s = _OBJECT_WHAT_RE.sub(r"\1什么", s)
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
     lex = lexicon()

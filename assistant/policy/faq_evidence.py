@@ -195,7 +195,12 @@ def _accepted(
             and _same_thing(t, best.guide, int(sp.passage.key))
             and _says_more_than_name(t, best.guide, int(sp.passage.key))
         )
-    ) and not (asked_other and sp.lexical < FAQ_LEXICAL)  # it is about something else
+    ) and not (
+        # a pair on another aspect than the one asked is about something else, unless it shares enough words and
+        # is about what the question names ("营业执照可以网上办吗" is not "怎么样才能办理档案的接收？", whose answer
+        # mentions 营业执照 and 网上办理)
+        asked_other and (sp.lexical < FAQ_LEXICAL or not _asks_of_pair(t, best.guide, int(sp.passage.key)))
+    )
     if (
         not strong
         and sp.aspect >= 1.0
@@ -252,6 +257,13 @@ def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool
     pair = guide.faqs[n]
     said = f"{guide.name} {pair.question} {pair.answer if with_answer else ''}"
     return bool(content_bigrams(cue_spans(question)) & content_bigrams(said))
+
+
+def _asks_of_pair(question: str, guide: ServiceGuide, n: int) -> bool:
+    """The pair's official question or its guide's name shares a word with the question (its formal terms
+    counted, aspect words left out): what the pair is about, not only words its answer happens to use."""
+    said = content_bigrams(f"{guide.name} {guide.faqs[n].question}")
+    return bool(question_words(cue_spans(question)) & said)
 
 
 def _says_more_than_name(question: str, guide: ServiceGuide, n: int) -> bool:

@@ -4,6 +4,8 @@ closest official questions e5 reads as paraphrases are offered instead of a bare
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from answer_hits import faq_hit, faq_result
 
 from assistant.policy.evidence import (
@@ -16,10 +18,13 @@ from assistant.policy.evidence import (
 from assistant.policy.faq_evidence import best_faq, faq_offer
 from assistant.policy.faq_order import FaqCandidate, faq_candidates, named_guide_first, within_guides
 from guides.loader import load_sample_guides
+from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.types import DocKind, Hit, SearchResult
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
 
 def _key(guide: ServiceGuide, question: str) -> str:
@@ -231,4 +236,21 @@ def test_a_pair_sharing_only_the_guide_s_name_does_not_answer_what_else_is_asked
     # "新生儿医保怎么办" shares 新生儿 with the guide's name, nothing with its 多胞胎 pair: no answer from it
     assert best("新生儿医保怎么办") is None
     picked = best("新生儿出生一件事多胞胎怎么办")
+    assert picked is not None and picked.best is not None and picked.best.passage.key == key
+
+
+def test_a_pair_on_another_aspect_answers_only_when_it_is_about_what_was_named() -> None:
+    # the real 员工录用“一件事” (长沙) pair on receiving a personnel file: its answer mentions 营业执照 and 网上办理
+    hiring = load_scenario_json(FIXTURE / "43TCP0014_changsha.json").guides[0]
+    key = next(str(i) for i, f in enumerate(hiring.faqs) if "档案的接收" in f.question)
+    assert "营业执照" in hiring.faqs[int(key)].answer
+
+    def best(question: str) -> Candidate | None:
+        result = faq_result(question, faq_hit(hiring, key, 0.7), confidence=0.9)
+        return best_faq(
+            question, detect_aspects(question), result, {hiring.id: hiring}.get, guide_passages, lambda _g: 2
+        )
+
+    assert best("营业执照可以网上办吗") is None  # asks about a business licence, the pair about a file
+    picked = best("档案的接收可以网上办吗")  # the same aspect asked of what the pair is about
     assert picked is not None and picked.best is not None and picked.best.passage.key == key

@@ -40,6 +40,15 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
         ("在狮岭镇办", ["狮岭镇"]),  # a town, by its form
         ("村民建房申请乡村建设规划许可", []),  # 乡村 is a word, not "申请乡"
         ("狮岭镇下面的村委会", ["狮岭镇"]),  # … but a town before 下面 is still one
+        # provinces and cities by their short names, when said as the place asked about
+        ("深圳的居住证怎么办", ["深圳市"]),
+        ("在北京办低保", ["北京市"]),
+        ("广西那边的社保", ["广西壮族自治区"]),
+        ("掌上海关上面怎么反馈问题", []),  # 上海 inside a word
+        ("我系清远户口，想办港澳签注", []),  # where one's household is, not where one asks
+        ("帮我订一张去北京的机票", []),  # a destination
+        ("我表姐嫁去台湾了，想办探亲签注", []),  # 台湾 / 香港 / 澳门 are destinations of services here
+        ("日照时间长短", []),  # a city's short name that is a common word
     ],
 )
 def test_only_real_places_are_named(text: str, places: list[str]) -> None:
@@ -528,3 +537,14 @@ def test_a_foreign_country_s_matter_nothing_answers_is_told_whose_rules_those_wo
     reply = manager.handle(DialogueState(session_id="sg"), "新加坡PR点样申请").reply
     assert "没有新加坡的相关规定" in reply.text and "驻华使领馆" in reply.text
     assert not reply.citations and not reply.choices
+
+
+def test_a_city_named_by_its_short_name_and_not_covered_gets_no_home_facts(tmp_path: Path) -> None:
+    m = build_manager(load_sample_guides(), load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    for asked, city in (("深圳的居住证怎么办", "深圳市"), ("北京的低保标准是多少", "北京市")):
+        reply = m.handle(DialogueState(session_id="city"), asked).reply
+        assert city in reply.text and not reply.citations, (
+            asked
+        )  # said plainly, no Huadu guide as if it applied
+    home = m.handle(DialogueState(session_id="home"), "在花都办居住证要多久").reply
+    assert home.citations and "工作日" in home.text

@@ -42,7 +42,13 @@ from assistant.policy.linking import (
     asks_auxiliary,
     is_auxiliary,
 )
-from assistant.policy.name_words import lost_but_not_replaced, names_a_term, thing_named, without_places
+from assistant.policy.name_words import (
+    lost_but_not_replaced,
+    names_a_term,
+    step_not_served,
+    thing_named,
+    without_places,
+)
 from assistant.policy.service_pick import holder, same_destination, standout
 from assistant.policy.variants import (
     for_household,
@@ -304,6 +310,14 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 # another matter's official answer ("户口簿去哪里打印？" for a lost 户口本) says nothing on replacing it
                 emit(events, "no_fit", service_id=c.guide.id)
                 return self.unknown(st, events, result)
+        if result is not None and step_not_served(t, f"{c.guide.name} {pair}"):
+            # a later step the guide's name does not serve ("个体户注销…" and 个体工商户设立登记): a statute on it
+            # answers, else nothing found says so (the first step's papers would send the person wrong)
+            law = self._article_reply(st, t, result, events)
+            if law is not None:
+                return law
+            emit(events, "no_fit", service_id=c.guide.id)
+            return self.unknown(st, events, result)
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
         unplaced = without_places(t, named)

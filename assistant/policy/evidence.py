@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
-from assistant.policy.name_words import synonym_table
+from assistant.policy.name_words import serves_step, steps_asked, synonym_table
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.chunking import article_chunk, policy_chunks
@@ -336,6 +336,11 @@ def best_article(
             cands.append((hit, d, content_bigrams(a.text)))
     if not cands:
         return None
+    # a later step asked ("结婚证补办…") is answered by an article on that step (补领), not one on another
+    # (the papers for a divorce) when the law has one
+    steps = steps_asked(t)
+    serving = [x for x in cands if all(serves_step(s, x[0].chunk.text) for s in steps)]
+    cands = serving if steps and serving else cands
     idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))

@@ -109,6 +109,40 @@ def thing_named(query: str) -> str:
     return _LATER_QUERY_RE.sub("", compact(query))
 
 
+# steps of a service's life that a guide for another step does not answer: "个体户注销要什么材料" is not answered by
+# 个体工商户设立登记; each step asked, and the words by which a guide's name serves it
+_STEPS = {
+    "注销": "注销|歇业|停业",
+    "歇业": "注销|歇业|停业",
+    "变更": "变更|更改|更正|修改",
+    "延续": "延续|续期|延期",
+    "迁出": "迁",
+    "迁入": "迁",
+    "补领": "补|遗失|挂失",
+    "补办": "补|遗失|挂失",
+    "补发": "补|遗失|挂失",
+    "换领": "换",
+    "换发": "换",
+}
+# a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
+_STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
+
+
+def steps_asked(query: str) -> list[str]:
+    """The later steps a question asks ("个体户注销要什么材料" -> ["注销"])."""
+    return list(dict.fromkeys(_STEP_ASKED_RE.findall(compact(query))))
+
+
+def serves_step(step: str, text: str) -> bool:
+    """A guide's name (or an article) says the step: "社会保障卡补换" serves 补办, "企业迁移" 迁入."""
+    return bool(re.search(_STEPS[step], compact(text)))
+
+
+def step_not_served(query: str, name: str) -> str | None:
+    """The later step the question asks (注销, 变更 …) when the guide's name serves no such step, else None."""
+    return next((s for s in steps_asked(query) if not serves_step(s, name)), None)
+
+
 def lost_but_not_replaced(query: str, name: str) -> bool:
     """The question says something was lost and the guide's name replaces nothing."""
     return bool(_LOST_RE.search(compact(query))) and not _REPLACES_RE.search(compact(name))

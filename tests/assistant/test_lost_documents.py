@@ -12,7 +12,7 @@ from answer_hits import article_hit, faq_hit, faq_result
 
 from assistant.policy.evidence import NAME_COVER, NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.faq_evidence import best_faq
-from assistant.policy.name_words import lost_but_not_replaced, thing_named
+from assistant.policy.name_words import lost_but_not_replaced, step_not_served, steps_asked, thing_named
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -226,3 +226,37 @@ def test_an_official_pair_on_another_matter_of_the_document_is_not_said_for_its_
     assert "派出所打印" not in lost.text and not lost.citations and "12345" in lost.text
     asked = reply("户口簿去哪里打印")  # nothing lost: the pair answers
     assert "派出所打印" in asked.text
+
+
+def test_a_later_step_is_not_answered_by_a_guide_or_article_for_another_step(tmp_path: Path) -> None:
+    assert steps_asked("个体户注销要什么材料") == ["注销"]
+    assert (
+        steps_asked("我的社保卡之前注销了，还能重新申领吗") == []
+    )  # what happened before, not what is asked
+    assert step_not_served("个体户注销要什么材料", "个体工商户设立登记") == "注销"
+    assert step_not_served("社保卡补办要几天", "社会保障卡补换") is None  # 补换 serves 补办
+    assert step_not_served("残疾证迁入要什么", "《中华人民共和国残疾人证》迁入") is None
+    # test data in the shape of the real 婚姻登记条例: the papers for a divorce, and replacing a lost certificate
+    law = PolicyDocument(
+        id="law-marriage",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第十一条",
+                text="办理离婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证；本人的结婚证。",
+            ),
+            Article(
+                number="第十七条", text="结婚证、离婚证遗失或者损毁的，当事人可以持户口簿、身份证申请补领。"
+            ),
+        ],
+    )
+    m = build_manager(
+        load_sample_guides(), load_flows(), tmp_path / "idx", policies=[law], embedder=HashEmbedder()
+    )
+    replaced = m.handle(DialogueState(session_id="cert"), "结婚证补办要带什么").reply
+    assert [c.id for c in replaced.citations] == ["policy:law-marriage#第十七条"]
+    closing = m.handle(DialogueState(session_id="shop"), "个体户注销要什么材料").reply
+    assert not any("geti-gongshanghu-sheli" in c.id for c in closing.citations)  # not the 设立登记 papers
+    assert "设立登记申请书" not in closing.text
+    opening = m.handle(DialogueState(session_id="open"), "个体户设立登记要什么材料").reply
+    assert "设立登记申请书" in opening.text

@@ -189,11 +189,14 @@ def _accepted(
     strong = (
         (sp.chunk >= FAQ_RAW and sp.lexical >= FAQ_LEXICAL)
         # on few shared words, they must name the matter, not only what is asked about it ("…多长时间…")
-        # ... and what the question asks besides the guide's name ("新生儿医保怎么办" is not "多胞胎怎么办理？")
+        # ... and what the question asks besides the guide's name ("新生儿医保怎么办" is not "多胞胎怎么办理？"), and the
+        # pair is about it, not only using its words ("退休年龄是多少" is not "办理失业登记注销需要什么条件？", whose
+        # answer lists 已达到法定退休年龄)
         or (
             few_words
             and _same_thing(t, best.guide, int(sp.passage.key))
             and _says_more_than_name(t, best.guide, int(sp.passage.key))
+            and _asks_of_pair(t, best.guide, int(sp.passage.key))
         )
     ) and not (
         # a pair on another aspect than the one asked is about something else, unless it shares enough words and

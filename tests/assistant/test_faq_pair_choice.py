@@ -254,3 +254,20 @@ def test_a_pair_on_another_aspect_answers_only_when_it_is_about_what_was_named()
     assert best("营业执照可以网上办吗") is None  # asks about a business licence, the pair about a file
     picked = best("档案的接收可以网上办吗")  # the same aspect asked of what the pair is about
     assert picked is not None and picked.best is not None and picked.best.passage.key == key
+
+
+def test_a_pair_whose_answer_only_uses_the_question_s_words_does_not_answer_it() -> None:
+    # the real 登记失业人员就业帮扶“一件事” (天心区): its pair on deregistering lists 已达到法定退休年龄 as one case
+    jobs = load_scenario_json(FIXTURE / "43PCP0015_tianxin.json").guides[0]
+    key = next(str(i) for i, f in enumerate(jobs.faqs) if "注销" in f.question)
+    assert "法定退休年龄" in jobs.faqs[int(key)].answer
+
+    def best(question: str) -> Candidate | None:
+        result = faq_result(question, faq_hit(jobs, key, 0.5), confidence=0.9)
+        return best_faq(
+            question, detect_aspects(question), result, {jobs.id: jobs}.get, guide_passages, lambda _g: 2
+        )
+
+    assert best("退休年龄是多少") is None
+    picked = best("失业登记注销要满足什么")
+    assert picked is not None and picked.best is not None and picked.best.passage.key == key

@@ -46,6 +46,7 @@ from assistant.policy.name_words import (
     lost_but_not_replaced,
     names_a_term,
     step_not_served,
+    steps_asked,
     thing_named,
     without_places,
 )
@@ -233,6 +234,9 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if lead is not None:
             emit(events, "standout", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
+        # candidates for another step than the one asked are no choice to offer ("驾驶证到期换证" and 持境外驾驶证申领)
+        if steps_asked(t):
+            cands = [c for c in cands if not step_not_served(t, c.guide.name)]
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:

@@ -24,6 +24,7 @@ from assistant.policy.evidence import (
     same_answer,
 )
 from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
+from assistant.policy.name_words import step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -73,6 +74,15 @@ class GuideChoice:
 
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            if steps_asked(t):
+                # guides for another step than the one asked are no choice ("驾驶证到期换证" and 持境外驾驶证申领)
+                choices = {
+                    k: v
+                    for k, v in choices.items()
+                    if v in by_id and not step_not_served(t, by_id[v].guide.name)
+                }
+                if not choices:
+                    return None
             # the same service of several places is no choice to offer: the one of the place asked / home region
             once = {c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id])}
             if once and len(once) < len(choices):

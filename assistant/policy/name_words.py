@@ -123,6 +123,7 @@ _STEPS = {
     "补发": "补|遗失|挂失",
     "换领": "换",
     "换发": "换",
+    "换证": "换",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")

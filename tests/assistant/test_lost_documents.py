@@ -260,3 +260,25 @@ def test_a_later_step_is_not_answered_by_a_guide_or_article_for_another_step(tmp
     assert "设立登记申请书" not in closing.text
     opening = m.handle(DialogueState(session_id="open"), "个体户设立登记要什么材料").reply
     assert "设立登记申请书" in opening.text
+
+
+def test_guides_for_another_step_are_no_choice_to_offer(tmp_path: Path) -> None:
+    # test data with the real guides' names: ways to get a first licence, none renewing one
+    first = [
+        ServiceGuide(
+            id=f"dl{i}", name=name, region="广东省广州市", location="车管所", department="示例车管所"
+        )
+        for i, name in enumerate(
+            (
+                "机动车驾驶证持境外驾驶证申领(大陆居民持境外（小型汽车）驾驶证申领)",
+                "机动车驾驶证持军警驾驶证申领(退役军人持军队（小型汽车）驾驶证申请机动车驾驶证)",
+                "机动车驾驶证持境外驾驶证申领(境外人员持境外（小型汽车）驾驶证申领)",
+            )
+        )
+    ]
+    m = build_manager(first, {}, tmp_path / "a", embedder=HashEmbedder())
+    for asked in ("驾驶证换证", "驾驶证到期换证在哪里办"):
+        reply = m.handle(DialogueState(session_id="renew"), asked).reply
+        assert not reply.choices and not reply.citations and "12345" in reply.text, asked
+    offered = m.handle(DialogueState(session_id="first"), "驾驶证申领").reply  # the step they serve: offered
+    assert offered.choices or offered.citations

@@ -93,8 +93,11 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     if times:
         raw = "；".join(t.raw for t in times)
         out.append(_p(g, "time", f"办结时限 {raw}", raw, [A.TIME], "time"))
+    has_online = bool(g.online_url or g.platform or g.online_booking is not None or g.courier is not None)
     if g.visits is not None:
-        out.append(_p(g, "visits", f"到现场次数 {g.visits}次", str(g.visits), [A.VISITS], "time"))
+        # no trip to make and no online entry recorded: "不用去现场" is what the record says to "可以网上办吗"
+        asked = [A.VISITS, A.ONLINE] if g.visits == 0 and not has_online else [A.VISITS]
+        out.append(_p(g, "visits", f"到现场次数 {g.visits}次", str(g.visits), asked, "time"))
     if g.fees:
         out.append(_p(g, "fees", f"收费 {g.fees}", g.fees, [A.FEES], "time"))  # never an amount
     if g.location:
@@ -103,7 +106,7 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     if phones:
         out.append(_p(g, "phone", f"咨询电话 {phones}", phones, [A.PHONE], "location"))
     online = [x for x in (g.online_url, g.platform) if x]
-    if online or g.online_booking is not None or g.courier is not None:
+    if has_online:
         text = "网上办理 " + " ".join(online)
         out.append(_p(g, "online", text, "；".join(online), [A.ONLINE], "meta"))
     if g.process:

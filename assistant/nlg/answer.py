@@ -223,6 +223,12 @@ class _Builder:
         if g.courier is not None:
             parts.append("支持物流快递（证照寄递）" if g.courier else "不提供物流快递")
             self.cite("courier", "是" if g.courier else "否")
+        if not parts and g.visits == 0:
+            # no online entry recorded, but no trip to make either: say both, from the record
+            self.missing.append("网上办理方式")
+            self.lines.append("该指南未载明网上办理入口；按指南到现场次数为0次，可不到现场办理。")
+            self.cite("visits", "0")
+            return
         if not parts:
             self.miss("网上办理方式")
             return

@@ -124,9 +124,12 @@ def start_form(
         head += flow.summary
     notes = []
     if prefilled:
+        # each with its question: a bare "是，有。" says nothing of what was recorded
         notes.append(
             "已根据您的描述记录办理情形："
-            + "、".join(label_of(q, state.answers[q.id]) for q in flow.questions if q.id in prefilled)
+            + "；".join(
+                f"{q.ask}{label_of(q, state.answers[q.id])}" for q in flow.questions if q.id in prefilled
+            )
             + "。"
         )
     if accepted:

@@ -427,3 +427,15 @@ def test_whether_someone_else_may_go_is_answered_mid_form(
     s.start()
     answered = forms.situation_answer(s.state, s.flow, s.guide, "可以找人代办吗")
     assert answered is not None and "未载明可否委托他人代办" in answered[0].text  # it lists none: said so
+
+
+def test_situations_told_in_the_first_message_are_echoed_with_their_questions(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    flow = flows["dibao-shenqing"]
+    s = Session(flow, guides[flow.service_id])
+    out = s.start("我想申请低保，家里就我和我妈，我妈有残疾")
+    recorded = [q for q in flow.questions if q.id in s.state.answers]
+    assert recorded  # the disability was told
+    for q in recorded:
+        assert f"{q.ask}{forms.label_of(q, s.state.answers[q.id])}" in out.reply.text  # not a bare "是，有"

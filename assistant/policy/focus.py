@@ -63,9 +63,16 @@ def wants_to_act(text: str) -> bool:
     return bool(_ACT_RE.match(compact(canonical(text))))
 
 
+# thanks and "got it" close a topic: "好的谢谢" does not take up the offer the last reply made
+_CLOSING_RE = re.compile(r"谢|感谢|辛苦|知道了|明白|收到|了解|懂了|拜拜|再见")
+
+
 def accepts_offer(text: str) -> bool:
     """A bare agreement ("好", "行", "嗯嗯", "可以啊") to the offer the last reply made."""
-    return not is_question(text) and polarity(text) is Polarity.YES and len(compact(canonical(text))) <= 6
+    t = compact(canonical(text))
+    return (
+        not is_question(text) and polarity(text) is Polarity.YES and len(t) <= 6 and not _CLOSING_RE.search(t)
+    )
 
 
 def flow_in_focus(state: DialogueState, flows: Mapping[str, Flow]) -> Flow | None:

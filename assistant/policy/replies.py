@@ -22,6 +22,11 @@ STATUS_WORDS_RE = re.compile(
 )
 THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 BYE_RE = re.compile(r"再见|拜拜|^[^？?]{0,5}(?:没事了|没有了|不用了)[^？?]{0,4}$")
+# a bare acknowledgment with nothing in focus to agree to ("好", "嗯嗯", "知道了"): no search for "好"
+ACK_RE = re.compile(
+    r"^(?:好|好的|好嘅|好吧|嗯+|哦+|噢|ok|okay|行|知道了|明白了?|收到|了解)[了啦啊呀吧。！!~.\s]*$",
+    re.IGNORECASE,
+)
 
 
 def status_reply(st: DialogueState, t: str, lookup: StatusLookup | None) -> Reply:
@@ -76,6 +81,8 @@ def greeting_reply(st: DialogueState, t: str, flows: Mapping[str, Flow]) -> Repl
         return Reply(text="不客气！还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
     if BYE_RE.search(t):
         return Reply(text="好的，感谢您的咨询，再见！", intent=Intent.GREETING)
+    if ACK_RE.match(t.strip()):
+        return Reply(text="好的。还有其他需要咨询或办理的事项，随时告诉我。", intent=Intent.GREETING)
     titles = [f.title for f in flows.values()]
     text = (
         "您好！我是花都区政务服务数字人助手，可以为您：\n"

@@ -744,3 +744,21 @@ def test_a_guide_whose_own_official_answer_states_the_aspect_is_not_said_silent(
         DialogueState(session_id="own-faq-2"), silent, [Aspect.AMOUNT], "换新车最多能补多少钱", []
     )
     assert "未载明补贴/金额标准" in reply.text
+
+
+def test_who_may_go_follows_up_on_the_service_in_focus(chat: Chat) -> None:
+    chat("社保卡丢了怎么办")
+    reply = chat("可以叫家人去办吗").reply
+    assert "可以委托他人代办" in reply.text and "委托书" in reply.text
+    assert reply.citations and all("shebaoka" in c.id for c in reply.citations)
+
+
+def test_thanks_close_a_topic_and_a_bare_ok_searches_nothing(chat: Chat) -> None:
+    chat("居住证要多久")  # the reply offers to fill the form
+    closing = chat("好的谢谢").reply
+    assert "不客气" in closing.text and chat.state.flow_id is None  # thanks do not take up the offer
+    ok = chat("好").reply
+    assert not ok.choices and not ok.citations and chat.state.flow_id is None  # nothing found for "好"
+    chat("居住证要多久")
+    chat("好")
+    assert chat.state.flow_id is not None  # a bare agreement to the offer still starts it

@@ -58,9 +58,10 @@ from assistant.policy.variants import (
     same_service_once,
 )
 from assistant.state import DialogueState, Reply
+from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
-from retrieval.passages import Passage
+from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     about_abroad,
@@ -83,6 +84,14 @@ _ASPECT_WORDS_RE = re.compile(
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙"
 )
+
+
+def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
+    """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
+    if Aspect.CONDITIONS not in aspects or not guide.conditions:
+        return False
+    words = content_bigrams(Answerer.residue(t)) - content_bigrams(guide.name)
+    return bool(words & content_bigrams(guide.conditions))
 
 
 class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
@@ -207,9 +216,13 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             return self.guide_reply(st, flow_guide, aspects, t, events)
-        if signalled and st.current_service_id and len(self.residue(t)) <= 4:
+        if st.current_service_id:
             guide = self.host.get_guide(st.current_service_id)
-            if guide is not None:
+            # a follow-up names nothing else, or tells the person's situation in the guide's own terms
+            # ("我家三口人，每月收入3000，可以申请吗" after 低保: 收入 is in its conditions)
+            if guide is not None and (
+                (signalled and len(self.residue(t)) <= 4) or _tells_situation(t, guide, aspects)
+            ):
                 emit(events, "followup", service_id=guide.id)
                 return self.guide_reply(st, guide, aspects, t, events)
         named_cands = [c for c in cands if c.rank == 0]

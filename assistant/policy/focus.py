@@ -42,7 +42,9 @@ _WISH_RE = re.compile(
 
 
 # A message that opens with the doing verb ("办居住证", "申请低保", "补办社保卡").
-_BARE_WISH_RE = re.compile(r"^(?:请|麻烦你?)?(?:办理|办|申请|申领|申办|补办|补领|换领|提取)")
+_BARE_WISH_RE = re.compile(
+    r"^(?:请|麻烦你?|先|那就|那|就|我先)?(?:办理|办|申请|申领|申办|补办|补领|换领|提取)"
+)
 
 
 def wish_and_question(text: str) -> bool:

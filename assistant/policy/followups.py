@@ -53,9 +53,15 @@ class Followups:
         return next((f for f in self.m.flows.values() if compact(f.title) == name), None)
 
     def answer_then_start(
-        self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event]
+        self, st: DialogueState, t: str, flow: Flow | None, events: list[ev.Event], *, named: bool = False
     ) -> Reply:
-        answer = self.m.answering.service_question(st, t, events)
+        """`named`: the message only names the flow's service ("办低保", "先办低保"): its guide says what it is,
+        no search (another place's pair on the matter is no answer to a wish)."""
+        guide = self.m.get_guide(flow.service_id) if named and flow is not None else None
+        if guide is not None:
+            answer = self.m.answering.guide_reply(st, guide, [], t, events)
+        else:
+            answer = self.m.answering.service_question(st, t, events)
         if flow is None and answer.citations and st.current_service_id:
             flow = flow_for_service(st.current_service_id, self.m.flows)
         if flow is None or st.pending_choices:  # no online flow, or "which one?" first

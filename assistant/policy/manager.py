@@ -247,7 +247,7 @@ class DialogueManager:
             return self._answer_then_start(st, t, flow_hit, events), None
         if in_form is None and flow_hit is not None and focus.bare_wish(t):
             # "办居住证": what the guide says, and its form started in the same turn
-            return self._answer_then_start(st, t, flow_hit, events), None
+            return self.followups.answer_then_start(st, t, flow_hit, events, named=True), None
         if intent is Intent.APPLY and in_form is None:
             return self.wishes.apply(st, t, flow_hit, events), None
         if intent is Intent.POLICY_QUESTION:

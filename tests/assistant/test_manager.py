@@ -762,3 +762,16 @@ def test_thanks_close_a_topic_and_a_bare_ok_searches_nothing(chat: Chat) -> None
     chat("居住证要多久")
     chat("好")
     assert chat.state.flow_id is not None  # a bare agreement to the offer still starts it
+
+
+def test_a_wish_naming_a_service_gets_its_guide_and_its_form(chat: Chat) -> None:
+    reply = chat("先办低保").reply  # "先": the one of two to do first
+    assert reply.citations and all("dibao" in c.id for c in reply.citations)
+    assert chat.state.flow_id == "dibao-shenqing"
+
+
+def test_a_situation_told_in_the_guide_s_terms_follows_up_on_it(chat: Chat) -> None:
+    chat("低保怎么申请")
+    reply = chat("我家三口人，每月收入3000，可以申请吗").reply
+    assert "受理条件" in reply.text and reply.citations
+    assert all("dibao" in c.id for c in reply.citations)

@@ -72,6 +72,10 @@ _POLICY: list[Cue] = [
     (r"合法|违法|法律责任|处罚|罚款", 1.5),
 ]
 
+_ACK_WORD = r"(?:好的?|好嘅|好吧|嗯+|哦+|噢|ok|okay|行|知道了?|明白了?|收到|了解|懂了)"
+# a message of acknowledgments only (and "我", particles, punctuation)
+ACK_PATTERN = rf"^(?:{_ACK_WORD}|我|[，,。！!~.\s了啦啊呀吧])*{_ACK_WORD}(?:[，,。！!~.\s了啦啊呀吧])*$"
+
 _GREETING: list[Cue] = [
     (
         r"^(?:你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|喂)[呀啊吗!！,，.。~\s]*$",
@@ -79,8 +83,8 @@ _GREETING: list[Cue] = [
     ),
     (r"你好|您好|在吗|hello|\bhi\b", 1.0),
     (r"谢谢|多谢|感谢|辛苦了|thank", 1.5),
-    # a bare acknowledgment ("好", "嗯嗯", "知道了"); an offer or a form takes it first as agreement
-    (r"^(?:好|好的|好嘅|好吧|嗯+|哦+|噢|ok|okay|行|知道了|明白了?|收到|了解)[了啦啊呀吧。！!~.\s]*$", 3.0),
+    # a bare acknowledgment ("好", "嗯嗯", "好的我知道了"); an offer or a form takes it first as agreement
+    (ACK_PATTERN, 3.0),
     (r"你是谁|你叫什么|你是什么|你能做什么|你会什么|你能干什么|你有什么功能|怎么用你|介绍一下你自己", 3.0),
     # "没有了" closes a chat only as a short reply of its own ("好的，没有了"), not inside a question ("…会不会没有了")
     (r"再见|拜拜|^[^？?]{0,5}(?:没事了|没有了|不用了)[^？?]{0,4}$", 1.5),

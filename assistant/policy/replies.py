@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from assistant import events as ev
+from assistant.nlu.intent import ACK_PATTERN
 from assistant.nlu.text import truncate
 from assistant.state import Citation, DialogueState, Intent, Reply
 from guides.schema import Flow
@@ -23,10 +24,7 @@ STATUS_WORDS_RE = re.compile(
 THANKS_RE = re.compile(r"谢谢|多谢|感谢|辛苦了|thank", re.IGNORECASE)
 BYE_RE = re.compile(r"再见|拜拜|^[^？?]{0,5}(?:没事了|没有了|不用了)[^？?]{0,4}$")
 # a bare acknowledgment with nothing in focus to agree to ("好", "嗯嗯", "知道了"): no search for "好"
-ACK_RE = re.compile(
-    r"^(?:好|好的|好嘅|好吧|嗯+|哦+|噢|ok|okay|行|知道了|明白了?|收到|了解)[了啦啊呀吧。！!~.\s]*$",
-    re.IGNORECASE,
-)
+ACK_RE = re.compile(ACK_PATTERN, re.IGNORECASE)
 
 
 def status_reply(st: DialogueState, t: str, lookup: StatusLookup | None) -> Reply:

@@ -4,6 +4,7 @@ closest official questions e5 reads as paraphrases are offered instead of a bare
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from answer_hits import faq_hit, faq_result
@@ -223,20 +224,26 @@ def test_the_one_pair_on_the_aspect_of_a_guide_the_search_found_clearly_first_an
     assert found(3.0 * (1 - FAQ_GUIDE_LEAD) + 0.1) is None
 
 
+def _one_pair(guide: ServiceGuide, key: str, score: float, rank: int) -> Callable[[str], str | None]:
+    """What best_faq accepts when search found only this pair of `guide` (its key, or None)."""
+
+    def best(question: str) -> str | None:
+        result = faq_result(question, faq_hit(guide, key, score), confidence=0.9)
+        found = best_faq(
+            question, detect_aspects(question), result, {guide.id: guide}.get, guide_passages, lambda _g: rank
+        )
+        return found.best.passage.key if found is not None and found.best is not None else None
+
+    return best
+
+
 def test_a_pair_sharing_only_the_guide_s_name_does_not_answer_what_else_is_asked() -> None:
     birth = next(g for g in load_sample_guides() if g.name == "新生儿出生一件事")
     key = next(str(i) for i, f in enumerate(birth.faqs) if "多胞胎" in f.question)
-
-    def best(question: str) -> Candidate | None:
-        result = faq_result(question, faq_hit(birth, key, 0.7), confidence=0.9)
-        return best_faq(
-            question, detect_aspects(question), result, {birth.id: birth}.get, guide_passages, lambda _g: 0
-        )
-
+    best = _one_pair(birth, key, 0.7, 0)
     # "新生儿医保怎么办" shares 新生儿 with the guide's name, nothing with its 多胞胎 pair: no answer from it
     assert best("新生儿医保怎么办") is None
-    picked = best("新生儿出生一件事多胞胎怎么办")
-    assert picked is not None and picked.best is not None and picked.best.passage.key == key
+    assert best("新生儿出生一件事多胞胎怎么办") == key
 
 
 def test_a_pair_on_another_aspect_answers_only_when_it_is_about_what_was_named() -> None:
@@ -244,16 +251,9 @@ def test_a_pair_on_another_aspect_answers_only_when_it_is_about_what_was_named()
     hiring = load_scenario_json(FIXTURE / "43TCP0014_changsha.json").guides[0]
     key = next(str(i) for i, f in enumerate(hiring.faqs) if "档案的接收" in f.question)
     assert "营业执照" in hiring.faqs[int(key)].answer
-
-    def best(question: str) -> Candidate | None:
-        result = faq_result(question, faq_hit(hiring, key, 0.7), confidence=0.9)
-        return best_faq(
-            question, detect_aspects(question), result, {hiring.id: hiring}.get, guide_passages, lambda _g: 2
-        )
-
+    best = _one_pair(hiring, key, 0.7, 2)
     assert best("营业执照可以网上办吗") is None  # asks about a business licence, the pair about a file
-    picked = best("档案的接收可以网上办吗")  # the same aspect asked of what the pair is about
-    assert picked is not None and picked.best is not None and picked.best.passage.key == key
+    assert best("档案的接收可以网上办吗") == key  # the same aspect asked of what the pair is about
 
 
 def test_a_pair_whose_answer_only_uses_the_question_s_words_does_not_answer_it() -> None:
@@ -261,13 +261,6 @@ def test_a_pair_whose_answer_only_uses_the_question_s_words_does_not_answer_it()
     jobs = load_scenario_json(FIXTURE / "43PCP0015_tianxin.json").guides[0]
     key = next(str(i) for i, f in enumerate(jobs.faqs) if "注销" in f.question)
     assert "法定退休年龄" in jobs.faqs[int(key)].answer
-
-    def best(question: str) -> Candidate | None:
-        result = faq_result(question, faq_hit(jobs, key, 0.5), confidence=0.9)
-        return best_faq(
-            question, detect_aspects(question), result, {jobs.id: jobs}.get, guide_passages, lambda _g: 2
-        )
-
+    best = _one_pair(jobs, key, 0.5, 2)
     assert best("退休年龄是多少") is None
-    picked = best("失业登记注销要满足什么")
-    assert picked is not None and picked.best is not None and picked.best.passage.key == key
+    assert best("失业登记注销要满足什么") == key

@@ -26,6 +26,13 @@ from retrieval.types import DocKind, Hit, SearchResult
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
 
+def _answer_from(m, candidate: Candidate, question: str, result: SearchResult | None):
+    """The answer path's last step on one candidate guide (no place named), as the Answerer runs it."""
+    return m.answering._answer_from(
+        DialogueState(session_id="c"), candidate, detect_aspects(question), question, [], [], [], result
+    )
+
+
 def test_a_lost_document_is_a_matter_for_a_guide_that_replaces_it() -> None:
     assert lost_but_not_replaced("身份证丢了怎么办", "中国税收居民身份证明的开具")
     assert not lost_but_not_replaced("社保卡丢了怎么办", "社会保障卡补换")
@@ -81,16 +88,7 @@ def test_a_lost_id_card_gets_the_statute_on_replacing_it_not_a_guide_sharing_its
             confidence=0.9,
             articles=[article_hit(law, law.articles[0], 0.6)],
         )
-        return m.answering._answer_from(
-            DialogueState(session_id="lost"),
-            candidate,
-            detect_aspects(question),
-            question,
-            [],
-            [],
-            [],
-            result,
-        )
+        return _answer_from(m, candidate, question, result)
 
     lost = reply("身份证丢了怎么办")
     assert [c.id for c in lost.citations] == ["policy:law-id-card#第十一条"]
@@ -211,16 +209,7 @@ def test_an_official_pair_on_another_matter_of_the_document_is_not_said_for_its_
     result = SearchResult(query="户口本丢了怎么补办", hits=[], confident=True, confidence=0.9)
 
     def reply(question: str):
-        return m.answering._answer_from(
-            DialogueState(session_id="book"),
-            candidate,
-            detect_aspects(question),
-            question,
-            [],
-            [],
-            [],
-            result,
-        )
+        return _answer_from(m, candidate, question, result)
 
     lost = reply("户口本丢了怎么补办")
     assert "派出所打印" not in lost.text and not lost.citations and "12345" in lost.text

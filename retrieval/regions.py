@@ -62,12 +62,12 @@ def mentioned_units(text: str) -> list[str]:
     # provinces and cities are named by their short names too, when said as the place asked about ("深圳的居住证",
     # "在北京办低保"), not as where one's household is or comes from ("清远户口", "我是湖北人", "去北京的机票")
     for short, name in major_short_names().items():
-        if any(short in u or name == u for u in out):
+        if short not in text or any(short in u or name == u for u in out):
             continue
+        s = re.escape(short)
         if re.search(
-            rf"(?:在|喺|于){short}|(?<![去到往飞回来从]){short}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区)",
-            text,
-        ) and not (re.search(rf"{short}(?:的|嘅)?(?:户口|户籍|人|籍)", text)):
+            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区)", text
+        ) and not (re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)):
             out.append(name)
     for m in _WRITTEN_TOWN.finditer(text):
         u = m.group(0)
@@ -143,64 +143,20 @@ def _adcodes() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in codes.items()}
 
 
-# short names of cities that are also common words ("来宾登记", "日照时间", "三明治", "开封", "中山路", "安康"), and
-# Hong Kong, Macao and Taiwan: destinations of Chinese services (港澳通行证, 台湾签注), not places asked about
-_SHORT_NAME_WORDS = frozenset(
-    {
-        "来宾",
-        "日照",
-        "三明",
-        "普洱",
-        "大理",
-        "阿里",
-        "开封",
-        "中山",
-        "安康",
-        "长治",
-        "大同",
-        "四平",
-        "白银",
-        "玉树",
-    }
-    | {
-        "朝阳",
-        "北海",
-        "金昌",
-        "白山",
-        "通化",
-        "吉安",
-        "永州",
-        "文山",
-        "红河",
-        "定西",
-        "固原",
-        "中卫",
-        "武威",
-        "天水",
-    }
-    | {
-        "平凉",
-        "庆阳",
-        "新余",
-        "六安",
-        "宣城",
-        "许昌",
-        "营口",
-        "承德",
-        "兴安",
-        "黑河",
-        "伊春",
-        "双鸭山",
-        "松原",
-    }
-    | {"香港", "澳门", "台湾"}
-)
+# short names of cities that are also common words ("来宾登记", "日照时间", "三明治"), and 香港 / 澳门 / 台湾
+SHORT_NAME_WORDS = Path(__file__).parent / "data" / "place_name_words.txt"
 
 
 @lru_cache(maxsize=1)
 def major_short_names() -> dict[str, str]:
     """Short name -> full name of the province- and prefecture-level units ("深圳" -> "深圳市", "广西" ->
-    "广西壮族自治区"), longest first; those that are common words left out (_SHORT_NAME_WORDS)."""
+    "广西壮族自治区"), longest first; those that are common words left out (data/place_name_words.txt)."""
+    words = {
+        w
+        for line in SHORT_NAME_WORDS.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for w in line.split()
+    }
     out: dict[str, str] = {}
     for name, codes in _adcodes().items():
         if not any(c.endswith("0" * 8) for c in codes) or "辖" in name:
@@ -212,7 +168,7 @@ def major_short_names() -> dict[str, str]:
             if name.endswith("自治区")
             else short_name(name)
         )
-        if len(short) >= 2 and short != name and short not in _SHORT_NAME_WORDS:
+        if len(short) >= 2 and short != name and short not in words:
             out.setdefault(short, name)
     return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
 

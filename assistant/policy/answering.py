@@ -319,24 +319,20 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
         own_faq = bool(c.best and c.best.passage.field == "faq")
         pair = c.guide.faqs[int(c.best.passage.key)].question if c.best is not None and own_faq else ""
-        if result is not None and lost_but_not_replaced(t, f"{c.guide.name} {pair}"):
-            # "身份证丢了怎么办" and a guide (or official pair) that replaces nothing ("中国税收居民身份证明的开具",
-            # "居民身份证换领是否可以在线上申请？"): the statute on replacing it answers, when one does
+        # "身份证丢了怎么办" and a guide (or official pair) that replaces nothing ("中国税收居民身份证明的开具",
+        # "居民身份证换领是否可以在线上申请？"), or a later step the guide's name does not serve ("个体户注销…" and
+        # 个体工商户设立登记): the statute on it answers, when one does; else a pair of another matter ("户口簿去哪里
+        # 打印？" for a lost 户口本) or the other step's guide (its papers would send the person wrong) is no answer
+        named_here = f"{c.guide.name} {pair}"
+        lost = lost_but_not_replaced(t, named_here)
+        other_step = step_not_served(t, named_here) is not None
+        if result is not None and (lost or other_step):
             law = self._article_reply(st, t, result, events)
             if law is not None:
                 return law
-            if own_faq:
-                # another matter's official answer ("户口簿去哪里打印？" for a lost 户口本) says nothing on replacing it
+            if own_faq or other_step:
                 emit(events, "no_fit", service_id=c.guide.id)
                 return self.unknown(st, events, result)
-        if result is not None and step_not_served(t, f"{c.guide.name} {pair}"):
-            # a later step the guide's name does not serve ("个体户注销…" and 个体工商户设立登记): a statute on it
-            # answers, else nothing found says so (the first step's papers would send the person wrong)
-            law = self._article_reply(st, t, result, events)
-            if law is not None:
-                return law
-            emit(events, "no_fit", service_id=c.guide.id)
-            return self.unknown(st, events, result)
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
         unplaced = without_places(t, named)

@@ -339,8 +339,8 @@ def best_article(
     # a later step asked ("结婚证补办…") is answered by an article on that step (补领), not one on another
     # (the papers for a divorce) when the law has one
     steps = steps_asked(t)
-    serving = [x for x in cands if all(serves_step(s, x[0].chunk.text) for s in steps)]
-    cands = serving if steps and serving else cands
+    if steps:
+        cands = [x for x in cands if all(serves_step(s, x[0].chunk.text) for s in steps)] or cands
     idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))

@@ -31,3 +31,10 @@ def faq_result(question: str, *passages: ChunkHit, confidence: float = 0.1) -> S
     return SearchResult(
         query=question, hits=[], confident=False, confidence=confidence, passages=list(passages)
     )
+
+
+def article_result(question: str, *articles: ChunkHit, confidence: float = 0.9) -> SearchResult:
+    """A confident search result holding only the law articles given."""
+    return SearchResult(
+        query=question, hits=[], confident=True, confidence=confidence, articles=list(articles)
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import article_hit
+from answer_hits import article_hit, article_result
 
 from assistant.policy.evidence import best_article
 from assistant.state import DialogueState
@@ -94,13 +94,7 @@ def test_only_a_law_in_force_here_may_go_before_a_guide_of_here() -> None:
     q = "小区业主大会怎么成立"
     applies = lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q)  # noqa: E731
     laws = {d.id: d for d in (QINGYUAN, NATIONAL)}
-    only_there = SearchResult(
-        query=q,
-        hits=[],
-        confident=True,
-        confidence=0.9,
-        articles=[article_hit(QINGYUAN, QINGYUAN.articles[0], 0.95)],
-    )
+    only_there = article_result(q, article_hit(QINGYUAN, QINGYUAN.articles[0], 0.95))
     assert best_article(q, only_there, laws.get, applies=applies) is not None  # labelled, as a last resort
     assert best_article(q, only_there, laws.get, applies=applies, in_force_only=True) is None
     both = only_there.model_copy(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import article_hit, faq_hit, faq_result
+from answer_hits import article_hit, article_result, faq_hit, faq_result
 
 from assistant.policy.evidence import NAME_COVER, NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.faq_evidence import best_faq
@@ -81,13 +81,7 @@ def test_a_lost_id_card_gets_the_statute_on_replacing_it_not_a_guide_sharing_its
     candidate = Candidate(tax, Hit(tax.id, DocKind.GUIDE, tax.name, 3.0, []), None, 1)
 
     def reply(question: str):
-        result = SearchResult(
-            query=question,
-            hits=[],
-            confident=True,
-            confidence=0.9,
-            articles=[article_hit(law, law.articles[0], 0.6)],
-        )
+        result = article_result(question, article_hit(law, law.articles[0], 0.6))
         return _answer_from(m, candidate, question, result)
 
     lost = reply("身份证丢了怎么办")

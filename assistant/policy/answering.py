@@ -40,11 +40,17 @@ from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
     asks_auxiliary,
+    asks_notary,
     is_auxiliary,
+    is_notary,
 )
 from assistant.policy.name_words import (
+    after_loss,
+    asks_later_step,
     lost_but_not_replaced,
     names_a_term,
+    renewal_not_served,
+    serves_later_step,
     step_not_served,
     steps_asked,
     thing_named,
@@ -185,6 +191,17 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 return law
             emit(events, "passage_evidence", service_id=faq.guide.id)
             return self._answer_from(st, faq, aspects, t, events, named, uncovered, result)
+        if self._asks_step_only(t) and not st.current_service_id:
+            # a lost document, an expired card or a later step that none of the guides found serves ("营业执照丢了
+            # 怎么补", "驾驶证丢了" and 持境外驾驶证申领 …): the statute on it, or an honest "don't know"; not a choice
+            # between guides for other matters, nor an article that merely shares a word
+            served = [c for c in cands if self._serves_step(t, c)]
+            if not served and not (faq is not None and faq.best is not None and self._serves_step(t, faq)):
+                law = self._article_reply(st, t, result, events, formal_shared=True)
+                if law is not None:
+                    return law
+                emit(events, "no_fit", service_id=cands[0].guide.id if cands else None)
+                return self.unknown(st, events, result)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0
@@ -293,6 +310,22 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._foreign_reply(st, foreign, events)
         return self.unknown(st, events, result)
 
+    def _asks_step_only(self, t: str) -> bool:
+        """The question asks a lost document, an expired card or a later step of a thing, and nothing else: not
+        "中专毕业证丢了，开中职学力证明书要多长时间", which asks for the certificate standing in for it."""
+        rest = after_loss(t)
+        if rest is not None and len(self.residue(rest)) >= 4:
+            return bool(steps_asked(t))
+        return asks_later_step(t)
+
+    @staticmethod
+    def _serves_step(t: str, c: Candidate) -> bool:
+        """The candidate (its official pair, when that is the answer) serves the later step the question asks."""
+        pair = (
+            c.guide.faqs[int(c.best.passage.key)].question if c.best and c.best.passage.field == "faq" else ""
+        )
+        return serves_later_step(t, f"{c.guide.name} {pair}", " ".join(m.name for m in c.guide.materials))
+
     def _answer_from(
         self,
         st: DialogueState,
@@ -326,11 +359,17 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         named_here = f"{c.guide.name} {pair}"
         lost = lost_but_not_replaced(t, named_here)
         other_step = step_not_served(t, named_here) is not None
-        if result is not None and (lost or other_step):
-            law = self._article_reply(st, t, result, events)
+        # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
+        # 不动产物权公证指引's time limit
+        notary = is_notary(c.guide.name) and not asks_notary(t)
+        renewal = renewal_not_served(t, f"{named_here} {' '.join(m.name for m in c.guide.materials)}")
+        if result is not None and (lost or other_step or notary or renewal):
+            # the guide is no answer: the formal terms of the question's colloquial words may find the statute
+            # ("身份证过期" for 居民身份证 有效期满 … 换领)
+            law = self._article_reply(st, t, result, events, formal_shared=True)
             if law is not None:
                 return law
-            if own_faq or other_step:
+            if own_faq or other_step or notary or renewal:
                 emit(events, "no_fit", service_id=c.guide.id)
                 return self.unknown(st, events, result)
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing

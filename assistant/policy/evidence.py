@@ -9,8 +9,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
+from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
-from assistant.policy.name_words import serves_step, steps_asked, synonym_table
+from assistant.policy.name_words import (
+    GENERIC_BIGRAMS,
+    asks_later_step,
+    serves_later_step,
+    serves_step,
+    steps_asked,
+    synonym_table,
+)
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.chunking import article_chunk, policy_chunks
@@ -108,6 +116,10 @@ W_ART_RARE = 0.5
 W_ART_ASPECT = 0.3
 W_ART_LIST = 0.1  # a question asking for a list ("有哪些…") and an article that enumerates ("下列…：(一)")
 _ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东西|条件|情况|情形)|带什么|要什么")
+_CLAUSE_RE = re.compile(r"[。；;：:\n]")  # sentences and list items, not the clauses of one sentence
+# characters of the words for a loss or a later step (补领, 遗失, 换证, 注销 …): word pairs holding one name the
+# step, not the thing it is done to
+_STEP_CHARS_RE = re.compile(r"[补挂遗失丢换迁注销变更延续歇停领发办]")
 _STATUTE_ASPECTS = frozenset(
     {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
 )
@@ -283,6 +295,15 @@ def article_openings(docs: Iterable[PolicyDocument]) -> list[str]:
     ]
 
 
+def _states_step(question: str, text: str, things: set[str]) -> bool:
+    """A sentence (or list item) of `text` names the thing asked about (one of its word pairs) and the later step
+    asked of it."""
+    return any(
+        serves_later_step(question, clause) and any(w in clause for w in things)
+        for clause in _CLAUSE_RE.split(text)
+    )
+
+
 def best_article(
     t: str,
     result: SearchResult,
@@ -294,6 +315,7 @@ def best_article(
     paraphrase: Callable[[str, str], float] | None = None,
     applies: Callable[[PolicyDocument], bool] | None = None,
     in_force_only: bool = False,
+    formal_shared: bool = False,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
     `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
@@ -301,7 +323,8 @@ def best_article(
     `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
     `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
     found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
-    question shares too few of its words (a citizen's words for a statute's).
+    question shares too few of its words (a citizen's words for a statute's); `formal_shared`: the guides found
+    are no answer, so the formal terms of the question's colloquial words count as its words.
 
     The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
     returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
@@ -341,23 +364,33 @@ def best_article(
     steps = steps_asked(t)
     if steps:
         cands = [x for x in cands if all(serves_step(s, x[0].chunk.text) for s in steps)] or cands
+    if asks_later_step(t):
+        # a lost document or a later step is answered only by an article saying it of the thing named ("驾驶证丢了"
+        # is not answered by 居住证暂行条例's "换领、补领居民身份证" nor "营业执照丢了怎么补" by a clause on 营业执照)
+        things = {w for w in formal if w not in GENERIC_BIGRAMS and not _STEP_CHARS_RE.search(w)}
+        cands = [x for x in cands if _states_step(t, x[0].chunk.text, things)]
+    # a law for a group the question does not name (广东省华侨权益保护条例) gives way to the law for everyone
+    cands = [x for x in cands if not for_unasked_group(x[1].title, t)] or cands
     idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
-        if len(q & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
-            continue  # one shared word ("附近", "餐厅") is a coincidence, not an answer
+        asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
+        # one shared word ("附近", "餐厅") is a coincidence, not an answer (`formal_shared`: an article on the
+        # aspect asked may count the formal terms of the question's colloquial words, "离婚要带什么": 离婚登记)
+        own = formal if formal_shared and asp >= 1.0 else q
+        if len(own & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
+            continue
         lex = lexical_match(q, words, content_bigrams(d.title))
         lex_formal = lexical_match(formal, words, content_bigrams(d.title))
-        asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
         if c.chunk.id not in found_ids and asp <= 0:
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
         # an article on the aspect asked may count the formal terms of the question's colloquial words
-        # ("报户口" for 出生登记); one on another aspect only the question's own words
-        gate = max(lex, lex_formal) if asp >= 1.0 else lex
+        # ("报户口" for 出生登记); one on another aspect only the question's own words (unless `formal_shared`)
+        gate = max(lex, lex_formal) if asp >= 1.0 or formal_shared else lex
         scored.append((rank, gate, asp, c, d))
     if not scored:
         return None

@@ -23,7 +23,7 @@ from assistant.policy.evidence import (
     name_told,
     same_answer,
 )
-from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
+from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, link_service
 from assistant.policy.name_words import step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
@@ -137,7 +137,11 @@ class GuideChoice:
             # none of the close guides names what was asked ("上下班路上出车祸算工伤吗" and 工伤…资格认证 /
             # …转诊转院): a statute that answers it goes before a choice between them
             listed = [by_id[v] for v in choices.values() if v in by_id]
-            if listed and all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed):
+            # (nor do notaries' guides name it for a question not about notarization: "离婚要带什么")
+            if listed and (
+                all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed)
+                or (not asks_notary(t) and all(is_notary(c.guide.name) for c in listed))
+            ):
                 # another place's regulation does not go before a choice between guides of here
                 law = self._article_reply(
                     st,
@@ -147,6 +151,7 @@ class GuideChoice:
                     on_aspect=bool(wanted),
                     min_lexical=LAW_ARTICLE_LEXICAL,
                     in_force_only=min(c.rank for c in listed) <= 1,
+                    formal_shared=True,
                 )
                 if law is not None:
                     return law

@@ -157,10 +157,12 @@ class LawReplies:
         retrieved_only: bool = False,
         paraphrase: bool = False,
         in_force_only: bool = False,
+        formal_shared: bool = False,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
         `paraphrase`: the last try before refusing; an article the question paraphrases answers too.
-        `in_force_only`: only a law in force where the person is (it is to go before a guide of here)."""
+        `in_force_only`: only a law in force where the person is (it is to go before a guide of here).
+        `formal_shared`: see best_article (the guides found do not name the matter)."""
         scorer = self.paraphrase if paraphrase else None
         picked = best_article(
             t,
@@ -172,6 +174,7 @@ class LawReplies:
             paraphrase=scorer.similarity if scorer is not None else None,
             applies=self._applies(t),
             in_force_only=in_force_only,
+            formal_shared=formal_shared,
         )
         if picked is None:
             return None
@@ -186,6 +189,7 @@ class LawReplies:
                 on_aspect=on_aspect,
                 applies=self._applies(t),
                 in_force_only=in_force_only,
+                formal_shared=formal_shared,
             )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole

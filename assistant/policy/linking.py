@@ -52,6 +52,17 @@ def asks_auxiliary(query: str) -> bool:
     return bool(_AUX_QUERY_RE.search(compact(query)))
 
 
+def is_notary(name: str) -> bool:
+    """A notary office's guide (不动产物权公证指引): it tells how to get a notarial certificate about a matter, not
+    how to get the matter itself done."""
+    return "公证" in name
+
+
+def asks_notary(query: str) -> bool:
+    """The query asks for notarization ("已婚公证", "公证书")."""
+    return "公证" in compact(query)
+
+
 @dataclass
 class LinkResult:
     service_id: str | None = None  # one clear guide

@@ -144,9 +144,44 @@ def step_not_served(query: str, name: str) -> str | None:
     return next((s for s in steps_asked(query) if not serves_step(s, name)), None)
 
 
+# a renewal said in a citizen's words: a card run out and a new one wanted ("身份证过期了怎么换", "快到期了去哪换新的")
+_RENEWAL_RE = re.compile(r"(?:过期|到期|期满)[^，。,？?]{0,8}换|换(?:个|张|本)?新")
+
+
+def renewal_not_served(query: str, text: str) -> bool:
+    """The question wants an expired card renewed and `text` (a guide's name and its materials) renews nothing:
+    中国税收居民身份证明的开具 for "身份证过期了怎么换"; a plain 办理往来港澳通行证 that lists "原往来港澳通行证（换发）"
+    does renew."""
+    return bool(_RENEWAL_RE.search(compact(query))) and "换" not in compact(text)
+
+
 def lost_but_not_replaced(query: str, name: str) -> bool:
     """The question says something was lost and the guide's name replaces nothing."""
     return bool(_LOST_RE.search(compact(query))) and not _REPLACES_RE.search(compact(name))
+
+
+def after_loss(query: str) -> str | None:
+    """What the question says after the loss ("中专毕业证丢了，开中职学力证明书要多久" -> "，开中职…"), None when
+    nothing was lost."""
+    q = compact(query)
+    m = _LOST_RE.search(q)
+    return q[m.end() :] if m else None
+
+
+def asks_later_step(query: str) -> bool:
+    """The question asks about a lost document, an expired card or a later step (注销, 变更 …)."""
+    q = compact(query)
+    return bool(_LOST_RE.search(q) or _RENEWAL_RE.search(q) or steps_asked(q))
+
+
+def serves_later_step(query: str, name: str, materials: str = "") -> bool:
+    """A guide named `name` (its official pair's question added, when that is the answer), listing `materials`,
+    serves the lost document, renewal or later step the question asks."""
+    return not (
+        lost_but_not_replaced(query, name)
+        or step_not_served(query, name) is not None
+        or renewal_not_served(query, f"{name} {materials}")
+    )
 
 
 def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:

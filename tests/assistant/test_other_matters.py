@@ -1,0 +1,171 @@
+"""A guide about another matter than the one asked does not answer it, however many characters it shares: a
+notary's guide answers only a question about notarization, a guide that renews nothing does not answer an expired
+card, and a statute for a group the question does not name gives way to the one for everyone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from answer_hits import article_hit, article_result
+
+from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.linking import asks_notary, is_notary
+from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import Article, Material, PolicyDocument, ServiceGuide
+from retrieval.aspects import detect_aspects
+from retrieval.embedders import HashEmbedder
+from retrieval.types import DocKind, Hit
+
+
+def _reply(tmp_path: Path, guide: ServiceGuide, question: str, law: PolicyDocument | None = None):
+    """The answer path's last step on one guide of the home province, with only `law`'s first article found."""
+    m = build_manager([guide], {}, tmp_path / "idx", policies=[law] if law else [], embedder=HashEmbedder())
+    candidate = Candidate(guide, Hit(guide.id, DocKind.GUIDE, guide.name, 3.0, []), None, 1)
+    result = article_result(question, *([article_hit(law, law.articles[0], 0.6)] if law else []))
+    return m.answering._answer_from(
+        DialogueState(session_id="m"), candidate, detect_aspects(question), question, [], [], [], result
+    )
+
+
+def test_notary_guides_and_questions_about_notarization() -> None:
+    assert is_notary("不动产物权公证指引") and not is_notary("不动产登记")
+    assert asks_notary("已婚公证在哪里办") and not asks_notary("不动产证要几天")
+
+
+def test_a_notary_s_guide_answers_only_a_question_about_notarization(tmp_path: Path) -> None:
+    # test data in the shape of the real 公证指引 guides of the KB
+    notary = ServiceGuide(
+        id="notary-property",
+        name="不动产物权公证指引",
+        region="广东省",
+        department="示例公证处",
+        location="示例市示例路5号公证处窗口",
+    )
+    refused = _reply(tmp_path, notary, "不动产证在哪里办")
+    assert "无法准确回答" in refused.text and "公证" not in refused.text
+    assert not refused.citations
+    asked = _reply(tmp_path / "asked", notary, "房产公证在哪里办")
+    assert asked.citations and asked.citations[0].id.startswith("guide:notary-property")
+    assert "示例路5号" in asked.text
+
+
+def test_an_expired_card_is_renewed_only_by_a_guide_that_renews(tmp_path: Path) -> None:
+    assert renewal_not_served("身份证过期了怎么换", "中国税收居民身份证明的开具")
+    assert renewal_not_served("身份证快到期了在哪里换新的", "中国税收居民身份证明的开具")
+    # a plain guide whose materials hold the old card for a renewal does renew
+    assert not renewal_not_served("港澳通行证过期了要换新的吗", "办理往来港澳通行证 原往来港澳通行证（换发）")
+    assert not renewal_not_served("身份证要带什么", "中国税收居民身份证明的开具")  # nothing to renew
+
+    law = PolicyDocument(
+        id="law-id-card",
+        title="示例居民身份证法",
+        articles=[Article(number="第十一条", text="居民身份证有效期满的，公民应当换领新证。")],
+    )
+    tax = ServiceGuide(
+        id="tax-residence",
+        name="中国税收居民身份证明的开具",
+        region="广东省",
+        department="示例税务局",
+        materials=[Material(name="《中国税收居民身份证明》申请表")],
+    )
+    expired = _reply(tmp_path, tax, "身份证过期了怎么换", law)
+    assert [c.id for c in expired.citations] == ["policy:law-id-card#第十一条"]
+    assert "税收" not in expired.text
+    # no statute on it either: an honest refusal, not the tax guide's papers
+    alone = _reply(tmp_path / "alone", tax, "身份证过期了怎么换")
+    assert "无法准确回答" in alone.text and "税收" not in alone.text
+
+
+def test_a_statute_for_a_group_not_named_gives_way_to_the_one_for_everyone() -> None:
+    # test data: two authored articles in the shape of 广东省华侨权益保护条例 and 社会保险法
+    overseas = PolicyDocument(
+        id="law-overseas",
+        title="示例华侨权益保护条例",
+        articles=[
+            Article(
+                number="第十一条",
+                text="华侨达到领取基本养老金法定条件的，享受养老保险待遇，缴费年限累计计算。",
+            )
+        ],
+    )
+    everyone = PolicyDocument(
+        id="law-insurance",
+        title="示例社会保险法",
+        articles=[
+            Article(
+                number="第十六条", text="参加基本养老保险的个人，累计缴费满十五年的，按月领取基本养老金。"
+            )
+        ],
+    )
+    laws = {d.id: d for d in (overseas, everyone)}
+
+    def picked(question: str) -> str | None:
+        result = article_result(
+            question,
+            article_hit(overseas, overseas.articles[0], 0.6),
+            article_hit(everyone, everyone.articles[0], 0.55),
+        )
+        found = best_article(question, result, laws.get)
+        return found[1].id if found else None
+
+    assert picked("交了多少年社保才能领养老金") == "law-insurance"
+    assert picked("华侨回国后交了多少年社保才能领养老金") == "law-overseas"  # the group named: its own law
+
+
+def test_a_lost_document_is_answered_only_by_an_article_saying_so_of_it() -> None:
+    # test data: authored articles in the shape of 居住证暂行条例第十三条 and 居民身份证法第十一条
+    residence = PolicyDocument(
+        id="law-residence",
+        title="示例居住证条例",
+        articles=[
+            Article(
+                number="第十三条",
+                text="居住证持有人享受下列便利：（一）换领、补领居民身份证；（二）申领机动车驾驶证。",
+            )
+        ],
+    )
+    card = PolicyDocument(
+        id="law-card",
+        title="示例居民身份证法",
+        articles=[Article(number="第十一条", text="居民身份证丢失的，应当申请补领。")],
+    )
+    laws = {d.id: d for d in (residence, card)}
+
+    def picked(question: str, law: PolicyDocument) -> str | None:
+        result = article_result(question, article_hit(law, law.articles[0], 0.7))
+        found = best_article(question, result, laws.get, formal_shared=True)
+        return found[1].id if found else None
+
+    assert picked("驾驶证丢了", residence) is None  # 补领 is said of the ID card, 驾驶证 of another matter
+    assert picked("身份证丢了怎么办", card) == "law-card"
+    assert picked("申领驾驶证要什么", residence) == "law-residence"  # nothing lost: the article may answer
+
+
+def test_a_loss_told_before_another_service_asked_is_no_question_about_the_loss() -> None:
+    assert after_loss("驾驶证丢了") == "了"
+    assert after_loss("中专毕业证丢了，开中职学力证明书要多长时间").endswith("开中职学力证明书要多长时间")
+    assert after_loss("驾驶证要带什么") is None
+    assert asks_later_step("营业执照丢了怎么补") and asks_later_step("身份证过期了怎么换")
+    assert asks_later_step("个体户注销要什么材料") and not asks_later_step("个体户要什么材料")
+
+
+def test_the_answer_path_refuses_a_lost_document_no_guide_replaces(tmp_path: Path) -> None:
+    # test data: guides in the shape of the real 持境外驾驶证申领 variants, none of them replaces a lost licence
+    guides = [
+        ServiceGuide(
+            id=f"licence-{n}",
+            name=f"机动车驾驶证持境外驾驶证申领({kind})",
+            region="广东省",
+            department="示例公安局",
+            materials=[Material(name="境外机动车驾驶证")],
+        )
+        for n, kind in enumerate(("小型汽车", "摩托车"))
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    lost = m.handle(DialogueState(session_id="lost"), "驾驶证丢了怎么办").reply
+    assert "无法准确回答" in lost.text
+    assert not lost.choices and not lost.citations
+    asked = m.handle(DialogueState(session_id="asked"), "持境外驾驶证申领小型汽车要带什么").reply
+    assert asked.citations and asked.citations[0].id.startswith("guide:licence-")

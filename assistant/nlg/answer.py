@@ -29,6 +29,11 @@ UNKNOWN_TEXT = (
 )
 
 
+# a record that stops at a heading, where a list or a value should follow ("（一）年龄条件：")
+BROKEN_OFF = re.compile(r"[：:]\s*$")
+BROKEN_OFF_NOTE = "（指南记录在此处不完整，完整条件请查看原指南或咨询窗口）"
+
+
 def detect_aspects(text: str) -> list[Aspect]:
     """The guide aspects a message asks about, in a stable order; [] when none (-> overview)."""
     return _detect(text)
@@ -160,9 +165,9 @@ class _Builder:
             self.miss("受理条件")
             return
         text = f"受理条件：{g.conditions}"
-        if re.search(r"[：:]$", g.conditions.strip()):
+        if BROKEN_OFF.search(g.conditions):
             # the record stops at a heading ("应符合下列条件：") : say so, never claim we shortened it
-            text += "（指南记录在此处不完整，完整条件请查看原指南或咨询窗口）"
+            text += BROKEN_OFF_NOTE
         self.lines.append(text)
         self.cite("conditions", g.conditions)
 

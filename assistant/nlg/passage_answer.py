@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import cn2an
 
-from assistant.nlg.answer import ASPECT_LABEL, ROUTE_ON, Composed, _cite, source_note
+from assistant.nlg.answer import (
+    ASPECT_LABEL,
+    BROKEN_OFF,
+    BROKEN_OFF_NOTE,
+    ROUTE_ON,
+    Composed,
+    _cite,
+    source_note,
+)
 from assistant.nlu.text import compact
 from knowledge.schema import ServiceGuide, TimeLimit
 from retrieval.aspects import DOCUMENT_ASKED, Aspect
@@ -204,6 +212,9 @@ def compose_passage_answer(
     lines.append(lead.text)
     if compact(shown) not in compact(lead.text):
         tail = "……（原文较长，此处只摘录前一部分，完整内容请查看原指南或咨询窗口）" if was_cut else ""
+        if not was_cut and BROKEN_OFF.search(shown):
+            # the record itself stops mid-list ("（一）年龄条件：" and nothing after): say so, not let it pass for all
+            tail = BROKEN_OFF_NOTE
         lines.append(f"「{guide.name}」{lead.label}原文：“{shown}”{tail}")
     else:
         lines.append(f"（出自「{guide.name}」{lead.label}）")

@@ -20,7 +20,7 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"港|澳|台"),
     ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
-    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|武警")),
+    (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|退役|士官|武警")),
 )
 
 

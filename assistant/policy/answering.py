@@ -18,6 +18,7 @@ from assistant.nlg.answer import (
 from assistant.nlg.passage_answer import (
     asked_thing,
 )
+from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
@@ -176,6 +177,11 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if len(for_household(t, for_ordinary_residents(t, cands))) < len(cands):
             wider = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
             cands = for_household(t, for_ordinary_residents(t, wider))[:4]
+        if cands and all(for_unasked_group(c.guide.name, t) for c in cands):
+            # only variants for groups the question does not name ("驾照分扣完了怎么办" and 持军队驾驶证申领 …):
+            # the guides for everyone further down, or none (no choice between other people's services)
+            wider = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
+            cands = [c for c in wider if not for_unasked_group(c.guide.name, t)][:4]
         cands = same_destination(t, cands)
         faq = self._best_faq(t, aspects, result, named)
         if (
@@ -200,7 +206,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 law = self._article_reply(st, t, result, events, formal_shared=True)
                 if law is not None:
                     return law
-                emit(events, "no_fit", service_id=cands[0].guide.id if cands else None)
+                if cands:
+                    emit(events, "no_fit", service_id=cands[0].guide.id)
                 return self.unknown(st, events, result)
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute

@@ -188,6 +188,24 @@ def test_faq_answer_quotes_exactly_and_cuts_honestly(social: ServiceGuide) -> No
     assert cut("短文本") == ("短文本", False)
 
 
+def test_a_record_stopping_at_a_heading_is_said_incomplete(samples: dict[str, ServiceGuide]) -> None:
+    # the real 机动车驾驶证初次申领 record's conditions stop at "（一）年龄条件："
+    g = samples["sample-huadu-juzhuzheng-shenling"].model_copy(
+        update={"conditions": "申请机动车驾驶证的人，应当符合下列规定：（一）年龄条件："}
+    )
+    p = next(p for p in guide_passages(g) if p.field == "conditions")
+    composed = compose_passage_answer(g, p, [Aspect.CONDITIONS], "要什么条件")
+    assert composed is not None and "不完整" in composed.text and "原文较长" not in composed.text
+    assert composed.citations[0].quote.endswith("年龄条件：")  # the quote stays exact
+    whole = next(
+        p for p in guide_passages(samples["sample-huadu-juzhuzheng-shenling"]) if p.field == "conditions"
+    )
+    composed = compose_passage_answer(
+        samples["sample-huadu-juzhuzheng-shenling"], whole, [Aspect.CONDITIONS], "要什么条件"
+    )
+    assert composed is not None and "不完整" not in composed.text
+
+
 def test_a_numbered_official_answer_opens_with_how_many_items_it_lists(social: ServiceGuide) -> None:
     assert enumerated_items("（1）申请表；\n（2）授权书;\n（3）户口簿;") == 3
     assert enumerated_items("一、线上办理；二、线下办理") == 2

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from answer_hits import article_hit, article_result
 
+from assistant.nlu.groups import for_unasked_group
 from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.linking import asks_notary, is_notary
 from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served
@@ -169,3 +170,31 @@ def test_the_answer_path_refuses_a_lost_document_no_guide_replaces(tmp_path: Pat
     assert not lost.choices and not lost.citations
     asked = m.handle(DialogueState(session_id="asked"), "持境外驾驶证申领小型汽车要带什么").reply
     assert asked.citations and asked.citations[0].id.startswith("guide:licence-")
+
+
+def test_a_question_names_a_group_in_its_own_words() -> None:
+    assert for_unasked_group("退役军人接收预报到(士官（自主就业）接收预报到)", "驾照分扣完了怎么办")
+    assert not for_unasked_group(
+        "退役军人接收预报到(士官（自主就业）接收预报到)", "自主就业的退役士官网上预报到"
+    )
+    assert not for_unasked_group("机动车驾驶证初次申领", "驾照分扣完了怎么办")
+
+
+def test_only_other_groups_variants_are_no_choice_to_offer(tmp_path: Path) -> None:
+    # test data: variants in the shape of the real 持军警驾驶证申领 guides, each for a group of applicants
+    guides = [
+        ServiceGuide(
+            id=f"military-{n}",
+            name=f"机动车驾驶证持军警驾驶证申领({who}持军队（{kind}）驾驶证申请机动车驾驶证)",
+            region="广东省",
+            department="示例公安局",
+        )
+        for n, (who, kind) in enumerate(
+            (("现役军人", "摩托车"), ("退役军人", "摩托车"), ("退役军人", "小型汽车"))
+        )
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    plain = m.handle(DialogueState(session_id="plain"), "驾驶证扣分扣完了怎么办").reply
+    assert "无法准确回答" in plain.text and not plain.choices
+    veteran = m.handle(DialogueState(session_id="veteran"), "退伍了拿军队的驾驶证怎么换").reply
+    assert "无法准确回答" not in veteran.text

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -81,6 +82,12 @@ def load_synonyms(path: Path = SYNONYMS) -> dict[str, tuple[str, ...]]:
         if key.strip() and terms.strip():
             table[normalize(key)] = tuple(terms.split())
     return table
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """The bundled colloquial -> formal synonym table, loaded once."""
+    return load_synonyms()
 
 
 def load_stopwords(path: Path = STOPWORDS) -> frozenset[str]:

@@ -22,9 +22,10 @@ from assistant.nlg.answer import (
     source_note,
 )
 from assistant.nlu.text import compact
-from knowledge.schema import ServiceGuide, TimeLimit
+from knowledge.schema import Material, ServiceGuide, TimeLimit
 from retrieval.aspects import DOCUMENT_ASKED, Aspect
 from retrieval.passages import Passage
+from retrieval.tokenize import expand_synonyms, synonym_table
 
 MAX_QUOTE = 300  # characters of a quote shown in the reply; longer texts are cut with a note
 _SENT = re.compile(r"(?<=[。！？!?；;\n])")
@@ -106,18 +107,43 @@ def time_text(tl: TimeLimit) -> str:
 
 
 # no document: "带什么", "交材料", and a question word inside ("开完税证明在哪里办" asks where, about a service)
+# a document the person lacks ("没有租房合同怎么办", "冇户口本得唔得")
+_LACKED_THING = re.compile(
+    r"(?:没有|冇|没带|冇带|无)(?P<thing>[\u4e00-\u9fff《》]{0,10}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
+    r"(?:怎么办|点算|咋办|怎么弄|可以|能|行|得唔得|可唔可以|会|[吗呢?？，,。]|$)"
+)
 _NOT_A_THING = re.compile(
     r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"
 )
 
 
 def asked_thing(question: str) -> str | None:
-    """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"); None for "带什么"."""
-    m = _ASKED_THING.search(compact(question))
+    """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"), or one the person lacks
+    ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
+    q = compact(question)
+    m = _ASKED_THING.search(q)
     thing = (m.group("thing") or m.group("document").strip("《》")) if m else None
-    if not thing or _NOT_A_THING.search(thing):
+    if not thing:
+        lack = _LACKED_THING.search(q)
+        thing = lack.group("thing") if lack else None
+    if not thing or len(thing) < 2 or _NOT_A_THING.search(thing):
         return None
     return thing
+
+
+def lacks_thing(question: str) -> bool:
+    """The person says they lack a document ("没有租房合同怎么办")."""
+    return bool(_LACKED_THING.search(compact(question)))
+
+
+def _matches(thing: str, m: Material) -> float:
+    """How well the document asked names a material: by its name, or by a document its notes accept
+    ("租房合同" and 合法稳定住所证明's "房屋租赁合同（已登记备案）或不动产权证书等"), colloquial words read formally."""
+    # formal terms of four characters or more only: a short one ("户籍" for 户口本) matches too much
+    said = [thing, *(t for t in expand_synonyms(thing, synonym_table()) if len(t) >= 4)]
+    name = _overlap(thing, compact(m.name))
+    notes = max(_overlap(x, compact(m.notes)) for x in said) if m.notes else 0.0
+    return max(name, notes - 0.01)  # the name wins a tie
 
 
 def _overlap(a: str, b: str) -> float:
@@ -133,7 +159,7 @@ def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead
         return None
     best = None
     for i, m in enumerate(guide.materials):
-        score = _overlap(thing, compact(m.name))
+        score = _matches(thing, m)
         if score >= 0.5 and (best is None or score > best[0]):
             best = (score, i)
     if best is None:
@@ -144,12 +170,23 @@ def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead
             "申请材料",
         )
     m = guide.materials[best[1] if index is None else index]
+    notes = "；".join(x for x in (m.copies, m.notes, m.source and f"来源：{m.source}") if x)
+    if lacks_thing(question):
+        # what the record accepts in its place is in the material's notes, if anywhere: say them, invent nothing
+        cond = f"（适用情形：{m.situation}）" if m.situation else ""
+        said = f"，指南说明：{notes}" if notes else ""
+        return Lead(
+            f"「{m.name}」{cond}是申请材料{said}。没有“{thing}”的，可用哪些材料代替请向窗口或12345确认。",
+            m.name,
+            "申请材料",
+        )
     if m.required and not m.situation:
         head = f"需要。「{m.name}」在申请材料清单中"
+    elif m.required:
+        head = f"视情况而定。「{m.name}」在“{m.situation}”情形下需要提供"
     else:
         cond = f"，适用情形：{m.situation}" if m.situation else ""
         head = f"视情况而定。「{m.name}」为非必需材料{cond}"
-    notes = "；".join(x for x in (m.copies, m.notes, m.source and f"来源：{m.source}") if x)
     return Lead(head + (f"（{notes}）" if notes else "") + "。", m.name, "申请材料")
 
 

@@ -75,8 +75,14 @@ from retrieval.regions import (
     foreign_countries,
     named_places,
 )
-from retrieval.types import DocKind, SearchResult
+from retrieval.types import DocKind, Hit, SearchResult
 
+# people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗")
+_PEOPLE_RE = re.compile(
+    r"小孩|孩子|细路|宝宝|bb|老人|老人家|长辈|父母|爸妈|爸爸|妈妈|老婆|老公|爱人|家人|家里人|屋企人|本人|自己|别人|他人|子女|儿子|女儿"
+)
+# a thing asked about that is a document (not "开律师事务所")
+_DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
 _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
@@ -136,6 +142,15 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     def unsignalled(self, st: DialogueState, t: str, events: Events) -> Reply:
         if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self.residue(t)) < 2:
             return self.service_question(st, t, events)
+        aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
+        guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None
+        if guide is not None and aspects:
+            # no intent cue, yet an aspect of the service in focus asked, naming only people or the service
+            # ("小孩也要本人去吗" after 护照; not "居住证要本人去吗" after 护照)
+            rest = _PEOPLE_RE.sub("", self.residue(cue_spans(t)))
+            if all(ch in guide.name for ch in rest):
+                emit(events, "followup", service_id=guide.id)
+                return self.guide_reply(st, guide, aspects, t, events)
         return self.answer(st, t, events, self._aspects(st, t), signalled=False)
 
     def policy(self, st: DialogueState, t: str, events: Events) -> Reply:
@@ -168,7 +183,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 return self.guide_reply(st, flow_guide, aspects, t, events)
             return self.unknown(st, events, None, failed=True)
         emit(events, "retrieval", confidence=round(result.confidence, 3))
-        guide_hits = [h for h in result.hits if h.kind is DocKind.GUIDE]
+        guide_hits = self._named_first(t, [h for h in result.hits if h.kind is DocKind.GUIDE])
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
         # variants for a group of applicants the question does not name give way to the next guides
@@ -324,6 +339,22 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if rest is not None and len(self.residue(rest)) >= 4:
             return bool(steps_asked(t))
         return asks_later_step(t)
+
+    def _named_first(self, t: str, hits: list[Hit]) -> list[Hit]:
+        """A document asked about or lacked names no service ("办居住证没有租房合同怎么办" is not about 住房公积金租房
+        提取): the guides the rest of the question finds come first."""
+        thing = asked_thing(t)
+        if not thing or not _DOCUMENT_RE.search(thing):
+            return hits  # "开律师事务所" is no document
+        rest = compact(t).replace(thing, "")
+        if len(self.residue(cue_spans(rest))) < 2:
+            return hits
+        by_rest = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
+        if by_rest is None or not by_rest.confident:
+            return hits
+        first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
+        ids = {h.doc_id for h in first}
+        return first + [h for h in hits if h.doc_id not in ids]
 
     @staticmethod
     def _serves_step(t: str, c: Candidate) -> bool:

@@ -44,6 +44,7 @@ from assistant.nlg.form_text import (
     reask_question,
     restored_text,
 )
+from assistant.nlg.passage_answer import asked_thing, compose_passage_answer
 from assistant.nlu.choices import How, Inference, confirmation, infer_choice, label_of
 from assistant.nlu.extract import extract_fields
 from assistant.nlu.form_parse import (
@@ -74,6 +75,7 @@ from assistant.policy.form_submit import build_draft, on_submitted
 from assistant.state import DialogueState, Intent, PendingConfirm, Reply
 from guides.schema import Flow, Question
 from knowledge.schema import Material, ServiceGuide
+from retrieval.passages import guide_passages
 
 __all__ = [
     "CONFIRM_LABEL",
@@ -169,7 +171,13 @@ def situation_answer(
         return compact(m.name) in names
 
     use_filter = Aspect.MATERIALS in aspects and any(compact(m.name) in names for m in guide.materials)
-    composed = compose_guide_answer(guide, aspects, material_filter=wanted if use_filter else None)
+    composed = None
+    if aspects == [Aspect.MATERIALS] and asked_thing(text):
+        # one document asked about or lacked ("我没有租房合同怎么办"): what the list says of it, not the list
+        whole = next((p for p in guide_passages(guide) if p.field == "materials"), None)
+        composed = whole and compose_passage_answer(guide, whole, aspects, text)
+    if composed is None:
+        composed = compose_guide_answer(guide, aspects, material_filter=wanted if use_filter else None)
     reply = Reply(text=composed.text, citations=composed.citations, intent=Intent.SERVICE_QUESTION)
     return reply, [ev.Digression(aspects=[a.value for a in aspects])]
 

@@ -9,12 +9,11 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from assistant.nlu.text import compact
 from knowledge.regions import short_name
 from retrieval.passages import content_bigrams
-from retrieval.tokenize import expand_synonyms, load_synonyms
+from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import Hit
 
 # 补领 / 换领 … guides give way to a guide of the plain step scoring this share of the top one (as auxiliary
@@ -64,12 +63,6 @@ def names_a_term(question: str, name: str) -> bool:
 def name_bigrams(text: str) -> set[str]:
     t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
     return {t[i : i + 2] for i in range(len(t) - 1)}
-
-
-@lru_cache(maxsize=1)
-def synonym_table() -> dict[str, tuple[str, ...]]:
-    """Retrieval's colloquial -> formal synonym table, loaded once."""
-    return load_synonyms()
 
 
 def query_bigrams(query: str) -> set[str]:

@@ -14,6 +14,7 @@ from assistant.nlg.passage_answer import (
     compose_passage_answer,
     cut,
     enumerated_items,
+    lacks_thing,
     missing_answer,
 )
 from assistant.policy.evidence import Candidate, best_article, name_cover
@@ -89,6 +90,10 @@ def samples() -> dict[str, ServiceGuide]:
         ("申请公租房要不要租赁合同", [Aspect.MATERIALS]),  # a document asked about without a verb
         ("需要提供《留学回国人员证明》吗？", [Aspect.MATERIALS]),
         ("要不要办结婚证", []),  # the certificate applied for is no material
+        ("我没有租房合同怎么办", [Aspect.MATERIALS]),  # a document one lacks: what the list says of it
+        ("冇户口本得唔得", [Aspect.MATERIALS]),
+        ("老人不方便去可以吗", [Aspect.PROXY]),  # the one who should go cannot
+        ("交通不方便去哪里办", [Aspect.LOCATION]),  # ... not where to go
     ],
 )
 def test_aspects_from_colloquial_wording(text: str, aspects: list[Aspect]) -> None:
@@ -170,6 +175,26 @@ def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]
     # the certificate one applies for, or a long phrase with a verb, is no document asked about
     assert asked_thing("要不要办结婚证") is None
     assert asked_thing("要不要交家里人在香港定居的证明") is None
+
+
+def test_a_document_one_lacks_is_answered_from_the_material_that_accepts_it(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    g = samples["sample-huadu-juzhuzheng-shenling"]
+    assert asked_thing("我没有租房合同怎么办") == "租房合同" and lacks_thing("我没有租房合同怎么办")
+    assert not lacks_thing("要不要带租房合同")
+    p = next(p for p in guide_passages(g) if p.field == "materials")
+    # 租房合同 is not a material's name; 合法稳定住所证明's notes accept a 房屋租赁合同
+    lacked = compose_passage_answer(g, p, [Aspect.MATERIALS], "我没有租房合同怎么办")
+    assert lacked is not None and lacked.text.startswith("「合法稳定住所证明」（适用情形：以住所申领的）")
+    assert "房屋租赁合同（已登记备案）或不动产权证书等" in lacked.text and "向窗口或12345确认" in lacked.text
+    assert "不需要" not in lacked.text and "非必需" not in lacked.text
+    # a material required in one situation is needed there, never "非必需"
+    asked = compose_passage_answer(g, p, [Aspect.MATERIALS], "要不要带合法稳定住所证明")
+    assert asked is not None and "在“以住所申领的”情形下需要提供" in asked.text
+    assert "非必需" not in asked.text
+    # a short formal term ("户籍" for 户口本) matches no material by accident
+    assert "没有列出“户口本”" in compose_passage_answer(g, p, [Aspect.MATERIALS], "要带户口本吗").text
 
 
 def test_faq_answer_quotes_exactly_and_cuts_honestly(social: ServiceGuide) -> None:

@@ -429,6 +429,23 @@ def test_whether_someone_else_may_go_is_answered_mid_form(
     assert answered is not None and "未载明可否委托他人代办" in answered[0].text  # it lists none: said so
 
 
+def test_a_document_asked_about_or_lacked_mid_form_gets_what_the_list_says_of_it(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    permit = flows["juzhuzheng-shenling"]
+    s = Session(permit, guides[permit.service_id])
+    s.start()
+    for asked, said in (
+        ("我没有租房合同怎么办", "房屋租赁合同（已登记备案）或不动产权证书等"),
+        ("要带身份证吗", "需要。「居民身份证」在申请材料清单中"),
+        ("要带户口本吗", "没有列出“户口本”"),
+    ):
+        assert forms.handle_form(s.state, s.flow, s.guide, asked) is None, asked
+        answered = forms.situation_answer(s.state, s.flow, s.guide, asked)
+        assert answered is not None and said in answered[0].text, asked
+        assert "需要准备以下材料" not in answered[0].text  # not the whole list
+
+
 def test_situations_told_in_the_first_message_are_echoed_with_their_questions(
     flows: dict[str, Flow], guides: dict[str, ServiceGuide]
 ) -> None:

@@ -253,6 +253,7 @@ def test_guides_for_another_step_are_no_choice_to_offer(tmp_path: Path) -> None:
         )
         for i, name in enumerate(
             (
+                "机动车驾驶证初次申领(大陆居民申领小型汽车准驾车型)",
                 "机动车驾驶证持境外驾驶证申领(大陆居民持境外（小型汽车）驾驶证申领)",
                 "机动车驾驶证持军警驾驶证申领(退役军人持军队（小型汽车）驾驶证申请机动车驾驶证)",
                 "机动车驾驶证持境外驾驶证申领(境外人员持境外（小型汽车）驾驶证申领)",

@@ -14,6 +14,7 @@ from assistant.policy.linking import asks_notary, is_notary
 from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
+from guides.loader import load_flows, load_sample_guides
 from knowledge.schema import Article, Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
@@ -198,3 +199,27 @@ def test_only_other_groups_variants_are_no_choice_to_offer(tmp_path: Path) -> No
     assert "无法准确回答" in plain.text and not plain.choices
     veteran = m.handle(DialogueState(session_id="veteran"), "退伍了拿军队的驾驶证怎么换").reply
     assert "无法准确回答" not in veteran.text
+
+
+def test_a_document_lacked_names_no_service_and_a_bare_aspect_follows_up(tmp_path: Path) -> None:
+    m = build_manager(load_sample_guides(), load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    # 租房合同 is in 住房公积金租房提取's name; 居住证 names the service asked about
+    asked = "办居住证没有租房合同怎么办"
+    # in the real KB the 公积金 guide tops the search for it; the guides the rest of the question finds go first
+    fund = Hit("sample-huadu-gongjijin-zufang-tiqu", DocKind.GUIDE, "住房公积金租房提取", 3.4, [])
+    ordered = m.answering._named_first(asked, [fund])
+    assert [h.doc_id for h in ordered][:1] == ["sample-huadu-juzhuzheng-shenling"]
+    assert m.answering._named_first("在广州开律师事务所审批要几天", [fund]) == [fund]  # no document asked
+    lacked = m.handle(DialogueState(session_id="lack"), asked).reply
+    assert lacked.citations[0].id.startswith("guide:sample-huadu-juzhuzheng-shenling")
+    assert "房屋租赁合同" in lacked.text and "公积金" not in lacked.text
+    # no intent cue, yet an aspect of the service in focus asked in few other words
+    st = DialogueState(session_id="focus")
+    st = m.handle(st, "社保卡补换要多久").state
+    for asked in ("老人不方便去可以吗", "小孩也要本人去吗"):
+        reply = m.handle(st, asked).reply
+        assert reply.citations and reply.citations[0].id.startswith("guide:sample-huadu-shebaoka-buhuan"), (
+            asked
+        )
+    other = m.handle(st, "居住证要本人去吗").reply  # names another service: not a follow-up on the card
+    assert not any(c.id.startswith("guide:sample-huadu-shebaoka-buhuan") for c in other.citations)

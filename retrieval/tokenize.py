@@ -19,6 +19,7 @@ DOMAIN_DICT = DATA_DIR / "domain_dict.txt"
 SYNONYMS = DATA_DIR / "synonyms.tsv"
 STOPWORDS = DATA_DIR / "stopwords.txt"
 QUERY_FILLERS = DATA_DIR / "query_fillers.txt"
+FALSE_FRIENDS = DATA_DIR / "false_friends.tsv"
 
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +53,39 @@ def char_ngrams(text: str, n: int = 2, with_unigrams: bool = False) -> list[str]
 def filter_tokens(tokens: Iterable[str], stopwords: frozenset[str]) -> list[str]:
     """Drop stopwords, whitespace and pure punctuation tokens."""
     return [t for t in (t.strip() for t in tokens) if t and t not in stopwords and _KEEP.search(t)]
+
+
+def load_false_friends(path: Path = FALSE_FRIENDS) -> tuple[tuple[str, str], ...]:
+    """(short word, longer word holding it with another meaning) pairs; # comments."""
+    if not path.exists():
+        return ()
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple((r[0].strip(), r[1].strip()) for r in rows if len(r) == 2 and not r[0].startswith("#"))
+
+
+def drop_false_friends(tokens: list[str], text: str, pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """`tokens` without a short word the text holds only inside its false friend ("身份证" in "居民身份证明")."""
+    for short, long in pairs:
+        if long in text and text.count(short) == text.count(long):
+            tokens = [t for t in tokens if not (short in t and long not in t)]
+            tokens += [] if long in tokens else [long]
+    return tokens
+
+
+@lru_cache(maxsize=1)
+def false_friends() -> tuple[tuple[str, str], ...]:
+    """The bundled false-friend pairs, loaded once."""
+    return load_false_friends()
+
+
+def names_a_false_friend(query: str, name: str) -> bool:
+    """`name` holds a word of the query only inside its false friend ("小孩几岁可以办身份证" and
+    中国税收居民身份证明的开具): it does not name what was asked."""
+    q, n = normalize(query), normalize(name)
+    return any(
+        short in q and long not in q and long in n and n.count(short) == n.count(long)
+        for short, long in false_friends()
+    )
 
 
 def expand_synonyms(query: str, table: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -132,7 +166,7 @@ def _data_lines(path: Path) -> list[str]:
 
 
 def _tables_version(paths: Iterable[Path]) -> str:
-    """Hash of the tables that shape indexed tokens (dictionary, stopwords), so that indexes built with
+    """Hash of the tables that shape indexed tokens (dictionary, stopwords, false friends), so that indexes built with
     other tables get rebuilt. Synonyms act on queries only and are not part of it."""
     import hashlib
 
@@ -151,6 +185,7 @@ class Tokenizer:
         synonyms: Path = SYNONYMS,
         stopwords: Path = STOPWORDS,
         query_fillers: Path = QUERY_FILLERS,
+        false_friends: Path = FALSE_FRIENDS,
     ) -> None:
         self._paths = (domain_dict, synonyms, stopwords)
         self._jieba = None
@@ -159,7 +194,8 @@ class Tokenizer:
         self.stopwords: frozenset[str] = load_stopwords(stopwords)
         # query side only: not part of `version` (indexed tokens do not depend on it)
         self.query_fillers: dict[str, str] = load_query_fillers(query_fillers)
-        self.version = _tables_version((domain_dict, stopwords))
+        self.false_friends = load_false_friends(false_friends)
+        self.version = _tables_version((domain_dict, stopwords, false_friends))
 
     def warm_up(self) -> None:
         self._tk()
@@ -183,8 +219,11 @@ class Tokenizer:
         return self._tk()
 
     def words(self, text: str) -> list[str]:
-        """Search-mode jieba words (long words plus their dictionary sub-words), stopwords removed."""
-        return filter_tokens(self._tk().cut_for_search(normalize(text)), self.stopwords)
+        """Search-mode jieba words (long words plus their dictionary sub-words), stopwords removed; no word
+        the text holds only inside a false friend (false_friends.tsv)."""
+        text = normalize(text)
+        words = filter_tokens(self._tk().cut_for_search(text), self.stopwords)
+        return drop_false_friends(words, text, self.false_friends)
 
     def query_words(self, text: str) -> list[str]:
         """`words` of a query, spoken-question fillers (query_fillers.txt) dropped or reduced."""

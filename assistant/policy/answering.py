@@ -75,6 +75,7 @@ from retrieval.regions import (
     foreign_countries,
     named_places,
 )
+from retrieval.tokenize import names_a_false_friend
 from retrieval.types import DocKind, Hit, SearchResult
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗")
@@ -198,6 +199,9 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             wider = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
             cands = [c for c in wider if not for_unasked_group(c.guide.name, t)][:4]
         cands = same_destination(t, cands)
+        # a name holding the question's word only inside a word of another meaning names nothing asked
+        # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
+        cands = [c for c in cands if not names_a_false_friend(t, c.guide.name)]
         faq = self._best_faq(t, aspects, result, named)
         if (
             faq is not None

@@ -223,3 +223,28 @@ def test_a_document_lacked_names_no_service_and_a_bare_aspect_follows_up(tmp_pat
         )
     other = m.handle(st, "居住证要本人去吗").reply  # names another service: not a follow-up on the card
     assert not any(c.id.startswith("guide:sample-huadu-shebaoka-buhuan") for c in other.citations)
+
+
+def test_a_guide_naming_the_word_only_inside_a_false_friend_is_no_candidate(tmp_path: Path) -> None:
+    # test data in the shape of the real 中国税收居民身份证明的开具 guide, which used to answer ID-card questions
+    tax = ServiceGuide(
+        id="tax-residence",
+        name="中国税收居民身份证明的开具",
+        region="广东省",
+        department="示例税务局",
+        materials=[Material(name="《中国税收居民身份证明》申请表")],
+    )
+    # the real search for it: a progress lookup (auxiliary) and a foreigners' variant first, then the tax guide
+    others = [
+        ServiceGuide(
+            id="card-progress", name="居民身份证办理进度查询", region="广东省", department="示例公安厅"
+        ),
+        ServiceGuide(
+            id="pr-card", name="首次办理外国人永久居留身份证", region="广东省", department="示例公安局"
+        ),
+    ]
+    m = build_manager([tax, *others], {}, tmp_path / "idx", embedder=HashEmbedder())
+    card = m.handle(DialogueState(session_id="card"), "办身份证要带什么材料").reply
+    assert "税收" not in card.text and not any("tax-residence" in c.id for c in card.citations)
+    asked = m.handle(DialogueState(session_id="tax"), "税收居民身份证明要带什么").reply
+    assert asked.citations and asked.citations[0].id.startswith("guide:tax-residence")

@@ -8,6 +8,7 @@ from retrieval.tokenize import (
     expand_synonyms,
     filter_tokens,
     load_synonyms,
+    names_a_false_friend,
     normalize,
 )
 
@@ -106,3 +107,22 @@ def test_fillers_are_not_part_of_the_index_version(tmp_path) -> None:  # noqa: A
     extra = tmp_path / "fillers.txt"
     extra.write_text("公证处\n", encoding="utf-8")
     assert Tokenizer(query_fillers=extra).version == Tokenizer().version
+
+
+def test_a_word_held_only_inside_its_false_friend_is_no_token(tok: Tokenizer, tmp_path) -> None:  # noqa: ANN001
+    # "居民身份证明" is a certificate (税收居民身份证明), not an ID card (身份证)
+    tax = tok.words("中国税收居民身份证明的开具")
+    assert "身份证" not in tax and "居民身份证" not in tax and "身份证明" in tax
+    card = tok.words("居民身份证办理进度查询")
+    assert "身份证" in card and "居民身份证" in card
+    both = tok.words("居民身份证原件；户籍身份证明")  # the card itself named too: kept
+    assert "身份证" in both
+    assert names_a_false_friend("小孩几岁可以办身份证", "中国税收居民身份证明的开具")
+    assert not names_a_false_friend("税收居民身份证明怎么开", "中国税收居民身份证明的开具")
+    assert not names_a_false_friend("身份证丢了", "居民身份证办理进度查询")
+    # the pairs shape indexed tokens: part of the index version
+    pairs = tmp_path / "ff.tsv"
+    pairs.write_text("身份证\t身份证明\n", encoding="utf-8")
+    a = Tokenizer(false_friends=pairs)
+    pairs.write_text("身份证\t身份证明\n驾驶证\t驾驶证明\n", encoding="utf-8")
+    assert Tokenizer(false_friends=pairs).version != a.version

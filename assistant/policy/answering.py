@@ -34,7 +34,7 @@ from assistant.policy.evidence import (
     asks_guide_only,
     name_cover,
 )
-from assistant.policy.faq_evidence import asks_official, faq_offer
+from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
@@ -314,7 +314,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             lambda g: self._rank(g, named),
             scorer.similarity if scorer else None,
         )
-        found = within_guides(found)
+        found = [f for f in within_guides(found) if answers_lookup(t, f.candidate)]
         offered = faq_offer(found)
         foreign = foreign_countries(t)
         if offered and foreign and not any(about_abroad(o.guide.name) for o in offered):
@@ -423,6 +423,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             and (
                 name_cover(unplaced, c.guide, formal=True) < NAME_COVER
                 or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
+                # a lookup asked ("公积金余额怎么查") of a guide granting something else, naming part of it only
+                or (
+                    asks_auxiliary(t)
+                    and not is_auxiliary(c.guide.name)
+                    and name_cover(unplaced, c.guide, formal=True) < 1.0
+                )
             )
             # a term of the name said whole ("实习期满考试") names the service however long the question
             and not names_a_term(unplaced, c.guide.name)

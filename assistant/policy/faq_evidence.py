@@ -45,6 +45,7 @@ from assistant.policy.faq_order import (
     shared_heading,
     within_guides,
 )
+from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import synonym_table, without_places
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans
@@ -112,6 +113,8 @@ def _select(
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     if best is not None and not search_leads(result, best.guide.id) and not tells_matter(t, best, spread):
         return None  # "开演唱会可以在这个体育比赛的联办里面一起申请吗" is not "…只申请高企认定可以吗？" for "申请"
+    if best is not None and not answers_lookup(t, best):
+        return None  # "我想查一下我的社保交了多少年" is no question on who may apply for a 社保卡
     lead = found[0].candidate
     if best is None and lead.best is not None and lead.best.lexical < FAQ_ACCEPT_LEXICAL:
         # the place asked about / the home region goes first, but a pair of theirs sharing next to no word with
@@ -120,6 +123,19 @@ def _select(
         rest = [f for f in found if f.candidate.rank > lead.rank]
         best = _accepted(t, aspects, result, rest, paraphrase) if rest else None
     return best
+
+
+# a pair about looking something up says so
+_LOOKUP_RE = re.compile(r"查|进度|预约|记录|结果")
+
+
+def answers_lookup(t: str, c: Candidate) -> bool:
+    """A question asking to look something up ("查一下…") is answered only by a pair about looking up; any
+    pair answers other questions."""
+    if not asks_auxiliary(t) or c.best is None or c.best.passage.field != "faq":
+        return True
+    pair = c.guide.faqs[int(c.best.passage.key)]
+    return bool(_LOOKUP_RE.search(f"{pair.question}{pair.answer}"))
 
 
 def asks_official(question: str, pair: FAQ) -> bool:

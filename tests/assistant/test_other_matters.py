@@ -10,14 +10,16 @@ from answer_hits import article_hit, article_result
 
 from assistant.nlu.groups import for_unasked_group
 from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.faq_evidence import answers_lookup
 from assistant.policy.linking import asks_notary, is_notary
 from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
-from knowledge.schema import Article, Material, PolicyDocument, ServiceGuide
+from knowledge.schema import FAQ, Article, Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
+from retrieval.passages import ScoredPassage, guide_passages
 from retrieval.types import DocKind, Hit
 
 
@@ -248,3 +250,35 @@ def test_a_guide_naming_the_word_only_inside_a_false_friend_is_no_candidate(tmp_
     assert "税收" not in card.text and not any("tax-residence" in c.id for c in card.citations)
     asked = m.handle(DialogueState(session_id="tax"), "税收居民身份证明要带什么").reply
     assert asked.citations and asked.citations[0].id.startswith("guide:tax-residence")
+
+
+def test_a_lookup_is_answered_only_by_a_pair_or_statute_about_looking_up(tmp_path: Path) -> None:
+    # test data in the shape of a real 员工录用“一件事” guide's pairs
+    hire = ServiceGuide(
+        id="hire",
+        name="员工录用“一件事”",
+        region="湖南省长沙市",
+        faqs=[
+            FAQ(question="哪些人才能办理社会保障卡申领？", answer="未制卡人员。"),
+            FAQ(question="参保后怎么查询缴费记录？", answer="可在人社网上服务平台查询。"),
+        ],
+    )
+
+    def pair(n: int) -> Candidate:
+        p = next(p for p in guide_passages(hire) if p.field == "faq" and p.key == str(n))
+        return Candidate(hire, None, ScoredPassage(p, 1.0, 0.5, 0.5, 0.5), 2)
+
+    assert not answers_lookup("我想查一下我的社保交了多少年", pair(0))
+    assert answers_lookup("我想查一下我的社保交了多少年", pair(1))
+    assert answers_lookup("谁能申领社保卡", pair(0))  # nothing looked up: any pair may answer
+    # a lookup asked of a guide granting something else, naming part of it, is no fit for its overview
+    fund = ServiceGuide(id="fund", name="住房公积金租房提取", region="广东省", department="示例公积金中心")
+    law = PolicyDocument(
+        id="law-fund",
+        title="示例住房公积金管理条例",
+        articles=[Article(number="第三十六条", text="职工有权查询本人住房公积金的缴存、提取情况。")],
+    )
+    reply = _reply(tmp_path, fund, "公积金余额怎么查", law)
+    assert "租房提取" not in reply.text and not any(c.id.startswith("guide:fund") for c in reply.citations)
+    asked = _reply(tmp_path / "asked", fund, "公积金租房提取怎么办", law)  # no lookup: its overview
+    assert asked.citations and asked.citations[0].id.startswith("guide:fund")

@@ -27,7 +27,8 @@ _SPACE_RE = re.compile(r"\s+")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _CLAUSE_END = r"(?=[，。！？,.!?；;~\s]|$)"
 # a verb taking 咩 ("what") as its object: "要带咩？", "需要准备咩"
-_OBJECT_WHAT_RE = re.compile(r"(要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)咩" + _CLAUSE_END)
+# ("准备啲咩": some of what)
+_OBJECT_WHAT_RE = re.compile(r"((?:要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)啲?)咩" + _CLAUSE_END)
 
 
 def _rows(name: str) -> list[tuple[str, str]]:

@@ -6,7 +6,10 @@ A mixin of the Answerer (assistant/policy/answering.py).
 
 from __future__ import annotations
 
+import re
+
 from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import (
     CHOICES_COVER,
@@ -23,12 +26,22 @@ from assistant.policy.evidence import (
     name_told,
     same_answer,
 )
-from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, link_service
+from assistant.policy.linking import (
+    AUX_RATIO,
+    asks_auxiliary,
+    asks_notary,
+    is_auxiliary,
+    is_notary,
+    link_service,
+)
 from assistant.policy.name_words import step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.types import SearchResult
+
+# a plain how-to ("出生证怎么办", "点样办")
+_HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|申请|弄|搞)[?？]?$")
 
 
 class GuideChoice:
@@ -63,17 +76,27 @@ class GuideChoice:
         by_id = {c.guide.id: c for c in cands}
         wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
 
+        # "出生证怎么办" names the matter only: the guide's overview, not one of its pairs
+        plain_howto = not wanted and bool(_HOWTO_RE.search(compact(t))) and len(subject) <= 4
+
         def own(c: Candidate) -> Candidate:
             """The guide picked among close ones, or its own official pair when that one answers and no field of
             the guide states the aspect asked ("申报高新技术企业时，为啥纳税数据还要人去审？" names little of the
             guide: its overview would not fit, its pair "税务信息为什么是人工核验？" answers)."""
             if not (faq_ok and faq is not None and faq.guide.id == c.guide.id):
                 return c
+            if plain_howto:
+                return c
             on_field = bool(wanted) and c.best is not None and c.best.aspect >= 1.0
             return c if on_field else faq
 
         if link.ambiguous:
             choices = {k: v for k, v in link.choices.items() if v in by_id} or link.choices
+            if not asks_notary(t):
+                # a notary's guide is no choice for a question not about notarization ("出生证怎么办")
+                choices = {
+                    k: v for k, v in choices.items() if v not in by_id or not is_notary(by_id[v].guide.name)
+                } or choices
             if steps_asked(t):
                 # guides for another step than the one asked are no choice ("驾驶证到期换证" and 持境外驾驶证申领)
                 choices = {
@@ -157,9 +180,17 @@ class GuideChoice:
                     return law
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
+        if chosen is not None and is_notary(chosen.guide.name) and not asks_notary(t):
+            # a notary's guide linked for a question not about notarization: the next close guide, if any
+            plain = [
+                c
+                for c in cands
+                if not is_notary(c.guide.name) and c.doc_score >= chosen.doc_score * AUX_RATIO
+            ]
+            chosen = plain[0] if plain else chosen
         if chosen is not None and len(subject) >= 2 and name_cover(subject, chosen.guide, formal=True) < 1.0:
             # the guide linked does not hold what the question names and exactly one candidate does
-            named_one = holder(subject, cands)
+            named_one = holder(subject, [c for c in cands if asks_notary(t) or not is_notary(c.guide.name)])
             if named_one is not None:
                 emit(events, "base_variant", service_id=named_one.guide.id)
                 chosen = named_one
@@ -171,7 +202,7 @@ class GuideChoice:
             return None
         if faq_ok and faq is not None and faq.best is not None:
             if faq.guide.id == chosen.guide.id:
-                return faq  # the linked guide's own official FAQ answers it
+                return chosen if plain_howto else faq  # the linked guide's own official FAQ answers it
             # the linked guide says nothing on it: few of the question's words and no passage on the aspect
             # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
             weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)

@@ -90,6 +90,7 @@ def samples() -> dict[str, ServiceGuide]:
         ("申请公租房要不要租赁合同", [Aspect.MATERIALS]),  # a document asked about without a verb
         ("需要提供《留学回国人员证明》吗？", [Aspect.MATERIALS]),
         ("要不要办结婚证", []),  # the certificate applied for is no material
+        ("结婚要准备些什么", [Aspect.MATERIALS]),
         ("我没有租房合同怎么办", [Aspect.MATERIALS]),  # a document one lacks: what the list says of it
         ("冇户口本得唔得", [Aspect.MATERIALS]),
         ("老人不方便去可以吗", [Aspect.PROXY]),  # the one who should go cannot

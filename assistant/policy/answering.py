@@ -48,6 +48,7 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import (
     after_loss,
     asks_later_step,
+    first_step_first,
     lost_but_not_replaced,
     names_a_term,
     renewal_not_served,
@@ -185,6 +186,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self.unknown(st, events, None, failed=True)
         emit(events, "retrieval", confidence=round(result.confidence, 3))
         guide_hits = self._named_first(t, [h for h in result.hits if h.kind is DocKind.GUIDE])
+        # no later step asked ("残疾证"): the later-step variants give way before the candidates are cut to a few
+        guide_hits = first_step_first(t, guide_hits, lambda h: h.title)
         named = named_places(t, self.known_units())
         uncovered = [p for p in named if not self._kb_covers(p)]
         # variants for a group of applicants the question does not name give way to the next guides

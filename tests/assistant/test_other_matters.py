@@ -58,7 +58,9 @@ def test_a_notary_s_guide_answers_only_a_question_about_notarization(tmp_path: P
 def test_an_expired_card_is_renewed_only_by_a_guide_that_renews(tmp_path: Path) -> None:
     assert renewal_not_served("身份证过期了怎么换", "中国税收居民身份证明的开具")
     assert renewal_not_served("身份证快到期了在哪里换新的", "中国税收居民身份证明的开具")
-    assert renewal_not_served("我张身份证就来过期，要去哪里换", "中国税收居民身份证明的开具")  # across a comma
+    assert renewal_not_served(
+        "我张身份证就来过期，要去哪里换", "中国税收居民身份证明的开具"
+    )  # across a comma
     # a plain guide whose materials hold the old card for a renewal does renew
     assert not renewal_not_served("港澳通行证过期了要换新的吗", "办理往来港澳通行证 原往来港澳通行证（换发）")
     assert not renewal_not_served("身份证要带什么", "中国税收居民身份证明的开具")  # nothing to renew
@@ -288,8 +290,26 @@ def test_a_lookup_is_answered_only_by_a_pair_or_statute_about_looking_up(tmp_pat
 def test_a_plain_how_to_naming_a_document_gets_the_home_service_s_overview(tmp_path: Path) -> None:
     # test data: a notary's guide in the shape of the real 出生公证指引 beside the bundled sample guides
     notary = ServiceGuide(id="birth-notary", name="出生公证指引", region="广东省", department="示例公证处")
-    m = build_manager([notary, *load_sample_guides()], load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    m = build_manager(
+        [notary, *load_sample_guides()], load_flows(), tmp_path / "idx", embedder=HashEmbedder()
+    )
     for asked in ("出生证怎么办", "出世纸点样办"):
         reply = m.handle(DialogueState(session_id="birth"), asked).reply
         assert reply.citations and reply.citations[0].id.startswith("guide:sample-huadu-xinshenger"), asked
         assert "#faq" not in reply.citations[0].id and "公证" not in reply.text, asked
+
+
+def test_a_bare_service_name_gets_the_first_time_variant_however_far_down(tmp_path: Path) -> None:
+    # test data with the real guides' names: four later steps search above the first-time one
+    steps = ("换领", "迁入", "迁出", "注销", "新办证申请")
+    guides = [
+        ServiceGuide(
+            id=f"card-{i}", name=f"《中华人民共和国残疾人证》{s}", region="广东省", department="示例残联"
+        )
+        for i, s in enumerate(steps)
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="bare"), "残疾证").reply
+    assert reply.citations and reply.citations[0].id.startswith("guide:card-4"), reply.text
+    moved = m.handle(DialogueState(session_id="move"), "残疾证迁出").reply  # a later step asked: its guide
+    assert moved.citations and moved.citations[0].id.startswith("guide:card-2"), moved.text

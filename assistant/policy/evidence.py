@@ -363,7 +363,7 @@ def best_article(
     # (the papers for a divorce) when the law has one
     steps = steps_asked(t)
     if steps:
-        cands = [x for x in cands if all(serves_step(s, x[0].chunk.text) for s in steps)] or cands
+        cands = [x for x in cands if any(serves_step(s, x[0].chunk.text) for s in steps)] or cands
     if asks_later_step(t):
         # a lost document or a later step is answered only by an article saying it of the thing named ("驾驶证丢了"
         # is not answered by 居住证暂行条例's "换领、补领居民身份证" nor "营业执照丢了怎么补" by a clause on 营业执照)

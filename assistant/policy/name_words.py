@@ -133,8 +133,10 @@ def serves_step(step: str, text: str) -> bool:
 
 
 def step_not_served(query: str, name: str) -> str | None:
-    """The later step the question asks (注销, 变更 …) when the guide's name serves no such step, else None."""
-    return next((s for s in steps_asked(query) if not serves_step(s, name)), None)
+    """The later step the question asks (注销, 变更 …) when the guide's name serves none of those asked, else
+    None ("残疾人证的变更和注销" is served by either guide)."""
+    steps = steps_asked(query)
+    return None if any(serves_step(s, name) for s in steps) else next(iter(steps), None)
 
 
 # a renewal said in a citizen's words: a card run out and a new one wanted ("身份证过期了怎么换", "快到期了去哪换新的")
@@ -181,7 +183,11 @@ def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str])
     """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
     guide tops the hits and a guide of the plain step scores at least PLAIN_STEP_RATIO of it, sharing the question's
     words, the later-step guides give way (like auxiliary ones)."""
-    if _LATER_QUERY_RE.search(compact(query)) or not _LATER_NAME_RE.search(compact(name_of(hits[0]))):
+    if (
+        not hits
+        or _LATER_QUERY_RE.search(compact(query))
+        or not _LATER_NAME_RE.search(compact(name_of(hits[0])))
+    ):
         return hits
     qgrams = query_bigrams(query)
     for h in hits[1:]:

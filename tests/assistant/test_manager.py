@@ -113,7 +113,7 @@ def _events(res: TurnResult, kind: str) -> list[Event]:
 def test_disambiguation_then_selection_by_index(chat: Chat, kb: dict[str, ServiceGuide]) -> None:
     res = chat("残疾人证怎么办")  # no later step (补 / 换 / 迁) named: doing it the first time
     assert res.reply.citations and all("新办证" in c.title for c in res.reply.citations)
-    res = chat("残疾人证的手续")
+    res = chat("残疾人证补换")  # 换领 or 挂失补办: a real choice
     choices = res.reply.choices
     assert len(choices) >= 2 and all("残疾人证" in c for c in choices)
     assert res.reply.text.startswith(("您要办理的是", "找到几个相近的事项"))
@@ -127,7 +127,7 @@ def test_disambiguation_then_selection_by_index(chat: Chat, kb: dict[str, Servic
 
 
 def test_disambiguation_selection_by_distinctive_words(chat: Chat) -> None:
-    res = chat("残疾人证的手续")
+    res = chat("残疾人证补换")  # 换领 or 挂失补办: a real choice
     label = res.reply.choices[-1]
     target = chat.state.pending_choices[label]
     distinctive = label.replace("《中华人民共和国残疾人证》", "")

@@ -12,7 +12,7 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.faq_evidence import answers_lookup
 from assistant.policy.linking import asks_notary, is_notary
-from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served
+from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served, step_not_served
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -313,3 +313,10 @@ def test_a_bare_service_name_gets_the_first_time_variant_however_far_down(tmp_pa
     assert reply.citations and reply.citations[0].id.startswith("guide:card-4"), reply.text
     moved = m.handle(DialogueState(session_id="move"), "残疾证迁出").reply  # a later step asked: its guide
     assert moved.citations and moved.citations[0].id.startswith("guide:card-2"), moved.text
+
+
+def test_a_guide_serving_either_step_asked_serves_the_question() -> None:
+    asked = "残疾人证的变更和注销"
+    assert step_not_served(asked, "《中华人民共和国残疾人证》注销") is None
+    assert step_not_served(asked, "《中华人民共和国残疾人证》类别/等级变更") is None
+    assert step_not_served(asked, "《中华人民共和国残疾人证》新办证申请") == "变更"

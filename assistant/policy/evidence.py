@@ -364,7 +364,8 @@ def best_article(
     steps = steps_asked(t)
     if steps:
         cands = [x for x in cands if any(serves_step(s, x[0].chunk.text) for s in steps)] or cands
-    if asks_later_step(t):
+    later = asks_later_step(t)
+    if later:
         # a lost document or a later step is answered only by an article saying it of the thing named ("驾驶证丢了"
         # is not answered by 居住证暂行条例's "换领、补领居民身份证" nor "营业执照丢了怎么补" by a clause on 营业执照)
         things = {w for w in formal if w not in GENERIC_BIGRAMS and not _STEP_CHARS_RE.search(w)}
@@ -379,7 +380,8 @@ def best_article(
         asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
         # one shared word ("附近", "餐厅") is a coincidence, not an answer (`formal_shared`: an article on the
         # aspect asked may count the formal terms of the question's colloquial words, "离婚要带什么": 离婚登记)
-        own = formal if formal_shared and asp >= 1.0 else q
+        # (or any article, for a later step: only one saying that step of the thing is left by now)
+        own = formal if formal_shared and (asp >= 1.0 or later) else q
         if len(own & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
             continue
         lex = lexical_match(q, words, content_bigrams(d.title))

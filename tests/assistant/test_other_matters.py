@@ -148,6 +148,8 @@ def test_a_lost_document_is_answered_only_by_an_article_saying_so_of_it() -> Non
     assert picked("驾驶证丢了", residence) is None  # 补领 is said of the ID card, 驾驶证 of another matter
     assert picked("身份证丢了怎么办", card) == "law-card"
     assert picked("申领驾驶证要什么", residence) == "law-residence"  # nothing lost: the article may answer
+    # the article's own word for the step (补领) stands for the question's (补办, 丢了)
+    assert picked("身份证丢了怎么补办", card) == "law-card"
 
 
 def test_a_loss_told_before_another_service_asked_is_no_question_about_the_loss() -> None:

@@ -1,6 +1,7 @@
-"""A guide about another matter than the one asked does not answer it, however many characters it shares: a
-notary's guide answers only a question about notarization, a guide that renews nothing does not answer an expired
-card, and a statute for a group the question does not name gives way to the one for everyone."""
+"""A guide, pair or article about another matter than the one asked does not answer it, however many characters it
+shares: notaries' guides, a guide that renews or replaces nothing, variants and statutes for a group not named, a
+word inside its false friend, a lookup, a document asked about or lacked; and what a bare name, a plain how-to or
+an aspect asked of the service in focus get instead."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import ScoredPassage, guide_passages
 from retrieval.types import DocKind, Hit
+
+# test data in the shape of the real 中国税收居民身份证明的开具 guide, which used to answer ID-card questions
+TAX_RESIDENCE = ServiceGuide(
+    id="tax-residence",
+    name="中国税收居民身份证明的开具",
+    region="广东省",
+    department="示例税务局",
+    materials=[Material(name="《中国税收居民身份证明》申请表")],
+)
 
 
 def _reply(tmp_path: Path, guide: ServiceGuide, question: str, law: PolicyDocument | None = None):
@@ -70,13 +80,7 @@ def test_an_expired_card_is_renewed_only_by_a_guide_that_renews(tmp_path: Path) 
         title="示例居民身份证法",
         articles=[Article(number="第十一条", text="居民身份证有效期满的，公民应当换领新证。")],
     )
-    tax = ServiceGuide(
-        id="tax-residence",
-        name="中国税收居民身份证明的开具",
-        region="广东省",
-        department="示例税务局",
-        materials=[Material(name="《中国税收居民身份证明》申请表")],
-    )
+    tax = TAX_RESIDENCE
     expired = _reply(tmp_path, tax, "身份证过期了怎么换", law)
     assert [c.id for c in expired.citations] == ["policy:law-id-card#第十一条"]
     assert "税收" not in expired.text
@@ -233,14 +237,7 @@ def test_a_document_lacked_names_no_service_and_a_bare_aspect_follows_up(tmp_pat
 
 
 def test_a_guide_naming_the_word_only_inside_a_false_friend_is_no_candidate(tmp_path: Path) -> None:
-    # test data in the shape of the real 中国税收居民身份证明的开具 guide, which used to answer ID-card questions
-    tax = ServiceGuide(
-        id="tax-residence",
-        name="中国税收居民身份证明的开具",
-        region="广东省",
-        department="示例税务局",
-        materials=[Material(name="《中国税收居民身份证明》申请表")],
-    )
+    tax = TAX_RESIDENCE
     # the real search for it: a progress lookup (auxiliary) and a foreigners' variant first, then the tax guide
     others = [
         ServiceGuide(

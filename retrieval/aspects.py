@@ -201,7 +201,8 @@ _ARTICLE_CUES: list[tuple[Aspect, str]] = [
         Aspect.CONDITIONS,
         r"(?:符合|具备|满足)(?:下列|以下)?.{0,6}条件|有下列情形之一|不予(?:受理|登记|批准)|有权|享有|享受",
     ),
-    (Aspect.LOCATION, r"向.{1,30}(?:提出|申请|申报|办理|登记)|到.{1,20}(?:办理|登记|申请)|所在地"),
+    # "常住户口所在地住址" is an item registered, not a place to go
+    (Aspect.LOCATION, r"向.{1,30}(?:提出|申请|申报|办理|登记)|到.{1,20}(?:办理|登记|申请)|所在地(?!住址)"),
     (Aspect.DEPARTMENT, r"(?:部门|机关|机构|政府)(?:负责|主管|审批|审核|办理|应当)"),
     (Aspect.AMOUNT, r"标准|金额|比例|[0-9一二三四五六七八九十百千万]+元"),
     (Aspect.FEES, r"收取|工本费|费用|免费|不得收费"),

@@ -369,6 +369,9 @@ def test_a_law_article_answers_only_when_it_shares_more_than_one_word(question: 
         ("所在单位应当自事故伤害发生之日起30日内提出工伤认定申请", [Aspect.TIME]),
         ("由户主向户籍所在地的街道办事处提出书面申请", [Aspect.LOCATION]),
         ("本条例自2003年10月1日起施行。", []),
+        # an item registered is no place to go (居民身份证法第三条 vs 第八条)
+        ("居民身份证登记的项目包括：姓名、性别、常住户口所在地住址、公民身份号码", []),
+        ("居民身份证由居民常住户口所在地的县级人民政府公安机关签发。", [Aspect.LOCATION]),
     ],
 )
 def test_law_articles_say_their_aspect_in_statute_wording(text: str, aspects: list[Aspect]) -> None:

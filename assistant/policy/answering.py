@@ -67,7 +67,7 @@ from assistant.policy.variants import (
 )
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
-from retrieval.aspects import cue_spans
+from retrieval.aspects import OTHERS, cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
 from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import (
@@ -79,10 +79,8 @@ from retrieval.regions import (
 from retrieval.tokenize import names_a_false_friend
 from retrieval.types import DocKind, Hit, SearchResult
 
-# people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗")
-_PEOPLE_RE = re.compile(
-    r"小孩|孩子|细路|宝宝|bb|老人|老人家|长辈|父母|爸妈|爸爸|妈妈|老婆|老公|爱人|家人|家里人|屋企人|本人|自己|别人|他人|子女|儿子|女儿"
-)
+# people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
+_PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|长辈|屋企人|本人|自己")
 # a thing asked about that is a document (not "开律师事务所")
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")

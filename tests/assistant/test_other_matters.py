@@ -33,6 +33,11 @@ TAX_RESIDENCE = ServiceGuide(
 )
 
 
+def _law(doc_id: str, title: str, number: str, text: str) -> PolicyDocument:
+    """An authored one-article statute (test data)."""
+    return PolicyDocument(id=doc_id, title=title, articles=[Article(number=number, text=text)])
+
+
 def _reply(tmp_path: Path, guide: ServiceGuide, question: str, law: PolicyDocument | None = None):
     """The answer path's last step on one guide of the home province, with only `law`'s first article found."""
     m = build_manager([guide], {}, tmp_path / "idx", policies=[law] if law else [], embedder=HashEmbedder())
@@ -75,11 +80,7 @@ def test_an_expired_card_is_renewed_only_by_a_guide_that_renews(tmp_path: Path) 
     assert not renewal_not_served("港澳通行证过期了要换新的吗", "办理往来港澳通行证 原往来港澳通行证（换发）")
     assert not renewal_not_served("身份证要带什么", "中国税收居民身份证明的开具")  # nothing to renew
 
-    law = PolicyDocument(
-        id="law-id-card",
-        title="示例居民身份证法",
-        articles=[Article(number="第十一条", text="居民身份证有效期满的，公民应当换领新证。")],
-    )
+    law = _law("law-id-card", "示例居民身份证法", "第十一条", "居民身份证有效期满的，公民应当换领新证。")
     tax = TAX_RESIDENCE
     expired = _reply(tmp_path, tax, "身份证过期了怎么换", law)
     assert [c.id for c in expired.citations] == ["policy:law-id-card#第十一条"]
@@ -91,24 +92,17 @@ def test_an_expired_card_is_renewed_only_by_a_guide_that_renews(tmp_path: Path) 
 
 def test_a_statute_for_a_group_not_named_gives_way_to_the_one_for_everyone() -> None:
     # test data: two authored articles in the shape of 广东省华侨权益保护条例 and 社会保险法
-    overseas = PolicyDocument(
-        id="law-overseas",
-        title="示例华侨权益保护条例",
-        articles=[
-            Article(
-                number="第十一条",
-                text="华侨达到领取基本养老金法定条件的，享受养老保险待遇，缴费年限累计计算。",
-            )
-        ],
+    overseas = _law(
+        "law-overseas",
+        "示例华侨权益保护条例",
+        "第十一条",
+        "华侨达到领取基本养老金法定条件的，享受养老保险待遇，缴费年限累计计算。",
     )
-    everyone = PolicyDocument(
-        id="law-insurance",
-        title="示例社会保险法",
-        articles=[
-            Article(
-                number="第十六条", text="参加基本养老保险的个人，累计缴费满十五年的，按月领取基本养老金。"
-            )
-        ],
+    everyone = _law(
+        "law-insurance",
+        "示例社会保险法",
+        "第十六条",
+        "参加基本养老保险的个人，累计缴费满十五年的，按月领取基本养老金。",
     )
     laws = {d.id: d for d in (overseas, everyone)}
 
@@ -127,21 +121,13 @@ def test_a_statute_for_a_group_not_named_gives_way_to_the_one_for_everyone() -> 
 
 def test_a_lost_document_is_answered_only_by_an_article_saying_so_of_it() -> None:
     # test data: authored articles in the shape of 居住证暂行条例第十三条 and 居民身份证法第十一条
-    residence = PolicyDocument(
-        id="law-residence",
-        title="示例居住证条例",
-        articles=[
-            Article(
-                number="第十三条",
-                text="居住证持有人享受下列便利：（一）换领、补领居民身份证；（二）申领机动车驾驶证。",
-            )
-        ],
+    residence = _law(
+        "law-residence",
+        "示例居住证条例",
+        "第十三条",
+        "居住证持有人享受下列便利：（一）换领、补领居民身份证；（二）申领机动车驾驶证。",
     )
-    card = PolicyDocument(
-        id="law-card",
-        title="示例居民身份证法",
-        articles=[Article(number="第十一条", text="居民身份证丢失的，应当申请补领。")],
-    )
+    card = _law("law-card", "示例居民身份证法", "第十一条", "居民身份证丢失的，应当申请补领。")
     laws = {d.id: d for d in (residence, card)}
 
     def picked(question: str, law: PolicyDocument) -> str | None:
@@ -275,10 +261,8 @@ def test_a_lookup_is_answered_only_by_a_pair_or_statute_about_looking_up(tmp_pat
     assert answers_lookup("谁能申领社保卡", pair(0))  # nothing looked up: any pair may answer
     # a lookup asked of a guide granting something else, naming part of it, is no fit for its overview
     fund = ServiceGuide(id="fund", name="住房公积金租房提取", region="广东省", department="示例公积金中心")
-    law = PolicyDocument(
-        id="law-fund",
-        title="示例住房公积金管理条例",
-        articles=[Article(number="第三十六条", text="职工有权查询本人住房公积金的缴存、提取情况。")],
+    law = _law(
+        "law-fund", "示例住房公积金管理条例", "第三十六条", "职工有权查询本人住房公积金的缴存、提取情况。"
     )
     reply = _reply(tmp_path, fund, "公积金余额怎么查", law)
     assert "租房提取" not in reply.text and not any(c.id.startswith("guide:fund") for c in reply.citations)

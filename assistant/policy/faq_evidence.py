@@ -125,6 +125,16 @@ def _select(
     return best
 
 
+# a plain how-to ("出生证怎么办", "点样办") asking nothing else, and a pair asking how (or what to do)
+_HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|弄|搞)[?？]?$")
+_HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
+
+
+def plain_howto(question: str) -> bool:
+    """The question asks only how to get the matter done ("个体户营业执照怎么办")."""
+    return bool(_HOWTO_RE.search(compact(question)))
+
+
 # a pair about looking something up says so
 _LOOKUP_RE = re.compile(r"查|进度|预约|记录|结果")
 
@@ -197,6 +207,14 @@ def _accepted(
     sp = best.best
     if not [a for a in aspects if a is not Aspect.OVERVIEW] and not _asks_beyond_name(t, best.guide):
         return None  # a question naming only the service ("怎么办个体户") asks nothing of its pairs: the overview
+    if (
+        plain_howto(t)
+        and not _HOWTO_PAIR_RE.search(best.guide.faqs[int(sp.passage.key)].question)
+        and not _says_more_than_name(t, best.guide, int(sp.passage.key))
+    ):
+        # "个体户营业执照怎么办" asks how to get it, not "个体工商户一定要起名字吗？" (a pair on a problem asked
+        # of it says more of it: "合规报告…登唔入去点算")
+        return None
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     stands_out = sp.chunk >= FAQ_RAW and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP
     few_words = (stands_out and sp.lexical >= FAQ_GAP_LEXICAL) or (
@@ -251,6 +269,9 @@ def _accepted(
             # the one guide near is about the matter: its name or the pair's question names something the
             # question names ("去领结婚证…带什么证件" is not 新生儿出生一件事's "户口簿去哪里打印？需要带什么资料？")
             and _same_thing(t, best.guide, int(sp.passage.key), with_answer=False)
+            # ... and says something of what the question asks besides the guide's name ("个体户要交税吗" is not
+            # 个体工商户设立登记's one pair "个体工商户一定要起名字吗？")
+            and _says_more_than_name(t, best.guide, int(sp.passage.key))
         )
     # a paraphrase needs to answer one of the aspects asked, not all ("能顺带把哪些手续一起办掉" also reads as
     # a process question)

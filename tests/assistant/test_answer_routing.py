@@ -391,6 +391,26 @@ def test_a_home_pair_sharing_no_word_does_not_hide_another_place_s_pair_that_ans
     assert picked2 is not None and picked2.guide.id == home.id
 
 
+def test_a_pair_saying_nothing_beyond_the_service_s_name_does_not_answer_a_question_asking_more() -> None:
+    """个体工商户设立登记's one pair "个体工商户一定要起名字吗？" shares only the service's name with "个体户要交税吗"
+    (the one guide near, its question reading alike) and with "个体户营业执照怎么办" (e5 reading it as a paraphrase):
+    it answers neither. It still answers its own question."""
+    home = next(g for g in load_sample_guides() if g.name == "个体工商户设立登记")
+    naming = next(str(i) for i, f in enumerate(home.faqs) if "起名字" in f.question)
+    get = {home.id: home}.get
+
+    def best(q: str, e5: float | None = None):
+        r = faq_result(q, faq_hit(home, naming, 0.75, {"dense_q": 0.58, "dense_a": 0.3}))
+        return best_faq(
+            q, detect_aspects(q), r, get, guide_passages, lambda _g: 1, None if e5 is None else lambda _q, _o: e5
+        )
+
+    assert best("个体户要交税吗") is None
+    assert best("个体户营业执照怎么办", e5=0.91) is None
+    picked = best("个体户一定要起名字吗")
+    assert picked is not None and picked.guide.id == home.id
+
+
 def test_a_question_describing_a_service_in_its_own_words_gets_it_and_a_yes_no_one_its_conditions(
     tmp_path: Path,
 ) -> None:

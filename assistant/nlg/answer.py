@@ -23,6 +23,10 @@ from retrieval.types import DocKind, Hit
 ROUTE_ON = "请以窗口/12345答复为准"
 GDZWFW_NOTE = "信息来源于广东政务服务网（2021年），办理前请以官方最新公布为准。"
 POLICY_NOTE = "以上为法规/政策原文摘录，具体适用请咨询主管部门或拨打12345政务服务便民热线。"
+LACKING_TEXT = (
+    "抱歉，知识库里没有找到关于“{matter}”的办事指南或官方问答，无法准确回答。"
+    "建议您拨打12345政务服务便民热线咨询，或到就近的政务服务中心窗口咨询。"
+)
 UNKNOWN_TEXT = (
     "抱歉，这个问题我暂时无法准确回答。建议您拨打12345政务服务便民热线咨询，"
     "或到就近的政务服务中心窗口咨询；也可以换个说法再问我（例如说出具体的事项名称）。"
@@ -498,6 +502,9 @@ def compose_policy_answer(
     return Composed("\n".join(lines), citations, [], policy_id=first_id)
 
 
-def unknown_answer(extra: str | None = None) -> Composed:
-    text = UNKNOWN_TEXT if not extra else f"{extra}\n{UNKNOWN_TEXT}"
+def unknown_answer(extra: str | None = None, lacking: str | None = None) -> Composed:
+    """The honest refusal; `lacking`: the matter searched for in vain, named so the person knows what to ask
+    elsewhere ("驾驶证补办")."""
+    text = UNKNOWN_TEXT if not lacking else LACKING_TEXT.format(matter=lacking)
+    text = text if not extra else f"{extra}\n{text}"
     return Composed(text, [], [], grounded=False)

@@ -49,12 +49,15 @@ from assistant.policy.name_words import (
     after_loss,
     asks_later_step,
     first_step_first,
+    lacking_matter,
     lost_but_not_replaced,
     names_a_term,
+    names_step_thing,
     renewal_not_served,
     serves_later_step,
     step_not_served,
     steps_asked,
+    tells_problem_thing,
     thing_named,
     without_places,
 )
@@ -97,6 +100,14 @@ _ASPECT_WORDS_RE = re.compile(
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙"
 )
+
+
+def _pair_text(c: Candidate) -> str:
+    """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
+    if c.best is None or c.best.passage.field != "faq":
+        return c.guide.name
+    pair = c.guide.faqs[int(c.best.passage.key)]
+    return f"{c.guide.name} {pair.question} {pair.answer}"
 
 
 def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
@@ -203,6 +214,10 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
         cands = [c for c in cands if not names_a_false_friend(t, c.guide.name)]
+        # a problem told of a thing the guide never mentions is not its matter ("社保卡密码忘了怎么办" and 社会保障卡补换)
+        cands = [
+            c for c in cands if tells_problem_thing(t, " ".join(p.text for p in self._passages(c.guide)))
+        ]
         faq = self._best_faq(t, aspects, result, named)
         if (
             faq is not None
@@ -228,7 +243,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                     return law
                 if cands:
                     emit(events, "no_fit", service_id=cands[0].guide.id)
-                return self.unknown(st, events, result)
+                return self.unknown(st, events, result, lacking=lacking_matter(t))
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0
@@ -293,9 +308,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if lead is not None:
             emit(events, "standout", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
-        # candidates for another step than the one asked are no choice to offer ("驾驶证到期换证" and 持境外驾驶证申领)
+        # candidates for another step than the one asked, or for that step of another thing, are no choice to offer
+        # ("驾驶证到期换证" and 持境外驾驶证申领; "营业执照地址变更" and 律师执业变更审核)
         if steps_asked(t):
-            cands = [c for c in cands if not step_not_served(t, c.guide.name)]
+            cands = [
+                c for c in cands if not step_not_served(t, c.guide.name) and names_step_thing(t, c.guide.name)
+            ]
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:
@@ -315,7 +333,11 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             lambda g: self._rank(g, named),
             scorer.similarity if scorer else None,
         )
-        found = [f for f in within_guides(found) if answers_lookup(t, f.candidate)]
+        found = [
+            f
+            for f in within_guides(found)
+            if answers_lookup(t, f.candidate) and tells_problem_thing(t, _pair_text(f.candidate))
+        ]
         offered = faq_offer(found)
         foreign = foreign_countries(t)
         if offered and foreign and not any(about_abroad(o.guide.name) for o in offered):
@@ -335,7 +357,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if foreign:
             # says whose rules these would be, and where to ask
             return self._foreign_reply(st, foreign, events)
-        return self.unknown(st, events, result)
+        return self.unknown(st, events, result, lacking=lacking_matter(t))
 
     def _asks_step_only(self, t: str) -> bool:
         """The question asks a lost document, an expired card or a later step of a thing, and nothing else: not
@@ -414,7 +436,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
                 return law
             if own_faq or other_step or notary or renewal:
                 emit(events, "no_fit", service_id=c.guide.id)
-                return self.unknown(st, events, result)
+                return self.unknown(st, events, result, lacking=lacking_matter(t))
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
         unplaced = without_places(t, named)
@@ -437,7 +459,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             if not self._describes(t, c.guide):
                 emit(events, "no_fit", service_id=c.guide.id)
                 law = self._article_reply(st, t, result, events) if result is not None else None
-                return law if law is not None else self.unknown(st, events, None)
+                return law if law is not None else self.unknown(st, events, None, lacking=lacking_matter(t))
             if _YES_NO_RE.search(compact(t)):
                 # "…能不能借出来", "…要不要先备案": whether one can / must is what its conditions say
                 aspects = [Aspect.CONDITIONS]

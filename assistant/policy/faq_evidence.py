@@ -46,7 +46,7 @@ from assistant.policy.faq_order import (
     within_guides,
 )
 from assistant.policy.linking import asks_auxiliary
-from assistant.policy.name_words import synonym_table, without_places
+from assistant.policy.name_words import synonym_table, tells_problem_thing, without_places
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.passages import Passage, content_bigrams
@@ -287,6 +287,9 @@ def _accepted(
         )
     if strong and bare_verdict(best.guide.faqs[int(sp.passage.key)].answer) and not asks_whether(t):
         return None  # "不需要" answers whether, nothing else ("帮我把这段话翻译成英文" is no such question)
+    pair = best.guide.faqs[int(sp.passage.key)]
+    if strong and not tells_problem_thing(t, f"{best.guide.name} {pair.question} {pair.answer}"):
+        return None  # "社保卡密码忘了怎么办" is not "哪些人才能办理社会保障卡申领？"
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
         return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None

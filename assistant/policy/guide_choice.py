@@ -34,7 +34,7 @@ from assistant.policy.linking import (
     is_notary,
     link_service,
 )
-from assistant.policy.name_words import step_not_served, steps_asked
+from assistant.policy.name_words import names_step_thing, step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -98,11 +98,14 @@ class GuideChoice:
                     k: v for k, v in choices.items() if v not in by_id or not is_notary(by_id[v].guide.name)
                 } or choices
             if steps_asked(t):
-                # guides for another step than the one asked are no choice ("驾驶证到期换证" and 持境外驾驶证申领)
+                # guides for another step than the one asked are no choice ("驾驶证到期换证" and 持境外驾驶证申领),
+                # nor guides for that step of another thing ("营业执照怎么注销" and 律师执业证书注销审核)
                 choices = {
                     k: v
                     for k, v in choices.items()
-                    if v in by_id and not step_not_served(t, by_id[v].guide.name)
+                    if v in by_id
+                    and not step_not_served(t, by_id[v].guide.name)
+                    and names_step_thing(t, by_id[v].guide.name)
                 }
                 if not choices:
                     return None

@@ -315,10 +315,17 @@ class GuideReplies:
         )
 
     def unknown(
-        self, st: DialogueState, events: Events, result: SearchResult | None = None, *, failed: bool = False
+        self,
+        st: DialogueState,
+        events: Events,
+        result: SearchResult | None = None,
+        *,
+        failed: bool = False,
+        lacking: str | None = None,
     ) -> Reply:
+        """The honest refusal; `lacking`: the matter the question asks that nothing found serves, named."""
         emit(events, "unanswered", confidence=None if result is None else round(result.confidence, 3))
-        text = SEARCH_FAILED_TEXT if failed else unknown_answer().text
+        text = SEARCH_FAILED_TEXT if failed else unknown_answer(lacking=lacking).text
         return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
 
 

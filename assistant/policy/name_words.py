@@ -219,3 +219,99 @@ def first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> s
     own = name_bigrams(name_of(first[0]))
     others = set().union(*(name_bigrams(name_of(h)) for h in close if h is not first[0])) - own
     return None if query_bigrams(query) & others else first[0].doc_id
+
+
+# a problem told of a thing one has ("社保卡密码忘了怎么办", "忘记密码", "社保卡坏了"): the thing must be in what
+# answers it; 丢 (a lost document) and 错 (a verb's complement: 开错) are judged elsewhere
+_PROBLEM_AFTER_RE = re.compile(r"(?:又|也|都|被)?(?:忘了|忘记了|忘掉了|坏了|损坏了?|冻结了?|锁了|被锁)")
+_PROBLEM_BEFORE_RE = re.compile(r"忘记了?(?:了)?([^，。,.？?！!\s的了]{2})")
+_PARTICLES = "的了也都又被"
+
+
+def _tail(text: str, n: int = 6) -> str:
+    """The last `n` characters of `text`, not cutting a word in Latin letters ("iPhone屏幕")."""
+    if len(text) <= n:
+        return text
+    head = re.search(r"[A-Za-z0-9]+$", text[:-n]) if text[-n].isascii() and text[-n].isalnum() else None
+    return (head.group(0) if head else "") + text[-n:]
+
+
+def problem_thing(query: str) -> str | None:
+    """The thing a problem is told of, as the question ends it ("社保卡密码忘了怎么办" -> "社保卡密码"), or None."""
+    q = compact(query)
+    m = _PROBLEM_AFTER_RE.search(q)
+    if m:
+        before = re.split(r"[，。,.？?！!\s]", q[: m.start()])[-1]
+        thing = _tail(re.split(rf"[{_PARTICLES}]|时候|时", before)[-1])
+        return thing if len(thing) >= 2 else None
+    m = _PROBLEM_BEFORE_RE.search(q)
+    return m.group(1) if m else None
+
+
+def tells_problem_thing(query: str, text: str) -> bool:
+    """`text` (a pair, a guide's texts) says the thing the question tells a problem of, and whose it is when the
+    question says ("社保卡密码": 密码 and 社保卡). A word is said by its last two characters or by a formal term of the
+    colloquial word ending it (社保卡 -> 社会保障卡). True when the question tells no such problem."""
+    thing = problem_thing(query)
+    if thing is None:
+        return True
+    said = compact(text)
+
+    def says(word: str) -> bool:
+        ending = [key for key in synonym_table() if word.endswith(key)]
+        return word[-2:] in said or any(term in said for key in ending for term in synonym_table()[key])
+
+    owner = thing[:-2]
+    return says(thing) and (len(owner) < 2 or says(owner))
+
+
+# what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
+_LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
+_LACK_STEP_RE = re.compile(r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证)")
+_LACK_FILLER_RE = re.compile(r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|已经|刚)+$")
+_OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")
+_STEP_SAID = {"lost": "补办", "expired": "换领"}
+
+
+def step_thing(query: str) -> tuple[str, str] | None:
+    """The thing a loss, an expiry or a later step is asked of, and that step as a service would name it
+    ("驾驶证丢了怎么办" -> ("驾驶证", "补办"), "注销营业执照要什么材料" -> ("营业执照", "注销")), or None when the
+    question says it too loosely to tell."""
+    q = compact(query)
+    matches = [m for m in (_LACK_STEP_RE.search(q), _LACK_TRIGGER_RE.search(q)) if m is not None]
+    if not matches:
+        return None
+    m = min(matches, key=lambda x: x.start())  # the thing precedes the first of them
+    step = _LACK_STEP_RE.search(q)  # a step said outright names the service ("快到期了…申请延续")
+    kind = m.lastgroup or "step"
+    before = _LACK_FILLER_RE.sub("", q[: m.start()])
+    thing = _tail(_OWNER_RE.sub("", before.split("的")[-1]))
+    if kind == "step" and len(thing) < 2:  # "注销营业执照要什么": the thing follows the step
+        after = re.match(
+            r"[^，。,.？?！!\s]{2,6}?(?=要|需|怎|如何|在哪|去哪|多久|可以|能|吗|[？?]|$)", q[m.end() :]
+        )
+        thing = after.group(0) if after else ""
+    if len(thing) < 2 or re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请", thing):
+        return None
+    return thing, step.group(0) if step else _STEP_SAID[kind]
+
+
+def lacking_matter(query: str) -> str | None:
+    """The matter a refusal names when no guide serves it ("驾驶证丢了怎么办" -> "驾驶证补办", "营业执照怎么注销" ->
+    "营业执照注销", "社保卡密码忘了怎么办" -> "社保卡密码"), or None when the question says it too loosely to name."""
+    problem = problem_thing(query)
+    if problem is not None:
+        return problem
+    found = step_thing(query)
+    return "".join(found) if found else None
+
+
+def names_step_thing(query: str, name: str) -> bool:
+    """A guide's name says the thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核),
+    by its last two characters or a formal term of the word ending it. True when no such thing is asked."""
+    found = step_thing(query)
+    if found is None:
+        return True
+    thing, said = found[0], compact(name)
+    ending = [key for key in synonym_table() if thing.endswith(key)]
+    return thing[-2:] in said or any(term in said for key in ending for term in synonym_table()[key])

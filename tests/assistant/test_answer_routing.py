@@ -402,7 +402,13 @@ def test_a_pair_saying_nothing_beyond_the_service_s_name_does_not_answer_a_quest
     def best(q: str, e5: float | None = None):
         r = faq_result(q, faq_hit(home, naming, 0.75, {"dense_q": 0.58, "dense_a": 0.3}))
         return best_faq(
-            q, detect_aspects(q), r, get, guide_passages, lambda _g: 1, None if e5 is None else lambda _q, _o: e5
+            q,
+            detect_aspects(q),
+            r,
+            get,
+            guide_passages,
+            lambda _g: 1,
+            None if e5 is None else lambda _q, _o: e5,
         )
 
     assert best("个体户要交税吗") is None

@@ -1,0 +1,125 @@
+"""A refusal names what the KB lacks ("知识库里没有找到关于“驾驶证补办”的…"), and a problem told of a thing
+("社保卡密码忘了") is answered only by what says that thing: not by the guide or pair of its owner's other matters,
+nor by a choice between guides for the same step of another thing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answer_hits import faq_hit, faq_result
+
+from assistant.nlg.answer import LACKING_TEXT
+from assistant.policy.evidence import Candidate
+from assistant.policy.faq_evidence import best_faq
+from assistant.policy.name_words import lacking_matter, names_step_thing, problem_thing, tells_problem_thing
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from guides.loader import load_flows, load_sample_guides
+from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import ServiceGuide
+from retrieval.aspects import detect_aspects
+from retrieval.embedders import HashEmbedder
+from retrieval.passages import guide_passages
+from retrieval.types import DocKind, Hit, SearchResult
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+@pytest.mark.parametrize(
+    ("question", "matter"),
+    [
+        ("驾驶证丢了怎么办", "驾驶证补办"),
+        ("我的驾驶证不小心弄丢了怎么办", "驾驶证补办"),
+        ("我在广州市花都区的营业执照丢了", "营业执照补办"),
+        ("驾驶证丢了要补办吗", "驾驶证补办"),
+        ("身份证过期了怎么换", "身份证换领"),
+        ("我手上的许可证快到期了，要提前多久申请延续", "许可证延续"),  # the step said outright
+        ("注销营业执照要什么材料", "营业执照注销"),  # the thing after the step
+        ("公司地址变更要什么材料", "公司地址变更"),
+        ("社保卡密码忘了怎么办", "社保卡密码"),
+        ("iPhone屏幕坏了去边度整最平", "iPhone屏幕"),  # a word in Latin letters is not cut
+        ("丢了怎么办", None),  # nothing to name
+        ("低保怎么申请", None),
+    ],
+)
+def test_the_matter_a_refusal_names(question: str, matter: str | None) -> None:
+    assert lacking_matter(question) == matter
+
+
+def test_a_problem_is_answered_only_by_what_says_its_thing_and_whose_it_is() -> None:
+    assert problem_thing("查合规报告的时候密码忘了怎么办") == "密码"
+    assert problem_thing("忘记密码怎么办") == "密码"
+    assert problem_thing("社保卡要带什么") is None
+    assert not tells_problem_thing("社保卡密码忘了怎么办", "员工录用 哪些人才能办理社会保障卡申领？")
+    assert tells_problem_thing("社保卡密码忘了怎么办", "社会保障卡密码重置")
+    # the password of another thing is not its owner's
+    assert not tells_problem_thing("医保卡密码忘记了怎么重置", "查询企业上市合法合规报告，忘记密码怎么处理？")
+    assert tells_problem_thing("社保卡坏了怎么办", "社会保障卡补换")  # the formal term of 社保卡
+    assert tells_problem_thing("社保卡要带什么", "任何文字")  # no problem told
+
+
+def test_a_guide_for_the_step_of_another_thing_is_not_named_by_the_question() -> None:
+    assert not names_step_thing("营业执照地址变更要什么材料", "律师执业变更审核(执业类别变更)")
+    assert names_step_thing("营业执照地址变更要什么材料", "企业住所地址变更登记")
+    assert names_step_thing("驾照到期换证", "机动车驾驶证期满换证")  # 驾照 -> 机动车驾驶证
+    assert names_step_thing("低保怎么申请", "任何名称")  # no later step asked
+
+
+def test_refusals_name_the_matter_and_no_other_matter_answers_it(tmp_path: Path) -> None:
+    # test data with the real guides' names: changes of a lawyer's practice, none of a business licence
+    lawyers = [
+        ServiceGuide(id=f"lawyer{i}", name=name, region="广东省广州市", department="示例司法局")
+        for i, name in enumerate(("律师执业变更审核(执业类别变更)", "律师执业变更审核(（执业类别变更）)"))
+    ]
+    m = build_manager(
+        [*load_sample_guides(), *lawyers], load_flows(), tmp_path / "idx", embedder=HashEmbedder()
+    )
+
+    def ask(q: str):
+        return m.handle(DialogueState(session_id=q), q).reply
+
+    change = ask("营业执照地址变更要什么材料")
+    assert not change.choices and not change.citations
+    assert change.text == LACKING_TEXT.format(matter="营业执照地址变更")
+    password = ask("社保卡密码忘了怎么办")
+    assert not password.citations  # not 社会保障卡补换, which says nothing of a password
+    assert "“社保卡密码”" in password.text and "12345" in password.text
+    broken = ask("社保卡坏了怎么办")  # a broken card is what 社会保障卡补换 serves
+    assert any("shebaoka-buhuan" in c.id for c in broken.citations)
+
+
+def test_close_guides_for_the_step_of_another_thing_are_no_choice(tmp_path: Path) -> None:
+    # test data with the real guides' names, once offered for "营业执照地址变更要什么材料"
+    lawyers = [
+        ServiceGuide(id=f"lawyer{i}", name=name, region="广东省广州市", department="示例司法局")
+        for i, name in enumerate(("律师执业变更审核(执业类别变更)", "律师执业变更审核(（执业类别变更）)"))
+    ]
+    m = build_manager(lawyers, {}, tmp_path / "idx", embedder=HashEmbedder())
+    cands = [
+        Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0 - i / 100, []), None, 1)
+        for i, g in enumerate(lawyers)
+    ]
+    result = SearchResult(query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=0.9)
+
+    def choose(q: str):
+        return m.answering._choose(DialogueState(session_id="c"), q, result, cands, None, [])
+
+    assert choose("营业执照地址变更要什么材料") is None
+    offered = choose("律师执业变更要什么材料")  # the thing they change: still a choice between the two
+    assert offered is not None and getattr(offered, "choices", None)
+
+
+def test_an_official_pair_not_saying_the_thing_of_a_problem_does_not_answer_it() -> None:
+    """The real 员工录用“一件事” pair "哪些人才能办理社会保障卡申领？" shares 社保卡 with "社保卡密码忘了怎么办", not
+    the password: no answer. It still answers who may apply for a card."""
+    hiring = load_scenario_json(FIXTURE / "43TCP0014_changsha.json").guides[0]
+    who = next(str(i) for i, f in enumerate(hiring.faqs) if "社会保障卡申领" in f.question)
+
+    def best(q: str):
+        r = faq_result(q, faq_hit(hiring, who, 0.86, {"dense_q": 0.55, "dense_a": 0.4}))
+        return best_faq(q, detect_aspects(q), r, {hiring.id: hiring}.get, guide_passages, lambda _g: 2)
+
+    assert best("社保卡密码忘了怎么办") is None
+    picked = best("哪些人可以办理社会保障卡申领")
+    assert picked is not None and picked.guide.id == hiring.id

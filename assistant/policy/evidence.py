@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
+from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
     asks_later_step,
@@ -304,6 +305,10 @@ def _states_step(question: str, text: str, things: set[str]) -> bool:
     )
 
 
+# an article on looking something up, booking or progress says so
+_LOOKUP_RE = re.compile(r"查|进度|预约|记录")
+
+
 def best_article(
     t: str,
     result: SearchResult,
@@ -372,6 +377,9 @@ def best_article(
         cands = [x for x in cands if _states_step(t, x[0].chunk.text, things)]
     # a law for a group the question does not name (广东省华侨权益保护条例) gives way to the law for everyone
     cands = [x for x in cands if not for_unasked_group(x[1].title, t)] or cands
+    if asks_auxiliary(t):
+        # a lookup asked ("养老金怎么查") is answered only by an article on looking up, not one on the pension
+        cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text)]
     idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))

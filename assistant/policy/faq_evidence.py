@@ -130,6 +130,16 @@ _HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|弄
 _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
 
 
+_YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")
+_WH_RE = re.compile(r"怎|如何|哪|什么|多少|几|谁|何")
+
+
+def _asks_yes_no(question: str) -> bool:
+    """An official question asking only whether ("出生医学证明可以邮寄吗？"), not how or what."""
+    q = compact(question)
+    return bool(_YES_NO_RE.search(q)) and not _WH_RE.search(q)
+
+
 def plain_howto(question: str) -> bool:
     """The question asks only how to get the matter done ("个体户营业执照怎么办")."""
     return bool(_HOWTO_RE.search(compact(question)))
@@ -207,13 +217,16 @@ def _accepted(
     sp = best.best
     if not [a for a in aspects if a is not Aspect.OVERVIEW] and not _asks_beyond_name(t, best.guide):
         return None  # a question naming only the service ("怎么办个体户") asks nothing of its pairs: the overview
-    if (
-        plain_howto(t)
-        and not _HOWTO_PAIR_RE.search(best.guide.faqs[int(sp.passage.key)].question)
-        and not _says_more_than_name(t, best.guide, int(sp.passage.key))
+    official = best.guide.faqs[int(sp.passage.key)].question
+    if plain_howto(t) and (
+        _asks_yes_no(official)
+        or (
+            not _HOWTO_PAIR_RE.search(official)
+            and not _says_more_than_name(t, best.guide, int(sp.passage.key))
+        )
     ):
-        # "个体户营业执照怎么办" asks how to get it, not "个体工商户一定要起名字吗？" (a pair on a problem asked
-        # of it says more of it: "合规报告…登唔入去点算")
+        # "个体户营业执照怎么办" asks how to get it, not "个体工商户一定要起名字吗？", nor "出生医学证明怎么办"
+        # "出生医学证明可以邮寄吗？" (a pair on a problem asked of it says more of it: "合规报告…登唔入去点算")
         return None
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     stands_out = sp.chunk >= FAQ_RAW and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP

@@ -109,8 +109,14 @@ _STEPS = {
     "歇业": "注销|歇业|停业",
     "变更": "变更|更改|更正|修改",
     "延续": "延续|续期|延期",
-    "迁出": "迁",
-    "迁入": "迁",
+    # moving out is not moving in: "户口迁到广州" is not served by 户口迁出 (企业迁移 serves both)
+    "迁出": "迁出|迁移|迁走",
+    "迁走": "迁出|迁移|迁走",
+    "迁入": "迁入|迁移|迁来|迁到",
+    "迁到": "迁入|迁移|迁来|迁到",
+    "迁来": "迁入|迁移|迁来|迁到",
+    "迁过来": "迁入|迁移|迁来|迁到",
+    "迁回": "迁入|迁移|迁来|迁到",
     "补领": "补|遗失|挂失",
     "补办": "补|遗失|挂失",
     "补发": "补|遗失|挂失",
@@ -228,7 +234,7 @@ _PROBLEM_BEFORE_RE = re.compile(r"忘记了?(?:了)?([^，。,.？?！!\s的了]
 _PARTICLES = "的了也都又被"
 
 
-def _tail(text: str, n: int = 6) -> str:
+def _tail(text: str, n: int = 8) -> str:
     """The last `n` characters of `text`, not cutting a word in Latin letters ("iPhone屏幕")."""
     if len(text) <= n:
         return text
@@ -267,10 +273,22 @@ def tells_problem_thing(query: str, text: str) -> bool:
 
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
 _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
-_LACK_STEP_RE = re.compile(r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证)")
+_LACK_STEP_RE = re.compile(
+    r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
+)
 _LACK_FILLER_RE = re.compile(r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|已经|刚)+$")
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")
-_STEP_SAID = {"lost": "补办", "expired": "换领"}
+_STEP_SAID = {"lost": "补办", "expired": "换领", "moved_in": "迁入"}
+
+
+def _thing_before(q: str, start: int) -> str:
+    """The thing a clause names before position `start` ("我从外省把户口迁到花都" -> "户口")."""
+    clause = re.split(r"[，,。.？?！!\s]", _LACK_FILLER_RE.sub("", q[:start]))[-1]
+    return _tail(_OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1]))
+
+
+def _loose(thing: str) -> bool:
+    return len(thing) < 2 or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请", thing))
 
 
 def step_thing(query: str) -> tuple[str, str] | None:
@@ -284,16 +302,15 @@ def step_thing(query: str) -> tuple[str, str] | None:
     m = min(matches, key=lambda x: x.start())  # the thing precedes the first of them
     step = _LACK_STEP_RE.search(q)  # a step said outright names the service ("快到期了…申请延续")
     kind = m.lastgroup or "step"
-    before = _LACK_FILLER_RE.sub("", q[: m.start()])
-    thing = _tail(_OWNER_RE.sub("", before.split("的")[-1]))
-    if kind == "step" and len(thing) < 2:  # "注销营业执照要什么": the thing follows the step
+    thing = _thing_before(q, m.start())
+    if kind in ("step", "moved_in") and len(thing) < 2:  # "注销营业执照要什么": the thing follows the step
         after = re.match(
             r"[^，。,.？?！!\s]{2,6}?(?=要|需|怎|如何|在哪|去哪|多久|可以|能|吗|[？?]|$)", q[m.end() :]
         )
         thing = after.group(0) if after else ""
-    if len(thing) < 2 or re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请", thing):
+    if _loose(thing):
         return None
-    return thing, step.group(0) if step else _STEP_SAID[kind]
+    return thing, step.group("step") or _STEP_SAID["moved_in"] if step else _STEP_SAID[kind]
 
 
 def lacking_matter(query: str) -> str | None:
@@ -307,11 +324,20 @@ def lacking_matter(query: str) -> str | None:
 
 
 def names_step_thing(query: str, name: str) -> bool:
-    """A guide's name says the thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核),
-    by its last two characters or a formal term of the word ending it. True when no such thing is asked."""
-    found = step_thing(query)
-    if found is None:
+    """A guide's name says a thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核;
+    "把户口迁到花都，残疾证也要迁过来": 残疾人证迁入 says the second), by its last two characters or a formal term of
+    the word ending it. True when no such thing is asked."""
+    q = compact(query)
+    things = [_thing_before(q, m.start()) for rx in (_LACK_STEP_RE, _LACK_TRIGGER_RE) for m in rx.finditer(q)]
+    things = [t for t in things if not _loose(t)]
+    first = step_thing(query)
+    if first is not None:
+        things.append(first[0])
+    if not things:
         return True
-    thing, said = found[0], compact(name)
-    ending = [key for key in synonym_table() if thing.endswith(key)]
-    return thing[-2:] in said or any(term in said for key in ending for term in synonym_table()[key])
+    said = compact(name)
+    table = synonym_table()
+    return any(
+        t[-2:] in said or any(term in said for key in table if t.endswith(key) for term in table[key])
+        for t in things
+    )

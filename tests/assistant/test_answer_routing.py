@@ -417,6 +417,25 @@ def test_a_pair_saying_nothing_beyond_the_service_s_name_does_not_answer_a_quest
     assert picked is not None and picked.guide.id == home.id
 
 
+def test_a_plain_how_to_is_not_answered_by_a_pair_asking_only_whether() -> None:
+    """ "出生医学证明怎么办" asks how to get it: 新生儿出生一件事's "出生医学证明可以邮寄吗？" does not answer it. A
+    problem asked as "…怎么办" is answered by the official pair asking the same ("…忘记密码怎么处理？")."""
+    baby = next(g for g in load_sample_guides() if g.name == "新生儿出生一件事")
+    mail = next(str(i) for i, f in enumerate(baby.faqs) if "邮寄" in f.question)
+    listing = load_scenario_json(FIXTURE / "43TCN0006_mayang.json").guides[0]
+    password = next(str(i) for i, f in enumerate(listing.faqs) if "忘记密码" in f.question)
+    get = {baby.id: baby, listing.id: listing}.get
+
+    def best(q: str, guide: ServiceGuide, key: str):
+        r = faq_result(q, faq_hit(guide, key, 0.9, {"dense_q": 0.9, "dense_a": 0.5}))
+        return best_faq(q, detect_aspects(q), r, get, guide_passages, lambda _g: 1, lambda _q, _o: 0.95)
+
+    assert best("出生医学证明怎么办", baby, mail) is None
+    assert best("出生医学证明可以邮寄吗", baby, mail) is not None
+    picked = best("查合规报告的时候密码忘了怎么办", listing, password)
+    assert picked is not None and picked.guide.id == listing.id
+
+
 def test_a_question_describing_a_service_in_its_own_words_gets_it_and_a_yes_no_one_its_conditions(
     tmp_path: Path,
 ) -> None:

@@ -7,17 +7,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import faq_hit, faq_result
+from answer_hits import article_hit, article_result, faq_hit, faq_result
 
 from assistant.nlg.answer import LACKING_TEXT
-from assistant.policy.evidence import Candidate
+from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.faq_evidence import best_faq
-from assistant.policy.name_words import lacking_matter, names_step_thing, problem_thing, tells_problem_thing
+from assistant.policy.name_words import (
+    lacking_matter,
+    names_step_thing,
+    problem_thing,
+    step_not_served,
+    tells_problem_thing,
+)
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import guide_passages
@@ -64,6 +70,18 @@ def test_a_guide_for_the_step_of_another_thing_is_not_named_by_the_question() ->
     assert names_step_thing("营业执照地址变更要什么材料", "企业住所地址变更登记")
     assert names_step_thing("驾照到期换证", "机动车驾驶证期满换证")  # 驾照 -> 机动车驾驶证
     assert names_step_thing("低保怎么申请", "任何名称")  # no later step asked
+    # two things moved: the guide says the second
+    moved = "我从外省把户口迁到花都，残疾证也要迁过来，需要开什么证明"
+    assert names_step_thing(moved, "《中华人民共和国残疾人证》迁入")
+    assert lacking_matter(moved) == "户口迁入"
+
+
+def test_moving_in_is_not_served_by_a_guide_for_moving_out() -> None:
+    assert step_not_served("户口迁到广州要什么条件", "户口迁出") == "迁到"
+    assert step_not_served("残疾证也要迁过来", "《中华人民共和国残疾人证》迁出") == "迁过来"
+    assert step_not_served("残疾证也要迁过来", "《中华人民共和国残疾人证》迁入") is None
+    assert step_not_served("公司迁入花都", "企业迁移登记“一件事”") is None  # 迁移 serves both
+    assert step_not_served("户口迁出要什么", "户口迁出") is None
 
 
 def test_refusals_name_the_matter_and_no_other_matter_answers_it(tmp_path: Path) -> None:
@@ -123,3 +141,27 @@ def test_an_official_pair_not_saying_the_thing_of_a_problem_does_not_answer_it()
     assert best("社保卡密码忘了怎么办") is None
     picked = best("哪些人可以办理社会保障卡申领")
     assert picked is not None and picked.guide.id == hiring.id
+
+
+def test_a_lookup_asked_is_answered_only_by_an_article_on_looking_up() -> None:
+    # test data in the shape of 社会保险法: who gets a pension, and where one looks up one's record
+    law = PolicyDocument(
+        id="law-insurance",
+        title="示例社会保险法",
+        articles=[
+            Article(
+                number="第十六条",
+                text="参加基本养老保险的个人，达到法定退休年龄时累计缴费满十五年的，按月领取基本养老金。",
+            ),
+            Article(number="第七十四条", text="个人可以向社会保险经办机构查询本人的养老金发放和缴费记录。"),
+        ],
+    )
+
+    def pick(q: str, *numbers: str):
+        hits = [article_hit(law, a, 0.9 - i / 10) for i, a in enumerate(law.articles) if a.number in numbers]
+        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
+        return found[0].chunk.field if found else None
+
+    assert pick("养老金怎么查", "第十六条") is None  # not the article on who gets a pension
+    assert pick("养老金怎么查", "第十六条", "第七十四条") == "第七十四条"
+    assert pick("养老金怎么领", "第十六条") == "第十六条"  # no lookup asked

@@ -305,6 +305,9 @@ def _states_step(question: str, text: str, things: set[str]) -> bool:
     )
 
 
+# an article on sanctions (法律责任), and the questions that ask about them
+_LIABILITY = re.compile(r"行政处分|给予处分|追究刑事责任|处[^。；]{0,20}罚款|给予处罚|批评教育")
+_ASKS_LIABILITY = re.compile(r"罚|处分|违法|合法|犯法|责任|后果|会怎样|会怎么样|会点|冒领|骗取|扣押|扣住|举报|投诉|赔")
 # an article on looking something up, booking or progress says so
 _LOOKUP_RE = re.compile(r"查|进度|预约|记录")
 
@@ -377,6 +380,10 @@ def best_article(
         cands = [x for x in cands if _states_step(t, x[0].chunk.text, things)]
     # a law for a group the question does not name (广东省华侨权益保护条例) gives way to the law for everyone
     cands = [x for x in cands if not for_unasked_group(x[1].title, t)] or cands
+    if not _ASKS_LIABILITY.search(compact(t)):
+        # an article on penalties answers a question about them only ("结婚登记要钱吗" is not answered by the
+        # sanctions for registrars who overcharge)
+        cands = [x for x in cands if not _LIABILITY.search(x[0].chunk.text)]
     if asks_auxiliary(t):
         # a lookup asked ("养老金怎么查") is answered only by an article on looking up, not one on the pension
         cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text)]

@@ -303,3 +303,30 @@ def test_a_guide_serving_either_step_asked_serves_the_question() -> None:
     assert step_not_served(asked, "《中华人民共和国残疾人证》注销") is None
     assert step_not_served(asked, "《中华人民共和国残疾人证》类别/等级变更") is None
     assert step_not_served(asked, "《中华人民共和国残疾人证》新办证申请") == "变更"
+
+
+def test_an_article_on_sanctions_answers_only_a_question_about_them() -> None:
+    # test data in the shape of 婚姻登记条例: the fee, and the sanctions for registrars who overcharge
+    law = PolicyDocument(
+        id="law-marriage-fee",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第十八条",
+                text="婚姻登记机关及其婚姻登记员办理婚姻登记或者补发结婚证、离婚证超过收费标准收取费用的，对直接责任人员依法给予行政处分。",
+            ),
+            Article(number="第二十一条", text="当事人办理婚姻登记或者补领结婚证、离婚证应当交纳工本费。"),
+        ],
+    )
+    hits = [article_hit(law, a, 0.9 - i / 10) for i, a in enumerate(law.articles)]
+
+    def pick(q: str) -> str | None:
+        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
+        return found[0].chunk.field if found else None
+
+    assert pick("结婚登记要钱吗") == "第二十一条"
+    assert pick("婚姻登记员乱收费会受什么处分") == "第十八条"  # sanctions asked
+    # with the fee article missing, the sanctions are still no answer to what it costs
+    law.articles = law.articles[:1]
+    hits = hits[:1]
+    assert pick("结婚登记要钱吗") is None

@@ -45,6 +45,8 @@ DOCUMENT_ASKED = (
 )
 # who may go in one's place (assistant.policy.answering: people a follow-up may name)
 OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子女|儿子|女儿|我?(?:老婆|老公|爱人|父母|爸妈|爸爸|妈妈|爸|妈)"
+# doing it or only going in one's place
+_GOES = r"(?:去(?:办|领|拿|取|申请)?(?!哪)|办|领|拿|取|申请)"
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
 _CUES: list[tuple[Aspect, str]] = [
     (
@@ -134,8 +136,9 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.PROXY,
         r"代办|代领|代理人|委托(?:他人|别人|家人|亲属|亲戚|朋友|子女)|"
         # someone else going in one's place ("叫人帮我去办", "家里人帮我办", "让我老婆去办")
-        rf"(?:找|让|叫|请|托)(?:人|{OTHERS})(?:帮忙|帮|替|代)?(?:我|忙)?(?:去)?(?:办|领|拿|取|申请)|"
-        rf"(?:{OTHERS})(?:可以|能|能不能|可不可以)?(?:帮|替|代)(?:我|忙)?(?:去)?(?:办|领|拿|取|申请)|"
+        # ... or only going ("可以别人帮我去吗")
+        rf"(?:找|让|叫|请|托)(?:人|{OTHERS})(?:帮忙|帮|替|代)?(?:我|忙)?{_GOES}|"
+        rf"(?:{OTHERS})(?:可以|能|能不能|可不可以)?(?:帮|替|代)(?:我|忙)?{_GOES}|"
         r"(?:让|叫)(?:我|别人|家人|子女)(?:帮|替|代)(?:她|他|我)(?:去)?(?:办|领|申请)|"
         r"本人(?:不能|没法|去不了|来不了|不方便|不去|不到场|不用到场|没空)|"
         # the one who should go cannot ("老人不方便去可以吗", "没时间过去")

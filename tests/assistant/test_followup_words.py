@@ -1,0 +1,68 @@
+"""A follow-up that names only money, only someone going in one's place or only a word of the service in focus
+stays on that service: "需不需要钱" after 居住证 is not a search for 钱 (it found an art show named 钱松喦), "要去哪里
+登记" after 登记失业人员就业帮扶 is not 品种登记, and "可以别人帮我去吗" asks whether someone else may go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.policy.answering import Answerer
+from assistant.policy.manager import DialogueManager
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from guides.loader import load_flows, load_sample_guides
+from knowledge.loaders.scenario import load_scenario_json
+from knowledge.schema import ServiceGuide
+from retrieval.aspects import Aspect, detect_aspects
+from retrieval.embedders import HashEmbedder
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+# test data with the names of real guides of the bundled KB that such follow-ups once reached
+OTHERS = [
+    ServiceGuide(
+        id="art-show", name="查询翰海苍松——钱松喦绘画艺术精品展", region="广东省", location="东风东路701号"
+    ),
+    ServiceGuide(
+        id="seed", name="非主要农作物品种登记审查(（新选育品种）)", region="广东省", location="先烈东路135号"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory: pytest.TempPathFactory) -> DialogueManager:
+    jobless = load_scenario_json(FIXTURE / "43PCP0015_tianxin.json").guides[0]
+    guides = [*load_sample_guides(), jobless, *OTHERS]
+    return build_manager(guides, load_flows(), tmp_path_factory.mktemp("idx"), embedder=HashEmbedder())
+
+
+def _talk(manager: DialogueManager, *said: str):
+    st = DialogueState(session_id="f")
+    res = None
+    for text in said:
+        res = manager.handle(st, text)
+        st = res.state
+    assert res is not None
+    return res.reply
+
+
+@pytest.mark.parametrize("asked", ["需不需要钱", "使唔使钱", "要不要给钱"])
+def test_a_question_on_money_follows_up_on_the_service_in_focus(manager: DialogueManager, asked: str) -> None:
+    reply = _talk(manager, "居住证怎么办", asked)
+    assert [c.id for c in reply.citations] == ["guide:sample-huadu-juzhuzheng-shenling#fees"], asked
+
+
+def test_a_word_of_the_service_in_focus_names_no_other_service(manager: DialogueManager) -> None:
+    assert Answerer.residue("要去哪里登记") == "登记"
+    reply = _talk(manager, "登记失业人员就业帮扶一件事怎么办", "要去哪里登记")
+    assert reply.citations and all(c.id.startswith("guide:43PCP0015") for c in reply.citations)
+    assert reply.citations[0].id.endswith("#location")
+
+
+def test_someone_else_only_going_asks_whether_they_may(manager: DialogueManager) -> None:
+    for asked in ("可以别人帮我去吗", "叫别人帮我去可以吗"):
+        assert Aspect.PROXY in detect_aspects(asked), asked
+    assert Aspect.PROXY not in detect_aspects("别人帮我去哪里办")  # where, not who
+    reply = _talk(manager, "社保卡丢了", "可以别人帮我去吗")
+    assert "可以委托他人代办" in reply.text and "委托书" in reply.text

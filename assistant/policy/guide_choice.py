@@ -34,7 +34,7 @@ from assistant.policy.linking import (
     is_notary,
     link_service,
 )
-from assistant.policy.name_words import names_step_thing, step_not_served, steps_asked
+from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -209,6 +209,15 @@ class GuideChoice:
             # the linked guide says nothing on it: few of the question's words and no passage on the aspect
             # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
             weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)
+            # ... or it serves only a later step the question does not ask ("什么人可以申请办社会保障卡" and
+            # 社会保障卡补换), and the pair does not
+            pair = faq.guide.faqs[int(faq.best.passage.key)]
+            later_only = (
+                later_step_only(t, chosen.guide.name)
+                and not later_step_only(t, f"{faq.guide.name} {pair.question}")
+                and faq.best.lexical >= FAQ_LEXICAL
+                and faq.best.aspect >= 1.0
+            )
             # a question asking nothing specific would get only the linked guide's overview: an official
             # answer (labelled with its region) says more
             generic = not wanted
@@ -225,6 +234,7 @@ class GuideChoice:
             named_overview = generic and nearer_named
             if (
                 local
+                or later_only
                 or (
                     faq.best.lexical >= FAQ_SWITCH
                     and (faq.rank <= chosen.rank or (weak and not named_overview))

@@ -80,7 +80,7 @@ _PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核�
 _LATER_QUERY_RE = re.compile(
     r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改"
 )
-_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
+_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|补换|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
 
 
 # A lost document ("身份证丢了怎么办") is a matter for a guide that replaces it (补领 / 挂失 / 换 …), not for another
@@ -183,6 +183,11 @@ def serves_later_step(query: str, name: str, materials: str = "") -> bool:
         or step_not_served(query, name) is not None
         or renewal_not_served(query, f"{name} {materials}")
     )
+
+
+def later_step_only(query: str, name: str) -> bool:
+    """The name serves only a later step (补换, 注销 …) and the question asks none."""
+    return bool(_LATER_NAME_RE.search(compact(name))) and not _LATER_QUERY_RE.search(compact(query))
 
 
 def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:

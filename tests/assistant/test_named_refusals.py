@@ -1,6 +1,7 @@
 """A refusal names what the KB lacks ("知识库里没有找到关于“驾驶证补办”的…"), and a problem told of a thing
 ("社保卡密码忘了") is answered only by what says that thing: not by the guide or pair of its owner's other matters,
-nor by a choice between guides for the same step of another thing."""
+nor by a choice between guides for the same step of another thing; moving in is not moving out, a lookup is
+answered by an article on looking up, and a guide for a later step gives way to a pair on the first."""
 
 from __future__ import annotations
 
@@ -165,3 +166,26 @@ def test_a_lookup_asked_is_answered_only_by_an_article_on_looking_up() -> None:
     assert pick("养老金怎么查", "第十六条") is None  # not the article on who gets a pension
     assert pick("养老金怎么查", "第十六条", "第七十四条") == "第七十四条"
     assert pick("养老金怎么领", "第十六条") == "第十六条"  # no lookup asked
+
+
+def test_a_guide_serving_only_a_later_step_gives_way_to_a_pair_on_the_first(tmp_path: Path) -> None:
+    """ "什么人可以申请办社会保障卡" asks who may get a card: the home 社会保障卡补换 serves only replacing one, the real
+    长沙 pair "哪些人才能办理社会保障卡申领？" answers (labelled with its region). Asked about replacing, 补换 answers."""
+    home = next(g for g in load_sample_guides() if g.name == "社会保障卡补换")
+    hiring = load_scenario_json(FIXTURE / "43TCP0014_changsha.json").guides[0]
+    who = next(str(i) for i, f in enumerate(hiring.faqs) if "社会保障卡申领" in f.question)
+    m = build_manager([home, hiring], {}, tmp_path / "idx", embedder=HashEmbedder())
+    get = {home.id: home, hiring.id: hiring}.get
+
+    def choose(q: str):
+        r = faq_result(q, faq_hit(hiring, who, 0.7, {"dense_q": 0.87, "dense_a": 0.4}), confidence=0.99)
+        r.confident, r.hits = True, [Hit(home.id, DocKind.GUIDE, home.name, 4.0, [])]
+        faq = best_faq(q, detect_aspects(q), r, get, guide_passages, lambda g: 1 if g.id == home.id else 2)
+        assert faq is not None
+        cands = [Candidate(home, r.hits[0], None, 1)]
+        return m.answering._choose(DialogueState(session_id="c"), q, r, cands, faq, [])
+
+    first = choose("什么人可以申请办社会保障卡")
+    assert isinstance(first, Candidate) and first.guide.id == hiring.id
+    later = choose("什么人可以申请补办社会保障卡")
+    assert isinstance(later, Candidate) and later.guide.id == home.id

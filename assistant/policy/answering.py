@@ -28,11 +28,13 @@ from assistant.policy.evidence import (
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
+    NAMED_TOLD,
     STANDOUT_FLOOR,
     TOP_K,
     Candidate,
     asks_guide_only,
     name_cover,
+    name_told,
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
@@ -317,6 +319,21 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             cands = [
                 c for c in cands if not step_not_served(t, c.guide.name) and names_step_thing(t, c.guide.name)
             ]
+        # a notary's guide or a supporting service (查询 / 预约) is no choice for a question asking neither
+        # ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)
+        # (the one left answers when the question tells most of its name: "小朋友打完疫苗有异常反应，申请补偿…")
+        main = [
+            c
+            for c in cands[:3]
+            if not (is_notary(c.guide.name) and not asks_notary(t))
+            and not (is_auxiliary(c.guide.name) and not asks_auxiliary(t))
+        ]
+        if main and len(main) < len(cands[:3]) and result.confidence >= CLARIFY_CONFIDENCE and signalled:
+            if len(main) >= 2:
+                cands = main
+            elif name_told(t, main[0].guide) >= NAMED_TOLD:
+                emit(events, "base_variant", service_id=main[0].guide.id)
+                return self._answer_from(st, main[0], aspects, t, events, named, uncovered, result)
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:

@@ -189,3 +189,32 @@ def test_a_guide_serving_only_a_later_step_gives_way_to_a_pair_on_the_first(tmp_
     assert isinstance(first, Candidate) and first.guide.id == hiring.id
     later = choose("什么人可以申请补办社会保障卡")
     assert isinstance(later, Candidate) and later.guide.id == home.id
+
+
+def test_a_notary_or_a_lookup_service_is_no_choice_for_a_question_asking_neither(tmp_path: Path) -> None:
+    """Close to "个体户执照要几耐先攞到" were the home 个体工商户设立登记, a notary's 证书（执照）公证指引 and
+    个体户资质查询 (guide names of the real KB): only the first is asked about, and it answers."""
+    home = next(g for g in load_sample_guides() if g.name == "个体工商户设立登记")
+    others = [
+        ServiceGuide(id="notary", name="证书（执照）公证指引", region="广东省", department="示例公证处"),
+        ServiceGuide(
+            id="lookup", name="普通货运企业查询及个体户资质查询", region="广东省", department="示例交通厅"
+        ),
+    ]
+    m = build_manager([home, *others], {}, tmp_path / "idx", embedder=HashEmbedder())
+    # the real search's scores and confidence (not confident: no guide linked)
+    hits = [
+        Hit(g.id, DocKind.GUIDE, g.name, score, [])
+        for g, score in zip([home, *others], (3.57, 2.48, 2.09), strict=True)
+    ]
+    m.answering.search = lambda *_a, **_k: SearchResult(
+        query="q", hits=hits, confident=False, confidence=0.37
+    )
+
+    def ask(q: str):
+        return m.answering.answer(DialogueState(session_id="c"), q, [], detect_aspects(q))
+
+    reply = ask("个体户执照要多久才能拿到")
+    assert reply.citations and all(home.id in c.id for c in reply.citations)
+    asked = ask("个体户资质在哪里查询")  # a lookup asked: the home guide is not the answer
+    assert not asked.citations or not all(home.id in c.id for c in asked.citations)

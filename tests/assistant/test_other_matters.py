@@ -330,3 +330,29 @@ def test_an_article_on_sanctions_answers_only_a_question_about_them() -> None:
     law.articles = law.articles[:1]
     hits = hits[:1]
     assert pick("结婚登记要钱吗") is None
+
+
+def test_an_article_saying_the_thing_only_with_a_later_step_of_it_is_about_that_step() -> None:
+    # test data in the shape of 广东省优化营商环境条例: one article on closing a business, one on getting a licence
+    law = PolicyDocument(
+        id="law-business",
+        title="示例优化营商环境条例",
+        articles=[
+            Article(
+                number="第十五条",
+                text="建立注销服务专区，集中受理营业执照、税务、社会保险等各类注销业务申请，规范办理时限。",
+            ),
+            Article(
+                number="第十三条",
+                text="企业办理营业执照时，可以同时申办经营涉及的多项许可事项，减少办理时限。",
+            ),
+        ],
+    )
+    hits = [article_hit(law, a, score) for a, score in zip(law.articles, (0.95, 0.3), strict=True)]
+
+    def pick(q: str) -> str | None:
+        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
+        return found[0].chunk.field if found else None
+
+    assert pick("办营业执照要多久") == "第十三条"
+    assert pick("营业执照注销要多久") == "第十五条"  # the later step asked

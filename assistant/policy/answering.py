@@ -38,7 +38,7 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
-from assistant.policy.guide_choice import GuideChoice
+from assistant.policy.guide_choice import UNNAMED_COVER, UNNAMED_TOLD, GuideChoice
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
@@ -334,7 +334,13 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             elif name_told(t, main[0].guide) >= NAMED_TOLD:
                 emit(events, "base_variant", service_id=main[0].guide.id)
                 return self._answer_from(st, main[0], aspects, t, events, named, uncovered, result)
-        if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled:
+        subject = self._subject(t, named)
+        unnamed = all(
+            name_cover(subject or t, c.guide, formal=True) <= UNNAMED_COVER
+            and name_told(t, c.guide) < UNNAMED_TOLD
+            for c in cands[:3]
+        )
+        if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled and not unnamed:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:
                 # the other choices were its public-sector variants: nothing to ask

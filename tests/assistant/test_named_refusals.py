@@ -218,3 +218,27 @@ def test_a_notary_or_a_lookup_service_is_no_choice_for_a_question_asking_neither
     assert reply.citations and all(home.id in c.id for c in reply.citations)
     asked = ask("个体户资质在哪里查询")  # a lookup asked: the home guide is not the answer
     assert not asked.citations or not all(home.id in c.id for c in asked.citations)
+
+
+def test_close_guides_naming_little_of_the_question_are_no_choice(tmp_path: Path) -> None:
+    """ "小孩读小学要什么材料" once got a choice between the real KB's three 中小学地方课程教材 reviews: none names half
+    of what it asks, nor does it tell a third of their names."""
+    books = [
+        ServiceGuide(
+            id=f"book{i}", name=f"中小学地方课程教材{step}", region="广东省", department="示例教育厅"
+        )
+        for i, step in enumerate(("初审", "复查", "审定"))
+    ]
+    m = build_manager(books, {}, tmp_path / "idx", embedder=HashEmbedder())
+    cands = [
+        Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0 - i / 100, []), None, 1)
+        for i, g in enumerate(books)
+    ]
+    result = SearchResult(query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=0.7)
+
+    def choose(q: str):
+        return m.answering._choose(DialogueState(session_id="c"), q, result, cands, None, [], "")
+
+    assert choose("小孩读小学要什么材料") is None
+    offered = choose("中小学地方课程教材审查要什么材料")
+    assert offered is not None

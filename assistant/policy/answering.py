@@ -279,7 +279,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._uncovered_reply(st, uncovered, events, result)
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
-            return self.guide_reply(st, flow_guide, aspects, t, events)
+            note = self._region_note(flow_guide, named, uncovered)
+            return self.guide_reply(st, flow_guide, aspects, t, events, region_note=note)
         if st.current_service_id:
             guide = self.host.get_guide(st.current_service_id)
             # a follow-up names nothing else, or tells the person's situation in the guide's own terms

@@ -6,6 +6,7 @@ A mixin of the Answerer (assistant/policy/answering.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.nlg.answer import (
@@ -41,6 +42,8 @@ from retrieval.passages import ScoredPassage, score_passages
 from retrieval.regions import in_home_chain, label
 from retrieval.types import SearchResult
 
+_UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
+
 
 class GuideReplies:
     """Guide-based replies; needs the Answerer's host, home region and passage cache."""
@@ -56,6 +59,18 @@ class GuideReplies:
             if in_home_chain(g.region_path, self.home_region):
                 return head + f"以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
             return head + f"以下是{label(g.region_path) or '其他地区'}的规定，仅供参考："
+        # (provinces, cities, districts and counties only: a region label's word such as 城乡 names no place)
+        elsewhere = [
+            p for p in named if _UNIT_RE.search(p) and not any(p in h or h in p for h in self.home_region)
+        ]
+        if (
+            elsewhere
+            and in_home_chain(g.region_path, self.home_region)
+            and not any(p in g.region_path or p in label(g.region_path) for p in elsewhere)
+        ):
+            # the person is in a place the KB covers for other matters, not this one ("我在湖南长沙，怎么办居住证")
+            where = "、".join(elsewhere)
+            return f"知识库中没有{where}的这项办事指南。以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
         if g.region_path and not in_home_chain(g.region_path, self.home_region):
             if any(p in g.region_path or p in label(g.region_path) for p in named):
                 return f"以下为{label(g.region_path)}的办事指南内容："

@@ -1,6 +1,7 @@
 """A follow-up that names only money, only someone going in one's place or only a word of the service in focus
 stays on that service: "需不需要钱" after 居住证 is not a search for 钱 (it found an art show named 钱松喦), "要去哪里
-登记" after 登记失业人员就业帮扶 is not 品种登记, and "可以别人帮我去吗" asks whether someone else may go."""
+登记" after 登记失业人员就业帮扶 is not 品种登记, and "可以别人帮我去吗" asks whether someone else may go. A home guide
+given to someone in another place says whose rules it states."""
 
 from __future__ import annotations
 
@@ -66,3 +67,15 @@ def test_someone_else_only_going_asks_whether_they_may(manager: DialogueManager)
     assert Aspect.PROXY not in detect_aspects("别人帮我去哪里办")  # where, not who
     reply = _talk(manager, "社保卡丢了", "可以别人帮我去吗")
     assert "可以委托他人代办" in reply.text and "委托书" in reply.text
+
+
+def test_a_home_guide_for_someone_in_another_covered_place_says_whose_rules_they_are(
+    manager: DialogueManager,
+) -> None:
+    """The KB covers 长沙 for other matters (the 天心区 guide), not for 居住证: "我在长沙，居住证要带什么" gets the home
+    guide with a note that these are 花都's rules, not 长沙's; a person naming the home region gets no note."""
+    elsewhere = _talk(manager, "我在长沙市，居住证要带什么")
+    assert elsewhere.text.startswith("知识库中没有长沙市的这项办事指南。以下是广东省广州市花都区的规定")
+    assert elsewhere.citations and all("juzhuzheng" in c.id for c in elsewhere.citations)
+    here = _talk(manager, "在花都区办居住证要带什么")
+    assert "知识库中没有" not in here.text and here.citations

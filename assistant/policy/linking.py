@@ -16,6 +16,7 @@ from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
     first_step_first,
     first_time,
+    later_step_only,
     name_bigrams,
     query_bigrams,
 )
@@ -161,6 +162,10 @@ def link_service(
                 and h.score >= top.score * VARIANT_RATIO
             ):
                 close.append(h)
+    if query and len(close) > 1:
+        # no later step asked: a close guide of the plain step goes before one replacing or changing the thing
+        # ("我要办结婚证": 结婚登记预约, not 补领结婚证预约 for holding 结婚证)
+        close = [h for h in close if not later_step_only(query, name_of(h))] or close
     if query and len(close) > 1:
         picked = _named_by_query(query, close, guide_of, name_of)
         if picked is not None:

@@ -13,11 +13,13 @@ from answer_hits import article_hit, article_result, faq_hit, faq_result
 from assistant.nlg.answer import LACKING_TEXT
 from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.faq_evidence import best_faq
+from assistant.policy.linking import link_service
 from assistant.policy.name_words import (
     lacking_matter,
     names_step_thing,
     problem_thing,
     step_not_served,
+    steps_asked,
     tells_problem_thing,
 )
 from assistant.state import DialogueState
@@ -242,3 +244,28 @@ def test_close_guides_naming_little_of_the_question_are_no_choice(tmp_path: Path
     assert choose("小孩读小学要什么材料") is None
     offered = choose("中小学地方课程教材审查要什么材料")
     assert offered is not None
+
+
+def test_changing_a_name_is_a_later_step_a_first_registration_does_not_serve(tmp_path: Path) -> None:
+    assert steps_asked("我想改名字") == ["改名"] and steps_asked("孩子改姓要什么手续") == ["改姓"]
+    assert step_not_served("我想改名字", "个体工商户设立登记") == "改名"
+    assert step_not_served("我想改名字", "二级注册建筑师执业资格认定(二级注册建筑师个人姓名变更)") is None
+    m = build_manager(load_sample_guides(), load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="n"), "我想改名字").reply
+    # not 个体工商户设立登记's "个体工商户一定要起名字吗？"
+    assert not any("geti-gongshanghu" in c.id for c in reply.citations)
+
+
+def test_a_wish_naming_no_later_step_links_the_plain_step_not_the_guide_holding_its_words() -> None:
+    # test data with the real guides' names and the real search's scores for "我要办结婚证"
+    guides = {
+        "wed": ServiceGuide(id="wed", name="结婚登记预约", region="广东省"),
+        "lost": ServiceGuide(id="lost", name="补领结婚证预约", region="广东省"),
+    }
+    hits = [
+        Hit("wed", DocKind.GUIDE, "结婚登记预约", 3.58, []),
+        Hit("lost", DocKind.GUIDE, "补领结婚证预约", 3.44, []),
+    ]
+    result = SearchResult(query="q", hits=hits, confident=True, confidence=0.9)
+    assert link_service(result, guides.get, query="我要办结婚证").service_id == "wed"
+    assert link_service(result, guides.get, query="我要补办结婚证").service_id == "lost"

@@ -22,6 +22,7 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
+from assistant.policy.candidate_filters import about_the_matter, main_services, name_little, pair_text
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
@@ -38,7 +39,7 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
-from assistant.policy.guide_choice import UNNAMED_COVER, UNNAMED_TOLD, GuideChoice
+from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
@@ -81,7 +82,6 @@ from retrieval.regions import (
     foreign_countries,
     named_places,
 )
-from retrieval.tokenize import names_a_false_friend
 from retrieval.types import DocKind, Hit, SearchResult
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
@@ -103,14 +103,6 @@ _ASPECT_WORDS_RE = re.compile(
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙"
 )
-
-
-def _pair_text(c: Candidate) -> str:
-    """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
-    if c.best is None or c.best.passage.field != "faq":
-        return c.guide.name
-    pair = c.guide.faqs[int(c.best.passage.key)]
-    return f"{c.guide.name} {pair.question} {pair.answer}"
 
 
 def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
@@ -147,10 +139,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
         # what is left names nothing, or only a word of the service in focus ("要去哪里登记" after 登记失业…)
         if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
-            guide = focus
-            if guide is not None:
-                emit(events, "followup", service_id=guide.id)
-                return self.guide_reply(st, guide, aspects, t, events)
+            emit(events, "followup", service_id=focus.id)
+            return self.guide_reply(st, focus, aspects, t, events)
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
@@ -218,11 +208,8 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         cands = same_destination(t, cands)
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
-        cands = [c for c in cands if not names_a_false_friend(t, c.guide.name)]
-        # a problem told of a thing the guide never mentions is not its matter ("社保卡密码忘了怎么办" and 社会保障卡补换)
-        cands = [
-            c for c in cands if tells_problem_thing(t, " ".join(p.text for p in self._passages(c.guide)))
-        ]
+        # (nor does a guide never mentioning the thing a problem is told of: "社保卡密码忘了怎么办" and 社会保障卡补换)
+        cands = about_the_matter(t, cands, lambda c: " ".join(p.text for p in self._passages(c.guide)))
         faq = self._best_faq(t, aspects, result, named)
         if (
             faq is not None
@@ -323,24 +310,14 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         # a notary's guide or a supporting service (查询 / 预约) is no choice for a question asking neither
         # ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)
         # (the one left answers when the question tells most of its name: "小朋友打完疫苗有异常反应，申请补偿…")
-        main = [
-            c
-            for c in cands[:3]
-            if not (is_notary(c.guide.name) and not asks_notary(t))
-            and not (is_auxiliary(c.guide.name) and not asks_auxiliary(t))
-        ]
+        main = main_services(t, cands[:3])
         if main and len(main) < len(cands[:3]) and result.confidence >= CLARIFY_CONFIDENCE and signalled:
             if len(main) >= 2:
                 cands = main
             elif name_told(t, main[0].guide) >= NAMED_TOLD:
                 emit(events, "base_variant", service_id=main[0].guide.id)
                 return self._answer_from(st, main[0], aspects, t, events, named, uncovered, result)
-        subject = self._subject(t, named)
-        unnamed = all(
-            name_cover(subject or t, c.guide, formal=True) <= UNNAMED_COVER
-            and name_told(t, c.guide) < UNNAMED_TOLD
-            for c in cands[:3]
-        )
+        unnamed = name_little(t, self._subject(t, named), cands[:3])
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled and not unnamed:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:
@@ -363,7 +340,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         found = [
             f
             for f in within_guides(found)
-            if answers_lookup(t, f.candidate) and tells_problem_thing(t, _pair_text(f.candidate))
+            if answers_lookup(t, f.candidate) and tells_problem_thing(t, pair_text(f.candidate))
         ]
         offered = faq_offer(found)
         foreign = foreign_countries(t)

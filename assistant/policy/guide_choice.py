@@ -11,6 +11,7 @@ import re
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
+from assistant.policy.candidate_filters import name_little
 from assistant.policy.evidence import (
     CHOICES_COVER,
     CLOSE,
@@ -40,10 +41,6 @@ from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.types import SearchResult
 
-# a choice between guides none of which names more than this much of the question (name_cover) nor has this much of its
-# name told by it (name_told) is no choice
-UNNAMED_COVER = 0.5
-UNNAMED_TOLD = 0.3
 # a plain how-to ("出生证怎么办", "点样办")
 _HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|申请|弄|搞)[?？]?$")
 
@@ -185,14 +182,8 @@ class GuideChoice:
                 )
                 if law is not None:
                     return law
-                if all(
-                    name_cover(subject or t, c.guide, formal=True) <= UNNAMED_COVER
-                    and name_told(t, c.guide) < UNNAMED_TOLD
-                    for c in listed
-                ):
-                    # none names half of what was asked nor is told a third of: no choice between them ("小孩读小学
-                    # 要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
-                    return None
+                if name_little(t, subject, listed):
+                    return None  # no choice between them ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and is_notary(chosen.guide.name) and not asks_notary(t):

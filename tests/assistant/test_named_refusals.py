@@ -35,6 +35,23 @@ from retrieval.types import DocKind, Hit, SearchResult
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
 
 
+def _choose_among(tmp_path: Path, guides: list[ServiceGuide], confidence: float):
+    """The guide choice among `guides`, all found close together by a confident search (the last is the weakest)."""
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    cands = [
+        Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0 - i / 100, []), None, 1)
+        for i, g in enumerate(guides)
+    ]
+    result = SearchResult(
+        query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=confidence
+    )
+
+    def choose(q: str):
+        return m.answering._choose(DialogueState(session_id="c"), q, result, cands, None, [])
+
+    return choose
+
+
 @pytest.mark.parametrize(
     ("question", "matter"),
     [
@@ -116,15 +133,7 @@ def test_close_guides_for_the_step_of_another_thing_are_no_choice(tmp_path: Path
         ServiceGuide(id=f"lawyer{i}", name=name, region="广东省广州市", department="示例司法局")
         for i, name in enumerate(("律师执业变更审核(执业类别变更)", "律师执业变更审核(（执业类别变更）)"))
     ]
-    m = build_manager(lawyers, {}, tmp_path / "idx", embedder=HashEmbedder())
-    cands = [
-        Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0 - i / 100, []), None, 1)
-        for i, g in enumerate(lawyers)
-    ]
-    result = SearchResult(query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=0.9)
-
-    def choose(q: str):
-        return m.answering._choose(DialogueState(session_id="c"), q, result, cands, None, [])
+    choose = _choose_among(tmp_path, lawyers, confidence=0.9)
 
     assert choose("营业执照地址变更要什么材料") is None
     offered = choose("律师执业变更要什么材料")  # the thing they change: still a choice between the two
@@ -231,15 +240,7 @@ def test_close_guides_naming_little_of_the_question_are_no_choice(tmp_path: Path
         )
         for i, step in enumerate(("初审", "复查", "审定"))
     ]
-    m = build_manager(books, {}, tmp_path / "idx", embedder=HashEmbedder())
-    cands = [
-        Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.0 - i / 100, []), None, 1)
-        for i, g in enumerate(books)
-    ]
-    result = SearchResult(query="q", hits=[c.hit for c in cands if c.hit], confident=True, confidence=0.7)
-
-    def choose(q: str):
-        return m.answering._choose(DialogueState(session_id="c"), q, result, cands, None, [], "")
+    choose = _choose_among(tmp_path, books, confidence=0.7)
 
     assert choose("小孩读小学要什么材料") is None
     offered = choose("中小学地方课程教材审查要什么材料")

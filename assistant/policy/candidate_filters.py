@@ -1,0 +1,53 @@
+"""Candidates that are about another matter than the one asked, and choices that are no real choice (pure
+functions over the Answerer's candidates; the Answerer and the guide choice apply them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.policy.evidence import Candidate, name_cover, name_told
+from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
+from assistant.policy.name_words import tells_problem_thing
+from retrieval.tokenize import names_a_false_friend
+
+# a choice between guides none of which names more than this much of the question (name_cover) nor has this much of
+# its name told by it (name_told) is no choice ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
+UNNAMED_COVER = 0.5
+UNNAMED_TOLD = 0.3
+
+
+def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidate], str]) -> list[Candidate]:
+    """Candidates whose name does not hold the question's word only inside a word of another meaning ("小孩几岁可以
+    办身份证" and 中国税收居民身份证明的开具), and whose texts (`text_of`) say the thing a problem is told of ("社保卡
+    密码忘了怎么办" and 社会保障卡补换, which never mentions a password)."""
+    return [
+        c for c in cands if not names_a_false_friend(t, c.guide.name) and tells_problem_thing(t, text_of(c))
+    ]
+
+
+def pair_text(c: Candidate) -> str:
+    """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
+    if c.best is None or c.best.passage.field != "faq":
+        return c.guide.name
+    pair = c.guide.faqs[int(c.best.passage.key)]
+    return f"{c.guide.name} {pair.question} {pair.answer}"
+
+
+def main_services(t: str, cands: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates that are neither a notary's guide nor a supporting service (查询 / 预约), unless the question
+    asks for one ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)."""
+    return [
+        c
+        for c in cands
+        if not (is_notary(c.guide.name) and not asks_notary(t))
+        and not (is_auxiliary(c.guide.name) and not asks_auxiliary(t))
+    ]
+
+
+def name_little(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
+    """None of the candidates names more than half of what the question names, nor is a third of its name told."""
+    return all(
+        name_cover(subject or t, c.guide, formal=True) <= UNNAMED_COVER
+        and name_told(t, c.guide) < UNNAMED_TOLD
+        for c in cands
+    )

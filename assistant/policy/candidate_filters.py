@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
-from assistant.policy.name_words import tells_problem_thing
+from assistant.policy.name_words import problem_thing, tells_problem_thing
 from retrieval.tokenize import names_a_false_friend
 
 # a choice between guides none of which names more than this much of the question (name_cover) nor has this much of
@@ -20,8 +20,11 @@ def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidat
     """Candidates whose name does not hold the question's word only inside a word of another meaning ("小孩几岁可以
     办身份证" and 中国税收居民身份证明的开具), and whose texts (`text_of`) say the thing a problem is told of ("社保卡
     密码忘了怎么办" and 社会保障卡补换, which never mentions a password)."""
+    problem = problem_thing(t) is not None  # the guides' texts are joined only for such a question
     return [
-        c for c in cands if not names_a_false_friend(t, c.guide.name) and tells_problem_thing(t, text_of(c))
+        c
+        for c in cands
+        if not names_a_false_friend(t, c.guide.name) and (not problem or tells_problem_thing(t, text_of(c)))
     ]
 
 

@@ -316,9 +316,12 @@ def _states_step(question: str, text: str, things: set[str]) -> bool:
 
 # an article on sanctions (法律责任), and the questions that ask about them
 _LIABILITY = re.compile(r"行政处分|给予处分|追究刑事责任|处[^。；]{0,20}罚款|给予处罚|批评教育")
-_ASKS_LIABILITY = re.compile(r"罚|处分|违法|合法|犯法|责任|后果|会怎样|会怎么样|会点|冒领|骗取|扣押|扣住|举报|投诉|赔")
-# an article on looking something up, booking or progress says so
-_LOOKUP_RE = re.compile(r"查|进度|预约|记录")
+_ASKS_LIABILITY = re.compile(
+    r"罚|处分|违法|合法|犯法|责任|后果|会怎样|会怎么样|会点|冒领|骗取|扣押|扣住|举报|投诉|赔"
+)
+# an article (or official pair) on looking something up, booking or progress says so
+LOOKUP_WORDS = "查|进度|预约|记录"
+_LOOKUP_RE = re.compile(LOOKUP_WORDS)
 
 
 def best_article(

@@ -32,6 +32,7 @@ from assistant.policy.evidence import (
     FAQ_RELATED,
     FAQ_TELLING_MIN_GUIDES,
     FAQ_TELLING_SHARE,
+    LOOKUP_WORDS,
     Candidate,
     question_words,
 )
@@ -128,8 +129,7 @@ def _select(
 # a plain how-to ("出生证怎么办", "点样办") asking nothing else, and a pair asking how (or what to do)
 _HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|弄|搞)[?？]?$")
 _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
-
-
+# an official question asking whether, and one asking how or what
 _YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")
 _WH_RE = re.compile(r"怎|如何|哪|什么|多少|几|谁|何")
 
@@ -145,8 +145,8 @@ def plain_howto(question: str) -> bool:
     return bool(_HOWTO_RE.search(compact(question)))
 
 
-# a pair about looking something up says so
-_LOOKUP_RE = re.compile(r"查|进度|预约|记录|结果")
+# a pair about looking something up says so (its result too)
+_LOOKUP_RE = re.compile(rf"{LOOKUP_WORDS}|结果")
 
 
 def answers_lookup(t: str, c: Candidate) -> bool:
@@ -217,7 +217,8 @@ def _accepted(
     sp = best.best
     if not [a for a in aspects if a is not Aspect.OVERVIEW] and not _asks_beyond_name(t, best.guide):
         return None  # a question naming only the service ("怎么办个体户") asks nothing of its pairs: the overview
-    official = best.guide.faqs[int(sp.passage.key)].question
+    pair = best.guide.faqs[int(sp.passage.key)]
+    official = pair.question
     if plain_howto(t) and (
         _asks_yes_no(official)
         or (
@@ -300,7 +301,6 @@ def _accepted(
         )
     if strong and bare_verdict(best.guide.faqs[int(sp.passage.key)].answer) and not asks_whether(t):
         return None  # "不需要" answers whether, nothing else ("帮我把这段话翻译成英文" is no such question)
-    pair = best.guide.faqs[int(sp.passage.key)]
     if strong and not tells_problem_thing(t, f"{best.guide.name} {pair.question} {pair.answer}"):
         return None  # "社保卡密码忘了怎么办" is not "哪些人才能办理社会保障卡申领？"
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):

@@ -6,10 +6,7 @@ A mixin of the Answerer (assistant/policy/answering.py).
 
 from __future__ import annotations
 
-import re
-
 from assistant.nlg.answer import Aspect, detect_aspects
-from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little
 from assistant.policy.evidence import (
@@ -27,6 +24,7 @@ from assistant.policy.evidence import (
     name_told,
     same_answer,
 )
+from assistant.policy.faq_evidence import plain_howto
 from assistant.policy.linking import (
     AUX_RATIO,
     asks_auxiliary,
@@ -40,9 +38,6 @@ from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.types import SearchResult
-
-# a plain how-to ("出生证怎么办", "点样办")
-_HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|申请|弄|搞)[?？]?$")
 
 
 class GuideChoice:
@@ -78,7 +73,7 @@ class GuideChoice:
         wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
 
         # "出生证怎么办" names the matter only: the guide's overview, not one of its pairs
-        plain_howto = not wanted and bool(_HOWTO_RE.search(compact(t))) and len(subject) <= 4
+        howto = not wanted and plain_howto(t) and len(subject) <= 4
 
         def own(c: Candidate) -> Candidate:
             """The guide picked among close ones, or its own official pair when that one answers and no field of
@@ -86,7 +81,7 @@ class GuideChoice:
             guide: its overview would not fit, its pair "税务信息为什么是人工核验？" answers)."""
             if not (faq_ok and faq is not None and faq.guide.id == c.guide.id):
                 return c
-            if plain_howto:
+            if howto:
                 return c
             on_field = bool(wanted) and c.best is not None and c.best.aspect >= 1.0
             return c if on_field else faq
@@ -208,7 +203,7 @@ class GuideChoice:
             return None
         if faq_ok and faq is not None and faq.best is not None:
             if faq.guide.id == chosen.guide.id:
-                return chosen if plain_howto else faq  # the linked guide's own official FAQ answers it
+                return chosen if howto else faq  # the linked guide's own official FAQ answers it
             # the linked guide says nothing on it: few of the question's words and no passage on the aspect
             # asked ("低保的申请条件" names 最低生活保障 by its short name; its conditions still answer)
             weak = chosen.best is None or (chosen.best.lexical < 0.25 and chosen.best.aspect < 1.0)

@@ -80,7 +80,9 @@ _PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核�
 _LATER_QUERY_RE = re.compile(
     r"补|换|迁|变更|注销|延续|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改"
 )
-_LATER_NAME_RE = re.compile(r"补领|补办|补发|补证|补换|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续")
+_LATER_NAME_RE = re.compile(
+    r"补领|补办|补发|补证|补换|换领|换发|换证|挂失|遗失|迁入|迁出|迁移|注销|变更|延续"
+)
 
 
 # A lost document ("身份证丢了怎么办") is a matter for a guide that replaces it (补领 / 挂失 / 换 …), not for another
@@ -270,13 +272,17 @@ def tells_problem_thing(query: str, text: str) -> bool:
     if thing is None:
         return True
     said = compact(text)
-
-    def says(word: str) -> bool:
-        ending = [key for key in synonym_table() if word.endswith(key)]
-        return word[-2:] in said or any(term in said for key in ending for term in synonym_table()[key])
-
     owner = thing[:-2]
-    return says(thing) and (len(owner) < 2 or says(owner))
+    return _says(thing, said) and (len(owner) < 2 or _says(owner, said))
+
+
+def _says(word: str, said: str) -> bool:
+    """`said` holds the word's last two characters, or a formal term of the colloquial word ending it (社保卡 ->
+    社会保障卡)."""
+    table = synonym_table()
+    return word[-2:] in said or any(
+        term in said for key in table if word.endswith(key) for term in table[key]
+    )
 
 
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
@@ -296,7 +302,8 @@ def _thing_before(q: str, start: int) -> str:
 
 
 def _loose(thing: str) -> bool:
-    return len(thing) < 2 or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请", thing))
+    """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal)."""
+    return len(thing) < 2 or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
 
 
 def step_thing(query: str) -> tuple[str, str] | None:
@@ -326,7 +333,7 @@ def lacking_matter(query: str) -> str | None:
     "营业执照注销", "社保卡密码忘了怎么办" -> "社保卡密码"), or None when the question says it too loosely to name."""
     problem = problem_thing(query)
     if problem is not None:
-        return problem
+        return None if _loose(problem) else problem
     found = step_thing(query)
     return "".join(found) if found else None
 
@@ -344,8 +351,4 @@ def names_step_thing(query: str, name: str) -> bool:
     if not things:
         return True
     said = compact(name)
-    table = synonym_table()
-    return any(
-        t[-2:] in said or any(term in said for key in table if t.endswith(key) for term in table[key])
-        for t in things
-    )
+    return any(_says(t, said) for t in things)

@@ -66,6 +66,8 @@ def _choose_among(tmp_path: Path, guides: list[ServiceGuide], confidence: float)
         ("社保卡密码忘了怎么办", "社保卡密码"),
         ("iPhone屏幕坏了去边度整最平", "iPhone屏幕"),  # a word in Latin letters is not cut
         ("丢了怎么办", None),  # nothing to name
+        ("我那张440103199001011236丢了", None),  # a number is not echoed back
+        ("13800138000密码忘了", None),
         ("低保怎么申请", None),
     ],
 )

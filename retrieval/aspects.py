@@ -45,6 +45,8 @@ DOCUMENT_ASKED = (
 )
 # who may go in one's place (assistant.policy.answering: people a follow-up may name)
 OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子女|儿子|女儿|我?(?:老婆|老公|爱人|父母|爸妈|爸爸|妈妈|爸|妈)"
+# how long the person must have lived, paid in or worked somewhere: a condition, not a processing time
+_DWELL = r"(?:住|居住|缴存?|交|参保|工作|就业|上班)满?了?(?:多久|多长时间|几年|多少年|几个月|多少个月)"
 # doing it or only going in one's place
 _GOES = r"(?:去(?:办|领|拿|取|申请)?(?!哪)|办|领|拿|取|申请)"
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
@@ -55,7 +57,9 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:交|带|准备|提供|提交)些?(?:哪些|什么)(?:东西|文件|证明|表|票据|单据|(?=[吗呢啊?？。，,!！]|$))|(?:要|需要)(?:哪些|什么)文件|"
         r"填(?:什么|哪些|哪个)表|什么表格|"
         r"需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备些?(?:什么|哪些)|提交什么|复印件|原件|"
-        r"(?:什么|哪些|开|要)证明|户口[本簿](?!.{0,3}(?:丢|不见|遗失|掉|找不到|补|换))|申请表|登记表|申请书|委托书|承诺书|照片|身份证(?!.{0,3}(?:办|补|换|丢|不见|遗失|掉|找不到))|"
+        r"(?:什么|哪些|开|要)证明|户口[本簿](?!.{0,3}(?:丢|不见|遗失|掉|找不到|补|换))|申请表|登记表|申请书|委托书|承诺书|照片|"
+        # not the card itself ("身份证过期了还能用吗")
+        r"身份证(?!.{0,3}(?:办|补|换|丢|不见|遗失|掉|找不到|过期|到期|失效|有效|能用))|"
         # a document asked about without a verb ("要不要租赁合同"), not the certificate one applies for ("要不要办…证")
         rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具)?{DOCUMENT_ASKED}|"
         # a document the person lacks ("没有租房合同怎么办"): what the list says of it
@@ -73,10 +77,10 @@ _CUES: list[tuple[Aspect, str]] = [
     (
         Aspect.CONDITIONS,
         r"条件|资格|符合|(?:有|是)?(?:什么|哪些|啥|咩)要求|要求是什么|(?:什么|哪些|哪种|啥)(?:情况|情形)|(?:情况|情形)有哪些|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用(?:对象|范围)|(?:救助|服务|补贴|保障)对象|"
-        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么))"
+        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么)|几个?[月年])"
         # the matter between the cue and its question particle is not part of the cue (cue_spans keeps it)
         r"(?=[^?？。]{0,12}(?:吗|么|不(?=[?？。]|$)|\?|？|$))|(?:多低|多少|什么样|怎样)才(?:能|可以)(?:吃|办|申请|领|享受)|"
-        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否)(?:办|申请|申领)",
+        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否)(?:办|申请|申领)|{_DWELL}",
     ),
     (
         Aspect.LOCATION,
@@ -90,7 +94,9 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.AMOUNT,
         r"(?:领|拿|发|补|贷|报销?|给|赔|退)(?:我们|我|你|他|她|到)?多少|最多(?:能|可以)?(?:补|领|拿|贷|报)|(?:补贴|补助|额度)(?:上限|最高)|多少钱一个月|(?:每个?月|一个月|一年|每年)(?:有|能|可以)?(?:领|拿|发|补)?多少(?!天|次)|(?:补贴|补助|津贴|救助金|保险金|"
         r"抚恤金?|养老金|低保金|生活费|奖励|标准|额度|金额)(?:是|有|能有|大概)?(?:多少|几)|额度|能贷多少年|贷多少年|贷多久|"
-        r"(?:贷款|公积金).{0,4}(?:期限|年限|多少)",
+        r"(?:贷款|公积金).{0,4}(?:期限|年限|多少)|"
+        # how long a benefit is paid ("失业金能领几个月")
+        r"(?:领|发|拿|享受)(?:几|多少)个?(?:月|年)",
     ),
     (
         Aspect.FEES,
@@ -149,6 +155,7 @@ _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 _TIME_RE = dict(_COMPILED)[Aspect.TIME]
 _MATERIALS_RE = dict(_COMPILED)[Aspect.MATERIALS]
 _VALIDITY_RE = dict(_COMPILED)[Aspect.VALIDITY]
+_DWELL_RE = re.compile(_DWELL)
 # "补贴能领多少钱" is a benefit amount, not a fee: fee words proper keep FEES.
 _FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|手续费|收不收|付费|花钱|收钱")
 
@@ -165,6 +172,8 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.FEES)
     if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
         found.remove(Aspect.TIME)
+    if Aspect.CONDITIONS in found and Aspect.TIME in found and not _TIME_RE.search(_DWELL_RE.sub(" ", t)):
+        found.remove(Aspect.TIME)  # "要住满多久" asks a condition only
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):
         found.remove(Aspect.TIME)  # "有效多久" asks the validity only
     # "身份证有效期": the document is what is asked about, not a material

@@ -114,6 +114,8 @@ _LACKED_THING = re.compile(
 )
 _NOT_A_THING = re.compile(
     r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"
+    # the question word cut by the lazy match ("开个体户要什么资料": not a document "体户要什")
+    r"|要什?$|什$"
 )
 
 

@@ -21,6 +21,12 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
     (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|退役|士官|武警")),
+    # not a group of people but an event with services of its own: the survivors of one who died
+    # ("养老保险交了十年可以领吗" is not asked of 企业职工养老保险死亡待遇申领)
+    (
+        re.compile(r"死亡|丧葬|遗属|抚恤"),
+        re.compile(r"死|去世|过世|逝世|身故|离世|走咗|丧|遗属|抚恤|殡|白事"),
+    ),
 )
 
 

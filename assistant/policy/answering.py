@@ -22,20 +22,18 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
-from assistant.policy.candidate_filters import about_the_matter, main_services, name_little, pair_text
+from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
     FAQ_TOP,
     LAW_ARTICLE_LEXICAL,
     NAME_COVER,
-    NAMED_TOLD,
     STANDOUT_FLOOR,
     TOP_K,
     Candidate,
     asks_guide_only,
     name_cover,
-    name_told,
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
@@ -51,6 +49,7 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import (
     after_loss,
     asks_later_step,
+    certificate_unnamed,
     first_step_first,
     lacking_matter,
     lost_but_not_replaced,
@@ -310,13 +309,12 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         # a notary's guide or a supporting service (查询 / 预约) is no choice for a question asking neither
         # ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)
         # (the one left answers when the question tells most of its name: "小朋友打完疫苗有异常反应，申请补偿…")
-        main = main_services(t, cands[:3])
-        if main and len(main) < len(cands[:3]) and result.confidence >= CLARIFY_CONFIDENCE and signalled:
-            if len(main) >= 2:
-                cands = main
-            elif name_told(t, main[0].guide) >= NAMED_TOLD:
-                emit(events, "base_variant", service_id=main[0].guide.id)
-                return self._answer_from(st, main[0], aspects, t, events, named, uncovered, result)
+        # (and one left that is no answer either is no choice: "房产证加名字怎么办" and 不动产物权公证指引)
+        if result.confidence >= CLARIFY_CONFIDENCE and signalled:
+            cands, lone = without_side_services(t, cands)
+            if lone is not None:
+                emit(events, "base_variant", service_id=lone.guide.id)
+                return self._answer_from(st, lone, aspects, t, events, named, uncovered, result)
         unnamed = name_little(t, self._subject(t, named), cands[:3])
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled and not unnamed:
             asked = ordinary_counterparts(t, cands[:3])
@@ -444,6 +442,14 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
         # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
         unplaced = without_places(t, named)
+        # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
+        # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
+        other_card = (
+            certificate_unnamed(self._subject(t, named), c.guide.name) if generic and not own_faq else None
+        )
+        if other_card is not None:
+            emit(events, "no_fit", service_id=c.guide.id)
+            return self.unknown(st, events, result, lacking=other_card if len(other_card) <= 8 else None)
         if (
             generic
             and not own_faq

@@ -3,9 +3,10 @@ functions over the Answerer's candidates; the Answerer and the guide choice appl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
-from assistant.policy.evidence import Candidate, name_cover, name_told
+from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
 from assistant.policy.name_words import problem_thing, tells_problem_thing
 from retrieval.tokenize import names_a_false_friend
@@ -14,6 +15,8 @@ from retrieval.tokenize import names_a_false_friend
 # its name told by it (name_told) is no choice ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
 UNNAMED_COVER = 0.5
 UNNAMED_TOLD = 0.3
+# words of applying or wishing, said of any service
+_ACTING_RE = re.compile(r"申请|申领|申办|办理|想要|想")
 
 
 def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidate], str]) -> list[Candidate]:
@@ -47,10 +50,26 @@ def main_services(t: str, cands: Sequence[Candidate]) -> list[Candidate]:
     ]
 
 
+def without_side_services(t: str, cands: list[Candidate]) -> tuple[list[Candidate], Candidate | None]:
+    """The choice left when a notary's guide or a supporting service is among the first three (main_services),
+    and the one main service that answers when it is the only one left and the question tells most of its name
+    ("小朋友打完疫苗有异常反应，申请补偿…": 预防接种异常反应补偿). One left that is not told is no choice either
+    ("房产证加名字怎么办" and 不动产物权公证指引 / 房地产估价师考试报名)."""
+    top = cands[:3]
+    main = main_services(t, top)
+    if not main or len(main) == len(top):
+        return cands, None
+    if len(main) == 1 and name_told(t, main[0].guide) >= NAMED_TOLD:
+        return main, main[0]
+    return main, None
+
+
 def name_little(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
-    """None of the candidates names more than half of what the question names, nor is a third of its name told."""
+    """None of the candidates names more than half of what the question names, nor is a third of its name told.
+    Words of applying name no matter: "老人高龄津贴怎么申请" tells nothing of 残疾人两项补贴申请 by its 申请."""
+    said, asked = _ACTING_RE.sub("", subject or t), _ACTING_RE.sub("", t)
     return all(
-        name_cover(subject or t, c.guide, formal=True) <= UNNAMED_COVER
-        and name_told(t, c.guide) < UNNAMED_TOLD
+        name_cover(said or subject or t, c.guide, formal=True) <= UNNAMED_COVER
+        and name_told(asked, c.guide) < UNNAMED_TOLD
         for c in cands
     )

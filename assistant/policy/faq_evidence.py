@@ -370,6 +370,11 @@ def _asks_beyond_name(question: str, guide: ServiceGuide) -> bool:
 
 
 def _names_only(question: str, guide: ServiceGuide) -> float:
-    """Share of the question's content characters, aspect cue words left out, found in the guide's name."""
-    chars = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
+    """Share of the question's content characters, aspect cue words left out, found in the guide's name; 0 when
+    the name holds none of its words (its formal terms counted): "开餐厅要办…" shares only 开 and 办 with
+    开办运输企业一件事."""
+    spans = cue_spans(question)
+    if not question_words(spans) & content_bigrams(guide.name):
+        return 0.0
+    chars = {ch for b in content_bigrams(spans) for ch in b}
     return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0

@@ -285,6 +285,21 @@ def _says(word: str, said: str) -> bool:
     )
 
 
+_CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
+
+
+def certificate_unnamed(subject: str, name: str) -> str | None:
+    """The certificate a question names by its last word ("退役军人优待证"), when the guide's name says neither the
+    two characters before its 证 / 卡 nor a formal term of it (机动车驾驶证持军警驾驶证申领(退役军人…) is no 优待证);
+    None when the subject ends in no certificate or the name says it."""
+    s = compact(subject)
+    m = _CERTIFICATE_END_RE.search(s)
+    if m is None or _loose(s):
+        return None
+    said = compact(name)
+    return None if m.group(1) in said or _says(m.group(0), said) else s
+
+
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
 _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
 _LACK_STEP_RE = re.compile(

@@ -162,6 +162,8 @@ def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]
     assert asked_thing("办居住证要带身份证吗") == "身份证" and asked_thing("要带什么材料") is None
     # "开…证明在哪里办" asks where to get a certificate (a service), not whether to bring a document
     assert asked_thing("开税收完税证明在哪里办？") is None
+    # "开个体户" opens a business: "要什么资料" asks the list, no document named "体户要什"
+    assert asked_thing("开个体户要什么资料") is None and asked_thing("开个体户要带什么") is None
     p = next(p for p in guide_passages(g) if p.field == "materials")
     composed = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要带身份证吗")
     assert composed is not None and composed.text.startswith("需要。「居民身份证」在申请材料清单中")

@@ -176,6 +176,10 @@ def test_a_question_names_a_group_in_its_own_words() -> None:
         "退役军人接收预报到(士官（自主就业）接收预报到)", "自主就业的退役士官网上预报到"
     )
     assert not for_unasked_group("机动车驾驶证初次申领", "驾照分扣完了怎么办")
+    # a death and its survivors: an event with services of its own, asked only when said
+    assert for_unasked_group("企业职工养老保险死亡待遇申领", "养老保险交了十年可以领吗")
+    assert not for_unasked_group("企业职工养老保险死亡待遇申领", "我老豆上个月过世了，养老金还能领吗")
+    assert not for_unasked_group("企业职工养老保险待遇申领", "养老保险交了十年可以领吗")
 
 
 def test_only_other_groups_variants_are_no_choice_to_offer(tmp_path: Path) -> None:

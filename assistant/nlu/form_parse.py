@@ -45,7 +45,10 @@ _TICK_ALL_RE = re.compile(
 UNTICK_RE = re.compile(r"还没有|还没|没有|缺|少了|没带|没准备")
 _QUESTION_RE = re.compile(
     r"[?？]|吗|什么|多久|多长时间|哪|怎么|怎样|如何|为什么|(?<![十百千万\d])几|多少|能不能|可不可以|要不要|需不需要|是不是|"
-    r"有没有|会不会|行不行|是否|咋|请问|想问|问一下|问下"
+    r"有没有|会不会|行不行|是否|咋|请问|想问|问一下|问下|"
+    # "那护照呢" asks about another matter; Cantonese question words ("使唔使", "点样", "边度")
+    r"^那.{1,12}呢|^(?!没|还没|有|是|对|好|已经)[\u4e00-\u9fff]{2,8}呢[?？]?$|"
+    r"点样|点算|边度|边个|几时|[使洗要系有得]唔[使洗要系有得]|可唔可以|有冇"
 )
 # What a typed value looks like, for telling the person what is wrong when an answer is of another kind.
 TYPE_SHAPE = {

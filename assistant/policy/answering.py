@@ -445,7 +445,7 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
         # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
         other_card = (
-            certificate_unnamed(self._subject(t, named), c.guide.name) if generic and not own_faq else None
+            certificate_unnamed(self._subject(t, named), c.guide.name, t) if generic and not own_faq else None
         )
         if other_card is not None:
             emit(events, "no_fit", service_id=c.guide.id)

@@ -49,7 +49,7 @@ from assistant.policy.faq_order import (
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import synonym_table, tells_problem_thing, without_places
 from knowledge.schema import FAQ, ServiceGuide
-from retrieval.aspects import cue_spans
+from retrieval.aspects import cue_spans, detect_aspects
 from retrieval.passages import Passage, content_bigrams
 from retrieval.regions import mentioned_units
 from retrieval.types import SearchResult
@@ -306,6 +306,20 @@ def _accepted(
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
         return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None
+
+
+# an official how-to ("怎么样才能办理档案的接收？") answers how, on what conditions and whether online
+_HOWTO_OFFICIAL_RE = re.compile(r"(?:怎么样|怎样|如何|怎么)才能")
+_HOWTO_COVERS = {Aspect.PROCESS, Aspect.CONDITIONS, Aspect.ONLINE}
+
+
+def asks_another_aspect(aspects: list[Aspect], official: str) -> bool:
+    """The official question asks aspects of its own, none of those asked ("失业登记在哪里办" and "办理失业登记
+    需要什么条件？")."""
+    own = {a for a in detect_aspects(official) if a is not Aspect.OVERVIEW}
+    if _HOWTO_OFFICIAL_RE.search(official):
+        own |= _HOWTO_COVERS
+    return bool(own) and not own & set(aspects)
 
 
 def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool = True) -> bool:

@@ -29,6 +29,7 @@ from assistant.policy.evidence import (
     Candidate,
     asks_same,
 )
+from assistant.policy.faq_evidence import asks_another_aspect
 from assistant.policy.linking import (
     asks_auxiliary,
     disambiguation_text,
@@ -184,7 +185,16 @@ class GuideReplies:
                 and (
                     (
                         r.lexical >= FAQ_LEXICAL_ALONE
-                        and (not wanted or r.aspect > 0 or r.lexical >= FAQ_SWITCH)
+                        and (
+                            not wanted
+                            or r.aspect > 0
+                            # many shared words, yet not an official question on another aspect ("失业登记在哪里办"
+                            # and "办理失业登记需要什么条件？")
+                            or (
+                                r.lexical >= FAQ_SWITCH
+                                and not asks_another_aspect(wanted, guide.faqs[int(r.passage.key)].question)
+                            )
+                        )
                     )
                     # an FAQ asking the same aspect in the same words ("…多久能办完" for "…多长时间能办好")
                     or (

@@ -264,3 +264,24 @@ def test_a_pair_whose_answer_only_uses_the_question_s_words_does_not_answer_it()
     best = _one_pair(jobs, key, 0.5, 2)
     assert best("退休年龄是多少") is None
     assert best("失业登记注销要满足什么") == key
+
+
+def test_a_pair_asking_another_aspect_does_not_answer_however_many_words_it_shares(tmp_path: Path) -> None:
+    """The real 登记失业人员就业帮扶“一件事” pairs on conditions share 失业登记 with "失业登记在哪里办": its
+    location field answers, not "办理失业登记需要什么条件？"."""
+    from assistant.policy.faq_evidence import asks_another_aspect
+    from assistant.state import DialogueState
+    from eval.dialogue import build_manager
+    from retrieval.embedders import HashEmbedder
+
+    jobless = load_scenario_json(FIXTURE / "43PCP0015_tianxin.json").guides[0]
+    assert jobless.location and any("失业登记" in f.question and "条件" in f.question for f in jobless.faqs)
+    assert asks_another_aspect(detect_aspects("失业登记在哪里办"), "办理失业登记需要什么条件？")
+    assert not asks_another_aspect(detect_aspects("失业登记要什么条件"), "办理失业登记需要什么条件？")
+    m = build_manager([jobless], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "失业登记在哪里办"
+    reply = m.answering.guide_reply(DialogueState(session_id="j"), jobless, detect_aspects(q), q, [])
+    assert reply.citations[0].id.endswith("#location") and "条件" not in reply.text.split("\n")[1]
+    q = "失业登记要什么条件"
+    reply = m.answering.guide_reply(DialogueState(session_id="k"), jobless, detect_aspects(q), q, [])
+    assert reply.citations[0].id.endswith("#faqs")

@@ -55,6 +55,11 @@ def test_resumes(text: str) -> None:
         ("系咪要预约", True),
         ("几时可以攞", True),
         ("没有呢", False),
+        ("还没呢", False),
+        ("那护照呢", True),  # another matter asked about mid-form
+        ("护照呢", True),
+        ("点样交", True),
+        ("有冇得优惠", True),
         ("三口人", False),
         ("我户口喺湖南", False),
     ],

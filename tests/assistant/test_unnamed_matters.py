@@ -44,12 +44,17 @@ VETERAN_LICENCE = _guide(
 
 
 def test_a_certificate_is_named_by_the_words_before_its_last_character() -> None:
-    assert certificate_unnamed("退役军人优待证", VETERAN_LICENCE.name) == "退役军人优待证"
-    assert certificate_unnamed("退役军人驾驶证", VETERAN_LICENCE.name) is None
-    assert certificate_unnamed("残疾证", "《中华人民共和国残疾人证》新办证申请") is None
-    assert certificate_unnamed("社保卡", "社会保障卡补换") is None  # by its formal term
-    assert certificate_unnamed("结婚证", "内地居民结婚登记") is None
-    assert certificate_unnamed("老人高龄津贴", "残疾人两项补贴申请") is None  # no certificate named
+    assert (
+        certificate_unnamed("退役军人优待证", VETERAN_LICENCE.name, "退役军人优待证怎么办")
+        == "退役军人优待证"
+    )
+    assert certificate_unnamed("退役军人驾驶证", VETERAN_LICENCE.name, "退役军人驾驶证怎么办") is None
+    assert certificate_unnamed("残疾证", "《中华人民共和国残疾人证》新办证申请", "残疾证怎么办理") is None
+    assert certificate_unnamed("社保卡", "社会保障卡补换", "社保卡怎么办") is None  # by its formal term
+    assert certificate_unnamed("结婚证", "内地居民结婚登记", "结婚证怎么办") is None
+    assert certificate_unnamed("老人高龄津贴", "残疾人两项补贴申请", "老人高龄津贴怎么申请") is None
+    # a word made by leaving the question's filler out is none of its own
+    assert certificate_unnamed("小孩出生后证", "新生儿出生一件事", "小孩出生后要办哪些证") is None
 
 
 def test_a_how_to_of_a_certificate_the_guide_is_not_about_is_refused_by_its_name(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from assistant.nlg.passage_answer import (
     asked_thing,
 )
 from assistant.nlu.groups import for_unasked_group
-from assistant.nlu.text import compact
+from assistant.nlu.residue import residue
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
@@ -27,40 +27,28 @@ from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
     FAQ_TOP,
-    LAW_ARTICLE_LEXICAL,
     NAME_COVER,
     STANDOUT_FLOOR,
     TOP_K,
-    Candidate,
     asks_guide_only,
     name_cover,
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.guide_choice import GuideChoice
+from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
     asks_auxiliary,
-    asks_notary,
-    is_auxiliary,
-    is_notary,
 )
 from assistant.policy.name_words import (
-    after_loss,
-    asks_later_step,
-    certificate_unnamed,
     first_step_first,
     lacking_matter,
-    lost_but_not_replaced,
-    names_a_term,
     names_step_thing,
-    renewal_not_served,
-    serves_later_step,
     step_not_served,
     steps_asked,
     tells_problem_thing,
-    thing_named,
     without_places,
 )
 from assistant.policy.service_pick import holder, same_destination, standout
@@ -81,27 +69,11 @@ from retrieval.regions import (
     foreign_countries,
     named_places,
 )
-from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.types import DocKind
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
 _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|长辈|屋企人|本人|自己")
-# a thing asked about that is a document (not "开律师事务所")
-_DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
-# a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
-_YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
-# Words removed to see whether a question names a service of its own or follows up on the current one.
-_FILLER_RE = re.compile(
-    r"需不需要|需不需|要不要|用不用|"
-    r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
-    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|下来|[?？!！,，。.、\s]"
-)
-_ASPECT_WORDS_RE = re.compile(
-    r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
-    r"费用|收费|多少钱|要钱|给钱|交钱|花钱|钱|免费|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|网址|链接|入口|网站|依据|部门|窗口|预约|快递|邮寄|号码|"
-    # who goes ("可以叫家人去办吗" follows up on the service in focus)
-    r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙"
-)
 
 
 def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
@@ -112,7 +84,7 @@ def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool
     return bool(words & content_bigrams(guide.conditions))
 
 
-class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
+class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     def __init__(self, host: AnswerHost) -> None:
         self.host = host
         self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
@@ -361,141 +333,6 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._foreign_reply(st, foreign, events)
         return self.unknown(st, events, result, lacking=lacking_matter(t))
 
-    def _asks_step_only(self, t: str) -> bool:
-        """The question asks a lost document, an expired card or a later step of a thing, and nothing else: not
-        "中专毕业证丢了，开中职学力证明书要多长时间", which asks for the certificate standing in for it."""
-        rest = after_loss(t)
-        if rest is not None and len(self.residue(rest)) >= 4:
-            return bool(steps_asked(t))
-        return asks_later_step(t)
-
-    def _named_first(self, t: str, hits: list[Hit]) -> list[Hit]:
-        """A document asked about or lacked names no service ("办居住证没有租房合同怎么办" is not about 住房公积金租房
-        提取): the guides the rest of the question finds come first."""
-        thing = asked_thing(t)
-        if not thing or not _DOCUMENT_RE.search(thing):
-            return hits  # "开律师事务所" is no document
-        rest = compact(t).replace(thing, "")
-        if len(self.residue(cue_spans(rest))) < 2:
-            return hits
-        by_rest = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
-        if by_rest is None or not by_rest.confident:
-            return hits
-        first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
-        ids = {h.doc_id for h in first}
-        return first + [h for h in hits if h.doc_id not in ids]
-
-    @staticmethod
-    def _serves_step(t: str, c: Candidate) -> bool:
-        """The candidate (its official pair, when that is the answer) serves the later step the question asks."""
-        pair = (
-            c.guide.faqs[int(c.best.passage.key)].question if c.best and c.best.passage.field == "faq" else ""
-        )
-        return serves_later_step(t, f"{c.guide.name} {pair}", " ".join(m.name for m in c.guide.materials))
-
-    def _answer_from(
-        self,
-        st: DialogueState,
-        c: Candidate,
-        aspects: list[Aspect],
-        t: str,
-        events: Events,
-        named: list[str],
-        uncovered: list[str],
-        result: SearchResult | None = None,
-    ) -> Reply:
-        if uncovered and len(uncovered) == len(named):
-            # only places the KB does not cover: say so plainly rather than state other places' facts
-            return self._uncovered_reply(st, uncovered, events, None)
-        foreign = foreign_countries(t)
-        if (
-            foreign
-            and c.rank >= 2
-            and not about_abroad(c.guide.name + (c.best.passage.text if c.best else ""))
-        ):
-            # another Chinese place's guide says nothing about a foreign country's matters (unless it is about
-            # matters abroad: "在英国读的硕士…学历认证")
-            return self._foreign_reply(st, foreign, events)
-        generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
-        own_faq = bool(c.best and c.best.passage.field == "faq")
-        pair = c.guide.faqs[int(c.best.passage.key)].question if c.best is not None and own_faq else ""
-        # "身份证丢了怎么办" and a guide (or official pair) that replaces nothing ("中国税收居民身份证明的开具",
-        # "居民身份证换领是否可以在线上申请？"), or a later step the guide's name does not serve ("个体户注销…" and
-        # 个体工商户设立登记): the statute on it answers, when one does; else a pair of another matter ("户口簿去哪里
-        # 打印？" for a lost 户口本) or the other step's guide (its papers would send the person wrong) is no answer
-        named_here = f"{c.guide.name} {pair}"
-        lost = lost_but_not_replaced(t, named_here)
-        other_step = step_not_served(t, named_here) is not None
-        # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
-        # 不动产物权公证指引's time limit
-        notary = is_notary(c.guide.name) and not asks_notary(t)
-        renewal = renewal_not_served(t, f"{named_here} {' '.join(m.name for m in c.guide.materials)}")
-        if result is not None and (lost or other_step or notary or renewal):
-            # the guide is no answer: the formal terms of the question's colloquial words may find the statute
-            # ("身份证过期" for 居民身份证 有效期满 … 换领)
-            law = self._article_reply(st, t, result, events, formal_shared=True)
-            if law is not None:
-                return law
-            if own_faq or other_step or notary or renewal:
-                emit(events, "no_fit", service_id=c.guide.id)
-                return self.unknown(st, events, result, lacking=lacking_matter(t))
-        # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
-        # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
-        unplaced = without_places(t, named)
-        # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
-        # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
-        other_card = (
-            certificate_unnamed(self._subject(t, named), c.guide.name, t) if generic and not own_faq else None
-        )
-        if other_card is not None:
-            emit(events, "no_fit", service_id=c.guide.id)
-            return self.unknown(st, events, result, lacking=other_card if len(other_card) <= 8 else None)
-        if (
-            generic
-            and not own_faq
-            and (
-                name_cover(unplaced, c.guide, formal=True) < NAME_COVER
-                or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
-                # a lookup asked ("公积金余额怎么查") of a guide granting something else, naming part of it only
-                or (
-                    asks_auxiliary(t)
-                    and not is_auxiliary(c.guide.name)
-                    and name_cover(unplaced, c.guide, formal=True) < 1.0
-                )
-            )
-            # a term of the name said whole ("实习期满考试") names the service however long the question
-            and not names_a_term(unplaced, c.guide.name)
-        ):
-            if not self._describes(t, c.guide):
-                emit(events, "no_fit", service_id=c.guide.id)
-                law = self._article_reply(st, t, result, events) if result is not None else None
-                return law if law is not None else self.unknown(st, events, None, lacking=lacking_matter(t))
-            if _YES_NO_RE.search(compact(t)):
-                # "…能不能借出来", "…要不要先备案": whether one can / must is what its conditions say
-                aspects = [Aspect.CONDITIONS]
-        if (
-            result is not None
-            and is_auxiliary(c.guide.name)
-            and not asks_auxiliary(t)
-            and not asks_guide_only(aspects)
-        ):
-            # only a supporting service (预约 / 查询) matched: an article that answers comes first
-            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
-            if law is not None:
-                return law
-        note = self._region_note(c.guide, named, uncovered)
-        return self.guide_reply(
-            st,
-            c.guide,
-            aspects,
-            t,
-            events,
-            check_fit=True,
-            scored=c.best,
-            region_note=note,
-            related=c.related,
-        )
-
     # --- replies ------------------------------------------------------------------------------------
 
     def _subject(self, t: str, named: list[str]) -> str:
@@ -505,5 +342,4 @@ class Answerer(EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     @staticmethod
     def residue(t: str) -> str:
         """What is left of a message without aspect and filler words (a service name, if any)."""
-        rest = _ASPECT_WORDS_RE.sub("", compact(t))
-        return _FILLER_RE.sub("", rest)
+        return residue(t)

@@ -299,10 +299,17 @@ def article_openings(docs: Iterable[PolicyDocument]) -> list[str]:
 _LATER_STEP_RE = re.compile(r"注销|补领|补发|换领|换发|挂失|遗失|迁出|迁入|吊销|撤销")
 
 
-def _only_later_step(text: str, things: set[str]) -> bool:
-    """Every sentence of `text` naming the thing asked about (one of its word pairs) names a later step of it."""
+def _only_later_step(text: str, things: set[str], first_terms: Iterable[str] = ()) -> bool:
+    """Every sentence of `text` naming the thing asked about (one of its word pairs) names a later step of it, and
+    none says the first step by a formal term of the question's words (婚姻登记条例第二十一条's "办理婚姻登记或者补领
+    结婚证…应当交纳工本费" answers "结婚证要多少钱")."""
     naming = [c for c in _CLAUSE_RE.split(text) if any(w in c for w in things)]
-    return bool(naming) and all(_LATER_STEP_RE.search(c) for c in naming)
+    firsts = [f for f in first_terms if len(f) >= 4]
+    return (
+        bool(naming)
+        and all(_LATER_STEP_RE.search(c) for c in naming)
+        and not any(re.search(rf"(?<!补领)(?<!换领){re.escape(f)}", c) for c in naming for f in firsts)
+    )
 
 
 def _states_step(question: str, text: str, things: set[str]) -> bool:
@@ -389,7 +396,9 @@ def best_article(
         # no later step asked ("办营业执照要多久"): an article saying the thing only with a later step of it (…营业执照、
         # 税务…等各类注销业务申请) is about that step
         things = {w for w in formal if w not in GENERIC_BIGRAMS and not _STEP_CHARS_RE.search(w)}
-        cands = [x for x in cands if not _only_later_step(x[0].chunk.text, things)] or cands
+        # (the formal terms of the question's own words, not those words: "结婚证" -> 婚姻登记)
+        firsts = [f for f in expand_synonyms(t, synonym_table()) if f not in compact(t)]
+        cands = [x for x in cands if not _only_later_step(x[0].chunk.text, things, firsts)] or cands
     if later:
         # a lost document or a later step is answered only by an article saying it of the thing named ("驾驶证丢了"
         # is not answered by 居住证暂行条例's "换领、补领居民身份证" nor "营业执照丢了怎么补" by a clause on 营业执照)

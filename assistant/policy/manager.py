@@ -14,6 +14,7 @@ from assistant import events as ev
 from assistant.nlg.llm import LLMPhraser
 from assistant.nlu.intent import classify_scored
 from assistant.nlu.normalize import canonical
+from assistant.nlu.residue import residue
 from assistant.nlu.text import (
     clean,
     find_injection,
@@ -285,4 +286,4 @@ class DialogueManager:
 
     @staticmethod
     def _residue(t: str) -> str:
-        return Answerer.residue(t)
+        return residue(t)

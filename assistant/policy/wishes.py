@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import events as ev
 from assistant.nlg.answer import detect_aspects
+from assistant.nlu.residue import residue
 from assistant.policy import focus
 from assistant.policy import form_flow as forms
-from assistant.policy.answering import Answerer
 from assistant.policy.evidence import NAME_COVER, name_cover
 from assistant.policy.linking import flow_for_service, link_flow, link_service
 from assistant.policy.replies import complaint_reply
@@ -28,7 +28,6 @@ _ASKS_WHERE = re.compile(
 )
 # an official answer or a service about complaints and feedback (纳税服务投诉处理, "意见建议在哪里反馈" …)
 _ABOUT_COMPLAINTS = re.compile(r"投诉|举报|信访|意见|建议|反馈|监督")
-residue = Answerer.residue
 
 
 class Wishes:

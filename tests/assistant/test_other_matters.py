@@ -360,3 +360,26 @@ def test_an_article_saying_the_thing_only_with_a_later_step_of_it_is_about_that_
 
     assert pick("办营业执照要多久") == "第十三条"
     assert pick("营业执照注销要多久") == "第十五条"  # the later step asked
+
+
+def test_an_article_saying_the_first_step_by_its_formal_term_is_not_only_about_a_later_one() -> None:
+    # test data in the shape of 婚姻登记条例: a fee article saying the registration (婚姻登记, the formal term of
+    # 结婚证) and the replacement of a certificate in one sentence, and one on issuing the certificate
+    law = PolicyDocument(
+        id="law-marriage",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(number="第七条", text="对当事人符合结婚条件的，应当当场予以登记，发给结婚证。"),
+            Article(
+                number="第二十一条",
+                text="当事人办理婚姻登记或者补领结婚证、离婚证应当交纳工本费。工本费的收费标准由国务院规定。",
+            ),
+        ],
+    )
+    hits = [article_hit(law, a, score) for a, score in zip(law.articles, (0.57, 0.5), strict=True)]
+
+    def pick(q: str) -> str | None:
+        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
+        return found[0].chunk.field if found else None
+
+    assert pick("结婚证要多少钱") == "第二十一条"

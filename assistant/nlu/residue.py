@@ -1,0 +1,26 @@
+"""What is left of a message without its aspect words and filler (a service's name, if any): tells a follow-up on
+the service in focus ("要去哪里登记") from a question naming a service of its own (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.text import compact
+
+# Words removed to see whether a question names a service of its own or follows up on the current one.
+_FILLER_RE = re.compile(
+    r"需不需要|需不需|要不要|用不用|"
+    r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
+    r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|下来|[?？!！,，。.、\s]"
+)
+_ASPECT_WORDS_RE = re.compile(
+    r"材料|资料|证件|准备|提交|多久|多长时间|几天|时限|时间|地点|在哪|哪里|地址|电话|联系方式|热线|条件|资格|符合|"
+    r"费用|收费|多少钱|要钱|给钱|交钱|花钱|钱|免费|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|网址|链接|入口|网站|依据|部门|窗口|预约|快递|邮寄|号码|"
+    # who goes ("可以叫家人去办吗" follows up on the service in focus)
+    r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙"
+)
+
+
+def residue(t: str) -> str:
+    """What is left of a message without aspect and filler words (a service name, if any)."""
+    return _FILLER_RE.sub("", _ASPECT_WORDS_RE.sub("", compact(t)))

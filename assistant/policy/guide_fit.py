@@ -1,0 +1,183 @@
+"""Whether the guide chosen answers the question: a lost document, a later step, a notary's guide, a name saying
+too little of a generic question, a certificate it does not name; the statute or an honest refusal when it does
+not, its region labelled when it does (a mixin of the Answerer; pure apart from the host's calls)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlg.answer import Aspect
+from assistant.nlg.passage_answer import asked_thing
+from assistant.nlu.text import compact
+from assistant.policy.answer_common import Events, emit
+from assistant.policy.evidence import (
+    LAW_ARTICLE_LEXICAL,
+    NAME_COVER,
+    TOP_K,
+    Candidate,
+    asks_guide_only,
+    name_cover,
+)
+from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
+from assistant.policy.name_words import (
+    after_loss,
+    asks_later_step,
+    certificate_unnamed,
+    lacking_matter,
+    lost_but_not_replaced,
+    names_a_term,
+    renewal_not_served,
+    serves_later_step,
+    step_not_served,
+    steps_asked,
+    thing_named,
+    without_places,
+)
+from assistant.state import DialogueState, Reply
+from retrieval.aspects import cue_spans
+from retrieval.regions import about_abroad, foreign_countries
+from retrieval.types import DocKind, Hit, SearchResult
+
+# a thing asked about that is a document (not "开律师事务所")
+_DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
+# a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
+_YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
+
+
+class GuideFit:
+    """Needs the Answerer's lookups and replies (search, residue, _subject, _article_reply, unknown, guide_reply …)."""
+
+    def _asks_step_only(self, t: str) -> bool:
+        """The question asks a lost document, an expired card or a later step of a thing, and nothing else: not
+        "中专毕业证丢了，开中职学力证明书要多长时间", which asks for the certificate standing in for it."""
+        rest = after_loss(t)
+        if rest is not None and len(self.residue(rest)) >= 4:
+            return bool(steps_asked(t))
+        return asks_later_step(t)
+
+    def _named_first(self, t: str, hits: list[Hit]) -> list[Hit]:
+        """A document asked about or lacked names no service ("办居住证没有租房合同怎么办" is not about 住房公积金租房
+        提取): the guides the rest of the question finds come first."""
+        thing = asked_thing(t)
+        if not thing or not _DOCUMENT_RE.search(thing):
+            return hits  # "开律师事务所" is no document
+        rest = compact(t).replace(thing, "")
+        if len(self.residue(cue_spans(rest))) < 2:
+            return hits
+        by_rest = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
+        if by_rest is None or not by_rest.confident:
+            return hits
+        first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
+        ids = {h.doc_id for h in first}
+        return first + [h for h in hits if h.doc_id not in ids]
+
+    @staticmethod
+    def _serves_step(t: str, c: Candidate) -> bool:
+        """The candidate (its official pair, when that is the answer) serves the later step the question asks."""
+        pair = (
+            c.guide.faqs[int(c.best.passage.key)].question if c.best and c.best.passage.field == "faq" else ""
+        )
+        return serves_later_step(t, f"{c.guide.name} {pair}", " ".join(m.name for m in c.guide.materials))
+
+    def _answer_from(
+        self,
+        st: DialogueState,
+        c: Candidate,
+        aspects: list[Aspect],
+        t: str,
+        events: Events,
+        named: list[str],
+        uncovered: list[str],
+        result: SearchResult | None = None,
+    ) -> Reply:
+        if uncovered and len(uncovered) == len(named):
+            # only places the KB does not cover: say so plainly rather than state other places' facts
+            return self._uncovered_reply(st, uncovered, events, None)
+        foreign = foreign_countries(t)
+        if (
+            foreign
+            and c.rank >= 2
+            and not about_abroad(c.guide.name + (c.best.passage.text if c.best else ""))
+        ):
+            # another Chinese place's guide says nothing about a foreign country's matters (unless it is about
+            # matters abroad: "在英国读的硕士…学历认证")
+            return self._foreign_reply(st, foreign, events)
+        generic = not [a for a in aspects if a is not Aspect.OVERVIEW]
+        own_faq = bool(c.best and c.best.passage.field == "faq")
+        pair = c.guide.faqs[int(c.best.passage.key)].question if c.best is not None and own_faq else ""
+        # "身份证丢了怎么办" and a guide (or official pair) that replaces nothing ("中国税收居民身份证明的开具",
+        # "居民身份证换领是否可以在线上申请？"), or a later step the guide's name does not serve ("个体户注销…" and
+        # 个体工商户设立登记): the statute on it answers, when one does; else a pair of another matter ("户口簿去哪里
+        # 打印？" for a lost 户口本) or the other step's guide (its papers would send the person wrong) is no answer
+        named_here = f"{c.guide.name} {pair}"
+        lost = lost_but_not_replaced(t, named_here)
+        other_step = step_not_served(t, named_here) is not None
+        # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
+        # 不动产物权公证指引's time limit
+        notary = is_notary(c.guide.name) and not asks_notary(t)
+        renewal = renewal_not_served(t, f"{named_here} {' '.join(m.name for m in c.guide.materials)}")
+        if result is not None and (lost or other_step or notary or renewal):
+            # the guide is no answer: the formal terms of the question's colloquial words may find the statute
+            # ("身份证过期" for 居民身份证 有效期满 … 换领)
+            law = self._article_reply(st, t, result, events, formal_shared=True)
+            if law is not None:
+                return law
+            if own_faq or other_step or notary or renewal:
+                emit(events, "no_fit", service_id=c.guide.id)
+                return self.unknown(st, events, result, lacking=lacking_matter(t))
+        # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
+        # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
+        unplaced = without_places(t, named)
+        # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
+        # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
+        other_card = (
+            certificate_unnamed(self._subject(t, named), c.guide.name, t) if generic and not own_faq else None
+        )
+        if other_card is not None:
+            emit(events, "no_fit", service_id=c.guide.id)
+            return self.unknown(st, events, result, lacking=other_card if len(other_card) <= 8 else None)
+        if (
+            generic
+            and not own_faq
+            and (
+                name_cover(unplaced, c.guide, formal=True) < NAME_COVER
+                or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0
+                # a lookup asked ("公积金余额怎么查") of a guide granting something else, naming part of it only
+                or (
+                    asks_auxiliary(t)
+                    and not is_auxiliary(c.guide.name)
+                    and name_cover(unplaced, c.guide, formal=True) < 1.0
+                )
+            )
+            # a term of the name said whole ("实习期满考试") names the service however long the question
+            and not names_a_term(unplaced, c.guide.name)
+        ):
+            if not self._describes(t, c.guide):
+                emit(events, "no_fit", service_id=c.guide.id)
+                law = self._article_reply(st, t, result, events) if result is not None else None
+                return law if law is not None else self.unknown(st, events, None, lacking=lacking_matter(t))
+            if _YES_NO_RE.search(compact(t)):
+                # "…能不能借出来", "…要不要先备案": whether one can / must is what its conditions say
+                aspects = [Aspect.CONDITIONS]
+        if (
+            result is not None
+            and is_auxiliary(c.guide.name)
+            and not asks_auxiliary(t)
+            and not asks_guide_only(aspects)
+        ):
+            # only a supporting service (预约 / 查询) matched: an article that answers comes first
+            law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
+            if law is not None:
+                return law
+        note = self._region_note(c.guide, named, uncovered)
+        return self.guide_reply(
+            st,
+            c.guide,
+            aspects,
+            t,
+            events,
+            check_fit=True,
+            scored=c.best,
+            region_note=note,
+            related=c.related,
+        )

@@ -133,9 +133,18 @@ _STEPS = {
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
 
 
+# moving a household registration in everyday words: "转户口过来花都" / "户口转到广州" move it in, "转出户口" out
+_MOVED_RE = re.compile(r"[迁转](户口|户籍)(过来|到|来|回)|(户口|户籍)转(过来|到|来|回)")
+
+
+def _moves_read(q: str) -> str:
+    q = _MOVED_RE.sub(lambda m: f"{m.group(1) or m.group(3)}迁{m.group(2) or m.group(4)}", q)
+    return re.sub(r"转(出|入)(?=户口|户籍)", r"迁\1", q)
+
+
 def steps_asked(query: str) -> list[str]:
-    """The later steps a question asks ("个体户注销要什么材料" -> ["注销"])."""
-    return list(dict.fromkeys(_STEP_ASKED_RE.findall(compact(query))))
+    """The later steps a question asks ("个体户注销要什么材料" -> ["注销"], "转户口过来花都" -> ["迁过来"])."""
+    return list(dict.fromkeys(_STEP_ASKED_RE.findall(_moves_read(compact(query)))))
 
 
 def serves_step(step: str, text: str) -> bool:

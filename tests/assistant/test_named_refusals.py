@@ -272,3 +272,18 @@ def test_a_wish_naming_no_later_step_links_the_plain_step_not_the_guide_holding_
     result = SearchResult(query="q", hits=hits, confident=True, confidence=0.9)
     assert link_service(result, guides.get, query="我要办结婚证").service_id == "wed"
     assert link_service(result, guides.get, query="我要补办结婚证").service_id == "lost"
+
+
+@pytest.mark.parametrize(
+    ("question", "steps"),
+    [
+        ("我想转户口过来花都", ["迁过来"]),
+        ("户口转到广州要什么条件", ["迁到"]),
+        ("转出户口要带什么", ["迁出"]),
+        ("转学要什么材料", []),  # a school, not a household registration
+    ],
+)
+def test_moving_a_household_registration_in_everyday_words_is_a_step(question: str, steps: list[str]) -> None:
+    assert steps_asked(question) == steps
+    if steps:  # a pair on printing the household page serves no such move
+        assert step_not_served(question, "新生儿出生一件事 户口簿去哪里打印？") == steps[0]

@@ -229,6 +229,16 @@ def _accepted(
         # "个体户营业执照怎么办" asks how to get it, not "个体工商户一定要起名字吗？", nor "出生医学证明怎么办"
         # "出生医学证明可以邮寄吗？" (a pair on a problem asked of it says more of it: "合规报告…登唔入去点算")
         return None
+    if (
+        not [a for a in aspects if a is not Aspect.OVERVIEW]
+        and _asks_yes_no(t)
+        and sp.lexical < FAQ_LEXICAL
+        and not _asks_yes_no(official)
+        and asks_another_aspect([Aspect.CONDITIONS], official)
+    ):
+        # "孩子户口可以跟妈妈吗" asks whether (what the conditions say), not where to print a household page
+        # ("户口簿去哪里打印？…") on 户口 alone
+        return None
     asked_other = bool([a for a in aspects if a is not Aspect.OVERVIEW]) and sp.aspect == 0
     stands_out = sp.chunk >= FAQ_RAW and (top_raw - second) / max(top_raw, 1e-6) >= FAQ_GAP
     few_words = (stands_out and sp.lexical >= FAQ_GAP_LEXICAL) or (

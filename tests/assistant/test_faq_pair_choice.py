@@ -16,12 +16,15 @@ from assistant.policy.evidence import (
     FAQ_OFFER_SPREAD,
     Candidate,
 )
-from assistant.policy.faq_evidence import best_faq, faq_offer
+from assistant.policy.faq_evidence import asks_another_aspect, best_faq, faq_offer
 from assistant.policy.faq_order import FaqCandidate, faq_candidates, named_guide_first, within_guides
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import ServiceGuide
+from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import asks_definition, detect_aspects
+from retrieval.embedders import HashEmbedder
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.types import DocKind, Hit, SearchResult
 
@@ -269,11 +272,6 @@ def test_a_pair_whose_answer_only_uses_the_question_s_words_does_not_answer_it()
 def test_a_pair_asking_another_aspect_does_not_answer_however_many_words_it_shares(tmp_path: Path) -> None:
     """The real 登记失业人员就业帮扶“一件事” pairs on conditions share 失业登记 with "失业登记在哪里办": its
     location field answers, not "办理失业登记需要什么条件？"."""
-    from assistant.policy.faq_evidence import asks_another_aspect
-    from assistant.state import DialogueState
-    from eval.dialogue import build_manager
-    from retrieval.embedders import HashEmbedder
-
     jobless = load_scenario_json(FIXTURE / "43PCP0015_tianxin.json").guides[0]
     assert jobless.location and any("失业登记" in f.question and "条件" in f.question for f in jobless.faqs)
     assert asks_another_aspect(detect_aspects("失业登记在哪里办"), "办理失业登记需要什么条件？")
@@ -285,3 +283,22 @@ def test_a_pair_asking_another_aspect_does_not_answer_however_many_words_it_shar
     q = "失业登记要什么条件"
     reply = m.answering.guide_reply(DialogueState(session_id="k"), jobless, detect_aspects(q), q, [])
     assert reply.citations[0].id.endswith("#faqs")
+
+
+def test_a_yes_no_question_is_not_answered_by_a_pair_asking_where_or_what_on_one_shared_word() -> None:
+    # test data in the shape of a real 新生儿出生一件事 pair on printing the newborn's household page
+    birth = ServiceGuide(
+        id="birth-print",
+        name="新生儿出生一件事",
+        region="湖南省",
+        department="示例公安局",
+        faqs=[
+            FAQ(
+                question="户口簿去哪里打印？需要带什么资料？",
+                answer="申请人根据个人需求携带居民户口簿和《出生医学证明》至户籍地派出所，打印新生儿户口页。",
+            )
+        ],
+    )
+    best = _one_pair(birth, "0", 0.69, 2)
+    assert best("孩子户口可以跟妈妈吗") is None  # asks whether, shares only 户口
+    assert best("新生儿的户口簿去哪里打印") == "0"

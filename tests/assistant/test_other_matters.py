@@ -5,6 +5,7 @@ an aspect asked of the service in focus get instead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from answer_hits import article_hit, article_result
@@ -336,6 +337,17 @@ def test_an_article_on_sanctions_answers_only_a_question_about_them() -> None:
     assert pick("结婚登记要钱吗") is None
 
 
+def _article_picker(law: PolicyDocument, scores: tuple[float, ...]) -> Callable[[str], str | None]:
+    """The article best_article picks of `law` when retrieval found its articles with `scores` (formal terms shared)."""
+    hits = [article_hit(law, a, score) for a, score in zip(law.articles, scores, strict=True)]
+
+    def pick(q: str) -> str | None:
+        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
+        return found[0].chunk.field if found else None
+
+    return pick
+
+
 def test_an_article_saying_the_thing_only_with_a_later_step_of_it_is_about_that_step() -> None:
     # test data in the shape of 广东省优化营商环境条例: one article on closing a business, one on getting a licence
     law = PolicyDocument(
@@ -352,12 +364,7 @@ def test_an_article_saying_the_thing_only_with_a_later_step_of_it_is_about_that_
             ),
         ],
     )
-    hits = [article_hit(law, a, score) for a, score in zip(law.articles, (0.95, 0.3), strict=True)]
-
-    def pick(q: str) -> str | None:
-        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
-        return found[0].chunk.field if found else None
-
+    pick = _article_picker(law, (0.95, 0.3))
     assert pick("办营业执照要多久") == "第十三条"
     assert pick("营业执照注销要多久") == "第十五条"  # the later step asked
 
@@ -376,10 +383,4 @@ def test_an_article_saying_the_first_step_by_its_formal_term_is_not_only_about_a
             ),
         ],
     )
-    hits = [article_hit(law, a, score) for a, score in zip(law.articles, (0.57, 0.5), strict=True)]
-
-    def pick(q: str) -> str | None:
-        found = best_article(q, article_result(q, *hits), lambda _id: law, formal_shared=True)
-        return found[0].chunk.field if found else None
-
-    assert pick("结婚证要多少钱") == "第二十一条"
+    assert _article_picker(law, (0.57, 0.5))("结婚证要多少钱") == "第二十一条"

@@ -125,9 +125,6 @@ class GuideFit:
             if own_faq or other_step or notary or renewal:
                 emit(events, "no_fit", service_id=c.guide.id)
                 return self.unknown(st, events, result, lacking=lacking_matter(t))
-        # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
-        # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
-        unplaced = without_places(t, named)
         # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
         # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
         other_card = (
@@ -136,6 +133,9 @@ class GuideFit:
         if other_card is not None:
             emit(events, "no_fit", service_id=c.guide.id)
             return self.unknown(st, events, result, lacking=other_card if len(other_card) <= 8 else None)
+        # a name holding only the later-step words ("驾照到期了怎么换" and "爆破作业人员许可(到期换发)") names nothing
+        # the places it names say where, not what ("外地人怎么在广州落户" does not name "…(广州市户籍居民)")
+        unplaced = without_places(t, named)
         if (
             generic
             and not own_faq

@@ -34,10 +34,17 @@ _PLAIN_FREE = re.compile(r"(?:不收费|免费|免收费用?|不收取(?:任何)
 _NO = re.compile(r"^(?:不可以|不能|不需要|不用|无需|不要|否|不是|没有|不收费|免费|不)[，,。]?")
 # "要不要带户口本" / "需要提供结婚证吗" -> the thing asked about
 _ASKED_THING = re.compile(
-    r"(?:(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|准备)(?:上|个|一份|一下)?"
+    r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|准备)(?:上|个|一份|一下)?"
     r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
-    # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
-    rf"|(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具|附)?(?:个|一份|上)?(?P<document>{DOCUMENT_ASKED}))"
+)
+# no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
+_ASKED_DOCUMENT = re.compile(
+    rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具|附)?(?:个|一份|上)?(?P<thing>{DOCUMENT_ASKED})"
+)
+
+# a signature or a stamp asked of someone ("办居住证要不要房东签字" -> "房东签字", "需要单位盖章吗")
+_SEAL_THING = re.compile(
+    r"(?:要不要|需不需要|用不用|是否需要|需要|要)(?P<thing>[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印))"
 )
 
 # follow-up buttons: what a person may want next (shown when not already answered)
@@ -116,6 +123,8 @@ _NOT_A_THING = re.compile(
     r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"
     # the question word cut by the lazy match ("开个体户要什么资料": not a document "体户要什")
     r"|要什?$|什$"
+    # a modal verb cut likewise ("开个体户需不需要…": not a document "体户需")
+    r"|(?:需|要)$"
 )
 
 
@@ -123,14 +132,13 @@ def asked_thing(question: str) -> str | None:
     """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"), or one the person lacks
     ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
     q = compact(question)
-    m = _ASKED_THING.search(q)
-    thing = (m.group("thing") or m.group("document").strip("《》")) if m else None
-    if not thing:
-        lack = _LACKED_THING.search(q)
-        thing = lack.group("thing") if lack else None
-    if not thing or len(thing) < 2 or _NOT_A_THING.search(thing):
-        return None
-    return thing
+    # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
+    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
+        m = pattern.search(q)
+        thing = m.group("thing").strip("《》") if m else ""
+        if len(thing) >= 2 and not _NOT_A_THING.search(thing):
+            return thing
+    return None
 
 
 def lacks_thing(question: str) -> bool:
@@ -154,6 +162,24 @@ def _overlap(a: str, b: str) -> float:
     return len(ba & bb) / len(ba) if ba else 0.0
 
 
+# word pairs that every kind of paper shares: no sign that two papers are one
+_PAPER_BIGRAMS = frozenset(
+    {"证明", "材料", "证件", "申请", "原件", "复印", "印件", "文件", "资料", "签字", "盖章"}
+)
+
+
+def _near_material(thing: str, materials: Sequence[Material]) -> Material | None:
+    """The material whose name or notes share the most of the thing's telling word pairs, if any does."""
+    own = {thing[i : i + 2] for i in range(len(thing) - 1)} - _PAPER_BIGRAMS
+    said = [compact(f"{m.name}{m.notes or ''}") for m in materials]
+    scored = [
+        (len(own & {t[i : i + 2] for i in range(len(t) - 1)}), m)
+        for t, m in zip(said, materials, strict=True)
+    ]
+    best = max(scored, key=lambda x: x[0], default=(0, None))
+    return best[1] if best[0] >= 1 else None
+
+
 def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead | None:
     """A yes/no question about one material ("要不要带户口本"): is it on the list, with its notes."""
     thing = asked_thing(question)
@@ -166,8 +192,16 @@ def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead
             best = (score, i)
     if best is None:
         names = "；".join(m.name for m in guide.materials)
+        near = _near_material(thing, guide.materials)
+        # a material sharing the thing's telling words ("营业场所证明" and 经营场所使用证明) may be what was meant:
+        # say the list's own name rather than a bare "not listed"
+        also = (
+            f"相近的是「{near.name}」{f'（{near.notes}）' if near.notes else ''}。"
+            if near is not None
+            else ""
+        )
         return Lead(
-            f"「{guide.name}」的申请材料清单中没有列出“{thing}”（共{len(guide.materials)}项材料）。",
+            f"「{guide.name}」的申请材料清单中没有列出“{thing}”（共{len(guide.materials)}项材料）。{also}",
             names,
             "申请材料",
         )

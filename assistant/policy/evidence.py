@@ -118,9 +118,9 @@ W_ART_ASPECT = 0.3
 W_ART_LIST = 0.1  # a question asking for a list ("有哪些…") and an article that enumerates ("下列…：(一)")
 _ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东西|条件|情况|情形)|带什么|要什么")
 _CLAUSE_RE = re.compile(r"[。；;：:\n]")  # sentences and list items, not the clauses of one sentence
-# characters of the words for a loss or a later step (补领, 遗失, 换证, 注销 …): word pairs holding one name the
+# characters of the words for a loss, a later step or a loan (补领, 遗失, 换证, 注销, 贷款 …): word pairs holding one name the
 # step, not the thing it is done to
-_STEP_CHARS_RE = re.compile(r"[补挂遗失丢换迁注销变更延续歇停领发办]")
+_STEP_CHARS_RE = re.compile(r"[补挂遗失丢换迁注销变更延续歇停领发办贷]")
 _STATUTE_ASPECTS = frozenset(
     {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
 )

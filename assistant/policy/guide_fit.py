@@ -29,6 +29,7 @@ from assistant.policy.name_words import (
     renewal_not_served,
     serves_later_step,
     step_not_served,
+    step_thing,
     steps_asked,
     thing_named,
     without_places,
@@ -111,7 +112,11 @@ class GuideFit:
         # 打印？" for a lost 户口本) or the other step's guide (its papers would send the person wrong) is no answer
         named_here = f"{c.guide.name} {pair}"
         lost = lost_but_not_replaced(t, named_here)
-        other_step = step_not_served(t, named_here) is not None
+        # (or that step of a certificate the name does not say: "身份证能不能在外地补办" and 残疾人证挂失补办)
+        stepped = step_thing(t)
+        other_step = step_not_served(t, named_here) is not None or (
+            stepped is not None and certificate_unnamed(stepped[0], named_here, t) is not None
+        )
         # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
         # 不动产物权公证指引's time limit
         notary = is_notary(c.guide.name) and not asks_notary(t)

@@ -128,6 +128,9 @@ _STEPS = {
     "换领": "换",
     "换发": "换",
     "换证": "换",
+    # a loan is not a withdrawal: "交公积金的可以申请公积金贷款吗" is not served by 住房公积金租房提取 (a mortgage
+    # secures one: "宅基地能抵押吗？" serves "拿宅基地去银行抵押贷款")
+    "贷款": "贷|抵押",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
@@ -323,6 +326,8 @@ _STEP_SAID = {"lost": "补办", "expired": "换领", "moved_in": "迁入"}
 def _thing_before(q: str, start: int) -> str:
     """The thing a clause names before position `start` ("我从外省把户口迁到花都" -> "户口")."""
     clause = re.split(r"[，,。.？?！!\s]", _LACK_FILLER_RE.sub("", q[:start]))[-1]
+    # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
+    clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
     return _tail(_OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1]))
 
 

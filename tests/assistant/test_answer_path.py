@@ -44,6 +44,9 @@ def samples() -> dict[str, ServiceGuide]:
         ("办这个要多少钱", [Aspect.FEES]),
         ("能贷多少年", [Aspect.AMOUNT]),  # a loan term, not a processing time
         ("要不要带户口本", [Aspect.MATERIALS]),
+        # where one may do it, not the papers: the ID card is the thing asked about
+        ("身份证可以异地办吗", [Aspect.LOCATION]),
+        ("能不能在外地补办", [Aspect.LOCATION]),
         ("多久能办好", [Aspect.TIME]),
         ("医疗救助能报哪些费用", []),  # reimbursement scope, not a fee
         ("办好了发什么证", [Aspect.RESULT]),
@@ -178,6 +181,25 @@ def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]
     # the certificate one applies for, or a long phrase with a verb, is no document asked about
     assert asked_thing("要不要办结婚证") is None
     assert asked_thing("要不要交家里人在香港定居的证明") is None
+
+
+def test_a_signature_or_a_document_after_a_business_opened_is_asked_of_the_list(
+    samples: dict[str, ServiceGuide],
+) -> None:
+    g = samples["sample-huadu-juzhuzheng-shenling"]
+    # a signature or a stamp asked of someone is a question about the papers, not a generic one (overview)
+    assert detect_aspects("办居住证要不要房东签字") == [Aspect.MATERIALS]
+    assert asked_thing("办居住证要不要房东签字") == "房东签字"
+    assert asked_thing("开个体户需不需要居委会盖章") == "居委会盖章"
+    # "开个体户…" opens a business: the document asked comes after it, not "体户要"
+    assert asked_thing("开个体户要不要营业场所证明") == "营业场所证明"
+    p = next(p for p in guide_passages(g) if p.field == "materials")
+    signed = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要房东签字")
+    assert signed is not None and "没有列出“房东签字”" in signed.text and "相近的是" not in signed.text
+    # a document not on the list by that name, sharing its telling words with one that is: say that one too
+    near = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要社保证明")
+    assert near is not None and "没有列出“社保证明”" in near.text
+    assert "相近的是「合法稳定就业证明」（劳动合同、营业执照或社保缴费记录等）" in near.text
 
 
 def test_a_document_one_lacks_is_answered_from_the_material_that_accepts_it(

@@ -14,7 +14,13 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.faq_evidence import answers_lookup
 from assistant.policy.linking import asks_notary, is_notary
-from assistant.policy.name_words import after_loss, asks_later_step, renewal_not_served, step_not_served
+from assistant.policy.name_words import (
+    after_loss,
+    asks_later_step,
+    renewal_not_served,
+    step_not_served,
+    step_thing,
+)
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -171,6 +177,29 @@ def test_the_answer_path_refuses_a_lost_document_no_guide_replaces(tmp_path: Pat
     assert asked.citations and asked.citations[0].id.startswith("guide:licence-")
 
 
+def test_a_later_step_of_another_certificate_is_no_answer(tmp_path: Path) -> None:
+    # test data in the shape of the real 残疾人证挂失补办 guide and 居民身份证法's articles
+    disability = ServiceGuide(
+        id="disability-card-reissue",
+        name="《中华人民共和国残疾人证》挂失补办",
+        region="广东省",
+        department="示例残联",
+        materials=[Material(name="居民身份证")],
+    )
+    law = _law(
+        "id-card",
+        "中华人民共和国居民身份证法",
+        "第十一条",
+        "居民身份证丢失的，应当向常住户口所在地的公安机关申请补领。",
+    )
+    assert step_thing("身份证能不能在外地补办") == ("身份证", "补办")  # not "身份证能不能在外地"
+    reply = _reply(tmp_path, disability, "身份证能不能在外地补办", law)
+    assert "第十一条" in reply.text and "残疾人证" not in reply.text
+    # the step of the certificate it names is served
+    own = _reply(tmp_path, disability, "残疾证丢了在哪里补办", law)
+    assert "残疾人证" in own.text and "第十一条" not in own.text
+
+
 def test_a_question_names_a_group_in_its_own_words() -> None:
     assert for_unasked_group("退役军人接收预报到(士官（自主就业）接收预报到)", "驾照分扣完了怎么办")
     assert not for_unasked_group(
@@ -308,6 +337,38 @@ def test_a_guide_serving_either_step_asked_serves_the_question() -> None:
     assert step_not_served(asked, "《中华人民共和国残疾人证》注销") is None
     assert step_not_served(asked, "《中华人民共和国残疾人证》类别/等级变更") is None
     assert step_not_served(asked, "《中华人民共和国残疾人证》新办证申请") == "变更"
+
+
+def test_a_loan_is_not_served_by_a_withdrawal(tmp_path: Path) -> None:
+    # test data in the shape of the sample 住房公积金租房提取 guide and 住房公积金管理条例's articles
+    withdrawal = ServiceGuide(
+        id="fund-rent-withdrawal", name="住房公积金租房提取", region="广东省", department="示例公积金中心"
+    )
+    assert step_not_served("交公积金的可以申请公积金贷款吗", withdrawal.name) == "贷款"
+    # a mortgage secures a loan: an official pair on it serves one
+    assert step_not_served("拿宅基地去银行抵押贷款行不行", "农村建房一件事 宅基地能抵押吗？") is None
+    loan = _law(
+        "fund",
+        "住房公积金管理条例",
+        "第二十六条",
+        "缴存住房公积金的职工，在购买、建造、翻建、大修自住住房时，可以向住房公积金管理中心申请住房公积金贷款。",
+    )
+    reply = _reply(tmp_path, withdrawal, "交公积金的可以申请公积金贷款吗", loan)
+    assert "第二十六条" in reply.text and "租房提取" not in reply.text
+    # an article naming a loan only as one case of withdrawing says nothing of applying for one
+    law = PolicyDocument(
+        id="fund",
+        title="住房公积金管理条例",
+        articles=[
+            Article(
+                number="第二十四条",
+                text="职工有下列情形之一的，可以提取职工住房公积金账户内的存储余额：\n(一)离休、退休的；\n"
+                "(二)偿还购房贷款本息的。",
+            ),
+            loan.articles[0],
+        ],
+    )
+    assert _article_picker(law, (0.95, 0.5))("交公积金的可以申请公积金贷款吗") == "第二十六条"
 
 
 def test_an_article_on_sanctions_answers_only_a_question_about_them() -> None:

@@ -66,6 +66,13 @@ class Followup(_Event):
     service_id: str
 
 
+class LawFollowup(_Event):
+    """A bare follow-up asked of the matter a statute's article just answered ("要带什么")."""
+
+    type: Literal["law_followup"] = "law_followup"
+    policy_id: str
+
+
 class PolicyOverGuides(_Event):
     type: Literal["policy_over_guides"] = "policy_over_guides"
     policy_id: str
@@ -257,6 +264,7 @@ Event = Annotated[
     | FormRestored
     | IntentDetected
     | Followup
+    | LawFollowup
     | PolicyOverGuides
     | Handoff
     | Disambiguation

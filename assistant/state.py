@@ -95,6 +95,9 @@ class DialogueState(BaseModel):
     turns: int = 0
     current_service_id: str | None = None  # the guide being talked about (follow-ups use it)
     current_policy_id: str | None = None
+    # what the last question named beyond its question words ("结婚登记在哪里办" -> 结婚登记…): a bare follow-up
+    # after a statute's answer ("要带什么") asks about it
+    last_subject: str | None = None
     pending_choices: dict[str, str] = Field(default_factory=dict)  # label -> service id (disambiguation)
     # "answer" | "apply" | "related" (buttons beside an answer): what to do once a pending choice is picked
     pending_purpose: str | None = None

@@ -18,6 +18,7 @@ SEARCH_FAILED_TEXT = (
 Events = list[ev.Event]
 _EVENTS: dict[str, Any] = {
     "followup": ev.Followup,
+    "law_followup": ev.LawFollowup,
     "policy_over_guides": ev.PolicyOverGuides,
     "disambiguation": ev.Disambiguation,
     "answer": ev.Answered,

@@ -112,6 +112,12 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, aspects, t, events)
+        if len(residue) < 2 and st.current_policy_id and st.last_subject:
+            # a statute answered the last question ("结婚登记在哪里办" -> 婚姻登记条例第四条): "要带什么" asks
+            # about the same matter
+            emit(events, "law_followup", policy_id=st.current_policy_id)
+            asked = f"{st.last_subject}{t}"
+            return self.answer(st, asked, events, self._aspects(st, asked))
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
@@ -149,6 +155,9 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         signalled: bool = True,
         prefer_policy: bool = False,
     ) -> Reply:
+        said = self.residue(t)
+        if len(said) >= 2:
+            st.last_subject = said
         fixed = self.fix_typos(t, events)
         if fixed != t:
             t, aspects = fixed, self._aspects(st, fixed)  # "补帖上限" asks an amount once read as 补贴

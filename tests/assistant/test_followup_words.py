@@ -15,7 +15,7 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 
@@ -79,3 +79,34 @@ def test_a_home_guide_for_someone_in_another_covered_place_says_whose_rules_they
     assert elsewhere.citations and all("juzhuzheng" in c.id for c in elsewhere.citations)
     here = _talk(manager, "在花都区办居住证要带什么")
     assert "知识库中没有" not in here.text and here.citations
+
+
+def test_a_bare_follow_up_after_a_statute_s_answer_asks_about_the_same_matter(tmp_path: Path) -> None:
+    # test data in the shape of 婚姻登记条例: where one registers, and what one brings
+    law = PolicyDocument(
+        id="law-marriage",
+        title="示例婚姻登记条例",
+        articles=[
+            Article(
+                number="第四条",
+                text="内地居民结婚，男女双方应当共同到一方当事人常住户口所在地的婚姻登记机关办理结婚登记。",
+            ),
+            Article(
+                number="第五条",
+                text="办理结婚登记的内地居民应当出具下列证件和证明材料：\n(一)本人的户口簿、身份证；\n"
+                "(二)本人无配偶的签字声明。",
+            ),
+        ],
+    )
+    m = build_manager([], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder())
+    where = _talk(m, "结婚登记在哪里办")
+    assert where.citations and where.citations[0].id.endswith("#第四条")
+    # "要带什么" alone names no matter: the one the statute just answered
+    st = m.handle(DialogueState(session_id="law"), "结婚登记在哪里办").state
+    bring = m.handle(st, "要带什么")
+    assert any(c.id.endswith("#第五条") for c in bring.reply.citations)
+    assert "户口簿" in bring.reply.text
+    assert any(e.type == "law_followup" for e in bring.events)
+    # with nothing answered before, it still asks which matter
+    alone = _talk(m, "要带什么")
+    assert not alone.citations and "请问您想了解哪个事项" in alone.text

@@ -159,6 +159,8 @@ _CUES: list[tuple[Aspect, str]] = [
 ]
 _COMPILED = [(a, re.compile(p)) for a, p in _CUES]
 _TIME_RE = dict(_COMPILED)[Aspect.TIME]
+# a process step saying the result is sent by post: it answers a question on mailing
+MAIL_STEP_RE = re.compile(r"邮寄|快递|寄递|寄送|邮政")
 _MATERIALS_RE = dict(_COMPILED)[Aspect.MATERIALS]
 _VALIDITY_RE = dict(_COMPILED)[Aspect.VALIDITY]
 _DWELL_RE = re.compile(_DWELL)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from knowledge.schema import Material, PolicyDocument, ServiceGuide
-from retrieval.aspects import Aspect, aspect_overlap, detect_aspects
+from retrieval.aspects import MAIL_STEP_RE, Aspect, aspect_overlap, detect_aspects
 from retrieval.tokenize import normalize
 from retrieval.types import DocKind
 
@@ -111,7 +111,9 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
         out.append(_p(g, "online", text, "；".join(online), [A.ONLINE], "meta"))
     if g.process:
         steps = "；".join(g.process)
-        out.append(_p(g, "process", f"办理流程 {steps}", steps, [A.PROCESS], "process"))
+        # a step mailing the result ("制卡后现场领取或邮寄") answers "可以寄到家吗" when no online record does
+        mailed = [A.ONLINE] if not has_online and any(MAIL_STEP_RE.search(s) for s in g.process) else []
+        out.append(_p(g, "process", f"办理流程 {steps}", steps, [A.PROCESS, *mailed], "process"))
     if g.legal_basis:
         out.append(_p(g, "basis", g.legal_basis, g.legal_basis, [A.BASIS], "basis"))
     if g.department:

@@ -15,7 +15,7 @@ from assistant.nlg.article_part import article_part
 from assistant.nlu.text import compact, normalize
 from assistant.state import Citation
 from knowledge.schema import FAQ, Material, PolicyDocument, ServiceGuide, TimeLimit
-from retrieval.aspects import Aspect
+from retrieval.aspects import MAIL_STEP_RE, Aspect
 from retrieval.aspects import detect_aspects as _detect
 from retrieval.passages import content_bigrams, lexical_match, proxy_material
 from retrieval.types import DocKind, Hit
@@ -237,6 +237,16 @@ class _Builder:
             self.missing.append("网上办理方式")
             self.lines.append("该指南未载明网上办理入口；按指南到现场次数为0次，可不到现场办理。")
             self.cite("visits", "0")
+            return
+        mailed = [s for s in g.process if MAIL_STEP_RE.search(s)]
+        if not parts and mailed:
+            # no online fields recorded, yet a step says the result is mailed ("制卡后现场领取或邮寄"): that is
+            # what "可以寄到家吗" asks
+            self.missing.append("网上办理方式")
+            said = "；".join(f"“{s}”" for s in mailed)
+            self.lines.append(f"该指南未载明网上办理方式；办理流程中写明：{said}。")
+            for s in mailed:
+                self.cite("process", s)
             return
         if not parts:
             self.miss("网上办理方式")

@@ -110,3 +110,11 @@ def test_a_bare_follow_up_after_a_statute_s_answer_asks_about_the_same_matter(tm
     # with nothing answered before, it still asks which matter
     alone = _talk(m, "要带什么")
     assert not alone.citations and "请问您想了解哪个事项" in alone.text
+
+
+def test_a_question_on_mailing_follows_up_and_quotes_the_step_that_mails(manager: DialogueManager) -> None:
+    # the sample 社会保障卡补换 records no online entry; its process says "制卡后现场领取或邮寄"
+    reply = _talk(manager, "社保卡丢了怎么办", "可以寄到家吗")
+    assert "「社会保障卡补换」" in reply.text and "“制卡后现场领取或邮寄”" in reply.text
+    assert any(c.id.endswith("#process") for c in reply.citations)
+    assert "未载明网上办理方式，请以窗口" not in reply.text

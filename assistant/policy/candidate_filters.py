@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
-from assistant.policy.name_words import problem_thing, tells_problem_thing
+from assistant.policy.name_words import certificate_unnamed, problem_thing, tells_problem_thing
 from retrieval.tokenize import names_a_false_friend
 
 # a choice between guides none of which names more than this much of the question (name_cover) nor has this much of
@@ -68,8 +68,9 @@ def name_little(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
     """None of the candidates names more than half of what the question names, nor is a third of its name told.
     Words of applying name no matter: "老人高龄津贴怎么申请" tells nothing of 残疾人两项补贴申请 by its 申请."""
     said, asked = _ACTING_RE.sub("", subject or t), _ACTING_RE.sub("", t)
+    # (nor does one offered say the certificate asked by name: "健康证要多少钱" and 人口、卫生、健康资讯)
     return all(
         name_cover(said or subject or t, c.guide, formal=True) <= UNNAMED_COVER
         and name_told(asked, c.guide) < UNNAMED_TOLD
         for c in cands
-    )
+    ) or (bool(cands) and all(certificate_unnamed(subject, c.guide.name, t) for c in cands))

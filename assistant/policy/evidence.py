@@ -447,6 +447,10 @@ def best_article(
     for _, lex, asp, top, doc in [first] if first is best else [first, best]:
         if on_aspect and asp <= 0:
             continue
+        if specific and asp <= 0 and applies is not None and not applies(doc):
+            # another place's regulation answers only the aspect asked ("办健康证去哪里" is not answered by 深圳
+            # 学前教育条例's article on staff health checks)
+            continue
         # the law's retrieval evidence with some shared words, or most of the question's words in the article
         law_raw = law_score[doc.id]
         if lex < min_lexical:

@@ -33,7 +33,13 @@ from assistant.policy.linking import (
     is_notary,
     link_service,
 )
-from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
+from assistant.policy.name_words import (
+    certificate_unnamed,
+    later_step_only,
+    names_step_thing,
+    step_not_served,
+    steps_asked,
+)
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -160,9 +166,11 @@ class GuideChoice:
             # …转诊转院): a statute that answers it goes before a choice between them
             listed = [by_id[v] for v in choices.values() if v in by_id]
             # (nor do notaries' guides name it for a question not about notarization: "离婚要带什么")
+            # (nor do guides not saying the certificate asked by name: "健康证要多少钱" and 健康资讯)
             if listed and (
                 all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed)
                 or (not asks_notary(t) and all(is_notary(c.guide.name) for c in listed))
+                or all(certificate_unnamed(subject, c.guide.name, t) for c in listed)
             ):
                 # another place's regulation does not go before a choice between guides of here
                 law = self._article_reply(

@@ -302,7 +302,7 @@ _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
 
 def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     """The certificate a question names by its last word ("退役军人优待证"), when the guide's name says neither the
-    two characters before its 证 / 卡 nor a formal term of it (机动车驾驶证持军警驾驶证申领(退役军人…) is no 优待证);
+    two characters before its 证 / 卡 (as a certificate's: "残疾人证" says 残疾证) nor a formal term of it (机动车驾驶证持军警驾驶证申领(退役军人…) is no 优待证);
     None when the subject ends in no certificate, the word is not the question's own (the subject of "小孩出生后
     要办哪些证" ends in 生后证 only once 要办哪些 is left out) or the name says it."""
     s = compact(subject)
@@ -310,7 +310,9 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     if m is None or _loose(s) or m.group(0) not in compact(question):
         return None
     said = compact(name)
-    return None if m.group(1) in said or _says(m.group(0), said) else s
+    # the two characters said of a certificate, not of anything ("健康证" and 人口、卫生、健康资讯)
+    carded = re.search(rf"{re.escape(m.group(1))}.{{0,3}}[证卡照]", said)
+    return None if carded or _says(m.group(0), said) else s
 
 
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it

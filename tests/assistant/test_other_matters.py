@@ -445,3 +445,24 @@ def test_an_article_saying_the_first_step_by_its_formal_term_is_not_only_about_a
         ],
     )
     assert _article_picker(law, (0.57, 0.5))("结婚证要多少钱") == "第二十一条"
+
+
+def test_another_place_s_regulation_answers_only_the_aspect_asked() -> None:
+    # test data in the shape of 深圳经济特区学前教育条例's article on staff health checks
+    law = _law(
+        "law-preschool",
+        "示例经济特区学前教育条例",
+        "第三十四条",
+        "幼儿园保育教育工作人员应当按照卫生健康部门的规定参加健康检查，取得健康证明后方可上岗。",
+    )
+    q = "办健康证去哪里"
+    found = article_result(q, article_hit(law, law.articles[0], 0.9))
+
+    def pick(applies: bool) -> str | None:
+        got = best_article(q, found, lambda _id: law, applies=lambda _d: applies)
+        return got[0].chunk.field if got else None
+
+    # where one gets it is not what the article says: no answer from another place's regulation
+    assert pick(applies=False) is None
+    # (a statute in force here is still weighed as before)
+    assert pick(applies=True) == "第三十四条"

@@ -57,6 +57,18 @@ def test_a_certificate_is_named_by_the_words_before_its_last_character() -> None
     assert certificate_unnamed("小孩出生后证", "新生儿出生一件事", "小孩出生后要办哪些证") is None
 
 
+def test_the_words_before_a_certificate_s_last_character_name_it_only_as_a_certificate() -> None:
+    # the real 人口、卫生、健康资讯 says 健康 of news, not of a 健康证
+    assert certificate_unnamed("健康证", "人口、卫生、健康资讯", "健康证要多少钱") == "健康证"
+    assert certificate_unnamed("健康证", "从业人员健康证明办理", "健康证要多少钱") is None
+    candidates = [
+        Candidate(ServiceGuide(id=n, name=n, region="广东省"), Hit(n, DocKind.GUIDE, n, 1.0, []), None, 1)
+        for n in ("人口、卫生、健康资讯", "广东卫生健康年鉴下载")
+    ]
+    # guides not saying the certificate asked are no choice to offer
+    assert name_little("健康证要多少钱", "健康证", candidates)
+
+
 def test_a_how_to_of_a_certificate_the_guide_is_not_about_is_refused_by_its_name(tmp_path: Path) -> None:
     m = build_manager([VETERAN_LICENCE], {}, tmp_path / "idx", embedder=HashEmbedder())
     cand = _cands(VETERAN_LICENCE)[0]

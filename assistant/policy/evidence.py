@@ -196,6 +196,17 @@ def base_variant(question: str, choices: Mapping[str, str]) -> str | None:
 def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     """The one variant whose own characters (in no other variant's name) the question uses: "去香港探亲签注"
     picks 往来港澳通行证探亲签注 over 往来台湾通行证探亲签注; "高中教师资格" picks 高级中学… over 高等学校…."""
+    # the one named by a formal term of a colloquial word the question says in other characters ("自由职业者…交社保"
+    # -> 灵活就业人员参保登记, not 企业职工社会保险… for its 职 and 社; 社保 -> 社会保险 tells nothing more)
+    q = compact(question)
+    terms = [
+        ts[0]
+        for key, ts in synonym_table().items()
+        if ts and key in q and len(set(ts[0]) & set(q)) < len(set(ts[0])) / 2
+    ]
+    formal = [label for label in choices if any(t in compact(label) for t in terms)]
+    if len(formal) == 1:
+        return choices[formal[0]]
     asked = {ch for b in content_bigrams(question) for ch in b}
     names = {label: set(compact(label)) for label in choices}
     picked = []
@@ -446,6 +457,10 @@ def best_article(
         best = first
     for _, lex, asp, top, doc in [first] if first is best else [first, best]:
         if on_aspect and asp <= 0:
+            continue
+        if asp <= 0 and {Aspect.FEES, Aspect.AMOUNT} & set(asked):
+            # what something costs or pays is answered only by an article stating money ("驾驶证要多少钱" is not
+            # answered by 居住证暂行条例's list of conveniences that names 申领机动车驾驶证)
             continue
         if specific and asp <= 0 and applies is not None and not applies(doc):
             # another place's regulation answers only the aspect asked ("办健康证去哪里" is not answered by 深圳

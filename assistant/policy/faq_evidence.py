@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.nlg.answer import Aspect
+from assistant.nlu.residue import residue
 from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
@@ -47,7 +48,12 @@ from assistant.policy.faq_order import (
     within_guides,
 )
 from assistant.policy.linking import asks_auxiliary
-from assistant.policy.name_words import synonym_table, tells_problem_thing, without_places
+from assistant.policy.name_words import (
+    certificate_unnamed,
+    synonym_table,
+    tells_problem_thing,
+    without_places,
+)
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans, detect_aspects
 from retrieval.passages import Passage, content_bigrams
@@ -364,6 +370,19 @@ def faq_offer(
     official question reads like the question and shares some of its words (by the embedding of the pair's
     question alone, or by e5 when `paraphrase(question, official question)` is given)."""
     if not found or found[0].candidate.best is None:
+        return []
+    # a pair not saying the certificate the question asks by name is no near miss ("驾驶证要多少钱" and
+    # "申请普通道路货物运输车辆《道路运输证》的材料有什么")
+    subject = residue(cue_spans(question))
+    found = [
+        f
+        for f in found
+        if certificate_unnamed(
+            subject, f"{f.candidate.guide.name} {f.candidate.guide.faqs[pair_key(f)].question}", question
+        )
+        is None
+    ]
+    if not found:
         return []
     top = found[0]
     if top.dense_q >= FAQ_OFFER_QUESTION and top.candidate.best.lexical >= FAQ_OFFER_LEXICAL:

@@ -209,7 +209,9 @@ def _named_by_query(
     # the query uses words ("挂失", "探亲") that only one candidate's name has; failing that, the official
     # terms its colloquial words stand for ("自由职业" -> 灵活就业)
     grams = {h.doc_id: _variant_words(name_of(h)) for h in close}
-    for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS, query_bigrams(query)):
+    # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
+    lacked = {m.group(1) for m in _LACKED_RE.finditer(q)}
+    for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS - lacked, query_bigrams(query) - lacked):
         distinct = []
         for h in close:
             others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
@@ -251,6 +253,8 @@ def disambiguation_text(choices: Sequence[str]) -> str:
 
 # --- matching a reply to pending choices ------------------------------------------------------------
 
+# a thing said as lacked ("没有单位", "冇工作"), not as asked for ("有没有补贴" asks about one)
+_LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 _ORDINAL_RE = re.compile(
     r"^(?:选|要|是)?第?([一二两三四五六七八九十\d]+)(?:个|项|种|条|号)?(?:吧|啊|呀|的)?$"
 )

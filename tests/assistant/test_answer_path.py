@@ -25,7 +25,7 @@ from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
 from knowledge.loaders.scenario import guide_from_onething
 from knowledge.regions import parse_region_path
-from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
+from knowledge.schema import FAQ, Article, PolicyDocument, ServiceGuide, parse_time_limit
 from retrieval.aspects import Aspect, article_aspects, cue_spans, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
@@ -460,6 +460,23 @@ def test_near_miss_pairs_are_offered_only_when_the_closest_question_reads_alike(
     assert [c.best.passage.key for c in offered if c.best] == ["9", "0"]
     assert faq_offer([_faq_candidate(social, "9", 0.3, 0.4)]) == []  # the question reads unlike any pair
     assert faq_offer([_faq_candidate(social, "9", 0.6, 0.0)]) == []  # no word in common
+
+
+def test_a_pair_not_saying_the_certificate_asked_is_no_near_miss() -> None:
+    # test data in the shape of a real Hunan 开办运输企业 pair
+    transport = ServiceGuide(
+        id="transport",
+        name="开办运输企业一件事",
+        region="湖南省",
+        faqs=[
+            FAQ(
+                question="申请普通道路货物运输车辆《道路运输证》的材料有什么", answer="营业执照、车辆行驶证。"
+            )
+        ],
+    )
+    close = [_faq_candidate(transport, "0", 0.6, 0.3)]
+    assert faq_offer(close, question="道路运输证要什么材料")  # the certificate it says
+    assert faq_offer(close, question="驾驶证要多少钱") == []
 
 
 def test_an_offered_official_question_picked_by_number_is_answered_from_that_pair(

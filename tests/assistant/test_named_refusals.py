@@ -11,7 +11,7 @@ import pytest
 from answer_hits import article_hit, article_result, faq_hit, faq_result
 
 from assistant.nlg.answer import LACKING_TEXT
-from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.evidence import Candidate, best_article, distinct_pick
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import link_service
 from assistant.policy.name_words import (
@@ -272,6 +272,27 @@ def test_a_wish_naming_no_later_step_links_the_plain_step_not_the_guide_holding_
     result = SearchResult(query="q", hits=hits, confident=True, confidence=0.9)
     assert link_service(result, guides.get, query="我要办结婚证").service_id == "wed"
     assert link_service(result, guides.get, query="我要补办结婚证").service_id == "lost"
+
+
+def test_the_formal_term_of_a_colloquial_word_picks_and_a_thing_lacked_names_nothing() -> None:
+    # test data with the real guides' names and the real search's scores for "没有单位可以交社保吗"
+    guides = {
+        "flex": ServiceGuide(id="flex", name="灵活就业人员参保登记", region="广东省广州市花都区"),
+        "public": ServiceGuide(id="public", name="机关事业单位基本养老保险参保人员增减变动", region="广东省"),
+    }
+    hits = [
+        Hit("flex", DocKind.GUIDE, "灵活就业人员参保登记", 3.53, []),
+        Hit("public", DocKind.GUIDE, "机关事业单位基本养老保险参保人员增减变动", 3.50, []),
+    ]
+    result = SearchResult(query="q", hits=hits, confident=True, confidence=0.9)
+    # 单位 is what the person lacks: it does not single out 机关事业单位… (both stay close)
+    lacked = link_service(result, guides.get, query="没有单位可以交社保吗")
+    assert lacked.service_id is None and set(lacked.choices.values()) == {"flex", "public"}
+    assert link_service(result, guides.get, query="事业单位养老保险人员增减").service_id == "public"
+    # "自由职业" is 灵活就业 in the guides' words; 社保 -> 社会保险 tells the two apart no more than the
+    # characters 职 and 社 do
+    choices = {"灵活就业人员参保登记": "flex", "企业职工社会保险费断缴补缴申报": "arrears"}
+    assert distinct_pick("自由职业者可以交社保吗", choices) == "flex"
 
 
 @pytest.mark.parametrize(

@@ -466,3 +466,24 @@ def test_another_place_s_regulation_answers_only_the_aspect_asked() -> None:
     assert pick(applies=False) is None
     # (a statute in force here is still weighed as before)
     assert pick(applies=True) == "第三十四条"
+
+
+def test_what_something_costs_is_answered_only_by_an_article_stating_money() -> None:
+    # test data in the shape of 居住证暂行条例第十三条, which names 驾驶证 among conveniences, and a fee article
+    law = PolicyDocument(
+        id="law-permit",
+        title="示例居住证暂行条例",
+        articles=[
+            Article(
+                number="第十三条",
+                text="居住证持有人在居住地享受下列便利：\n(一)机动车登记；\n(二)申领机动车驾驶证。",
+            ),
+        ],
+    )
+    pick = _article_picker(law, (0.9,))
+    assert pick("驾驶证要多少钱") is None
+    assert pick("驾驶证在哪里申领") == "第十三条"  # another aspect is still weighed as before
+    law.articles.append(
+        Article(number="第十五条", text="申领机动车驾驶证应当交纳工本费，收费标准由价格主管部门核定。")
+    )
+    assert _article_picker(law, (0.9, 0.5))("驾驶证要多少钱") == "第十五条"

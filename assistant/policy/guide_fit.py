@@ -42,6 +42,10 @@ from retrieval.types import DocKind, Hit, SearchResult
 # a thing asked about that is a document (not "开律师事务所")
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
+# whether one may do it ("可以…吗", "能不能…", "得唔得")
+_MAY_RE = re.compile(
+    r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
+)
 _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
 
 
@@ -175,6 +179,11 @@ class GuideFit:
             if law is not None:
                 return law
         note = self._region_note(c.guide, named, uncovered)
+        scored = c.best
+        if generic and not own_faq and c.guide.conditions and _MAY_RE.search(compact(t)):
+            # "租房可以提公积金吗", "外地人可以办居住证吗": whether one may is what its conditions say, not an overview
+            # (nor the passage that scored best on the question's other words)
+            aspects, scored = [Aspect.CONDITIONS], None
         return self.guide_reply(
             st,
             c.guide,
@@ -182,7 +191,7 @@ class GuideFit:
             t,
             events,
             check_fit=True,
-            scored=c.best,
+            scored=scored,
             region_note=note,
             related=c.related,
         )

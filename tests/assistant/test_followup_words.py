@@ -118,3 +118,12 @@ def test_a_question_on_mailing_follows_up_and_quotes_the_step_that_mails(manager
     assert "「社会保障卡补换」" in reply.text and "“制卡后现场领取或邮寄”" in reply.text
     assert any(c.id.endswith("#process") for c in reply.citations)
     assert "未载明网上办理方式，请以窗口" not in reply.text
+
+
+def test_whether_one_may_is_answered_by_the_conditions(manager: DialogueManager) -> None:
+    may = _talk(manager, "租房可以提公积金吗")
+    assert "受理条件" in may.text and "无自有住房且租赁住房居住" in may.text
+    assert [c.id.rsplit("#", 1)[-1] for c in may.citations] == ["conditions"]
+    # a plain how-to still gets the overview
+    how = _talk(manager, "公积金怎么提取")
+    assert "办理流程" in how.text and "#conditions" not in " ".join(c.id for c in how.citations)

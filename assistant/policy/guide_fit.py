@@ -24,6 +24,7 @@ from assistant.policy.name_words import (
     asks_later_step,
     certificate_unnamed,
     lacking_matter,
+    later_step_only,
     lost_but_not_replaced,
     names_a_term,
     renewal_not_served,
@@ -118,8 +119,12 @@ class GuideFit:
         lost = lost_but_not_replaced(t, named_here)
         # (or that step of a certificate the name does not say: "身份证能不能在外地补办" and 残疾人证挂失补办)
         stepped = step_thing(t)
-        other_step = step_not_served(t, named_here) is not None or (
-            stepped is not None and certificate_unnamed(stepped[0], named_here, t) is not None
+        other_step = (
+            step_not_served(t, named_here) is not None
+            or (stepped is not None and certificate_unnamed(stepped[0], named_here, t) is not None)
+            # an official pair on a later step the question does not ask ("小朋友几岁可以办身份证" and
+            # "居民身份证换领是否可以在线上申请？")
+            or (own_faq and later_step_only(t, pair))
         )
         # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
         # 不动产物权公证指引's time limit

@@ -48,6 +48,7 @@ def samples() -> dict[str, ServiceGuide]:
         ("身份证可以异地办吗", [Aspect.LOCATION]),
         ("能不能在外地补办", [Aspect.LOCATION]),
         ("个体户可以网上注册吗", [Aspect.ONLINE]),
+        ("小朋友几岁可以办身份证", [Aspect.CONDITIONS]),  # the card applied for is no material
         ("多久能办好", [Aspect.TIME]),
         ("医疗救助能报哪些费用", []),  # reimbursement scope, not a fee
         ("办好了发什么证", [Aspect.RESULT]),

@@ -487,3 +487,31 @@ def test_what_something_costs_is_answered_only_by_an_article_stating_money() -> 
         Article(number="第十五条", text="申领机动车驾驶证应当交纳工本费，收费标准由价格主管部门核定。")
     )
     assert _article_picker(law, (0.9, 0.5))("驾驶证要多少钱") == "第十五条"
+
+
+def test_an_official_pair_on_a_later_step_not_asked_is_no_answer(tmp_path: Path) -> None:
+    # test data in the shape of the real Hunan 居民个人信息变更一件事 guide and its pair on renewing an ID card
+    guide = ServiceGuide(
+        id="info-change",
+        name="居民个人信息变更一件事",
+        region="湖南省",
+        faqs=[FAQ(question="居民身份证换领是否可以在线上申请？", answer="可以线上申请，全程网办。")],
+    )
+    m = build_manager([guide], {}, tmp_path / "idx", embedder=HashEmbedder())
+    pair = next(p for p in guide_passages(guide) if p.field == "faq")
+    candidate = Candidate(guide, None, ScoredPassage(pair, 0.8, 0.5, 0.8, 1.0), 2)
+
+    def reply(question: str) -> str:
+        return m.answering._answer_from(
+            DialogueState(session_id="p"),
+            candidate,
+            detect_aspects(question),
+            question,
+            [],
+            [],
+            [],
+            article_result(question),
+        ).text
+
+    assert "全程网办" not in reply("小朋友几岁可以办身份证")
+    assert "全程网办" in reply("身份证换领可以网上申请吗")  # the step it is about

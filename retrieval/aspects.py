@@ -58,9 +58,8 @@ _CUES: list[tuple[Aspect, str]] = [
         r"填(?:什么|哪些|哪个)表|什么表格|"
         r"需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备些?(?:什么|哪些)|提交什么|复印件|原件|"
         r"(?:什么|哪些|开|要)证明|户口[本簿](?!.{0,3}(?:丢|不见|遗失|掉|找不到|补|换))|申请表|登记表|申请书|委托书|承诺书|照片|"
-        # not the card itself ("身份证过期了还能用吗")
-        # (nor whether and where one gets it: "身份证可以异地办吗")
-        # (nor the card applied for: "小朋友几岁可以办身份证")
+        # not the card itself ("身份证过期了还能用吗"), whether and where one gets it ("身份证可以异地办吗") nor the
+        # card applied for ("小朋友几岁可以办身份证")
         r"(?<![办领补换])身份证(?!.{0,3}(?:办|补|换|丢|不见|遗失|掉|找不到|过期|到期|失效|有效|能用)|"
         r"(?:可以|能不能|可不可以|能否|可否|能).{0,4}办)|"
         # a document asked about without a verb ("要不要租赁合同"), not the certificate one applies for ("要不要办…证")

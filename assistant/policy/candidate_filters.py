@@ -64,13 +64,19 @@ def without_side_services(t: str, cands: list[Candidate]) -> tuple[list[Candidat
     return main, None
 
 
+def none_say_certificate(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
+    """The question asks a certificate by name and none of the candidates' names says it ("健康证要多少钱" and
+    人口、卫生、健康资讯)."""
+    return bool(cands) and all(certificate_unnamed(subject, c.guide.name, t) for c in cands)
+
+
 def name_little(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
     """None of the candidates names more than half of what the question names, nor is a third of its name told.
     Words of applying name no matter: "老人高龄津贴怎么申请" tells nothing of 残疾人两项补贴申请 by its 申请."""
     said, asked = _ACTING_RE.sub("", subject or t), _ACTING_RE.sub("", t)
-    # (nor does one offered say the certificate asked by name: "健康证要多少钱" and 人口、卫生、健康资讯)
+    # (nor does one offered say the certificate asked by name)
     return all(
         name_cover(said or subject or t, c.guide, formal=True) <= UNNAMED_COVER
         and name_told(asked, c.guide) < UNNAMED_TOLD
         for c in cands
-    ) or (bool(cands) and all(certificate_unnamed(subject, c.guide.name, t) for c in cands))
+    ) or none_say_certificate(t, subject, cands)

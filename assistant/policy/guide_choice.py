@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.answer_common import Events, emit
-from assistant.policy.candidate_filters import name_little
+from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
     CHOICES_COVER,
     CLOSE,
@@ -33,13 +33,7 @@ from assistant.policy.linking import (
     is_notary,
     link_service,
 )
-from assistant.policy.name_words import (
-    certificate_unnamed,
-    later_step_only,
-    names_step_thing,
-    step_not_served,
-    steps_asked,
-)
+from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -170,7 +164,7 @@ class GuideChoice:
             if listed and (
                 all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed)
                 or (not asks_notary(t) and all(is_notary(c.guide.name) for c in listed))
-                or all(certificate_unnamed(subject, c.guide.name, t) for c in listed)
+                or none_say_certificate(t, subject, listed)
             ):
                 # another place's regulation does not go before a choice between guides of here
                 law = self._article_reply(

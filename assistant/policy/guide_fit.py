@@ -43,11 +43,11 @@ from retrieval.types import DocKind, Hit, SearchResult
 # a thing asked about that is a document (not "开律师事务所")
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
+_YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
 # whether one may do it ("可以…吗", "能不能…", "得唔得")
 _MAY_RE = re.compile(
     r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
 )
-_YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
 
 
 class GuideFit:

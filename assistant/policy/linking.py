@@ -36,6 +36,8 @@ MAX_CHOICES = 4
 
 # Guides that only support another service (checking progress, booking a slot, looking up records).
 _AUX_NAME_RE = re.compile(r"(?:进度|信息|记录|结果)查询|查询$|预约$|预约[（(]|[（(][^）)]*预约[^）)]*[）)]$")
+# a thing said as lacked ("没有单位", "冇工作"), not as asked for ("有没有补贴" asks about one)
+_LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
 _AUX_QUERY_RE = re.compile(
     r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)|"
@@ -253,8 +255,6 @@ def disambiguation_text(choices: Sequence[str]) -> str:
 
 # --- matching a reply to pending choices ------------------------------------------------------------
 
-# a thing said as lacked ("没有单位", "冇工作"), not as asked for ("有没有补贴" asks about one)
-_LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 _ORDINAL_RE = re.compile(
     r"^(?:选|要|是)?第?([一二两三四五六七八九十\d]+)(?:个|项|种|条|号)?(?:吧|啊|呀|的)?$"
 )

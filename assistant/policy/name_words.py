@@ -302,8 +302,8 @@ _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
 
 def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     """The certificate a question names by its last word ("退役军人优待证"), when the guide's name says neither the
-    two characters before its 证 / 卡 (as a certificate's: "残疾人证" says 残疾证) nor a formal term of it (机动车驾驶证持军警驾驶证申领(退役军人…) is no 优待证);
-    None when the subject ends in no certificate, the word is not the question's own (the subject of "小孩出生后
+    two characters before its 证 / 卡 (as a certificate's: "残疾人证" says 残疾证) nor a formal term of it
+    (机动车驾驶证持军警驾驶证申领(退役军人…) is no 优待证); None when the subject ends in no certificate, the word is not the question's own (the subject of "小孩出生后
     要办哪些证" ends in 生后证 only once 要办哪些 is left out) or the name says it."""
     s = compact(subject)
     m = _CERTIFICATE_END_RE.search(s)

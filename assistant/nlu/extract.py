@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from assistant.nlu.normalize import parse_money
 from assistant.nlu.validators import USCC_CHARS, halfwidth, validate_id_number, validate_uscc
 from guides.schema import FormField
 
@@ -154,7 +155,9 @@ def extract_fields(text: str, fields: list[FormField]) -> dict[str, str]:
             value = _trim_name(value)
         if not value or _QUESTION.search(value):
             continue
-        if f.type in _STRONG_TYPES and not re.search(r"\d", value):
+        # after its label, an amount in words is one too ("月收入两千"); other strong types need digits
+        words_amount = f.type == "amount" and parse_money(value) is not None
+        if f.type in _STRONG_TYPES and not re.search(r"\d", value) and not words_amount:
             continue
         if f.type == "int":  # "共有四口人" -> "四口人"
             number = _INT_IN_TEXT.search(value)

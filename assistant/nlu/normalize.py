@@ -29,6 +29,9 @@ _CLAUSE_END = r"(?=[，。！？,.!?；;~\s]|$)"
 # a verb taking 咩 ("what") as its object: "要带咩？", "需要准备咩"
 # ("准备啲咩": some of what)
 _OBJECT_WHAT_RE = re.compile(r"((?:要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)啲?)咩" + _CLAUSE_END)
+# the Cantonese potential "V唔V得" is "能不能V" ("仲用唔用得": 还能不能用, "喺外地办唔办得"); 得唔得 itself is a
+# lexicon row
+_CAN_V_RE = re.compile(r"(仲)?([\u4e00-\u9fff])唔\2得")
 
 
 def _rows(name: str) -> list[tuple[str, str]]:
@@ -88,6 +91,12 @@ _FOLD = {i: i - 0xFEE0 for i in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
 }
 
 
+def _can_v(m: re.Match[str]) -> str:
+    if m.group(2) == "得":
+        return m.group(0)
+    return f"{'还' if m.group(1) else ''}能不能{m.group(2)}"
+
+
 @lru_cache(maxsize=4096)
 def canonical(text: str) -> str:
     """Plain simplified Mandarin for understanding a message ("喺边度办？使唔使钱？" -> "在哪里办？需不需要钱？")."""
@@ -96,6 +105,7 @@ def canonical(text: str) -> str:
     # 咩 as the object of a verb is 什么 even at the end ("BB出世要办咩" asks what to do), then sentence-final
     # particles ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
     s = _OBJECT_WHAT_RE.sub(r"\1什么", s)
+    s = _CAN_V_RE.sub(_can_v, s)
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
     lex = lexicon()

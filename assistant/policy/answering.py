@@ -103,10 +103,8 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
 
     def service_question(self, st: DialogueState, t: str, events: Events) -> Reply:
         aspects = self._aspects(st, t)
-        residue = self.residue(t)
-        thing = asked_thing(t)
-        if thing and len(self.residue(t.replace(thing, ""))) < 2:
-            residue = ""  # "要不要带户口本" names a document, not another service: a follow-up
+        # "要不要带户口本" names a document, not another service: a follow-up
+        residue = "" if self._names_only_document(t) else self.residue(t)
         focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
         # what is left names nothing, or only a word of the service in focus ("要去哪里登记" after 登记失业…)
         if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
@@ -122,8 +120,18 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
 
+    @classmethod
+    def _names_only_document(cls, t: str) -> bool:
+        """The question names one document (or signature) asked about and nothing else ("要不要带户口本",
+        "是不是要房东签名")."""
+        thing = asked_thing(t)
+        return bool(thing) and len(cls.residue(t.replace(thing, ""))) < 2
+
     def unsignalled(self, st: DialogueState, t: str, events: Events) -> Reply:
-        if st.current_service_id and _FOLLOWUP_RE.search(t) and len(self.residue(t)) < 2:
+        if st.current_service_id and (
+            (_FOLLOWUP_RE.search(t) and len(self.residue(t)) < 2) or self._names_only_document(t)
+        ):
+            # a follow-up on the service in focus, however it is worded ("是不是要房东签名" after 居住证)
             return self.service_question(st, t, events)
         aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
         guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None

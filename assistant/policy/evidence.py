@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
+from assistant.policy.article_filters import certificate_applied_for, lists_as_paper, procedure_named
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
@@ -371,7 +372,9 @@ def best_article(
         return None
     # the formal terms of colloquial words help pick the article; whether one answers at all is judged on
     # the question's own words (a pension question about Canada shares "养老金" with 社会保险法 only so)
-    q, formal = content_bigrams(t), question_words(t)
+    # getting a certificate is its procedure, which statutes name by the formal term ("办结婚证要带什么" reads
+    # 结婚登记: 第五条 on the papers to register, not 第七条, which says the certificate is issued)
+    q, formal = content_bigrams(procedure_named(t)), question_words(procedure_named(t))
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
     # aspects a statute states in telling words ("应当出具下列证件", "…日内"); "审查" / "部门" tell little
     specific = [a for a in asked if a in _STATUTE_ASPECTS]
@@ -421,6 +424,11 @@ def best_article(
         # an article on penalties answers a question about them only ("结婚登记要钱吗" is not answered by the
         # sanctions for registrars who overcharge)
         cands = [x for x in cands if not _LIABILITY.search(x[0].chunk.text)]
+    applied = certificate_applied_for(t)
+    if applied:
+        # the certificate asked to get is not answered by an article listing it among the papers for another
+        # matter ("办结婚证要带什么": 第五条 on registering a marriage, not 第十一条 on the papers for a divorce)
+        cands = [x for x in cands if not lists_as_paper(x[0].chunk.text, applied)] or cands
     if asks_auxiliary(t):
         # a lookup asked ("养老金怎么查") is answered only by an article on looking up, not one on the pension
         cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text)]

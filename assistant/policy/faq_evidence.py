@@ -266,7 +266,14 @@ def _accepted(
         # a pair on another aspect than the one asked is about something else, unless it shares enough words and
         # is about what the question names ("营业执照可以网上办吗" is not "怎么样才能办理档案的接收？", whose answer
         # mentions 营业执照 and 网上办理)
-        asked_other and (sp.lexical < FAQ_LEXICAL or not _asks_of_pair(t, best.guide, int(sp.passage.key)))
+        asked_other
+        and (
+            sp.lexical < FAQ_LEXICAL
+            or not _asks_of_pair(t, best.guide, int(sp.passage.key))
+            # an official yes/no on another aspect answers no what / which / how much ("身份证什么情况下要换新的"
+            # is not answered by "居民身份证换领是否可以在线上申请？": 可以)
+            or (_asks_yes_no(official) and bool(_WH_RE.search(compact(t))))
+        )
     )
     if (
         not strong

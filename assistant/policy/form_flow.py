@@ -251,7 +251,11 @@ def _questions_stage(
         return None
     inf = infer_choice(q, t)
     if inf is not None and inf.sure:
-        return _take_answer(state, flow, q, inf.value)
+        # the values told with the answer are kept ("我家三口人月收入两千": 有收入, 3 people, 2000 a month), not
+        # asked again later
+        early = early_fields(state, flow, t)
+        ack = f"好的，已记录：{'、'.join(early)}。" if early else "好的。"
+        return _take_answer(state, flow, q, inf.value, ack)
     if inf is not None:
         return _ask_to_confirm(state, flow, q, inf)
     if off_form(t, None) or detect_aspects(t):

@@ -181,6 +181,11 @@ class GuideFit:
         ):
             # only a supporting service (预约 / 查询) matched: an article that answers comes first
             law = self._article_reply(st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL)
+            if law is None and generic:
+                # a generic question gets no facts of such a service, only a pointer: the guides found are no
+                # answer, so the formal terms of its colloquial words may find the statute ("身份证过期了还能用吗":
+                # 居民身份证 有效期满 … 换领, not a pointer to 居民身份证办理进度查询)
+                law = self._article_reply(st, t, result, events, formal_shared=True)
             if law is not None:
                 return law
         note = self._region_note(c.guide, named, uncovered)

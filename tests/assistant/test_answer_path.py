@@ -47,6 +47,9 @@ def samples() -> dict[str, ServiceGuide]:
         # where one may do it, not the papers: the ID card is the thing asked about
         ("身份证可以异地办吗", [Aspect.LOCATION]),
         ("能不能在外地补办", [Aspect.LOCATION]),
+        # the card named a few words before 办 is what is asked about, not a paper to bring
+        ("身份证在外地能不能办", [Aspect.CONDITIONS, Aspect.LOCATION]),
+        ("办居住证要带身份证吗", [Aspect.MATERIALS]),
         ("个体户可以网上注册吗", [Aspect.ONLINE]),
         ("小朋友几岁可以办身份证", [Aspect.CONDITIONS]),  # the card applied for is no material
         ("多久能办好", [Aspect.TIME]),

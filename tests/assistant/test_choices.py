@@ -44,6 +44,8 @@ def test_every_cue_in_the_flows_compiles_with_known_word_classes(flows: dict[str
         ("shebaoka-buhuan", "pickup", "第二个", "邮寄"),
         ("dibao-shenqing", "income", "我老婆在超市上班", "是"),
         ("dibao-shenqing", "income", "冇收入", "否"),
+        ("dibao-shenqing", "income", "我家三口人月收入两千", "是"),  # an income stated as an amount
+        ("dibao-shenqing", "income", "收入0元", "否"),
         ("dibao-shenqing", "special", "我老爸中风瘫痪在床", "是"),
         ("dibao-shenqing", "special", "没有残疾的", "否"),
         ("juzhuzheng-shenling", "basis", "我在厂里打工", "就业"),

@@ -302,3 +302,17 @@ def test_a_yes_no_question_is_not_answered_by_a_pair_asking_where_or_what_on_one
     best = _one_pair(birth, "0", 0.69, 2)
     assert best("孩子户口可以跟妈妈吗") is None  # asks whether, shares only 户口
     assert best("新生儿的户口簿去哪里打印") == "0"
+
+
+def test_an_official_yes_no_on_another_aspect_answers_no_what_or_which_question() -> None:
+    # test data in the shape of the real Hunan 居民个人信息变更一件事 pair on renewing an ID card online
+    info = ServiceGuide(
+        id="info-change-yn",
+        name="居民个人信息变更一件事",
+        region="湖南省",
+        department="示例公安局",
+        faqs=[FAQ(question="居民身份证换领是否可以在线上申请？", answer="可以线上申请，全程网办。")],
+    )
+    best = _one_pair(info, "0", 0.69, 2)
+    assert best("身份证什么情况下要换新的") is None  # asks in which cases; 可以 says nothing of them
+    assert best("身份证换领可以网上申请吗") == "0"  # the pair's own yes/no

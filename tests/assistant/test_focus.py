@@ -96,6 +96,16 @@ def test_an_a_not_a_question_is_no_answer_to_a_yes_no_item(chat: Chat) -> None:
     assert "has_card" not in chat.state.answers
 
 
+@pytest.mark.parametrize("asked", ["是不是要房东签名", "系咪要房东签名"])
+def test_a_document_asked_without_a_question_cue_is_a_follow_up_on_the_service_in_focus(
+    chat: Chat, asked: str
+) -> None:
+    chat("居住证怎么办")
+    res = chat(asked)
+    assert res.reply.citations and res.reply.citations[0].id.endswith("#materials")
+    assert "没有列出“房东签名”" in res.reply.text
+
+
 def test_verb_and_service_alone_is_answered_and_the_form_started(chat: Chat) -> None:
     res = chat("办居住证")
     assert res.reply.citations and res.reply.form is not None

@@ -318,6 +318,15 @@ def test_volunteered_fields_during_questions_are_kept(card: Session) -> None:
     assert card.state.requested == "pickup" and out.reply.choices == ["到网点领取", "邮寄到家"]
 
 
+def test_values_told_with_a_situation_answer_are_kept_not_asked_again(flows: dict[str, Flow]) -> None:
+    s = Session(flows["dibao-shenqing"], None)
+    s.start("我想申请低保")
+    out = s.say("我家三口人月收入两千")  # answers 有收入 and tells two form items
+    assert s.state.answers["income"] == "是"
+    assert s.state.fields == {"household_size": 3, "monthly_income": 2000.0}
+    assert "家庭共同生活人数、家庭月总收入" in out.reply.text
+
+
 def test_answer_that_names_a_material_answers_the_question(
     flows: dict[str, Flow], guides: dict[str, ServiceGuide]
 ) -> None:

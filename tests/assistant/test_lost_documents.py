@@ -92,6 +92,27 @@ def test_a_lost_id_card_gets_the_statute_on_replacing_it_not_a_guide_sharing_its
     assert found.citations and found.citations[0].id.startswith("guide:tax-residence")
 
 
+def test_an_expired_card_asked_of_a_lookup_service_gets_the_statute_not_a_pointer(tmp_path: Path) -> None:
+    # test data: an authored statute and a supporting service in the shape of the real 居民身份证办理进度查询,
+    # the only guide the real search finds for "身份证过期了还能用吗"
+    law = PolicyDocument(
+        id="law-id-expiry",
+        title="示例居民身份证法",
+        articles=[Article(number="第十一条", text="居民身份证有效期满的，公民应当换领新证。")],
+    )
+    lookup = ServiceGuide(
+        id="id-progress", name="居民身份证办理进度查询", region="广东省", department="示例公安厅"
+    )
+    m = build_manager([lookup], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder())
+    candidate = Candidate(lookup, Hit(lookup.id, DocKind.GUIDE, lookup.name, 3.0, []), None, 1)
+    question = "身份证过期了还能用吗"
+    reply = _answer_from(
+        m, candidate, question, article_result(question, article_hit(law, law.articles[0], 0.6))
+    )
+    assert [c.id for c in reply.citations] == ["policy:law-id-expiry#第十一条"]
+    assert "应当换领新证" in reply.text and "进度查询" not in reply.text
+
+
 @pytest.fixture(scope="module")
 def manager(tmp_path_factory: pytest.TempPathFactory):
     hunan = [

@@ -41,6 +41,10 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("bb出世点样上户口", "宝宝出生怎么上户口"),  # typed in lower case
         ("生仔有咩补贴？", "生孩子有什么补贴？"),
         ("要带咩？", "要带什么？"),
+        # the potential "V唔V得" asks whether one can ("仲" before it: still)
+        ("身份证过期咗仲用唔用得", "身份证过期了还能不能用"),
+        ("喺外地办唔办得", "在外地能不能办"),
+        ("得唔得", "行不行"),
     ],
 )
 def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str) -> None:

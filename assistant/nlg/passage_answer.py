@@ -116,8 +116,11 @@ def time_text(tl: TimeLimit) -> str:
 # no document: "带什么", "交材料", and a question word inside ("开完税证明在哪里办" asks where, about a service)
 # a document the person lacks ("没有租房合同怎么办", "冇户口本得唔得")
 _LACKED_THING = re.compile(
-    r"(?:没有|冇|没带|冇带|无)(?P<thing>[\u4e00-\u9fff《》]{0,10}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
+    r"(?:没有|冇|没带|冇带|无|不肯给?|唔肯俾?|不愿意?给|不给|唔俾|拿不到|攞唔到|开不到|开不出|开唔到)(?:我|你)?(?P<thing>[\u4e00-\u9fff《》]{0,10}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
     r"(?:怎么办|点算|咋办|怎么弄|可以|能|行|得唔得|可唔可以|会|[吗呢?？，,。]|$)"
+    # ... or said first ("结婚证没有可以吗", "户口本冇带点算")
+    r"|(?:^|[，,。的我])(?P<first>(?![我你他她的])[\u4e00-\u9fff《》]{0,8}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
+    r"(?:没有|冇|没带|冇带)(?:怎么办|点算|咋办|怎么弄|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)"
 )
 _NOT_A_THING = re.compile(
     r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"
@@ -125,6 +128,8 @@ _NOT_A_THING = re.compile(
     r"|要什?$|什$"
     # a modal verb cut likewise ("开个体户需不需要…": not a document "体户需")
     r"|(?:需|要)$"
+    # a Cantonese question word after the verb ("户口本冇带点算", "冇带得唔得": no document "点算")
+    r"|^(?:点算|点样|点|得唔得|得不得|可唔可以|行不行|怎么办|咋办)"
 )
 
 
@@ -135,7 +140,7 @@ def asked_thing(question: str) -> str | None:
     # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
     for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
         m = pattern.search(q)
-        thing = m.group("thing").strip("《》") if m else ""
+        thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》") if m else ""
         if len(thing) >= 2 and not _NOT_A_THING.search(thing):
             return thing
     return None

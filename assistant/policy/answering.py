@@ -20,6 +20,7 @@ from assistant.nlg.passage_answer import (
 )
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
+from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
@@ -76,6 +77,12 @@ _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|�
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 
 
+# whether one may get it, the thing left unsaid ("我儿子智力残疾，能不能领"): it is the service in focus
+_BARE_MAY_RE = re.compile(
+    r"(?:能不能|可不可以|可以|能否|能)去?(?:领|办|申请|拿|享受|参加)(?:吗|么|呢|不)?[?？。！!]?$"
+)
+
+
 def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
     """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
     if Aspect.CONDITIONS not in aspects or not guide.conditions:
@@ -107,7 +114,13 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         residue = "" if self._names_only_document(t) else self.residue(t)
         focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
         # what is left names nothing, or only a word of the service in focus ("要去哪里登记" after 登记失业…)
-        if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
+        if focus is not None and (
+            len(residue) < 2
+            or (len(residue) <= 4 and residue in focus.name)
+            # the situation told in its conditions' words, whether one may get it asked without naming it
+            # ("我儿子智力残疾，能不能领" after 残疾人两项补贴: not another place's pair sharing 残疾)
+            or (_BARE_MAY_RE.search(compact(t)) and _tells_situation(t, focus, aspects))
+        ):
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, aspects, t, events)
         if len(residue) < 2 and st.current_policy_id and st.last_subject:
@@ -135,6 +148,13 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self.service_question(st, t, events)
         aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
         guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None
+        if guide is not None and _BARE_MAY_RE.search(compact(t)):
+            # whether one may get it, told with one's situation and naming nothing the search finds ("我是外地人，住了
+            # 一年，可不可以办" after 居住证): the service in focus, by its conditions
+            found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
+            if found is None or not found.confident or _tells_situation(t, guide, [Aspect.CONDITIONS]):
+                emit(events, "followup", service_id=guide.id)
+                return self.guide_reply(st, guide, [Aspect.CONDITIONS], t, events)
         if guide is not None and aspects:
             # no intent cue, yet an aspect of the service in focus asked, naming only people or the service
             # ("小孩也要本人去吗" after 护照; not "居住证要本人去吗" after 护照)

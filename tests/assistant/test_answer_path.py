@@ -50,6 +50,7 @@ def samples() -> dict[str, ServiceGuide]:
         # the card named a few words before 办 is what is asked about, not a paper to bring
         ("身份证在外地能不能办", [Aspect.CONDITIONS, Aspect.LOCATION]),
         ("办居住证要带身份证吗", [Aspect.MATERIALS]),
+        ("那房东不肯给合同怎么办", [Aspect.MATERIALS]),  # a paper one cannot get is one lacked
         ("个体户可以网上注册吗", [Aspect.ONLINE]),
         ("小朋友几岁可以办身份证", [Aspect.CONDITIONS]),  # the card applied for is no material
         ("多久能办好", [Aspect.TIME]),
@@ -196,6 +197,15 @@ def test_a_signature_or_a_document_after_a_business_opened_is_asked_of_the_list(
     assert detect_aspects("办居住证要不要房东签字") == [Aspect.MATERIALS]
     assert asked_thing("办居住证要不要房东签字") == "房东签字"
     assert asked_thing("开个体户需不需要居委会盖章") == "居委会盖章"
+    assert asked_thing("房东不肯给合同怎么办") == "合同"  # one the person cannot get
+    # a document lacked, said first ("结婚证没有…"), and no Cantonese question word read as one
+    for lacked, thing in (
+        ("我的结婚证没有可以吗", "结婚证"),
+        ("户口本冇带点算", "户口本"),
+        ("户口本冇带得唔得", "户口本"),
+    ):
+        assert asked_thing(lacked) == thing and lacks_thing(lacked)
+    assert detect_aspects("结婚证没有可以吗") == [Aspect.MATERIALS]
     # "开个体户…" opens a business: the document asked comes after it, not "体户要"
     assert asked_thing("开个体户要不要营业场所证明") == "营业场所证明"
     p = next(p for p in guide_passages(g) if p.field == "materials")

@@ -106,6 +106,38 @@ def test_a_document_asked_without_a_question_cue_is_a_follow_up_on_the_service_i
     assert "没有列出“房东签名”" in res.reply.text
 
 
+@pytest.mark.parametrize(
+    ("opening", "follow_up", "field"),
+    [
+        ("灵活就业参保怎么办", "每个月交多少", "#fees"),  # how often one pays names no other service
+        ("居住证怎么办", "房东不肯给合同怎么办", "#materials"),  # nor does a paper the landlord will not give
+        ("新生儿出生一件事要带什么", "结婚证没有可以吗", "#materials"),  # nor a listed paper lacked
+    ],
+)
+def test_a_follow_up_telling_how_often_or_who_withholds_a_paper_stays_on_the_service(
+    chat: Chat, opening: str, follow_up: str, field: str
+) -> None:
+    chat(opening)
+    res = chat(follow_up)
+    assert res.reply.citations and res.reply.citations[0].id.endswith(field)
+
+
+@pytest.mark.parametrize(
+    ("opening", "asked", "service"),
+    [
+        ("残疾人两项补贴", "我个仔智力残疾，有冇得领", "sample-huadu-canjiren-butie"),
+        ("居住证怎么办", "我系外地人，住咗一年，可唔可以办", "sample-huadu-juzhuzheng-shenling"),
+        ("居住证怎么办", "低保能不能领", "sample-huadu-dibao-shenqing"),  # a service named is asked of
+    ],
+)
+def test_whether_one_may_get_it_told_with_one_s_situation_is_asked_of_the_service_in_focus(
+    chat: Chat, opening: str, asked: str, service: str
+) -> None:
+    chat(opening)
+    res = chat(asked)
+    assert res.reply.citations and res.reply.citations[0].id == f"guide:{service}#conditions"
+
+
 def test_verb_and_service_alone_is_answered_and_the_form_started(chat: Chat) -> None:
     res = chat("办居住证")
     assert res.reply.citations and res.reply.form is not None

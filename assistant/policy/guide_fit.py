@@ -21,8 +21,10 @@ from assistant.policy.evidence import (
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
 from assistant.policy.name_words import (
     after_loss,
+    asks_ending,
     asks_later_step,
     certificate_unnamed,
+    ends_matter,
     lacking_matter,
     later_step_only,
     lost_but_not_replaced,
@@ -126,6 +128,14 @@ class GuideFit:
             # "居民身份证换领是否可以在线上申请？")
             or (own_faq and later_step_only(t, pair))
         )
+        # a guide for ending the matter answers no question about anything else ("税务登记怎么办" and 注销税务登记)
+        ending = not own_faq and ends_matter(c.guide.name) and not asks_ending(t)
+        if result is not None and ending:
+            law = self._article_reply(st, t, result, events, in_force_only=True)
+            if law is not None:
+                return law
+            emit(events, "no_fit", service_id=c.guide.id)
+            return self.unknown(st, events, result, lacking=lacking_matter(t))
         # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
         # 不动产物权公证指引's time limit
         notary = is_notary(c.guide.name) and not asks_notary(t)

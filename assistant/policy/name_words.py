@@ -131,6 +131,8 @@ _STEPS = {
     # a loan is not a withdrawal: "交公积金的可以申请公积金贷款吗" is not served by 住房公积金租房提取 (a mortgage
     # secures one: "宅基地能抵押吗？" serves "拿宅基地去银行抵押贷款")
     "贷款": "贷|抵押",
+    # an endorsement renews a permit already held: "居住证签注要几多钱" is not served by 居住证申领 ("首次申领不收费")
+    "签注": "签注",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
@@ -200,6 +202,23 @@ def serves_later_step(query: str, name: str, materials: str = "") -> bool:
         or step_not_served(query, name) is not None
         or renewal_not_served(query, f"{name} {materials}")
     )
+
+
+# ending a matter (注销 a registration, 吊销 a licence), and the words by which a question asks to end one
+_ENDING_NAME_RE = re.compile(r"注销|吊销|撤销|歇业|停业")
+_ENDING_QUERY_RE = re.compile(
+    r"注销|吊销|撤销|歇业|停业|取消|不做了|不干了|不开了|关门|关掉|结业|退出|销户|不想做"
+)
+
+
+def ends_matter(name: str) -> bool:
+    """The guide's name is for ending something (注销税务登记, 个体工商户注销)."""
+    return bool(_ENDING_NAME_RE.search(compact(name)))
+
+
+def asks_ending(query: str) -> bool:
+    """The question asks about ending something ("个体户不做了怎么注销", "店铺关门了要办什么")."""
+    return bool(_ENDING_QUERY_RE.search(compact(query)))
 
 
 def later_step_only(query: str, name: str) -> bool:

@@ -12,12 +12,19 @@ from answer_hits import article_hit, article_result, faq_hit, faq_result
 
 from assistant.policy.evidence import NAME_COVER, NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.faq_evidence import best_faq
-from assistant.policy.name_words import lost_but_not_replaced, step_not_served, steps_asked, thing_named
+from assistant.policy.name_words import (
+    asks_ending,
+    ends_matter,
+    lost_but_not_replaced,
+    step_not_served,
+    steps_asked,
+    thing_named,
+)
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import FAQ, Article, PolicyDocument, ServiceGuide
+from knowledge.schema import FAQ, Article, Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import guide_passages, score_passages
@@ -287,3 +294,29 @@ def test_guides_for_another_step_are_no_choice_to_offer(tmp_path: Path) -> None:
         assert not reply.choices and not reply.citations and "12345" in reply.text, asked
     offered = m.handle(DialogueState(session_id="first"), "驾驶证申领").reply  # the step they serve: offered
     assert offered.choices or offered.citations
+
+
+def test_an_endorsement_is_a_later_step_a_first_application_does_not_serve() -> None:
+    asked = "居住证签注要几多钱"
+    assert steps_asked(asked) == ["签注"]
+    assert step_not_served(asked, "居住证申领") == "签注"  # its "首次申领不收费" is no answer
+    assert step_not_served("港澳通行证签注要多少钱", "办理往来港澳通行证逗留签注") is None
+
+
+def test_a_guide_for_ending_a_matter_answers_no_question_about_anything_else(tmp_path: Path) -> None:
+    # test data in the shape of the real 注销税务登记 guide, which used to answer "税务登记怎么办"
+    ending = ServiceGuide(
+        id="tax-deregister",
+        name="注销税务登记",
+        region="广东省",
+        department="示例税务局",
+        materials=[Material(name="注销税务登记申请审批表")],
+    )
+    assert ends_matter(ending.name) and not ends_matter("税务登记")
+    assert asks_ending("个体户不做了要办什么") and not asks_ending("税务登记怎么办")
+    m = build_manager([ending], {}, tmp_path / "idx", embedder=HashEmbedder())
+    candidate = Candidate(ending, Hit(ending.id, DocKind.GUIDE, ending.name, 3.0, []), None, 1)
+    register = _answer_from(m, candidate, "税务登记怎么办", article_result("税务登记怎么办"))
+    assert not register.citations and "注销" not in register.text
+    close = _answer_from(m, candidate, "税务登记怎么注销", article_result("税务登记怎么注销"))
+    assert close.citations and close.citations[0].id.startswith("guide:tax-deregister")

@@ -97,6 +97,10 @@ _CUES: list[tuple[Aspect, str]] = [
         r"哪里(?:交|拿|领|申请|上牌|登记|报|缴|考|换|补|打印|认证|办理)|"
         # whether it can be done away from home ("身份证可以异地办吗", "能不能在外地补办")
         r"(?:在|到)?(?:异地|外地|外省|外市|跨省|跨市)(?:可以|能|也能|也可以|能不能|可不可以|能否|可否)?(?:办|申请|补|换|领)|"
+        # whether an office does it ("社保卡可以在银行办吗"), not the online way nor whose place ("能在常住地办吗" asks
+        # whether the person's place of residence has jurisdiction, as the conditions say)
+        r"(?:可以|能不能|可不可以|能否|可否|能)(?:在|去|到)(?!网|线|手机|微信|电脑|APP|app|掌上)"
+        r"[\u4e00-\u9fff]{1,6}?(?<!地)(?:办|申请|领|补|换)(?=[^，。？?]{0,2}(?:吗|么|呢|不|[?？]|$))|"
         # office hours are told with the place (the service point's 办公时间), not a processing time
         r"(?:办公|上班|工作|营业|开放)时间|几点(?:上班|下班|开门|关门)|周末|节假日|周六|周日|星期[六天日]",
     ),

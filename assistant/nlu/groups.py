@@ -20,6 +20,8 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"港|澳|台"),
     ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
+    # foreign-invested firms ("公司注册要多少钱" is not asked of 非公司外商投资企业设立登记)
+    (re.compile(r"外商投资|外资"), re.compile(r"外商|外资|外国|外籍|境外|港资|澳资|台资|侨资|合资|老外")),
     (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|退役|士官|武警")),
     # not a group of people but an event with services of its own: the survivors of one who died
     # ("养老保险交了十年可以领吗" is not asked of 企业职工养老保险死亡待遇申领)

@@ -37,6 +37,7 @@ from assistant.policy.linking import (
     flow_for_service,
     is_auxiliary,
 )
+from assistant.policy.name_words import asks_ending, ends_matter, step_not_served
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
@@ -326,6 +327,12 @@ class GuideReplies:
         """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
         flow = flow_by_words(t, self.host.flows, fuzzy=True)
         guide = self.host.get_guide(flow.service_id) if flow is not None else None
+        if guide is not None and (
+            step_not_served(t, guide.name) or (ends_matter(guide.name) != asks_ending(t))
+        ):
+            # its words name the matter, not the step asked ("个体户营业执照地址变更要带什么" is not asked of 个体工商户设立
+            # 登记, nor "个体户不做了怎么注销")
+            return None
         if guide is not None and flow is not None:
             emit(events, "flow_words", flow_id=flow.id)
         return guide

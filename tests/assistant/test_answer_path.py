@@ -51,6 +51,8 @@ def samples() -> dict[str, ServiceGuide]:
         ("身份证在外地能不能办", [Aspect.CONDITIONS, Aspect.LOCATION]),
         ("办居住证要带身份证吗", [Aspect.MATERIALS]),
         ("那房东不肯给合同怎么办", [Aspect.MATERIALS]),  # a paper one cannot get is one lacked
+        ("社保卡可以在银行办吗", [Aspect.LOCATION]),  # whether an office does it
+        ("能在户籍地办吗", []),  # whose place: jurisdiction, as the conditions say
         ("个体户可以网上注册吗", [Aspect.ONLINE]),
         ("小朋友几岁可以办身份证", [Aspect.CONDITIONS]),  # the card applied for is no material
         ("多久能办好", [Aspect.TIME]),

@@ -363,6 +363,13 @@ def test_flow_words_reach_the_guide_when_retrieval_has_nothing(chat: Chat) -> No
     assert res.reply.choices == ["我要办个体工商户设立登记"]
 
 
+def test_flow_words_name_the_matter_not_another_step_of_it(chat: Chat) -> None:
+    # 个体户 is a word of the 个体工商户设立登记 flow; a change or closing of the business is not that service
+    for asked in ("个体户营业执照地址变更要带什么", "个体户不做了要办什么手续"):
+        assert chat.manager.answering._flow_guide(asked, []) is None, asked
+    assert chat.manager.answering._flow_guide("开小卖部要带什么", []) is not None
+
+
 def test_guide_faq_is_quoted(chat: Chat, kb: dict[str, ServiceGuide]) -> None:
     faq = kb["sample-huadu-geti-gongshanghu-sheli"].faqs[0]
     res = chat("个体工商户一定要起名字吗？")

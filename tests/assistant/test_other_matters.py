@@ -210,6 +210,9 @@ def test_a_question_names_a_group_in_its_own_words() -> None:
     assert for_unasked_group("企业职工养老保险死亡待遇申领", "养老保险交了十年可以领吗")
     assert not for_unasked_group("企业职工养老保险死亡待遇申领", "我老豆上个月过世了，养老金还能领吗")
     assert not for_unasked_group("企业职工养老保险待遇申领", "养老保险交了十年可以领吗")
+    # a foreign-invested firm: its variants are asked only by one who says so
+    assert for_unasked_group("非公司外商投资企业设立登记", "公司注册要多少钱")
+    assert not for_unasked_group("非公司外商投资企业设立登记", "外资公司注册要多少钱")
 
 
 def test_only_other_groups_variants_are_no_choice_to_offer(tmp_path: Path) -> None:

@@ -43,6 +43,11 @@ DOCUMENT_ASKED = (
     r"(?!办|申请|领|考|换|补|去|到|跑|交|带|拿|准备|开)[\u4e00-\u9fff《]{0,10}?"
     r"(?:合同|协议|证明|复印件|原件|证书|执照|证)》?(?=[吗么嘛呢?？，,。]|$)"
 )
+# A document the person lacks or cannot get ("没有租房合同怎么办", "房东不肯给合同怎么办", "单位开不出证明"), or says
+# first and then lacks ("结婚证没有可以吗"): the words of lacking, the document words, and how such a question ends.
+LACKING = r"(?:没有|冇|没带|冇带|不肯给?|唔肯俾?|不愿意?给|不给|唔俾|拿不到|攞唔到|开不到|开不出|开唔到)"
+LACKED_DOCUMENT = r"(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片)"
+LACK_END = r"(?:怎么办|点算|咋办|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)"
 # who may go in one's place (assistant.policy.answering: people a follow-up may name)
 OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子女|儿子|女儿|我?(?:老婆|老公|爱人|父母|爸妈|爸爸|妈妈|爸|妈)"
 # how long the person must have lived, paid in or worked somewhere: a condition, not a processing time
@@ -66,14 +71,8 @@ _CUES: list[tuple[Aspect, str]] = [
         rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具)?{DOCUMENT_ASKED}|"
         # a signature or a stamp on the papers ("办居住证要不要房东签字", "需要单位盖章吗"): the list says whose
         r"(?:要不要|需不需要|用不用|是否需要|需要|要)[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印)|"
-        # a document the person lacks ("没有租房合同怎么办"): what the list says of it
-        # (or cannot get: "房东不肯给合同怎么办", "单位开不出证明")
-        r"(?:没有|冇|没带|不肯给?|唔肯俾?|不愿意?给|不给|唔俾|拿不到|攞唔到|开不到|开不出|开唔到)"
-        r"[\u4e00-\u9fff]{0,8}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片)"
-        r"(?:怎么办|点算|咋办|可以|能|行|得唔得|可唔可以|[吗呢?？，,。]|$)|"
-        # ... or said first ("结婚证没有可以吗")
-        r"(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片)(?:没有|冇|没带|冇带)"
-        r"(?:怎么办|点算|咋办|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)",
+        # a document the person lacks or cannot get ("没有租房合同怎么办"): what the list says of it
+        rf"{LACKING}[\u4e00-\u9fff]{{0,8}}?{LACKED_DOCUMENT}{LACK_END}|{LACKED_DOCUMENT}{LACKING}{LACK_END}",
     ),
     (
         Aspect.TIME,

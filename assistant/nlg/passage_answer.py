@@ -23,7 +23,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.text import compact
 from knowledge.schema import Material, ServiceGuide, TimeLimit
-from retrieval.aspects import DOCUMENT_ASKED, Aspect
+from retrieval.aspects import DOCUMENT_ASKED, LACK_END, LACKED_DOCUMENT, LACKING, Aspect
 from retrieval.passages import Passage
 from retrieval.tokenize import expand_synonyms, synonym_table
 
@@ -114,13 +114,12 @@ def time_text(tl: TimeLimit) -> str:
 
 
 # no document: "带什么", "交材料", and a question word inside ("开完税证明在哪里办" asks where, about a service)
-# a document the person lacks ("没有租房合同怎么办", "冇户口本得唔得")
+# a document the person lacks or cannot get ("没有租房合同怎么办", "冇户口本得唔得", "房东不肯给合同"), or says first
+# ("结婚证没有可以吗", "户口本冇带点算")
 _LACKED_THING = re.compile(
-    r"(?:没有|冇|没带|冇带|无|不肯给?|唔肯俾?|不愿意?给|不给|唔俾|拿不到|攞唔到|开不到|开不出|开唔到)(?:我|你)?(?P<thing>[\u4e00-\u9fff《》]{0,10}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
-    r"(?:怎么办|点算|咋办|怎么弄|可以|能|行|得唔得|可唔可以|会|[吗呢?？，,。]|$)"
-    # ... or said first ("结婚证没有可以吗", "户口本冇带点算")
-    r"|(?:^|[，,。的我])(?P<first>(?![我你他她的])[\u4e00-\u9fff《》]{0,8}?(?:合同|协议|证明|证书|执照|证|户口本|户口簿|照片|发票))"
-    r"(?:没有|冇|没带|冇带)(?:怎么办|点算|咋办|怎么弄|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)"
+    rf"(?:{LACKING}|无)(?:我|你)?(?P<thing>[\u4e00-\u9fff《》]{{0,10}}?(?:{LACKED_DOCUMENT}|发票))(?:{LACK_END}|怎么弄|会)"
+    rf"|(?:^|[，,。的我])(?P<first>(?![我你他她的])[\u4e00-\u9fff《》]{{0,8}}?(?:{LACKED_DOCUMENT}|发票)){LACKING}"
+    rf"(?:{LACK_END}|怎么弄)"
 )
 _NOT_A_THING = re.compile(
     r"^(?:什么|哪些|啥|咩|乜|哪|多少|几|些|东西|材料|资料|证件|证明)|材料|资料|东西|哪|怎么|如何|多久|多长|什么|啥"

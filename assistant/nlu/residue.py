@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.nlu.text import compact
+from retrieval.aspects import LACKING
 
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
@@ -20,8 +21,8 @@ _ASPECT_WORDS_RE = re.compile(
     r"每(?:个)?月|一个月|每年|一年|按月|按年|每季度?|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|网址|链接|入口|网站|依据|部门|窗口|预约|快递|邮寄|寄到|寄回|寄给|寄|号码|"
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙|"
-    # a paper the landlord will not give ("房东不肯给合同怎么办" follows up on the service in focus)
-    r"房东|业主|不肯给?|不愿意?给|不给|唔肯俾?|唔俾|拿不到|攞唔到"
+    # a paper lacked or the landlord will not give ("房东不肯给合同怎么办" follows up on the service in focus)
+    rf"房东|业主|{LACKING}"
 )
 
 

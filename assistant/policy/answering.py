@@ -114,15 +114,12 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         residue = "" if self._names_only_document(t) else self.residue(t)
         focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
         # what is left names nothing, or only a word of the service in focus ("要去哪里登记" after 登记失业…)
-        if focus is not None and (
-            len(residue) < 2
-            or (len(residue) <= 4 and residue in focus.name)
-            # the situation told in its conditions' words, whether one may get it asked without naming it
-            # ("我儿子智力残疾，能不能领" after 残疾人两项补贴: not another place's pair sharing 残疾)
-            or (_BARE_MAY_RE.search(compact(t)) and _tells_situation(t, focus, aspects))
-        ):
+        if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, aspects, t, events)
+        if focus is not None and self._may_get_focus(t, focus):
+            emit(events, "followup", service_id=focus.id)
+            return self.guide_reply(st, focus, [Aspect.CONDITIONS], t, events)
         if len(residue) < 2 and st.current_policy_id and st.last_subject:
             # a statute answered the last question ("结婚登记在哪里办" -> 婚姻登记条例第四条): "要带什么" asks
             # about the same matter
@@ -132,6 +129,17 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
+
+    def _may_get_focus(self, t: str, focus: ServiceGuide) -> bool:
+        """Whether one may get it, the thing left unsaid, told with one's situation: asked of the service in focus
+        when the situation is in its conditions' words ("我儿子智力残疾，能不能领" after 残疾人两项补贴, not another
+        place's pair sharing 残疾) or the search names no other service ("我是外地人，住了一年，可不可以办" after 居住证)."""
+        if not _BARE_MAY_RE.search(compact(t)):
+            return False
+        if _tells_situation(t, focus, [Aspect.CONDITIONS]):
+            return True  # (checked first: no search needed)
+        found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
+        return found is None or not found.confident
 
     @classmethod
     def _names_only_document(cls, t: str) -> bool:
@@ -148,13 +156,9 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self.service_question(st, t, events)
         aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
         guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None
-        if guide is not None and _BARE_MAY_RE.search(compact(t)):
-            # whether one may get it, told with one's situation and naming nothing the search finds ("我是外地人，住了
-            # 一年，可不可以办" after 居住证): the service in focus, by its conditions
-            found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
-            if found is None or not found.confident or _tells_situation(t, guide, [Aspect.CONDITIONS]):
-                emit(events, "followup", service_id=guide.id)
-                return self.guide_reply(st, guide, [Aspect.CONDITIONS], t, events)
+        if guide is not None and self._may_get_focus(t, guide):
+            emit(events, "followup", service_id=guide.id)
+            return self.guide_reply(st, guide, [Aspect.CONDITIONS], t, events)
         if guide is not None and aspects:
             # no intent cue, yet an aspect of the service in focus asked, naming only people or the service
             # ("小孩也要本人去吗" after 护照; not "居住证要本人去吗" after 护照)

@@ -374,7 +374,8 @@ def best_article(
     # the question's own words (a pension question about Canada shares "养老金" with 社会保险法 only so)
     # getting a certificate is its procedure, which statutes name by the formal term ("办结婚证要带什么" reads
     # 结婚登记: 第五条 on the papers to register, not 第七条, which says the certificate is issued)
-    q, formal = content_bigrams(procedure_named(t)), question_words(procedure_named(t))
+    read = procedure_named(t)
+    q, formal = content_bigrams(read), question_words(read)
     asked = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW]
     # aspects a statute states in telling words ("应当出具下列证件", "…日内"); "审查" / "部门" tell little
     specific = [a for a in asked if a in _STATUTE_ASPECTS]

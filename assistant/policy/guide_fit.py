@@ -17,6 +17,7 @@ from assistant.policy.evidence import (
     Candidate,
     asks_guide_only,
     name_cover,
+    name_told,
 )
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
 from assistant.policy.name_words import (
@@ -50,6 +51,11 @@ _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(
 _MAY_RE = re.compile(
     r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
 )
+
+# the cases in which one may do a thing ("公积金提取有哪些情形", "什么情况下能把公积金取出来"), not its conditions
+_CASES_RE = re.compile(r"(?:哪些|哪几种|哪种|什么|啥|乜)(?:情形|情况)|(?:情形|情况)(?:有|是)?(?:哪些|哪几种)")
+# ... which an article listing them answers ("有下列情形之一的，可以提取…")
+_LISTS_CASES_RE = re.compile(r"下列(?:情形|情况)|(?:情形|情况)之一")
 
 
 class GuideFit:
@@ -197,6 +203,23 @@ class GuideFit:
                 # 居民身份证 有效期满 … 换领, not a pointer to 居民身份证办理进度查询)
                 law = self._article_reply(st, t, result, events, formal_shared=True)
             if law is not None:
+                return law
+        if (
+            result is not None
+            and not own_faq
+            and _CASES_RE.search(compact(t))
+            and name_told(t, c.guide) < 1.0
+        ):
+            # the cases of a matter asked, and a guide for one of them ("公积金提取有哪些情形" and 住房公积金租房提取):
+            # the statute listing them answers, when one does
+            law = self._article_reply(
+                st, t, result, events, formal_shared=True, paraphrase=True, must_say=_LISTS_CASES_RE
+            )
+            if law is not None:
+                # ... and the guide for the one case stays a button away
+                law.text = law.text.replace("没有找到直接对应的办事指南，", "", 1)
+                law.text += f"\n另：其中一种情形可办「{c.guide.name}」，点选下方按钮查看办事指南。"
+                law.choices = [c.guide.name, *law.choices]
                 return law
         note = self._region_note(c.guide, named, uncovered)
         scored = c.best

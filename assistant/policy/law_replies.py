@@ -6,6 +6,7 @@ assistant/policy/evidence.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.nlg.answer import (
@@ -158,11 +159,13 @@ class LawReplies:
         paraphrase: bool = False,
         in_force_only: bool = False,
         formal_shared: bool = False,
+        must_say: re.Pattern[str] | None = None,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
         `paraphrase`: the last try before refusing; an article the question paraphrases answers too.
         `in_force_only`: only a law in force where the person is (it is to go before a guide of here).
-        `formal_shared`: see best_article (the guides found do not name the matter)."""
+        `formal_shared`: see best_article (the guides found do not name the matter); `must_say`: only an article
+        saying this answers."""
         scorer = self.paraphrase if paraphrase else None
         picked = best_article(
             t,
@@ -175,6 +178,7 @@ class LawReplies:
             applies=self._applies(t),
             in_force_only=in_force_only,
             formal_shared=formal_shared,
+            must_say=must_say,
         )
         if picked is None:
             return None
@@ -190,6 +194,7 @@ class LawReplies:
                 applies=self._applies(t),
                 in_force_only=in_force_only,
                 formal_shared=formal_shared,
+                must_say=must_say,
             )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole

@@ -176,6 +176,21 @@ def test_policy_question_quotes_the_named_article(chat: Chat, law: PolicyDocumen
     assert article.text in res.reply.text
 
 
+def test_the_cases_of_a_matter_are_answered_by_the_article_listing_them(
+    chat: Chat, law: PolicyDocument
+) -> None:
+    # the KB's only withdrawal guide is for rent (住房公积金租房提取): the statute lists every case, the guide stays a
+    # button away
+    for question in ("公积金提取有哪些情形", "什么情况下能把公积金取出来"):
+        res = chat(question)
+        assert [c.id for c in res.reply.citations] == [f"policy:{law.id}#第二十四条"], question
+        assert "离休、退休" in res.reply.text
+        assert res.reply.choices[0] == "住房公积金租房提取"
+    # the guide's own conditions answer when its case is said
+    res = chat("租房提取公积金要什么条件")
+    assert res.reply.citations[0].id.startswith("guide:sample-huadu-gongjijin-zufang-tiqu")
+
+
 # --- routing on ---------------------------------------------------------------------------------------
 
 

@@ -396,8 +396,10 @@ def best_article(
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
-            if hit is None and (retrieved_only or not specific):
-                continue  # the law's other articles compete only to answer an aspect statutes word plainly
+            if hit is None and (retrieved_only or not (specific or must_say)):
+                # the law's other articles compete only to answer an aspect statutes word plainly (or to list the
+                # cases asked or told)
+                continue
             if hit is None:
                 hit = ChunkHit(article_chunk(d, a), law_floor[d.id], {})
             cands.append((hit, d, content_bigrams(a.text)))
@@ -451,7 +453,7 @@ def best_article(
             continue
         lex = lexical_match(q, words, content_bigrams(d.title))
         lex_formal = lexical_match(formal, words, content_bigrams(d.title))
-        if c.chunk.id not in found_ids and asp <= 0:
+        if c.chunk.id not in found_ids and asp <= 0 and must_say is None:
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed

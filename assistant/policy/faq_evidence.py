@@ -132,8 +132,8 @@ def _select(
     return best
 
 
-# a plain how-to ("出生证怎么办", "点样办") asking nothing else, and a pair asking how (or what to do)
-_HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|弄|搞)[?？]?$")
+# a plain how-to ("出生证怎么办", "点样办", "个体户怎么注册") asking nothing else, and a pair asking how (or what to do)
+_HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|申领|弄|搞|整|注册|登记)[?？]?$")
 _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
 # an official question asking whether, and one asking how or what
 _YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")

@@ -39,7 +39,9 @@ from assistant.policy.name_words import (
     without_places,
 )
 from assistant.state import DialogueState, Reply
+from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
+from retrieval.passages import content_bigrams
 from retrieval.regions import about_abroad, foreign_countries
 from retrieval.types import DocKind, Hit, SearchResult
 
@@ -56,6 +58,15 @@ _MAY_RE = re.compile(
 _CASES_RE = re.compile(r"(?:哪些|哪几种|哪种|什么|啥|乜)(?:情形|情况)|(?:情形|情况)(?:有|是)?(?:哪些|哪几种)")
 # ... which an article listing them answers ("有下列情形之一的，可以提取…")
 _LISTS_CASES_RE = re.compile(r"下列(?:情形|情况)|(?:情形|情况)之一")
+
+# an item of an article's list ("(二)离休、退休的；")
+_ITEM_RE = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）][^\n]*", re.M)
+
+
+def _lists_told_case(article: str, words: set[str]) -> bool:
+    """One of the question's words is in an item of the article's list (退休 in "(二)离休、退休的；")."""
+    items = " ".join(m.group(0) for m in _ITEM_RE.finditer(article))
+    return any(w in items for w in words)
 
 
 class GuideFit:
@@ -84,6 +95,16 @@ class GuideFit:
         first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
         ids = {h.doc_id for h in first}
         return first + [h for h in hits if h.doc_id not in ids]
+
+    def _words_not_in(self, t: str, guide: ServiceGuide) -> set[str]:
+        """The question's own words (content bigrams of what it names) that none of the guide's passages uses, nor
+        its name in other order ("房租" for 住房公积金租房提取)."""
+        text = "".join(p.text for p in self._passages(guide)) + guide.name
+        return {
+            w
+            for w in content_bigrams(self.residue(t))
+            if len(w) == 2 and w not in text and not set(w) <= set(guide.name)
+        }
 
     @staticmethod
     def _serves_step(t: str, c: Candidate) -> bool:
@@ -204,17 +225,22 @@ class GuideFit:
                 law = self._article_reply(st, t, result, events, formal_shared=True)
             if law is not None:
                 return law
-        if (
-            result is not None
-            and not own_faq
-            and _CASES_RE.search(compact(t))
-            and name_told(t, c.guide) < 1.0
-        ):
+        cases = bool(_CASES_RE.search(compact(t)))
+        # (a case told is asked of whether or how one may do it, not of where, what papers or how long)
+        untold = (
+            self._words_not_in(t, c.guide)
+            if not cases and not [a for a in aspects if a not in (Aspect.OVERVIEW, Aspect.CONDITIONS)]
+            else set()
+        )
+        if result is not None and not own_faq and (cases or untold) and name_told(t, c.guide) < 1.0:
             # the cases of a matter asked, and a guide for one of them ("公积金提取有哪些情形" and 住房公积金租房提取):
-            # the statute listing them answers, when one does
+            # the statute listing them answers, when one does; so does it when the question tells a case the guide
+            # never mentions and the statute lists ("退休了公积金怎么取": (二)离休、退休的)
             law = self._article_reply(
                 st, t, result, events, formal_shared=True, paraphrase=True, must_say=_LISTS_CASES_RE
             )
+            if law is not None and not cases and not _lists_told_case(law.citations[0].quote, untold):
+                law = None
             if law is not None:
                 # ... and the guide for the one case stays a button away
                 law.text = law.text.replace("没有找到直接对应的办事指南，", "", 1)

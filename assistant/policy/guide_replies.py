@@ -223,6 +223,14 @@ class GuideReplies:
             wanted = [a for a in wanted if a in pick.passage.aspects] or wanted
         if wanted and all(a in ASPECT_LABEL for a in wanted):
             offered = {a for p in self._passages(guide) for a in p.aspects}
+            if not offered & set(wanted) and wanted == [Aspect.PROCESS]:
+                # "残疾证怎么申请" asks how to get it done: a guide without steps still says with what papers, where
+                # and how long
+                composed = compose_guide_answer(guide, [], question=None)
+                composed.basis = "overview"
+                lead = f"{region_note}\n" if region_note else ""
+                composed.text = f"{lead}该指南未载明具体办理流程，办理要点如下：\n{composed.text}"
+                return composed
             if not offered & set(wanted):
                 composed = missing_answer(guide, wanted, region_note=region_note)
                 composed.basis = "missing"

@@ -186,9 +186,19 @@ def test_the_cases_of_a_matter_are_answered_by_the_article_listing_them(
         assert [c.id for c in res.reply.citations] == [f"policy:{law.id}#第二十四条"], question
         assert "离休、退休" in res.reply.text
         assert res.reply.choices[0] == "住房公积金租房提取"
+    # a case told that the guide never mentions and the statute lists
+    res = chat("退休了公积金怎么取")
+    assert [c.id for c in res.reply.citations] == [f"policy:{law.id}#第二十四条"]
     # the guide's own conditions answer when its case is said
-    res = chat("租房提取公积金要什么条件")
-    assert res.reply.citations[0].id.startswith("guide:sample-huadu-gongjijin-zufang-tiqu")
+    for question in ("租房提取公积金要什么条件", "公积金可以用来付房租吗"):  # (房租: 租房 in other order)
+        res = chat(question)
+        assert res.reply.citations[0].id.startswith("guide:sample-huadu-gongjijin-zufang-tiqu"), question
+
+
+def test_a_how_to_in_another_verb_gets_the_overview_not_a_pair(chat: Chat) -> None:
+    res = chat("个体户怎么注册")
+    assert res.reply.citations[0].id == "guide:sample-huadu-geti-gongshanghu-sheli#name"
+    assert "申请材料共" in res.reply.text and "起名字" not in res.reply.text
 
 
 # --- routing on ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from assistant.nlg.passage_answer import (
 )
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
+from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
@@ -63,7 +64,7 @@ from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import OTHERS, cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
-from retrieval.passages import Passage, content_bigrams
+from retrieval.passages import Passage
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     about_abroad,
@@ -85,10 +86,7 @@ _BARE_MAY_RE = re.compile(
 
 def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
     """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
-    if Aspect.CONDITIONS not in aspects or not guide.conditions:
-        return False
-    words = content_bigrams(Answerer.residue(t)) - content_bigrams(guide.name)
-    return bool(words & content_bigrams(guide.conditions))
+    return Aspect.CONDITIONS in aspects and tells_situation(t, guide)
 
 
 class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
@@ -134,12 +132,20 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         """Whether one may get it, the thing left unsaid, told with one's situation: asked of the service in focus
         when the situation is in its conditions' words ("我儿子智力残疾，能不能领" after 残疾人两项补贴, not another
         place's pair sharing 残疾) or the search names no other service ("我是外地人，住了一年，可不可以办" after 居住证)."""
-        if not _BARE_MAY_RE.search(compact(t)):
-            return False
-        if _tells_situation(t, focus, [Aspect.CONDITIONS]):
+        c = compact(t)
+        bare = bool(_BARE_MAY_RE.search(c))
+        if bare and tells_situation(t, focus):
             return True  # (checked first: no search needed)
+        # whether one may do a thing the conditions speak of ("爸爸是外地户口可以上在妈妈这边吗" after 新生儿: 户籍),
+        # or one's situation told and nothing asked ("我老婆没工作，我一个月三千，两个小孩" after 低保: 收入, 家庭)
+        told = (asks_may(t) or (only_tells(t) and bool(situation_terms(t)))) and tells_situation(t, focus)
+        if not (bare or told):
+            return False
         found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
-        return found is None or not found.confident
+        if found is None or not found.confident:
+            return True
+        # (a service named is asked of, not the one in focus: "外地户口可以办社保卡吗" after 居住证)
+        return told and found.hits[0].doc_id == focus.id
 
     @classmethod
     def _names_only_document(cls, t: str) -> bool:

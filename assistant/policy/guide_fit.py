@@ -8,6 +8,7 @@ import re
 
 from assistant.nlg.answer import Aspect
 from assistant.nlg.passage_answer import asked_thing
+from assistant.nlu.situation import asks_may
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import (
@@ -49,10 +50,6 @@ from retrieval.types import DocKind, Hit, SearchResult
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
 _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
-# whether one may do it ("可以…吗", "能不能…", "得唔得")
-_MAY_RE = re.compile(
-    r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
-)
 
 # the cases in which one may do a thing ("公积金提取有哪些情形", "什么情况下能把公积金取出来"), not its conditions
 _CASES_RE = re.compile(r"(?:哪些|哪几种|哪种|什么|啥|乜)(?:情形|情况)|(?:情形|情况)(?:有|是)?(?:哪些|哪几种)")
@@ -249,7 +246,7 @@ class GuideFit:
                 return law
         note = self._region_note(c.guide, named, uncovered)
         scored = c.best
-        if generic and not own_faq and c.guide.conditions and _MAY_RE.search(compact(t)):
+        if generic and not own_faq and c.guide.conditions and asks_may(t):
             # "租房可以提公积金吗", "外地人可以办居住证吗": whether one may is what its conditions say, not an overview
             # (nor the passage that scored best on the question's other words)
             aspects, scored = [Aspect.CONDITIONS], None

@@ -785,6 +785,16 @@ def test_who_may_go_follows_up_on_the_service_in_focus(chat: Chat) -> None:
     assert reply.citations and all("shebaoka" in c.id for c in reply.citations)
 
 
+def test_a_situation_told_or_asked_of_the_service_in_focus_gets_its_conditions(chat: Chat) -> None:
+    chat("低保怎么申请")
+    told = chat("我老婆没工作，我一个月三千，两个小孩").reply  # nothing asked: can we get it?
+    assert [c.id for c in told.citations] == ["guide:sample-huadu-dibao-shenqing#conditions"]
+    chat("新生儿上户口")
+    asked = chat("爸爸是外地户口可以上在妈妈这边吗").reply  # 户口 is what its conditions call 户籍
+    assert [c.id for c in asked.citations] == ["guide:sample-huadu-xinshenger-onething#conditions"]
+    assert "父母一方户籍在本省" in asked.text
+
+
 def test_thanks_close_a_topic_and_a_bare_ok_searches_nothing(chat: Chat) -> None:
     chat("居住证要多久")  # the reply offers to fill the form
     closing = chat("好的谢谢").reply

@@ -138,7 +138,13 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return True  # (checked first: no search needed)
         # whether one may do a thing the conditions speak of ("爸爸是外地户口可以上在妈妈这边吗" after 新生儿: 户籍),
         # or one's situation told and nothing asked ("我老婆没工作，我一个月三千，两个小孩" after 低保: 收入, 家庭)
-        told = (asks_may(t) or (only_tells(t) and bool(situation_terms(t)))) and tells_situation(t, focus)
+        # (nothing else asked of it: "…可以在线上申请吗" asks the online entry, whatever words of its conditions it uses)
+        other = [a for a in detect_aspects(t) if a not in (Aspect.OVERVIEW, Aspect.CONDITIONS)]
+        told = (
+            not other
+            and (asks_may(t) or (only_tells(t) and bool(situation_terms(t))))
+            and tells_situation(t, focus)
+        )
         if not (bare or told):
             return False
         found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)

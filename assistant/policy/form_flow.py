@@ -73,7 +73,7 @@ from assistant.policy.form_fill import (
 )
 from assistant.policy.form_submit import build_draft, on_submitted
 from assistant.state import DialogueState, Intent, PendingConfirm, Reply
-from guides.schema import Flow, Question
+from guides.schema import Flow, Question, matches
 from knowledge.schema import Material, ServiceGuide
 from retrieval.passages import guide_passages
 
@@ -165,12 +165,21 @@ def situation_answer(
     aspects = detect_aspects(text)
     if not aspects or guide is None:
         return None
-    names = {compact(m.name) for m in flow.materials_for(state.answers)}
+    # the guide's list without the papers of situations the person's answers rule out ("以就业申领的" once they
+    # said 住所); papers of situations not yet asked, or that the flow does not name, stay with their 适用情形
+    ruled_out = [
+        compact(m.name)
+        for m in flow.materials
+        if m.when and all(q in state.answers for q in m.when) and not matches(m.when, state.answers)
+    ]
 
     def wanted(m: Material) -> bool:
-        return compact(m.name) in names
+        # the flow may name a paper more fully ("合法稳定住所证明（登记备案的租赁合同…）" for 合法稳定住所证明; not
+        # 居民身份证 for "代办人居民身份证及委托书")
+        name = compact(m.name)
+        return not any(n.startswith(name) or name.startswith(n) for n in ruled_out)
 
-    use_filter = Aspect.MATERIALS in aspects and any(compact(m.name) in names for m in guide.materials)
+    use_filter = Aspect.MATERIALS in aspects and bool(ruled_out)
     composed = None
     if aspects == [Aspect.MATERIALS] and asked_thing(text):
         # one document asked about or lacked ("我没有租房合同怎么办"): what the list says of it, not the list

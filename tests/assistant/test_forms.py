@@ -465,3 +465,23 @@ def test_situations_told_in_the_first_message_are_echoed_with_their_questions(
     assert recorded  # the disability was told
     for q in recorded:
         assert f"{q.ask}{forms.label_of(q, s.state.answers[q.id])}" in out.reply.text  # not a bare "是，有"
+
+
+def test_papers_asked_mid_form_leave_out_only_those_of_situations_ruled_out(
+    flows: dict[str, Flow], guides: dict[str, ServiceGuide]
+) -> None:
+    flow = flows["juzhuzheng-shenling"]
+    s = Session(flow, guides[flow.service_id])
+    s.start()
+
+    def papers() -> str:
+        answered = forms.situation_answer(s.state, s.flow, s.guide, "要带什么")
+        assert answered is not None
+        return answered[0].text
+
+    # before the 情形 question: the whole list, each situation's paper with its 适用情形 (not the common two alone)
+    before = papers()
+    assert "共5项" in before and "合法稳定就业证明" in before and "连续就读证明" in before
+    s.say("有合法稳定住所")
+    after = papers()  # (the flow names the paper more fully than the guide: "合法稳定住所证明（…）")
+    assert "合法稳定住所证明" in after and "合法稳定就业证明" not in after and "连续就读证明" not in after

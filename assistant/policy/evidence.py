@@ -157,6 +157,9 @@ class Candidate:
     rank: int  # region rank (0 named place, 1 home chain, 2 elsewhere)
     # an official FAQ answering: the guide's next-closest pairs (indices), offered as follow-up buttons
     related: tuple[int, ...] = ()
+    # the same service of another place answered with its official pair: the question is about this service
+    # however little of its name it says (guide_choice._nearer_twin)
+    vouched: bool = False
 
     @property
     def doc_score(self) -> float:

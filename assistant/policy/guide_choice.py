@@ -6,6 +6,8 @@ A mixin of the Answerer (assistant/policy/answering.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
@@ -17,6 +19,7 @@ from assistant.policy.evidence import (
     LAW_ARTICLE_LEXICAL,
     NAMED_COVER,
     NAMED_TOLD,
+    TOP_K,
     Candidate,
     base_variant,
     distinct_pick,
@@ -24,7 +27,7 @@ from assistant.policy.evidence import (
     name_told,
     same_answer,
 )
-from assistant.policy.faq_evidence import plain_howto
+from assistant.policy.faq_evidence import asks_official, plain_howto
 from assistant.policy.linking import (
     AUX_RATIO,
     asks_auxiliary,
@@ -37,7 +40,8 @@ from assistant.policy.name_words import later_step_only, names_step_thing, step_
 from assistant.policy.service_pick import holder
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
-from retrieval.types import SearchResult
+from retrieval.regions import named_places
+from retrieval.types import DocKind, SearchResult
 
 
 class GuideChoice:
@@ -47,7 +51,55 @@ class GuideChoice:
     def _asked(t: str) -> list[Aspect]:
         return detect_aspects(t)
 
+    def _nearer_twin(
+        self, t: str, result: SearchResult, faq: Candidate | None, cands: list[Candidate]
+    ) -> Candidate | None:
+        """The same service of a nearer place than the official pair's (花都区's 新生儿出生一件事 beside 长沙市's),
+        found by the search: its overview answers a question asking nothing specific ("生小孩之后怎么报户口"), not
+        the other place's pair, unless that pair is asked word for word. (An aspect asked still gets the pair that
+        states it, labelled with its region.)"""
+        if faq is None or faq.best is None or [a for a in self._asked(t) if a is not Aspect.OVERVIEW]:
+            return None
+        if asks_official(t, faq.guide.faqs[int(faq.best.passage.key)]):
+            return None
+        twin = next((c for c in cands if c.guide.name == faq.guide.name and c.rank < faq.rank), None)
+        if twin is not None:
+            return twin
+        same = [
+            h
+            for h in result.hits
+            if h.kind is DocKind.GUIDE and h.title == faq.guide.name and h.doc_id != faq.guide.id
+        ]
+        if not same:
+            # the question's words did not find it: the pair's service name does
+            by_name = self.search(faq.guide.name, [DocKind.GUIDE], top_k=TOP_K)
+            hits = by_name.hits if by_name is not None else []
+            same = [h for h in hits if h.title == faq.guide.name and h.doc_id != faq.guide.id]
+        named = named_places(t, self.known_units())
+        found = self._candidates(t, [], same, result, named) if same else []
+        return next((c for c in found if c.rank < faq.rank), None)
+
     def _choose(
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        cands: list[Candidate],
+        faq: Candidate | None,
+        events: Events,
+        subject: str = "",
+    ) -> Candidate | Reply | None:
+        """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
+        question names (without its aspect and place words)."""
+        chosen = self._choose_among(st, t, result, cands, faq, events, subject)
+        if faq is not None and chosen is faq:
+            twin = self._nearer_twin(t, result, faq, cands)
+            if twin is not None:
+                emit(events, "region_preferred", service_id=twin.guide.id, over=faq.guide.id)
+                return replace(twin, vouched=True)
+        return chosen
+
+    def _choose_among(
         self,
         st: DialogueState,
         t: str,

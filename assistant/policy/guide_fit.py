@@ -187,6 +187,7 @@ class GuideFit:
         if (
             generic
             and not own_faq
+            and not c.vouched
             and (
                 name_cover(unplaced, c.guide, formal=True) < NAME_COVER
                 or name_cover(thing_named(unplaced), c.guide, formal=True) == 0.0

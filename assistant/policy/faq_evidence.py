@@ -393,7 +393,13 @@ def faq_offer(
         return []
     top = found[0]
     if top.dense_q >= FAQ_OFFER_QUESTION and top.candidate.best.lexical >= FAQ_OFFER_LEXICAL:
-        return [f.candidate for f in found if f.dense_q >= FAQ_OFFER_QUESTION - 0.1][:limit]
+        # (naming something the question names, too: "老人去世了要办什么手续" is not offered "农用地转用手续的办理
+        # 条件？" for sharing 手续)
+        return [
+            f.candidate
+            for f in found
+            if f.dense_q >= FAQ_OFFER_QUESTION - 0.1 and _same_thing(question, f.candidate.guide, pair_key(f))
+        ][:limit]
     if paraphrase is None or top.candidate.best.lexical < FAQ_OFFER_PARAPHRASE_LEXICAL:
         return []
     read = [(f, official_read(question, f, paraphrase)) for f in found[:limit]]

@@ -473,7 +473,7 @@ def _faq_candidate(guide: ServiceGuide, key: str, dense_q: float, lexical: float
 
 def test_near_miss_pairs_are_offered_only_when_the_closest_question_reads_alike(social: ServiceGuide) -> None:
     close = [_faq_candidate(social, "9", 0.5, 0.2), _faq_candidate(social, "0", 0.4, 0.1)]
-    offered = faq_offer(close)
+    offered = faq_offer(close, question="社会救助要办多久")
     assert [c.best.passage.key for c in offered if c.best] == ["9", "0"]
     assert faq_offer([_faq_candidate(social, "9", 0.3, 0.4)]) == []  # the question reads unlike any pair
     assert faq_offer([_faq_candidate(social, "9", 0.6, 0.0)]) == []  # no word in common
@@ -494,6 +494,19 @@ def test_a_pair_not_saying_the_certificate_asked_is_no_near_miss() -> None:
     close = [_faq_candidate(transport, "0", 0.6, 0.3)]
     assert faq_offer(close, question="道路运输证要什么材料")  # the certificate it says
     assert faq_offer(close, question="驾驶证要多少钱") == []
+
+
+def test_a_pair_sharing_only_aspect_words_is_no_near_miss() -> None:
+    # test data in the shape of a real Hunan 农用地转用 pair
+    land = ServiceGuide(
+        id="land",
+        name="农用地转用审批",
+        region="湖南省",
+        faqs=[FAQ(question="农用地转用手续的办理条件？", answer="符合土地利用总体规划。")],
+    )
+    close = [_faq_candidate(land, "0", 0.6, 0.3)]
+    assert faq_offer(close, question="农用地转用手续怎么办")
+    assert faq_offer(close, question="老人去世了要办什么手续") == []  # 手续 alone
 
 
 def test_an_offered_official_question_picked_by_number_is_answered_from_that_pair(

@@ -150,6 +150,9 @@ def lacks_thing(question: str) -> bool:
     return bool(_LACKED_THING.search(compact(question)))
 
 
+_LISTED = 0.5  # a material naming this share of the document's word pairs lists it
+
+
 def _matches(thing: str, m: Material) -> float:
     """How well the document asked names a material: by its name, or by a document its notes accept
     ("租房合同" and 合法稳定住所证明's "房屋租赁合同（已登记备案）或不动产权证书等"), colloquial words read formally."""
@@ -158,6 +161,11 @@ def _matches(thing: str, m: Material) -> float:
     name = _overlap(thing, compact(m.name))
     notes = max(_overlap(x, compact(m.notes)) for x in said) if m.notes else 0.0
     return max(name, notes - 0.01)  # the name wins a tie
+
+
+def lists_material(guide: ServiceGuide, thing: str) -> bool:
+    """The guide's materials list the document, by name or among the papers a material's notes accept."""
+    return any(_matches(thing, m) >= _LISTED for m in guide.materials)
 
 
 def _overlap(a: str, b: str) -> float:
@@ -192,7 +200,7 @@ def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead
     best = None
     for i, m in enumerate(guide.materials):
         score = _matches(thing, m)
-        if score >= 0.5 and (best is None or score > best[0]):
+        if score >= _LISTED and (best is None or score > best[0]):
             best = (score, i)
     if best is None:
         names = "；".join(m.name for m in guide.materials)

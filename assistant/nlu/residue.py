@@ -10,7 +10,7 @@ from retrieval.aspects import LACKING
 
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
-    r"需不需要|需不需|要不要|用不用|"
+    r"需不需要|需不需|要不要|用不用|可不可以|能不能|"
     r"那么|那|这个|这|它|该|要|需要|请问|想问|问一下|一下|我|的|了|吗|呢|啊|呀|吧|可以|能|是|有|没有|办|办理|去|带|"
     r"怎么|如何|什么|哪些|多少|几|呢|还|也|都|就|得|在|和|与|及|或|先|再|下来|[?？!！,，。.、\s]"
 )
@@ -21,6 +21,8 @@ _ASPECT_WORDS_RE = re.compile(
     r"每(?:个)?月|一个月|每年|一年|按月|按年|每季度?|流程|步骤|程序|手续|跑几次|几次|网上|网办|线上|网址|链接|入口|网站|依据|部门|窗口|预约|快递|邮寄|寄到|寄回|寄给|寄|号码|"
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|老婆|老公|爱人|爸妈|本人|亲自|帮我|替我|帮忙|"
+    # going in another's place oneself ("可不可以我帮他去办")
+    r"[帮替代](?:她|他)|"
     # a paper lacked or the landlord will not give ("房东不肯给合同怎么办" follows up on the service in focus)
     rf"房东|业主|{LACKING}"
 )

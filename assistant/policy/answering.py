@@ -15,9 +15,7 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlg.passage_answer import (
-    asked_thing,
-)
+from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
@@ -118,6 +116,9 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if focus is not None and self._may_get_focus(t, focus):
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, [Aspect.CONDITIONS], t, events)
+        if focus is not None and self._focus_lists_thing(t, focus):
+            emit(events, "followup", service_id=focus.id)
+            return self.guide_reply(st, focus, [Aspect.MATERIALS], t, events)
         if len(residue) < 2 and st.current_policy_id and st.last_subject:
             # a statute answered the last question ("结婚登记在哪里办" -> 婚姻登记条例第四条): "要带什么" asks
             # about the same matter
@@ -127,6 +128,19 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
+
+    def _focus_lists_thing(self, t: str, focus: ServiceGuide) -> bool:
+        """A document asked about or lacked that the service in focus lists ("我住公司宿舍没有租房合同怎么办" after
+        居住证: its 合法稳定住所证明 accepts a 租赁合同), the rest naming no other service ("办社保卡要带身份证吗"
+        after 居住证 asks of 社保卡)."""
+        thing = asked_thing(t)
+        if not thing or not lists_material(focus, thing):
+            return False
+        rest = compact(t).replace(thing, "")
+        if len(self.residue(cue_spans(rest))) < 2:
+            return True
+        found = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
+        return found is None or not found.confident or found.hits[0].doc_id == focus.id
 
     def _may_get_focus(self, t: str, focus: ServiceGuide) -> bool:
         """Whether one may get it, the thing left unsaid, told with one's situation: asked of the service in focus
@@ -168,6 +182,9 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             return self.service_question(st, t, events)
         aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
         guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None
+        if guide is not None and self._focus_lists_thing(t, guide):
+            emit(events, "followup", service_id=guide.id)
+            return self.guide_reply(st, guide, [Aspect.MATERIALS], t, events)
         if guide is not None and self._may_get_focus(t, guide):
             emit(events, "followup", service_id=guide.id)
             return self.guide_reply(st, guide, [Aspect.CONDITIONS], t, events)

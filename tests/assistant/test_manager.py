@@ -795,6 +795,25 @@ def test_a_situation_told_or_asked_of_the_service_in_focus_gets_its_conditions(c
     assert "父母一方户籍在本省" in asked.text
 
 
+def test_a_parent_s_situation_and_going_in_their_place_follow_up_on_the_service(chat: Chat) -> None:
+    chat("残疾人补贴点样申请")
+    told = chat("我阿妈七十岁，肢体二级残疾").reply
+    assert [c.id for c in told.citations] == ["guide:sample-huadu-canjiren-butie#conditions"]
+    proxy = chat("可唔可以我帮佢去办").reply
+    assert "代办人身份证及委托书" in proxy.text
+    assert proxy.citations and all("canjiren-butie" in c.id for c in proxy.citations)
+
+
+def test_a_document_lacked_that_the_service_in_focus_lists_follows_up_on_it(chat: Chat) -> None:
+    chat("居住证")
+    lacked = chat("我住公司宿舍没有租房合同怎么办").reply
+    assert [c.id for c in lacked.citations] == ["guide:sample-huadu-juzhuzheng-shenling#materials"]
+    assert "合法稳定住所证明" in lacked.text
+    chat("居住证")
+    other = chat("社保卡补办要带身份证吗").reply  # names another service: asked of that one
+    assert other.citations and all("juzhuzheng" not in c.id for c in other.citations)
+
+
 def test_thanks_close_a_topic_and_a_bare_ok_searches_nothing(chat: Chat) -> None:
     chat("居住证要多久")  # the reply offers to fill the form
     closing = chat("好的谢谢").reply

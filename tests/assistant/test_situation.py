@@ -18,6 +18,7 @@ def test_everyday_words_for_one_s_situation() -> None:
     assert situation_terms("我老婆没工作，我一个月三千，两个小孩") == {"收入", "家庭", "就业"}
     assert situation_terms("工资两千几") == {"收入"}
     assert situation_terms("我家三口人") == {"家庭"}
+    assert situation_terms("我妈妈七十岁，肢体二级残疾") == {"家庭"}
     assert situation_terms("一个月能办好吗") == set()  # a time, not an income
 
 
@@ -33,3 +34,14 @@ def test_a_situation_is_about_the_conditions_in_their_words() -> None:
     assert tells_situation("外地户口可以申请吗", RELIEF)  # 户口 -> 户籍
     assert not tells_situation("要带什么材料", RELIEF)
     assert not tells_situation("我一个月三千", RELIEF.model_copy(update={"conditions": ""}))
+
+
+def test_going_in_another_s_place_oneself_asks_whether_someone_else_may() -> None:
+    from assistant.nlu.normalize import canonical
+    from assistant.nlu.residue import residue
+    from retrieval.aspects import Aspect, detect_aspects
+
+    for said in ("可唔可以我帮佢去办", "可以帮我妈去办吗", "我替我老婆领"):
+        assert Aspect.PROXY in detect_aspects(canonical(said)), said
+    assert detect_aspects("帮我办居住证") == []  # a wish to apply, not someone else going
+    assert residue(canonical("可唔可以我帮佢去办")) == ""  # names no service: a follow-up

@@ -15,11 +15,8 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
-from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
-from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
@@ -35,6 +32,7 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
+from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_replies import GuideReplies
@@ -59,7 +57,6 @@ from assistant.policy.variants import (
     same_service_once,
 )
 from assistant.state import DialogueState, Reply
-from knowledge.schema import ServiceGuide
 from retrieval.aspects import OTHERS, cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
 from retrieval.passages import Passage
@@ -76,18 +73,7 @@ _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|�
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 
 
-# whether one may get it, the thing left unsaid ("我儿子智力残疾，能不能领"): it is the service in focus
-_BARE_MAY_RE = re.compile(
-    r"(?:能不能|可不可以|可以|能否|能)去?(?:领|办|申请|拿|享受|参加)(?:吗|么|呢|不)?[?？。！!]?$"
-)
-
-
-def _tells_situation(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
-    """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
-    return Aspect.CONDITIONS in aspects and tells_situation(t, guide)
-
-
-class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
+class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     def __init__(self, host: AnswerHost) -> None:
         self.host = host
         self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
@@ -128,51 +114,6 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
         if len(residue) < 2:  # "要什么材料？" with no service in context: ask which one
             return self._ask_which_service(aspects)
         return self.answer(st, t, events, aspects)
-
-    def _focus_lists_thing(self, t: str, focus: ServiceGuide) -> bool:
-        """A document asked about or lacked that the service in focus lists ("我住公司宿舍没有租房合同怎么办" after
-        居住证: its 合法稳定住所证明 accepts a 租赁合同), the rest naming no other service ("办社保卡要带身份证吗"
-        after 居住证 asks of 社保卡)."""
-        thing = asked_thing(t)
-        if not thing or not lists_material(focus, thing):
-            return False
-        rest = compact(t).replace(thing, "")
-        if len(self.residue(cue_spans(rest))) < 2:
-            return True
-        found = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
-        return found is None or not found.confident or found.hits[0].doc_id == focus.id
-
-    def _may_get_focus(self, t: str, focus: ServiceGuide) -> bool:
-        """Whether one may get it, the thing left unsaid, told with one's situation: asked of the service in focus
-        when the situation is in its conditions' words ("我儿子智力残疾，能不能领" after 残疾人两项补贴, not another
-        place's pair sharing 残疾) or the search names no other service ("我是外地人，住了一年，可不可以办" after 居住证)."""
-        c = compact(t)
-        bare = bool(_BARE_MAY_RE.search(c))
-        if bare and tells_situation(t, focus):
-            return True  # (checked first: no search needed)
-        # whether one may do a thing the conditions speak of ("爸爸是外地户口可以上在妈妈这边吗" after 新生儿: 户籍),
-        # or one's situation told and nothing asked ("我老婆没工作，我一个月三千，两个小孩" after 低保: 收入, 家庭)
-        # (nothing else asked of it: "…可以在线上申请吗" asks the online entry, whatever words of its conditions it uses)
-        other = [a for a in detect_aspects(t) if a not in (Aspect.OVERVIEW, Aspect.CONDITIONS)]
-        told = (
-            not other
-            and (asks_may(t) or (only_tells(t) and bool(situation_terms(t))))
-            and tells_situation(t, focus)
-        )
-        if not (bare or told):
-            return False
-        found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
-        if found is None or not found.confident:
-            return True
-        # (a service named is asked of, not the one in focus: "外地户口可以办社保卡吗" after 居住证)
-        return told and found.hits[0].doc_id == focus.id
-
-    @classmethod
-    def _names_only_document(cls, t: str) -> bool:
-        """The question names one document (or signature) asked about and nothing else ("要不要带户口本",
-        "是不是要房东签名")."""
-        thing = asked_thing(t)
-        return bool(thing) and len(cls.residue(t.replace(thing, ""))) < 2
 
     def unsignalled(self, st: DialogueState, t: str, events: Events) -> Reply:
         if st.current_service_id and (
@@ -314,7 +255,7 @@ class Answerer(GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
             # a follow-up names nothing else, or tells the person's situation in the guide's own terms
             # ("我家三口人，每月收入3000，可以申请吗" after 低保: 收入 is in its conditions)
             if guide is not None and (
-                (signalled and len(self.residue(t)) <= 4) or _tells_situation(t, guide, aspects)
+                (signalled and len(self.residue(t)) <= 4) or tells_situation_asked(t, guide, aspects)
             ):
                 emit(events, "followup", service_id=guide.id)
                 return self.guide_reply(st, guide, aspects, t, events)

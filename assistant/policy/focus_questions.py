@@ -1,0 +1,76 @@
+"""Questions that follow up on the service in focus however they are worded: whether one may get it, told with
+one's situation; a document it lists, asked about or lacked (a mixin of the Answerer; pure apart from the host's
+search)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlg.passage_answer import asked_thing, lists_material
+from assistant.nlu.residue import residue
+from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
+from assistant.nlu.text import compact
+from assistant.policy.evidence import TOP_K
+from knowledge.schema import ServiceGuide
+from retrieval.aspects import cue_spans
+from retrieval.types import DocKind
+
+# whether one may get it, the thing left unsaid ("我儿子智力残疾，能不能领"): it is the service in focus
+_BARE_MAY_RE = re.compile(
+    r"(?:能不能|可不可以|可以|能否|能)去?(?:领|办|申请|拿|享受|参加)(?:吗|么|呢|不)?[?？。！!]?$"
+)
+
+
+def tells_situation_asked(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
+    """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
+    return Aspect.CONDITIONS in aspects and tells_situation(t, guide)
+
+
+class FocusQuestions:
+    """Needs the Answerer's search."""
+
+    def _focus_lists_thing(self, t: str, focus: ServiceGuide) -> bool:
+        """A document asked about or lacked that the service in focus lists ("我住公司宿舍没有租房合同怎么办" after
+        居住证: its 合法稳定住所证明 accepts a 租赁合同), the rest naming no other service ("办社保卡要带身份证吗"
+        after 居住证 asks of 社保卡)."""
+        thing = asked_thing(t)
+        if not thing or not lists_material(focus, thing):
+            return False
+        rest = compact(t).replace(thing, "")
+        if len(residue(cue_spans(rest))) < 2:
+            return True
+        found = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
+        return found is None or not found.confident or found.hits[0].doc_id == focus.id
+
+    def _may_get_focus(self, t: str, focus: ServiceGuide) -> bool:
+        """Whether one may get it, the thing left unsaid, told with one's situation: asked of the service in focus
+        when the situation is in its conditions' words ("我儿子智力残疾，能不能领" after 残疾人两项补贴, not another
+        place's pair sharing 残疾) or the search names no other service ("我是外地人，住了一年，可不可以办" after 居住证)."""
+        c = compact(t)
+        bare = bool(_BARE_MAY_RE.search(c))
+        if bare and tells_situation(t, focus):
+            return True  # (checked first: no search needed)
+        # whether one may do a thing the conditions speak of ("爸爸是外地户口可以上在妈妈这边吗" after 新生儿: 户籍),
+        # or one's situation told and nothing asked ("我老婆没工作，我一个月三千，两个小孩" after 低保: 收入, 家庭)
+        # (nothing else asked of it: "…可以在线上申请吗" asks the online entry, whatever words of its conditions it uses)
+        other = [a for a in detect_aspects(t) if a not in (Aspect.OVERVIEW, Aspect.CONDITIONS)]
+        told = (
+            not other
+            and (asks_may(t) or (only_tells(t) and bool(situation_terms(t))))
+            and tells_situation(t, focus)
+        )
+        if not (bare or told):
+            return False
+        found = self.search(t, [DocKind.GUIDE], top_k=TOP_K)
+        if found is None or not found.confident:
+            return True
+        # (a service named is asked of, not the one in focus: "外地户口可以办社保卡吗" after 居住证)
+        return told and found.hits[0].doc_id == focus.id
+
+    @classmethod
+    def _names_only_document(cls, t: str) -> bool:
+        """The question names one document (or signature) asked about and nothing else ("要不要带户口本",
+        "是不是要房东签名")."""
+        thing = asked_thing(t)
+        return bool(thing) and len(residue(t.replace(thing, ""))) < 2

@@ -36,6 +36,8 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("老人过咗身，户口点样注销", "老人去世，户口怎么注销"),
         ("报装使唔使俾钱", "报装需不需要给钱"),
         ("要带啥材料，咋申请", "要带什么材料，怎么申请"),  # colloquial Mandarin question words
+        ("社保卡不见了咋整", "社保卡不见了怎么办"),  # 咋整 / 咋弄: what to do
+        ("居住证咋弄", "居住证怎么办"),
         ("BB出世要办咩", "宝宝出生要办什么"),  # 咩 as a verb's object asks what, even at the end
         ("结婚要准备啲咩", "结婚要准备些什么"),  # 啲咩: some of what, not a final 吗
         ("bb出世点样上户口", "宝宝出生怎么上户口"),  # typed in lower case

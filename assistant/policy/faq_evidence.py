@@ -49,7 +49,9 @@ from assistant.policy.faq_order import (
 )
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import (
+    asks_later_step,
     certificate_unnamed,
+    serves_later_step,
     synonym_table,
     tells_problem_thing,
     without_places,
@@ -389,6 +391,16 @@ def faq_offer(
         )
         is None
     ]
+    if question and asks_later_step(question):
+        # a lost document or a later step asked: only pairs on that step are near misses ("营业执照丢了怎么补办" is
+        # not offered "怎么样才能办理档案的接收？", whose answer names 营业执照)
+        found = [
+            f
+            for f in found
+            if serves_later_step(
+                question, f"{f.candidate.guide.name} {f.candidate.guide.faqs[pair_key(f)].question}"
+            )
+        ]
     if not found:
         return []
     top = found[0]

@@ -509,6 +509,19 @@ def test_a_pair_sharing_only_aspect_words_is_no_near_miss() -> None:
     assert faq_offer(close, question="老人去世了要办什么手续") == []  # 手续 alone
 
 
+def test_a_lost_document_is_offered_only_pairs_on_replacing_it() -> None:
+    # test data in the shape of a real Hunan pair whose answer names 营业执照 among the papers for another matter
+    files = ServiceGuide(
+        id="files",
+        name="档案接收",
+        region="湖南省",
+        faqs=[FAQ(question="怎么样才能办理档案的接收？", answer="凭营业执照副本和介绍信办理。")],
+    )
+    close = [_faq_candidate(files, "0", 0.6, 0.3)]
+    assert faq_offer(close, question="营业执照怎么办理档案接收")
+    assert faq_offer(close, question="营业执照丢了怎么补办") == []
+
+
 def test_an_offered_official_question_picked_by_number_is_answered_from_that_pair(
     social: ServiceGuide, tmp_path: Path
 ) -> None:

@@ -109,8 +109,7 @@ class GuideChoice:
         events: Events,
         subject: str = "",
     ) -> Candidate | Reply | None:
-        """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
-        question names (without its aspect and place words)."""
+        """_choose before the home region's twin of an official pair is looked for."""
         faq_ok = faq is not None and faq.best is not None
         if not cands:
             return faq if faq_ok else None

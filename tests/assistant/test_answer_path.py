@@ -496,30 +496,34 @@ def test_a_pair_not_saying_the_certificate_asked_is_no_near_miss() -> None:
     assert faq_offer(close, question="驾驶证要多少钱") == []
 
 
-def test_a_pair_sharing_only_aspect_words_is_no_near_miss() -> None:
-    # test data in the shape of a real Hunan 农用地转用 pair
-    land = ServiceGuide(
-        id="land",
-        name="农用地转用审批",
-        region="湖南省",
-        faqs=[FAQ(question="农用地转用手续的办理条件？", answer="符合土地利用总体规划。")],
-    )
-    close = [_faq_candidate(land, "0", 0.6, 0.3)]
-    assert faq_offer(close, question="农用地转用手续怎么办")
-    assert faq_offer(close, question="老人去世了要办什么手续") == []  # 手续 alone
-
-
-def test_a_lost_document_is_offered_only_pairs_on_replacing_it() -> None:
-    # test data in the shape of a real Hunan pair whose answer names 营业执照 among the papers for another matter
-    files = ServiceGuide(
-        id="files",
-        name="档案接收",
-        region="湖南省",
-        faqs=[FAQ(question="怎么样才能办理档案的接收？", answer="凭营业执照副本和介绍信办理。")],
-    )
-    close = [_faq_candidate(files, "0", 0.6, 0.3)]
-    assert faq_offer(close, question="营业执照怎么办理档案接收")
-    assert faq_offer(close, question="营业执照丢了怎么补办") == []
+@pytest.mark.parametrize(
+    ("name", "pair", "answer", "near", "far"),
+    [
+        # test data in the shape of real Hunan pairs: one sharing only an aspect word (手续), one whose answer names
+        # 营业执照 among the papers for another matter (a lost document is offered only pairs on replacing it)
+        (
+            "农用地转用审批",
+            "农用地转用手续的办理条件？",
+            "符合土地利用总体规划。",
+            "农用地转用手续怎么办",
+            "老人去世了要办什么手续",
+        ),
+        (
+            "档案接收",
+            "怎么样才能办理档案的接收？",
+            "凭营业执照副本和介绍信办理。",
+            "营业执照怎么办理档案接收",
+            "营业执照丢了怎么补办",
+        ),
+    ],
+)
+def test_a_near_miss_names_what_the_question_asks(
+    name: str, pair: str, answer: str, near: str, far: str
+) -> None:
+    guide = ServiceGuide(id="g", name=name, region="湖南省", faqs=[FAQ(question=pair, answer=answer)])
+    close = [_faq_candidate(guide, "0", 0.6, 0.3)]
+    assert faq_offer(close, question=near)
+    assert faq_offer(close, question=far) == []
 
 
 def test_an_offered_official_question_picked_by_number_is_answered_from_that_pair(

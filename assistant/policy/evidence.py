@@ -358,7 +358,7 @@ def best_article(
     applies: Callable[[PolicyDocument], bool] | None = None,
     in_force_only: bool = False,
     formal_shared: bool = False,
-    must_say: re.Pattern[str] | None = None,
+    must_say: Callable[[str], bool] | None = None,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
     `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
@@ -367,8 +367,8 @@ def best_article(
     `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
     found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
     question shares too few of its words (a citizen's words for a statute's); `formal_shared`: the guides found
-    are no answer, so the formal terms of the question's colloquial words count as its words; `must_say`: only an
-    article whose text says this answers (one listing the cases asked: "有下列情形之一的").
+    are no answer, so the formal terms of the question's colloquial words count as its words; `must_say(text)`: only
+    an article for which it holds answers (one listing the cases asked: "有下列情形之一的").
 
     The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
     returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
@@ -399,7 +399,7 @@ def best_article(
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
-            if hit is None and (retrieved_only or not (specific or must_say)):
+            if hit is None and (retrieved_only or not (specific or must_say is not None)):
                 # the law's other articles compete only to answer an aspect statutes word plainly (or to list the
                 # cases asked or told)
                 continue
@@ -407,7 +407,7 @@ def best_article(
                 hit = ChunkHit(article_chunk(d, a), law_floor[d.id], {})
             cands.append((hit, d, content_bigrams(a.text)))
     if must_say is not None:
-        cands = [x for x in cands if must_say.search(x[0].chunk.text)]
+        cands = [x for x in cands if must_say(x[0].chunk.text)]
     if not cands:
         return None
     # a later step asked ("结婚证补办…") is answered by an article on that step (补领), not one on another

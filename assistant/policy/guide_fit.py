@@ -234,11 +234,13 @@ class GuideFit:
             # the cases of a matter asked, and a guide for one of them ("公积金提取有哪些情形" and 住房公积金租房提取):
             # the statute listing them answers, when one does; so does it when the question tells a case the guide
             # never mentions and the statute lists ("退休了公积金怎么取": (二)离休、退休的)
+
+            def lists_them(article: str) -> bool:
+                return bool(_LISTS_CASES_RE.search(article)) and (cases or _lists_told_case(article, untold))
+
             law = self._article_reply(
-                st, t, result, events, formal_shared=True, paraphrase=True, must_say=_LISTS_CASES_RE
+                st, t, result, events, formal_shared=True, paraphrase=True, must_say=lists_them
             )
-            if law is not None and not cases and not _lists_told_case(law.citations[0].quote, untold):
-                law = None
             if law is not None:
                 # ... and the guide for the one case stays a button away
                 law.text = law.text.replace("没有找到直接对应的办事指南，", "", 1)

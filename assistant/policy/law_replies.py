@@ -6,7 +6,6 @@ assistant/policy/evidence.py.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from assistant.nlg.answer import (
@@ -159,13 +158,13 @@ class LawReplies:
         paraphrase: bool = False,
         in_force_only: bool = False,
         formal_shared: bool = False,
-        must_say: re.Pattern[str] | None = None,
+        must_say: Callable[[str], bool] | None = None,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
         `paraphrase`: the last try before refusing; an article the question paraphrases answers too.
         `in_force_only`: only a law in force where the person is (it is to go before a guide of here).
-        `formal_shared`: see best_article (the guides found do not name the matter); `must_say`: only an article
-        saying this answers."""
+        `formal_shared`: see best_article (the guides found do not name the matter); `must_say(text)`: only an
+        article for which it holds answers."""
         scorer = self.paraphrase if paraphrase else None
         picked = best_article(
             t,

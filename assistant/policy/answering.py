@@ -98,12 +98,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, aspects, t, events)
-        if focus is not None and self._may_get_focus(t, focus):
-            emit(events, "followup", service_id=focus.id)
-            return self.guide_reply(st, focus, [Aspect.CONDITIONS], t, events)
-        if focus is not None and self._focus_lists_thing(t, focus):
-            emit(events, "followup", service_id=focus.id)
-            return self.guide_reply(st, focus, [Aspect.MATERIALS], t, events)
+        followup = self._focus_followup(st, t, focus, events) if focus is not None else None
+        if followup is not None:
+            return followup
         if len(residue) < 2 and st.current_policy_id and st.last_subject:
             # a statute answered the last question ("结婚登记在哪里办" -> 婚姻登记条例第四条): "要带什么" asks
             # about the same matter
@@ -122,12 +119,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return self.service_question(st, t, events)
         aspects = detect_aspects(t)  # its own cue: "那低保呢" inherits the aspect, yet names another service
         guide = self.host.get_guide(st.current_service_id) if st.current_service_id else None
-        if guide is not None and self._focus_lists_thing(t, guide):
-            emit(events, "followup", service_id=guide.id)
-            return self.guide_reply(st, guide, [Aspect.MATERIALS], t, events)
-        if guide is not None and self._may_get_focus(t, guide):
-            emit(events, "followup", service_id=guide.id)
-            return self.guide_reply(st, guide, [Aspect.CONDITIONS], t, events)
+        followup = self._focus_followup(st, t, guide, events) if guide is not None else None
+        if followup is not None:
+            return followup
         if guide is not None and aspects:
             # no intent cue, yet an aspect of the service in focus asked, naming only people or the service
             # ("小孩也要本人去吗" after 护照; not "居住证要本人去吗" after 护照)

@@ -1,6 +1,5 @@
 """Questions that follow up on the service in focus however they are worded: whether one may get it, told with
-one's situation; a document it lists, asked about or lacked (a mixin of the Answerer; pure apart from the host's
-search)."""
+one's situation; a document it lists, asked about or lacked (a mixin of the Answerer)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,9 @@ from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
 from assistant.nlu.text import compact
+from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import TOP_K
+from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.types import DocKind
@@ -28,7 +29,19 @@ def tells_situation_asked(t: str, guide: ServiceGuide, aspects: list[Aspect]) ->
 
 
 class FocusQuestions:
-    """Needs the Answerer's search."""
+    """Needs the Answerer's search and guide_reply."""
+
+    def _focus_followup(self, st: DialogueState, t: str, focus: ServiceGuide, events: Events) -> Reply | None:
+        """The service in focus answers, however the question is worded: its materials for a document it lists,
+        its 受理条件 for whether one may get it; None when neither is asked."""
+        if self._focus_lists_thing(t, focus):
+            aspects = [Aspect.MATERIALS]
+        elif self._may_get_focus(t, focus):
+            aspects = [Aspect.CONDITIONS]
+        else:
+            return None
+        emit(events, "followup", service_id=focus.id)
+        return self.guide_reply(st, focus, aspects, t, events)
 
     def _focus_lists_thing(self, t: str, focus: ServiceGuide) -> bool:
         """A document asked about or lacked that the service in focus lists ("我住公司宿舍没有租房合同怎么办" after

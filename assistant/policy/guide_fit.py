@@ -244,7 +244,7 @@ class GuideFit:
             if law is not None:
                 # ... and the guide for the one case stays a button away
                 law.text = law.text.replace("没有找到直接对应的办事指南，", "", 1)
-                law.text += f"\n另：其中一种情形可办「{c.guide.name}」，点选下方按钮查看办事指南。"
+                law.text += f"\n另：相关事项「{c.guide.name}」有办事指南，点选下方按钮可查看。"
                 law.choices = [c.guide.name, *law.choices]
                 return law
         note = self._region_note(c.guide, named, uncovered)

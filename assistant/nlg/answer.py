@@ -61,6 +61,7 @@ ASPECT_LABEL: dict[Aspect, str] = {
     Aspect.LINKED: "联办事项",
     Aspect.VALIDITY: "有效期",
     Aspect.PROXY: "可否委托他人代办",
+    Aspect.FREQUENCY: "办理次数（频次）限制",
 }
 
 
@@ -323,6 +324,9 @@ class _Builder:
 
     def validity(self) -> None:
         self.miss("有效期")  # guides record no validity period; an FAQ or a statute states it
+
+    def frequency(self) -> None:
+        self.miss(ASPECT_LABEL[Aspect.FREQUENCY])  # nor how often one may do it
 
     def overview(self) -> None:
         g = self.guide

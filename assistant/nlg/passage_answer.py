@@ -21,6 +21,7 @@ from assistant.nlg.answer import (
     _cite,
     source_note,
 )
+from assistant.nlu.situation import situation_terms
 from assistant.nlu.text import compact
 from knowledge.schema import Material, ServiceGuide, TimeLimit
 from retrieval.aspects import DOCUMENT_ASKED, LACK_END, LACKED_DOCUMENT, LACKING, Aspect
@@ -303,9 +304,24 @@ def compose_passage_answer(
         lines.append(f"「{guide.name}」{lead.label}原文：“{shown}”{tail}")
     else:
         lines.append(f"（出自「{guide.name}」{lead.label}）")
+    told = told_materials(guide, question) if passage.field == "conditions" else []
+    lines.extend(f"{m.situation}，还需提供「{m.name}」（出自「{guide.name}」申请材料）。" for m in told)
     lines.append(source_note(guide))
     fld = {"material": "materials", "faq": "faqs"}.get(passage.field, passage.field)
-    return Composed("\n".join(lines), [_cite(guide, fld, shown)], [], service_id=guide.id)
+    cites = [_cite(guide, fld, shown), *(_cite(guide, "materials", m.name) for m in told)]
+    return Composed("\n".join(lines), cites, [], service_id=guide.id)
+
+
+# the household at large is no situation a material names (低保's "家庭成员中有残疾人…" is not told by "我老婆")
+_BROAD_TERMS = {"家庭"}
+
+
+def told_materials(guide: ServiceGuide, question: str) -> list[Material]:
+    """The materials for a situation the question tells in everyday words ("我老婆可以一起取吗": 结婚证, for
+    配偶共同提取的): their 适用情形 holds the conditions' term for it (a question asking the conditions in their own
+    words, "什么情况下可以租房提取", tells none)."""
+    terms = situation_terms(question) - _BROAD_TERMS
+    return [m for m in guide.materials if m.situation and any(term in m.situation for term in terms)]
 
 
 def missing_answer(guide: ServiceGuide, asked: Sequence[Aspect], *, region_note: str = "") -> Composed:

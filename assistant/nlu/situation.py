@@ -24,6 +24,8 @@ _TOLD: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "家庭",
     ),
+    # one's spouse, whom conditions and materials call 配偶 ("我老婆可以一起取吗": 配偶共同提取的)
+    (re.compile(r"老婆|老公|爱人|丈夫|妻子|太太|媳妇|老婆仔"), "配偶"),
     # no work ("没工作", "冇工开")
     (re.compile(r"(?:没|冇|没有|无)(?:工作|工开|收入)|失业|下岗|无业"), "就业"),
 )

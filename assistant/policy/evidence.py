@@ -447,7 +447,7 @@ def best_article(
     wants_list = bool(_ASKS_LIST.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
-        asp = aspect_overlap(asked, article_aspects(c.chunk.text)) if asked else 0.0
+        asp = aspect_overlap(asked, article_aspects(c.chunk.text, t)) if asked else 0.0
         # one shared word ("附近", "餐厅") is a coincidence, not an answer (`formal_shared`: an article on the
         # aspect asked may count the formal terms of the question's colloquial words, "离婚要带什么": 离婚登记)
         # (or any article, for a later step: only one saying that step of the thing is left by now)

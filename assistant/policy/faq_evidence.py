@@ -53,6 +53,7 @@ from assistant.policy.name_words import (
     certificate_unnamed,
     serves_later_step,
     synonym_table,
+    tells_lapse,
     tells_problem_thing,
     without_places,
 )
@@ -328,6 +329,8 @@ def _accepted(
         return None  # "不需要" answers whether, nothing else ("帮我把这段话翻译成英文" is no such question)
     if strong and not tells_problem_thing(t, f"{best.guide.name} {pair.question} {pair.answer}"):
         return None  # "社保卡密码忘了怎么办" is not "哪些人才能办理社会保障卡申领？"
+    if strong and not tells_lapse(t, f"{pair.question} {pair.answer}"):
+        return None  # nor is "社保断交了有什么影响"
     if strong and Aspect.VALIDITY in aspects and not _same_thing(t, best.guide, int(sp.passage.key)):
         return None  # "身份证有效期…" is not answered by another certificate's validity
     return best if strong else None

@@ -307,6 +307,17 @@ def tells_problem_thing(query: str, text: str) -> bool:
     return _says(thing, said) and (len(owner) < 2 or _says(owner, said))
 
 
+# a lapse in paying in told ("社保断交了", "医保断缴了怎么补交"): what answers it speaks of paying in, or of the lapse
+_LAPSE_RE = re.compile(r"断缴|断交|断保|断供|停缴|停交|停保|欠缴|欠费|漏缴|(?:没|冇|未)(?:交|缴)")
+_PAYING_RE = re.compile(rf"{_LAPSE_RE.pattern}|补缴|补交|续缴|续交|中断|缴费|缴纳|缴存")
+
+
+def tells_lapse(query: str, text: str) -> bool:
+    """`text` speaks of paying in when the question tells a lapse in it (a pair on who may get a 社保卡 shares
+    社保 with "社保断交了有什么影响", nothing else). True when the question tells no lapse."""
+    return not _LAPSE_RE.search(compact(query)) or bool(_PAYING_RE.search(compact(text)))
+
+
 def _says(word: str, said: str) -> bool:
     """`said` holds the word's last two characters, or a formal term of the colloquial word ending it (社保卡 ->
     社会保障卡)."""

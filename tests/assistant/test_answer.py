@@ -217,7 +217,7 @@ def test_faq_is_quoted_when_the_question_matches(samples: dict[str, ServiceGuide
         # how many trips, in other words than 跑几次
         ("要跑多少趟", [Aspect.VISITS]),
         ("前后要去多少次", [Aspect.VISITS]),
-        ("一年能取几次", []),  # how often one may withdraw, not trips
+        ("一年能取几次", [Aspect.FREQUENCY]),  # how often one may withdraw, not trips
         # which statute it rests on
         ("想查下这个一件事背后的条例名称", [Aspect.BASIS]),
         ("按哪部法规审批的", [Aspect.BASIS]),

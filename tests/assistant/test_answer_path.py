@@ -90,7 +90,7 @@ def samples() -> dict[str, ServiceGuide]:
         ("要不要写申请书", [Aspect.MATERIALS]),
         ("营业执照网上怎么办", [Aspect.ONLINE]),
         ("补贴每个月有多少", [Aspect.AMOUNT]),
-        ("公积金一年能取几次", []),  # how often one may withdraw, not how many trips
+        ("公积金一年能取几次", [Aspect.FREQUENCY]),  # how often one may withdraw, not how many trips
         ("社保一个月交多少", [Aspect.FEES]),
         ("可以找人代办吗", [Aspect.PROXY]),  # someone else applying on one's behalf
         ("我妈行动不便，能让我帮她办吗", [Aspect.PROXY]),

@@ -20,6 +20,7 @@ from assistant.policy.name_words import (
     problem_thing,
     step_not_served,
     steps_asked,
+    tells_lapse,
     tells_problem_thing,
 )
 from assistant.state import DialogueState
@@ -85,6 +86,14 @@ def test_a_problem_is_answered_only_by_what_says_its_thing_and_whose_it_is() -> 
     assert not tells_problem_thing("医保卡密码忘记了怎么重置", "查询企业上市合法合规报告，忘记密码怎么处理？")
     assert tells_problem_thing("社保卡坏了怎么办", "社会保障卡补换")  # the formal term of 社保卡
     assert tells_problem_thing("社保卡要带什么", "任何文字")  # no problem told
+
+
+def test_a_lapse_in_paying_in_is_answered_only_by_what_speaks_of_paying_in() -> None:
+    # the real pair once given for "社保断交了有什么影响" shares 社保 with it, nothing else
+    assert not tells_lapse("社保断交了有什么影响", "哪些人才能办理社会保障卡申领？ （一）未制卡人员。")
+    assert not tells_lapse("医保断缴了怎么补交", "医疗救助的支付范围包括：救助对象经基本医疗保险报销后…")
+    assert tells_lapse("社保断缴了怎么办", "断缴的可以申请补缴")
+    assert tells_lapse("社保卡要带什么", "任何文字")  # no lapse told
 
 
 def test_a_guide_for_the_step_of_another_thing_is_not_named_by_the_question() -> None:

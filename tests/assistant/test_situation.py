@@ -15,7 +15,7 @@ RELIEF = ServiceGuide(
 
 
 def test_everyday_words_for_one_s_situation() -> None:
-    assert situation_terms("我老婆没工作，我一个月三千，两个小孩") == {"收入", "家庭", "就业"}
+    assert situation_terms("我老婆没工作，我一个月三千，两个小孩") == {"收入", "家庭", "就业", "配偶"}
     assert situation_terms("工资两千几") == {"收入"}
     assert situation_terms("我家三口人") == {"家庭"}
     assert situation_terms("我妈妈七十岁，肢体二级残疾") == {"家庭"}

@@ -1,0 +1,49 @@
+"""How often one may do something is its own aspect, not a number of trips; how long a benefit is paid is an
+amount (and "多久能领到" still a time); sending a card by post is the online/mail aspect; a document asked with a
+bare 要 is a material; whether a household registration is required is a condition; who must be there, trips."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.aspects import Aspect, article_aspects, detect_aspects
+
+
+@pytest.mark.parametrize(
+    ("text", "aspects"),
+    [
+        ("公积金一年可以取几次", [Aspect.FREQUENCY]),
+        ("多久可以提取一次", [Aspect.FREQUENCY]),  # not the office's time limit
+        ("每年可以申请几次", [Aspect.FREQUENCY]),  # not whether one may apply
+        ("社保卡一年可以补几次", [Aspect.FREQUENCY]),
+        ("要跑几次", [Aspect.VISITS]),  # trips stay trips
+        ("失业金能领多久", [Aspect.AMOUNT]),  # how long it is paid
+        ("低保能领多长时间", [Aspect.AMOUNT]),
+        ("多久能领到补贴", [Aspect.TIME]),  # when it is granted
+        ("居住证办好了可以寄过来吗", [Aspect.ONLINE]),
+        ("可唔可以寄返嚟", [Aspect.ONLINE]),
+        ("要结婚证吗", [Aspect.MATERIALS]),
+        ("还要租房合同吗", [Aspect.MATERIALS]),
+        ("我要结婚证", []),  # a wish, not a question about papers
+        ("要办结婚证吗", []),  # the certificate applied for
+        ("领养老金每年要做认证，可唔可以喺网上认证", []),  # a step, not a paper
+        ("灵活就业参保要本地户口吗", [Aspect.CONDITIONS]),  # a household registration required
+        ("一定要广州户籍吗", [Aspect.CONDITIONS]),
+        ("要去上户口吗", []),  # registering a birth, no requirement
+        ("小孩办护照要父母都到场吗", [Aspect.VISITS]),
+    ],
+)
+def test_cues(text: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(text) == aspects
+
+
+def test_how_long_a_benefit_is_paid_is_answered_by_the_article_stating_the_period() -> None:
+    # test data in the shape of 广东省失业保险条例 第十七条 / 第十九条
+    period = "失业人员缴费时间一至四年的，每满一年，失业保险金领取期限为一个月。"
+    sum_paid = "失业保险金按照最低工资标准的百分之九十按月计发。"
+    asked = "失业金能领几个月"
+    assert Aspect.AMOUNT in article_aspects(period, asked)
+    assert Aspect.AMOUNT not in article_aspects(sum_paid, asked)
+    # the sum still answers a question on the sum
+    assert Aspect.AMOUNT in article_aspects(sum_paid, "失业金一个月能领多少")
+    assert Aspect.AMOUNT not in article_aspects(period)

@@ -28,7 +28,9 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _CLAUSE_END = r"(?=[，。！？,.!?；;~\s]|$)"
 # a verb taking 咩 ("what") as its object: "要带咩？", "需要准备咩"
 # ("准备啲咩": some of what)
-_OBJECT_WHAT_RE = re.compile(r"((?:要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)啲?)咩" + _CLAUSE_END)
+_OBJECT_WHAT_RE = re.compile(
+    r"((?:要|办|带|交|准备|搞|问|买|填|拎|攞|拿|系|有|讲|写|查|开)啲?)咩" + _CLAUSE_END
+)
 # the Cantonese potential "V唔V得" is "能不能V" ("仲用唔用得": 还能不能用, "喺外地办唔办得"); 得唔得 itself is a
 # lexicon row
 _CAN_V_RE = re.compile(r"(仲)?([\u4e00-\u9fff])唔\2得")

@@ -26,6 +26,8 @@ _TOLD: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # one's spouse, whom conditions and materials call 配偶 ("我老婆可以一起取吗": 配偶共同提取的)
     (re.compile(r"老婆|老公|爱人|丈夫|妻子|太太|媳妇|老婆仔"), "配偶"),
+    # where one's household is registered ("外地户口", "农村户口", "我是外地人")
+    (re.compile(r"(?:外地|本地|外省|外市|非本地|农村|城镇|城市)(?:户口|户籍|人)|户口在"), "户籍"),
     # no work ("没工作", "冇工开")
     (re.compile(r"(?:没|冇|没有|无)(?:工作|工开|收入)|失业|下岗|无业"), "就业"),
 )
@@ -37,7 +39,7 @@ _ASKING_RE = re.compile(
 
 # whether one may do it ("可以…吗", "能不能…", "得唔得")
 MAY_RE = re.compile(
-    r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
+    r"(?:可以|能|可不可以|能不能|能否|可否|可唔可以|得唔得|行不行|得不得)[^？?，,。]{0,12}(?:吗|么|嘛|[?？]?$)"
 )
 
 
@@ -50,6 +52,14 @@ def situation_terms(t: str) -> set[str]:
     """The conditions' terms for what the message tells of one's situation."""
     c = compact(t)
     return {term for pattern, term in _TOLD if pattern.search(c)}
+
+
+def names_only_situation(t: str) -> bool:
+    """Besides one's situation the message names nothing ("我系外地户口得唔得"): no service of its own."""
+    c = compact(t)
+    for pattern, _ in _TOLD:
+        c = pattern.sub("", c)
+    return bool(situation_terms(t)) and len(residue(c)) < 2
 
 
 def only_tells(t: str) -> bool:

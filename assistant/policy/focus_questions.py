@@ -8,7 +8,13 @@ import re
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.residue import residue
-from assistant.nlu.situation import asks_may, only_tells, situation_terms, tells_situation
+from assistant.nlu.situation import (
+    asks_may,
+    names_only_situation,
+    only_tells,
+    situation_terms,
+    tells_situation,
+)
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import TOP_K
@@ -64,6 +70,8 @@ class FocusQuestions:
         bare = bool(_BARE_MAY_RE.search(c))
         if bare and tells_situation(t, focus):
             return True  # (checked first: no search needed)
+        if asks_may(t) and names_only_situation(t):
+            return True  # whether one in a situation may, naming nothing else ("我系外地户口得唔得" after 灵活就业)
         # whether one may do a thing the conditions speak of ("爸爸是外地户口可以上在妈妈这边吗" after 新生儿: 户籍),
         # or one's situation told and nothing asked ("我老婆没工作，我一个月三千，两个小孩" after 低保: 收入, 家庭)
         # (nothing else asked of it: "…可以在线上申请吗" asks the online entry, whatever words of its conditions it uses)

@@ -1,0 +1,96 @@
+"""After a service's overview, everyday follow-ups stay on it: one's spouse told ("我老婆可以一起取吗") gets the
+conditions and the paper listed for that situation, "要结婚证吗" the list's item, and how often one may do it
+("一年能取几次") the honest "not stated" with the service's phone, not another place's FAQ on trips; in Cantonese,
+whether it can be posted home, whether one's children may go instead, and whether a non-local household will do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.nlg.passage_answer import told_materials
+from assistant.nlu.intent import classify
+from assistant.nlu.normalize import canonical
+from assistant.nlu.residue import residue
+from assistant.nlu.situation import names_only_situation, situation_terms
+from assistant.state import DialogueState, Intent
+from eval.dialogue import build_manager
+from guides.loader import load_flows, load_sample_guides
+from retrieval.embedders import HashEmbedder
+
+
+def test_a_spouse_is_read_as_the_conditions_term() -> None:
+    assert "配偶" in situation_terms("我老婆可以一起取吗")
+    assert "配偶" in situation_terms("我老公是本地人")
+    assert "配偶" not in situation_terms("我妈可以帮我办吗")
+
+
+def test_materials_for_a_told_situation_only() -> None:
+    guide = next(g for g in load_sample_guides() if g.name == "住房公积金租房提取")
+    assert [m.name for m in told_materials(guide, "我老婆可以一起取吗")] == ["结婚证"]
+    # asking the conditions in their own words tells no situation
+    assert told_materials(guide, "什么情况下可以租房提取公积金") == []
+
+
+@pytest.fixture(scope="module")
+def manager(tmp_path_factory: pytest.TempPathFactory):
+    index: Path = tmp_path_factory.mktemp("spouse-index")
+    return build_manager(load_sample_guides(), load_flows(), index, embedder=HashEmbedder())
+
+
+def test_follow_ups_on_a_withdrawal(manager) -> None:
+    st = DialogueState(session_id="spouse")
+
+    def say(text: str):
+        nonlocal st
+        res = manager.handle(st, text)
+        st = res.state
+        return res.reply
+
+    assert "住房公积金租房提取" in say("公积金租房提取怎么办").text
+    spouse = say("我老婆可以一起取吗")
+    assert "职工及配偶" in spouse.text and "「结婚证」" in spouse.text
+    assert {c.id for c in spouse.citations} >= {
+        "guide:sample-huadu-gongjijin-zufang-tiqu#conditions",
+        "guide:sample-huadu-gongjijin-zufang-tiqu#materials",
+    }
+    paper = say("要结婚证吗")
+    assert "结婚证（适用情形：配偶共同提取的）" in paper.text
+    often = say("一年能取几次")
+    assert "该指南未载明办理次数" in often.text and "12329" in often.text
+
+
+def test_who_goes_why_and_where_it_is_sent_name_no_service() -> None:
+    assert residue(canonical("可以寄到屋企吗")) == ""
+    assert residue(canonical("我唔识字可以叫仔女帮我办吗")) == ""
+    assert residue(canonical("我系外地户口得唔得")) == "外地户口"  # a situation, read as such below
+    assert residue("帮我办居住证") == "居住证"
+    # someone else sent is a question on who may go, not a wish to apply now
+    assert classify(canonical("我唔识字可以叫仔女帮我办吗")) is Intent.SERVICE_QUESTION
+    assert classify("帮我办居住证") is Intent.APPLY
+
+
+def test_a_situation_alone() -> None:
+    assert names_only_situation(canonical("我系外地户口得唔得"))
+    assert situation_terms("我是外地人") == {"户籍"}
+    assert not names_only_situation("我是外地人可以办居住证吗")  # names a service
+    assert not names_only_situation("可以办吗")  # tells nothing
+
+
+def test_cantonese_follow_ups(manager) -> None:
+    def chat(*turns: str):
+        st = DialogueState(session_id=turns[0])
+        reply = None
+        for text in turns:
+            res = manager.handle(st, text)
+            st, reply = res.state, res.reply
+        return reply
+
+    posted = chat("社保卡补办", "可以寄到屋企吗")
+    assert "邮寄" in posted.text and any(c.id.endswith("#process") for c in posted.citations)
+    children = chat("社保卡补办", "我唔识字可以叫仔女帮我办吗")
+    assert "可以委托他人代办" in children.text and "委托书" in children.text
+    household = chat("灵活就业社保", "我系外地户口得唔得")
+    assert any(c.id == "guide:sample-huadu-linghuo-jiuye-canbao#conditions" for c in household.citations)
+    assert "「居住证或其他居住证明」" in household.text  # the paper listed for 非本市户籍的

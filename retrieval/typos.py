@@ -30,6 +30,7 @@ TERM_CHARS = 4
 TERM_MIN_GAIN = 2.0  # for a four-character term: the sound and the KB's term say much already
 MIN_PHRASE_DOCS = 3  # a two-word term the KB writes in this many chunks
 MIN_GAIN = 5.0  # log probability (natural log) of jieba's best route
+COMMON_DOCS = 20  # a KB word this common is what a word the KB never uses, of the same sound, was meant to be
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -114,7 +115,38 @@ class TypoFixer:
             after = "".join(tokens[j:])
             out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
             i = j
-        return self._fix_terms("".join(out), fixed), fixed
+        return self._fix_terms(self._fix_unused("".join(out), fixed), fixed), fixed
+
+    def _fix_unused(self, text: str, fixed: list[tuple[str, str]]) -> str:
+        """A word and a character next to it, joining into no word, that sound exactly like a common three-character
+        word of the KB and differ from it in one character ("身份正" -> 身份证, "公基金" -> 公积金): a typo that makes a
+        real word and a character, which the character windows leave alone. (A whole word is left as it is: the
+        Cantonese "细路" sounds like the addresses' 西路.)"""
+        tokens = list(self.jieba.cut(text, HMM=False))
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            pair = tokens[i : i + 2]
+            joined = "".join(pair)
+            word = self._common_sound(joined) if len(pair) == 2 and 1 in map(len, pair) else None
+            left, right = "".join(out), "".join(tokens[i + 2 :])
+            if word is not None and self._gain(left, joined, word, right) >= MIN_GAIN:
+                out.append(word)
+                fixed.append((joined, word))
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return "".join(out)
+
+    def _common_sound(self, joined: str) -> str | None:
+        """The common KB word of three characters `joined` (no word itself) sounds like, one character apart."""
+        if len(joined) != 3 or not _HAN.fullmatch(joined) or self.known(joined):
+            return None
+        word = self.by_sound.get(sound(joined))
+        if word is None or len(word) != 3 or self.words.get(word, 0) < COMMON_DOCS:
+            return None
+        return word if sum(a != b for a, b in zip(word, joined, strict=True)) == 1 else None
 
     def _fix_terms(self, text: str, fixed: list[tuple[str, str]]) -> str:
         """Words that join into no word but sound exactly like a four-character term of the KB, differing from it

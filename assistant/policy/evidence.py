@@ -341,6 +341,9 @@ _LIABILITY = re.compile(r"行政处分|给予处分|追究刑事责任|处[^。�
 _ASKS_LIABILITY = re.compile(
     r"罚|处分|违法|合法|犯法|责任|后果|会怎样|会怎么样|会点|冒领|骗取|扣押|扣住|举报|投诉|赔"
 )
+# a transitional provision (cases from before the statute took effect), and the questions about the old rules
+_TRANSITIONAL = re.compile(r"本(?:条例|办法|法|规定|细则)(?:施行|实施)(?:前|之前|以前)")
+_ASKS_BEFORE = re.compile(r"以前|之前|施行前|实施前|原来|老规定|旧规定|过渡")
 # an article (or official pair) on looking something up, booking or progress says so
 LOOKUP_WORDS = "查|进度|预约|记录"
 _LOOKUP_RE = re.compile(LOOKUP_WORDS)
@@ -430,6 +433,10 @@ def best_article(
         cands = [x for x in cands if _states_step(t, x[0].chunk.text, things)]
     # a law for a group the question does not name (广东省华侨权益保护条例) gives way to the law for everyone
     cands = [x for x in cands if not for_unasked_group(x[1].title, t)] or cands
+    if not _ASKS_BEFORE.search(compact(t)):
+        # the old rules answer only a question about them ("失业金一个月能领多少" is not answered by 第四十七条 on
+        # those insured under the former scheme)
+        cands = [x for x in cands if not _TRANSITIONAL.search(x[0].chunk.text)] or cands
     if not _ASKS_LIABILITY.search(compact(t)):
         # an article on penalties answers a question about them only ("结婚登记要钱吗" is not answered by the
         # sanctions for registrars who overcharge)

@@ -133,6 +133,9 @@ _STEPS = {
     "贷款": "贷|抵押",
     # an endorsement renews a permit already held: "居住证签注要几多钱" is not served by 居住证申领 ("首次申领不收费")
     "签注": "签注",
+    # a card is activated or reported lost once held: "社保卡激活要本人去吗" is not served by 城乡居民社会保险费申报
+    "激活": "激活|启用",
+    "挂失": "挂失|补|遗失",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
@@ -348,7 +351,7 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
 _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
 _LACK_STEP_RE = re.compile(
-    r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
+    r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
 )
 _LACK_FILLER_RE = re.compile(r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|已经|刚)+$")
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")

@@ -58,3 +58,32 @@ def test_getting_a_certificate_is_answered_by_the_article_on_its_procedure() -> 
 
     assert pick("办结婚证要带什么") == "第五条"
     assert pick("离婚登记要带什么") == "第十一条"  # the divorce's own papers still answer a divorce
+
+
+# test data in the shape of 广东省失业保险条例: the benefit's sum, and a transitional provision for those insured
+# under the former scheme
+JOBLESS = PolicyDocument(
+    id="law-jobless",
+    title="示例失业保险条例",
+    articles=[
+        Article(number="第十九条", text="失业保险金由社会保险经办机构按照最低工资标准的百分之九十按月计发。"),
+        Article(
+            number="第四十七条",
+            text="本条例施行前参加失业保险的职工，失业保险金按照原标准按月计发。",
+        ),
+    ],
+)
+
+
+def test_a_transitional_provision_answers_only_a_question_about_the_old_rules() -> None:
+    found = [
+        article_hit(JOBLESS, JOBLESS.articles[1], 0.6),
+        article_hit(JOBLESS, JOBLESS.articles[0], 0.5),
+    ]
+
+    def pick(q: str) -> str | None:
+        best = best_article(q, article_result(q, *found), lambda _id: JOBLESS)
+        return best[0].chunk.field if best else None
+
+    assert pick("失业保险金一个月能领多少") == "第十九条"
+    assert pick("条例施行前参保的，失业保险金按什么标准计发") == "第四十七条"

@@ -65,6 +65,7 @@ def _choose_among(tmp_path: Path, guides: list[ServiceGuide], confidence: float)
         ("注销营业执照要什么材料", "营业执照注销"),  # the thing after the step
         ("公司地址变更要什么材料", "公司地址变更"),
         ("社保卡密码忘了怎么办", "社保卡密码"),
+        ("社保卡激活要本人去吗", "社保卡激活"),  # a card activated once held
         ("iPhone屏幕坏了去边度整最平", "iPhone屏幕"),  # a word in Latin letters is not cut
         ("丢了怎么办", None),  # nothing to name
         ("我那张440103199001011236丢了", None),  # a number is not echoed back
@@ -113,6 +114,8 @@ def test_moving_in_is_not_served_by_a_guide_for_moving_out() -> None:
     assert step_not_served("残疾证也要迁过来", "《中华人民共和国残疾人证》迁入") is None
     assert step_not_served("公司迁入花都", "企业迁移登记“一件事”") is None  # 迁移 serves both
     assert step_not_served("户口迁出要什么", "户口迁出") is None
+    assert step_not_served("社保卡激活要本人去吗", "城乡居民社会保险费申报(（个人）)") == "激活"
+    assert step_not_served("社保卡挂失去哪里", "社会保障卡补换") is None
 
 
 def test_refusals_name_the_matter_and_no_other_matter_answers_it(tmp_path: Path) -> None:

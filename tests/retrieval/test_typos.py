@@ -144,3 +144,20 @@ def test_a_typo_that_makes_real_words_is_read_as_the_kb_term_it_sounds_like() ->
         assert fixer.fix(text) == (text, [])
     # without the KB's two-word terms, nothing to read them as
     assert TypoFixer(tok.jieba(), kb_words(lists)).fix("能不能去做个失业等记？")[1] == []
+
+
+def test_a_word_and_a_character_read_as_the_common_kb_word_they_sound_like() -> None:
+    """ "身份正" is the word 身份 and the character 正, so no single-character window shows the typo; it sounds exactly
+    like 身份证, which the KB uses in many chunks, one character apart. A whole word is not replaced: the Cantonese
+    "细路" (a child) sounds like the addresses' 西路, and a word the sentence reads better as stays."""
+    tok = Tokenizer()
+    texts = [f"第{i}项材料：申请人居民身份证原件，地址东风西路{i}号" for i in range(25)]
+    texts += [f"住房公积金提取第{i}步" for i in range(25)]
+    fixer = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts))
+    assert fixer.fix("身份正过期了怎么办") == ("身份证过期了怎么办", [("身份正", "身份证")])
+    assert fixer.fix("公基金怎么取")[1] == [("公基金", "公积金")]
+    for text in ("细路几岁可以办身份证", "身份证过期了怎么办"):
+        assert fixer.fix(text) == (text, [])
+    # a word the KB uses in few chunks is no common word to read a typo as
+    rare = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts[:5]))
+    assert rare.fix("身份正过期了怎么办")[1] == []

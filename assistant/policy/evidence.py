@@ -247,6 +247,18 @@ def name_cover(question: str, guide: ServiceGuide, *, formal: bool = False) -> f
     return len(found) / len(chars) if chars else 0.0
 
 
+def names_kind(subject: str, guide: ServiceGuide) -> bool:
+    """The guide's names hold the word a subject opens with, which says its kind ("失业保险金": 失业, not the 业 of
+    事业单位), or a formal term of the colloquial word opening it; True for a subject too short to tell."""
+    s = compact(subject)
+    ordered = sorted(content_bigrams(s), key=s.find)
+    if len(s) < 4 or not ordered:
+        return True
+    names = "".join(x for x in (guide.name, guide.catalogue_name, guide.sub_name) if x)
+    terms = [t for key, ts in synonym_table().items() if s.startswith(key) for t in ts]
+    return ordered[0] in names or any(t in names for t in terms)
+
+
 def name_told(question: str, guide: ServiceGuide) -> float:
     """Share of the guide name's content characters the question uses, the formal terms of its colloquial words
     included ("社保卡丢了" tells most of 社会保障卡补换; "医疗救助…费用" little of 工伤医疗/康复/辅助器具配置费用申报):

@@ -25,6 +25,7 @@ from assistant.policy.evidence import (
     distinct_pick,
     name_cover,
     name_told,
+    names_kind,
     same_answer,
 )
 from assistant.policy.faq_evidence import asks_official, plain_howto
@@ -214,6 +215,8 @@ class GuideChoice:
             # (nor do guides not saying the certificate asked by name: "健康证要多少钱" and 健康资讯)
             if listed and (
                 all(name_cover(subject or t, c.guide, formal=True) < CHOICES_COVER for c in listed)
+                # ... or the word the subject opens with, its kind ("失业保险金" and 养老保险待遇申领 …), is in none
+                or not any(names_kind(subject, c.guide) for c in listed)
                 or (not asks_notary(t) and all(is_notary(c.guide.name) for c in listed))
                 or none_say_certificate(t, subject, listed)
             ):

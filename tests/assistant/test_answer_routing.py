@@ -572,8 +572,75 @@ def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_
     reply = m.handle(DialogueState(session_id="w1"), q).reply
     assert [c.id for c in reply.citations] == ["policy:law-s-gs#第十四条"] and not reply.choices
     monkeypatch.setattr(guide_choice, "CHOICES_COVER", 0.0)
+    monkeypatch.setattr(guide_choice, "names_kind", lambda *_a: True)
     chosen = m.handle(DialogueState(session_id="w2"), q).reply
     assert not chosen.citations and len(chosen.choices) == 2
+
+
+def test_a_statute_answers_before_a_choice_between_guides_not_naming_the_kind_or_the_step_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "工伤认定要什么材料": the two 工伤 services found share most of its characters (认 of 资格认证), yet neither
+    determines a case (认定); 工伤保险条例 第十八条 (authored sample following the bundled law) lists the papers.
+    Likewise the kind a subject opens with: "失业保险金" is not named by 养老保险待遇申领 (the 业 of 事业单位)."""
+    import assistant.policy.guide_choice as guide_choice
+    from assistant.policy.evidence import names_kind
+    from assistant.policy.name_words import step_not_served
+    from retrieval.types import Chunk
+
+    certify = ServiceGuide(
+        id="s-gs-rz", name="工伤职工和供养亲属领取工伤保险长期待遇资格认证", region="广东省"
+    )
+    transfer = ServiceGuide(id="s-gs-zz", name="工伤保险市外转诊转院申请确认", region="广东省")
+    pension = ServiceGuide(id="s-yl", name="机关事业单位养老保险待遇申领", region="广东省")
+    assert not names_kind("失业保险金", pension) and names_kind("养老保险待遇", pension)
+    assert names_kind("社保卡", pension)  # too short to tell
+    assert step_not_served("工伤认定要什么材料", certify.name) == "认定"
+    assert step_not_served("高新技术企业认定要多久", "高新技术企业认定") is None
+    law = PolicyDocument(
+        id="law-s-gs",
+        title="工伤保险条例（示例）",
+        region="全国",
+        articles=[
+            Article(
+                number="第十八条",
+                text="提出工伤认定申请应当提交下列材料：(一)工伤认定申请表；(二)与用人单位存在劳动关系的证明材料；"
+                "(三)医疗诊断证明或者职业病诊断证明书。",
+            ),
+            Article(
+                number="第二十条",
+                text="失业人员申领失业保险金应当提交下列材料：(一)本人身份证明；(二)终止劳动关系的证明。",
+            ),
+        ],
+    )
+    pensions = [pension, ServiceGuide(id="s-yl2", name="企业职工一次性养老保险待遇申领", region="广东省")]
+    m = build_manager(
+        [certify, transfer, *pensions], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder()
+    )
+
+    def hit(g: ServiceGuide, score: float) -> Hit:
+        chunk = Chunk(
+            id=f"{g.id}#name#0", doc_id=g.id, kind=DocKind.GUIDE, field="name", title=g.name, text=g.name
+        )
+        return Hit(g.id, DocKind.GUIDE, g.name, score, [ChunkHit(chunk, score, {})])
+
+    def ask(q: str, guides: list[ServiceGuide]):
+        found = SearchResult(
+            query=q,
+            hits=[hit(g, 1.0 - i / 100) for i, g in enumerate(guides)],
+            confident=True,
+            confidence=0.6,
+            articles=[article_hit(law, a, 0.8) for a in law.articles],
+        )
+        monkeypatch.setattr(m.answering, "search", lambda *_a, **_k: found)
+        return m.handle(DialogueState(session_id=q), q).reply
+
+    reply = ask("工伤认定要什么材料", [certify, transfer])
+    assert [c.id for c in reply.citations] == ["policy:law-s-gs#第十八条"] and not reply.choices
+    jobless = ask("失业保险金要什么材料", pensions)
+    assert [c.id for c in jobless.citations] == ["policy:law-s-gs#第二十条"] and not jobless.choices
+    monkeypatch.setattr(guide_choice, "names_kind", lambda *_a: True)
+    assert len(ask("失业保险金要什么材料", pensions).choices) == 2
 
 
 def test_a_foreign_country_s_matter_nothing_answers_is_told_whose_rules_those_would_be(manager) -> None:

@@ -26,8 +26,13 @@ _TOLD: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # one's spouse, whom conditions and materials call 配偶 ("我老婆可以一起取吗": 配偶共同提取的)
     (re.compile(r"老婆|老公|爱人|丈夫|妻子|太太|媳妇|老婆仔"), "配偶"),
-    # where one's household is registered ("外地户口", "农村户口", "我是外地人")
-    (re.compile(r"(?:外地|本地|外省|外市|非本地|农村|城镇|城市)(?:户口|户籍|人)|户口在"), "户籍"),
+    # where one's household is registered or where one is from ("外地户口", "农村户口", "我是外地人", "爸爸是香港人")
+    (
+        re.compile(
+            r"(?:外地|本地|外省|外市|非本地|农村|城镇|城市|香港|澳门|台湾|港澳台?|外国|外籍)(?:户口|户籍|人|居民|籍)|户口在"
+        ),
+        "户籍",
+    ),
     # no work ("没工作", "冇工开")
     (re.compile(r"(?:没|冇|没有|无)(?:工作|工开|收入)|失业|下岗|无业"), "就业"),
 )

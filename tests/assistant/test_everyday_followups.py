@@ -74,6 +74,7 @@ def test_who_goes_why_and_where_it_is_sent_name_no_service() -> None:
 def test_a_situation_alone() -> None:
     assert names_only_situation(canonical("我系外地户口得唔得"))
     assert situation_terms("我是外地人") == {"户籍"}
+    assert situation_terms("爸爸是香港人") == {"户籍", "家庭"}  # where one is from
     assert not names_only_situation("我是外地人可以办居住证吗")  # names a service
     assert not names_only_situation("可以办吗")  # tells nothing
 
@@ -94,3 +95,6 @@ def test_cantonese_follow_ups(manager) -> None:
     household = chat("灵活就业社保", "我系外地户口得唔得")
     assert any(c.id == "guide:sample-huadu-linghuo-jiuye-canbao#conditions" for c in household.citations)
     assert "「居住证或其他居住证明」" in household.text  # the paper listed for 非本市户籍的
+    father = chat("新生儿出生一件事", "爸爸是香港人可以吗")
+    assert [c.id for c in father.citations] == ["guide:sample-huadu-xinshenger-onething#conditions"]
+    assert "父母一方户籍在本省" in father.text

@@ -56,6 +56,10 @@ class ScoredPassage:
     chunk: float
 
 
+# a place of business that is a website or an app ("广东政务服务网在线办理", "住房公积金网上服务平台")
+_ONLINE_PLACE = re.compile(r"在线办理|网上办理|网上服务平台|政务服务网|网上平台|小程序|[Aa][Pp][Pp]")
+
+
 def _p(
     g: ServiceGuide, fld: str, text: str, quote: str, aspects: Iterable[Aspect], chunk: str, key: str = ""
 ) -> Passage:
@@ -101,7 +105,10 @@ def guide_passages(g: ServiceGuide) -> list[Passage]:
     if g.fees:
         out.append(_p(g, "fees", f"收费 {g.fees}", g.fees, [A.FEES], "time"))  # never an amount
     if g.location:
-        out.append(_p(g, "location", f"办理地点 {g.location}", g.location, [A.LOCATION], "location"))
+        # a place that is a website ("…，或广东政务服务网在线办理") answers "可以网上办吗" when no online entry is recorded
+        online_place = not has_online and bool(_ONLINE_PLACE.search(g.location))
+        asked = [A.LOCATION, A.ONLINE] if online_place else [A.LOCATION]
+        out.append(_p(g, "location", f"办理地点 {g.location}", g.location, asked, "location"))
     phones = "；".join(x for x in (g.consult_phone, g.complaint_phone) if x)
     if phones:
         out.append(_p(g, "phone", f"咨询电话 {phones}", phones, [A.PHONE], "location"))

@@ -275,6 +275,9 @@ def field_lead(guide: ServiceGuide, p: Passage, asked: Sequence[Aspect], questio
         return Lead(lead, str(n), "到现场次数")
     if f == "conditions":
         return Lead("受理条件如下。", p.quote, "受理条件")
+    if f == "location" and Aspect.ONLINE in asked and Aspect.ONLINE in p.aspects:
+        # no online entry recorded, but the place named is a website ("…，或广东政务服务网在线办理")
+        return Lead("指南的办理地点含网上渠道，可在网上办理。", p.quote, "办理地点")
     if f == "location":
         return Lead("办理地点如下。", p.quote, "办理地点")
     # time, phone, online, process, basis, department, linked items: answer.compose_guide_answer

@@ -98,3 +98,19 @@ def test_cantonese_follow_ups(manager) -> None:
     father = chat("新生儿出生一件事", "爸爸是香港人可以吗")
     assert [c.id for c in father.citations] == ["guide:sample-huadu-xinshenger-onething#conditions"]
     assert "父母一方户籍在本省" in father.text
+
+
+def test_a_place_that_is_a_website_answers_whether_it_can_be_done_online(manager) -> None:
+    from retrieval.aspects import Aspect
+    from retrieval.passages import guide_passages
+
+    guides = {g.name: g for g in load_sample_guides()}
+    flexible = guides["灵活就业人员参保登记"]  # 办理地点: "…社保窗口，或广东人社网上服务平台"
+    place = next(p for p in guide_passages(flexible) if p.field == "location")
+    assert Aspect.ONLINE in place.aspects
+    permit = guides["居住证申领"]  # a window only
+    assert Aspect.ONLINE not in next(p for p in guide_passages(permit) if p.field == "location").aspects
+    reply = manager.handle(DialogueState(session_id="online"), "灵活就业社保可以网上办吗").reply
+    assert reply.text.startswith("指南的办理地点含网上渠道，可在网上办理。")
+    assert "广东人社网上服务平台" in reply.text
+    assert [c.id for c in reply.citations] == ["guide:sample-huadu-linghuo-jiuye-canbao#location"]

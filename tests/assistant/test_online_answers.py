@@ -23,6 +23,9 @@ def test_no_trip_and_no_online_entry_answers_the_online_question(tmp_path: Path)
     assert Aspect.ONLINE not in next(p for p in guide_passages(permit) if p.field == "visits").aspects
     composed = compose_guide_answer(shop, [Aspect.ONLINE])
     assert "可不到现场办理" in composed.text and any(c.id.endswith("#visits") for c in composed.citations)
+    # (its place names a website too, which says more: test data with a window only)
+    windowed = shop.model_copy(update={"location": "花都区政务服务中心市场监管窗口"})
+    samples[shop.name] = windowed
     m = build_manager(list(samples.values()), load_flows(), tmp_path / "idx", embedder=HashEmbedder())
     reply = m.handle(DialogueState(session_id="o"), "个体户可以网上申请吗").reply
     assert "可不到现场办理" in reply.text and any(c.id.endswith("#visits") for c in reply.citations)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.chunking import article_chunk
 from retrieval.passages import guide_passages
-from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
+from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 
 def article_hit(doc: PolicyDocument, article: Article, score: float) -> ChunkHit:
@@ -38,3 +38,16 @@ def article_result(question: str, *articles: ChunkHit, confidence: float = 0.9) 
     return SearchResult(
         query=question, hits=[], confident=True, confidence=confidence, articles=list(articles)
     )
+
+
+def name_hit(guide: ServiceGuide, score: float) -> Hit:
+    """A guide found by its name alone."""
+    chunk = Chunk(
+        id=f"{guide.id}#name#0",
+        doc_id=guide.id,
+        kind=DocKind.GUIDE,
+        field="name",
+        title=guide.name,
+        text=guide.name,
+    )
+    return Hit(guide.id, DocKind.GUIDE, guide.name, score, [ChunkHit(chunk, score, {})])

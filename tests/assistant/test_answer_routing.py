@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from answer_hits import article_hit, faq_hit, faq_result
+from answer_hits import article_hit, faq_hit, faq_result, name_hit
 
 from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.faq_evidence import best_faq
@@ -527,6 +527,13 @@ def test_a_guide_picked_among_close_ones_answers_from_its_own_pair_when_no_field
     assert out.best is not None and out.best.passage.field == "faq"
 
 
+# test data with the real names of two 工伤 services that search finds equally close
+WORK_INJURY = (
+    ServiceGuide(id="s-gs-rz", name="工伤职工和供养亲属领取工伤保险长期待遇资格认证", region="广东省"),
+    ServiceGuide(id="s-gs-zz", name="工伤保险市外转诊转院申请确认", region="广东省"),
+)
+
+
 def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_was_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -534,12 +541,8 @@ def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_
     (authored samples; the article text follows the bundled law): the article answers. Without the rule the
     same evidence gets the choice between the two services."""
     import assistant.policy.guide_choice as guide_choice
-    from retrieval.types import Chunk
 
-    certify = ServiceGuide(
-        id="s-gs-rz", name="工伤职工和供养亲属领取工伤保险长期待遇资格认证", region="广东省"
-    )
-    transfer = ServiceGuide(id="s-gs-zz", name="工伤保险市外转诊转院申请确认", region="广东省")
+    certify, transfer = WORK_INJURY
     law = PolicyDocument(
         id="law-s-gs",
         title="工伤保险条例（示例）",
@@ -555,15 +558,9 @@ def test_a_statute_answers_before_a_choice_between_guides_that_do_not_name_what_
     m = build_manager([certify, transfer], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder())
     q = "上下班路上出车祸算工伤吗"
 
-    def hit(g: ServiceGuide, score: float) -> Hit:
-        chunk = Chunk(
-            id=f"{g.id}#name#0", doc_id=g.id, kind=DocKind.GUIDE, field="name", title=g.name, text=g.name
-        )
-        return Hit(g.id, DocKind.GUIDE, g.name, score, [ChunkHit(chunk, score, {})])
-
     found = SearchResult(
         query=q,
-        hits=[hit(certify, 1.0), hit(transfer, 0.99)],
+        hits=[name_hit(certify, 1.0), name_hit(transfer, 0.99)],
         confident=True,
         confidence=0.6,
         articles=[article_hit(law, law.articles[0], 0.8)],
@@ -586,12 +583,8 @@ def test_a_statute_answers_before_a_choice_between_guides_not_naming_the_kind_or
     import assistant.policy.guide_choice as guide_choice
     from assistant.policy.evidence import names_kind
     from assistant.policy.name_words import step_not_served
-    from retrieval.types import Chunk
 
-    certify = ServiceGuide(
-        id="s-gs-rz", name="工伤职工和供养亲属领取工伤保险长期待遇资格认证", region="广东省"
-    )
-    transfer = ServiceGuide(id="s-gs-zz", name="工伤保险市外转诊转院申请确认", region="广东省")
+    certify, transfer = WORK_INJURY
     pension = ServiceGuide(id="s-yl", name="机关事业单位养老保险待遇申领", region="广东省")
     assert not names_kind("失业保险金", pension) and names_kind("养老保险待遇", pension)
     assert names_kind("社保卡", pension)  # too short to tell
@@ -618,16 +611,10 @@ def test_a_statute_answers_before_a_choice_between_guides_not_naming_the_kind_or
         [certify, transfer, *pensions], {}, tmp_path / "idx", policies=[law], embedder=HashEmbedder()
     )
 
-    def hit(g: ServiceGuide, score: float) -> Hit:
-        chunk = Chunk(
-            id=f"{g.id}#name#0", doc_id=g.id, kind=DocKind.GUIDE, field="name", title=g.name, text=g.name
-        )
-        return Hit(g.id, DocKind.GUIDE, g.name, score, [ChunkHit(chunk, score, {})])
-
     def ask(q: str, guides: list[ServiceGuide]):
         found = SearchResult(
             query=q,
-            hits=[hit(g, 1.0 - i / 100) for i, g in enumerate(guides)],
+            hits=[name_hit(g, 1.0 - i / 100) for i, g in enumerate(guides)],
             confident=True,
             confidence=0.6,
             articles=[article_hit(law, a, 0.8) for a in law.articles],

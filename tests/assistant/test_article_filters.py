@@ -3,11 +3,14 @@ among the papers for another matter nor by one saying it is issued."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from answer_hits import article_hit, article_result
 
 from assistant.policy.article_filters import certificate_applied_for, lists_as_paper, procedure_named
 from assistant.policy.evidence import best_article
 from knowledge.schema import Article, PolicyDocument
+from retrieval.types import ChunkHit
 
 # test data in the shape of 婚姻登记条例: the papers to register a marriage, the check that issues the certificate,
 # and the papers for a divorce (which include the marriage certificate)
@@ -31,6 +34,16 @@ MARRIAGE = PolicyDocument(
 )
 
 
+def _picker(law: PolicyDocument, found: list[ChunkHit]) -> Callable[[str], str | None]:
+    """The article number best_article picks for a question, retrieval having found `found` of `law`."""
+
+    def pick(q: str) -> str | None:
+        best = best_article(q, article_result(q, *found), lambda _id: law)
+        return best[0].chunk.field if best else None
+
+    return pick
+
+
 def test_the_certificate_asked_to_get_and_the_articles_listing_it_as_a_paper() -> None:
     assert certificate_applied_for("办结婚证要带什么") == "结婚证"
     assert certificate_applied_for("领个居住证要多久") == "居住证"
@@ -52,9 +65,7 @@ def test_getting_a_certificate_is_answered_by_the_article_on_its_procedure() -> 
         article_hit(MARRIAGE, MARRIAGE.articles[2], 0.55),
     ]
 
-    def pick(q: str) -> str | None:
-        best = best_article(q, article_result(q, *found), lambda _id: MARRIAGE)
-        return best[0].chunk.field if best else None
+    pick = _picker(MARRIAGE, found)
 
     assert pick("办结婚证要带什么") == "第五条"
     assert pick("离婚登记要带什么") == "第十一条"  # the divorce's own papers still answer a divorce
@@ -81,9 +92,7 @@ def test_a_transitional_provision_answers_only_a_question_about_the_old_rules() 
         article_hit(JOBLESS, JOBLESS.articles[0], 0.5),
     ]
 
-    def pick(q: str) -> str | None:
-        best = best_article(q, article_result(q, *found), lambda _id: JOBLESS)
-        return best[0].chunk.field if best else None
+    pick = _picker(JOBLESS, found)
 
     assert pick("失业保险金一个月能领多少") == "第十九条"
     assert pick("条例施行前参保的，失业保险金按什么标准计发") == "第四十七条"

@@ -137,8 +137,8 @@ _STEPS = {
     "激活": "激活|启用",
     "挂失": "挂失|补|遗失",
     # determining a case is not certifying a benefit nor a transfer: "工伤认定要什么材料" is not served by
-    # 工伤…长期待遇资格认证 or 工伤保险市外转诊转院申请确认
-    "认定": "认定",
+    # 工伤…长期待遇资格认证 or 工伤保险市外转诊转院申请确认 (booking it is: 低收入家庭业务申请预约)
+    "认定": "认定|预约",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
 _STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")

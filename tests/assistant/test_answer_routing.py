@@ -590,6 +590,7 @@ def test_a_statute_answers_before_a_choice_between_guides_not_naming_the_kind_or
     assert names_kind("社保卡", pension)  # too short to tell
     assert step_not_served("工伤认定要什么材料", certify.name) == "认定"
     assert step_not_served("高新技术企业认定要多久", "高新技术企业认定") is None
+    assert step_not_served("低收入家庭认定可以网上预约吗", "低收入家庭业务申请预约") is None  # booking it serves it
     law = PolicyDocument(
         id="law-s-gs",
         title="工伤保险条例（示例）",

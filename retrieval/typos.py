@@ -115,9 +115,9 @@ class TypoFixer:
             after = "".join(tokens[j:])
             out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
             i = j
-        return self._fix_terms(self._fix_unused("".join(out), fixed), fixed), fixed
+        return self._fix_terms(self._fix_word_and_char("".join(out), fixed), fixed), fixed
 
-    def _fix_unused(self, text: str, fixed: list[tuple[str, str]]) -> str:
+    def _fix_word_and_char(self, text: str, fixed: list[tuple[str, str]]) -> str:
         """A word and a character next to it, joining into no word, that sound exactly like a common three-character
         word of the KB and differ from it in one character ("身份正" -> 身份证, "公基金" -> 公积金): a typo that makes a
         real word and a character, which the character windows leave alone. (A whole word is left as it is: the

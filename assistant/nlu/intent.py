@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.nlu.text import normalize, strip_injection
 from assistant.state import DialogueState, Intent
+from retrieval.aspects import OTHERS
 
 Cue = tuple[str, float]  # (regex, weight)
 
@@ -109,10 +110,7 @@ _SERVICE: list[Cue] = [
     (r"哪个部门|谁负责|找谁|哪个单位", 2.0),
     (r"代办|代领|委托(?:他人|别人|家人|亲属)|找人(?:帮忙|代)?(?:去)?办", 2.0),
     # someone else sent in one's place ("可以叫仔女帮我办吗"): a question on who may go, not a wish to apply now
-    (
-        r"(?:叫|让|请|托)(?:人|别人|他人|家人|家里人|亲戚|朋友|子女|儿子|女儿|我?(?:老婆|老公|爱人|爸妈|爸|妈))(?:帮|替|代)",
-        3.0,
-    ),
+    (rf"(?:叫|让|请|托)(?:人|{OTHERS})(?:帮|替|代)", 3.0),
     (
         r"办理|办理\S{0,6}(?:吗|呢|？|\?)|要不要|需不需要|能不能|可以吗|是不是|有没有|吗[？?]?$|呢[？?]?$|[？?]$",
         0.5,

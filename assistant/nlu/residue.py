@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.nlu.text import compact
-from retrieval.aspects import LACKING
+from retrieval.aspects import LACKING, OTHERS
 
 # Words removed to see whether a question names a service of its own or follows up on the current one.
 _FILLER_RE = re.compile(
@@ -23,7 +23,8 @@ _ASPECT_WORDS_RE = re.compile(
     r"行不行|行吗|得不得|好不好|"
     # who goes ("可以叫家人去办吗" follows up on the service in focus)
     r"代办|委托|叫人|找人|请人|托人|别人|他人|家里人|家人|家属|亲属|亲戚|朋友|子女|儿子|女儿|老婆|老公|爱人|爸妈|本人|亲自|"
-    r"帮我|替我|帮忙|叫|让|"
+    # (the one sent: "叫子女…", not the 让 of 转让)
+    rf"帮我|替我|帮忙|[叫让](?=人|{OTHERS})|"
     # ... and why one cannot go oneself ("我不识字", "没时间")
     r"(?:不|唔)识字|(?:没|冇)(?:时间|空)|走不开|行动不便|腿脚不便|"
     # going in another's place oneself ("可不可以我帮他去办")

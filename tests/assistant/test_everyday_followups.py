@@ -66,6 +66,7 @@ def test_who_goes_why_and_where_it_is_sent_name_no_service() -> None:
     assert residue(canonical("我唔识字可以叫仔女帮我办吗")) == ""
     assert residue(canonical("我系外地户口得唔得")) == "外地户口"  # a situation, read as such below
     assert residue("帮我办居住证") == "居住证"
+    assert residue("股权转让登记要什么") == "股权转让登记"  # the 让 of 转让 sends no one
     # someone else sent is a question on who may go, not a wish to apply now
     assert classify(canonical("我唔识字可以叫仔女帮我办吗")) is Intent.SERVICE_QUESTION
     assert classify("帮我办居住证") is Intent.APPLY

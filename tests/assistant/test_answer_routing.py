@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from answer_hits import article_hit, faq_hit, faq_result, name_hit
 
+from assistant.policy.candidate_filters import name_little
 from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.faq_evidence import best_faq
 from assistant.policy.linking import is_auxiliary
-from assistant.policy.service_pick import holder, standout
+from assistant.policy.service_pick import holder, standout, told_lead
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
@@ -123,6 +124,34 @@ def test_the_service_holding_what_is_left_of_the_question_is_picked(manager) -> 
     assert manager.answering.residue("个体户执照多久能下来") == "个体户执照"
     two = [_cand("办理及加注普通护照", 3.5), _cand("护照遗失报告", 3.4)]
     assert holder(manager.answering.residue("护照在哪里办"), two) is None  # two fit: ask
+
+
+def test_a_candidate_whose_name_the_question_tells_whole_is_no_choice_to_offer() -> None:
+    """Close candidates, the question long and colloquial: one name told nearly whole, the others little."""
+    cands = [
+        _cand("档案转出", 2.9),
+        _cand("各级各类档案馆以及机关、团体、企业事业单位和其他组织向国内外的单位或者个人赠送档案复制件审批", 2.7),
+        _cand("广东省人才优粤卡（A卡）申请港澳入出内地商务车指标", 2.3),
+    ]
+    q = "我想把挂在省人才服务局的人事档案调到新单位，转出去一般要几天？"
+    assert told_lead(q, cands) is cands[0]
+    # not when two names are told alike (ask which), nor when none is told nearly whole
+    two = [_cand("档案转出", 2.9), _cand("档案转入", 2.8)]
+    assert told_lead("档案转出转入要几天", two) is None
+    assert told_lead("人事档案放在哪里比较好", cands) is None
+
+
+def test_a_paper_asked_about_is_no_certificate_the_question_applies_for() -> None:
+    """"…换地方驾照，要不要带退伍证": 退伍证 is a paper to bring, not the certificate sought, so candidates not
+    naming it are still a choice (the subject ends in it)."""
+    cands = [
+        _cand("机动车驾驶证持军警驾驶证申领(退役军人持军队（摩托车）驾驶证申请机动车驾驶证)", 4.2),
+        _cand("机动车驾驶证持军警驾驶证申领(退役武警持武装警察部队（摩托车）驾驶证申请机动车驾驶证)", 3.7),
+    ]
+    q = "退伍后拿军队摩托车驾照换地方驾照，要不要带退伍证？"
+    assert not name_little(q, "退伍后拿军队摩托车驾照换地方驾照退伍证", cands)
+    # a certificate asked for by name that no candidate says still makes no choice ("健康证要多少钱")
+    assert name_little("优待证要多少钱", "优待证", cands)
 
 
 def test_words_every_official_question_shares_weigh_little_in_telling_pairs_apart() -> None:

@@ -119,3 +119,21 @@ def test_the_variant_for_the_household_the_question_names_is_kept() -> None:
         gz,
         cn,
     ]  # its variant is not there
+
+
+def test_a_name_that_also_says_the_first_time_serves_the_first_step() -> None:
+    """"首次、延期、换发、补发工作类外国人居留证件" is the first application too: a question naming no later step does not
+    drop it for another place's guide that merely shares its words (外国人来华工作“一件事” of Hunan)."""
+    from assistant.policy.name_words import first_step_first, later_step_only
+
+    hits = [
+        Hit("gz", DocKind.GUIDE, "首次、延期、换发、补发工作类外国人居留证件", 3.8, []),
+        Hit("hn", DocKind.GUIDE, "外国人来华工作“一件事”", 2.9, []),
+    ]
+    q = "外国同事来广州工作，办工作类居留证件要几个工作日"
+    assert [h.doc_id for h in first_step_first(q, hits, lambda h: h.title)] == ["gz", "hn"]
+    assert not later_step_only(q, hits[0].title)
+    # a name serving only a later step still gives way
+    later = [Hit("re", DocKind.GUIDE, "工作类外国人居留证件补发", 3.8, []), hits[1]]
+    assert [h.doc_id for h in first_step_first(q, later, lambda h: h.title)] == ["hn"]
+    assert later_step_only(q, later[0].title)

@@ -32,6 +32,8 @@ SHENZHEN_KINDERGARTEN = PolicyDocument(
         ),
     ],
 )
+
+
 @pytest.mark.parametrize(
     ("region", "place", "holds"),
     [

@@ -122,7 +122,7 @@ def test_the_variant_for_the_household_the_question_names_is_kept() -> None:
 
 
 def test_a_name_that_also_says_the_first_time_serves_the_first_step() -> None:
-    """"首次、延期、换发、补发工作类外国人居留证件" is the first application too: a question naming no later step does not
+    """ "首次、延期、换发、补发工作类外国人居留证件" is the first application too: a question naming no later step does not
     drop it for another place's guide that merely shares its words (外国人来华工作“一件事” of Hunan)."""
     from assistant.policy.name_words import first_step_first, later_step_only
 

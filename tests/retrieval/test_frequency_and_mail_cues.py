@@ -50,7 +50,7 @@ def test_how_long_a_benefit_is_paid_is_answered_by_the_article_stating_the_perio
 
 
 def test_an_advance_notice_is_a_period_an_article_states() -> None:
-    """"要提前多久通知物业公司" is answered by the article stating the notice ("应当提前三个月书面通知对方")."""
+    """ "要提前多久通知物业公司" is answered by the article stating the notice ("应当提前三个月书面通知对方")."""
     notice = "物业服务合同一方要求提前终止物业服务合同的，应当提前三个月书面通知对方。"
     assert Aspect.TIME in article_aspects(notice)
     assert Aspect.TIME not in article_aspects("业主可以提前终止物业服务合同。")  # no period stated

@@ -404,6 +404,21 @@ def compose_guide_answer(
     return Composed("\n".join(b.lines), b.citations, b.missing, service_id=guide.id, grounded=grounded)
 
 
+def compose_unstated(guide: ServiceGuide, asked: str) -> Composed:
+    """The guide in focus is silent on what was asked ("可以停交吗" after 灵活就业人员参保登记): say so, and where to ask
+    (its own phone when it records one)."""
+    b = _Builder(guide)
+    b.miss(f"「{asked}」的相关规定")
+    if guide.consult_phone:
+        b.lines.append(f"可拨打该事项咨询电话：{guide.consult_phone}。")
+        b.cite("consult_phone", guide.consult_phone)
+    b.lines.insert(0, f"关于「{guide.name}」：")
+    b.lines.append(source_note(guide))
+    return Composed(
+        "\n".join(b.lines), b.citations, b.missing, service_id=guide.id, grounded=bool(b.citations)
+    )
+
+
 # --- policies ---------------------------------------------------------------------------------------
 
 

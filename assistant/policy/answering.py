@@ -17,6 +17,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
+from assistant.nlu.situation import asks_may
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
@@ -44,6 +45,7 @@ from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
     names_step_thing,
+    serves_later_step,
     step_not_served,
     steps_asked,
     tells_problem_thing,
@@ -86,7 +88,8 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
 
     def _aspects(self, st: DialogueState, t: str) -> list[Aspect]:
         aspects = detect_aspects(t)
-        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t):
+        # "那低保呢" asks the last question of another service; "可以按年交吗" asks its own (whether one may)
+        if not aspects and st.last_aspects and _FOLLOWUP_RE.search(t) and not asks_may(t):
             aspects = [Aspect(a) for a in st.last_aspects]
         return aspects
 
@@ -95,8 +98,16 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         # "要不要带户口本" names a document, not another service: a follow-up
         residue = "" if self._names_only_document(t) else self.residue(t)
         focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
+        if focus is not None and lacking_matter(t) is None:
+            # a later step asked of it, no thing named, that it does not serve ("丢了怎么办" after 居住证申领)
+            silent = self._focus_later_step(st, t, focus, events)
+            if silent is not None:
+                return silent
         # what is left names nothing, or only a word of the service in focus ("要去哪里登记" after 登记失业…)
         if focus is not None and (len(residue) < 2 or (len(residue) <= 4 and residue in focus.name)):
+            law = self._silent_focus_law(st, t, focus, aspects, events)
+            if law is not None:
+                return law
             emit(events, "followup", service_id=focus.id)
             return self.guide_reply(st, focus, aspects, t, events)
         followup = self._focus_followup(st, t, focus, events) if focus is not None else None
@@ -200,11 +211,17 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 return law
             emit(events, "passage_evidence", service_id=faq.guide.id)
             return self._answer_from(st, faq, aspects, t, events, named, uncovered, result)
-        if self._asks_step_only(t) and not st.current_service_id:
+        focus = self.host.get_guide(st.current_service_id) if st.current_service_id else None
+        if self._asks_step_only(t):
             # a lost document, an expired card or a later step that none of the guides found serves ("营业执照丢了
             # 怎么补", "驾驶证丢了" and 持境外驾驶证申领 …): the statute on it, or an honest "don't know"; not a choice
             # between guides for other matters, nor an article that merely shares a word
+            # (nor the service in focus when it does not serve it either: "出生证丢了怎么办" after 新生儿出生一件事)
             served = [c for c in cands if self._serves_step(t, c)]
+            if focus is not None and serves_later_step(
+                t, focus.name, " ".join(m.name for m in focus.materials)
+            ):
+                served.append(focus)
             if not served and not (faq is not None and faq.best is not None and self._serves_step(t, faq)):
                 law = self._article_reply(st, t, result, events, formal_shared=True)
                 if law is not None:
@@ -228,6 +245,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         chosen = self._choose(st, t, result, cands, faq, events, subject)
         if isinstance(chosen, Reply):
             return chosen
+        if chosen is not None and focus is not None:
+            kept = self._focus_unstated(st, t, focus, events, chosen.guide)
+            if kept is not None:
+                return kept
         if chosen is not None:
             law = self._law_over_guide(
                 st, t, result, chosen, aspects, events, subject=self._subject(t, named), named=named
@@ -339,7 +360,8 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         offered = faq_offer(found, question=t, paraphrase=scorer.similarity if scorer else None)
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
-        return self.unknown(st, events, result, lacking=lacking_matter(t))
+        kept = self._focus_unstated(st, t, focus, events) if focus is not None else None
+        return kept or self.unknown(st, events, result, lacking=lacking_matter(t))
 
     # --- replies ------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlg.answer import Aspect, compose_unstated, detect_aspects
 from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import (
@@ -17,10 +17,13 @@ from assistant.nlu.situation import (
 )
 from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
-from assistant.policy.evidence import TOP_K
-from assistant.state import DialogueState, Reply
+from assistant.policy.evidence import FAQ_TOP, LAW_ARTICLE_LEXICAL, NAMED_TOLD, TOP_K, name_cover, name_told
+from assistant.policy.linking import is_auxiliary
+from assistant.policy.name_words import serves_later_step, step_said
+from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
+from retrieval.passages import content_bigrams
 from retrieval.types import DocKind
 
 # whether one may get it, the thing left unsaid ("我儿子智力残疾，能不能领"): it is the service in focus
@@ -48,6 +51,84 @@ class FocusQuestions:
             return None
         emit(events, "followup", service_id=focus.id)
         return self.guide_reply(st, focus, aspects, t, events)
+
+    def _focus_unstated(
+        self,
+        st: DialogueState,
+        t: str,
+        focus: ServiceGuide,
+        events: Events,
+        found: ServiceGuide | None = None,
+    ) -> Reply | None:
+        """A short question on the service in focus, naming nothing else: an aspect of it asked gets its guide's
+        answer; a may-question its guide never speaks of ("可以停交吗", "中途可以暂停吗" after 灵活就业) the guide's
+        silence and its phone, rather than another service sharing one word (`found`: 用电服务暂停, unless the question
+        names it) or the general refusal. None otherwise."""
+        said = residue(t)
+        # an aspect of it asked ("几时可以攞到钱", "要父母一齐去吗"): its guide answers, or says it is silent
+        asked = [a for a in detect_aspects(t) if a not in (Aspect.OVERVIEW, Aspect.CONDITIONS)]
+        if not (asks_may(t) or asked) or not 2 <= len(said) <= 4:
+            return None
+        if found is not None and (
+            found.id == focus.id
+            or name_cover(said, found, formal=True) >= 1.0
+            or name_told(t, found) >= NAMED_TOLD
+        ):
+            return None
+        if asked:
+            emit(events, "followup", service_id=focus.id)
+            return self.guide_reply(st, focus, asked, t, events)
+        text = " ".join(p.text for p in self._passages(focus))
+        if any(b in text for b in content_bigrams(said)):
+            return None  # the guide speaks of it: the usual path answers
+        return self._unstated_reply(st, focus, said, events)
+
+    def _silent_focus_law(
+        self, st: DialogueState, t: str, focus: ServiceGuide, aspects: list[Aspect], events: Events
+    ) -> Reply | None:
+        """A follow-up asking what the guide in focus does not state ("要带咩" after 结婚登记预约, a booking): the
+        article of a statute in force here that states it for the matter asked before (婚姻登记条例第五条), if one
+        does; None otherwise (the guide's "not stated" follows)."""
+        wanted = {a for a in aspects if a is not Aspect.OVERVIEW}
+        if (
+            not wanted
+            or not st.last_subject
+            or {a for p in self._passages(focus) for a in p.aspects} & wanted
+        ):
+            return None
+        asked = f"{st.last_subject}{t}"
+        result = self.search(asked, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
+        if result is None:
+            return None
+        return self._article_reply(
+            st,
+            asked,
+            result,
+            events,
+            on_aspect=True,
+            min_lexical=LAW_ARTICLE_LEXICAL,
+            in_force_only=True,
+            formal_shared=is_auxiliary(focus.name),
+        )
+
+    def _focus_later_step(
+        self, st: DialogueState, t: str, focus: ServiceGuide, events: Events
+    ) -> Reply | None:
+        """A later step asked of the service in focus, the thing left unsaid ("丢了怎么办" after 居住证申领), that its
+        guide does not serve: the guide is silent on it, not its overview. None otherwise."""
+        step = step_said(t)
+        if step is None or serves_later_step(t, focus.name, " ".join(m.name for m in focus.materials)):
+            return None
+        return self._unstated_reply(st, focus, step, events)
+
+    def _unstated_reply(self, st: DialogueState, focus: ServiceGuide, asked: str, events: Events) -> Reply:
+        composed = compose_unstated(focus, asked)
+        emit(events, "followup", service_id=focus.id)
+        emit(events, "unanswered", confidence=None)
+        st.current_service_id = focus.id
+        return Reply(
+            text=composed.text, citations=composed.citations, intent=Intent.SERVICE_QUESTION, confident=False
+        )
 
     def _focus_lists_thing(self, t: str, focus: ServiceGuide) -> bool:
         """A document asked about or lacked that the service in focus lists ("我住公司宿舍没有租房合同怎么办" after

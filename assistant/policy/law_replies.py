@@ -25,6 +25,7 @@ from assistant.policy.evidence import (
     best_article,
     name_cover,
 )
+from assistant.policy.linking import is_auxiliary
 from assistant.policy.name_words import names_a_term, without_places
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
@@ -94,9 +95,18 @@ class LawReplies:
             if law is not None or not wanted:
                 return law
         if wanted and not {a for p in self._passages(chosen.guide) for a in p.aspects} & set(wanted):
-            # the guide is silent on what was asked ("该指南未载明受理条件"): a statute that states it answers
+            # the guide is silent on what was asked ("该指南未载明受理条件"): a statute that states it answers (for a
+            # booking or lookup found in the service's stead, the formal terms of the question's words count: "结婚要
+            # 带什么" and 结婚登记预约 / 办理结婚登记…应当出具下列证件)
             law = self._article_reply(
-                st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, on_aspect=True, in_force_only=here
+                st,
+                t,
+                result,
+                events,
+                min_lexical=LAW_ARTICLE_LEXICAL,
+                on_aspect=True,
+                in_force_only=here,
+                formal_shared=is_auxiliary(chosen.guide.name),
             )
             if law is not None:
                 return law

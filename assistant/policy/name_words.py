@@ -335,6 +335,8 @@ def _says(word: str, said: str) -> bool:
 
 
 _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
+# a certificate named by a generic kind ("…许可证", "…资格证") and the two characters saying which one
+_GENERIC_CERTIFICATE_RE = re.compile(r"([\u4e00-\u9fff]{2})(?:许可|资格|执业|合格)证$")
 
 
 def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
@@ -347,6 +349,11 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     if m is None or _loose(s) or m.group(0) not in compact(question):
         return None
     said = compact(name)
+    kind = _GENERIC_CERTIFICATE_RE.search(s)
+    if kind is not None:
+        # "食品经营许可证": 许可 says what kind of paper, 经营 which one (食品相关产品生产许可证 is no 经营许可证; 食品经营
+        # 许可 grants it)
+        return None if kind.group(1) in said else s
     # the two characters said of a certificate, not of anything ("健康证" and 人口、卫生、健康资讯)
     carded = re.search(rf"{re.escape(m.group(1))}.{{0,3}}[证卡照]", said)
     return None if carded or _says(m.group(0), said) else s
@@ -373,6 +380,17 @@ def _thing_before(q: str, start: int) -> str:
 def _loose(thing: str) -> bool:
     """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal)."""
     return len(thing) < 2 or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
+
+
+def step_said(query: str) -> str | None:
+    """The later step a message asks, as a service would name it, whatever thing it is of ("丢了怎么办" -> "补办",
+    "过期了" -> "换领", "要注销" -> "注销")."""
+    q = compact(query)
+    step = _LACK_STEP_RE.search(q)
+    if step is not None:
+        return step.group("step") or _STEP_SAID["moved_in"]
+    lack = _LACK_TRIGGER_RE.search(q)
+    return _STEP_SAID[lack.lastgroup or "lost"] if lack is not None else None
 
 
 def step_thing(query: str) -> tuple[str, str] | None:

@@ -115,3 +115,63 @@ def test_a_place_that_is_a_website_answers_whether_it_can_be_done_online(manager
     assert reply.text.startswith("指南的办理地点含网上渠道，可在网上办理。")
     assert "广东人社网上服务平台" in reply.text
     assert [c.id for c in reply.citations] == ["guide:sample-huadu-linghuo-jiuye-canbao#location"]
+
+
+def test_a_may_question_the_guide_is_silent_on_stays_on_the_service(tmp_path: Path) -> None:
+    """ "中途可以暂停吗" after 灵活就业 is about that service: its guide says nothing of pausing, so the reply says so
+    with its phone, instead of jumping to another service that shares one word (用电服务暂停) or the general
+    refusal. A follow-up naming another service still moves on."""
+    from knowledge.schema import ServiceGuide
+
+    # sample data: authored for this test, in the shape of the real 用电服务暂停 guide
+    power = ServiceGuide(
+        id="sample-power-pause",
+        name="用电服务暂停",
+        conditions="广东省内所有用电客户",
+        consult_phone="95598",
+        is_sample=True,
+    )
+    m = build_manager([*load_sample_guides(), power], load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    st = DialogueState(session_id="pause")
+
+    def say(text: str):
+        nonlocal st
+        res = m.handle(st, text)
+        st = res.state
+        return res.reply
+
+    say("灵活就业社保怎么交")
+    for q, asked in (("中途可以暂停吗", "中途暂停"), ("可以停交吗", "停交")):
+        reply = say(q)
+        assert [c.id for c in reply.citations] == ["guide:sample-huadu-linghuo-jiuye-canbao#consult_phone"], q
+        assert f"该指南未载明「{asked}」" in reply.text and "12333" in reply.text
+    # an aspect of it asked in a short question gets its guide's answer ("几时可以攞到钱": the time limit)
+    assert "承诺办结时限：1个工作日" in say("几时可以攞到钱").text
+    # what the guide does speak of gets its passage, and another service named gets that service
+    assert "按月或按年缴费" in say("可以按年交吗").text
+    moved = say("那低保可以申请吗")
+    assert moved.citations and moved.citations[0].id.startswith("guide:sample-huadu-dibao-shenqing#")
+
+
+def test_a_later_step_the_service_in_focus_does_not_serve_is_said_to_be_missing(manager) -> None:
+    """ "丢了怎么办" after 居住证申领 asks a replacement its guide does not cover: "not stated" with its phone, not the
+    application's overview; after 社会保障卡补换, which serves it, the guide answers."""
+    st = DialogueState(session_id="lost")
+
+    def say(text: str):
+        nonlocal st
+        res = manager.handle(st, text)
+        st = res.state
+        return res.reply
+
+    say("办居住证要什么材料")
+    lost = say("丢了怎么办")
+    assert "该指南未载明「补办」" in lost.text
+    assert [c.id for c in lost.citations] == ["guide:sample-huadu-juzhuzheng-shenling#consult_phone"]
+    st = DialogueState(session_id="lost-card")
+    say("社保卡怎么补办")
+    served = say("丢了怎么办")
+    assert "「补办」" not in served.text
+    assert served.citations[0].id.startswith("guide:sample-huadu-shebaoka-buhuan#")
+    # whether it can be posted at all asks the mail step
+    assert "邮寄" in say("可以寄吗").text

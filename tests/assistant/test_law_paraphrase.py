@@ -79,3 +79,42 @@ def test_a_question_on_what_only_a_guide_states_is_not_answered_by_a_statute(tmp
     # a question a statute does answer still gets the article
     law = m.handle(DialogueState(session_id="q"), "离婚证丢了去哪里补领").reply
     assert "policy:law-marriage#第十七条" in [c.id for c in law.citations]
+
+
+# sample data: authored for this test, in the shape of the real 结婚登记预约 guide and 婚姻登记条例
+MARRIAGE_BOOKING = ServiceGuide(
+    id="sample-marriage-booking",
+    name="结婚登记预约",
+    department="广东省民政厅",
+    region="广东省",
+    consult_phone="020-12349",
+    online_url="https://example.invalid/booking",
+    is_sample=True,
+)
+MARRIAGE_LAW = PolicyDocument(
+    id="law-sample-marriage",
+    title="婚姻登记条例（示例）",
+    region="全国",
+    articles=[
+        Article(
+            number="第五条",
+            text="办理结婚登记的内地居民应当出具下列证件和证明材料：(一)本人的户口簿、身份证；(二)本人无配偶的签字声明。",
+        ),
+        Article(number="第八条", text="男女双方补办结婚登记的，适用本条例结婚登记的规定。"),
+    ],
+)
+
+
+def test_what_a_booking_guide_does_not_state_is_answered_by_the_statute(tmp_path: Path) -> None:
+    """ "结婚要带什么" finds only the booking (预约), which lists no papers: the article stating them answers, asked
+    at once or as a follow-up on the booking."""
+    m = build_manager(
+        [MARRIAGE_BOOKING], {}, tmp_path / "idx", policies=[MARRIAGE_LAW], embedder=HashEmbedder()
+    )
+    reply = m.handle(DialogueState(session_id="m"), "结婚要带什么").reply
+    assert [c.id for c in reply.citations] == ["policy:law-sample-marriage#第五条"]
+    st = DialogueState(session_id="m2")
+    first = m.handle(st, "结婚登记预约怎么办")
+    assert first.reply.citations[0].id.startswith("guide:sample-marriage-booking#")
+    follow = m.handle(first.state, "要带咩").reply
+    assert [c.id for c in follow.citations] == ["policy:law-sample-marriage#第五条"]

@@ -57,6 +57,17 @@ def test_a_certificate_is_named_by_the_words_before_its_last_character() -> None
     assert certificate_unnamed("小孩出生后证", "新生儿出生一件事", "小孩出生后要办哪些证") is None
 
 
+def test_a_licence_of_a_generic_kind_is_named_by_what_it_licenses() -> None:
+    """ "食品经营许可证": 许可 is the kind of paper, 经营 which one; a 生产 licence is another."""
+    asked = "食品经营许可证要什么材料"
+    assert certificate_unnamed("食品经营许可证", "食品相关产品生产许可证信息", asked) == "食品经营许可证"
+    assert certificate_unnamed("食品经营许可证", "食品经营许可", asked) is None
+    assert (
+        certificate_unnamed("道路运输经营许可证", "道路普通货物运输经营许可", "道路运输经营许可证怎么办")
+        is None
+    )
+
+
 def test_the_words_before_a_certificate_s_last_character_name_it_only_as_a_certificate() -> None:
     # the real 人口、卫生、健康资讯 says 健康 of news, not of a 健康证
     assert certificate_unnamed("健康证", "人口、卫生、健康资讯", "健康证要多少钱") == "健康证"

@@ -16,12 +16,16 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("多久可以提取一次", [Aspect.FREQUENCY]),  # not the office's time limit
         ("每年可以申请几次", [Aspect.FREQUENCY]),  # not whether one may apply
         ("社保卡一年可以补几次", [Aspect.FREQUENCY]),
+        ("一年可以拿几次", [Aspect.FREQUENCY]),  # "一年可以攞几次", read
         ("要跑几次", [Aspect.VISITS]),  # trips stay trips
         ("失业金能领多久", [Aspect.AMOUNT]),  # how long it is paid
         ("低保能领多长时间", [Aspect.AMOUNT]),
         ("多久能领到补贴", [Aspect.TIME]),  # when it is granted
         ("居住证办好了可以寄过来吗", [Aspect.ONLINE]),
         ("可唔可以寄返嚟", [Aspect.ONLINE]),
+        ("可以寄吗", [Aspect.ONLINE]),  # whether it can be posted at all
+        ("寄唔寄得", [Aspect.ONLINE]),
+        ("我要寄信", []),  # sending something oneself
         ("要结婚证吗", [Aspect.MATERIALS]),
         ("还要租房合同吗", [Aspect.MATERIALS]),
         ("我要结婚证", []),  # a wish, not a question about papers
@@ -31,6 +35,9 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("一定要广州户籍吗", [Aspect.CONDITIONS]),
         ("要去上户口吗", []),  # registering a birth, no requirement
         ("小孩办护照要父母都到场吗", [Aspect.VISITS]),
+        ("本人要去吗", [Aspect.VISITS]),  # who must go, asked yes/no
+        ("要父母一齐去吗", [Aspect.VISITS]),
+        ("要去哪里办", [Aspect.LOCATION]),  # where, not who
     ],
 )
 def test_cues(text: str, aspects: list[Aspect]) -> None:

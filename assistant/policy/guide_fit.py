@@ -175,7 +175,9 @@ class GuideFit:
                 return self.unknown(st, events, result, lacking=lacking_matter(t))
         # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
         # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
-        other_card = certificate_unnamed(self._subject(t, named), c.guide.name, t) if not own_faq else None
+        other_card = (
+            certificate_unnamed(self._subject(t, named), c.guide.name, t) if generic and not own_faq else None
+        )
         if other_card is not None:
             emit(events, "no_fit", service_id=c.guide.id)
             return self.unknown(st, events, result, lacking=other_card if len(other_card) <= 8 else None)

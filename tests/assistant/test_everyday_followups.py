@@ -20,6 +20,19 @@ from guides.loader import load_flows, load_sample_guides
 from retrieval.embedders import HashEmbedder
 
 
+def _talk(manager, session_id: str):
+    """One conversation: each call sends a message and returns the reply, the state carried over."""
+    st = DialogueState(session_id=session_id)
+
+    def say(text: str):
+        nonlocal st
+        res = manager.handle(st, text)
+        st = res.state
+        return res.reply
+
+    return say
+
+
 def test_a_spouse_is_read_as_the_conditions_term() -> None:
     assert "配偶" in situation_terms("我老婆可以一起取吗")
     assert "配偶" in situation_terms("我老公是本地人")
@@ -40,13 +53,7 @@ def manager(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_follow_ups_on_a_withdrawal(manager) -> None:
-    st = DialogueState(session_id="spouse")
-
-    def say(text: str):
-        nonlocal st
-        res = manager.handle(st, text)
-        st = res.state
-        return res.reply
+    say = _talk(manager, "spouse")
 
     assert "住房公积金租房提取" in say("公积金租房提取怎么办").text
     spouse = say("我老婆可以一起取吗")
@@ -132,13 +139,7 @@ def test_a_may_question_the_guide_is_silent_on_stays_on_the_service(tmp_path: Pa
         is_sample=True,
     )
     m = build_manager([*load_sample_guides(), power], load_flows(), tmp_path / "idx", embedder=HashEmbedder())
-    st = DialogueState(session_id="pause")
-
-    def say(text: str):
-        nonlocal st
-        res = m.handle(st, text)
-        st = res.state
-        return res.reply
+    say = _talk(m, "pause")
 
     say("灵活就业社保怎么交")
     for q, asked in (("中途可以暂停吗", "中途暂停"), ("可以停交吗", "停交")):
@@ -156,19 +157,13 @@ def test_a_may_question_the_guide_is_silent_on_stays_on_the_service(tmp_path: Pa
 def test_a_later_step_the_service_in_focus_does_not_serve_is_said_to_be_missing(manager) -> None:
     """ "丢了怎么办" after 居住证申领 asks a replacement its guide does not cover: "not stated" with its phone, not the
     application's overview; after 社会保障卡补换, which serves it, the guide answers."""
-    st = DialogueState(session_id="lost")
-
-    def say(text: str):
-        nonlocal st
-        res = manager.handle(st, text)
-        st = res.state
-        return res.reply
+    say = _talk(manager, "lost")
 
     say("办居住证要什么材料")
     lost = say("丢了怎么办")
     assert "该指南未载明「补办」" in lost.text
     assert [c.id for c in lost.citations] == ["guide:sample-huadu-juzhuzheng-shenling#consult_phone"]
-    st = DialogueState(session_id="lost-card")
+    say = _talk(manager, "lost-card")
     say("社保卡怎么补办")
     served = say("丢了怎么办")
     assert "「补办」" not in served.text

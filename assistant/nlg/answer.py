@@ -117,6 +117,12 @@ class _Builder:
         self.citations: list[Citation] = []
         self.missing: list[str] = []
 
+    def phone_hint(self) -> None:
+        """Where to ask about what is missing: the service's own phone, when the guide records one."""
+        if self.guide.consult_phone:
+            self.lines.append(f"如需进一步了解，可拨打该事项咨询电话：{self.guide.consult_phone}。")
+            self.cite("consult_phone", self.guide.consult_phone)
+
     def cite(self, fld: str, quote: str) -> None:
         c = _cite(self.guide, fld, quote)
         if all(x.id != c.id or x.quote != c.quote for x in self.citations):
@@ -394,9 +400,8 @@ def compose_guide_answer(
             b.materials(material_filter)
         else:
             getattr(b, a.value)()
-    if b.missing and guide.consult_phone and Aspect.PHONE not in wanted:
-        b.lines.append(f"如需进一步了解，可拨打该事项咨询电话：{guide.consult_phone}。")
-        b.cite("consult_phone", guide.consult_phone)
+    if b.missing and Aspect.PHONE not in wanted:
+        b.phone_hint()
     if b.lines and guide.name not in b.lines[0]:
         b.lines.insert(0, f"关于「{guide.name}」：")
     b.lines.append(source_note(guide))
@@ -409,9 +414,7 @@ def compose_unstated(guide: ServiceGuide, asked: str) -> Composed:
     (its own phone when it records one)."""
     b = _Builder(guide)
     b.miss(f"「{asked}」的相关规定")
-    if guide.consult_phone:
-        b.lines.append(f"可拨打该事项咨询电话：{guide.consult_phone}。")
-        b.cite("consult_phone", guide.consult_phone)
+    b.phone_hint()
     b.lines.insert(0, f"关于「{guide.name}」：")
     b.lines.append(source_note(guide))
     return Composed(

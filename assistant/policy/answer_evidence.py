@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.nlg.answer import Aspect
@@ -40,6 +40,10 @@ class EvidenceLookup:
         ("两个地方都交咗养老保险，重复交嘅钱点样退" and 多重养老保险关系个人账户退费) as a paraphrase."""
         scorer = self.paraphrase
         return scorer is not None and scorer.similarity(t, guide.name) >= NAME_PARAPHRASE
+
+    def _states_aspect(self, g: ServiceGuide, wanted: Iterable[Aspect]) -> bool:
+        """One of the guide's passages addresses one of the aspects `wanted` (else it is silent on them)."""
+        return bool({a for p in self._passages(g) for a in p.aspects} & set(wanted))
 
     def _passages(self, g: ServiceGuide) -> list[Passage]:
         """guide_passages, cached per guide version (a turn looks at the same few guides several times)."""

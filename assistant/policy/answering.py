@@ -45,7 +45,6 @@ from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
     names_step_thing,
-    serves_later_step,
     step_not_served,
     steps_asked,
     tells_problem_thing,
@@ -218,9 +217,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # between guides for other matters, nor an article that merely shares a word
             # (nor the service in focus when it does not serve it either: "出生证丢了怎么办" after 新生儿出生一件事)
             served = [c for c in cands if self._serves_step(t, c)]
-            if focus is not None and serves_later_step(
-                t, focus.name, " ".join(m.name for m in focus.materials)
-            ):
+            if focus is not None and self._guide_serves_step(t, focus):
                 served.append(focus)
             if not served and not (faq is not None and faq.best is not None and self._serves_step(t, faq)):
                 law = self._article_reply(st, t, result, events, formal_shared=True)

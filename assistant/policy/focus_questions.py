@@ -19,7 +19,7 @@ from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import FAQ_TOP, LAW_ARTICLE_LEXICAL, NAMED_TOLD, TOP_K, name_cover, name_told
 from assistant.policy.linking import is_auxiliary
-from assistant.policy.name_words import serves_later_step, step_said
+from assistant.policy.name_words import step_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
@@ -90,11 +90,7 @@ class FocusQuestions:
         article of a statute in force here that states it for the matter asked before (婚姻登记条例第五条), if one
         does; None otherwise (the guide's "not stated" follows)."""
         wanted = {a for a in aspects if a is not Aspect.OVERVIEW}
-        if (
-            not wanted
-            or not st.last_subject
-            or {a for p in self._passages(focus) for a in p.aspects} & wanted
-        ):
+        if not wanted or not st.last_subject or self._states_aspect(focus, wanted):
             return None
         asked = f"{st.last_subject}{t}"
         result = self.search(asked, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
@@ -117,7 +113,7 @@ class FocusQuestions:
         """A later step asked of the service in focus, the thing left unsaid ("丢了怎么办" after 居住证申领), that its
         guide does not serve: the guide is silent on it, not its overview. None otherwise."""
         step = step_said(t)
-        if step is None or serves_later_step(t, focus.name, " ".join(m.name for m in focus.materials)):
+        if step is None or self._guide_serves_step(t, focus):
             return None
         return self._unstated_reply(st, focus, step, events)
 

@@ -109,7 +109,13 @@ class GuideFit:
         pair = (
             c.guide.faqs[int(c.best.passage.key)].question if c.best and c.best.passage.field == "faq" else ""
         )
-        return serves_later_step(t, f"{c.guide.name} {pair}", " ".join(m.name for m in c.guide.materials))
+        return GuideFit._guide_serves_step(t, c.guide, pair)
+
+    @staticmethod
+    def _guide_serves_step(t: str, g: ServiceGuide, pair: str = "") -> bool:
+        """The guide (by its name, the official question `pair` answering, and its materials) serves the later
+        step the question asks."""
+        return serves_later_step(t, f"{g.name} {pair}".strip(), " ".join(m.name for m in g.materials))
 
     def _answer_from(
         self,

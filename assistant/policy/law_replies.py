@@ -94,7 +94,7 @@ class LawReplies:
             )
             if law is not None or not wanted:
                 return law
-        if wanted and not {a for p in self._passages(chosen.guide) for a in p.aspects} & set(wanted):
+        if wanted and not self._states_aspect(chosen.guide, wanted):
             # the guide is silent on what was asked ("该指南未载明受理条件"): a statute that states it answers (for a
             # booking or lookup found in the service's stead, the formal terms of the question's words count: "结婚要
             # 带什么" and 结婚登记预约 / 办理结婚登记…应当出具下列证件)

@@ -501,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout10",
         "heldout11",
         "heldout12",
+        "heldout13",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

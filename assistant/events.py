@@ -224,6 +224,13 @@ class ToldLead(_Event):
     service_id: str
 
 
+class StepServed(_Event):
+    """A later step asked (补 / 换 / 延期 …) that only one of the close variants serves: no need to ask."""
+
+    type: Literal["step_served"] = "step_served"
+    service_id: str
+
+
 class Standout(_Event):
     """A guide far ahead of all others that the question names answered below the confident threshold."""
 
@@ -300,6 +307,7 @@ Event = Annotated[
     | RelatedPicked
     | Standout
     | ToldLead
+    | StepServed
     | NoFit
     | LawFallback
     | Clarified,

@@ -55,9 +55,10 @@ OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子
 _BENEFIT_SPAN = r"(?:领|发|拿|享受)(?:几|多少)个?(?:月|年)|(?:金|贴|助|保|待遇)(?:能|可以|可)?(?:领|发|拿|享受)(?:多久|多长时间)"
 # how long the person must have lived, paid in or worked somewhere: a condition, not a processing time
 _DWELL = r"(?:住|居住|缴存?|交|参保|工作|就业|上班)满?了?(?:多久|多长时间|几年|多少年|几个月|多少个月)"
-# how often one may do it ("一年可以取几次", "多久可以提取一次", "提取次数有限制吗"), not how many trips
+# how often one may do it ("一年可以取几次", "多久可以提取一次", "几耐可以去探一次", "提取次数有限制吗"), not how
+# many trips
 _FREQUENCY = (
-    r"(?:取|提取|提|领|拿|申请|申领|报销|享受|补办?|换)(?:几|多少)次|多久(?:能|可以|可)?(?:取|提取|提|领|拿|申请|申领|报销|补办?|换)一次|"
+    r"(?:取|提取|提|领|拿|申请|申领|报销|享受|补办?|换)(?:几|多少)次|多久(?:能|可以|可)?[^，。,？?！!]{0,3}一次|"
     r"(?:次数|频次)(?:有|是否有|有没有|有冇)?限制|(?:一年|每年|每个?月|一个月)(?:能|可以|可|最多)?(?:取|提取|领|拿|申请)?(?:几|多少)次"
 )
 # doing it or only going in one's place
@@ -141,7 +142,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.ONLINE,
-        r"网上办|网上能|网上可以|网上(?:怎么|如何)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取)|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
+        r"网上办|网上能|网上可以|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取)|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
         # whether it can be posted at all ("可以寄吗", "寄唔寄得")
         r"(?:可以|能|可唔可以|可不可以|能不能|得唔得)邮?寄|寄唔寄|"
         r"不用去|不去现场|足不出户|不(?:用|需|必)?跑(?!了)|在家(?:就)?(?:能|可以)?办|不出门",
@@ -196,6 +197,10 @@ _DWELL_RE = re.compile(_DWELL)
 _FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|手续费|收不收|付费|花钱|收钱")
 
 
+# where on the web: a site or an online entry asked, not an office
+_WEB_PLACE_RE = re.compile(r"网上(?:在|喺)?(?:哪|边度)|(?:哪个|什么|边个)(?:网站|网址|网页|平台|app|小程序)")
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
@@ -214,6 +219,8 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.TIME)
     if Aspect.CONDITIONS in found and Aspect.TIME in found and not _TIME_RE.search(_DWELL_RE.sub(" ", t)):
         found.remove(Aspect.TIME)  # "要住满多久" asks a condition only
+    if Aspect.ONLINE in found and Aspect.LOCATION in found and _WEB_PLACE_RE.search(t):
+        found.remove(Aspect.LOCATION)  # "网上在哪里报名", "在哪个网站申请": the place asked is on the web
     if Aspect.FREQUENCY in found:
         found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):

@@ -139,11 +139,23 @@ def asked_thing(question: str) -> str | None:
     q = compact(question)
     # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
     for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
-        m = pattern.search(q)
-        thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》") if m else ""
-        if len(thing) >= 2 and not _NOT_A_THING.search(thing):
-            return thing
+        for m in pattern.finditer(q):
+            thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
+            if _opens_business(m, thing):
+                continue
+            if len(thing) >= 2 and not _NOT_A_THING.search(thing):
+                return thing
+            break
     return None
+
+
+_PAPER_END = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|书|表|单|发票|票据)$")
+
+
+def _opens_business(m: re.Match[str], thing: str) -> bool:
+    """A bare 开 opens a business, not a paper ("开有限公司做设立登记，要不要提供…证明": not a document "有限公司…")."""
+    verb = m.group(0)[: m.start("thing") - m.start()]
+    return verb.endswith("开") and not _PAPER_END.search(thing)
 
 
 def lacks_thing(question: str) -> bool:

@@ -35,6 +35,7 @@ _EVENTS: dict[str, Any] = {
     "base_variant": ev.BaseVariant,
     "standout": ev.Standout,
     "told_lead": ev.ToldLead,
+    "step_served": ev.StepServed,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

@@ -50,7 +50,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.service_pick import holder, same_destination, standout, told_lead
+from assistant.policy.service_pick import holder, same_destination, standout, step_server, told_lead
 from assistant.policy.variants import (
     for_household,
     for_ordinary_residents,
@@ -289,7 +289,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         ):
             emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
             return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
-        lead = standout(t, cands, result.confidence)
+        lead = standout(t, cands, result.confidence, self._subject(t, named))
         if lead is None and result.confidence >= STANDOUT_FLOOR:
             # the one name holding all the question names is lexical evidence, like a standout: the same floor
             # ("办护照可以在网上先预约吗": 门诊网上预约 scores as high, so the confidence stays low)
@@ -319,6 +319,11 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 # the other choices were its public-sector variants: nothing to ask
                 emit(events, "base_variant", service_id=asked[0].guide.id)
                 return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
+            # a later step asked ("保安证烂咗想换张新") that one of the variants alone serves: no need to ask
+            serving = step_server(t, asked, self._serves_step)
+            if serving is not None:
+                emit(events, "step_served", service_id=serving.guide.id)
+                return self._answer_from(st, serving, aspects, t, events, named, uncovered, result)
             told = told_lead(t, asked)
             if told is not None:
                 emit(events, "told_lead", service_id=told.guide.id)

@@ -114,6 +114,7 @@ _STEPS = {
     "改名": "变更|更改|更正|修改|改名",
     "改姓": "变更|更改|更正|修改|改姓",
     "延续": "延续|续期|延期",
+    "延期": "延续|续期|延期",
     # moving out is not moving in: "户口迁到广州" is not served by 户口迁出 (企业迁移 serves both)
     "迁出": "迁出|迁移|迁走",
     "迁走": "迁出|迁移|迁走",
@@ -326,12 +327,23 @@ def tells_lapse(query: str, text: str) -> bool:
 
 
 def _says(word: str, said: str) -> bool:
-    """`said` holds the word's last two characters, or a formal term of the colloquial word ending it (社保卡 ->
+    """`said` holds the word's last two characters, its last three with a character or two left out between them
+    (people shorten names: 保安证 for 保安员证), or a formal term of the colloquial word ending it (社保卡 ->
     社会保障卡)."""
     table = synonym_table()
-    return word[-2:] in said or any(
-        term in said for key in table if word.endswith(key) for term in table[key]
+    return (
+        word[-2:] in said
+        or _shortened(word[-3:], said)
+        or any(term in said for key in table if word.endswith(key) for term in table[key])
     )
+
+
+def _shortened(word: str, said: str) -> bool:
+    """`said` holds the three characters of `word` in order, at most two others between them in all."""
+    if len(word) < 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return False
+    a, b, c = word
+    return bool(re.search(f"{a}.{{0,2}}{b}{c}|{a}{b}.{{0,2}}{c}|{a}.{b}.{c}", said))
 
 
 _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
@@ -362,7 +374,7 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
 _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
 _LACK_STEP_RE = re.compile(
-    r"(?P<step>注销|变更|延续|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
+    r"(?P<step>注销|变更|延续|延期|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
 )
 _LACK_FILLER_RE = re.compile(r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|已经|刚)+$")
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")

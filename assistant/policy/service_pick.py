@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.policy.evidence import (
     NAME_COVER,
     STANDOUT,
@@ -11,12 +13,13 @@ from assistant.policy.evidence import (
     name_told,
 )
 from assistant.policy.linking import is_auxiliary
+from assistant.policy.name_words import asks_later_step
 from assistant.policy.variants import same_service_once
 
 
-def standout(t: str, cands: list[Candidate], confidence: float) -> Candidate | None:
-    """A guide far ahead of every other one that the question names (its formal terms count: "上牌" for
-    机动车注册登记): short colloquial questions share few characters with any guide, so the calibrated
+def standout(t: str, cands: list[Candidate], confidence: float, subject: str = "") -> Candidate | None:
+    """A guide far ahead of every other one that the question (or its `subject`) names (its formal terms count:
+    "上牌" for 机动车注册登记): short colloquial questions share few characters with any guide, so the calibrated
     confidence stays low although all signals agree on one."""
     if not cands or confidence < STANDOUT_FLOOR:
         return None
@@ -24,7 +27,11 @@ def standout(t: str, cands: list[Candidate], confidence: float) -> Candidate | N
     others = [c.doc_score for c in cands if c is not lead and c.guide.name != lead.guide.name]
     if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
         return None
-    return lead if name_cover(t, lead.guide, formal=True) >= NAME_COVER else None
+    # a question telling the person's situation names the service with few of its characters: what it names
+    # (`subject`, without its aspect and filler words) may still be mostly in the name, or the question tell
+    # nearly all of the name ("工地的临时用电快到期了想延期，要去供电营业厅跑几趟" and 临时用电延期)
+    cover = max(name_cover(t, lead.guide, formal=True), name_cover(subject, lead.guide, formal=True))
+    return lead if cover >= NAME_COVER or name_told(t, lead.guide) >= TOLD_LEAD else None
 
 
 # a choice is no real choice when the question tells nearly all of one candidate's name (name_told) and much less
@@ -41,6 +48,15 @@ def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     if len(told) > 1 and told[0][0] - told[1][0] < TOLD_MARGIN:
         return None
     return told[0][1]
+
+
+def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:
+    """The one candidate serving the later step the question asks (`serves`), when the others do not: a choice
+    between 损毁换发 / 遗失补发 / 初次申领 is no choice for "保安证烂咗想换张新"."""
+    if not asks_later_step(t):
+        return None
+    serving = [c for c in cands if serves(t, c)]
+    return serving[0] if len(serving) == 1 else None
 
 
 def holder(

@@ -183,6 +183,9 @@ def test_answer_first_yes_no_about_one_material(samples: dict[str, ServiceGuide]
     assert missing is not None and "没有列出“结婚证”" in missing.text
     # a document asked about without a verb of bringing, or in official wording
     assert asked_thing("办居住证要不要身份证") == "身份证"
+    # a bare 开 opens a business, not a paper: the paper asked comes later
+    assert asked_thing("开有限公司做设立登记，要不要提供经营场地的使用证明？") == "经营场地的使用证明"
+    assert asked_thing("需要开收入证明吗") == "收入证明"
     assert asked_thing("需要提供《留学回国人员证明》吗？") == "留学回国人员证明"
     bare = compose_passage_answer(g, p, [Aspect.MATERIALS], "办居住证要不要身份证")
     assert bare is not None and bare.text.startswith("需要。「居民身份证」在申请材料清单中")

@@ -18,6 +18,10 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("社保卡一年可以补几次", [Aspect.FREQUENCY]),
         ("一年可以拿几次", [Aspect.FREQUENCY]),  # "一年可以攞几次", read
         ("要跑几次", [Aspect.VISITS]),  # trips stay trips
+        ("屋企人多久可以去探一次", [Aspect.FREQUENCY]),  # "几耐可以去探一次": any verb before 一次
+        ("网上在哪里报名", [Aspect.ONLINE]),  # the place asked is on the web
+        ("在哪个网站上申请", [Aspect.ONLINE]),
+        ("在哪里可以网上办", [Aspect.LOCATION, Aspect.ONLINE]),  # an office or the web: both
         ("失业金能领多久", [Aspect.AMOUNT]),  # how long it is paid
         ("低保能领多长时间", [Aspect.AMOUNT]),
         ("多久能领到补贴", [Aspect.TIME]),  # when it is granted

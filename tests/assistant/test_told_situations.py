@@ -1,0 +1,68 @@
+"""Questions that tell the person's situation at length name a service with few of its characters: a guide far
+ahead that the question names (by what it names, or by telling nearly all of the name) still answers; a later
+step asked picks the one variant serving it; a shortened certificate name (保安证 for 保安员证) still says it."""
+
+from __future__ import annotations
+
+from assistant.policy.evidence import Candidate
+from assistant.policy.guide_fit import GuideFit
+from assistant.policy.name_words import lacking_matter, step_not_served, steps_asked, tells_problem_thing
+from assistant.policy.service_pick import standout, step_server
+from knowledge.schema import ServiceGuide
+from retrieval.tokenize import expand_synonyms, synonym_table
+from retrieval.types import DocKind, Hit
+
+
+def _cand(name: str, score: float) -> Candidate:
+    g = ServiceGuide(id=name, name=name, region="广东省广州市")
+    return Candidate(g, Hit(name, DocKind.GUIDE, name, score, []), None, 1)
+
+
+def test_a_guide_far_ahead_whose_name_a_long_question_tells_whole_answers() -> None:
+    cands = [_cand("临时用电延期", 3.9), _cand("修建临河、临湖、临海建筑物审批(延期)", 1.8)]
+    q = "工地的临时用电快到期了想延期，要去供电营业厅跑几趟？"
+    assert standout(q, cands, 0.13) is cands[0]  # the question's many other words do not matter
+    assert standout("工地快到期了想延期，要去营业厅跑几趟？", cands, 0.13) is None  # tells little of it
+
+
+def test_what_a_long_question_names_may_name_the_guide_far_ahead() -> None:
+    cands = [_cand("广东司法行政远程会见服务", 3.2), _cand("被监管人员律师会见预约", 1.6)]
+    q = "我老公在监狱服刑，我能去司法局远程视频会见他吗？什么人才能参加？"
+    assert standout(q, cands, 0.4) is None  # the question as a whole: too little of it in the name
+    assert standout(q, cands, 0.4, subject="监狱服刑司法局远程视频会见") is cands[0]
+    assert standout(q, cands, 0.4, subject="监狱服刑探望家人") is None
+
+
+def test_a_shortened_certificate_name_still_says_it() -> None:
+    q = "保安证坏了怎么办"
+    assert tells_problem_thing(q, "保安员证核发(损毁换发保安员证)")  # 保安证: 保安员证 shortened
+    assert not tells_problem_thing(q, "保护安全设施许可证核发")  # the characters too far apart
+
+
+def test_a_postponement_is_a_step_of_its_own() -> None:
+    q = "工地的临时用电快到期了想延期"
+    assert steps_asked(q) == ["延期"]
+    assert step_not_served(q, "临时用电延期") is None
+    assert step_not_served(q, "临时用电新装") == "延期"
+    assert lacking_matter(q) == "临时用电延期"  # not the renewal an expiry alone would say
+
+
+def test_common_abbreviations_read_formally() -> None:
+    table = synonym_table()
+    assert "社会工作者" in expand_synonyms("想考社工证", table)
+    assert "教师资格" in expand_synonyms("考教资要什么条件", table)
+
+
+def test_a_later_step_asked_picks_the_one_variant_serving_it() -> None:
+    # the names of the real 保安员证核发 variants (广州市公安局)
+    cands = [
+        _cand("保安员证核发(损毁换发保安员证)", 3.7),
+        _cand("保安员证核发(遗失补发保安员证)", 2.5),
+        _cand("保安员证核发(初次申领保安员证)", 2.5),
+    ]
+    serves = GuideFit._serves_step
+    assert step_server("保安证烂咗想换张新嘅，喺边度换？", cands, serves) is cands[0]
+    assert step_server("保安员证丢了怎么办", cands, serves) is cands[1]
+    assert step_server("保安员证在哪里办", cands, serves) is None  # no later step asked: ask which
+    both = [_cand("社会保障卡补换", 3.0), _cand("《中华人民共和国残疾人证》换领", 2.9)]
+    assert step_server("证件过期了想换张新的", both, serves) is None  # two serve it: ask which

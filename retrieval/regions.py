@@ -254,6 +254,11 @@ def law_applies(region: str | None, home: Sequence[str], text: str = "") -> bool
     return short_name(region) in text
 
 
+def law_of_place(region: str | None, place: str) -> bool:
+    """A law is the place's own regulation (not a national law, nor one of another place): 广东省 / 广东."""
+    return bool(region) and region != "全国" and short_name(region or "") == short_name(place)
+
+
 def law_holds_in(region: str | None, place: str) -> bool:
     """A law holds in a place: a national law, the place's own regulation, or one of a unit containing it (广东省's
     regulations hold in 深圳市)."""

@@ -30,6 +30,12 @@ _COMPLAINT: list[Cue] = [
     (r"骂人|凶(?:我|人)|欺负|太过分|气死", 2.0),
 ]
 
+# asking who may complain, whether one has the right to, or what a complaint needs
+_ASKS_ABOUT_COMPLAINING = re.compile(
+    r"(?:什么人|哪些人|谁)(?:才)?(?:可以|能|有权)?(?:投诉|举报)|有权(?:利)?.{0,12}(?:投诉|举报)|"
+    r"(?:投诉|举报).{0,4}(?:条件|要求|材料|资料|流程|程序|时限|期限)"
+)
+
 _STATUS: list[Cue] = [
     (r"进度|进展", 3.0),
     (
@@ -155,6 +161,11 @@ def classify_scored(
         scores[Intent.APPLY] += 1.0
     # "投诉电话是多少" asks for a phone number, not to complain.
     if re.search(r"(?:投诉|举报|监督)(?:电话|热线|方式|渠道)", clean):
+        scores[Intent.SERVICE_QUESTION] += 2.0
+    # "什么人可以投诉", "市民有权举报吗", "投诉要什么材料" ask about a complaint procedure (a service or a statute
+    # answers); the words of a grievance still count
+    if _ASKS_ABOUT_COMPLAINING.search(clean):
+        scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:2]))
         scores[Intent.SERVICE_QUESTION] += 2.0
     # Greeting words next to a real question ("你好，居住证要什么材料") yield to the question.
     other = max(v for k, v in scores.items() if k is not Intent.GREETING)

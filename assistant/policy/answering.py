@@ -278,7 +278,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # the one candidate of the place the person named: no need to ask
             return self._answer_from(st, named_cands[0], aspects, t, events, named, uncovered, result)
         # the same service of several places is no real choice: the one of the place asked / the home region
-        distinct = same_service_once(cands)
+        distinct = same_service_once(cands, t)
         if (
             len(distinct) < len(cands)
             and distinct

@@ -104,6 +104,7 @@ NAMED_TOLD = 0.5  # ... and it tells this much of the name (name_told)
 # names it and the confidence is at least STANDOUT_FLOOR
 STANDOUT = 1.6
 STANDOUT_FLOOR = 0.05
+NAMED_LAW_CLOSE = 0.9  # a named place's law article goes before another one scoring at most this much more
 LAW_RAW = 0.5  # a law article answers on its own from this fused chunk score ...
 LAW_ARTICLE_LEXICAL = 0.2  # ... when the question uses this share of its content words
 LAW_MIN_SHARED = 2  # an article must share at least this many content bigrams with the question
@@ -374,20 +375,22 @@ def best_article(
     in_force_only: bool = False,
     formal_shared: bool = False,
     must_say: Callable[[str], bool] | None = None,
+    named_law: Callable[[PolicyDocument], bool] | None = None,
 ) -> tuple[ChunkHit, PolicyDocument] | None:
     """The law article of the whole KB that answers the question (法规名 + 条号), if it stands out.
-    `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
-    another place's local regulation (`in_force_only`: only such a law's).
-    `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
-    `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
-    found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
-    question shares too few of its words (a citizen's words for a statute's); `formal_shared`: the guides found
-    are no answer, so the formal terms of the question's colloquial words count as its words; `must_say(text)`: only
-    an article for which it holds answers (one listing the cases asked: "有下列情形之一的").
+        `applies(law)`: the law holds where the person is; such a law's best article that answers goes before
+        another place's local regulation (`in_force_only`: only such a law's).
+        `on_aspect`: only an article whose wording addresses the aspect asked ("…日内" for "多少天内");
+        `retrieved_only`: only the articles retrieval returned (an article that is to beat a guide must have been
+        found on its own); `paraphrase(question, article)`: e5 cosine, which accepts the best article when the
+        question shares too few of its words (a citizen's words for a statute's); `formal_shared`: the guides found
+        are no answer, so the formal terms of the question's colloquial words count as its words; `must_say(text)`: only
+        an article for which it holds answers (one listing the cases asked: "有下列情形之一的"); `named_law(law)`: the
+    law is of a place the question names, and its article goes before a close one of another law ("广东法规怎么规定的").
 
-    The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
-    returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
-    score, the question's rare words in it and whether its wording addresses the aspect asked."""
+        The laws are those of the best retrieved articles; every article of them is a candidate (retrieval
+        returns only a few chunks per law, often not the one about what was asked), ranked by the retrieval
+        score, the question's rare words in it and whether its wording addresses the aspect asked."""
     if not result.articles:
         return None
     # the formal terms of colloquial words help pick the article; whether one answers at all is judged on
@@ -485,11 +488,20 @@ def best_article(
         scored.append((rank, gate, asp, c, d))
     if not scored:
         return None
-    best = max(scored, key=lambda x: x[0])
+
+    def top_of(xs: list[tuple[float, float, float, ChunkHit, PolicyDocument]]):
+        top = max(xs, key=lambda x: x[0])
+        if named_law is None or named_law(top[4]):
+            return top
+        # the person asks for the rules of a place they name: its law's article, when nearly as close
+        theirs = [x for x in xs if named_law(x[4]) and x[0] >= top[0] * NAMED_LAW_CLOSE]
+        return max(theirs, key=lambda x: x[0]) if theirs else top
+
+    best = top_of(scored)
     here = [s for s in scored if applies(s[4])] if applies is not None else []
     if in_force_only and not here:
         return None
-    first = max(here, key=lambda x: x[0]) if here else best
+    first = top_of(here) if here else best
     if in_force_only:
         best = first
     for _, lex, asp, top, doc in [first] if first is best else [first, best]:

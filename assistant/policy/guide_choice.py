@@ -158,7 +158,9 @@ class GuideChoice:
                 if not choices:
                     return None
             # the same service of several places is no choice to offer: the one of the place asked / home region
-            once = {c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id])}
+            once = {
+                c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id], t)
+            }
             if once and len(once) < len(choices):
                 dropped = next(v for v in choices.values() if v in by_id and v not in once)
                 choices = {k: v for k, v in choices.items() if v in once or v not in by_id}

@@ -117,6 +117,26 @@ class GuideFit:
         step the question asks."""
         return serves_later_step(t, f"{g.name} {pair}".strip(), " ".join(m.name for m in g.materials))
 
+    def _twin_note(self, g: ServiceGuide, result: SearchResult | None) -> str:
+        """Another office's guide of the same name was found too (市规划和自然资源局 and 空港经济区管委会 each grant
+        既有住宅增设电梯's permit, with different time limits): say whose guide answers."""
+        if result is None or not g.department:
+            return ""
+        others = {
+            o.department
+            for h in result.hits
+            if h.kind is DocKind.GUIDE
+            and h.doc_id != g.id
+            and h.title == g.name
+            and (o := self.host.get_guide(h.doc_id)) is not None
+            and o.department
+            and o.department != g.department
+            and o.region_path == g.region_path  # another place's twin is told by the region note
+        }
+        if not others:
+            return ""
+        return f"以下为{g.department}的办事指南；{'、'.join(sorted(others))}也办理同名事项，要求可能不同："
+
     def _answer_from(
         self,
         st: DialogueState,
@@ -254,6 +274,8 @@ class GuideFit:
                 law.choices = [c.guide.name, *law.choices]
                 return law
         note = self._region_note(c.guide, named, uncovered)
+        twin = self._twin_note(c.guide, result)
+        note = f"{note}\n{twin}" if note and twin else note or twin
         scored = c.best
         if generic and not own_faq and c.guide.conditions and asks_may(t):
             # "租房可以提公积金吗", "外地人可以办居住证吗": whether one may is what its conditions say, not an overview

@@ -30,7 +30,7 @@ from assistant.policy.name_words import names_a_term, without_places
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
-from retrieval.regions import label, law_applies, matches_place, named_places, place_names_in
+from retrieval.regions import label, law_applies, law_of_place, matches_place, named_places, place_names_in
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -182,7 +182,9 @@ class LawReplies:
         in_force_only = in_force_only or holds is not None
         # the places named say where, not what: every article of a place's regulations shares its name ("深圳有什么
         # 好玩的地方" is not answered by 深圳经济特区社会信用条例)
-        asked = without_places(t, [*named_places(t, self.known_units()), *place_names_in(t)])
+        places = [*named_places(t, self.known_units()), *place_names_in(t)]
+        asked = without_places(t, places)
+        theirs = (lambda d: any(law_of_place(d.region, p) for p in places)) if places else None
         picked = best_article(
             asked,
             result,
@@ -195,6 +197,7 @@ class LawReplies:
             in_force_only=in_force_only,
             formal_shared=formal_shared,
             must_say=must_say,
+            named_law=theirs,
         )
         if picked is None:
             return None
@@ -211,6 +214,7 @@ class LawReplies:
                 in_force_only=in_force_only,
                 formal_shared=formal_shared,
                 must_say=must_say,
+                named_law=theirs,
             )
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole

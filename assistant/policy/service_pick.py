@@ -23,7 +23,7 @@ def standout(t: str, cands: list[Candidate], confidence: float, subject: str = "
     confidence stays low although all signals agree on one."""
     if not cands or confidence < STANDOUT_FLOOR:
         return None
-    lead = max(cands, key=lambda c: c.doc_score)
+    lead = max(same_service_once(cands, t), key=lambda c: c.doc_score)  # of two offices' twins, the one asked
     others = [c.doc_score for c in cands if c is not lead and c.guide.name != lead.guide.name]
     if lead.rank > 1 or (others and max(others) * STANDOUT > lead.doc_score):
         return None
@@ -42,7 +42,7 @@ TOLD_MARGIN = 0.5
 
 def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     """The one candidate whose name the question tells nearly whole, far more than any other's."""
-    told = sorted(((name_told(t, c.guide), c) for c in same_service_once(cands)), key=lambda x: -x[0])
+    told = sorted(((name_told(t, c.guide), c) for c in same_service_once(cands, t)), key=lambda x: -x[0])
     if not told or told[0][0] < TOLD_LEAD:
         return None
     if len(told) > 1 and told[0][0] - told[1][0] < TOLD_MARGIN:
@@ -70,7 +70,7 @@ def holder(
         return None
     held = [
         c
-        for c in same_service_once(cands)
+        for c in same_service_once(cands, subject)
         if (c.rank <= 1 or not home_only) and name_cover(subject, c.guide, formal=True) >= 1.0
     ]
     main = [c for c in held if not is_auxiliary(c.guide.name)]

@@ -70,14 +70,37 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
     ]
 
 
-def same_service_once(cands: list[Candidate]) -> list[Candidate]:
+# the committee of a development zone serves that zone only
+_ZONE_OFFICE = re.compile(r"管理委员会|管委会")
+
+
+def _office_words(department: str | None) -> str:
+    """What tells an office apart: 广州空港经济区管理委员会 -> 空港经济区 (the place and its kind of office left out)."""
+    d = re.sub(r"^(?:广东省?|广州市?|[\u4e00-\u9fff]{2}[市区县])", "", department or "")
+    return re.sub(r"(?:管理委员会|管委会|人民政府|局|委员会|厅|办公室)$", "", d)
+
+
+def same_service_once(cands: list[Candidate], question: str = "") -> list[Candidate]:
     """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
     花都区), the one of the place asked about / the home region, in the original order; of two of the same rank, the
-    nearer one (律师事务所设立许可 of 广州市 rather than of 广东省 for a 花都区 resident: the deeper region)."""
+    nearer one (律师事务所设立许可 of 广州市 rather than of 广东省 for a 花都区 resident: the deeper region); of two
+    offices of one place, the one the question names, else the one serving the whole place (广州市规划和自然资源局, not
+    广州空港经济区管理委员会, which serves its zone only)."""
+
+    def key(c: Candidate) -> tuple[int, int, bool, bool]:
+        office = _office_words(c.guide.department)
+        named = bool(office) and office in compact(question)
+        return (
+            c.rank,
+            -len(c.guide.region_path),
+            not named,
+            bool(_ZONE_OFFICE.search(c.guide.department or "")),
+        )
+
     best: dict[str, Candidate] = {}
     for c in cands:
         held = best.get(c.guide.name)
-        if held is None or (c.rank, -len(c.guide.region_path)) < (held.rank, -len(held.guide.region_path)):
+        if held is None or key(c) < key(held):
             best[c.guide.name] = c
     keep = {id(c) for c in best.values()}
     return [c for c in cands if id(c) in keep]

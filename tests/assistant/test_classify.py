@@ -52,6 +52,10 @@ from assistant.state import DialogueState, Intent
         ("在哪里办", Intent.SERVICE_QUESTION),
         ("要跑几次", Intent.SERVICE_QUESTION),
         ("投诉电话是多少", Intent.SERVICE_QUESTION),  # asks for a phone number, not a complaint
+        ("农机质量有问题，什么人可以投诉", Intent.SERVICE_QUESTION),  # asks about a complaint procedure
+        ("普通市民有权向市场监管部门投诉举报吗", Intent.SERVICE_QUESTION),
+        ("投诉要什么材料", Intent.SERVICE_QUESTION),
+        ("窗口态度太差，我要投诉", Intent.COMPLAINT),  # a grievance stays one
         ("按规定要带什么材料", Intent.SERVICE_QUESTION),  # "规定" inside a practical question
     ],
 )
@@ -61,7 +65,9 @@ def test_intents(text: str, intent: Intent) -> None:
 
 def test_how_to_apply_depends_on_a_flow_match() -> None:
     state = DialogueState()
-    assert classify("居住证怎么申请", state, flow_match=True) is Intent.SERVICE_QUESTION  # a question stays one
+    assert (
+        classify("居住证怎么申请", state, flow_match=True) is Intent.SERVICE_QUESTION
+    )  # a question stays one
     assert classify("居住证怎么申请", state, flow_match=False) is Intent.SERVICE_QUESTION
 
 

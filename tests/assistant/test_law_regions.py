@@ -15,7 +15,7 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import Article, PolicyDocument
 from retrieval.embedders import HashEmbedder
-from retrieval.regions import HOME_REGION_DEFAULT, law_applies
+from retrieval.regions import HOME_REGION_DEFAULT, law_applies, law_of_place
 from retrieval.types import SearchResult
 
 # sample data: authored for these tests, worded like the bundled regulations
@@ -86,6 +86,45 @@ def test_an_article_of_a_law_that_holds_goes_before_another_city_s_regulation() 
         named, result, laws.get, applies=lambda d: law_applies(d.region, HOME_REGION_DEFAULT, named)
     )
     assert there is not None and there[1].id == QINGYUAN.id
+
+
+def test_a_person_naming_the_province_gets_its_regulation_before_a_close_national_one() -> None:
+    """ "广东法规怎么规定的": of two close articles of laws that both hold here, the one of the place named."""
+    province = PolicyDocument(
+        id="law-sample-gd",
+        title="广东省物业管理条例（示例）",
+        level="省",
+        region="广东省",
+        articles=[
+            Article(
+                number="第八条",
+                text="同一个物业管理区域内的业主，应当在物业所在地的县级人民政府房地产行政主管部门或者街道办事处的"
+                "指导下成立业主大会，并选举产生业主委员会。",
+            )
+        ],
+    )
+    q = "小区业主大会怎么成立"
+    laws = {d.id: d for d in (province, NATIONAL)}
+    applies = lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q)  # noqa: E731
+
+    def picked(national_score: float, named: bool):
+        result = SearchResult(
+            query=q,
+            hits=[],
+            confident=True,
+            confidence=0.9,
+            articles=[
+                article_hit(NATIONAL, NATIONAL.articles[0], national_score),
+                article_hit(province, province.articles[0], 0.85),
+            ],
+        )
+        theirs = (lambda d: law_of_place(d.region, "广东")) if named else None
+        got = best_article(q, result, laws.get, applies=applies, named_law=theirs)
+        return got[1].id if got else None
+
+    assert picked(0.9, named=False) == NATIONAL.id  # the evidence alone
+    assert picked(0.9, named=True) == province.id  # nearly as close, and of the place named
+    assert picked(3.0, named=True) == NATIONAL.id  # far behind: the evidence decides
 
 
 def test_only_a_law_in_force_here_may_go_before_a_guide_of_here() -> None:

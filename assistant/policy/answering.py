@@ -28,6 +28,7 @@ from assistant.policy.evidence import (
     NAME_COVER,
     STANDOUT_FLOOR,
     TOP_K,
+    Candidate,
     asks_guide_only,
     name_cover,
 )
@@ -68,6 +69,9 @@ from retrieval.regions import (
     named_places,
 )
 from retrieval.types import DocKind, SearchResult
+
+# guides looked through when variants for groups the question does not name fill the first TOP_K
+GROUP_DEPTH = 24
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
 _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|长辈|屋企人|本人|自己")
@@ -191,6 +195,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # the guides for everyone further down, or none (no choice between other people's services)
             wider = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
             cands = [c for c in wider if not for_unasked_group(c.guide.name, t)][:4]
+            if not cands and all(for_unasked_group(h.title, t) for h in guide_hits):
+                # the variants fill every hit ("在广州开律师事务所审批要几天" and eight 香港、澳门律师事务所…联营
+                # guides): the guides for everyone are looked for further down the ranking
+                cands = self._past_group_variants(t, aspects, named)
         cands = same_destination(t, cands)
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
@@ -364,6 +372,15 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None
         return kept or self.unknown(st, events, result, lacking=lacking_matter(t))
+
+    def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
+        """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question
+        does not name fill the first ones."""
+        deeper = self.search(t, None, top_k=GROUP_DEPTH, chunks_per_hit=64, faq_top=0, article_top=0)
+        if deeper is None:
+            return []
+        hits = [h for h in deeper.hits if h.kind is DocKind.GUIDE and not for_unasked_group(h.title, t)]
+        return self._candidates(t, aspects, hits[:4], deeper, named) if hits else []
 
     # --- replies ------------------------------------------------------------------------------------
 

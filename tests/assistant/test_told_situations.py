@@ -4,11 +4,16 @@ step asked picks the one variant serving it; a shortened certificate name (保�
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.name_words import lacking_matter, step_not_served, steps_asked, tells_problem_thing
 from assistant.policy.service_pick import standout, step_server
-from knowledge.schema import ServiceGuide
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import ServiceGuide, TimeLimit
+from retrieval.embedders import HashEmbedder
 from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import DocKind, Hit
 
@@ -66,3 +71,33 @@ def test_a_later_step_asked_picks_the_one_variant_serving_it() -> None:
     assert step_server("保安员证在哪里办", cands, serves) is None  # no later step asked: ask which
     both = [_cand("社会保障卡补换", 3.0), _cand("《中华人民共和国残疾人证》换领", 2.9)]
     assert step_server("证件过期了想换张新的", both, serves) is None  # two serve it: ask which
+
+
+def test_the_guide_for_everyone_is_found_past_variants_for_another_group(tmp_path: Path) -> None:
+    """ "开律师事务所审批要几天": eight 香港、澳门律师事务所…联营 guides (a group the question does not name) fill the
+    first hits; the guide for everyone further down answers."""
+    steps = ["设立", "注销", "变更", "名称变更", "章程变更", "协议变更", "增派律师", "合伙人变更", "住所变更"]
+    variants = [
+        ServiceGuide(
+            id=f"hk-{i}",
+            name=f"香港、澳门律师事务所与广东境内律师事务所联营{s}许可(香港、澳门律师事务所与广东境内律师事务所联营{s}审核)",
+            region="广东省",
+            department="示例司法厅",
+        )
+        for i, s in enumerate(steps)
+    ]
+    base = ServiceGuide(
+        id="firm",
+        name="律师事务所设立许可",
+        region="广东省广州市",
+        department="示例司法局",
+        promised_time_limit=TimeLimit(value=10, unit="工作日", raw="10(工作日)"),
+    )
+    m = build_manager([*variants, base], {}, tmp_path / "idx", embedder=HashEmbedder())
+    first = m.answering.search(
+        "律师事务所审批要几天", None, top_k=8, chunks_per_hit=64, faq_top=0, article_top=0
+    )
+    assert first is not None and all(h.doc_id.startswith("hk-") for h in first.hits)  # the variants fill them
+    reply = m.handle(DialogueState(session_id="f"), "律师事务所审批要几天").reply
+    assert "10个工作日" in reply.text
+    assert [c.id for c in reply.citations][:1] == ["guide:firm#promised_time_limit"]

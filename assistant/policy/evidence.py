@@ -118,6 +118,11 @@ W_ART_CHUNK = 0.2
 W_ART_RARE = 0.5
 W_ART_ASPECT = 0.3
 W_ART_LIST = 0.1  # a question asking for a list ("有哪些…") and an article that enumerates ("下列…：(一)")
+# whether something is against the law ("拆掉尾气净化装置违法吗", "露天烧电线犯法吗", "合唔合法"): an article that
+# forbids it answers; e5 reads such a citizen's question as close to it a little less often
+_ASKS_LEGALITY = re.compile(r"违法|犯法|合法|合唔合法|违规|违反规定")
+_FORBIDS = re.compile(r"禁止|不得|严禁")
+LAW_LEGALITY_PARAPHRASE = 0.85
 _ASKS_LIST = re.compile(r"哪些|哪几|几类|几种|什么(?:材料|证件|东西|条件|情况|情形)|带什么|要什么")
 _CLAUSE_RE = re.compile(r"[。；;：:\n]")  # sentences and list items, not the clauses of one sentence
 # characters of the words for a loss, a later step or a loan (补领, 遗失, 换证, 注销, 贷款 …): word pairs holding one name the
@@ -467,6 +472,7 @@ def best_article(
     idf = idf_match(formal, [words for _, _, words in cands])
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
+    legality = bool(_ASKS_LEGALITY.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
         asp = aspect_overlap(asked, article_aspects(c.chunk.text, t)) if asked else 0.0
@@ -481,7 +487,8 @@ def best_article(
         if c.chunk.id not in found_ids and asp <= 0 and must_say is None:
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
-        rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed
+        forbids = W_ART_ASPECT if legality and _FORBIDS.search(c.chunk.text) else 0.0
+        rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed + forbids
         # an article on the aspect asked may count the formal terms of the question's colloquial words
         # ("报户口" for 出生登记); one on another aspect only the question's own words (unless `formal_shared`)
         gate = max(lex, lex_formal) if asp >= 1.0 or formal_shared else lex
@@ -521,6 +528,11 @@ def best_article(
             continue
         if (law_raw >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS:
             return top, doc
-        if paraphrase is not None and paraphrase(t, article_opening(top.chunk.text)) >= LAW_PARAPHRASE:
-            return top, doc  # "经济补偿怎么算" for 第四十七条 "经济补偿按劳动者在本单位工作的年限…"
+        if paraphrase is not None:
+            # "经济补偿怎么算" for 第四十七条 "经济补偿按劳动者在本单位工作的年限…"; whether it is lawful, for an
+            # article forbidding it that uses the question's words
+            close = paraphrase(t, article_opening(top.chunk.text))
+            forbidden = legality and lex >= LAW_ARTICLE_LEXICAL and bool(_FORBIDS.search(top.chunk.text))
+            if close >= LAW_PARAPHRASE or (forbidden and close >= LAW_LEGALITY_PARAPHRASE):
+                return top, doc
     return None

@@ -118,3 +118,35 @@ def test_what_a_booking_guide_does_not_state_is_answered_by_the_statute(tmp_path
     assert first.reply.citations[0].id.startswith("guide:sample-marriage-booking#")
     follow = m.handle(first.state, "要带咩").reply
     assert [c.id for c in follow.citations] == ["policy:law-sample-marriage#第五条"]
+
+
+def test_whether_something_is_lawful_is_answered_by_an_article_forbidding_it() -> None:
+    """ "…犯法吗": an article that forbids the act, using the question's words, answers at a lower e5 score than a
+    paraphrase needs; the same article does not answer a question that does not ask whether it is lawful."""
+    # sample data: an authored article in the shape of 广东省固体废物污染环境防治条例 第三十一条
+    waste = PolicyDocument(
+        id="law-waste",
+        title="示例固体废物污染环境防治条例",
+        articles=[
+            Article(
+                number="第三十一条",
+                text="禁止下列污染环境的行为：（一）露天焚烧橡胶、轮胎、塑料、电线电缆以及其他产生有毒有害烟尘的物质；"
+                "（二）使用未经批准的设施焚烧处理固体废物。",
+            )
+        ],
+    )
+    get = {waste.id: waste}.get
+
+    def picked(q: str, close: float):
+        result = SearchResult(
+            query=q,
+            hits=[],
+            confident=False,
+            confidence=0.0,
+            articles=[article_hit(waste, waste.articles[0], 0.3)],
+        )
+        return best_article(q, result, get, paraphrase=lambda _q, _a: close)
+
+    assert picked("在空地上露天烧旧电线和轮胎回收铜，犯法吗", 0.87) is not None
+    assert picked("在空地上露天烧旧电线和轮胎回收铜，要注意什么", 0.87) is None  # not asked whether lawful
+    assert picked("在空地上露天烧旧电线和轮胎回收铜，犯法吗", 0.8) is None  # e5 reads them too far apart

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
-from assistant.policy.name_words import lacking_matter, step_not_served, steps_asked, tells_problem_thing
+from assistant.policy.name_words import (
+    lacking_matter,
+    later_step_only,
+    step_not_served,
+    steps_asked,
+    tells_problem_thing,
+)
 from assistant.policy.service_pick import standout, step_server
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -50,6 +56,9 @@ def test_a_postponement_is_a_step_of_its_own() -> None:
     assert step_not_served(q, "临时用电延期") is None
     assert step_not_served(q, "临时用电新装") == "延期"
     assert lacking_matter(q) == "临时用电延期"  # not the renewal an expiry alone would say
+    # a postponement is a later step: a question asking none is not about it
+    assert later_step_only("农村起屋的规划许可证批下来要多久", "乡村建设规划许可证核发(延期使用)")
+    assert not later_step_only(q, "临时用电延期")
 
 
 def test_common_abbreviations_read_formally() -> None:

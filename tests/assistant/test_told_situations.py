@@ -65,6 +65,7 @@ def test_common_abbreviations_read_formally() -> None:
     table = synonym_table()
     assert "社会工作者" in expand_synonyms("想考社工证", table)
     assert "教师资格" in expand_synonyms("考教资要什么条件", table)
+    assert "录用考试" in expand_synonyms("省考报名有问题打哪个电话", table)
 
 
 def test_a_later_step_asked_picks_the_one_variant_serving_it() -> None:

@@ -239,6 +239,19 @@ class GuideChoice:
                     return None  # no choice between them ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
+        if chosen is not None and steps_asked(t) and step_not_served(t, chosen.guide.name):
+            # the guide linked is for another step than the one asked ("证书名打错了" and 遗失…证书补发申请): a
+            # candidate serving it that retrieval ranks higher, if any (更正职业资格证书信息申请)
+            serving = [
+                c
+                for c in cands
+                if not step_not_served(t, c.guide.name)
+                and names_step_thing(t, c.guide.name)
+                and c.doc_score >= chosen.doc_score
+            ]
+            if serving:
+                emit(events, "step_served", service_id=serving[0].guide.id)
+                chosen = serving[0]
         if chosen is not None and is_notary(chosen.guide.name) and not asks_notary(t):
             # a notary's guide linked for a question not about notarization: the next close guide, if any
             plain = [

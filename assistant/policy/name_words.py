@@ -113,6 +113,10 @@ _STEPS = {
     # a name changed ("我想改名字", "孩子改姓") is a 变更 of it
     "改名": "变更|更改|更正|修改|改名",
     "改姓": "变更|更改|更正|修改|改姓",
+    # a mistake on a paper to be put right ("证书名字打错了") is a 更正 of it
+    "打错": "更正|变更|更改|修改",
+    "写错": "更正|变更|更改|修改",
+    "印错": "更正|变更|更改|修改",
     "延续": "延续|续期|延期",
     "延期": "延续|续期|延期",
     # moving out is not moving in: "户口迁到广州" is not served by 户口迁出 (企业迁移 serves both)
@@ -142,7 +146,11 @@ _STEPS = {
     "认定": "认定|预约",
 }
 # a step said as what happened before ("社保卡之前注销了，还能重新申领吗") is not the step asked
-_STEP_ASKED_RE = re.compile(rf"({'|'.join(_STEPS)})(?![了过后])")
+# (a mistake is told as done: "名字打错了")
+_MISTAKES = ("打错", "写错", "印错")
+_STEP_ASKED_RE = re.compile(
+    rf"({'|'.join(k for k in _STEPS if k not in _MISTAKES)})(?![了过后])|({'|'.join(_MISTAKES)})"
+)
 
 
 # moving a household registration in everyday words: "转户口过来花都" / "户口转到广州" move it in, "转出户口" out
@@ -156,7 +164,8 @@ def _moves_read(q: str) -> str:
 
 def steps_asked(query: str) -> list[str]:
     """The later steps a question asks ("个体户注销要什么材料" -> ["注销"], "转户口过来花都" -> ["迁过来"])."""
-    return list(dict.fromkeys(_STEP_ASKED_RE.findall(_moves_read(compact(query)))))
+    found = (a or b for a, b in _STEP_ASKED_RE.findall(_moves_read(compact(query))))
+    return list(dict.fromkeys(found))
 
 
 def serves_step(step: str, text: str) -> bool:

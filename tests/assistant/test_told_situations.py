@@ -111,3 +111,11 @@ def test_the_guide_for_everyone_is_found_past_variants_for_another_group(tmp_pat
     reply = m.handle(DialogueState(session_id="f"), "律师事务所审批要几天").reply
     assert "10个工作日" in reply.text
     assert [c.id for c in reply.citations][:1] == ["guide:firm#promised_time_limit"]
+
+
+def test_a_mistake_on_a_paper_asks_for_it_to_be_corrected() -> None:
+    q = "我的技能等级证书名打错了，想改回，要去哪里办？"
+    assert steps_asked(q) == ["打错"]  # told as done ("打错了"), still the step asked
+    assert step_not_served(q, "遗失技能人员职业资格证书补发申请") == "打错"
+    assert step_not_served(q, "更正职业资格证书信息申请") is None
+    assert "更正" in expand_synonyms("名字写错了", synonym_table())

@@ -20,6 +20,7 @@ from assistant.policy.answer_common import Events, emit
 from assistant.policy.evidence import FAQ_TOP, LAW_ARTICLE_LEXICAL, NAMED_TOLD, TOP_K, name_cover, name_told
 from assistant.policy.linking import is_auxiliary
 from assistant.policy.name_words import step_said
+from assistant.policy.variants import office_words
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
@@ -32,6 +33,10 @@ _BARE_MAY_RE = re.compile(
 )
 
 
+# a message naming an office or an area one may belong to (a zone, a district, a town)
+_OFFICE_HINT_RE = re.compile(r"经济区|开发区|新区|高新区|管委会|[区县镇街]|局")
+
+
 def tells_situation_asked(t: str, guide: ServiceGuide, aspects: list[Aspect]) -> bool:
     """An eligibility question whose words besides the aspect's are about the guide's conditions (收入, 户籍 …)."""
     return Aspect.CONDITIONS in aspects and tells_situation(t, guide)
@@ -42,7 +47,16 @@ class FocusQuestions:
 
     def _focus_followup(self, st: DialogueState, t: str, focus: ServiceGuide, events: Events) -> Reply | None:
         """The service in focus answers, however the question is worded: its materials for a document it lists,
-        its 受理条件 for whether one may get it; None when neither is asked."""
+        its 受理条件 for whether one may get it, another office's guide of the same name the question names ("我住
+        空港经济区呢"); None when none is asked."""
+        twin = self._office_twin(t, focus)
+        if twin is not None:
+            aspects = [a for a in detect_aspects(t) if a is not Aspect.OVERVIEW] or [
+                Aspect(a) for a in st.last_aspects
+            ]
+            emit(events, "followup", service_id=twin.id)
+            note = f"以下为{twin.department}的办事指南："
+            return self.guide_reply(st, twin, aspects, t, events, region_note=note)
         if self._focus_lists_thing(t, focus):
             aspects = [Aspect.MATERIALS]
         elif self._may_get_focus(t, focus):
@@ -51,6 +65,20 @@ class FocusQuestions:
             return None
         emit(events, "followup", service_id=focus.id)
         return self.guide_reply(st, focus, aspects, t, events)
+
+    def _office_twin(self, t: str, focus: ServiceGuide) -> ServiceGuide | None:
+        """Another office's guide of the same name as the one in focus, of an office the message names
+        (广州空港经济区管理委员会 for "我住空港经济区呢")."""
+        q = compact(t)
+        if not _OFFICE_HINT_RE.search(q):
+            return None
+        found = self.search(focus.name, None, top_k=TOP_K, chunks_per_hit=3, faq_top=0, article_top=0)
+        for h in found.hits if found is not None else []:
+            twin = self.host.get_guide(h.doc_id) if h.title == focus.name and h.doc_id != focus.id else None
+            office = office_words(twin.department) if twin is not None else ""
+            if twin is not None and len(office) >= 2 and office in q and twin.department != focus.department:
+                return twin
+        return None
 
     def _focus_unstated(
         self,

@@ -74,7 +74,7 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
 _ZONE_OFFICE = re.compile(r"管理委员会|管委会")
 
 
-def _office_words(department: str | None) -> str:
+def office_words(department: str | None) -> str:
     """What tells an office apart: 广州空港经济区管理委员会 -> 空港经济区 (the place and its kind of office left out)."""
     d = re.sub(r"^(?:广东省?|广州市?|[\u4e00-\u9fff]{2}[市区县])", "", department or "")
     return re.sub(r"(?:管理委员会|管委会|人民政府|局|委员会|厅|办公室)$", "", d)
@@ -88,7 +88,7 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
     广州空港经济区管理委员会, which serves its zone only)."""
 
     def key(c: Candidate) -> tuple[int, int, bool, bool]:
-        office = _office_words(c.guide.department)
+        office = office_words(c.guide.department)
         named = bool(office) and office in compact(question)
         return (
             c.rank,

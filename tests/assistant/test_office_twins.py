@@ -56,3 +56,16 @@ def test_the_reply_says_whose_guide_answers_when_another_office_grants_it_too(tm
 def test_a_lift_added_to_an_old_building_reads_formally() -> None:
     terms = expand_synonyms("旧楼加装电梯要多久", synonym_table())
     assert "既有住宅增设电梯" in terms and "既有住宅" in terms
+
+
+def test_naming_the_other_office_after_the_note_gets_its_guide(tmp_path: Path) -> None:
+    m = build_manager([ZONE, CITY], {}, tmp_path / "idx", embedder=HashEmbedder())
+    st = DialogueState(session_id="f")
+    first = m.handle(st, "既有住宅增设电梯工程规划许可证核发要多久")
+    assert "9个工作日" in first.reply.text
+    then = m.handle(first.state, "我住空港经济区呢").reply
+    assert "3个工作日" in then.text and "以下为广州空港经济区管理委员会的办事指南" in then.text
+    assert [c.id for c in then.citations][:1] == ["guide:lift-zone#promised_time_limit"]
+    # a follow-up naming no office of the twins stays on the guide in focus
+    other = m.handle(first.state, "我住新华街呢").reply
+    assert "3个工作日" not in other.text

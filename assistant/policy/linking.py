@@ -35,12 +35,15 @@ AUX_RATIO = 0.7
 MAX_CHOICES = 4
 
 # Guides that only support another service (checking progress, booking a slot, looking up records).
-_AUX_NAME_RE = re.compile(r"(?:进度|信息|记录|结果)查询|查询$|预约$|预约[（(]|[（(][^）)]*预约[^）)]*[）)]$")
+# (checking that a certificate held is genuine supports it too: 教师资格证证书验证)
+_AUX_NAME_RE = re.compile(
+    r"(?:进度|信息|记录|结果)查询|查询$|预约$|预约[（(]|[（(][^）)]*预约[^）)]*[）)]$|证书验证$|证书核验$"
+)
 # a thing said as lacked ("没有单位", "冇工作"), not as asked for ("有没有补贴" asks about one)
 _LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
 _AUX_QUERY_RE = re.compile(
-    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)|"
+    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
     r"查下|查吓|查看|想查|帮我查|(?:点样|点|如何|哪里|在哪|去哪|边度)查"
 )

@@ -11,7 +11,7 @@ from answer_hits import article_hit, faq_hit, faq_result, name_hit
 from assistant.policy.candidate_filters import name_little
 from assistant.policy.evidence import Candidate, idf_match
 from assistant.policy.faq_evidence import best_faq
-from assistant.policy.linking import is_auxiliary
+from assistant.policy.linking import asks_auxiliary, is_auxiliary
 from assistant.policy.service_pick import holder, standout, told_lead
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -60,6 +60,9 @@ def test_only_real_places_are_named(text: str, places: list[str]) -> None:
 def test_a_one_thing_guide_is_a_service_whatever_its_name_ends_in() -> None:
     assert not is_auxiliary("家政信用信息查询“一件事”")
     assert is_auxiliary("出入境证件办理进度查询")
+    # checking a certificate held supports it, like a lookup: no answer to "我想考教师资格证"
+    assert is_auxiliary("教师资格证证书验证") and not is_auxiliary("高等学校教师资格认定")
+    assert asks_auxiliary("教师资格证怎么验证真伪") and not asks_auxiliary("我想考教师资格证")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from answer_hits import article_hit
+from answer_hits import article_hit, article_result
 
 from assistant.policy.evidence import best_article
 from assistant.state import DialogueState
@@ -138,13 +138,7 @@ def test_whether_something_is_lawful_is_answered_by_an_article_forbidding_it() -
     get = {waste.id: waste}.get
 
     def picked(q: str, close: float):
-        result = SearchResult(
-            query=q,
-            hits=[],
-            confident=False,
-            confidence=0.0,
-            articles=[article_hit(waste, waste.articles[0], 0.3)],
-        )
+        result = article_result(q, article_hit(waste, waste.articles[0], 0.3), confidence=0.0)
         return best_article(q, result, get, paraphrase=lambda _q, _a: close)
 
     assert picked("在空地上露天烧旧电线和轮胎回收铜，犯法吗", 0.87) is not None

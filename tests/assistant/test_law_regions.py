@@ -108,15 +108,10 @@ def test_a_person_naming_the_province_gets_its_regulation_before_a_close_nationa
     applies = lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q)  # noqa: E731
 
     def picked(national_score: float, named: bool):
-        result = SearchResult(
-            query=q,
-            hits=[],
-            confident=True,
-            confidence=0.9,
-            articles=[
-                article_hit(NATIONAL, NATIONAL.articles[0], national_score),
-                article_hit(province, province.articles[0], 0.85),
-            ],
+        result = article_result(
+            q,
+            article_hit(NATIONAL, NATIONAL.articles[0], national_score),
+            article_hit(province, province.articles[0], 0.85),
         )
         theirs = (lambda d: law_of_place(d.region, "广东")) if named else None
         got = best_article(q, result, laws.get, applies=applies, named_law=theirs)

@@ -231,6 +231,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 law = self._article_reply(st, t, result, events, formal_shared=True)
                 if law is not None:
                     return law
+                foreign = foreign_countries(t)
+                if foreign:  # "在美国驾照过期了去DMV怎么续": whose rules these would be, and where to ask
+                    return self._foreign_reply(st, foreign, events)
                 if cands:
                     emit(events, "no_fit", service_id=cands[0].guide.id)
                 return self.unknown(st, events, result, lacking=lacking_matter(t))

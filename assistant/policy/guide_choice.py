@@ -6,6 +6,7 @@ A mixin of the Answerer (assistant/policy/answering.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant.nlg.answer import Aspect, detect_aspects
@@ -43,6 +44,11 @@ from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
 from retrieval.types import DocKind, SearchResult
+
+# a wish and its verb before what is named ("想开个体户", "要办居住证")
+_WISH_RE = re.compile(r"^(?:想|要|打算|准备)?(?:开|办|申请|办理|搞|整|做)?")
+# a question word or mark: the message asks something, not only names what it is about
+_ASKS_SOMETHING = re.compile(r"[吗呢？?]|怎|什么|如何|哪|几|多少|是否|能否|可否|可以|能不能|咩|点样|边度|唔")
 
 
 class GuideChoice:
@@ -125,7 +131,9 @@ class GuideChoice:
         wanted = [a for a in self._asked(t) if a is not Aspect.OVERVIEW]
 
         # "出生证怎么办" names the matter only: the guide's overview, not one of its pairs
-        howto = not wanted and plain_howto(t) and len(subject) <= 4
+        # (so does a bare wish or name asking nothing: "我想开个体户", "开个体户")
+        what = _WISH_RE.sub("", subject)
+        howto = not wanted and len(what) <= 4 and (plain_howto(t) or not _ASKS_SOMETHING.search(t))
 
         def own(c: Candidate) -> Candidate:
             """The guide picked among close ones, or its own official pair when that one answers and no field of

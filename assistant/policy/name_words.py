@@ -181,7 +181,8 @@ def step_not_served(query: str, name: str) -> str | None:
 
 
 # a renewal said in a citizen's words: a card run out and a new one wanted ("身份证过期了怎么换", "快到期了去哪换新的")
-_RENEWAL_RE = re.compile(r"(?:过期|到期|期满)[^。？?]{0,10}换|换(?:个|张|本)?新")
+# (or a card said to have run out: "驾驶证过期了怎么办" asks how to renew it)
+_RENEWAL_RE = re.compile(r"(?:过期|到期|期满)[^。？?]{0,10}换|换(?:个|张|本)?新|[证卡照][^，。？?]{0,2}(?:过期|期满)")
 
 
 def renewal_not_served(query: str, text: str) -> bool:

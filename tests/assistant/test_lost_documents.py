@@ -147,6 +147,15 @@ def test_the_home_guide_a_generic_question_names_goes_before_another_place_s_ans
         assert "湖南" not in reply.text
 
 
+def test_a_bare_wish_gets_the_overview_not_one_of_its_pairs(manager) -> None:
+    """"我想开个体户" asks nothing of 个体工商户设立登记's pair "个体工商户一定要起名字吗？": the overview answers."""
+    for text in ("我想开个体户", "开个体户"):
+        reply = manager.handle(DialogueState(session_id="wish"), text).reply
+        assert "起名字" not in reply.text and "办理地点" in reply.text, text
+    asked = manager.handle(DialogueState(session_id="name"), "个体户一定要起名字吗").reply
+    assert "可以不使用名称" in asked.text
+
+
 def test_a_question_naming_only_the_service_gets_its_overview_not_one_of_its_pairs() -> None:
     shop = next(g for g in load_sample_guides() if g.name == "个体工商户设立登记")
     assert shop.faqs and "起名字" in shop.faqs[0].question

@@ -9,8 +9,10 @@ from pathlib import Path
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.name_words import (
+    asks_later_step,
     lacking_matter,
     later_step_only,
+    renewal_not_served,
     step_not_served,
     steps_asked,
     tells_problem_thing,
@@ -119,3 +121,23 @@ def test_a_mistake_on_a_paper_asks_for_it_to_be_corrected() -> None:
     assert step_not_served(q, "遗失技能人员职业资格证书补发申请") == "打错"
     assert step_not_served(q, "更正职业资格证书信息申请") is None
     assert "更正" in expand_synonyms("名字写错了", synonym_table())
+
+
+def test_a_card_said_to_have_run_out_asks_for_its_renewal(tmp_path: Path) -> None:
+    q = "驾照过期了怎么办"
+    assert asks_later_step(q) and asks_later_step("驾驶证期满了") and not asks_later_step("合同到期了怎么办")
+    assert renewal_not_served(q, "机动车驾驶证增加准驾车型 身份证明 驾驶证")  # no guide that renews it
+    # sample data in the shape of the real 机动车驾驶证增加准驾车型 guide (no renewal guide in the KB)
+    more = ServiceGuide(
+        id="licence-more",
+        name="机动车驾驶证增加准驾车型",
+        region="广东省广州市",
+        department="示例公安局",
+        location="示例车管所",
+    )
+    m = build_manager([more], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="x"), "驾驶证过期了怎么办").reply
+    assert "增加准驾车型" not in reply.text and not reply.citations
+    assert "驾驶证换领" in reply.text  # the refusal names what is missing
+    abroad = m.handle(DialogueState(session_id="y"), "在美国驾照过期了去DMV怎么续").reply
+    assert "没有美国的相关规定" in abroad.text

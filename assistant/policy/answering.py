@@ -258,9 +258,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if kept is not None:
                 return kept
         if chosen is not None:
-            law = self._law_over_guide(
-                st, t, result, chosen, aspects, events, subject=self._subject(t, named), named=named
-            )
+            law = self._law_over_guide(st, t, result, chosen, aspects, events, subject=subject, named=named)
             if law is not None:
                 return law
             return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
@@ -300,7 +298,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         ):
             emit(events, "region_preferred", service_id=distinct[0].guide.id, over=cands[0].guide.id)
             return self._answer_from(st, distinct[0], aspects, t, events, named, uncovered, result)
-        lead = standout(t, cands, result.confidence, self._subject(t, named))
+        lead = standout(t, cands, result.confidence, subject)
         if lead is None and result.confidence >= STANDOUT_FLOOR:
             # the one name holding all the question names is lexical evidence, like a standout: the same floor
             # ("办护照可以在网上先预约吗": 门诊网上预约 scores as high, so the confidence stays low)
@@ -323,7 +321,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if lone is not None:
                 emit(events, "base_variant", service_id=lone.guide.id)
                 return self._answer_from(st, lone, aspects, t, events, named, uncovered, result)
-        unnamed = name_little(t, self._subject(t, named), cands[:3])
+        unnamed = name_little(t, subject, cands[:3])
         if len(cands) >= 2 and result.confidence >= CLARIFY_CONFIDENCE and signalled and not unnamed:
             asked = ordinary_counterparts(t, cands[:3])
             if len(asked) == 1 and [a for a in aspects if a is not Aspect.OVERVIEW]:

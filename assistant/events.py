@@ -231,6 +231,13 @@ class StepServed(_Event):
     service_id: str
 
 
+class WordedLead(_Event):
+    """The question uses words of one close variant's name that no other has (M字, 初始 …): no need to ask."""
+
+    type: Literal["worded_lead"] = "worded_lead"
+    service_id: str
+
+
 class Standout(_Event):
     """A guide far ahead of all others that the question names answered below the confident threshold."""
 
@@ -308,6 +315,7 @@ Event = Annotated[
     | Standout
     | ToldLead
     | StepServed
+    | WordedLead
     | NoFit
     | LawFallback
     | Clarified,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.nlu.deadline import asks_deadline
 from assistant.nlu.text import normalize, strip_injection
 from assistant.state import DialogueState, Intent
 from retrieval.aspects import OTHERS
@@ -167,6 +168,9 @@ def classify_scored(
     if _ASKS_ABOUT_COMPLAINING.search(clean):
         scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:2]))
         scores[Intent.SERVICE_QUESTION] += 2.0
+    # by when one must act ("最迟什么时候要去申请延期") is asked, not a wish to apply now
+    if asks_deadline(clean):
+        scores[Intent.SERVICE_QUESTION] += 2.5
     # Greeting words next to a real question ("你好，居住证要什么材料") yield to the question.
     other = max(v for k, v in scores.items() if k is not Intent.GREETING)
     if other >= _FLOOR:

@@ -36,6 +36,7 @@ _EVENTS: dict[str, Any] = {
     "standout": ev.Standout,
     "told_lead": ev.ToldLead,
     "step_served": ev.StepServed,
+    "worded_lead": ev.WordedLead,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

@@ -51,7 +51,14 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.service_pick import holder, same_destination, standout, step_server, told_lead
+from assistant.policy.service_pick import (
+    holder,
+    same_destination,
+    standout,
+    step_server,
+    told_lead,
+    worded_lead,
+)
 from assistant.policy.variants import (
     for_household,
     for_ordinary_residents,
@@ -337,6 +344,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if told is not None:
                 emit(events, "told_lead", service_id=told.guide.id)
                 return self._answer_from(st, told, aspects, t, events, named, uncovered, result)
+            worded = worded_lead(t, asked)
+            if worded is not None:
+                emit(events, "worded_lead", service_id=worded.guide.id)
+                return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)
             return self._clarify(st, asked, t, events, result)
         if uncovered:
             return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(

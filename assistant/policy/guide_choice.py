@@ -39,7 +39,7 @@ from assistant.policy.linking import (
     link_service,
 )
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
-from assistant.policy.service_pick import holder
+from assistant.policy.service_pick import holder, step_server, worded_lead
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
@@ -194,6 +194,17 @@ class GuideChoice:
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return own(by_id[base])
+            # a later step asked that one of them alone serves ("律师执业证用旧了想换本新的": 补证、换证), or words
+            # of one of them that no other has ("M字签证延期" among 延期M字 / L字 / G字签证; twins left as one)
+            listed = same_service_once([by_id[v] for v in choices.values() if v in by_id], t)
+            serving = step_server(t, listed, self._serves_step)
+            if serving is not None:
+                emit(events, "step_served", service_id=serving.guide.id)
+                return own(serving)
+            worded = worded_lead(t, listed) if len(listed) > 1 else None
+            if worded is not None:
+                emit(events, "worded_lead", service_id=worded.guide.id)
+                return own(worded)
             # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
             picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
             if picked is not None:

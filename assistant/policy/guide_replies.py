@@ -21,6 +21,7 @@ from assistant.nlg.passage_answer import (
     follow_up_choices,
     missing_answer,
 )
+from assistant.nlu.deadline import asks_deadline, states_deadline
 from assistant.policy.answer_common import SEARCH_FAILED_TEXT, AnswerHost, Events, emit
 from assistant.policy.evidence import (
     FAQ_LEXICAL_ALONE,
@@ -277,6 +278,13 @@ class GuideReplies:
                 f"如果您要办的正是它，请说出事项名称再问我。\n{reply.text}"
             )
             return reply
+        asked_time = Aspect.TIME in aspects or not [a for a in aspects if a is not Aspect.OVERVIEW]
+        if asked_time and asks_deadline(question) and states_deadline(guide.conditions):
+            # by when the person must act is a condition of the guide ("届满七日前…申请"), not its time limit
+            aspects = [
+                Aspect.CONDITIONS if a is Aspect.TIME else a for a in aspects if a is not Aspect.OVERVIEW
+            ]
+            aspects = aspects or [Aspect.CONDITIONS]
         st.current_service_id = guide.id
         st.current_policy_id = None
         st.last_aspects = [a.value for a in aspects if a is not Aspect.OVERVIEW]

@@ -211,22 +211,40 @@ def _named_by_query(
     )
     if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
         return named[0][1]
-    # the query uses words ("挂失", "探亲") that only one candidate's name has; failing that, the official
-    # terms its colloquial words stand for ("自由职业" -> 灵活就业)
-    grams = {h.doc_id: _variant_words(name_of(h)) for h in close}
+    names = [name_of(h) for h in close]
+    one = singled_out(query, names)
+    if one is None or names.count(names[one]) > 1:
+        # (the same service of several offices is not picked by its words: which one is the place's choice)
+        one = first_time(query, names)
+    return None if one is None else close[one].doc_id
+
+
+def singled_out(query: str, names: Sequence[str]) -> int | None:
+    """The one name (its index) the query uses words of ("挂失", "探亲", "M字") that no other name has; failing
+    that, by the official terms its colloquial words stand for ("自由职业" -> 灵活就业)."""
+    # the same name twice (two offices' twins) is one name: the first of them stands for it
+    first = {n: i for i, n in reversed(list(enumerate(names)))}
+    grams = {n: _variant_words(n) for n in first}
     # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
-    lacked = {m.group(1) for m in _LACKED_RE.finditer(q)}
+    lacked = {m.group(1) for m in _LACKED_RE.finditer(compact(query))}
     for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS - lacked, query_bigrams(query) - lacked):
         distinct = []
-        for h in close:
-            others = set().union(*(grams[o.doc_id] for o in close if o.doc_id != h.doc_id))
-            if qgrams & (grams[h.doc_id] - others):
-                distinct.append(h.doc_id)
+        for n, own in grams.items():
+            others = set().union(*(g for o, g in grams.items() if o != n))
+            if qgrams & (own - others):
+                distinct.append(first[n])
         if len(distinct) == 1:
             return distinct[0]
         if distinct:  # the question's own words point at several: the synonyms do not decide
             break
-    return first_time(query, close, name_of)
+    # one name holds all the question's words that any other holds, and more ("M字签证延期" and 延期M字签证 among
+    # 延期L字签证 / 换发M字签证)
+    q = name_bigrams(query) - GENERIC_BIGRAMS - lacked
+    told = {n: g & q for n, g in grams.items()}
+    best = max(told, key=lambda n: len(told[n]), default=None)
+    if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
+        return first[best]
+    return None
 
 
 def _variant_words(name: str) -> set[str]:

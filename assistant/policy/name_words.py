@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 
 from assistant.nlu.text import compact
@@ -75,7 +75,7 @@ def query_bigrams(query: str) -> set[str]:
 
 
 # A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
-_FIRST_TIME_RE = re.compile(r"新办|首次|初次|新申请|新申领|首办")
+_FIRST_TIME_RE = re.compile(r"新办|首次|初次|初始|新申请|新申领|首办")
 _PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
 _LATER_QUERY_RE = re.compile(
     r"补|换|迁|变更|注销|延续|延期|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改"
@@ -182,7 +182,9 @@ def step_not_served(query: str, name: str) -> str | None:
 
 # a renewal said in a citizen's words: a card run out and a new one wanted ("身份证过期了怎么换", "快到期了去哪换新的")
 # (or a card said to have run out: "驾驶证过期了怎么办" asks how to renew it)
-_RENEWAL_RE = re.compile(r"(?:过期|到期|期满)[^。？?]{0,10}换|换(?:个|张|本)?新|[证卡照][^，。？?]{0,2}(?:过期|期满)")
+_RENEWAL_RE = re.compile(
+    r"(?:过期|到期|期满)[^。？?]{0,10}换|换(?:个|张|本)?新|[证卡照][^，。？?]{0,2}(?:过期|期满)"
+)
 
 
 def renewal_not_served(query: str, text: str) -> bool:
@@ -264,26 +266,24 @@ def first_step_first(query: str, hits: list[Hit], name_of: Callable[[Hit], str])
     return hits
 
 
-def first_time(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
-    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant (or the plain item the
-    others extend), when the question uses no word of a later step and none of the words that set the other
+def first_time(query: str, names: Sequence[str]) -> int | None:
+    """ "残疾人证怎么办理" among 新办证 / 挂失补办 / 换领 / 迁入: the first-time variant (its index; or the plain item
+    the others extend), when the question uses no word of a later step and none of the words that set the other
     candidates apart."""
     q = compact(query)
     if _LATER_QUERY_RE.search(q):
         return None
-    names = {h.doc_id: compact(name_of(h)) for h in close}
-    stem = os.path.commonprefix(list(names.values()))
+    plain = [compact(n) for n in names]
+    stem = os.path.commonprefix(plain)
     # the first-time variant, or the plain item the others extend ("人才优粤卡申办" / "人才优粤卡（A卡）…")
     first = [
-        h
-        for h in close
-        if _FIRST_TIME_RE.search(names[h.doc_id]) or _PLAIN_REST_RE.fullmatch(names[h.doc_id][len(stem) :])
+        i for i, n in enumerate(plain) if _FIRST_TIME_RE.search(n) or _PLAIN_REST_RE.fullmatch(n[len(stem) :])
     ]
     if len(first) != 1:
         return None
-    own = name_bigrams(name_of(first[0]))
-    others = set().union(*(name_bigrams(name_of(h)) for h in close if h is not first[0])) - own
-    return None if query_bigrams(query) & others else first[0].doc_id
+    own = name_bigrams(names[first[0]])
+    others = set().union(*(name_bigrams(n) for i, n in enumerate(names) if i != first[0])) - own
+    return None if query_bigrams(query) & others else first[0]
 
 
 # a problem told of a thing one has ("社保卡密码忘了怎么办", "忘记密码", "社保卡坏了"): the thing must be in what

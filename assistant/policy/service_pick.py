@@ -12,8 +12,8 @@ from assistant.policy.evidence import (
     name_cover,
     name_told,
 )
-from assistant.policy.linking import is_auxiliary
-from assistant.policy.name_words import asks_later_step
+from assistant.policy.linking import is_auxiliary, singled_out
+from assistant.policy.name_words import asks_later_step, first_time, later_step_only, serves_later_step
 from assistant.policy.variants import same_service_once
 
 
@@ -50,12 +50,32 @@ def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     return told[0][1]
 
 
+def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
+    """The one candidate the question's words set apart from the others ("M字签证延期" among 延期M字 / L字 / G字签证),
+    or the first-time variant when it asks no later step ("第一次注册" among 初始注册 / 重新注册 / 注销注册)."""
+    names = [c.guide.name for c in cands]
+    one = singled_out(t, names)
+    if one is None:
+        # no later step asked: the variants for one (延续 / 注销 …) are no choice ("想申请设个人业余电台")
+        keep = [i for i, n in enumerate(names) if not later_step_only(t, n)]
+        if 0 < len(keep) < len(names):
+            j = singled_out(t, [names[i] for i in keep]) if len(keep) > 1 else 0
+            one = None if j is None else keep[j]
+    if one is None:
+        one = first_time(t, names)
+    return None if one is None else cands[one]
+
+
 def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:
     """The one candidate serving the later step the question asks (`serves`), when the others do not: a choice
     between 损毁换发 / 遗失补发 / 初次申领 is no choice for "保安证烂咗想换张新"."""
     if not asks_later_step(t):
         return None
     serving = [c for c in cands if serves(t, c)]
+    if len(serving) > 1:
+        # the one whose name says the step, over those only listing an old card among their materials
+        # ("律师执业证用旧了想换本新的": 律师执业证书补证、换证, not 注销…后重新申请执业)
+        serving = [c for c in serving if serves_later_step(t, c.guide.name)] or serving
     return serving[0] if len(serving) == 1 else None
 
 

@@ -1,0 +1,33 @@
+"""A deadline for the person to act ("入境后多少天内要去办", "最迟什么时候申请延期"), as opposed to how long the office
+takes ("几个工作日能办好"): the former is stated in a guide's conditions ("应当在…届满七日前…申请"), not in its
+time limits (pure functions)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.text import compact
+
+_SPAN = r"(?:多少|几)个?(?:天|日|个?月|年|周|星期)|多长时间|多久|几耐|几长时间"
+# "多少天内去申请", "几个月之内要注册": a span "within" which the person does something
+_WITHIN_RE = re.compile(
+    rf"(?:{_SPAN})(?:之|以)?内[^，。？?]{{0,3}}?(?:要|得|必须|需要|应该|应当|就)?(?:去|来)?"
+    r"(?:申请|提出|申报|报|注册|登记|备案|办|交|递)"
+)
+# "最迟什么时候申请", "提前几天预约", "截止日期"
+_LATEST_RE = re.compile(r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几)")
+# the office's own time: "几天内能办好", "多久内批下来"
+_PROCESSING_RE = re.compile(r"办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证")
+# a deadline in a guide's text: "自…之日起一年内提出", "届满七日前", "到期前30日"
+_STATED_RE = re.compile(r"(?:日|天|个月|年)(?:之|以)?内|(?:届满|期满|到期)[^，。；]{0,8}前|之日起")
+
+
+def asks_deadline(question: str) -> bool:
+    """The question asks by when the person must act, not how long the office takes."""
+    q = compact(question)
+    return bool(_WITHIN_RE.search(q) or _LATEST_RE.search(q)) and not _PROCESSING_RE.search(q)
+
+
+def states_deadline(text: str) -> bool:
+    """The text (a guide's conditions) sets a deadline for acting."""
+    return bool(_STATED_RE.search(text or ""))

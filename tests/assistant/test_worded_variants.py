@@ -1,0 +1,133 @@
+"""Close variants told apart by the question's own words (M字 / 初始 / 业余), a later step served by name, and a
+deadline for acting asked ("最迟什么时候申请"), which a guide's conditions state, not its time limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.deadline import asks_deadline, states_deadline
+from assistant.nlu.intent import classify
+from assistant.policy.evidence import Candidate
+from assistant.policy.guide_fit import GuideFit
+from assistant.policy.linking import singled_out
+from assistant.policy.service_pick import step_server, worded_lead
+from assistant.state import DialogueState, Intent
+from eval.dialogue import build_manager
+from knowledge.schema import Material, ServiceGuide, TimeLimit
+from retrieval.embedders import HashEmbedder
+from retrieval.tokenize import expand_synonyms, synonym_table
+from retrieval.types import DocKind, Hit
+
+
+def _cand(name: str, score: float = 1.0, gid: str = "") -> Candidate:
+    g = ServiceGuide(id=gid or name, name=name, region="广东省广州市")
+    return Candidate(g, Hit(g.id, DocKind.GUIDE, name, score, []), None, 1)
+
+
+def test_the_one_name_holding_all_the_question_names_is_picked() -> None:
+    names = ["延期M字签证", "延期L字签证", "换发M字签证", "延期G字签证"]
+    assert singled_out("他的M字签证想延期，几个工作日能办好？", names) == 0
+    assert singled_out("M字签证想换发", names) == 2
+    assert singled_out("签证想延期", names) is None  # nothing sets one apart: ask which
+
+
+def test_twins_of_one_name_count_as_one_name() -> None:
+    names = ["延期M字签证", "延期M字签证", "延期L字签证"]
+    assert singled_out("M字签证延期要几天", names) == 0
+
+
+def test_a_variant_for_a_later_step_is_no_choice_when_none_is_asked() -> None:
+    cands = [
+        _cand("无线电台（站）的设置使用和呼号指配审批（新申请）(业余)"),
+        _cand("无线电台（站）的设置使用和呼号指配审批（新申请）(其他无线电台（站）的设置使用审批（新申请）)"),
+        _cand("无线电台（站）的设置使用和呼号指配审批（延续）(业余)"),
+    ]
+    assert worded_lead("想申请设个人业余电台，批下来要多少天？", cands) is cands[0]
+    assert worded_lead("想申请设个无线电台，批下来要多少天？", cands) is None  # 业余 or another kind: ask
+
+
+def test_the_first_time_variant_answers_a_question_asking_no_later_step() -> None:
+    cands = [
+        _cand("二级注册建造师执业资格注册核准(二级注册建造师重新注册)"),
+        _cand("二级注册建造师执业资格注册核准(二级注册建造师初始注册)"),
+        _cand("二级注册建造师执业资格注册核准（注销注册）"),
+    ]
+    assert worded_lead("刚考过二建，第一次注册要几天审核完？", cands) is cands[1]
+    assert worded_lead("二建注册要注销怎么办", cands) is cands[2]
+
+
+def test_the_variant_naming_the_step_serves_it_over_one_listing_an_old_card() -> None:
+    old = _cand("专职律师执业许可(在我省注销律师执业证书后重新申请执业)")
+    renew = _cand("律师执业证书补证、换证")
+    ending = _cand("律师执业证书注销审核(律师执业证书注销)")
+    old.guide.materials = [Material(name="原律师执业证书（换发新证）")]
+    q = "律师执业证用旧了想换本新的，多少个工作日能办好？"
+    assert step_server(q, [old, renew, ending], GuideFit._serves_step) is renew
+
+
+def test_a_deadline_for_acting_is_told_from_a_processing_time() -> None:
+    for q in (
+        "C字签证停留期快到了，最迟什么时候要去申请延期？",
+        "考到证了，要在多长时间内去申请注册？",
+        "入境后多少天内要去办居留证",
+        "居留证件入境后几耐之内要去办",
+    ):
+        assert asks_deadline(q), q
+    for q in ("几个工作日能办好", "多少天内能办好", "多久能拿证", "要多长时间"):
+        assert not asks_deadline(q), q
+    assert states_deadline("应当在签证注明的停留期限届满七日前向…申请")
+    assert states_deadline("应当自取得资格证书之日起一年内提出")
+    assert not states_deadline("申请人须年满18周岁")
+
+
+def test_a_deadline_question_is_a_question_not_a_wish_to_apply() -> None:
+    assert classify("我的C字签证快到期了，最迟什么时候要去申请延期？") is Intent.SERVICE_QUESTION
+
+
+def test_everyday_wordings_read_as_the_aspect_asked() -> None:
+    # "多几日" is a few more days of stay, not a processing time
+    assert detect_aspects("想延长多几日，行程方面要交些什么？") == [Aspect.MATERIALS]
+    # an online place asked, not whether one may apply
+    assert detect_aspects("X2签证想延期，网上有没有地方可以申请？") == [Aspect.ONLINE]
+    # a letter asked whether it is needed
+    assert Aspect.MATERIALS in detect_aspects("是不是要我们这边被探望的人写个函件？")
+
+
+def test_visas_said_by_purpose_or_bare_letter_find_their_category() -> None:
+    table = synonym_table()
+    assert "L字签证" in expand_synonyms("朋友拿旅游签证来玩", table)
+    assert "X2字签证" in expand_synonyms("X2签证想延期", table)
+    assert "M字签证" in expand_synonyms("商务签证要延期", table)
+
+
+def _visa(gid: str, name: str, days: int, conditions: str = "") -> ServiceGuide:
+    return ServiceGuide(
+        id=gid,
+        name=name,
+        region="广东省广州市",
+        department="示例出入境管理支队",
+        conditions=conditions,
+        promised_time_limit=TimeLimit(value=days, unit="工作日", raw=f"{days}(工作日)"),
+    )
+
+
+def test_the_variant_the_question_names_answers_and_a_deadline_comes_from_its_conditions(
+    tmp_path: Path,
+) -> None:
+    guides = [
+        _visa(
+            "m", "延期M字签证", 3, "外国人需要延长签证停留期限的，应当在签证注明的停留期限届满七日前申请。"
+        ),
+        _visa(
+            "l", "延期L字签证", 5, "外国人需要延长签证停留期限的，应当在签证注明的停留期限届满七日前申请。"
+        ),
+        _visa("mm", "换发M字签证", 7),
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="a"), "他的M字签证想延期，几个工作日能办好？").reply
+    assert "3个工作日" in reply.text
+    assert [c.id for c in reply.citations][:1] == ["guide:m#promised_time_limit"]
+    reply = m.handle(DialogueState(session_id="b"), "M字签证最迟什么时候要去申请延期？").reply
+    assert "届满七日前" in reply.text
+    assert [c.id for c in reply.citations][:1] == ["guide:m#conditions"]

@@ -31,3 +31,25 @@ def asks_deadline(question: str) -> bool:
 def states_deadline(text: str) -> bool:
     """The text (a guide's conditions) sets a deadline for acting."""
     return bool(_STATED_RE.search(text or ""))
+
+
+# a statute setting the person's deadline: "应当自…之日起30日内，向…提出工伤认定申请" (not the office's: "60日内作出…决定")
+_WITHIN_TEXT_RE = re.compile(r"(?:日|天|个月|年)(?:之|以)?内[，,]?([^。；]{0,30})")
+_ACTS = ("提出", "申请", "申报", "登记", "备案")
+_MODAL_RE = re.compile(r"^(?:[要得就]|必须|需要|应该|应当|可以|能|去|来)+")
+_ASKED_WITHIN_RE = re.compile(rf"(?:{_SPAN})(?:之|以)?内([^，。？?]{{0,8}})")
+
+
+def deadline_act(question: str) -> set[str]:
+    """The verb of what the question says must be done by then ("几多日内要交接撤出" -> 交接; not its object, which
+    the office's own deadline may name too); the usual acts (申请 / 提出 …) when it says none after the span."""
+    m = _ASKED_WITHIN_RE.search(compact(question))
+    said = _MODAL_RE.sub("", m.group(1)) if m else ""
+    return {said[:2]} if len(said) >= 2 else set(_ACTS)
+
+
+def sets_deadline_to_act(text: str, acts: set[str]) -> bool:
+    """The text (a law article) sets by when the person must do one of `acts` (bigrams), in the clause after the
+    span ("三十日内与业主委员会…办理项目交接")."""
+    clauses = (re.split(r"[，,]", m.group(1))[0] for m in _WITHIN_TEXT_RE.finditer(text or ""))
+    return any(a in c for c in clauses for a in acts)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, detect_aspects
+from assistant.nlu.deadline import asks_deadline, deadline_act, sets_deadline_to_act
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.article_filters import certificate_applied_for, lists_as_paper, procedure_named
@@ -473,6 +474,7 @@ def best_article(
     found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     legality = bool(_ASKS_LEGALITY.search(t))
+    acts = deadline_act(t) if asks_deadline(t) else set()
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
         asp = aspect_overlap(asked, article_aspects(c.chunk.text, t)) if asked else 0.0
@@ -488,7 +490,16 @@ def best_article(
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         forbids = W_ART_ASPECT if legality and _FORBIDS.search(c.chunk.text) else 0.0
-        rank = W_ART_CHUNK * c.score / top_score + W_ART_RARE * rare + W_ART_ASPECT * asp + listed + forbids
+        # by when one must act, for an article setting such a deadline ("我自己几耐内可以申请" and 第十七条)
+        within = W_ART_ASPECT if acts and sets_deadline_to_act(c.chunk.text, acts) else 0.0
+        rank = (
+            W_ART_CHUNK * c.score / top_score
+            + W_ART_RARE * rare
+            + W_ART_ASPECT * asp
+            + listed
+            + forbids
+            + within
+        )
         # an article on the aspect asked may count the formal terms of the question's colloquial words
         # ("报户口" for 出生登记); one on another aspect only the question's own words (unless `formal_shared`)
         gate = max(lex, lex_formal) if asp >= 1.0 or formal_shared else lex

@@ -42,8 +42,9 @@ _AUX_NAME_RE = re.compile(
 # a thing said as lacked ("没有单位", "冇工作"), not as asked for ("有没有补贴" asks about one)
 _LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
+# (not one found out: "畀人查到仲唔停手会罚几多")
 _AUX_QUERY_RE = re.compile(
-    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
+    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
     r"查下|查吓|查看|想查|帮我查|(?:点样|点|如何|哪里|在哪|去哪|边度)查"
 )
@@ -239,11 +240,12 @@ def singled_out(query: str, names: Sequence[str]) -> int | None:
             break
     # one name holds all the question's words that any other holds, and more ("M字签证延期" and 延期M字签证 among
     # 延期L字签证 / 换发M字签证)
-    q = name_bigrams(query) - GENERIC_BIGRAMS - lacked
-    told = {n: g & q for n, g in grams.items()}
-    best = max(told, key=lambda n: len(told[n]), default=None)
-    if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
-        return first[best]
+    # (the question's own words first, then with the formal terms of its colloquial ones: "部队嘅小车驾驶证")
+    for q in (name_bigrams(query) - GENERIC_BIGRAMS - lacked, query_bigrams(query) - lacked):
+        told = {n: g & q for n, g in grams.items()}
+        best = max(told, key=lambda n: len(told[n]), default=None)
+        if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
+            return first[best]
     return None
 
 

@@ -131,3 +131,17 @@ def test_the_variant_the_question_names_answers_and_a_deadline_comes_from_its_co
     reply = m.handle(DialogueState(session_id="b"), "M字签证最迟什么时候要去申请延期？").reply
     assert "届满七日前" in reply.text
     assert [c.id for c in reply.citations][:1] == ["guide:m#conditions"]
+
+
+def test_the_formal_terms_of_colloquial_words_set_a_variant_apart() -> None:
+    names = [
+        "港澳医师内地医师资格认定（中医）",
+        "港澳医师内地医师资格认定（临床）",
+        "港澳医师内地医师资格认定（口腔)",
+    ]
+    assert singled_out("我是香港西医，想申请内地的医师资格认定", names) == 1  # 西医 -> 临床
+    cars = [
+        "机动车驾驶证持军警驾驶证申领(退役军人持军队（摩托车）驾驶证申请机动车驾驶证)",
+        "机动车驾驶证持军警驾驶证申领(退役军人持军队（小型汽车）驾驶证申请机动车驾驶证)",
+    ]
+    assert singled_out("退伍了想用小车驾驶证换地方驾照", cars) == 1  # 小车 -> 小型汽车

@@ -1,0 +1,82 @@
+"""Fines and deadlines asked in citizens' words: "会罚几多钱" asks the amount of a fine (an article stating it
+answers, not a fee question), "畀人查到" is being found out (not a lookup), and "我自己几耐内可以申请" asks the
+article setting the person's own deadline, not the office's ("60日内作出…决定"). The law texts are authored samples
+in the shape of the bundled laws."""
+
+from __future__ import annotations
+
+from answer_hits import article_hit
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.deadline import deadline_act, sets_deadline_to_act
+from assistant.policy.evidence import best_article
+from assistant.policy.linking import asks_auxiliary
+from knowledge.schema import Article, PolicyDocument
+from retrieval.types import SearchResult
+
+# sample data: authored for these tests, worded like the bundled regulations
+INJURY = PolicyDocument(
+    id="law-sample-injury",
+    title="工伤保险条例（示例）",
+    level="国家",
+    region="全国",
+    articles=[
+        Article(
+            number="第十七条",
+            text="职工发生事故伤害，所在单位应当自事故伤害发生之日起30日内，向社会保险行政部门提出工伤认定申请。"
+            "用人单位未按前款规定提出的，工伤职工或者其近亲属可以在事故伤害发生之日起1年内，直接提出工伤认定申请。",
+        ),
+        Article(
+            number="第二十条",
+            text="社会保险行政部门应当自受理工伤认定申请之日起60日内作出工伤认定的决定，并书面通知申请工伤认定的职工。",
+        ),
+        Article(
+            number="第五十五条",
+            text="申请工伤认定的职工或者其近亲属、该职工所在单位对工伤认定申请不予受理的决定不服的，可以依法申请行政复议。",
+        ),
+    ],
+)
+WASTE = PolicyDocument(
+    id="law-sample-waste",
+    title="广东省建筑垃圾管理条例（示例）",
+    level="省",
+    region="广东省",
+    articles=[
+        Article(number="第六条", text="建筑垃圾处理实行收费制度，收费标准依据国家有关规定执行。"),
+        Article(
+            number="第二十二条",
+            text="违反本条例规定，将工程渣土、工程泥浆与其他建筑垃圾混合运输的，由建筑垃圾主管部门责令改正，"
+            "处三万元以上三十万元以下的罚款。",
+        ),
+    ],
+)
+
+
+def _result(q: str, law: PolicyDocument, scores: list[float]) -> SearchResult:
+    arts = [article_hit(law, a, s) for a, s in zip(law.articles, scores, strict=True)]
+    return SearchResult(query=q, hits=[], confident=False, confidence=0.1, articles=arts)
+
+
+def test_a_fine_asked_is_an_amount_not_a_fee() -> None:
+    assert detect_aspects("会罚几多钱？") == [Aspect.AMOUNT]
+    assert detect_aspects("罚款多少") == [Aspect.AMOUNT]
+    assert detect_aspects("办这个证要多少钱") == [Aspect.FEES]  # a fee is still a fee
+    q = "泥头车将工程渣土、泥浆同其他建筑垃圾混在一齐运，会罚多少钱？"
+    picked = best_article(q, _result(q, WASTE, [0.5, 0.45]), {WASTE.id: WASTE}.get)
+    assert picked is not None and picked[0].chunk.field == "第二十二条"
+
+
+def test_being_found_out_is_no_lookup() -> None:
+    assert not asks_auxiliary("在禁养区养猪，给人查到仲不停手，会罚多少？")
+    assert asks_auxiliary("我的申请查到进度了吗")
+
+
+def test_the_person_s_own_deadline_is_the_article_setting_it() -> None:
+    assert deadline_act("公司不帮我申请工伤认定，我自己多久内可以申请") == {"申请"}
+    assert deadline_act("规定他多少日内要交接撤出？") == {"交接"}
+    assert sets_deadline_to_act(INJURY.articles[0].text, {"申请"})
+    assert not sets_deadline_to_act(INJURY.articles[1].text, {"申请"})  # the office's deadline
+    q = "公司不帮我申请工伤认定，我自己多久内可以申请"
+    # retrieval ranks the others first; the article setting the deadline to apply answers
+    picked = best_article(q, _result(q, INJURY, [0.55, 0.6, 0.6]), {INJURY.id: INJURY}.get)
+    assert picked is not None and picked[0].chunk.field == "第十七条"

@@ -42,7 +42,7 @@ _NOT_ELIGIBILITY = r"(?<!地方)(?<!网上)(?<!线上)(?<!手机上)(?<!久)(?<!
 # "结婚证", an official "需要提供《留学回国人员证明》吗").
 DOCUMENT_ASKED = (
     r"(?!办|申请|领|考|换|补|去|到|跑|交|带|拿|准备|开)[\u4e00-\u9fff《]{0,14}?"
-    r"(?:合同|协议|证明|复印件|原件|证书|执照|函件|证)》?(?=[吗么嘛呢?？，,。]|$)"
+    r"(?:合同|协议|证明|复印件|原件|证书|执照|函件|证|图)》?(?=[吗么嘛呢?？，,。]|$)"
 )
 # A document the person lacks or cannot get ("没有租房合同怎么办", "房东不肯给合同怎么办", "单位开不出证明"), or says
 # first and then lacks ("结婚证没有可以吗"): the words of lacking, the document words, and how such a question ends.

@@ -378,7 +378,8 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
         return None if kind.group(1) in said else s
     # the two characters said of a certificate, not of anything ("健康证" and 人口、卫生、健康资讯)
     carded = re.search(rf"{re.escape(m.group(1))}.{{0,3}}[证卡照]", said)
-    return None if carded or _says(m.group(0), said) else s
+    # (the whole word for its formal term: "爆破员证" -> 爆破作业人员许可)
+    return None if carded or _says(s, said) else s
 
 
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it

@@ -145,3 +145,17 @@ def test_the_formal_terms_of_colloquial_words_set_a_variant_apart() -> None:
         "机动车驾驶证持军警驾驶证申领(退役军人持军队（小型汽车）驾驶证申请机动车驾驶证)",
     ]
     assert singled_out("退伍了想用小车驾驶证换地方驾照", cars) == 1  # 小车 -> 小型汽车
+
+
+def test_a_certificate_named_by_a_colloquial_whole_word_is_said_by_its_formal_term() -> None:
+    from assistant.policy.name_words import certificate_unnamed
+
+    q = "爆破员证丢了要补办，需不需要登报声明遗失？"
+    assert (
+        certificate_unnamed("爆破员证", "爆破作业人员许可(遗失补发)", q) is None
+    )  # 爆破员证 -> 爆破作业人员许可
+    assert certificate_unnamed("爆破员证", "遗失技能人员职业资格证书补发申请", q) == "爆破员证"
+
+
+def test_a_drawing_asked_whether_needed_is_a_material() -> None:
+    assert detect_aspects("是不是要有资质的测绘机构画界址图？") == [Aspect.MATERIALS]

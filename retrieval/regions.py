@@ -102,13 +102,24 @@ def _countries() -> tuple[str, ...]:
     return tuple(sorted((n for n in names if len(n) >= 2 and "中国" not in n), key=len, reverse=True))
 
 
+# a country said as a person's nationality ("我有个法国朋友", "美籍华人", "日本客户"): the matter is still one here
+_NATIONALITY_AFTER = re.compile(
+    r"(?:籍|人|公民|朋友|友人|客户|客人|老公|老婆|丈夫|妻子|太太|男朋友|女朋友|同事|员工|专家|学生|留学生|护照|游客|商人)(?!签证)"
+)
+
+
 def foreign_countries(text: str) -> list[str]:
-    """Foreign countries a message names ("美国的个人所得税…" -> ["美国"]): no guide of this KB is about them."""
+    """Foreign countries a message names ("美国的个人所得税…" -> ["美国"]): no guide of this KB is about them.
+    A country said as a person's nationality only ("我有个法国朋友…喺广州") is left out."""
     t = _NOT_COUNTRY.sub("", text)
     found: list[str] = []
     for name in _countries():
-        if name in t and not any(name in f for f in found):
-            found.append(name)
+        if name not in t or any(name in f for f in found):
+            continue
+        said = [m.end() for m in re.finditer(re.escape(name), t)]
+        if all(_NATIONALITY_AFTER.match(t, end) for end in said):
+            continue
+        found.append(name)
     return found
 
 

@@ -133,7 +133,10 @@ def test_a_candidate_whose_name_the_question_tells_whole_is_no_choice_to_offer()
     """Close candidates, the question long and colloquial: one name told nearly whole, the others little."""
     cands = [
         _cand("档案转出", 2.9),
-        _cand("各级各类档案馆以及机关、团体、企业事业单位和其他组织向国内外的单位或者个人赠送档案复制件审批", 2.7),
+        _cand(
+            "各级各类档案馆以及机关、团体、企业事业单位和其他组织向国内外的单位或者个人赠送档案复制件审批",
+            2.7,
+        ),
         _cand("广东省人才优粤卡（A卡）申请港澳入出内地商务车指标", 2.3),
     ]
     q = "我想把挂在省人才服务局的人事档案调到新单位，转出去一般要几天？"
@@ -145,7 +148,7 @@ def test_a_candidate_whose_name_the_question_tells_whole_is_no_choice_to_offer()
 
 
 def test_a_paper_asked_about_is_no_certificate_the_question_applies_for() -> None:
-    """"…换地方驾照，要不要带退伍证": 退伍证 is a paper to bring, not the certificate sought, so candidates not
+    """ "…换地方驾照，要不要带退伍证": 退伍证 is a paper to bring, not the certificate sought, so candidates not
     naming it are still a choice (the subject ends in it)."""
     cands = [
         _cand("机动车驾驶证持军警驾驶证申领(退役军人持军队（摩托车）驾驶证申请机动车驾驶证)", 4.2),
@@ -174,6 +177,13 @@ def test_foreign_countries_are_named_but_not_inside_common_words() -> None:
     assert foreign_countries("新加坡PR点样申请") == ["新加坡"]
     assert foreign_countries("增加纳税人信息要带什么") == []  # 加纳 inside 增加纳税
     assert foreign_countries("去香港探亲签注怎么办") == []  # Hong Kong matters are Chinese services
+
+
+def test_a_country_said_as_a_person_s_nationality_is_no_foreign_matter() -> None:
+    assert foreign_countries("我有个法国朋友拿旅游签证在广州玩，想延长几日") == []
+    assert foreign_countries("我是美籍华人想回国定居") == []
+    assert foreign_countries("英国学生签证面签一般会问什么问题") == ["英国"]  # that country's visa
+    assert foreign_countries("日本人在日本怎么办护照") == ["日本"]  # the country named as a place too
 
 
 def test_another_place_s_guide_does_not_answer_a_foreign_country_s_matter(manager) -> None:
@@ -622,7 +632,9 @@ def test_a_statute_answers_before_a_choice_between_guides_not_naming_the_kind_or
     assert names_kind("社保卡", pension)  # too short to tell
     assert step_not_served("工伤认定要什么材料", certify.name) == "认定"
     assert step_not_served("高新技术企业认定要多久", "高新技术企业认定") is None
-    assert step_not_served("低收入家庭认定可以网上预约吗", "低收入家庭业务申请预约") is None  # booking it serves it
+    assert (
+        step_not_served("低收入家庭认定可以网上预约吗", "低收入家庭业务申请预约") is None
+    )  # booking it serves it
     law = PolicyDocument(
         id="law-s-gs",
         title="工伤保险条例（示例）",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from assistant.policy.evidence import (
@@ -50,20 +51,29 @@ def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     return told[0][1]
 
 
+# variants of one service share the opening of their names ("无线电台（站）的设置使用…（新申请）" / "…（延续）")
+VARIANT_STEM = 4
+
+
 def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     """The one candidate the question's words set apart from the others ("M字签证延期" among 延期M字 / L字 / G字签证),
     or the first-time variant when it asks no later step ("第一次注册" among 初始注册 / 重新注册 / 注销注册)."""
     names = [c.guide.name for c in cands]
-    one = singled_out(t, names)
-    if one is None:
-        # no later step asked: the variants for one (延续 / 注销 …) are no choice ("想申请设个人业余电台")
+    # (the question's own words: the formal terms of colloquial ones are too loose to decide without asking)
+    one = singled_out(t, names, formal=False)
+    if one is None and len(os.path.commonprefix(names)) >= VARIANT_STEM:
+        # no later step asked: the variants of one service for one (延续 / 注销 …) are no choice ("想申请设个人业余
+        # 电台"); not so between different services ("能申请法律职业资格吗" and 更正职业资格证书信息申请)
         keep = [i for i, n in enumerate(names) if not later_step_only(t, n)]
         if 0 < len(keep) < len(names):
-            j = singled_out(t, [names[i] for i in keep]) if len(keep) > 1 else 0
+            j = singled_out(t, [names[i] for i in keep], formal=False) if len(keep) > 1 else 0
             one = None if j is None else keep[j]
     if one is None:
         one = first_time(t, names)
-    return None if one is None else cands[one]
+    if one is None:
+        return None
+    # of two offices' twins of the name, the one the question names, else the one serving the whole place
+    return same_service_once([c for c in cands if c.guide.name == names[one]], t)[0]
 
 
 def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:

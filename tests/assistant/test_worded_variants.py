@@ -159,3 +159,30 @@ def test_a_certificate_named_by_a_colloquial_whole_word_is_said_by_its_formal_te
 
 def test_a_drawing_asked_whether_needed_is_a_material() -> None:
     assert detect_aspects("是不是要有资质的测绘机构画界址图？") == [Aspect.MATERIALS]
+
+
+def test_of_two_offices_twins_the_worded_lead_is_the_office_named() -> None:
+    city = ServiceGuide(
+        id="city", name="既有住宅增设电梯规划许可", region="广东省广州市", department="广州市规划和自然资源局"
+    )
+    zone = ServiceGuide(
+        id="zone",
+        name="既有住宅增设电梯规划许可",
+        region="广东省广州市",
+        department="广州空港经济区管理委员会",
+    )
+    rural = ServiceGuide(
+        id="rural", name="乡村建设规划许可证核发", region="广东省广州市", department="示例局"
+    )
+    cands = [Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 1.0, []), None, 1) for g in (city, zone, rural)]
+    picked = worded_lead("我住空港经济区的旧楼，想增设电梯，规划许可去哪办", cands)
+    assert picked is not None and picked.guide.id == "zone"
+
+
+def test_a_later_step_variant_gives_way_only_among_variants_of_one_service() -> None:
+    cands = [_cand("预约申请国家统一法律职业资格证书（转链接）"), _cand("职业资格证书注销申请")]
+    assert worded_lead("有职业资格，能申请做公证员吗", cands) is None  # two services: ask
+
+
+def test_doing_it_online_in_everyday_words() -> None:
+    assert detect_aspects("想向税务局报告更新身份信息，可不可以网上搞？") == [Aspect.ONLINE]

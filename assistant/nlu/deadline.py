@@ -15,7 +15,7 @@ _WITHIN_RE = re.compile(
     r"(?:申请|提出|申报|报|注册|登记|备案|办|交|递)"
 )
 # "最迟什么时候申请", "提前几天预约", "截止日期"
-_LATEST_RE = re.compile(r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几)")
+_LATEST_RE = re.compile(r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几|多久|多长时间)")
 # the office's own time: "几天内能办好", "多久内批下来"
 _PROCESSING_RE = re.compile(r"办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证")
 # a deadline in a guide's text: "自…之日起一年内提出", "届满七日前", "到期前30日"
@@ -34,8 +34,12 @@ def states_deadline(text: str) -> bool:
 
 
 # a statute setting the person's deadline: "应当自…之日起30日内，向…提出工伤认定申请" (not the office's: "60日内作出…决定")
-_WITHIN_TEXT_RE = re.compile(r"(?:日|天|个月|年)(?:之|以)?内[，,]?([^。；]{0,30})")
-_ACTS = ("提出", "申请", "申报", "登记", "备案")
+# (also "届满三十日前…提出申请" and "提前三十日以书面形式通知")
+_WITHIN_TEXT_RE = re.compile(
+    r"(?:(?:日|天|个月|年)(?:之|以)?内|(?:届满|期满|到期)[^，。；]{0,8}前|提前[0-9一二三四五六七八九十百]+(?:个工作日|个月|日|天))"
+    r"[，,]?([^。；]{0,30})"
+)
+_ACTS = ("提出", "申请", "申报", "登记", "备案", "通知")
 _MODAL_RE = re.compile(r"^(?:[要得就]|必须|需要|应该|应当|可以|能|去|来)+")
 _ASKED_WITHIN_RE = re.compile(rf"(?:{_SPAN})(?:之|以)?内([^，。？?]{{0,8}})")
 

@@ -80,3 +80,11 @@ def test_the_person_s_own_deadline_is_the_article_setting_it() -> None:
     # retrieval ranks the others first; the article setting the deadline to apply answers
     picked = best_article(q, _result(q, INJURY, [0.55, 0.6, 0.6]), {INJURY.id: INJURY}.get)
     assert picked is not None and picked[0].chunk.field == "第十七条"
+
+
+def test_a_deadline_before_expiry_or_a_notice_period_is_one_set_for_the_person() -> None:
+    renew = "被许可人需要延续行政许可的有效期的，应当在该行政许可有效期届满三十日前向行政机关提出申请。"
+    assert sets_deadline_to_act(renew, deadline_act("许可证快到期了，要提前多久申请延续"))
+    notice = "劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。"
+    assert sets_deadline_to_act(notice, deadline_act("我想辞工，要提前多久同公司讲？"))
+    assert not sets_deadline_to_act("行政机关应当在该行政许可有效期届满前作出是否准予延续的决定。", {"申请"})

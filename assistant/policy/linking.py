@@ -228,9 +228,11 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
     grams = {n: _variant_words(n) for n in first}
     # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
     lacked = {m.group(1) for m in _LACKED_RE.finditer(compact(query))}
-    for qgrams in (name_bigrams(query) - GENERIC_BIGRAMS - lacked, query_bigrams(query) - lacked)[
-        : 2 if formal else 1
-    ]:
+    # the question's own words first, then with the formal terms of its colloquial ones ("部队嘅小车驾驶证")
+    readings = [name_bigrams(query) - GENERIC_BIGRAMS - lacked]
+    if formal:
+        readings.append(query_bigrams(query) - lacked)
+    for qgrams in readings:
         distinct = []
         for n, own in grams.items():
             others = set().union(*(g for o, g in grams.items() if o != n))
@@ -242,11 +244,8 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
             break
     # one name holds all the question's words that any other holds, and more ("M字签证延期" and 延期M字签证 among
     # 延期L字签证 / 换发M字签证)
-    # (the question's own words first, then with the formal terms of its colloquial ones: "部队嘅小车驾驶证")
-    for q in (name_bigrams(query) - GENERIC_BIGRAMS - lacked, query_bigrams(query) - lacked)[
-        : 2 if formal else 1
-    ]:
-        told = {n: g & q for n, g in grams.items()}
+    for qgrams in readings:
+        told = {n: g & qgrams for n, g in grams.items()}
         best = max(told, key=lambda n: len(told[n]), default=None)
         if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
             return first[best]

@@ -18,19 +18,12 @@ _WITHIN_RE = re.compile(
 _LATEST_RE = re.compile(r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几|多久|多长时间)")
 # the office's own time: "几天内能办好", "多久内批下来"
 _PROCESSING_RE = re.compile(r"办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证")
-# a deadline in a guide's text: "自…之日起一年内提出", "届满七日前", "到期前30日"
-_STATED_RE = re.compile(r"(?:日|天|个月|年)(?:之|以)?内|(?:届满|期满|到期)[^，。；]{0,8}前|之日起")
 
 
 def asks_deadline(question: str) -> bool:
     """The question asks by when the person must act, not how long the office takes."""
     q = compact(question)
     return bool(_WITHIN_RE.search(q) or _LATEST_RE.search(q)) and not _PROCESSING_RE.search(q)
-
-
-def states_deadline(text: str) -> bool:
-    """The text (a guide's conditions) sets a deadline for acting."""
-    return bool(_STATED_RE.search(text or ""))
 
 
 # a statute setting the person's deadline: "应当自…之日起30日内，向…提出工伤认定申请" (not the office's: "60日内作出…决定")
@@ -57,3 +50,9 @@ def sets_deadline_to_act(text: str, acts: set[str]) -> bool:
     span ("三十日内与业主委员会…办理项目交接")."""
     clauses = (re.split(r"[，,]", m.group(1))[0] for m in _WITHIN_TEXT_RE.finditer(text or ""))
     return any(a in c for c in clauses for a in acts)
+
+
+def states_deadline(text: str) -> bool:
+    """The text (a guide's conditions) sets a deadline for applying, filing or giving notice ("届满七日前…申请",
+    "自…之日起一年内提出")."""
+    return sets_deadline_to_act(text, set(_ACTS))

@@ -11,6 +11,7 @@ from assistant.nlu.intent import classify
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.linking import singled_out
+from assistant.policy.name_words import certificate_unnamed
 from assistant.policy.service_pick import step_server, worded_lead
 from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
@@ -148,8 +149,6 @@ def test_the_formal_terms_of_colloquial_words_set_a_variant_apart() -> None:
 
 
 def test_a_certificate_named_by_a_colloquial_whole_word_is_said_by_its_formal_term() -> None:
-    from assistant.policy.name_words import certificate_unnamed
-
     q = "爆破员证丢了要补办，需不需要登报声明遗失？"
     assert (
         certificate_unnamed("爆破员证", "爆破作业人员许可(遗失补发)", q) is None

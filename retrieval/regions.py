@@ -60,13 +60,15 @@ def mentioned_units(text: str) -> list[str]:
         if name in text and not any(name in u for u in out):
             out.append(name)
     # provinces and cities are named by their short names too, when said as the place asked about ("深圳的居住证",
-    # "在北京办低保"), not as where one's household is or comes from ("清远户口", "我是湖北人", "去北京的机票")
+    # "在北京办低保", "深圳公共信用平台", "深圳有些地方"), not as where one's household is or comes from ("清远户口",
+    # "我是湖北人", "去北京的机票")
     for short, name in major_short_names().items():
         if short not in text or any(short in u or name == u for u in out):
             continue
         s = re.escape(short)
         if re.search(
-            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区)", text
+            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区|有些|有的|公共|政府|规定|法规)",
+            text,
         ) and not (re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)):
             out.append(name)
     for m in _WRITTEN_TOWN.finditer(text):

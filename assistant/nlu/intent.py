@@ -18,9 +18,13 @@ from retrieval.aspects import OTHERS
 
 Cue = tuple[str, float]  # (regex, weight)
 
+# complained about or reported by someone: the person asks about the consequences, not to complain
+# ("养咗只危险犬俾人举报咗，会点样处罚")
+_PASSIVE = r"(?<!被)(?<!被人)(?<!给人)(?<!俾人)(?<!畀人)(?<!遭人)(?<!让人)"
+
 _COMPLAINT: list[Cue] = [
-    (r"投诉(?!电话|方式|渠道|热线)", 4.0),
-    (r"举报(?!电话|方式|渠道)", 4.0),
+    (_PASSIVE + r"投诉(?!电话|方式|渠道|热线)", 4.0),
+    (_PASSIVE + r"举报(?!电话|方式|渠道)", 4.0),
     (
         r"我要(?:提|给)?(?:个)?(?:建议|意见)|提(?:个|点|一些|几个)?(?:建议|意见)|意见反馈|反映(?:问题|情况)",
         4.0,

@@ -73,6 +73,7 @@ from retrieval.regions import (
     HOME_REGION_DEFAULT,
     foreign_countries,
     law_holds_in,
+    law_of_place,
     named_places,
 )
 from retrieval.types import DocKind, SearchResult
@@ -397,18 +398,27 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
     # --- replies ------------------------------------------------------------------------------------
 
     def _place_law(
-        self, st: DialogueState, t: str, result: SearchResult, events: Events, places: list[str]
+        self,
+        st: DialogueState,
+        t: str,
+        result: SearchResult,
+        events: Events,
+        places: list[str],
+        *,
+        own: bool = False,
     ) -> Reply | None:
         """A place the KB has no guides of may have its own regulations in the KB ("深圳的幼儿园招生要考试吗":
         深圳经济特区学前教育条例): an article of one in force there that answers, before saying the KB does not
-        cover the place."""
+        cover the place. `own`: only the place's own regulations (a guide of here was found: a national statute
+        says no more of the place's rules than it, "北京市的居住证怎么办")."""
+        holds = law_of_place if own else law_holds_in
         return self._article_reply(
             st,
             t,
             result,
             events,
             paraphrase=True,
-            holds=lambda d: any(law_holds_in(d.region, p) for p in places),
+            holds=lambda d: any(holds(d.region, p) for p in places),
         )
 
     def _subject(self, t: str, named: list[str]) -> str:

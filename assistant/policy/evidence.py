@@ -360,6 +360,8 @@ _LIABILITY = re.compile(r"行政处分|给予处分|追究刑事责任|处[^。�
 _ASKS_LIABILITY = re.compile(
     r"罚|处分|违法|合法|犯法|责任|后果|会怎样|会怎么样|会点|冒领|骗取|扣押|扣住|举报|投诉|赔"
 )
+# a question about the penalty for doing something ("养危险犬俾人举报咗会点样处罚"), answered by the article setting it
+_ASKS_PENALTY = re.compile(r"罚|处分|后果")
 # a transitional provision (cases from before the statute took effect), and the questions about the old rules
 _TRANSITIONAL = re.compile(r"本(?:条例|办法|法|规定|细则)(?:施行|实施)(?:前|之前|以前)")
 _ASKS_BEFORE = re.compile(r"以前|之前|施行前|实施前|原来|老规定|旧规定|过渡")
@@ -475,13 +477,16 @@ def best_article(
     wants_list = bool(_ASKS_LIST.search(t))
     legality = bool(_ASKS_LEGALITY.search(t))
     acts = deadline_act(t) if asks_deadline(t) else set()
+    penalty = bool(_ASKS_PENALTY.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
         asp = aspect_overlap(asked, article_aspects(c.chunk.text, t)) if asked else 0.0
         # one shared word ("附近", "餐厅") is a coincidence, not an answer (`formal_shared`: an article on the
         # aspect asked may count the formal terms of the question's colloquial words, "离婚要带什么": 离婚登记)
         # (or any article, for a later step: only one saying that step of the thing is left by now)
-        own = formal if formal_shared and (asp >= 1.0 or later) else q
+        # (and the regulation of the place the person names: "在江门禁烟的地方抽烟" for 在禁止吸烟场所吸烟)
+        theirs = named_law is not None and named_law(d)
+        own = formal if (formal_shared and (asp >= 1.0 or later)) or theirs else q
         if len(own & (words | content_bigrams(d.title))) < LAW_MIN_SHARED:
             continue
         lex = lexical_match(q, words, content_bigrams(d.title))
@@ -492,6 +497,8 @@ def best_article(
         forbids = W_ART_ASPECT if legality and _FORBIDS.search(c.chunk.text) else 0.0
         # by when one must act, for an article setting such a deadline ("我自己几耐内可以申请" and 第十七条)
         within = W_ART_ASPECT if acts and sets_deadline_to_act(c.chunk.text, acts) else 0.0
+        # the penalty asked, for the article imposing one rather than the one stating the duty
+        punishes = W_ART_ASPECT if penalty and _LIABILITY.search(c.chunk.text) else 0.0
         rank = (
             W_ART_CHUNK * c.score / top_score
             + W_ART_RARE * rare
@@ -499,10 +506,11 @@ def best_article(
             + listed
             + forbids
             + within
+            + punishes
         )
         # an article on the aspect asked may count the formal terms of the question's colloquial words
         # ("报户口" for 出生登记); one on another aspect only the question's own words (unless `formal_shared`)
-        gate = max(lex, lex_formal) if asp >= 1.0 or formal_shared else lex
+        gate = max(lex, lex_formal) if asp >= 1.0 or formal_shared or theirs else lex
         scored.append((rank, gate, asp, c, d))
     if not scored:
         return None

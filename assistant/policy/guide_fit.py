@@ -149,8 +149,10 @@ class GuideFit:
         result: SearchResult | None = None,
     ) -> Reply:
         if uncovered and len(uncovered) == len(named):
-            # only places the KB does not cover: say so plainly rather than state other places' facts
-            return self._uncovered_reply(st, uncovered, events, None)
+            # only places the KB does not cover: their own regulation's article that answers, or say so plainly
+            # rather than state other places' facts ("我在深圳…个人数据…能收费吗": 深圳经济特区数据条例)
+            law = None if result is None else self._place_law(st, t, result, events, uncovered, own=True)
+            return law or self._uncovered_reply(st, uncovered, events, None)
         foreign = foreign_countries(t)
         if (
             foreign

@@ -9,8 +9,10 @@ from answer_hits import article_hit
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.deadline import deadline_act, sets_deadline_to_act
+from assistant.nlu.intent import classify
 from assistant.policy.evidence import best_article
 from assistant.policy.linking import asks_auxiliary
+from assistant.state import Intent
 from knowledge.schema import Article, PolicyDocument
 from retrieval.types import SearchResult
 
@@ -47,6 +49,21 @@ WASTE = PolicyDocument(
             number="第二十二条",
             text="违反本条例规定，将工程渣土、工程泥浆与其他建筑垃圾混合运输的，由建筑垃圾主管部门责令改正，"
             "处三万元以上三十万元以下的罚款。",
+        ),
+    ],
+)
+
+DOGS = PolicyDocument(
+    id="law-sample-dogs",
+    title="江门市文明行为促进条例（示例）",
+    level="市",
+    region="江门市",
+    articles=[
+        Article(number="第二十三条", text="饲养犬只应当遵守下列规定：（一）不得在城市市区范围内饲养危险犬。"),
+        Article(
+            number="第五十条",
+            text="违反本条例第二十三条规定，在城市市区范围内饲养危险犬的，由公安机关责令限期依法处置，"
+            "对个人处每只犬二千元罚款。",
         ),
     ],
 )
@@ -88,3 +105,43 @@ def test_a_deadline_before_expiry_or_a_notice_period_is_one_set_for_the_person()
     notice = "劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。"
     assert sets_deadline_to_act(notice, deadline_act("我想辞工，要提前多久同公司讲？"))
     assert not sets_deadline_to_act("行政机关应当在该行政许可有效期届满前作出是否准予延续的决定。", {"申请"})
+
+
+def test_a_penalty_asked_is_the_article_imposing_it() -> None:
+    q = "我在江门市区养了只危险犬，被人举报了，会怎么处罚？"
+    # retrieval ranks the article stating the duty first; the one setting the penalty answers
+    # (both articles read as close paraphrases: the rank decides)
+    picked = best_article(
+        q, _result(q, DOGS, [0.45, 0.43]), {DOGS.id: DOGS}.get, paraphrase=lambda _q, _a: 0.92
+    )
+    assert picked is not None and picked[0].chunk.field == "第五十条"
+
+
+def test_being_reported_is_no_complaint() -> None:
+    assert classify("我养的狗俾人举报咗，会点样处罚？") is not Intent.COMPLAINT
+    assert classify("我的店被人投诉了会不会罚款") is not Intent.COMPLAINT
+    assert classify("我要举报一家卖过期食品的超市") is Intent.COMPLAINT
+
+
+def test_the_named_place_s_regulation_is_read_in_its_formal_terms() -> None:
+    smoking = PolicyDocument(
+        id="law-sample-smoking",
+        title="江门市控烟示例条例（示例）",
+        level="市",
+        region="江门市",
+        articles=[
+            Article(
+                number="第四十七条",
+                text="在禁止吸烟场所吸烟的，由卫生健康主管部门责令改正，可以处五十元罚款。",
+            )
+        ],
+    )
+    q = "在江门禁烟的地方抽烟被抓到，会罚多少钱？"
+    result = _result(q, smoking, [0.32])
+    close = {"paraphrase": lambda _q, _a: 0.92}
+    # the question shares no word of its own with the article, only the formal terms of 禁烟 / 抽烟
+    assert best_article(q, result, {smoking.id: smoking}.get, **close) is None
+    picked = best_article(
+        q, result, {smoking.id: smoking}.get, named_law=lambda d: d.region == "江门市", **close
+    )
+    assert picked is not None and picked[0].chunk.field == "第四十七条"

@@ -93,6 +93,10 @@ _DOMESTIC = {"CN", "HK", "MO", "TW"}
 _NOT_COUNTRY = re.compile(r"加纳(?:税|入|米)|(?:非|违|依|合)法国|也门(?:诊|口)")
 
 
+# everyday names of countries beside the ISO ones (澳洲 for 澳大利亚)
+_COUNTRY_ALIASES = {"澳洲", "纽西兰", "南韩", "星加坡", "大马"}
+
+
 @lru_cache(maxsize=1)
 def _countries() -> tuple[str, ...]:
     import gettext
@@ -101,6 +105,7 @@ def _countries() -> tuple[str, ...]:
 
     zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
     names = {zh.gettext(c.name) for c in pycountry.countries if c.alpha_2 not in _DOMESTIC}
+    names |= _COUNTRY_ALIASES
     return tuple(sorted((n for n in names if len(n) >= 2 and "中国" not in n), key=len, reverse=True))
 
 

@@ -40,7 +40,9 @@ _ASKED_THING = re.compile(
 )
 # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
 _ASKED_DOCUMENT = re.compile(
-    rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:提供|提交|出具|附)?(?:个|一份|上)?(?P<thing>{DOCUMENT_ASKED})"
+    # (with the words getting it: "要不要另外弄个中文翻译件" asks 中文翻译件)
+    rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:另外|额外|再|还)?(?:提供|提交|出具|附|弄|搞|做)?(?:个|一份|份|一张|张|上)?"
+    rf"(?P<thing>{DOCUMENT_ASKED})"
 )
 
 # a signature or a stamp asked of someone ("办居住证要不要房东签字" -> "房东签字", "需要单位盖章吗")

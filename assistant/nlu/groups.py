@@ -17,7 +17,8 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(
             r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
         ),
-        re.compile(r"港|澳|台"),
+        # (not 澳洲, 平台, 台州, 港口: the places and the people themselves)
+        re.compile(r"香港|澳门|台湾|港澳|台胞|港人|澳人|台人|港籍|澳籍|台籍|港胞|澳胞|回乡证"),
     ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
     # foreign-invested firms ("公司注册要多少钱" is not asked of 非公司外商投资企业设立登记)

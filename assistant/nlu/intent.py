@@ -35,10 +35,12 @@ _COMPLAINT: list[Cue] = [
     (r"骂人|凶(?:我|人)|欺负|太过分|气死", 2.0),
 ]
 
-# asking who may complain, whether one has the right to, or what a complaint needs
+# asking who may complain, whether one has the right to, what a complaint needs, or its reward
 _ASKS_ABOUT_COMPLAINING = re.compile(
     r"(?:什么人|哪些人|谁)(?:才)?(?:可以|能|有权)?(?:投诉|举报)|有权(?:利)?.{0,12}(?:投诉|举报)|"
-    r"(?:投诉|举报).{0,4}(?:条件|要求|材料|资料|流程|程序|时限|期限)"
+    r"(?:投诉|举报).{0,4}(?:条件|要求|材料|资料|流程|程序|时限|期限)|"
+    # a reward for having reported ("查实后申请举报奖励")
+    r"举报奖"
 )
 
 _STATUS: list[Cue] = [

@@ -31,6 +31,7 @@ from assistant.policy.name_words import (
     later_step_only,
     lost_but_not_replaced,
     names_a_term,
+    names_step_holder,
     renewal_not_served,
     serves_later_step,
     step_not_served,
@@ -175,7 +176,11 @@ class GuideFit:
         stepped = step_thing(t)
         other_step = (
             step_not_served(t, named_here) is not None
-            or (stepped is not None and certificate_unnamed(stepped[0], named_here, t) is not None)
+            or (
+                stepped is not None
+                and certificate_unnamed(stepped[0], named_here, t) is not None
+                and not names_step_holder(t, c.guide.name)
+            )
             # an official pair on a later step the question does not ask ("小朋友几岁可以办身份证" and
             # "居民身份证换领是否可以在线上申请？")
             or (own_faq and later_step_only(t, pair))

@@ -429,8 +429,10 @@ def step_thing(query: str) -> tuple[str, str] | None:
     kind = m.lastgroup or "step"
     thing = _thing_before(q, m.start())
     if kind in ("step", "moved_in") and len(thing) < 2:  # "注销营业执照要什么": the thing follows the step
+        # (not the words asking about it: "变更要等多久")
         after = re.match(
-            r"[^，。,.？?！!\s]{2,6}?(?=要|需|怎|如何|在哪|去哪|多久|可以|能|吗|[？?]|$)", q[m.end() :]
+            r"(?!要|需|得|等|怎|几)[^，。,.？?！!\s]{2,6}?(?=要|需|怎|如何|在哪|去哪|多久|可以|能|吗|[？?]|$)",
+            q[m.end() :],
         )
         thing = after.group(0) if after else ""
     if _loose(thing):
@@ -446,6 +448,13 @@ def lacking_matter(query: str) -> str | None:
         return None if _loose(problem) else problem
     found = step_thing(query)
     return "".join(found) if found else None
+
+
+def names_step_holder(query: str, name: str) -> bool:
+    """The question says whole what the guide's name is a step of ("我不再做基层法律服务工作者了，要把执业证注销" and
+    基层法律服务工作者注销): the certificate it names is that one's, though the name does not say it."""
+    holder = _LACK_STEP_RE.sub("", _ENDING_NAME_RE.sub("", compact(name)))
+    return len(holder) >= 4 and holder in compact(query)
 
 
 def names_step_thing(query: str, name: str) -> bool:

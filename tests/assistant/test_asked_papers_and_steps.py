@@ -1,0 +1,67 @@
+"""Everyday wordings of what a question asks: the papers to produce ("要出咩文件", "相片要几寸", "审查意见",
+"体检报告", "中文翻译件"), the thing whose later step is asked ("变更要等多久" names no thing "要等"; "不再做基层法律
+服务工作者，要把执业证注销" names the guide's holder), who a variant is for (澳洲 / 平台 are no 港澳台), and a reward
+for reporting (a service, not a complaint)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.nlg.passage_answer import asked_thing
+from assistant.nlu.groups import for_unasked_group
+from assistant.nlu.intent import classify
+from assistant.policy.name_words import certificate_unnamed, names_step_holder, step_thing
+from assistant.state import Intent
+from retrieval.aspects import Aspect, detect_aspects
+from retrieval.regions import foreign_countries
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "除咗护照同相，我哋作为接待单位要出咩文件？",
+        "换发技能证书，相片要几寸、什么底色？",
+        "需不需要业务主管单位出审查意见？",
+        "想再注册，要不要交体检报告？",
+        "那张驾照全是英文的，要不要另外弄个中文翻译件？",
+    ],
+)
+def test_papers_asked_in_everyday_words_are_a_materials_question(q: str) -> None:
+    from assistant.nlu.normalize import canonical
+
+    assert Aspect.MATERIALS in detect_aspects(canonical(q))
+
+
+def test_the_paper_asked_is_named_without_the_words_getting_it() -> None:
+    assert asked_thing("那张驾照全是英文的，要不要另外弄个中文翻译件？") == "中文翻译件"
+    assert asked_thing("要不要交体检报告？") == "体检报告"
+    assert asked_thing("要不要租赁合同") == "租赁合同"
+
+
+def test_the_words_asking_about_a_step_are_no_thing_of_it() -> None:
+    q = "我们公司在广州拿了无线电频率使用许可，现在要改些参数，变更要等多久？"
+    found = step_thing(q)
+    assert found is None or found[0] != "要等"
+    assert step_thing("注销营业执照要什么材料") == ("营业执照", "注销")
+
+
+def test_a_certificate_of_the_holder_the_question_names_is_the_guide_s() -> None:
+    q = "我不再做基层法律服务工作者了，要把执业证注销，在广州去哪个窗口交？"
+    name = "基层法律服务工作者注销"
+    assert certificate_unnamed("执业证", name, q) is not None  # the name does not say 执业证 …
+    assert names_step_holder(q, name)  # … but the question names whose it is
+    assert not names_step_holder("营业执照怎么注销", "律师执业证书注销审核")
+
+
+def test_australia_and_a_platform_are_no_hong_kong_macao_or_taiwan() -> None:
+    variant = "机动车驾驶证初次申领(港澳台居民申领摩托车准驾车型)"
+    assert for_unasked_group(variant, "我在澳洲考了摩托车驾照，回广州想换成国内的")
+    assert for_unasked_group(variant, "可以在网上平台申请驾照吗")
+    assert not for_unasked_group(variant, "我是香港居民，想在广州考驾照")
+    assert not for_unasked_group(variant, "我系台湾人，点样考驾照")
+    assert foreign_countries("我在澳洲考了摩托车驾照") == ["澳洲"]
+
+
+def test_a_reward_for_reporting_is_a_service_not_a_complaint() -> None:
+    assert classify("我举报了一家卖过期食品的超市，查实后申请举报奖励，多久能办好？") is not Intent.COMPLAINT
+    assert classify("我要举报一家卖过期食品的超市") is Intent.COMPLAINT

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 from assistant.policy.evidence import (
+    GENERIC_BIGRAMS,
     NAME_COVER,
     STANDOUT,
     STANDOUT_FLOOR,
@@ -14,7 +16,13 @@ from assistant.policy.evidence import (
     name_told,
 )
 from assistant.policy.linking import is_auxiliary, singled_out
-from assistant.policy.name_words import asks_later_step, first_time, later_step_only, serves_later_step
+from assistant.policy.name_words import (
+    asks_later_step,
+    first_time,
+    later_step_only,
+    name_bigrams,
+    serves_later_step,
+)
 from assistant.policy.variants import same_service_once
 
 
@@ -58,7 +66,10 @@ VARIANT_STEM = 4
 def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     """The one candidate the question's words set apart from the others ("M字签证延期" among 延期M字 / L字 / G字签证),
     or the first-time variant when it asks no later step ("第一次注册" among 初始注册 / 重新注册 / 注销注册)."""
+    cands = _coded(t, _plausible(t, cands))
     names = [c.guide.name for c in cands]
+    if len(names) == 1:
+        return cands[0]
     # (the question's own words: the formal terms of colloquial ones are too loose to decide without asking)
     one = singled_out(t, names, formal=False)
     if one is None and len(os.path.commonprefix(names)) >= VARIANT_STEM:
@@ -74,6 +85,28 @@ def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
         return None
     # of two offices' twins of the name, the one the question names, else the one serving the whole place
     return same_service_once([c for c in cands if c.guide.name == names[one]], t)[0]
+
+
+_CODE_RE = re.compile(r"[A-Za-z]+\d*")
+
+
+def _coded(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """A code the question says (J2签证, F字, R字) names the variants holding it: the others are no candidates
+    ("J2签证…想延长逗留" is not 外国人出入境证签发, however many other words that one shares)."""
+    codes = {c.upper() for c in _CODE_RE.findall(t)}
+    holding = [c for c in cands if codes & {x.upper() for x in _CODE_RE.findall(c.guide.name)}]
+    return holding if holding else cands
+
+
+def _plausible(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates whose names share at least half as many of the question's words as the best one's: a far weaker
+    one does not take a word from the others ("申请出国留学…评估" and 资产评估师资格全国统一考试)."""
+    q = name_bigrams(t) - GENERIC_BIGRAMS
+    shared = [len(q & name_bigrams(c.guide.name)) for c in cands]
+    best = max(shared, default=0)
+    if best < 2:
+        return cands
+    return [c for c, n in zip(cands, shared, strict=True) if n * 2 > best]
 
 
 def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:

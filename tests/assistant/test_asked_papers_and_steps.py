@@ -10,6 +10,7 @@ import pytest
 from assistant.nlg.passage_answer import asked_thing
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.intent import classify
+from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import certificate_unnamed, names_step_holder, step_thing
 from assistant.state import Intent
 from retrieval.aspects import Aspect, detect_aspects
@@ -65,3 +66,9 @@ def test_australia_and_a_platform_are_no_hong_kong_macao_or_taiwan() -> None:
 def test_a_reward_for_reporting_is_a_service_not_a_complaint() -> None:
     assert classify("我举报了一家卖过期食品的超市，查实后申请举报奖励，多久能办好？") is not Intent.COMPLAINT
     assert classify("我要举报一家卖过期食品的超市") is Intent.COMPLAINT
+
+
+def test_whether_it_can_be_looked_up_or_checked_genuine_asks_a_lookup() -> None:
+    assert asks_auxiliary("有人拿残疾人证给我看，我想核实一下是不是真的，有没有网站可以查？")
+    assert asks_auxiliary("学位证书可以上网查吗")
+    assert not asks_auxiliary("残疾人证怎么换领")

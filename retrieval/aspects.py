@@ -160,7 +160,9 @@ _CUES: list[tuple[Aspect, str]] = [
     (Aspect.DEPARTMENT, r"哪个部门|谁负责|找谁|哪个单位|什么部门|主管部门|谁审批|谁来|归谁管|谁管"),
     (
         Aspect.RESULT,
-        r"发什么证|拿到什么|领什么证|出什么结果|办结后.{0,6}(?:得到|拿到|领)|证书|结果怎么|什么证件?给我|领证",
+        # (a certificate asked about, not one named: "要核查我的学位证书" asks no result)
+        r"发什么证|拿到什么|领什么证|出什么结果|办结后.{0,6}(?:得到|拿到|领)|(?:发|给|颁发|拿到?|领到?|有)(?:什么|哪种|啥)?证书|"
+        r"证书(?:是什么|长什么|什么样|有什么用)|结果怎么|什么证件?给我|领证",
     ),
     # how to follow one's case; "我的申请办到哪了" itself is a status request, not a question about a service
     (

@@ -72,3 +72,11 @@ def test_whether_it_can_be_looked_up_or_checked_genuine_asks_a_lookup() -> None:
     assert asks_auxiliary("有人拿残疾人证给我看，我想核实一下是不是真的，有没有网站可以查？")
     assert asks_auxiliary("学位证书可以上网查吗")
     assert not asks_auxiliary("残疾人证怎么换领")
+
+
+def test_a_certificate_named_asks_no_result_and_a_plan_names_no_paper() -> None:
+    assert Aspect.RESULT not in detect_aspects("公司HR说要核查我的学位证书，他们可以直接上网查吗")
+    assert Aspect.RESULT not in detect_aspects("社工师证书登记要跑几次现场？")
+    assert Aspect.RESULT in detect_aspects("办完以后发什么证书？")
+    assert asked_thing("我准备出国打工，要把以前考的技能等级证书换发一下，相片要几寸？") is None
+    assert asked_thing("要不要准备户口本？") == "户口本"

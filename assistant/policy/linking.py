@@ -6,6 +6,7 @@ When the top guides are too close to call, or are variants of one catalogue item
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -227,7 +228,10 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
     that, by the official terms its colloquial words stand for ("自由职业" -> 灵活就业), unless not `formal`."""
     # the same name twice (two offices' twins) is one name: the first of them stands for it
     first = {n: i for i, n in reversed(list(enumerate(names)))}
-    grams = {n: _variant_words(n) for n in first}
+    # the words after the stem all of them share: a pair across its end is no word ("执业药师注册之前失效" does not
+    # say 注销 of 执业药师注销注册 by "师注")
+    stem = len(os.path.commonprefix(list(first))) if len(first) > 1 else 0
+    grams = {n: _variant_words(n) - _junction(n, stem) for n in first}
     # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
     lacked = {m.group(1) for m in _LACKED_RE.finditer(compact(query))}
     # the question's own words first, then with the formal terms of its colloquial ones ("部队嘅小车驾驶证")
@@ -252,6 +256,12 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
         if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
             return first[best]
     return None
+
+
+def _junction(name: str, stem: int) -> set[str]:
+    """The pair across the end of the names' common stem, when a word of two characters or more follows it
+    (执业药师|注销注册: "师注"; not 组织关系转|入, where the pair is the word)."""
+    return {name[stem - 1 : stem + 1]} if stem >= 2 and len(name) - stem >= 2 else set()
 
 
 def _variant_words(name: str) -> set[str]:

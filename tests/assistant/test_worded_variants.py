@@ -204,3 +204,12 @@ def test_a_far_weaker_name_takes_no_word_from_the_others() -> None:
     ]
     # 评估 is in the first and the third, 出国 in the second only: without the third, both have words of their own
     assert worded_lead("我想评估一下自己够不够条件申请出国留学，省里是哪个机构做这个评估？", cands) is None
+
+
+def test_a_pair_across_the_end_of_the_shared_stem_is_no_word() -> None:
+    names = ["执业药师再次注册", "执业药师注销注册", "执业药师首次注册", "执业药师变更注册"]
+    # "药师注册" holds 师注 as 执业药师注销注册 does: that says no 注销
+    assert singled_out("我的执业药师注册之前失效了，现在想再注册，要不要交体检报告？", names) != 1
+    assert singled_out("执业药师要注销注册", names) == 1
+    # a one-character variant after the stem is said by the pair ending the stem
+    assert singled_out("想把党组织关系转入", ["存档人员党员组织关系转入", "存档人员党员组织关系转出"]) == 0

@@ -231,7 +231,9 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
     # the words after the stem all of them share: a pair across its end is no word ("执业药师注册之前失效" does not
     # say 注销 of 执业药师注销注册 by "师注")
     stem = len(os.path.commonprefix(list(first))) if len(first) > 1 else 0
-    grams = {n: _variant_words(n) - _junction(n, stem) for n in first}
+    # (taken from every name alike: one name's pair must not turn distinct for another holding it elsewhere)
+    junctions = set().union(*(_junction(n, stem) for n in first))
+    grams = {n: _variant_words(n) - junctions for n in first}
     # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
     lacked = {m.group(1) for m in _LACKED_RE.finditer(compact(query))}
     # the question's own words first, then with the formal terms of its colloquial ones ("部队嘅小车驾驶证")

@@ -238,6 +238,13 @@ class WordedLead(_Event):
     service_id: str
 
 
+class GroupVariant(_Event):
+    """The one close variant for 港澳台 residents, the person saying they are one: no need to ask."""
+
+    type: Literal["group_variant"] = "group_variant"
+    service_id: str
+
+
 class Standout(_Event):
     """A guide far ahead of all others that the question names answered below the confident threshold."""
 
@@ -316,6 +323,7 @@ Event = Annotated[
     | ToldLead
     | StepServed
     | WordedLead
+    | GroupVariant
     | NoFit
     | LawFallback
     | Clarified,

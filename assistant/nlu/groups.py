@@ -39,6 +39,18 @@ def for_unasked_group(text: str, question: str) -> bool:
     return any(name.search(text) and not asked.search(q) for name, asked in GROUPS)
 
 
+_SAYS_RESIDENT = re.compile(
+    r"(?:我|本人)(?:是|系|係)(?:个|一个|一名)?(?:香港|澳门|台湾|港澳|港|澳|台)(?:人|居民|同胞)"
+)
+
+
+def for_named_residents(text: str, question: str) -> bool:
+    """`text` (a guide's name) is for 港澳台 residents and the person says they are one ("我是台湾人"), not someone
+    they know nor a place they go."""
+    hmt_name = GROUPS[1][0]
+    return bool(hmt_name.search(text)) and bool(_SAYS_RESIDENT.search(compact(question)))
+
+
 def names_a_group(question: str) -> bool:
     """The question says the person belongs to one of the groups ("我是香港居民", "老外")."""
     q = compact(question)

@@ -37,6 +37,7 @@ _EVENTS: dict[str, Any] = {
     "told_lead": ev.ToldLead,
     "step_served": ev.StepServed,
     "worded_lead": ev.WordedLead,
+    "group_variant": ev.GroupVariant,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

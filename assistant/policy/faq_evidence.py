@@ -155,6 +155,8 @@ def plain_howto(question: str) -> bool:
 
 
 # a pair about looking something up says so (its result too)
+# words hedging a question ("一般要多久") name no matter, however few pairs use them
+_HEDGES = frozenset({"一般", "通常", "大概", "大约", "平时"})
 _LOOKUP_RE = re.compile(rf"{LOOKUP_WORDS}|结果")
 
 
@@ -193,7 +195,8 @@ def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool
         return True
     pair = c.guide.faqs[int(c.best.passage.key)]
     said = content_bigrams(f"{c.guide.name} {pair.question} {pair.answer} {''.join(c.guide.region_path)}")
-    return any(spread.share(w) <= FAQ_TELLING_SHARE for w in question_words(cue_spans(question)) & said)
+    shared = (question_words(cue_spans(question)) & said) - _HEDGES
+    return any(spread.share(w) <= FAQ_TELLING_SHARE for w in shared)
 
 
 def related_pairs(best: Candidate, found: list[FaqCandidate], limit: int = FAQ_RELATED) -> tuple[int, ...]:

@@ -144,3 +144,44 @@ def test_whether_something_is_lawful_is_answered_by_an_article_forbidding_it() -
     assert picked("在空地上露天烧旧电线和轮胎回收铜，犯法吗", 0.87) is not None
     assert picked("在空地上露天烧旧电线和轮胎回收铜，要注意什么", 0.87) is None  # not asked whether lawful
     assert picked("在空地上露天烧旧电线和轮胎回收铜，犯法吗", 0.8) is None  # e5 reads them too far apart
+
+
+# sample data: authored for this test, worded like the bundled 深圳经济特区外商投资条例
+INVESTMENT = PolicyDocument(
+    id="law-sample-investment",
+    title="示例外商投资条例",
+    articles=[
+        Article(
+            number="第十三条",
+            text="市商务部门应当为外国投资者在本市办公司等相关业务提供便利，有什么困难的可以向其反映。",
+        ),
+        Article(
+            number="第十九条",
+            text="外国投资者办理投资相关业务，因特殊情况无法到现场办理的，可以通过网上办理、委托代理等方式办理。",
+        ),
+    ],
+)
+
+
+def test_a_close_paraphrase_of_the_next_article_overrules_the_words_ranking() -> None:
+    """The words rank a neighbour first; e5 reads the next articles of its law too, with a higher bar."""
+    q = "我是外国投资者，在这边办公司相关业务，但人在国外没法到现场，有什么便利的办法？"
+    result = SearchResult(
+        query=q,
+        hits=[],
+        confident=False,
+        confidence=0.0,
+        articles=[
+            article_hit(INVESTMENT, INVESTMENT.articles[0], 0.3),
+            article_hit(INVESTMENT, INVESTMENT.articles[1], 0.28),
+        ],
+    )
+    get = {INVESTMENT.id: INVESTMENT}.get
+
+    def scores(runner: float):
+        return lambda _q, a: 0.88 if a.startswith("市商务部门") else runner
+
+    picked = best_article(q, result, get, paraphrase=scores(0.93))
+    assert picked is not None and picked[0].chunk.field == "第十九条"
+    # as close as would confirm the first article is not enough to overrule it
+    assert best_article(q, result, get, paraphrase=scores(0.905)) is None

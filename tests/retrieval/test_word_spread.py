@@ -77,3 +77,13 @@ def test_the_retriever_counts_the_spread_of_its_live_index(
     r.upsert_guide(guides[4])  # a guide published later counts at once
     assert r.faq_word_spread().guides == 5
     assert r.faq_word_spread().share("申请") > 0.5
+
+
+def test_a_hedge_shared_with_a_pair_tells_no_matter(guides: list[ServiceGuide]) -> None:
+    """ "一般" is rare among the pairs, yet a soup's cooking time is no 退役报到's."""
+    spread = word_spread(c for g in guides for c in guide_chunks(g))
+    veterans = next(g for g in guides if any(f.question == "退役报到一般多久能办理完成" for f in g.faqs))
+    wait = _pair(veterans, "退役报到一般多久能办理完成")
+    assert spread.share("一般") <= 1 / 3
+    assert not tells_matter("煲老火汤一般要煲多久先够火候？", wait, spread)
+    assert tells_matter("退伍回来一般要等多久才能报到", wait, spread)

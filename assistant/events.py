@@ -252,6 +252,14 @@ class Standout(_Event):
     service_id: str
 
 
+class NamedLead(_Event):
+    """Before refusing: the guide the unconfident search found first by a clear lead, most of whose name the
+    question says, answered."""
+
+    type: Literal["named_lead"] = "named_lead"
+    service_id: str
+
+
 class NoFit(_Event):
     """A generic question that does not name the guide retrieval found: refused."""
 
@@ -320,6 +328,7 @@ Event = Annotated[
     | BaseVariant
     | RelatedPicked
     | Standout
+    | NamedLead
     | ToldLead
     | StepServed
     | WordedLead

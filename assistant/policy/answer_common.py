@@ -34,6 +34,7 @@ _EVENTS: dict[str, Any] = {
     "region_preferred": ev.RegionPreferred,
     "base_variant": ev.BaseVariant,
     "standout": ev.Standout,
+    "named_lead": ev.NamedLead,
     "told_lead": ev.ToldLead,
     "step_served": ev.StepServed,
     "worded_lead": ev.WordedLead,

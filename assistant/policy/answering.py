@@ -51,6 +51,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
+from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import (
     holder,
     same_destination,
@@ -389,7 +390,15 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None
-        return kept or self.unknown(st, events, result, lacking=lacking_matter(t))
+        if kept is not None:
+            return kept
+        # before refusing: the guide found first by a clear lead, most of whose name the question says (a long,
+        # chatty question leaves the search unconfident: "…申请计量仲裁检定大概要等几耐先有结果？")
+        top = next((c for c in cands if guide_hits and c.guide.id == guide_hits[0].doc_id), None)
+        if top is not None and named_lead(t, guide_hits, lambda h: h.title):
+            emit(events, "named_lead", service_id=top.guide.id)
+            return self._answer_from(st, top, aspects, t, events, named, uncovered, result)
+        return self.unknown(st, events, result, lacking=lacking_matter(t))
 
     def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
         """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question

@@ -1,0 +1,62 @@
+"""Before refusing, an unconfident search's first guide answers when it leads the next clearly and the question
+says most of its name: a long, chatty question shares few of its characters with any guide, so the search's
+confidence stays low even when it found the guide the question names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import Material, ServiceGuide, parse_time_limit
+from retrieval.embedders import HashEmbedder
+from retrieval.types import DocKind, Hit
+
+
+def _hits(*scored: tuple[str, float]) -> list[Hit]:
+    return [Hit(name, DocKind.GUIDE, name, score, []) for name, score in scored]
+
+
+def test_the_share_of_a_name_a_question_says_leaves_out_its_bracketed_qualifier() -> None:
+    q = "我们公司投了个省级政府采购项目，质疑后还是不服，想去省财政厅投诉，现场交材料的地址在哪？"
+    assert name_said(q, "政府采购投诉处理") == 4 / 7  # 政府 府采 采购 投诉 of its seven pairs
+    assert name_said(q, "政府采购投诉处理(（省级项目）)") == name_said(q, "政府采购投诉处理")
+    assert name_said("今晚食咩好", "政府采购投诉处理") == 0.0
+
+
+def test_a_clear_lead_the_question_names_singles_a_guide_out() -> None:
+    q = "我老婆拎S2签证喺广州陪我住，想延期多阵，仲要交咩证明？"
+    name = lambda h: h.title  # noqa: E731
+    assert named_lead(q, _hits(("延期S2字签证", 3.6), ("换发S2字签证", 3.0)), name)
+    # close scores are a choice, not a lead
+    close = 3.6 * (1 - NAMED_LEAD / 2)
+    assert not named_lead(q, _hits(("延期S2字签证", 3.6), ("换发S2字签证", close)), name)
+    # a clear lead the question does not name is no evidence
+    assert not named_lead(q, _hits(("外国人来华工作一件事", 3.6), ("换发S2字签证", 2.0)), name)
+    assert not named_lead(q, _hits(("延期S2字签证", 3.6)), name)
+
+
+# sample data: authored for this test
+PROCUREMENT = ServiceGuide(
+    id="gd-procurement-complaint",
+    name="政府采购投诉处理",
+    region="广东省",
+    department="示例财政厅",
+    location="示例市示例路1号政务服务中心",
+    promised_time_limit=parse_time_limit("30(工作日)"),
+    materials=[Material(name="投诉书")],
+)
+OTHERS = [
+    ServiceGuide(id=f"gd-other-{i}", name=name, region="广东省", department="示例部门")
+    for i, name in enumerate(["食品经营许可", "特种设备使用登记", "政府信息公开申请"])
+]
+
+
+def test_a_chatty_question_naming_a_guide_is_answered_not_refused(tmp_path: Path) -> None:
+    m = build_manager([PROCUREMENT, *OTHERS], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我们公司投了个省级政府采购项目，质疑后还是不服，想去省财政厅投诉，现场交材料的地址在哪？"
+    turn = m.handle(DialogueState(session_id="w"), q)
+    assert "示例市示例路1号" in turn.reply.text
+    assert "guide:gd-procurement-complaint#location" in [c.id for c in turn.reply.citations]
+    assert "named_lead" in [e.type for e in turn.events]

@@ -715,10 +715,19 @@ def test_flow_cues_route_a_described_wish_only_in_the_fallback(flows: dict[str, 
         "想开个奶茶店",
         "开档卖菜要什么",
         "在花都开个小餐馆要办什么",
+        "想开间茶馆",
     ):
         assert flow_by_words(text, flows) is None, text  # no keyword named: not a match of the words
         assert flow_by_words(text, flows, fuzzy=True).id == geti, text  # type: ignore[union-attr]
-    for text in ("开具药店证明", "开发商店面", "档案怎么查", "图书馆几点开馆"):
+    # (nor is a museum or a library one's business)
+    for text in (
+        "开具药店证明",
+        "开发商店面",
+        "档案怎么查",
+        "图书馆几点开馆",
+        "想开间私人博物馆",
+        "开个社区图书馆",
+    ):
         assert flow_by_words(text, flows, fuzzy=True) is None, text
 
 

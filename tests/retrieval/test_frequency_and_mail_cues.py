@@ -22,6 +22,12 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("网上在哪里报名", [Aspect.ONLINE]),  # the place asked is on the web
         ("在哪个网站上申请", [Aspect.ONLINE]),
         ("在哪里可以网上办", [Aspect.LOCATION, Aspect.ONLINE]),  # an office or the web: both
+        ("想网上续借，在哪里搞", [Aspect.ONLINE]),  # past the thing done on the web
+        ("网上预约之后去哪里办", [Aspect.LOCATION, Aspect.ONLINE]),  # where one goes after booking: an office
+        ("考区在哪个网报名", [Aspect.ONLINE]),  # a site
+        ("哪个网点可以取号", []),  # an outlet is no site
+        ("对招人数量有要求吗", [Aspect.CONDITIONS]),
+        ("有没有要求", [Aspect.CONDITIONS]),
         ("失业金能领多久", [Aspect.AMOUNT]),  # how long it is paid
         ("低保能领多长时间", [Aspect.AMOUNT]),
         ("多久能领到补贴", [Aspect.TIME]),  # when it is granted

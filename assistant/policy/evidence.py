@@ -424,12 +424,25 @@ def best_article(
             law_score.setdefault(c.chunk.doc_id, c.score)
         law_floor[c.chunk.doc_id] = min(law_floor.get(c.chunk.doc_id, c.score), c.score)
     cands: list[tuple[ChunkHit, PolicyDocument, set[str]]] = []
+    penalty = bool(_ASKS_PENALTY.search(t))
+    punishing: set[str] = set()  # chunk ids of articles imposing the penalty for breaching a retrieved one
     for doc_id in list(law_score)[:2]:
         d = get_policy(doc_id)
         if d is None:
             continue
         for a in d.articles:
             hit = retrieved.get((d.id, a.number))
+            breached = (
+                _breached(a.text, d, retrieved) if penalty and hit is None and not retrieved_only else None
+            )
+            if breached is not None:
+                # the penalty asked is in the article sanctioning the duty found, which cites it by number
+                # ("违反本条例第二十条规定的…并处…罚款"): it ranks with that article and shares its words
+                duty_hit, duty_text = breached
+                chunk = article_chunk(d, a)
+                punishing.add(chunk.id)
+                cands.append((ChunkHit(chunk, duty_hit.score, {}), d, content_bigrams(a.text + duty_text)))
+                continue
             if hit is None and (retrieved_only or not (specific or must_say is not None)):
                 # the law's other articles compete only to answer an aspect statutes word plainly (or to list the
                 # cases asked or told)
@@ -482,7 +495,6 @@ def best_article(
     wants_list = bool(_ASKS_LIST.search(t))
     legality = bool(_ASKS_LEGALITY.search(t))
     acts = deadline_act(t) if asks_deadline(t) else set()
-    penalty = bool(_ASKS_PENALTY.search(t))
     scored = []
     for (c, d, words), rare in zip(cands, idf, strict=True):
         asp = aspect_overlap(asked, article_aspects(c.chunk.text, t)) if asked else 0.0
@@ -496,7 +508,7 @@ def best_article(
             continue
         lex = lexical_match(q, words, content_bigrams(d.title))
         lex_formal = lexical_match(formal, words, content_bigrams(d.title))
-        if c.chunk.id not in found_ids and asp <= 0 and must_say is None:
+        if c.chunk.id not in found_ids and asp <= 0 and must_say is None and c.chunk.id not in punishing:
             continue
         listed = W_ART_LIST if wants_list and _ENUMERATES.search(c.chunk.text) else 0.0
         forbids = W_ART_ASPECT if legality and _FORBIDS.search(c.chunk.text) else 0.0
@@ -568,6 +580,22 @@ def best_article(
                 and paraphrase(t, article_opening(closest.chunk.text)) >= LAW_RUNNER_PARAPHRASE
             ):
                 return closest, doc
+    return None
+
+
+_BREACH_RE = re.compile(r"违反本(?:条例|办法|规定|法)第([一二三四五六七八九十百零]+)条")
+
+
+def _breached(
+    text: str, law: PolicyDocument, retrieved: dict[tuple[str, str], ChunkHit]
+) -> tuple[ChunkHit, str] | None:
+    """The retrieved article (its hit and text) a liability article sanctions breaching, if any."""
+    if not _LIABILITY.search(text):
+        return None
+    for m in _BREACH_RE.finditer(text):
+        hit = retrieved.get((law.id, f"第{m.group(1)}条"))
+        if hit is not None:
+            return hit, hit.chunk.text
     return None
 
 

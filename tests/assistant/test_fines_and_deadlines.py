@@ -117,6 +117,45 @@ def test_a_penalty_asked_is_the_article_imposing_it() -> None:
     assert picked is not None and picked[0].chunk.field == "第五十条"
 
 
+# sample data: authored for this test, worded like 广东省地理标志条例
+ORIGIN = PolicyDocument(
+    id="law-sample-origin",
+    title="广东省地理标志条例（示例）",
+    level="省",
+    region="广东省",
+    articles=[
+        Article(
+            number="第十五条", text="县级以上人民政府知识产权部门应当加强地理标志专用标志使用日常监督管理。"
+        ),
+        Article(number="第二十条", text="任何单位和个人不得有下列行为：（一）擅自使用地理标志专用标志。"),
+        Article(number="第二十五条", text="县级以上人民政府应当加大地理标志人才培养力度。"),
+        Article(
+            number="第二十六条",
+            text="违反本条例第二十条规定的，由县级以上人民政府知识产权部门责令限期改正，没收违法生产、销售的产品，"
+            "并处违法生产、销售产品货值金额等值以下的罚款。",
+        ),
+    ],
+)
+
+
+def test_a_penalty_asked_is_in_the_article_sanctioning_the_duty_found_though_not_retrieved() -> None:
+    """The sanction cites the duty by number and shares few of the question's words: retrieval found only the
+    duty and the supervision article."""
+    q = "广东这边要是有人乱用地理标志专用标志卖货，会被怎么处罚？"
+    arts = [article_hit(ORIGIN, ORIGIN.articles[0], 0.5), article_hit(ORIGIN, ORIGIN.articles[1], 0.48)]
+    result = SearchResult(query=q, hits=[], confident=False, confidence=0.1, articles=arts)
+    picked = best_article(q, result, {ORIGIN.id: ORIGIN}.get)
+    assert picked is not None and picked[0].chunk.field == "第二十六条"
+    # no penalty asked: the sanction is no answer to what the rule is
+    plain = "广东这边可以随便用地理标志专用标志卖货吗？"
+    picked = best_article(
+        plain,
+        SearchResult(query=plain, hits=[], confident=False, confidence=0.1, articles=arts),
+        {ORIGIN.id: ORIGIN}.get,
+    )
+    assert picked is None or picked[0].chunk.field != "第二十六条"
+
+
 def test_being_reported_is_no_complaint() -> None:
     assert classify("我养的狗俾人举报咗，会点样处罚？") is not Intent.COMPLAINT
     assert classify("我的店被人投诉了会不会罚款") is not Intent.COMPLAINT

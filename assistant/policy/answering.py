@@ -386,7 +386,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return law
         # nor a statute: offer the official questions that read like it (each naming something it names)
         scorer = self.paraphrase
-        offered = faq_offer(found, question=t, paraphrase=scorer.similarity if scorer else None)
+        offered = faq_offer(
+            found, question=t, paraphrase=scorer.similarity if scorer else None, spread=self._word_spread()
+        )
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None

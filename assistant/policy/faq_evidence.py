@@ -380,10 +380,22 @@ def faq_offer(
     limit: int = 3,
     question: str = "",
     paraphrase: Callable[[str, str], float] | None = None,
+    spread: WordSpread | None = None,
 ) -> list[Candidate]:
     """Near misses worth offering as "您是想问…" instead of a bare refusal: the best pairs when the best one's
     official question reads like the question and shares some of its words (by the embedding of the pair's
-    question alone, or by e5 when `paraphrase(question, official question)` is given)."""
+    question alone, or by e5 when `paraphrase(question, official question)` is given). `spread`: each offered pair
+    shares a telling word with the question (not only 申请 / 咨询, which most pairs use)."""
+    offered = _near_misses(found, limit, question, paraphrase)
+    return [c for c in offered if spread is None or tells_matter(question, c, spread)]
+
+
+def _near_misses(
+    found: list[FaqCandidate],
+    limit: int,
+    question: str,
+    paraphrase: Callable[[str, str], float] | None,
+) -> list[Candidate]:
     if not found or found[0].candidate.best is None:
         return []
     # a pair not saying the certificate the question asks by name is no near miss ("驾驶证要多少钱" and

@@ -3,6 +3,7 @@ LLM meaning-flip check, on real records (the Hunan 一件事 fixture, authored H
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from retrieval.aspects import Aspect, article_aspects, cue_spans, detect_aspects
 from retrieval.passages import ScoredPassage, guide_passages, score_passages
 from retrieval.regions import HOME_REGION_DEFAULT, in_home_chain, named_places, region_rank
 from retrieval.types import Chunk, ChunkHit, DocKind, SearchResult
+from retrieval.word_spread import WordSpread
 
 
 @pytest.fixture(scope="module")
@@ -598,3 +600,19 @@ def test_a_law_s_other_articles_do_not_answer_a_bare_how_to_question() -> None:
     )
     picked = best_article("新加坡永久居留怎么申请", result, lambda _id: doc)
     assert picked is None or picked[0].chunk.field != "第十三条"
+
+
+def test_a_pair_sharing_only_words_most_pairs_use_is_no_near_miss() -> None:
+    # test data in the shape of a real Hunan 户口 pair
+    household = ServiceGuide(
+        id="household",
+        name="户口簿换补领",
+        region="湖南省",
+        faqs=[FAQ(question="户口簿换补领是否可以在线上申请？", answer="可以，登录湘易办申请。")],
+    )
+    close = [_faq_candidate(household, "0", 0.6, 0.3)]
+    q = "屋企装修想将电表移去第二个位，有冇得网上申请？在哪里申请？"
+    assert faq_offer(close, question=q)  # without the spread: it shares 申请
+    spread = WordSpread(guides=10, df=Counter({"申请": 9, "户口": 1, "装修": 1}))
+    assert faq_offer(close, question=q, spread=spread) == []
+    assert faq_offer(close, question="户口簿换补领可以在网上申请吗", spread=spread)  # 户口: a telling word

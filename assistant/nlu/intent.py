@@ -43,6 +43,13 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
     r"举报奖"
 )
 
+# which office handles such a matter is asked ("几个部门互相踢皮球…政务服务中心有没有专门的窗口管？"), unless the
+# person says they want to complain
+_ASKS_WHO_HANDLES = re.compile(
+    r"(?:有没有|有冇|有无|是否有|哪个|哪些|什么)(?:专门|专责)?的?(?:窗口|部门|机构|地方|渠道)(?:可以|能)?(?:管|处理|负责|受理|协调|解决)"
+)
+_WANTS_TO_COMPLAIN = re.compile(r"(?:我|我们)(?:要|想|想要|准备)(?:投诉|举报|告)")
+
 _STATUS: list[Cue] = [
     (r"进度|进展", 3.0),
     (
@@ -173,6 +180,9 @@ def classify_scored(
     # answers); the words of a grievance still count
     if _ASKS_ABOUT_COMPLAINING.search(clean):
         scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:2]))
+        scores[Intent.SERVICE_QUESTION] += 2.0
+    if _ASKS_WHO_HANDLES.search(clean) and not _WANTS_TO_COMPLAIN.search(clean):
+        scores[Intent.COMPLAINT] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
     # by when one must act ("最迟什么时候要去申请延期") is asked, not a wish to apply now
     if asks_deadline(clean):

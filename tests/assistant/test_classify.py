@@ -56,6 +56,9 @@ from assistant.state import DialogueState, Intent
         ("普通市民有权向市场监管部门投诉举报吗", Intent.SERVICE_QUESTION),
         ("投诉要什么材料", Intent.SERVICE_QUESTION),
         ("窗口态度太差，我要投诉", Intent.COMPLAINT),  # a grievance stays one
+        # which office handles such a matter is asked, unless the person wants to complain
+        ("几个部门互相踢皮球，政务服务中心有没有专门的窗口管？", Intent.SERVICE_QUESTION),
+        ("他们踢皮球，我要投诉，有没有专门的部门管", Intent.COMPLAINT),
         ("按规定要带什么材料", Intent.SERVICE_QUESTION),  # "规定" inside a practical question
     ],
 )

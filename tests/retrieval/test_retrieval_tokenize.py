@@ -126,3 +126,16 @@ def test_a_word_held_only_inside_its_false_friend_is_no_token(tok: Tokenizer, tm
     a = Tokenizer(false_friends=pairs)
     pairs.write_text("身份证\t身份证明\n驾驶证\t驾驶证明\n", encoding="utf-8")
     assert Tokenizer(false_friends=pairs).version != a.version
+
+
+@pytest.mark.parametrize(
+    ("query", "term"),
+    [
+        ("二建证书快到期了", "二级注册建造师"),  # a trade abbreviation
+        ("一建变更注册", "一级注册建造师"),
+        ("业余无线电爱好者的电台执照要续", "无线电台"),
+        ("证件整烂了要换张新的", "损坏"),
+    ],
+)
+def test_everyday_abbreviations_read_as_their_formal_terms(query: str, term: str) -> None:
+    assert term in expand_synonyms(query, load_synonyms())

@@ -40,6 +40,7 @@ from assistant.policy.linking import (
     link_service,
 )
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
+from assistant.policy.named_lead import named_most
 from assistant.policy.service_pick import holder, step_server, worded_lead
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -189,6 +190,9 @@ class GuideChoice:
                     return own(kept)
             same = same_answer(choices, by_id, wanted)
             if same is not None:
+                # the same answer, but the reply names its guide: the one whose name the question says most of
+                # ("我是大学法学老师，想申请兼职律师执业…多久": 兼职律师执业许可, not 专职律师执业许可(在外省转入…))
+                same = named_most(t, [by_id[v] for v in choices.values() if v in by_id], same)
                 emit(events, "base_variant", service_id=same.guide.id)
                 return own(same)
             base = base_variant(t, choices) or distinct_pick(t, choices)

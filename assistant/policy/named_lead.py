@@ -5,7 +5,9 @@ with any guide, so the search's confidence stays low even when it found the guid
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
+from assistant.policy.evidence import Candidate
 from assistant.policy.name_words import name_bigrams, query_bigrams
 from retrieval.types import Hit
 
@@ -14,6 +16,10 @@ NAMED_LEAD = 0.15
 # ... and the question holds this share of its name's pairs (measured over the dev sets' unconfident results:
 # every line meeting both had the right guide first)
 NAMED_SHARE = 0.4
+RIVALS = 3  # the hits whose names are compared with the first one's
+# a guide whose name the question says clearly more of (this share of its pairs) is the one asked among those
+# giving the same answer
+SAID_MARGIN = 0.1
 
 _QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 
@@ -25,9 +31,21 @@ def name_said(question: str, name: str) -> float:
     return len(pairs & query_bigrams(question)) / len(pairs) if pairs else 0.0
 
 
-def named_lead(question: str, hits: list[Hit], name_of) -> bool:
-    """The first guide hit leads clearly and the question says much of its name."""
+def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> bool:
+    """The first guide hit leads clearly and the question says much of its name, and no more of another's close
+    behind ("…申请兼职律师执业" does not single out 专职律师执业许可 ranked first)."""
     if len(hits) < 2 or hits[0].score <= 0:
         return False
     lead = (hits[0].score - hits[1].score) / hits[0].score
-    return lead >= NAMED_LEAD and name_said(question, name_of(hits[0])) >= NAMED_SHARE
+    said = [name_said(question, name_of(h)) for h in hits[:RIVALS]]
+    return lead >= NAMED_LEAD and said[0] >= NAMED_SHARE and said[0] >= max(said)
+
+
+def named_most(question: str, alike: Sequence[Candidate], picked: Candidate) -> Candidate:
+    """Of close guides giving the same answer, the one whose name the question says clearly more of (by
+    SAID_MARGIN) than `picked`'s, the nearest place's first; else `picked`. The reply names its guide."""
+    said = {c.guide.id: name_said(question, c.guide.name) for c in alike}
+    most = max(said.values(), default=0.0)
+    if said.get(picked.guide.id, 0.0) > most - SAID_MARGIN:
+        return picked
+    return min((c for c in alike if said[c.guide.id] == most), key=lambda c: (c.rank, -c.doc_score))

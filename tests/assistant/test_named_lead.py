@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead
+from assistant.policy.evidence import Candidate
+from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead, named_most
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import Material, ServiceGuide, parse_time_limit
@@ -60,3 +61,35 @@ def test_a_chatty_question_naming_a_guide_is_answered_not_refused(tmp_path: Path
     assert "示例市示例路1号" in turn.reply.text
     assert "guide:gd-procurement-complaint#location" in [c.id for c in turn.reply.citations]
     assert "named_lead" in [e.type for e in turn.events]
+
+
+def _lawyer(id_: str, name: str, rank: int = 1) -> Candidate:
+    guide = ServiceGuide(id=id_, name=name, region="广东省", department="示例司法厅")
+    return Candidate(guide, Hit(id_, DocKind.GUIDE, name, 3.0, []), None, rank)
+
+
+def test_of_close_guides_giving_the_same_answer_the_one_the_question_names_is_cited() -> None:
+    """Both state the same time limit; the reply names its guide, so it is the one the question says clearly more
+    of."""
+    q = "我是大学法学老师，想在广东申请兼职律师执业，一般多久能批下来？"
+    full_time = _lawyer("transfer", "专职律师执业许可(在外省转入广东省申请执业)")
+    part_time = _lawyer("part-time", "兼职律师执业许可")
+    part_time_city = _lawyer("part-time-gz", "兼职律师执业许可", rank=0)
+    assert named_most(q, [full_time, part_time], full_time) is part_time
+    assert (
+        named_most(q, [full_time, part_time, part_time_city], full_time) is part_time_city
+    )  # the nearer one
+    assert named_most(q, [full_time, part_time], part_time) is part_time
+    # a name said only a little more is no reason to change ("台湾那边出的公证书要在广东用": either direction)
+    notary = "我有份台湾那边出的公证书要在广东用，去哪里核验查询？"
+    into = _lawyer("into-gd", "发往广东使用的台湾地区公证书查询")
+    out = _lawyer("to-tw", "发往台湾地区使用的公证书查询")
+    assert named_most(notary, [into, out], into) is into
+
+
+def test_a_lead_whose_name_the_question_says_less_of_than_a_rival_s_is_no_named_lead() -> None:
+    q = "我是大学法学老师，想在广东申请兼职律师执业，一般多久能批下来？"
+    name = lambda h: h.title  # noqa: E731
+    hits = _hits(("专职律师执业许可(在外省转入广东省申请执业)", 3.5), ("兼职律师执业许可", 2.4))
+    assert not named_lead(q, hits, name)
+    assert named_lead(q, list(reversed(_hits(("专职律师执业许可", 2.4), ("兼职律师执业许可", 3.5)))), name)

@@ -27,6 +27,9 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("考区在哪个网报名", [Aspect.ONLINE]),  # a site
         ("哪个网点可以取号", []),  # an outlet is no site
         ("对招人数量有要求吗", [Aspect.CONDITIONS]),
+        ("报规划许可证要交什么鉴定文件", [Aspect.MATERIALS]),  # a kind of paper between 什么 and 文件
+        ("需要出什么验资方面的报告", [Aspect.MATERIALS]),
+        ("要交什么费用", [Aspect.FEES]),  # a fee is no paper
         ("有没有要求", [Aspect.CONDITIONS]),
         ("失业金能领多久", [Aspect.AMOUNT]),  # how long it is paid
         ("低保能领多长时间", [Aspect.AMOUNT]),

@@ -34,10 +34,13 @@ def name_said(question: str, name: str) -> float:
 def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> bool:
     """The first guide hit leads clearly and the question says much of its name, and no more of another's close
     behind ("…申请兼职律师执业" does not single out 专职律师执业许可 ranked first)."""
-    if len(hits) < 2 or hits[0].score <= 0:
+    # the same service of several places is one guide here: the lead is over the next other service
+    first = name_of(hits[0]) if hits else ""
+    rivals = [h for h in hits if name_of(h) != first]
+    if not rivals or hits[0].score <= 0:
         return False
-    lead = (hits[0].score - hits[1].score) / hits[0].score
-    said = [name_said(question, name_of(h)) for h in hits[:RIVALS]]
+    lead = (hits[0].score - rivals[0].score) / hits[0].score
+    said = [name_said(question, first), *(name_said(question, name_of(h)) for h in rivals[: RIVALS - 1])]
     return lead >= NAMED_LEAD and said[0] >= NAMED_SHARE and said[0] >= max(said)
 
 

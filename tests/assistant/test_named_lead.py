@@ -36,6 +36,8 @@ def test_a_clear_lead_the_question_names_singles_a_guide_out() -> None:
     # a clear lead the question does not name is no evidence
     assert not named_lead(q, _hits(("外国人来华工作一件事", 3.6), ("换发S2字签证", 2.0)), name)
     assert not named_lead(q, _hits(("延期S2字签证", 3.6)), name)
+    # the same service of another place is no rival: the lead is over the next other service
+    assert named_lead(q, _hits(("延期S2字签证", 3.6), ("延期S2字签证", 3.6), ("换发S2字签证", 3.0)), name)
 
 
 # sample data: authored for this test

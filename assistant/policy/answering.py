@@ -77,7 +77,7 @@ from retrieval.regions import (
     law_of_place,
     named_places,
 )
-from retrieval.types import DocKind, SearchResult
+from retrieval.types import DocKind, Hit, SearchResult
 
 # guides looked through when variants for groups the question does not name fill the first TOP_K
 GROUP_DEPTH = 24
@@ -270,7 +270,16 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             law = self._law_over_guide(st, t, result, chosen, aspects, events, subject=subject, named=named)
             if law is not None:
                 return law
-            return self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
+            before = len(events)
+            reply = self._answer_from(st, chosen, aspects, t, events, named, uncovered, result)
+            lead = self._named_lead(t, cands, guide_hits) if _refused(events, before) else None
+            if lead is not None and lead.rank < chosen.rank:
+                # another place's official pair that does not fit after all: the guide of a nearer place found
+                # first by a clear lead, most of whose name the question says ("…X2签证要换发，学校…开什么证明")
+                del events[before:]
+                emit(events, "named_lead", service_id=lead.guide.id)
+                return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
+            return reply
         law = self._article_reply(st, t, result, events)
         if law is not None:
             return law
@@ -395,12 +404,18 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if kept is not None:
             return kept
         # before refusing: the guide found first by a clear lead, most of whose name the question says (a long,
-        # chatty question leaves the search unconfident: "…申请计量仲裁检定大概要等几耐先有结果？")
-        top = next((c for c in cands if guide_hits and c.guide.id == guide_hits[0].doc_id), None)
-        if top is not None and named_lead(t, guide_hits, lambda h: h.title):
-            emit(events, "named_lead", service_id=top.guide.id)
-            return self._answer_from(st, top, aspects, t, events, named, uncovered, result)
+        # chatty question leaves the search unconfident: "…政府采购项目，质疑后还是不服…现场交材料的地址在哪？")
+        lead = self._named_lead(t, cands, guide_hits)
+        if lead is not None:
+            emit(events, "named_lead", service_id=lead.guide.id)
+            return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         return self.unknown(st, events, result, lacking=lacking_matter(t))
+
+    @staticmethod
+    def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The candidate of the first guide hit when it leads clearly and the question says most of its name."""
+        top = next((c for c in cands if guide_hits and c.guide.id == guide_hits[0].doc_id), None)
+        return top if top is not None and named_lead(t, guide_hits, lambda h: h.title) else None
 
     def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
         """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question
@@ -445,3 +460,8 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
     def residue(t: str) -> str:
         """What is left of a message without aspect and filler words (a service name, if any)."""
         return residue(t)
+
+
+def _refused(events: Events, since: int) -> bool:
+    """The reply composed after `since` events is the honest refusal."""
+    return any(e.type == "unanswered" for e in events[since:])

@@ -10,6 +10,7 @@ from assistant.policy.evidence import Candidate
 from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead, named_most
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
+from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import Material, ServiceGuide, parse_time_limit
 from retrieval.embedders import HashEmbedder
 from retrieval.types import DocKind, Hit
@@ -95,3 +96,31 @@ def test_a_lead_whose_name_the_question_says_less_of_than_a_rival_s_is_no_named_
     hits = _hits(("专职律师执业许可(在外省转入广东省申请执业)", 3.5), ("兼职律师执业许可", 2.4))
     assert not named_lead(q, hits, name)
     assert named_lead(q, list(reversed(_hits(("专职律师执业许可", 2.4), ("兼职律师执业许可", 3.5)))), name)
+
+
+HUNAN = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
+
+
+def test_another_place_s_pair_that_does_not_fit_gives_way_to_the_named_lead(tmp_path: Path) -> None:
+    """Another province's official pair on a foreigner's health papers is picked and does not fit: the guide of
+    here the question names, found first by a clear lead, answers instead of a refusal."""
+    hunan = [load_scenario_json(p).guides[0] for p in sorted(HUNAN.glob("*.json"))]
+    # sample data: authored for this test, named like the bundled Guangzhou visa guides
+    office = "示例公安局出入境管理支队"
+    s2 = ServiceGuide(
+        id="gz-s2-extend",
+        name="延期S2字签证",
+        region="广东省广州市",
+        department=office,
+        materials=[Material(name="有效护照或者国际旅行证件"), Material(name="具有人道原因的证明材料")],
+    )
+    others = [
+        ServiceGuide(id=f"gz-visa-{i}", name=n, region="广东省广州市", department=office)
+        for i, n in enumerate(["换发S2字签证", "延期J2字签证", "延期Q2字签证", "延期X2字签证"])
+    ]
+    m = build_manager([*hunan, s2, *others], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我老婆系外国人，拎S2签证喺广州陪我住，宜家佢阿妈喺度入咗院要人照顾，想延期多阵，除咗护照同相片仲要交咩证明？"
+    turn = m.handle(DialogueState(session_id="s2"), q)
+    assert "具有人道原因的证明材料" in turn.reply.text
+    types = [e.type for e in turn.events]
+    assert "named_lead" in types and "unanswered" not in types and "no_fit" not in types

@@ -287,7 +287,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(
                 st, uncovered, events, result
             )
-        flow_guide = self._flow_guide(t, events)
+        flow_guide = self._flow_guide(t, events, guide_hits)
         if flow_guide is not None:
             note = self._region_note(flow_guide, named, uncovered)
             return self.guide_reply(st, flow_guide, aspects, t, events, region_note=note)

@@ -39,11 +39,12 @@ from assistant.policy.linking import (
     is_auxiliary,
 )
 from assistant.policy.name_words import asks_ending, ends_matter, step_not_served
+from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
 from retrieval.regions import in_home_chain, label
-from retrieval.types import SearchResult
+from retrieval.types import Hit, SearchResult
 
 _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
 
@@ -339,10 +340,18 @@ class GuideReplies:
             emit(events, "llm_phrased")
         return text
 
-    def _flow_guide(self, t: str, events: Events) -> ServiceGuide | None:
-        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none."""
+    def _flow_guide(self, t: str, events: Events, hits: Sequence[Hit] = ()) -> ServiceGuide | None:
+        """The guide of a flow whose curated words the message uses ("开个小店"), when retrieval has none; not
+        when the question says much of another guide's name among the `hits` found ("…开奶茶店，要找广东电网申请
+        低压用电报装…" names 低压居民报装, not 个体工商户设立登记)."""
         flow = flow_by_words(t, self.host.flows, fuzzy=True)
         guide = self.host.get_guide(flow.service_id) if flow is not None else None
+        if guide is not None and any(
+            h.doc_id != guide.id
+            and name_said(t, h.title) >= max(NAMED_SHARE, name_said(t, guide.name) + 0.01)
+            for h in hits[:RIVALS]
+        ):
+            return None
         if guide is not None and (
             step_not_served(t, guide.name) or (ends_matter(guide.name) != asks_ending(t))
         ):

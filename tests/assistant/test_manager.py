@@ -18,6 +18,7 @@ from guides.schema import Flow
 from knowledge.loaders.gdzwfw import guide_from_record
 from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.chunking import article_chunk
+from retrieval.types import DocKind, Hit
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GOVASSIST_SHARED") or REPO.parent / "shared")
@@ -846,3 +847,14 @@ def test_a_situation_told_in_the_guide_s_terms_follows_up_on_it(chat: Chat) -> N
     reply = chat("我家三口人，每月收入3000，可以申请吗").reply
     assert "受理条件" in reply.text and reply.citations
     assert all("dibao" in c.id for c in reply.citations)
+
+
+def test_a_flow_s_words_give_way_to_another_guide_the_question_names(manager: DialogueManager) -> None:
+    """ "开奶茶店" is the 个体户 flow's cue, but "…要找广东电网申请低压用电报装" names another guide found."""
+    t = "我租了个铺面开奶茶店，要找广东电网申请低压用电报装，多长时间能办好？"
+    power = Hit("gd-low-voltage", DocKind.GUIDE, "低压居民报装", 2.8, [])
+    assert manager.answering._flow_guide(t, [], [power]) is None
+    # a hit the question names less than the flow's guide does not stop it
+    other = Hit("gd-other", DocKind.GUIDE, "专职律师执业许可", 2.8, [])
+    flow_guide = manager.answering._flow_guide("想开个奶茶店，要办什么", [], [other])
+    assert flow_guide is not None and flow_guide.name == "个体工商户设立登记"

@@ -135,6 +135,7 @@ def test_a_word_held_only_inside_its_false_friend_is_no_token(tok: Tokenizer, tm
         ("一建变更注册", "一级注册建造师"),
         ("业余无线电爱好者的电台执照要续", "无线电台"),
         ("证件整烂了要换张新的", "损坏"),
+        ("想申请专票一次最多能开多少", "增值税专用发票"),
     ],
 )
 def test_everyday_abbreviations_read_as_their_formal_terms(query: str, term: str) -> None:

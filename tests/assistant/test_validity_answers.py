@@ -26,6 +26,7 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"
         ("身份证有效期是多少年", [Aspect.VALIDITY]),  # 身份证 is what is asked about, not a material
         ("三十岁办的身份证管几年", [Aspect.VALIDITY]),
         ("护照有效期是多久", [Aspect.VALIDITY]),  # not a processing time
+        ("护照有效期系多久", [Aspect.VALIDITY]),  # 系 for 是, as a Cantonese speaker writes it
         ("驾驶证能用几年", [Aspect.VALIDITY]),
         ("办护照要多久", [Aspect.TIME]),
         ("身份证有效期满了要带什么材料去换", [Aspect.MATERIALS, Aspect.VALIDITY]),

@@ -144,7 +144,7 @@ def asked_thing(question: str) -> str | None:
     for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
-            if _opens_business(m, thing):
+            if _opens_business(m, thing) or _told_not_asked(m):
                 continue
             if len(thing) >= 2 and not _NOT_A_THING.search(thing):
                 return thing
@@ -159,6 +159,17 @@ def _opens_business(m: re.Match[str], thing: str) -> bool:
     """A bare 开 opens a business, not a paper ("开有限公司做设立登记，要不要提供…证明": not a document "有限公司…")."""
     verb = m.group(0)[: m.start("thing") - m.start()]
     return verb.endswith("开") and not _PAPER_END.search(thing)
+
+
+_MODAL_RE = re.compile(r"^(?:要不要|需不需要|用不用|是否需要|需要|要|得|必须)")
+_ASKING_END_RE = re.compile(r"(?:吗|么|嘛|呢|不|没|[?？])$")
+
+
+def _told_not_asked(m: re.Match[str]) -> bool:
+    """A verb with no modal before it, its words ending a clause, tells rather than asks ("我们请了个专家来做交流访问，"
+    is no question about a paper "流访问")."""
+    said = m.group(0)
+    return not _MODAL_RE.search(said) and not _ASKING_END_RE.search(said) and m.end() < len(m.string)
 
 
 def lacks_thing(question: str) -> bool:

@@ -82,6 +82,15 @@ def test_a_certificate_named_asks_no_result_and_a_plan_names_no_paper() -> None:
     assert asked_thing("要不要准备户口本？") == "户口本"
 
 
+def test_a_clause_telling_what_one_does_asks_no_paper() -> None:
+    """A verb with no modal, its words ending a clause, tells: "做交流访问，" asks no paper "流访问"."""
+    assert asked_thing("我们公司请了个外国专家来广州做交流访问，要出什么文件？") is None
+    assert asked_thing("广东户口带小孩跟团去台湾，孩子还没办身份证，办签注要带户口本吗？") == "户口本"
+    assert asked_thing("怀疑收到假发票，想拿去税务局鉴定真假，要带什么") is None
+    assert asked_thing("带户口本吗") == "户口本"  # a question particle still asks
+    assert asked_thing("要交租房合同") == "租房合同"  # so does a modal
+
+
 def test_a_person_saying_they_are_from_taiwan_names_the_variant_for_them() -> None:
     name = "台湾居民申请在大陆从事律师职业许可"
     assert for_named_residents(name, "我是台湾人，想在广州执业当律师，需要满足哪些条件？")

@@ -144,7 +144,7 @@ def asked_thing(question: str) -> str | None:
     for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
-            if _opens_business(m, thing) or _told_not_asked(m):
+            if _opens_business(m, thing) or (pattern is _ASKED_THING and _told_not_asked(m)):
                 continue
             if len(thing) >= 2 and not _NOT_A_THING.search(thing):
                 return thing

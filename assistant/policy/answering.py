@@ -15,7 +15,7 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlu.groups import for_named_residents, for_unasked_group
+from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.policy.answer_common import AnswerHost, Events, emit
@@ -54,6 +54,7 @@ from assistant.policy.name_words import (
 from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import (
     holder,
+    resident_variant,
     same_destination,
     standout,
     step_server,
@@ -351,11 +352,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if serving is not None:
                 emit(events, "step_served", service_id=serving.guide.id)
                 return self._answer_from(st, serving, aspects, t, events, named, uncovered, result)
-            resident = [c for c in asked if for_named_residents(c.guide.name, t)]
-            if len(resident) == 1:
-                # the one variant for 港澳台 residents, the person saying they are one ("我是台湾人…当律师")
-                emit(events, "group_variant", service_id=resident[0].guide.id)
-                return self._answer_from(st, resident[0], aspects, t, events, named, uncovered, result)
+            resident = resident_variant(t, asked)
+            if resident is not None:
+                emit(events, "group_variant", service_id=resident.guide.id)
+                return self._answer_from(st, resident, aspects, t, events, named, uncovered, result)
             told = told_lead(t, asked)
             if told is not None:
                 emit(events, "told_lead", service_id=told.guide.id)

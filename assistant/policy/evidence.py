@@ -573,12 +573,12 @@ def best_article(
                 return top, doc
             # the words rank a neighbour of the article the question paraphrases first ("劝阻…威胁要打我" ranks the
             # list of uncivil acts above 第十九条 on threats to those who dissuade): the law's next ones, by e5
-            nearby = _runners_up(scored, top, doc, min_lexical)
-            closest = max(nearby, key=lambda c: paraphrase(t, article_opening(c.chunk.text)), default=None)
-            if (
-                closest is not None
-                and paraphrase(t, article_opening(closest.chunk.text)) >= LAW_RUNNER_PARAPHRASE
-            ):
+            nearby = [
+                (paraphrase(t, article_opening(c.chunk.text)), c)
+                for c in _runners_up(scored, top, doc, min_lexical)
+            ]
+            best_close, closest = max(nearby, key=lambda x: x[0], default=(0.0, None))
+            if closest is not None and best_close >= LAW_RUNNER_PARAPHRASE:
                 return closest, doc
     return None
 

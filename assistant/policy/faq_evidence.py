@@ -154,9 +154,9 @@ def plain_howto(question: str) -> bool:
     return bool(_HOWTO_RE.search(compact(question)))
 
 
-# a pair about looking something up says so (its result too)
 # words hedging a question ("一般要多久") name no matter, however few pairs use them
 _HEDGES = frozenset({"一般", "通常", "大概", "大约", "平时"})
+# a pair about looking something up says so (its result too)
 _LOOKUP_RE = re.compile(rf"{LOOKUP_WORDS}|结果")
 
 

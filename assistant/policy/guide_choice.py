@@ -10,7 +10,6 @@ import re
 from dataclasses import replace
 
 from assistant.nlg.answer import Aspect, detect_aspects
-from assistant.nlu.groups import for_named_residents
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
@@ -41,7 +40,7 @@ from assistant.policy.linking import (
 )
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.named_lead import named_most
-from assistant.policy.service_pick import holder, step_server, worded_lead
+from assistant.policy.service_pick import holder, resident_variant, step_server, worded_lead
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
@@ -206,12 +205,10 @@ class GuideChoice:
             if serving is not None:
                 emit(events, "step_served", service_id=serving.guide.id)
                 return own(serving)
-            # the one variant for 港澳台 residents when the person says they are one ("我是台湾人，想在广州执业当
-            # 律师": 台湾居民申请在大陆从事律师职业许可)
-            resident = [c for c in listed if for_named_residents(c.guide.name, t)]
-            if len(resident) == 1 and len(listed) > 1:
-                emit(events, "group_variant", service_id=resident[0].guide.id)
-                return own(resident[0])
+            resident = resident_variant(t, listed) if len(listed) > 1 else None
+            if resident is not None:
+                emit(events, "group_variant", service_id=resident.guide.id)
+                return own(resident)
             worded = worded_lead(t, listed) if len(listed) > 1 else None
             if worded is not None:
                 emit(events, "worded_lead", service_id=worded.guide.id)

@@ -346,12 +346,10 @@ class GuideReplies:
         低压用电报装…" names 低压居民报装, not 个体工商户设立登记)."""
         flow = flow_by_words(t, self.host.flows, fuzzy=True)
         guide = self.host.get_guide(flow.service_id) if flow is not None else None
-        if guide is not None and any(
-            h.doc_id != guide.id
-            and name_said(t, h.title) >= max(NAMED_SHARE, name_said(t, guide.name) + 0.01)
-            for h in hits[:RIVALS]
-        ):
-            return None
+        if guide is not None and hits:
+            bar = max(NAMED_SHARE, name_said(t, guide.name) + 0.01)
+            if any(h.doc_id != guide.id and name_said(t, h.title) >= bar for h in hits[:RIVALS]):
+                return None
         if guide is not None and (
             step_not_served(t, guide.name) or (ends_matter(guide.name) != asks_ending(t))
         ):

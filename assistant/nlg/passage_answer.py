@@ -133,6 +133,8 @@ _NOT_A_THING = re.compile(
     r"|(?:需|要)$"
     # a Cantonese question word after the verb ("户口本冇带点算", "冇带得唔得": no document "点算")
     r"|^(?:点算|点样|点|得唔得|得不得|可唔可以|行不行|怎么办|咋办)"
+    # where it is handed, not a thing ("旧证需要一起交上去吗")
+    r"|^(?:上去|过去|去|来|回去)"
 )
 
 

@@ -413,9 +413,12 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
 
     @staticmethod
     def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """The candidate of the first guide hit when it leads clearly and the question says most of its name."""
-        top = next((c for c in cands if guide_hits and c.guide.id == guide_hits[0].doc_id), None)
-        return top if top is not None and named_lead(t, guide_hits, lambda h: h.title) else None
+        """The candidate of the first guide hit when it leads clearly and the question says most of its name (of
+        the same service of several places, the nearest's: "我在广州南沙有一片海域使用权" -> the city's)."""
+        if not guide_hits or not named_lead(t, guide_hits, lambda h: h.title):
+            return None
+        same = [c for c in cands if c.guide.name == guide_hits[0].title]
+        return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
 
     def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
         """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question

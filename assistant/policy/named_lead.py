@@ -27,8 +27,7 @@ _QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 def name_said(question: str, name: str) -> float:
     """The share of the name's character pairs (without its bracketed qualifier) the question holds, its
     colloquial words' formal terms counted."""
-    pairs = name_bigrams(_QUALIFIER_RE.sub("", name))
-    return len(pairs & query_bigrams(question)) / len(pairs) if pairs else 0.0
+    return _share(query_bigrams(question), name_bigrams(_QUALIFIER_RE.sub("", name)))
 
 
 def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> bool:
@@ -40,15 +39,47 @@ def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) ->
     if not rivals or hits[0].score <= 0:
         return False
     lead = (hits[0].score - rivals[0].score) / hits[0].score
-    said = [name_said(question, first), *(name_said(question, name_of(h)) for h in rivals[: RIVALS - 1])]
-    return lead >= NAMED_LEAD and said[0] >= NAMED_SHARE and said[0] >= max(said)
+    if lead < NAMED_LEAD or name_said(question, first) < NAMED_SHARE:
+        return False
+    asked = query_bigrams(question)
+    return all(_says_more(asked, first, name_of(h)) for h in rivals[: RIVALS - 1])
+
+
+def _says_more(asked: set[str], first: str, rival: str) -> bool:
+    """The question says no less of the first name than of the rival's, over all of each name or over the part
+    that tells them apart ("海域使用权转让审批" over "海域使用权收回" for "…海域使用权，想转让…")."""
+    own, other = (name_bigrams(_QUALIFIER_RE.sub("", n)) for n in (first, rival))
+    if _share(asked, own) >= _share(asked, other):
+        return True
+    return _share(asked, own - other) >= _share(asked, other - own)
+
+
+def _share(asked: set[str], pairs: set[str]) -> float:
+    return len(pairs & asked) / len(pairs) if pairs else 0.0
 
 
 def named_most(question: str, alike: Sequence[Candidate], picked: Candidate) -> Candidate:
     """Of close guides giving the same answer, the one whose name the question says clearly more of (by
     SAID_MARGIN) than `picked`'s, the nearest place's first; else `picked`. The reply names its guide."""
-    said = {c.guide.id: name_said(question, c.guide.name) for c in alike}
+    asked = query_bigrams(question)
+    said = {c.guide.id: _share(asked, pairs) for c, pairs in zip(alike, _telling_pairs(alike), strict=True)}
     most = max(said.values(), default=0.0)
     if said.get(picked.guide.id, 0.0) > most - SAID_MARGIN:
         return picked
     return min((c for c in alike if said[c.guide.id] == most), key=lambda c: (c.rank, -c.doc_score))
+
+
+def _telling_pairs(alike: Sequence[Candidate]) -> list[set[str]]:
+    """What tells the names apart: the variants' qualifiers ("…(国际组织参观未开放的考古发掘现场审批)"), else the
+    pairs not all names share. Pairs across 的 name nothing ("…出的公证书" says no 的公 of "发往台湾地区使用的公证书查询")."""
+
+    def pairs(text: str) -> set[str]:
+        return {p for p in name_bigrams(text) if "的" not in p}
+
+    bases = {_QUALIFIER_RE.sub("", c.guide.name) for c in alike}
+    qualifiers = ["".join(_QUALIFIER_RE.findall(c.guide.name)) for c in alike]
+    if len(bases) == 1 and all(qualifiers):
+        return [pairs(q) for q in qualifiers]
+    named = [pairs(c.guide.name) for c in alike]
+    common = set.intersection(*named) if named else set()
+    return [p - common for p in named]

@@ -89,6 +89,7 @@ def test_a_clause_telling_what_one_does_asks_no_paper() -> None:
     assert asked_thing("怀疑收到假发票，想拿去税务局鉴定真假，要带什么") is None
     assert asked_thing("带户口本吗") == "户口本"  # a question particle still asks
     assert asked_thing("要交租房合同") == "租房合同"  # so does a modal
+    assert asked_thing("原来那本旧证需要一起交上去吗？") is None  # where it goes, no paper "去吗"
 
 
 def test_a_person_saying_they_are_from_taiwan_names_the_variant_for_them() -> None:

@@ -60,6 +60,10 @@ from assistant.state import DialogueState, Intent
         ("几个部门互相踢皮球，政务服务中心有没有专门的窗口管？", Intent.SERVICE_QUESTION),
         ("他们踢皮球，我要投诉，有没有专门的部门管", Intent.COMPLAINT),
         ("按规定要带什么材料", Intent.SERVICE_QUESTION),  # "规定" inside a practical question
+        # where to call, how long it takes, what happens to the one who reported: asked, not a complaint
+        ("家里老人担心基站辐射，想向省生态环境厅投诉，电话是多少？", Intent.SERVICE_QUESTION),
+        ("我向省戒毒管理局投诉之后，多久会有处理结果？", Intent.SERVICE_QUESTION),
+        ("向河长举报河道排污，我的个人信息会不会被保密？", Intent.SERVICE_QUESTION),
     ],
 )
 def test_intents(text: str, intent: Intent) -> None:

@@ -83,11 +83,23 @@ def test_of_close_guides_giving_the_same_answer_the_one_the_question_names_is_ci
         named_most(q, [full_time, part_time, part_time_city], full_time) is part_time_city
     )  # the nearer one
     assert named_most(q, [full_time, part_time], part_time) is part_time
-    # a name said only a little more is no reason to change ("台湾那边出的公证书要在广东用": either direction)
+    # what tells the names apart counts, and a pair across 的 tells nothing ("…出的公证书" says no 的公)
     notary = "我有份台湾那边出的公证书要在广东用，去哪里核验查询？"
     into = _lawyer("into-gd", "发往广东使用的台湾地区公证书查询")
     out = _lawyer("to-tw", "发往台湾地区使用的公证书查询")
     assert named_most(notary, [into, out], into) is into
+    assert named_most(notary, [into, out], out) is into
+
+
+def test_of_variants_giving_the_same_answer_the_one_whose_qualifier_the_question_says_is_cited() -> None:
+    base = "外国公民、组织和国际组织参观未开放的文物点和考古发掘现场审批"
+    citizen = _lawyer("citizen-site", base + "(外国公民参观考古发掘现场审批)")
+    body = _lawyer("body-site", base + "(国际组织参观未开放的考古发掘现场审批)")
+    body_spot = _lawyer("body-spot", base + "(国际组织参观未开放的文物点审批)")
+    q = "有个国际组织想来广东看一个还没对外开放的考古发掘现场，报批的时候需要哪一级文物部门出意见？"
+    assert named_most(q, [citizen, body, body_spot], citizen) is body
+    # a question saying none of the qualifiers keeps the pick
+    assert named_most("参观文物点要什么材料", [citizen, body], citizen) is citizen
 
 
 def test_a_lead_whose_name_the_question_says_less_of_than_a_rival_s_is_no_named_lead() -> None:
@@ -96,6 +108,41 @@ def test_a_lead_whose_name_the_question_says_less_of_than_a_rival_s_is_no_named_
     hits = _hits(("专职律师执业许可(在外省转入广东省申请执业)", 3.5), ("兼职律师执业许可", 2.4))
     assert not named_lead(q, hits, name)
     assert named_lead(q, list(reversed(_hits(("专职律师执业许可", 2.4), ("兼职律师执业许可", 3.5)))), name)
+
+
+def test_a_lead_is_over_the_words_that_tell_two_names_apart() -> None:
+    """The name "海域使用权收回" is short, so the question says more of its whole name; but of what tells the two apart it
+    says 转让, and nothing of 收回."""
+    q = "我在广州南沙有一片海域使用权，想转让给朋友的公司，想先打个电话问问规划和自然资源局，号码多少？"
+    name = lambda h: h.title  # noqa: E731
+    assert name_said(q, "海域使用权收回") > name_said(q, "海域使用权转让审批")
+    hits = _hits(("海域使用权转让审批", 3.0), ("海域使用权收回", 2.2), ("海域使用权争议的调解", 2.2))
+    assert named_lead(q, hits, name)
+    # a question saying the rival's own words is no lead for the first
+    said_back = "我在广州南沙有一片海域使用权，被收回了，想先打个电话问问，号码多少？"
+    assert not named_lead(said_back, hits, name)
+
+
+def test_of_the_same_service_of_two_places_the_named_lead_is_the_named_place_s(tmp_path: Path) -> None:
+    # sample data: authored for this test
+    def sea(id_: str, region: str, phone: str) -> ServiceGuide:
+        return ServiceGuide(
+            id=id_,
+            name="海域使用权转让审批",
+            region=region,
+            department="示例自然资源部门",
+            consult_phone=phone,
+        )
+
+    others = [
+        ServiceGuide(id=f"sea-other-{i}", name=n, region="广东省", department="示例自然资源部门")
+        for i, n in enumerate(["海域使用权收回", "海域使用权争议的调解", "临时海域使用权审批"])
+    ]
+    guides = [sea("sea-gd", "广东省", "020-11110000"), sea("sea-gz", "广东省广州市", "020-22220000"), *others]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我在广州南沙有一片海域使用权，想转让给朋友的公司，想先打个电话问问规划和自然资源局，号码多少？"
+    turn = m.handle(DialogueState(session_id="sea"), q)
+    assert "020-22220000" in turn.reply.text and "020-11110000" not in turn.reply.text
 
 
 HUNAN = Path(__file__).resolve().parents[1] / "fixtures" / "hunan_onething"

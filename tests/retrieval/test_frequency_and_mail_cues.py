@@ -51,6 +51,14 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("本人要去吗", [Aspect.VISITS]),  # who must go, asked yes/no
         ("要父母一齐去吗", [Aspect.VISITS]),
         ("要去哪里办", [Aspect.LOCATION]),  # where, not who
+        ("原来那本旧证需要一起交上去吗", [Aspect.MATERIALS]),  # the old card handed in too
+        ("界址图要找谁出", [Aspect.MATERIALS]),  # who issues a paper: the list says
+        ("推荐函要哪个机构出", [Aspect.MATERIALS]),
+        ("体检或健康证明有什么要求", [Aspect.MATERIALS]),  # what the paper must be like
+        ("申请人有什么要求", [Aspect.CONDITIONS]),  # a person's requirements stay conditions
+        ("网上有查询的地方吗", [Aspect.ONLINE]),
+        ("满分教育的计划在哪里看到", [Aspect.ONLINE]),  # a published list is seen on the web
+        ("标准地图官方哪里可以下载", [Aspect.ONLINE]),
     ],
 )
 def test_cues(text: str, aspects: list[Aspect]) -> None:

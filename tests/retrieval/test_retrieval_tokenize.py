@@ -136,6 +136,11 @@ def test_a_word_held_only_inside_its_false_friend_is_no_token(tok: Tokenizer, tm
         ("业余无线电爱好者的电台执照要续", "无线电台"),
         ("证件整烂了要换张新的", "损坏"),
         ("想申请专票一次最多能开多少", "增值税专用发票"),
+        ("想申请省级非遗代表性传承人", "非物质文化遗产"),
+        ("有人在江里偷偷挖沙运沙", "采砂"),
+        ("课题要上无人居住的海岛采样本", "无居民海岛"),
+        ("从国外带几台对讲机进关", "无线电发射设备"),
+        ("拿外国驾照换中国驾照", "境外驾驶证"),
     ],
 )
 def test_everyday_abbreviations_read_as_their_formal_terms(query: str, term: str) -> None:

@@ -90,6 +90,8 @@ FAQ_OFFER_SPREAD = 0.03
 # guides with FAQ pairs use ("体育" tells, "申请" / "时间" / "要求" do not). Judged when the KB has enough such guides.
 # All answer sets: 5 answers of another guide's pair turned away, no right answer lost (docs/BENCHMARKS.md)
 FAQ_TELLING_SHARE = 1 / 3
+# ... and a lone such word is rarer still ("支持", used by a fifth of them, tells no matter of "…装光伏板…支持吗")
+FAQ_TELLING_ALONE = 0.15
 FAQ_TELLING_MIN_GUIDES = 6
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical

@@ -31,6 +31,7 @@ from assistant.policy.evidence import (
     FAQ_PARAPHRASE,
     FAQ_RAW,
     FAQ_RELATED,
+    FAQ_TELLING_ALONE,
     FAQ_TELLING_MIN_GUIDES,
     FAQ_TELLING_SHARE,
     LOOKUP_WORDS,
@@ -196,7 +197,8 @@ def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool
     pair = c.guide.faqs[int(c.best.passage.key)]
     said = content_bigrams(f"{c.guide.name} {pair.question} {pair.answer} {''.join(c.guide.region_path)}")
     shared = (question_words(cue_spans(question)) & said) - _HEDGES
-    return any(spread.share(w) <= FAQ_TELLING_SHARE for w in shared)
+    telling = sorted(spread.share(w) for w in shared if spread.share(w) <= FAQ_TELLING_SHARE)
+    return len(telling) > 1 or (len(telling) == 1 and telling[0] <= FAQ_TELLING_ALONE)
 
 
 def related_pairs(best: Candidate, found: list[FaqCandidate], limit: int = FAQ_RELATED) -> tuple[int, ...]:

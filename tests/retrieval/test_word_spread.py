@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.policy.evidence import FAQ_TELLING_MIN_GUIDES, Candidate
+from assistant.policy.evidence import FAQ_TELLING_ALONE, FAQ_TELLING_MIN_GUIDES, FAQ_TELLING_SHARE, Candidate
 from assistant.policy.faq_evidence import tells_matter
 from knowledge.loaders.scenario import load_scenario_json
 from knowledge.schema import ServiceGuide
@@ -87,3 +87,15 @@ def test_a_hedge_shared_with_a_pair_tells_no_matter(guides: list[ServiceGuide]) 
     assert spread.share("一般") <= 1 / 3
     assert not tells_matter("煲老火汤一般要煲多久先够火候？", wait, spread)
     assert tells_matter("退伍回来一般要等多久才能报到", wait, spread)
+
+
+def test_a_lone_shared_word_must_be_rarer_still(guides: list[ServiceGuide]) -> None:
+    """ "支持" is said by a fifth of the guides' pairs: "…装光伏板发电，政府…支持的吗" is no question on 帮代办."""
+    spread = word_spread(c for g in guides for c in guide_chunks(g))
+    hookup = next(g for g in guides if any("支持帮代办" in f.question for f in g.faqs))
+    proxy = _pair(hookup, next(f.question for f in hookup.faqs if "支持帮代办" in f.question))
+    assert FAQ_TELLING_ALONE < spread.share("支持") <= FAQ_TELLING_SHARE
+    assert not tells_matter(
+        "我想在广东自家屋顶装太阳能光伏板发电，政府对个人装这个是支持的吗？", proxy, spread
+    )
+    assert tells_matter("水电气报装可以找人帮代办吗？", proxy, spread)  # its matter's own words

@@ -14,8 +14,11 @@ _WITHIN_RE = re.compile(
     rf"(?:{_SPAN})(?:之|以)?内[^，。？?]{{0,3}}?(?:要|得|必须|需要|应该|应当|就)?(?:去|来)?"
     r"(?:申请|提出|申报|报|注册|登记|备案|办|交|递)"
 )
-# "最迟什么时候申请", "提前几天预约", "截止日期"
-_LATEST_RE = re.compile(r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几|多久|多长时间)")
+# "最迟什么时候申请", "提前几天预约", "截止日期", "申请复核有时间限制吗"
+_LATEST_RE = re.compile(
+    r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几|多久|多长时间)|"
+    r"(?:有没有|有冇|有无|是否有)(?:时间限制|时限|期限)|有(?:时间限制|时限|期限)(?:吗|么|嘛)"
+)
 # the office's own time: "几天内能办好", "多久内批下来"
 _PROCESSING_RE = re.compile(r"办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证")
 
@@ -29,7 +32,9 @@ def asks_deadline(question: str) -> bool:
 # a statute setting the person's deadline: "应当自…之日起30日内，向…提出工伤认定申请" (not the office's: "60日内作出…决定")
 # (also "届满三十日前…提出申请" and "提前三十日以书面形式通知")
 _WITHIN_TEXT_RE = re.compile(
-    r"(?:(?:日|天|个月|年)(?:之|以)?内|(?:届满|期满|到期)[^，。；]{0,8}前|提前[0-9一二三四五六七八九十百]+(?:个工作日|个月|日|天))"
+    r"(?:(?:日|天|个月|年)(?:之|以)?内|(?:届满|期满|到期)[^，。；]{0,8}前|提前[0-9一二三四五六七八九十百]+(?:个工作日|个月|日|天)|"
+    # "…后的第一个工作日，通知…进行事故伤害登记"
+    r"(?:后|起)的?第[0-9一二三四五六七八九十]+个?(?:工作日|日|天))"
     r"[，,]?([^。；]{0,30})"
 )
 _ACTS = ("提出", "申请", "申报", "登记", "备案", "通知")
@@ -56,3 +61,27 @@ def states_deadline(text: str) -> bool:
     """The text (a guide's conditions) sets a deadline for applying, filing or giving notice ("届满七日前…申请",
     "自…之日起一年内提出")."""
     return sets_deadline_to_act(text, set(_ACTS))
+
+
+# how long one must wait before one may act ("考完A类要等几耐先可以考B类"), which the conditions state as a span
+# after something ("通过A类半年后", "取得证书满一年")
+# ("申请注册要等几耐" waits for the office: no act of the person's after it)
+_WAIT_RE = re.compile(
+    r"等(?:多久|多长时间|几耐|几长时间|(?:多少|几)个?(?:天|日|月|年))(?:才|先)(?:可以|能|可)"
+)
+_NUMBER = r"[0-9一二三四五六七八九十百两半]+"
+# (not an age: "年满18周岁")
+_WAIT_TEXT_RE = re.compile(
+    rf"(?:{_NUMBER}|半)个?(?:年|月|日|天|周)(?:以|之)?后|(?<!年)满{_NUMBER}个?(?:年|月|日|天|周)(?!岁)"
+)
+
+
+def asks_wait(question: str) -> bool:
+    """The question asks how long the person must wait before they may act, not how long the office takes."""
+    q = compact(question)
+    return bool(_WAIT_RE.search(q)) and not _PROCESSING_RE.search(q)
+
+
+def states_wait(text: str) -> bool:
+    """The text (a guide's conditions) sets a span to wait or to have completed ("通过A类半年后")."""
+    return bool(_WAIT_TEXT_RE.search(text or ""))

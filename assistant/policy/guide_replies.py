@@ -21,7 +21,7 @@ from assistant.nlg.passage_answer import (
     follow_up_choices,
     missing_answer,
 )
-from assistant.nlu.deadline import asks_deadline, states_deadline
+from assistant.nlu.deadline import asks_deadline, asks_wait, states_deadline, states_wait
 from assistant.policy.answer_common import SEARCH_FAILED_TEXT, AnswerHost, Events, emit
 from assistant.policy.evidence import (
     FAQ_LEXICAL_ALONE,
@@ -280,8 +280,12 @@ class GuideReplies:
             )
             return reply
         asked_time = Aspect.TIME in aspects or not [a for a in aspects if a is not Aspect.OVERVIEW]
-        if asked_time and asks_deadline(question) and states_deadline(guide.conditions):
-            # by when the person must act is a condition of the guide ("届满七日前…申请"), not its time limit
+        if asked_time and (
+            (asks_deadline(question) and states_deadline(guide.conditions))
+            or (asks_wait(question) and states_wait(guide.conditions))
+        ):
+            # by when the person must act is a condition of the guide ("届满七日前…申请"), not its time limit;
+            # so is how long they must wait first ("通过A类半年后")
             aspects = [
                 Aspect.CONDITIONS if a is Aspect.TIME else a for a in aspects if a is not Aspect.OVERVIEW
             ]

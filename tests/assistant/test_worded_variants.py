@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.nlg.answer import Aspect, detect_aspects
-from assistant.nlu.deadline import asks_deadline, states_deadline
+from assistant.nlu.deadline import asks_deadline, asks_wait, states_deadline, states_wait
 from assistant.nlu.intent import classify
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_fit import GuideFit
@@ -73,13 +73,27 @@ def test_a_deadline_for_acting_is_told_from_a_processing_time() -> None:
         "考到证了，要在多长时间内去申请注册？",
         "入境后多少天内要去办居留证",
         "居留证件入境后几耐之内要去办",
+        "认定书我不服，向省消防总队申请复核有时间限制吗？",  # whether there is a deadline at all
+        "可以怎么申请再鉴定？有没有时限",
     ):
         assert asks_deadline(q), q
-    for q in ("几个工作日能办好", "多少天内能办好", "多久能拿证", "要多长时间"):
+    for q in ("几个工作日能办好", "多少天内能办好", "多久能拿证", "要多长时间", "办结有时限吗？多久能办好"):
         assert not asks_deadline(q), q
     assert states_deadline("应当在签证注明的停留期限届满七日前向…申请")
     assert states_deadline("应当自取得资格证书之日起一年内提出")
+    assert states_deadline(
+        "用人单位应当在职工发生事故伤害后的第一个工作日，通知社会保险行政部门，进行事故伤害登记。"
+    )
     assert not states_deadline("申请人须年满18周岁")
+
+
+def test_a_wait_before_acting_is_told_from_a_processing_time() -> None:
+    assert asks_wait("考了A类操作证，想再考B类，要等多久才可以考？")
+    assert not asks_wait("申请注册做CPA要等多久？")  # the office's time
+    assert not asks_wait("要等多久才能办好")
+    assert states_wait("A类：无。 B类：通过A类半年后。")
+    assert states_wait("在律师事务所实习满一年")
+    assert not states_wait("申请人须年满18周岁")  # an age, no span to wait
 
 
 def test_a_deadline_question_is_a_question_not_a_wish_to_apply() -> None:
@@ -132,6 +146,20 @@ def test_the_variant_the_question_names_answers_and_a_deadline_comes_from_its_co
     reply = m.handle(DialogueState(session_id="b"), "M字签证最迟什么时候要去申请延期？").reply
     assert "届满七日前" in reply.text
     assert [c.id for c in reply.citations][:1] == ["guide:m#conditions"]
+
+
+def test_a_wait_before_acting_comes_from_the_conditions(tmp_path: Path) -> None:
+    guides = [
+        _visa("radio", "A类和B类业余无线电台操作技术能力验证", 10, "A类：无。 B类：通过A类半年后。"),
+        _visa("x", "延期X2字签证", 7),
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(
+        DialogueState(session_id="w"), "考了A类业余无线电台操作证，想再考B类，要等多久才可以考？"
+    ).reply
+    assert "通过A类半年后" in reply.text and "10个工作日" not in reply.text
+    reply = m.handle(DialogueState(session_id="o"), "业余无线电台操作技术能力验证要等多久？").reply
+    assert "10个工作日" in reply.text  # the office's time is still its time limit
 
 
 def test_the_formal_terms_of_colloquial_words_set_a_variant_apart() -> None:

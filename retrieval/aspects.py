@@ -91,7 +91,8 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:什么|哪些|开|要)证明|户口[本簿](?!.{0,3}(?:丢|不见|遗失|掉|找不到|补|换))|申请表|登记表|申请书|委托书|承诺书|照片|"
         # not the card itself ("身份证过期了还能用吗"), whether and where one gets it ("身份证可以异地办吗") nor the
         # card applied for ("小朋友几岁可以办身份证")
-        r"(?<![办领补换])身份证(?![^，,。？?]{0,6}(?:办|补|换|丢|不见|遗失|掉|找不到|过期|到期|失效|有效|能用)|"
+        # (nor its number: "以前身份证号码前后不一样")
+        r"(?<![办领补换])身份证(?!号|[^，,。？?]{0,6}(?:办|补|换|丢|不见|遗失|掉|找不到|过期|到期|失效|有效|能用)|"
         r"(?:可以|能不能|可不可以|能否|可否|能).{0,4}办)|"
         # a document asked about without a verb ("要不要租赁合同"), not the certificate one applies for ("要不要办…证")
         rf"(?:要不要|需不需要|用不用|是否需要|需要|是不是要|系咪要)(?:提供|提交|出具)?{DOCUMENT_ASKED}|"
@@ -138,7 +139,8 @@ _CUES: list[tuple[Aspect, str]] = [
         # office hours are told with the place (the service point's 办公时间), not a processing time
         r"(?:办公|上班|工作|营业|开放)时间|几点(?:上班|下班|开门|关门)|周末|节假日|周六|周日|星期[六天日]",
     ),
-    (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|号码|咨询谁"),
+    # (not a card's or a plate's number: "身份证号码前后不一样")
+    (Aspect.PHONE, r"电话|联系方式|热线|怎么联系|(?<!证)(?<!牌)(?<!账)号码|咨询谁"),
     (
         Aspect.AMOUNT,
         # ... and a fine ("会罚几多钱", "罚款多少")

@@ -59,6 +59,8 @@ from retrieval.aspects import Aspect, article_aspects, detect_aspects
         ("网上有查询的地方吗", [Aspect.ONLINE]),
         ("满分教育的计划在哪里看到", [Aspect.ONLINE]),  # a published list is seen on the web
         ("标准地图官方哪里可以下载", [Aspect.ONLINE]),
+        ("以前身份证号码前后不一样，能合并吗", []),  # a card's number is no paper, nor a phone number
+        ("咨询号码多少", [Aspect.PHONE]),
     ],
 )
 def test_cues(text: str, aspects: list[Aspect]) -> None:

@@ -30,6 +30,9 @@ TERM_CHARS = 4
 TERM_MIN_GAIN = 2.0  # for a four-character term: the sound and the KB's term say much already
 MIN_PHRASE_DOCS = 3  # a two-word term the KB writes in this many chunks
 MIN_GAIN = 5.0  # log probability (natural log) of jieba's best route
+# a word and a character sounding like a common three-character KB word: the sound, the KB's use and the pair being
+# no word say much already ("公正员" -> 公证员 gains 4.2)
+WORD_CHAR_MIN_GAIN = 4.0
 COMMON_DOCS = 20  # a KB word this common is what a word the KB never uses, of the same sound, was meant to be
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -130,7 +133,7 @@ class TypoFixer:
             joined = "".join(pair)
             word = self._common_sound(joined) if len(pair) == 2 and 1 in map(len, pair) else None
             left, right = "".join(out), "".join(tokens[i + 2 :])
-            if word is not None and self._gain(left, joined, word, right) >= MIN_GAIN:
+            if word is not None and self._gain(left, joined, word, right) >= WORD_CHAR_MIN_GAIN:
                 out.append(word)
                 fixed.append((joined, word))
                 i += 2

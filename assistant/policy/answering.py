@@ -385,8 +385,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if answers_lookup(t, f.candidate) and tells_problem_thing(t, pair_text(f.candidate))
         ]
         foreign = foreign_countries(t)
-        if foreign:
-            # says whose rules these would be, and where to ask
+        if foreign and not set(named) - set(uncovered):
+            # says whose rules these would be, and where to ask (unless a place of here is named too: "带样机去德国
+            # 参展…在广东是哪个单位负责办的" asks about a service here)
             return self._foreign_reply(st, foreign, events)
         # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算"), before near-miss
         # pairs are offered (measured: offering them first cost two right answers on the dev sets)

@@ -189,6 +189,11 @@ def test_a_country_said_as_a_person_s_nationality_is_no_foreign_matter() -> None
 def test_another_place_s_guide_does_not_answer_a_foreign_country_s_matter(manager) -> None:
     reply = manager.handle(DialogueState(session_id="f"), "美国开货运公司要什么条件").reply
     assert "没有美国的相关规定" in reply.text and not reply.citations
+    # a place of here named too: the matter is handled here ("带样机去德国参展…在广东是哪个单位负责办的")
+    here = manager.handle(
+        DialogueState(session_id="h"), "下个月带样机去德国参展，在广东开货运公司要什么条件"
+    ).reply
+    assert "没有德国的相关规定" not in here.text
     # the same question without the country is answered from the Hunan guide, labelled with its region
     plain = manager.handle(DialogueState(session_id="g"), "开货运公司要什么条件").reply
     assert plain.citations and "湖南省" in plain.text

@@ -13,7 +13,7 @@ from eval.dialogue import build_manager
 from guides.loader import load_sample_guides
 from knowledge.schema import ServiceGuide
 from retrieval.tokenize import Tokenizer
-from retrieval.typos import TypoFixer, kb_phrases, kb_words, sound
+from retrieval.typos import MIN_GAIN, WORD_CHAR_MIN_GAIN, TypoFixer, kb_phrases, kb_words, sound
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,13 @@ def test_a_word_and_a_character_read_as_the_common_kb_word_they_sound_like() -> 
     # a word the KB uses in few chunks is no common word to read a typo as
     rare = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts[:5]))
     assert rare.fix("身份正过期了怎么办")[1] == []
+
+
+def test_a_word_and_a_character_need_a_smaller_gain_than_a_window() -> None:
+    """ "公正员" is the word 公正 (fair) and 员: read as 公证员 it gains about 4.2, under the windows' bar."""
+    tok = Tokenizer()
+    texts = [f"第{i}项：公证员执业证书损毁或者遗失的补发，公证员本人申请" for i in range(25)]
+    fixer = TypoFixer(tok.jieba(), kb_words(tok.words(t) for t in texts))
+    assert WORD_CHAR_MIN_GAIN < fixer._gain("", "公正员", "公证员", "执业证丢了要补发") < MIN_GAIN
+    assert fixer.fix("公正员执业证丢了要补发")[1] == [("公正员", "公证员")]
+    assert fixer.fix("办事要公正")[1] == []  # the word alone stays

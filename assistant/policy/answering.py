@@ -43,6 +43,8 @@ from assistant.policy.linking import (
     asks_auxiliary,
 )
 from assistant.policy.name_words import (
+    asks_ending,
+    ends_matter,
     first_step_first,
     lacking_matter,
     names_step_thing,
@@ -51,7 +53,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.named_lead import named_lead
+from assistant.policy.named_lead import named_lead, said_lead
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -406,11 +408,23 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return kept
         # before refusing: the guide found first by a clear lead, most of whose name the question says (a long,
         # chatty question leaves the search unconfident: "…政府采购项目，质疑后还是不服…现场交材料的地址在哪？")
-        lead = self._named_lead(t, cands, guide_hits)
+        lead = self._named_lead(t, cands, guide_hits) or self._said_lead(t, cands, guide_hits)
         if lead is not None:
             emit(events, "named_lead", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         return self.unknown(st, events, result, lacking=lacking_matter(t))
+
+    @staticmethod
+    def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """Of close guide hits, the candidate whose name the question says clearly most of (the nearest place's)."""
+        i = said_lead(t, guide_hits, lambda h: h.title)
+        name = guide_hits[i].title if i is not None else ""
+        if not name or step_not_served(t, name) or ends_matter(name) != asks_ending(t):
+            return (
+                None  # its words name the matter, not the step asked ("个体户停业之后恢复营业" and 设立登记)
+            )
+        same = [c for c in cands if c.guide.name == name]
+        return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
 
     @staticmethod
     def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:

@@ -20,6 +20,10 @@ RIVALS = 3  # the hits whose names are compared with the first one's
 # a guide whose name the question says clearly more of (this share of its pairs) is the one asked among those
 # giving the same answer
 SAID_MARGIN = 0.1
+# among hits scoring within this share of the first, one whose name the question says this much more of than any
+# other's is the one asked
+SAID_CLOSE = 0.85
+SAID_LEAD = 0.2
 
 _QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 
@@ -43,6 +47,29 @@ def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) ->
         return False
     asked = query_bigrams(question)
     return all(_says_more(asked, first, name_of(h)) for h in rivals[: RIVALS - 1])
+
+
+def said_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> int | None:
+    """The index of the close guide hit whose name the question says clearly most of, telling parts included
+    ("…跟团去台湾…团队游签注" among close 个人游 / 团队旅游 / 探亲 guides); None when none stands out."""
+    if not hits or hits[0].score <= 0:
+        return None
+    close: dict[str, int] = {}
+    for i, h in enumerate(hits):
+        if h.score >= SAID_CLOSE * hits[0].score and name_of(h) not in close:
+            close[name_of(h)] = i
+    if len(close) < 2:
+        return None
+    said = {n: name_said(question, n) for n in close}
+    best = max(said, key=said.__getitem__)
+    rest = [n for n in close if n != best]
+    asked = query_bigrams(question)
+    if said[best] < NAMED_SHARE or said[best] - max(said[n] for n in rest) < SAID_LEAD:
+        return None
+    own = {n: name_bigrams(_QUALIFIER_RE.sub("", n)) for n in close}
+    if not all(_share(asked, own[best] - own[n]) > _share(asked, own[n] - own[best]) for n in rest):
+        return None
+    return close[best]
 
 
 def _says_more(asked: set[str], first: str, rival: str) -> bool:

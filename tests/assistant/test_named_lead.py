@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.policy.answering import Answerer
 from assistant.policy.evidence import Candidate
-from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead, named_most
+from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead, named_most, said_lead
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.loaders.scenario import load_scenario_json
@@ -171,3 +172,31 @@ def test_another_place_s_pair_that_does_not_fit_gives_way_to_the_named_lead(tmp_
     assert "具有人道原因的证明材料" in turn.reply.text
     types = [e.type for e in turn.events]
     assert "named_lead" in types and "unanswered" not in types and "no_fit" not in types
+
+
+def test_of_close_hits_the_one_whose_name_the_question_says_clearly_most_of_is_asked() -> None:
+    q = "做报告要用一张广东省的标准地图，官方哪里可以下载？"
+    name = lambda h: h.title  # noqa: E731
+    hits = _hits(
+        ("标准地图服务", 3.25), ("地质装备相关标准资料下载", 3.2), ("广东省生态环境地方标准查询", 3.03)
+    )
+    assert not named_lead(q, hits, name)  # no lead by score
+    assert said_lead(q, hits, name) == 0
+    # a hit scoring far below is no close rival to pick
+    far = _hits(
+        ("地质装备相关标准资料下载", 3.25), ("广东省生态环境地方标准查询", 3.2), ("标准地图服务", 2.0)
+    )
+    assert said_lead(q, far, name) is None
+    # two names said alike: no pick
+    alike = _hits(("标准地图服务", 3.25), ("标准地图审核", 3.2))
+    assert said_lead(q, alike, name) is None
+
+
+def test_a_said_lead_naming_the_matter_but_not_the_step_asked_is_no_answer() -> None:
+    q = "个体户停业之后恢复营业，去税务局要交咩表格？"
+    names = ["个体工商户设立登记", "用电服务暂停恢复"]
+    hits = _hits((names[0], 2.6), (names[1], 2.55))
+    assert said_lead(q, hits, lambda h: h.title) == 0  # the words say most of 个体工商户…
+    cands = [_lawyer(n, n) for n in names]
+    assert Answerer._said_lead(q, cands, hits) is None  # but it opens a business; the question pauses one
+    assert Answerer._said_lead("想开个个体户，营业执照去哪办", cands, hits) is cands[0]

@@ -141,6 +141,7 @@ def test_a_word_held_only_inside_its_false_friend_is_no_token(tok: Tokenizer, tm
         ("课题要上无人居住的海岛采样本", "无居民海岛"),
         ("从国外带几台对讲机进关", "无线电发射设备"),
         ("拿外国驾照换中国驾照", "境外驾驶证"),
+        ("养老保险登记的个人信息要改", "信息变更"),
     ],
 )
 def test_everyday_abbreviations_read_as_their_formal_terms(query: str, term: str) -> None:

@@ -27,6 +27,7 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.linking import is_auxiliary
 from assistant.policy.name_words import names_a_term, without_places
+from assistant.policy.named_lead import NAMED_WHOLE, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
@@ -110,7 +111,9 @@ class LawReplies:
             )
             if law is not None:
                 return law
-        if wanted and cover < LAW_ASPECT_COVER:
+        if wanted and cover < LAW_ASPECT_COVER and name_said(t, chosen.guide.name) < NAMED_WHOLE:
+            # (not when the question says nearly all of the guide's name: "劳动能力再次鉴定一般多长时间出结论" asks
+            # 劳动能力再次鉴定申请's time limit, though 工伤保险条例 sets the office's period too)
             own = chosen.best.lexical if chosen.best is not None else 0.0
             return self._article_reply(
                 st,

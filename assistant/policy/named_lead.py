@@ -17,6 +17,8 @@ NAMED_LEAD = 0.15
 # every line meeting both had the right guide first)
 NAMED_SHARE = 0.4
 RIVALS = 3  # the hits whose names are compared with the first one's
+# a question saying this share of a guide's name names it outright: no statute sharing its words goes before it
+NAMED_WHOLE = 0.75
 # a guide whose name the question says clearly more of (this share of its pairs) is the one asked among those
 # giving the same answer
 SAID_MARGIN = 0.1

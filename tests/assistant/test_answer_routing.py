@@ -17,7 +17,7 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide, parse_time_limit
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.paraphrase import load_paraphrase_scorer
@@ -697,3 +697,40 @@ def test_a_city_named_by_its_short_name_and_not_covered_gets_no_home_facts(tmp_p
         )  # said plainly, no Huadu guide as if it applied
     home = m.handle(DialogueState(session_id="home"), "在花都办居住证要多久").reply
     assert home.citations and "工作日" in home.text
+
+
+def test_a_guide_whose_name_the_question_says_nearly_whole_keeps_the_question_from_a_statute(
+    tmp_path: Path,
+) -> None:
+    """ "劳动能力再次鉴定一般多长时间出结论" says nearly all of 劳动能力再次鉴定申请: its time limit answers, though an
+    article on the office's period shares the question's words."""
+    doc = PolicyDocument(
+        id="law-w",
+        title="示例工伤保险条例",
+        articles=[
+            Article(
+                number="第二十六条",
+                text="省劳动能力鉴定委员会作出的劳动能力再次鉴定结论为最终结论，应当自收到再次鉴定申请之日起60日内作出。",
+            )
+        ],
+    )
+    q = "劳动能力再次鉴定一般多长时间出结论"
+
+    def reply_for(name: str, i: int):
+        guide = ServiceGuide(
+            id=f"g{i}", name=name, region="广东省", promised_time_limit=parse_time_limit("30(自然日)")
+        )
+        m = build_manager([guide], {}, tmp_path / f"idx{i}", policies=[doc], embedder=HashEmbedder())
+        result = SearchResult(
+            query=q,
+            hits=[],
+            confident=True,
+            confidence=0.9,
+            articles=[article_hit(doc, doc.articles[0], 0.8)],
+        )
+        cand = Candidate(guide, Hit(guide.id, DocKind.GUIDE, guide.name, 3.0, []), None, 1)
+        return m.answering._law_over_guide(DialogueState(session_id="w"), q, result, cand, [Aspect.TIME], [])
+
+    assert reply_for("劳动能力再次鉴定申请", 0) is None  # the guide named answers
+    law = reply_for("工伤职工鉴定结论查询申请", 1)  # a guide the question names little of: the statute
+    assert law is not None and "第二十六条" in law.text

@@ -729,7 +729,10 @@ def test_a_guide_whose_name_the_question_says_nearly_whole_keeps_the_question_fr
             articles=[article_hit(doc, doc.articles[0], 0.8)],
         )
         cand = Candidate(guide, Hit(guide.id, DocKind.GUIDE, guide.name, 3.0, []), None, 1)
-        return m.answering._law_over_guide(DialogueState(session_id="w"), q, result, cand, [Aspect.TIME], [])
+        subject = m.answering._subject(q, [])  # as the answer path reads the question
+        return m.answering._law_over_guide(
+            DialogueState(session_id="w"), q, result, cand, [Aspect.TIME], [], subject=subject
+        )
 
     assert reply_for("劳动能力再次鉴定申请", 0) is None  # the guide named answers
     law = reply_for("工伤职工鉴定结论查询申请", 1)  # a guide the question names little of: the statute

@@ -215,7 +215,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
         # (nor does a guide never mentioning the thing a problem is told of: "社保卡密码忘了怎么办" and 社会保障卡补换)
-        cands = about_the_matter(t, cands, lambda c: " ".join(p.text for p in self._passages(c.guide)))
+        cands = about_the_matter(
+            t, cands, lambda c: " ".join([c.guide.name, *(p.text for p in self._passages(c.guide))])
+        )
         faq = self._best_faq(t, aspects, result, named)
         if (
             faq is not None

@@ -291,6 +291,8 @@ def first_time(query: str, names: Sequence[str]) -> int | None:
 _PROBLEM_AFTER_RE = re.compile(r"(?:又|也|都|被)?(?:忘了|忘记了|忘掉了|坏了|损坏了?|冻结了?|锁了|被锁)")
 _PROBLEM_BEFORE_RE = re.compile(r"忘记了?(?:了)?([^，。,.？?！!\s的了]{2})")
 _PARTICLES = "的了也都又被"
+_HARM_RE = re.compile(r"(?:浸水|进水|泡水|淋湿|弄湿|撕烂|撕破|撕|摔|烧)$")
+_PART_RE = re.compile(r"(?:那|这|哪)(?:页|张|本|个|块|份|面)")
 
 
 def _tail(text: str, n: int = 8) -> str:
@@ -307,6 +309,10 @@ def problem_thing(query: str) -> str | None:
     m = _PROBLEM_AFTER_RE.search(q)
     if m:
         before = re.split(r"[，。,.？?！!\s]", q[: m.start()])[-1]
+        # not how it came to harm, nor the part of it ("F字签证那页浸水坏了" tells of the F字签证)
+        before = _HARM_RE.sub("", before)
+        whole = _PART_RE.split(before)[0]
+        before = whole if len(whole) >= 2 else before
         thing = _tail(re.split(rf"[{_PARTICLES}]|时候|时", before)[-1])
         return thing if len(thing) >= 2 else None
     m = _PROBLEM_BEFORE_RE.search(q)

@@ -64,6 +64,10 @@ from assistant.state import DialogueState, Intent
         ("家里老人担心基站辐射，想向省生态环境厅投诉，电话是多少？", Intent.SERVICE_QUESTION),
         ("我向省戒毒管理局投诉之后，多久会有处理结果？", Intent.SERVICE_QUESTION),
         ("向河长举报河道排污，我的个人信息会不会被保密？", Intent.SERVICE_QUESTION),
+        # the online entry asked for: where to apply, not a wish to start here
+        ("签证那页坏了要换发，有没有网上申请的入口？", Intent.SERVICE_QUESTION),
+        ("研究生要上无人岛采样本，网上申请的入口在哪？", Intent.SERVICE_QUESTION),
+        ("我要网上申请居住证", Intent.APPLY),
     ],
 )
 def test_intents(text: str, intent: Intent) -> None:

@@ -27,7 +27,7 @@ from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from guides.loader import load_flows, load_sample_guides
 from knowledge.loaders.scenario import load_scenario_json
-from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from knowledge.schema import Article, Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import guide_passages
@@ -87,6 +87,10 @@ def test_a_problem_is_answered_only_by_what_says_its_thing_and_whose_it_is() -> 
     assert not tells_problem_thing("医保卡密码忘记了怎么重置", "查询企业上市合法合规报告，忘记密码怎么处理？")
     assert tells_problem_thing("社保卡坏了怎么办", "社会保障卡补换")  # the formal term of 社保卡
     assert tells_problem_thing("社保卡要带什么", "任何文字")  # no problem told
+    # not how it came to harm nor the part of it: "F字签证那页浸水坏了" tells of the F字签证
+    q = "护照上F字签证那页浸水坏了要换发，有没有网上申请的入口？"
+    assert problem_thing(q) == "护照上F字签证"
+    assert tells_problem_thing(q, "换发F字签证 外国人签证证件申请表")
 
 
 def test_a_lapse_in_paying_in_is_answered_only_by_what_speaks_of_paying_in() -> None:
@@ -320,3 +324,27 @@ def test_moving_a_household_registration_in_everyday_words_is_a_step(question: s
     assert steps_asked(question) == steps
     if steps:  # a pair on printing the household page serves no such move
         assert step_not_served(question, "新生儿出生一件事 户口簿去哪里打印？") == steps[0]
+
+
+def test_a_damaged_document_is_answered_by_the_guide_whose_name_says_it(tmp_path: Path) -> None:
+    """ "F字签证那页浸水坏了要换发" tells a problem of the F字签证, which 换发F字签证 names (its texts need not repeat
+    it), not of how it got wet."""
+    # sample data: authored for this test
+    office = "示例出入境管理支队"
+    visa = ServiceGuide(
+        id="f-renew",
+        name="换发F字签证",
+        region="广东省广州市",
+        department=office,
+        online_url="https://example.gov.cn/visa",
+        materials=[Material(name="外国人签证证件申请表"), Material(name="有效护照")],
+    )
+    others = [
+        ServiceGuide(id=f"v{i}", name=n, region="广东省广州市", department=office)
+        for i, n in enumerate(["外国人出入境证签发", "延期F字签证", "换发M字签证"])
+    ]
+    m = build_manager([visa, *others], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "F字签证嗰页浸水烂咗要换发，网上申请嘅入口喺边度？"
+    reply = m.handle(DialogueState(session_id="f"), q).reply
+    assert "https://example.gov.cn/visa" in reply.text
+    assert [c.id for c in reply.citations][:1] == ["guide:f-renew#online_url"]

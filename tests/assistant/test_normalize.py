@@ -54,6 +54,8 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("身份证过期咗仲用唔用得", "身份证过期了还能不能用"),
         ("喺外地办唔办得", "在外地能不能办"),
         ("得唔得", "行不行"),
+        # 嗰 alone before a measure word ("嗰页", "嗰本"): OpenCC's 𠮶 is no word anyone types
+        ("护照上签证嗰页烂咗", "护照上签证那页坏了"),
     ],
 )
 def test_cantonese_and_traditional_become_plain_mandarin(typed: str, plain: str) -> None:

@@ -43,8 +43,6 @@ from assistant.policy.linking import (
     asks_auxiliary,
 )
 from assistant.policy.name_words import (
-    asks_ending,
-    ends_matter,
     first_step_first,
     lacking_matter,
     names_step_thing,
@@ -53,7 +51,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.named_lead import named_lead, said_lead
+from assistant.policy.named_lead import named_lead, said_lead, said_pick
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -419,14 +417,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
     @staticmethod
     def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """Of close guide hits, the candidate whose name the question says clearly most of (the nearest place's)."""
-        i = said_lead(t, guide_hits, lambda h: h.title)
-        name = guide_hits[i].title if i is not None else ""
-        if not name or step_not_served(t, name) or ends_matter(name) != asks_ending(t):
-            return (
-                None  # its words name the matter, not the step asked ("个体户停业之后恢复营业" and 设立登记)
-            )
-        same = [c for c in cands if c.guide.name == name]
-        return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
+        return said_pick(t, said_lead(t, guide_hits, lambda h: h.title), cands)
 
     @staticmethod
     def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:

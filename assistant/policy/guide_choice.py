@@ -39,7 +39,7 @@ from assistant.policy.linking import (
     link_service,
 )
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
-from assistant.policy.named_lead import named_most
+from assistant.policy.named_lead import named_most, said_most, said_pick
 from assistant.policy.service_pick import holder, resident_variant, step_server, worded_lead
 from assistant.policy.variants import ordinary_counterparts, same_service_once
 from assistant.state import DialogueState, Reply
@@ -264,6 +264,13 @@ class GuideChoice:
                     return law
                 if name_little(t, subject, listed):
                     return None  # no choice between them ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
+            # one of them the question says clearly most of is the one asked (not when it names the matter but not
+            # the step asked)
+            listed = [by_id[v] for v in choices.values() if v in by_id]
+            picked = said_pick(t, said_most(t, [c.guide.name for c in listed]), listed)
+            if picked is not None:
+                emit(events, "named_lead", service_id=picked.guide.id)
+                return own(picked)
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and steps_asked(t) and step_not_served(t, chosen.guide.name):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import Candidate
-from assistant.policy.name_words import name_bigrams, query_bigrams
+from assistant.policy.name_words import asks_ending, ends_matter, name_bigrams, query_bigrams, step_not_served
 from retrieval.types import Hit
 
 # the top guide leads the next by this share of its score ...
@@ -51,27 +51,40 @@ def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) ->
     return all(_says_more(asked, first, name_of(h)) for h in rivals[: RIVALS - 1])
 
 
-def said_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> int | None:
-    """The index of the close guide hit whose name the question says clearly most of, telling parts included
-    ("…跟团去台湾…团队游签注" among close 个人游 / 团队旅游 / 探亲 guides); None when none stands out."""
+def said_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> str | None:
+    """The name of the close guide hit (within SAID_CLOSE of the first's score) the question says clearly most of,
+    telling parts included ("做报告要用…标准地图，官方哪里可以下载" among close 标准资料下载 guides); None when none
+    stands out."""
     if not hits or hits[0].score <= 0:
         return None
-    close: dict[str, int] = {}
-    for i, h in enumerate(hits):
-        if h.score >= SAID_CLOSE * hits[0].score and name_of(h) not in close:
-            close[name_of(h)] = i
-    if len(close) < 2:
+    return said_most(question, [name_of(h) for h in hits if h.score >= SAID_CLOSE * hits[0].score])
+
+
+def said_pick(question: str, name: str | None, cands: Sequence[Candidate]) -> Candidate | None:
+    """The candidate named `name` (the nearest place's), unless the name says the matter but not the step asked
+    ("个体户停业之后恢复营业" and 个体工商户设立登记)."""
+    if not name or step_not_served(question, name) or ends_matter(name) != asks_ending(question):
         return None
-    said = {n: name_said(question, n) for n in close}
+    same = [c for c in cands if c.guide.name == name]
+    return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
+
+
+def said_most(question: str, names: Sequence[str]) -> str | None:
+    """Of two or more names, the one the question says 0.4 of and SAID_LEAD more of than of any other, and more of
+    its telling part than of theirs; None when none stands out."""
+    names = list(dict.fromkeys(names))
+    if len(names) < 2:
+        return None
+    said = {n: name_said(question, n) for n in names}
     best = max(said, key=said.__getitem__)
-    rest = [n for n in close if n != best]
+    rest = [n for n in names if n != best]
     asked = query_bigrams(question)
     if said[best] < NAMED_SHARE or said[best] - max(said[n] for n in rest) < SAID_LEAD:
         return None
-    own = {n: name_bigrams(_QUALIFIER_RE.sub("", n)) for n in close}
+    own = {n: name_bigrams(_QUALIFIER_RE.sub("", n)) for n in names}
     if not all(_share(asked, own[best] - own[n]) > _share(asked, own[n] - own[best]) for n in rest):
         return None
-    return close[best]
+    return best
 
 
 def _says_more(asked: set[str], first: str, rival: str) -> bool:

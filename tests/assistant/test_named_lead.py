@@ -8,7 +8,15 @@ from pathlib import Path
 
 from assistant.policy.answering import Answerer
 from assistant.policy.evidence import Candidate
-from assistant.policy.named_lead import NAMED_LEAD, name_said, named_lead, named_most, said_lead
+from assistant.policy.named_lead import (
+    NAMED_LEAD,
+    name_said,
+    named_lead,
+    named_most,
+    said_lead,
+    said_most,
+    said_pick,
+)
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.loaders.scenario import load_scenario_json
@@ -181,7 +189,7 @@ def test_of_close_hits_the_one_whose_name_the_question_says_clearly_most_of_is_a
         ("标准地图服务", 3.25), ("地质装备相关标准资料下载", 3.2), ("广东省生态环境地方标准查询", 3.03)
     )
     assert not named_lead(q, hits, name)  # no lead by score
-    assert said_lead(q, hits, name) == 0
+    assert said_lead(q, hits, name) == "标准地图服务"
     # a hit scoring far below is no close rival to pick
     far = _hits(
         ("地质装备相关标准资料下载", 3.25), ("广东省生态环境地方标准查询", 3.2), ("标准地图服务", 2.0)
@@ -196,7 +204,20 @@ def test_a_said_lead_naming_the_matter_but_not_the_step_asked_is_no_answer() -> 
     q = "个体户停业之后恢复营业，去税务局要交咩表格？"
     names = ["个体工商户设立登记", "用电服务暂停恢复"]
     hits = _hits((names[0], 2.6), (names[1], 2.55))
-    assert said_lead(q, hits, lambda h: h.title) == 0  # the words say most of 个体工商户…
+    assert said_lead(q, hits, lambda h: h.title) == names[0]  # the words say most of 个体工商户…
     cands = [_lawyer(n, n) for n in names]
     assert Answerer._said_lead(q, cands, hits) is None  # but it opens a business; the question pauses one
     assert Answerer._said_lead("想开个个体户，营业执照去哪办", cands, hits) is cands[0]
+
+
+def test_of_guides_offered_as_a_choice_the_one_said_clearly_most_of_is_picked() -> None:
+    """Once offered as a choice for "在广州开律师事务所审批要几天": the question says most of 律师事务所设立许可, and of
+    what tells the two apart it says 设立 / 事务所, nothing of 专职 / 执业."""
+    names = ["专职律师执业许可(外省律师事务所总所律师派驻广东省分所申请执业)", "律师事务所设立许可"]
+    q = "在广州开律师事务所审批要几天"
+    assert said_most(q, names) == "律师事务所设立许可"
+    assert said_most("律师的许可审批要几天", names) is None  # said alike: still a choice
+    city = _lawyer("firm-gz", "律师事务所设立许可", rank=0)
+    province = _lawyer("firm-gd", "律师事务所设立许可")
+    assert said_pick(q, said_most(q, names), [province, city]) is city  # the nearer place's
+    assert said_pick(q, None, [province, city]) is None

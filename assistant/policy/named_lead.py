@@ -1,6 +1,7 @@
 """An unconfident search can still single out a guide: it leads the next one clearly and the question says most of
 its name. Long, chatty questions ("我老婆系外国人，拎S2签证喺广州陪我住…想延期多阵…") share few of their characters
-with any guide, so the search's confidence stays low even when it found the guide they name."""
+with any guide, so the search's confidence stays low even when it found the guide they name. Among close hits (or
+guides about to be offered as a choice), one whose name the question says clearly most of is the one asked too."""
 
 from __future__ import annotations
 

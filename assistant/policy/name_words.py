@@ -291,7 +291,7 @@ def first_time(query: str, names: Sequence[str]) -> int | None:
 _PROBLEM_AFTER_RE = re.compile(r"(?:又|也|都|被)?(?:忘了|忘记了|忘掉了|坏了|损坏了?|冻结了?|锁了|被锁)")
 _PROBLEM_BEFORE_RE = re.compile(r"忘记了?(?:了)?([^，。,.？?！!\s的了]{2})")
 _PARTICLES = "的了也都又被"
-_HARM_RE = re.compile(r"(?:浸水|进水|泡水|淋湿|弄湿|撕烂|撕破|撕|摔|烧)$")
+_HARM_RE = re.compile(r"(?:不小心|浸水|进水|泡水|淋湿|弄湿|撕烂|撕破|撕|摔|烧|弄|整|搞)+$")
 _PART_RE = re.compile(r"(?:那|这|哪)(?:页|张|本|个|块|份|面)")
 
 

@@ -90,6 +90,7 @@ def test_a_problem_is_answered_only_by_what_says_its_thing_and_whose_it_is() -> 
     # not how it came to harm nor the part of it: "F字签证那页浸水坏了" tells of the F字签证
     q = "护照上F字签证那页浸水坏了要换发，有没有网上申请的入口？"
     assert problem_thing(q) == "护照上F字签证"
+    assert problem_thing("他护照上的R字签证不小心弄坏了要换过") == "R字签证"  # nor by what mishap
     assert tells_problem_thing(q, "换发F字签证 外国人签证证件申请表")
 
 

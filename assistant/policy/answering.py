@@ -412,7 +412,13 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if lead is not None:
             emit(events, "named_lead", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
-        return self.unknown(st, events, result, lacking=lacking_matter(t))
+        lacking = lacking_matter(t)
+        naming = [c for c in cands[:3] if lacking and lacking in c.guide.name]
+        if len(naming) >= 2:
+            # the thing a refusal would say is missing is named by guides found ("R字签证…弄坏了要换过" and 换发 /
+            # 延期R字签证): ask which, rather than say the KB has nothing on it
+            return self._clarify(st, naming, t, events, result)
+        return self.unknown(st, events, result, lacking=lacking)
 
     @staticmethod
     def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:

@@ -349,3 +349,34 @@ def test_a_damaged_document_is_answered_by_the_guide_whose_name_says_it(tmp_path
     reply = m.handle(DialogueState(session_id="f"), q).reply
     assert "https://example.gov.cn/visa" in reply.text
     assert [c.id for c in reply.citations][:1] == ["guide:f-renew#online_url"]
+
+
+def test_a_thing_the_guides_found_name_is_asked_about_not_said_to_be_missing(tmp_path: Path) -> None:
+    """No guide is chosen for "R字签证…整烂咗要换过…要出咩文件", yet two found name the R字签证: the reply asks which,
+    rather than say the KB has nothing on it."""
+    # sample data: authored for this test, named like the bundled Guangzhou visa guides
+    rows = [
+        ("换发R字签证", "邀请单位出具的说明函件"),
+        ("延期R字签证", "延期申请表"),
+        ("办理及加注普通护照", "居民身份证"),
+        ("补发普通护照办证进度查询", "受理回执"),
+        ("换发M字签证", "商务函件"),
+        ("延期M字签证", "商务函件"),
+        ("换发F字签证", "交流访问函件"),
+        ("延期F字签证", "交流访问函件"),
+    ]
+    guides = [
+        ServiceGuide(
+            id=f"v{i}",
+            name=n,
+            region="广东省广州市",
+            department="示例出入境管理支队",
+            materials=[Material(name=m)],
+        )
+        for i, (n, m) in enumerate(rows)
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我公司请咗个外籍专家，佢护照上嘅R字签证唔小心整烂咗要换过，除咗护照同相，我哋作为接待单位要出咩文件？"
+    reply = m.handle(DialogueState(session_id="r"), q).reply
+    assert reply.choices == ["换发R字签证", "延期R字签证"]
+    assert "没有找到关于" not in reply.text

@@ -51,7 +51,7 @@ from assistant.policy.name_words import (
     tells_problem_thing,
     without_places,
 )
-from assistant.policy.named_lead import named_lead, said_lead, said_pick
+from assistant.policy.named_lead import named_lead, nearest_named, said_lead, said_pick
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -431,8 +431,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         the same service of several places, the nearest's: "我在广州南沙有一片海域使用权" -> the city's)."""
         if not guide_hits or not named_lead(t, guide_hits, lambda h: h.title):
             return None
-        same = [c for c in cands if c.guide.name == guide_hits[0].title]
-        return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
+        return nearest_named(guide_hits[0].title, cands)
 
     def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
         """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question

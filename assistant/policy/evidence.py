@@ -300,7 +300,12 @@ def same_answer(
         if composed.missing:
             return None
         answers.add(tuple(sorted(x.quote for x in composed.citations)))
-    return min(cands, key=lambda c: (c.rank, -c.doc_score)) if len(answers) == 1 else None
+    return nearest(cands) if len(answers) == 1 else None
+
+
+def nearest(cands: Iterable[Candidate]) -> Candidate:
+    """The candidate of the nearest place (named place, then the home chain), the stronger hit first."""
+    return min(cands, key=lambda c: (c.rank, -c.doc_score))
 
 
 def idf_match(question: set[str], texts: list[set[str]]) -> list[float]:

@@ -197,7 +197,7 @@ def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool
     pair = c.guide.faqs[int(c.best.passage.key)]
     said = content_bigrams(f"{c.guide.name} {pair.question} {pair.answer} {''.join(c.guide.region_path)}")
     shared = (question_words(cue_spans(question)) & said) - _HEDGES
-    telling = sorted(spread.share(w) for w in shared if spread.share(w) <= FAQ_TELLING_SHARE)
+    telling = [s for s in map(spread.share, shared) if s <= FAQ_TELLING_SHARE]
     return len(telling) > 1 or (len(telling) == 1 and telling[0] <= FAQ_TELLING_ALONE)
 
 

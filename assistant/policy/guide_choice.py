@@ -27,6 +27,7 @@ from assistant.policy.evidence import (
     name_cover,
     name_told,
     names_kind,
+    nearest,
     same_answer,
 )
 from assistant.policy.faq_evidence import asks_official, plain_howto
@@ -266,7 +267,6 @@ class GuideChoice:
                     return None  # no choice between them ("小孩读小学要什么材料" and 中小学地方课程教材初审 / 复查 / 审定)
             # one of them the question says clearly most of is the one asked (not when it names the matter but not
             # the step asked)
-            listed = [by_id[v] for v in choices.values() if v in by_id]
             picked = said_pick(t, said_most(t, [c.guide.name for c in listed]), listed)
             if picked is not None:
                 emit(events, "named_lead", service_id=picked.guide.id)
@@ -353,7 +353,7 @@ class GuideChoice:
                 return faq
         # region: a close candidate of the named place / home region wins over another place's guide
         close = [c for c in cands if c.doc_score >= chosen.doc_score * CLOSE]
-        better = min(close, key=lambda c: (c.rank, -c.doc_score))
+        better = nearest(close)
         if better.rank < chosen.rank:
             emit(events, "region_preferred", service_id=better.guide.id, over=chosen.guide.id)
             chosen = better

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.policy.evidence import Candidate
+from assistant.policy.evidence import Candidate, nearest
 from assistant.policy.name_words import asks_ending, ends_matter, name_bigrams, query_bigrams, step_not_served
 from retrieval.types import Hit
 
@@ -66,8 +66,13 @@ def said_pick(question: str, name: str | None, cands: Sequence[Candidate]) -> Ca
     ("个体户停业之后恢复营业" and 个体工商户设立登记)."""
     if not name or step_not_served(question, name) or ends_matter(name) != asks_ending(question):
         return None
+    return nearest_named(name, cands)
+
+
+def nearest_named(name: str, cands: Sequence[Candidate]) -> Candidate | None:
+    """Of the candidates named `name` (the same service of several places), the nearest place's."""
     same = [c for c in cands if c.guide.name == name]
-    return min(same, key=lambda c: (c.rank, -c.doc_score)) if same else None
+    return nearest(same) if same else None
 
 
 def said_most(question: str, names: Sequence[str]) -> str | None:
@@ -109,7 +114,7 @@ def named_most(question: str, alike: Sequence[Candidate], picked: Candidate) -> 
     most = max(said.values(), default=0.0)
     if said.get(picked.guide.id, 0.0) > most - SAID_MARGIN:
         return picked
-    return min((c for c in alike if said[c.guide.id] == most), key=lambda c: (c.rank, -c.doc_score))
+    return nearest(c for c in alike if said[c.guide.id] == most)
 
 
 def _telling_pairs(alike: Sequence[Candidate]) -> list[set[str]]:

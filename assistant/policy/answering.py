@@ -20,7 +20,13 @@ from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
-from assistant.policy.candidate_filters import about_the_matter, name_little, pair_text, without_side_services
+from assistant.policy.candidate_filters import (
+    about_the_matter,
+    name_little,
+    pair_text,
+    past_the_exam,
+    without_side_services,
+)
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
@@ -209,7 +215,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 # the variants fill every hit ("在广州开律师事务所审批要几天" and eight 香港、澳门律师事务所…联营
                 # guides): the guides for everyone are looked for further down the ranking
                 cands = self._past_group_variants(t, aspects, named)
-        cands = same_destination(t, cands)
+        cands = past_the_exam(t, same_destination(t, cands))
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
         # (nor does a guide never mentioning the thing a problem is told of: "社保卡密码忘了怎么办" and 社会保障卡补换)

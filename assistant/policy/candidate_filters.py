@@ -33,6 +33,24 @@ def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidat
     ]
 
 
+# the exam told as behind the person ("考到了二级注册计量师", "考试通过了"), and a guide for signing up to one
+_EXAM_DONE_RE = re.compile(
+    r"考(?:到|过|完|取|出)了?|(?:通过|过)了?[^，。？?]{0,8}考试|考试(?:已经)?(?:通过|合格)了?"
+)
+_EXAM_GUIDE_RE = re.compile(r"考试|报考|报名")
+
+
+def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Without the guides for signing up to an exam the question tells as passed ("考到了二级注册计量师，要在广东办注册":
+    the registration, not 注册计量师考试报名), unless it asks about another exam after ("…要等几耐先可以考B类") or no
+    other candidate is left."""
+    q = compact(t)
+    done = _EXAM_DONE_RE.search(q)
+    if done is None or "考" in q[done.end() :]:
+        return cands
+    return [c for c in cands if not _EXAM_GUIDE_RE.search(c.guide.name)] or cands
+
+
 def pair_text(c: Candidate) -> str:
     """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
     if c.best is None or c.best.passage.field != "faq":

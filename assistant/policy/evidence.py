@@ -27,7 +27,7 @@ from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.chunking import article_chunk, policy_chunks
 from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
 from retrieval.tokenize import expand_synonyms
-from retrieval.types import ChunkHit, Hit, SearchResult
+from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
 
 # Decision thresholds (chosen on the tune half of the answer dev set; docs/BENCHMARKS.md)
 TOP_K = 8  # documents per search: guides and policies of one call
@@ -430,10 +430,23 @@ def best_article(
         if c.score >= top_score * 0.8:
             law_score.setdefault(c.chunk.doc_id, c.score)
         law_floor[c.chunk.doc_id] = min(law_floor.get(c.chunk.doc_id, c.score), c.score)
+    laws = list(law_score)[:2]
+    found_ids = {c.chunk.id for c in result.articles}
+    here_law = _law_found_here(result, laws, get_policy, applies)
+    if here_law is not None:
+        # the best articles are all of another place's regulation (深圳's 任免条例 says 市人大常委会 where 广东's
+        # 人事任免办法 says 常务委员会): the law in force here that retrieval found competes with its own articles
+        laws.append(here_law.doc_id)
+        for c in here_law.chunks:
+            if c.chunk.field.startswith("第"):
+                retrieved[(c.chunk.doc_id, c.chunk.field)] = c
+                found_ids.add(c.chunk.id)
+        scores = [c.score for c in here_law.chunks if c.chunk.field.startswith("第")]
+        law_score[here_law.doc_id], law_floor[here_law.doc_id] = max(scores), min(scores)
     cands: list[tuple[ChunkHit, PolicyDocument, set[str]]] = []
     penalty = bool(_ASKS_PENALTY.search(t))
     punishing: set[str] = set()  # chunk ids of articles imposing the penalty for breaching a retrieved one
-    for doc_id in list(law_score)[:2]:
+    for doc_id in laws:
         d = get_policy(doc_id)
         if d is None:
             continue
@@ -498,7 +511,6 @@ def best_article(
         # a lookup asked ("养老金怎么查") is answered only by an article on looking up, not one on the pension
         cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text)]
     idf = idf_match(formal, [words for _, _, words in cands])
-    found_ids = {c.chunk.id for c in result.articles}
     wants_list = bool(_ASKS_LIST.search(t))
     legality = bool(_ASKS_LEGALITY.search(t))
     acts = deadline_act(t) if asks_deadline(t) else set()
@@ -587,6 +599,34 @@ def best_article(
             best_close, closest = max(nearby, key=lambda x: x[0], default=(0.0, None))
             if closest is not None and best_close >= LAW_RUNNER_PARAPHRASE:
                 return closest, doc
+    return None
+
+
+def _law_found_here(
+    result: SearchResult,
+    laws: list[str],
+    get_policy: Callable[[str], PolicyDocument | None],
+    applies: Callable[[PolicyDocument], bool] | None,
+) -> Hit | None:
+    """The best law in force here among the documents found (with its scored articles), when none of `laws`
+    (those of the best articles) is in force here."""
+    if applies is None:
+        return None
+    for doc_id in laws:
+        d = get_policy(doc_id)
+        if d is not None and applies(d):
+            return None
+    for h in result.hits:
+        if h.kind is not DocKind.POLICY or h.doc_id in laws:
+            continue
+        d = get_policy(h.doc_id)
+        if (
+            d is not None
+            and d.articles
+            and applies(d)
+            and any(c.chunk.field.startswith("第") for c in h.chunks)
+        ):
+            return h
     return None
 
 

@@ -190,8 +190,8 @@ _RENEWAL_RE = re.compile(
 def renewal_not_served(query: str, text: str) -> bool:
     """The question wants an expired card renewed and `text` (a guide's name and its materials) renews nothing:
     中国税收居民身份证明的开具 for "身份证过期了怎么换"; a plain 办理往来港澳通行证 that lists "原往来港澳通行证（换发）"
-    does renew."""
-    return bool(_RENEWAL_RE.search(compact(query))) and "换" not in compact(text)
+    does renew, and so does an extension of a permit (《建设工程规划许可证》延期使用)."""
+    return bool(_RENEWAL_RE.search(compact(query))) and not re.search(r"换|延期|延续|续期", compact(text))
 
 
 def lost_but_not_replaced(query: str, name: str) -> bool:
@@ -293,6 +293,7 @@ _PROBLEM_BEFORE_RE = re.compile(r"忘记了?(?:了)?([^，。,.？?！!\s的了]
 _PARTICLES = "的了也都又被"
 _HARM_RE = re.compile(r"(?:不小心|浸水|进水|泡水|淋湿|弄湿|撕烂|撕破|撕|摔|烧|弄|整|搞)+$")
 _PART_RE = re.compile(r"(?:那|这|哪)(?:页|张|本|个|块|份|面)")
+_PART_END_RE = re.compile(r"(?:内页|封面|封皮|页)$")
 
 
 def _tail(text: str, n: int = 8) -> str:
@@ -311,7 +312,12 @@ def problem_thing(query: str) -> str | None:
         before = re.split(r"[，。,.？?！!\s]", q[: m.start()])[-1]
         # not how it came to harm, nor the part of it ("F字签证那页浸水坏了" tells of the F字签证)
         before = _HARM_RE.sub("", before)
+        # the thing harmed comes before 被, what harmed it after ("签证页被水泡坏了")
+        harmed = before.split("被")[0]
+        before = harmed if len(harmed) >= 2 else before
         whole = _PART_RE.split(before)[0]
+        before = whole if len(whole) >= 2 else before
+        whole = _PART_END_RE.sub("", before)
         before = whole if len(whole) >= 2 else before
         thing = _tail(re.split(rf"[{_PARTICLES}]|时候|时", before)[-1])
         return thing if len(thing) >= 2 else None
@@ -350,6 +356,12 @@ def _says(word: str, said: str) -> bool:
     return (
         word[-2:] in said
         or _shortened(word[-3:], said)
+        # a certificate said with its kind between ("管理人员证" and 管理人员从业资格证书)
+        or bool(
+            len(word) >= 4
+            and word[-1] in "证卡"
+            and re.search(f"{re.escape(word[-3:-1])}.{{0,6}}{word[-1]}", said)
+        )
         or any(term in said for key in table if word.endswith(key) for term in table[key])
     )
 
@@ -389,11 +401,13 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
 
 
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
-_LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
+_LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢(?!空|荒|弃)|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
 _LACK_STEP_RE = re.compile(
     r"(?P<step>注销|变更|延续|延期|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
 )
-_LACK_FILLER_RE = re.compile(r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|已经|刚)+$")
+_LACK_FILLER_RE = re.compile(
+    r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|就|即将|马上|已经|刚)+$"
+)
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")
 _STEP_SAID = {"lost": "补办", "expired": "换领", "moved_in": "迁入"}
 
@@ -403,7 +417,8 @@ def _thing_before(q: str, start: int) -> str:
     clause = re.split(r"[，,。.？?！!\s]", _LACK_FILLER_RE.sub("", q[:start]))[-1]
     # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
-    return _tail(_OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1]))
+    # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
+    return _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
 
 
 def _loose(thing: str) -> bool:

@@ -70,6 +70,17 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
     ]
 
 
+# the province's own words, and those of a city or district (which ask of the nearer office)
+_PROVINCE_WORDS = re.compile(r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)")
+_LOCAL_WORDS = re.compile(r"广州|花都|[\u4e00-\u9fff]{2}[市区县]|市(?:里|级|局|政府)|区(?:里|级|局|政府)")
+
+
+def provincial_terms(question: str) -> bool:
+    """The question names the province (or its offices) and no city, district or county."""
+    q = compact(question)
+    return bool(_PROVINCE_WORDS.search(q)) and not _LOCAL_WORDS.search(q)
+
+
 # the committee of a development zone serves that zone only
 _ZONE_OFFICE = re.compile(r"管理委员会|管委会")
 
@@ -87,12 +98,16 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
     offices of one place, the one the question names, else the one serving the whole place (广州市规划和自然资源局, not
     广州空港经济区管理委员会, which serves its zone only)."""
 
+    # a question put in the province's terms ("省里批的…去省工信厅哪里办", "在广东…") asks of the province's office
+    province = provincial_terms(question)
+
     def key(c: Candidate) -> tuple[int, int, bool, bool]:
         office = office_words(c.guide.department)
         named = bool(office) and office in compact(question)
+        depth = len(c.guide.region_path)
         return (
             c.rank,
-            -len(c.guide.region_path),
+            depth if province else -depth,
             not named,
             bool(_ZONE_OFFICE.search(c.guide.department or "")),
         )

@@ -1,0 +1,163 @@
+"""Faults a blind set of unseen guides showed (blind17, read in the thirteenth session): a law in force here that
+retrieval found only as a document, the province's office asked in its own terms, a thing harmed told with 被, a
+permit's extension, an exam told as passed, and regional writings of words."""
+
+from __future__ import annotations
+
+import pytest
+from answer_hits import article_hit, article_result
+
+from assistant.nlu.normalize import canonical
+from assistant.policy.candidate_filters import past_the_exam
+from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.name_words import (
+    lacking_matter,
+    problem_thing,
+    renewal_not_served,
+    step_said,
+    tells_problem_thing,
+)
+from assistant.policy.variants import provincial_terms, same_service_once
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
+from retrieval.chunking import article_chunk
+from retrieval.regions import HOME_REGION_DEFAULT, law_applies
+from retrieval.tokenize import expand_synonyms, synonym_table
+from retrieval.types import ChunkHit, DocKind, Hit
+
+# sample data: authored for these tests, worded like the bundled regulations
+CITY_LAW = PolicyDocument(
+    id="law-sample-sz",
+    title="深圳市人大常委会任免条例（示例）",
+    level="市",
+    region="深圳市",
+    articles=[
+        Article(
+            number="第二十三条", text="市人民代表大会换届后，市长应当在两个月内提请市人大常委会决定任命。"
+        )
+    ],
+)
+PROVINCE_LAW = PolicyDocument(
+    id="law-sample-gd",
+    title="广东省人民代表大会常务委员会人事任免办法（示例）",
+    level="省",
+    region="广东省",
+    articles=[
+        Article(number="第三条", text="人民代表大会常务委员会任免专门委员会的个别副主任委员。"),
+        Article(
+            number="第十四条",
+            text="本级人民代表大会换届后，县长、区长应当在两个月内提请新一届人民代表大会常务委员会任命。",
+        ),
+    ],
+)
+
+
+def test_a_law_in_force_here_found_as_a_document_competes_with_another_city_s_articles() -> None:
+    """The best articles are all of another city's regulation (it says 市人大常委会, the province's says 常务委员会):
+    the province's law retrieval found as a document answers with its own article."""
+    q = "县人大换届之后，县长要在多久之内提请常委会任命"
+    result = article_result(q, article_hit(CITY_LAW, CITY_LAW.articles[0], 0.5))
+    laws = {d.id: d for d in (CITY_LAW, PROVINCE_LAW)}
+    applies = lambda d: law_applies(d.region, HOME_REGION_DEFAULT, q)  # noqa: E731
+    assert (
+        best_article(q, result, laws.get, applies=applies, in_force_only=True) is None
+    )  # the articles alone
+    chunks = [
+        ChunkHit(article_chunk(PROVINCE_LAW, a), s, {})
+        for a, s in zip(PROVINCE_LAW.articles, (0.3, 0.6), strict=True)
+    ]
+    result.hits = [Hit(PROVINCE_LAW.id, DocKind.POLICY, PROVINCE_LAW.title, 2.6, chunks)]
+    picked = best_article(q, result, laws.get, applies=applies, in_force_only=True)
+    assert picked is not None and (picked[1].id, picked[0].chunk.field) == (PROVINCE_LAW.id, "第十四条")
+    # without a rule for where the person is, the evidence alone decides, as before
+    assert best_article(q, result, laws.get) is None or best_article(q, result, laws.get)[1].id == CITY_LAW.id
+
+
+def test_the_standing_committee_is_read_by_its_formal_name() -> None:
+    assert "常务委员会" in expand_synonyms("省人大常委会一般多久开一次会", synonym_table())
+
+
+def _twin(gid: str, region_path: list[str], department: str) -> Candidate:
+    g = ServiceGuide(
+        id=gid,
+        name="无线电频率使用许可（变更）",
+        region="".join(region_path),
+        region_path=region_path,
+        department=department,
+    )
+    return Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 4.3, []), None, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "province"),
+    [
+        ("要变更省里批的无线电频率使用许可，去省工信厅哪里办", True),
+        ("我在广东有一片海域使用权想转让", True),
+        ("无线电频率使用许可变更去哪里办", False),  # no place said: the nearer office
+        ("在广州变更无线电频率使用许可", False),
+        ("广东省广州市花都区的变更去哪办", False),  # a city named too
+    ],
+)
+def test_a_question_in_the_province_s_terms_asks_of_the_province_s_office(
+    question: str, province: bool
+) -> None:
+    city = _twin("radio-city", ["广东省", "广州市"], "广州市工业和信息化局")
+    prov = _twin("radio-gd", ["广东省"], "广东省工业和信息化厅")
+    assert provincial_terms(question) is province
+    assert same_service_once([city, prov], question) == ([prov] if province else [city])
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("签证页被水泡坏了要换发", "签证"),  # what harmed it comes after 被; the page is a part of the visa
+        ("护照被狗咬烂了坏了", "护照"),
+        ("社保卡密码忘了怎么办", "社保卡密码"),
+    ],
+)
+def test_the_thing_harmed_is_the_one_before_bei(question: str, thing: str) -> None:
+    assert problem_thing(question) == thing
+
+
+def test_a_certificate_is_said_with_its_kind_between() -> None:
+    q = "我的危化品港口装卸管理人员证丢了，想补办"
+    assert tells_problem_thing("管理人员证坏了", "危险化学品港口装卸管理人员从业资格证书遗失补发")
+    assert lacking_matter(q) is not None  # a refusal would still name it
+
+
+def test_a_permit_s_extension_serves_a_permit_about_to_expire() -> None:
+    q = canonical("张规划许可证就快过期要延期，去边个窗口办？")
+    assert lacking_matter(q) == "规划许可证延期"  # the measure word and 就 are no part of it
+    assert not renewal_not_served(q, "建设工程规划类许可证核发(《建设工程规划许可证》延期使用)")
+    assert renewal_not_served(q, "建设工程规划类许可证核发(办理管线工程《建设工程规划许可证》)")
+
+
+def _guide(gid: str, name: str) -> Candidate:
+    g = ServiceGuide(id=gid, name=name, region="广东省", region_path=["广东省"])
+    return Candidate(g, Hit(g.id, DocKind.GUIDE, g.name, 3.9, []), None, 1)
+
+
+def test_an_exam_told_as_passed_is_no_exam_to_sign_up_for() -> None:
+    exam = _guide("exam", "一级注册计量师、二级注册计量师考试报名")
+    reg = _guide("reg", "二级注册计量师资格的注册审批")
+    assert past_the_exam("考到了二级注册计量师，要在广东办注册，咨询电话多少", [exam, reg]) == [reg]
+    assert past_the_exam("二级注册计量师怎么报名", [exam, reg]) == [exam, reg]  # nothing passed
+    # another exam asked after the one passed
+    assert past_the_exam("考了A类要等多久才可以考B类", [exam, reg]) == [exam, reg]
+    assert past_the_exam("考到了", [exam]) == [exam]  # nothing else left
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("上个月换咗身分证", "上个月换了身份证"),
+        ("丢空咗两年冇用，政府会唔会收返", "空置了两年没有用，政府会不会收回"),
+        ("但系冇用", "但是没有用"),
+    ],
+)
+def test_regional_writings_are_read_in_plain_mandarin(said: str, read: str) -> None:
+    assert canonical(said) == read
+
+
+def test_land_left_idle_is_not_a_lost_thing() -> None:
+    assert step_said("批了片海，丢空了两年没有用，政府会不会收回") is None
+    assert step_said("驾驶证丢了") == "补办"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 MIN_DOCS = 2
 TERM_CHARS = 4
@@ -34,6 +34,9 @@ MIN_GAIN = 5.0  # log probability (natural log) of jieba's best route
 # no word say much already ("公正员" -> 公证员 gains 4.2)
 WORD_CHAR_MIN_GAIN = 4.0
 COMMON_DOCS = 20  # a KB word this common is what a word the KB never uses, of the same sound, was meant to be
+# a dictionary word this rare (jieba's frequency) that the KB never uses: a typo when it sounds like a common KB word
+# ("注消" -> 注销; jieba lists 注消 with frequency 3, 注销 with 80) and sounds the same, tones too
+RARE_FREQ = 5
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -41,6 +44,11 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 def sound(word: str) -> str:
     """Toneless pinyin ("信访" -> "xinfang")."""
     return "".join(lazy_pinyin(word))
+
+
+def toned(word: str) -> list[str]:
+    """Pinyin with tones ("细路" -> ["xi4", "lu4"])."""
+    return lazy_pinyin(word, style=Style.TONE3)
 
 
 def kb_words(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
@@ -118,7 +126,33 @@ class TypoFixer:
             after = "".join(tokens[j:])
             out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
             i = j
-        return self._fix_terms(self._fix_word_and_char("".join(out), fixed), fixed), fixed
+        text = self._fix_word_and_char(self._fix_rare_words("".join(out), fixed), fixed)
+        return self._fix_terms(text, fixed), fixed
+
+    def _fix_rare_words(self, text: str, fixed: list[tuple[str, str]]) -> str:
+        """Rare dictionary words the KB never uses that sound exactly like a common KB word of as many characters and
+        differ from it in one ("注消" -> 注销): the dictionary's oddities are no reason to keep a typo."""
+        out: list[str] = []
+        for tok in self.jieba.cut(text, HMM=False):
+            word = self._rare_typo(tok)
+            if word is not None:
+                fixed.append((tok, word))
+            out.append(word or tok)
+        return "".join(out)
+
+    def _rare_typo(self, tok: str) -> str | None:
+        if len(tok) < 2 or not _HAN.fullmatch(tok) or tok in self.words:
+            return None
+        if not 0 < self.jieba.FREQ.get(tok, 0) <= RARE_FREQ:
+            return None
+        word = self.by_sound.get(sound(tok))
+        if word is None or len(word) != len(tok) or self.words.get(word, 0) < COMMON_DOCS:
+            return None
+        if sum(a != b for a, b in zip(word, tok, strict=True)) != 1:
+            return None
+        # a word of the dictionary gives way only to an exact homophone, tones too (the Cantonese 细路, xi4 lu4, is no
+        # typo of the addresses' 西路, xi1 lu4)
+        return word if toned(word) == toned(tok) else None
 
     def _fix_word_and_char(self, text: str, fixed: list[tuple[str, str]]) -> str:
         """A word and a character next to it, joining into no word, that sound exactly like a common three-character

@@ -8,15 +8,34 @@ import re
 
 from assistant.nlu.text import compact
 
+# how a guide names 港澳台 residents as applicants
+_HMT_NAME = re.compile(
+    r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
+)
+
 # (how a guide or an article names the group, how a question says the person belongs to it)
 GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"外国人|外籍|境外人员|持境外"), re.compile(r"外国|外籍|老外|境外|国外|海外|出国")),
+    (
+        re.compile(r"外国人|外籍|境外人员|持境外"),
+        re.compile(
+            r"外国|外籍|老外|境外|国外|海外|出国|(?<![中本全我])国(?:人|籍|朋友)|(?<!另)外交|使馆|领馆"
+        ),
+    ),
+    # the person (or one they speak for) foreign, not a licence or a degree got abroad ("我在外国考了大货车牌，回来
+    # 广州想换国内驾驶证" is asked by a mainland resident: 大陆居民持境外…驾驶证申领)
+    (
+        re.compile(r"外国人|外国公民|外籍|境外人员"),
+        re.compile(
+            r"外国人|外籍|老外|洋人|(?<!中)国籍|国际组织|外企|外资|"
+            r"外国(?:朋友|公民|客户|同事|员工|专家|游客|学生|老婆|老公|太太|丈夫|妻子|组织|机构|公司|企业|政府|媒体|记者)"
+            r"|(?<![中本外全我])国(?:人|朋友|公民|客户|同事|员工|专家|游客|学生|老婆|老公|太太|丈夫|妻子)"
+        ),
+    ),
+    (re.compile(r"外交人员|外交官"), re.compile(r"(?<!另)外交|使馆|领馆|领事")),
     # applicants from Hong Kong / Macau themselves ("香港、澳门律师事务所…", "港澳医师…"), not mainland residents
     # travelling there (往来港澳通行证)
     (
-        re.compile(
-            r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
-        ),
+        _HMT_NAME,
         # (not 澳洲, 平台, 台州, 港口: the places and the people themselves)
         re.compile(r"香港|澳门|台湾|港澳|台胞|港人|澳人|台人|港籍|澳籍|台籍|港胞|澳胞|回乡证"),
     ),
@@ -47,8 +66,7 @@ _SAYS_RESIDENT = re.compile(
 def for_named_residents(text: str, question: str) -> bool:
     """`text` (a guide's name) is for 港澳台 residents and the person says they are one ("我是台湾人"), not someone
     they know nor a place they go."""
-    hmt_name = GROUPS[1][0]
-    return bool(hmt_name.search(text)) and bool(_SAYS_RESIDENT.search(compact(question)))
+    return bool(_HMT_NAME.search(text)) and bool(_SAYS_RESIDENT.search(compact(question)))
 
 
 def names_a_group(question: str) -> bool:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from answer_hits import article_hit, article_result
 
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.groups import for_unasked_group
+from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import past_the_exam
 from assistant.policy.evidence import Candidate, best_article
@@ -23,6 +26,7 @@ from retrieval.chunking import article_chunk
 from retrieval.regions import HOME_REGION_DEFAULT, law_applies
 from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import ChunkHit, DocKind, Hit
+from retrieval.typos import TypoFixer
 
 # sample data: authored for these tests, worded like the bundled regulations
 CITY_LAW = PolicyDocument(
@@ -161,3 +165,54 @@ def test_regional_writings_are_read_in_plain_mandarin(said: str, read: str) -> N
 def test_land_left_idle_is_not_a_lost_thing() -> None:
     assert step_said("批了片海，丢空了两年没有用，政府会不会收回") is None
     assert step_said("驾驶证丢了") == "补办"
+
+
+@pytest.mark.parametrize(
+    ("question", "foreign_variant", "diplomat_variant", "mainland_variant"),
+    [
+        # a licence got abroad, asked by a mainland resident ("另外交" is no 外交)
+        ("我在外国考了大货车牌，回来广州想换国内驾驶证，外文驾照要不要另外交中文翻译件", True, True, False),
+        ("我是美国人，想在广州换驾照", False, True, False),  # the person foreign
+        ("我有个法国朋友想去参观未开放的文物点", False, True, False),  # one they speak for
+        ("使馆的外交人员怎么换驾照", True, False, False),
+    ],
+)
+def test_a_thing_got_abroad_is_not_a_foreign_applicant(
+    question: str, foreign_variant: bool, diplomat_variant: bool, mainland_variant: bool
+) -> None:
+    """True: the variant is for a group the question does not name (it gives way)."""
+    assert for_unasked_group("机动车驾驶证初次申领(外国人申领大型汽车准驾车型)", question) is foreign_variant
+    assert for_unasked_group("持境外驾驶证申领(外交人员持境外驾驶证申领)", question) is diplomat_variant
+    assert for_unasked_group("持境外驾驶证申领(大陆居民持境外驾驶证申领)", question) is mainland_variant
+
+
+def test_an_international_organisation_applies_as_a_foreign_one() -> None:
+    name = "外国公民、组织和国际组织参观未开放的文物点和考古发掘现场审批"
+    assert not for_unasked_group(name, "有个国际组织想来看考古发掘现场")
+    assert for_unasked_group(name, "我想去看考古发掘现场")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["申请的时候要不要附上当地市文物部门的意见？", "注销的时候是不是还要交一份拆除设备的说明？"],
+)
+def test_whether_a_paper_goes_with_the_application_is_a_materials_question(question: str) -> None:
+    assert Aspect.MATERIALS in detect_aspects(question)
+    assert classify(question) is Intent.SERVICE_QUESTION
+
+
+def test_a_rare_dictionary_word_the_kb_never_uses_is_read_as_the_common_kb_word_it_sounds_like() -> None:
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    words = {"注销": 40, "营业执照": 30, "公证": 40, "公正": 1}
+    fixer = TypoFixer(tok, words)
+    assert fixer.fix("怎么注消营业执照")[0] == "怎么注销营业执照"  # jieba lists 注消, rarely
+    assert fixer.fix("这个公正吗")[0] == "这个公正吗"  # a common word is kept, whatever the KB says
+    assert TypoFixer(tok, {"注销": 5})._rare_typo("注消") is None  # the KB's word is not common
+
+
+def test_school_abbreviations_read_formally() -> None:
+    terms = expand_synonyms("开中职学历证明书要多长时间", synonym_table())
+    assert "中等职业学校" in terms

@@ -102,6 +102,8 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:要不要|需不需要|用不用|是否需要|需要|要)[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印)|"
         # a document the person lacks or cannot get ("没有租房合同怎么办"): what the list says of it
         rf"{LACKING}[\u4e00-\u9fff]{{0,8}}?{LACKED_DOCUMENT}{LACK_END}|{LACKED_DOCUMENT}{LACKING}{LACK_END}|"
+        # a paper asked whether it is a must ("无犯罪记录证明是必须交的吗", "体检报告一定要交吗")
+        r"(?:证明|报告|复印件|原件|翻译件|证书|合同|协议|意见书?)(?:是不是|是)?(?:必须|一定|非得|硬性)要?(?:交|提供|提交|带|附)?的?(?=[吗么嘛])|"
         # the old card handed in too ("原来那本旧证需要一起交上去吗")
         r"(?:一起|一并|同时|一齐|一同)(?:交|带|提供|提交|上交)(?:上去|过去|上|来|去)?(?=[吗么嘛])|(?:交|带)(?:上去|过去)(?=[吗么嘛])|"
         + _ISSUER
@@ -255,8 +257,11 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
         found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it
     conditions = dict(_COMPILED)[Aspect.CONDITIONS]
-    if Aspect.CONDITIONS in found and not conditions.search(_PAPER_REQUIREMENT_RE.sub(" ", t)):
-        found.remove(Aspect.CONDITIONS)  # "健康证明有什么要求" asks about the paper
+    if Aspect.CONDITIONS in found and not conditions.search(
+        _CREDENTIAL_RE.sub(" ", _PAPER_REQUIREMENT_RE.sub(" ", t))
+    ):
+        # "健康证明有什么要求" asks about the paper; "口腔医师资格认定…" names a credential, not who qualifies
+        found.remove(Aspect.CONDITIONS)
     if Aspect.FREQUENCY in found:
         found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):
@@ -267,6 +272,11 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.MATERIALS)
     return found
 
+
+# a credential named by its 资格 ("医师资格认定", "从业资格证"): a service's name, not a question of who qualifies
+_CREDENTIAL_RE = re.compile(
+    r"资格(?:认定|认证|证书?|考试|注册|审核|审查|核准|确认)|(?:从业|执业|职业|任职|专业)资格"
+)
 
 # "What is it / what is it for": a citizen's "X是干什么的" / "介绍一下X" and an official "X简介" / "什么是X？"
 # ask the same thing; no guide field answers it, so it is not an Aspect (the overview stays the reply to a guide)

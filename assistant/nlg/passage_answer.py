@@ -46,6 +46,12 @@ _ASKED_DOCUMENT = re.compile(
     rf"(?P<thing>{DOCUMENT_ASKED})"
 )
 
+# a document said first, then whether it must go in ("无犯罪记录证明是必须交的吗", "体检报告一定要交吗")
+_DOCUMENT_FIRST = re.compile(
+    r"(?:^|[，,。？?])(?P<thing>[\u4e00-\u9fff《》]{0,12}?(?:证明|报告|复印件|原件|翻译件|证书|合同|协议|意见书?)》?)"
+    r"(?:是不是|是)?(?:必须|一定|非得|需要|要)要?(?:交|提供|提交|带|附)(?:上去|过去)?的?(?=[吗么嘛])"
+)
+
 # a signature or a stamp asked of someone ("办居住证要不要房东签字" -> "房东签字", "需要单位盖章吗")
 _SEAL_THING = re.compile(
     r"(?:要不要|需不需要|用不用|是否需要|需要|要)(?P<thing>[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印))"
@@ -119,9 +125,9 @@ def time_text(tl: TimeLimit) -> str:
 
 # no document: "带什么", "交材料", and a question word inside ("开完税证明在哪里办" asks where, about a service)
 # a document the person lacks or cannot get ("没有租房合同怎么办", "冇户口本得唔得", "房东不肯给合同"), or says first
-# ("结婚证没有可以吗", "户口本冇带点算")
+# ("结婚证没有可以吗", "户口本冇带点算"); a paper named for an absence is had, not lacked ("无犯罪记录证明")
 _LACKED_THING = re.compile(
-    rf"(?:{LACKING}|无)(?:我|你)?(?P<thing>[\u4e00-\u9fff《》]{{0,10}}?(?:{LACKED_DOCUMENT}|发票))(?:{LACK_END}|怎么弄|会)"
+    rf"(?:{LACKING}|无(?!犯罪|刑事|违法|不良|欠|拖欠|婚姻))(?:我|你)?(?P<thing>[\u4e00-\u9fff《》]{{0,10}}?(?:{LACKED_DOCUMENT}|发票))(?:{LACK_END}|怎么弄|会)"
     rf"|(?:^|[，,。的我])(?P<first>(?![我你他她的])[\u4e00-\u9fff《》]{{0,8}}?(?:{LACKED_DOCUMENT}|发票)){LACKING}"
     rf"(?:{LACK_END}|怎么弄)"
 )
@@ -133,8 +139,8 @@ _NOT_A_THING = re.compile(
     r"|(?:需|要)$"
     # a Cantonese question word after the verb ("户口本冇带点算", "冇带得唔得": no document "点算")
     r"|^(?:点算|点样|点|得唔得|得不得|可唔可以|行不行|怎么办|咋办)"
-    # where it is handed, not a thing ("旧证需要一起交上去吗")
-    r"|^(?:上去|过去|去|来|回去)"
+    # where it is handed, not a thing ("旧证需要一起交上去吗"), nor the words ending the question ("…是必须交的吗")
+    r"|^(?:上去|过去|去|来|回去|的)"
 )
 
 
@@ -143,7 +149,7 @@ def asked_thing(question: str) -> str | None:
     ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
     q = compact(question)
     # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
-    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _LACKED_THING):
+    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _DOCUMENT_FIRST, _LACKED_THING):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
             if _opens_business(m, thing) or (pattern is _ASKED_THING and _told_not_asked(m)):

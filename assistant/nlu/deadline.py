@@ -19,8 +19,10 @@ _LATEST_RE = re.compile(
     r"最迟|最晚|最后期限|截止(?:日期|时间)|提前(?:多少|几|多久|多长时间)|"
     r"(?:有没有|有冇|有无|是否有)(?:时间限制|时限|期限)|有(?:时间限制|时限|期限)(?:吗|么|嘛)"
 )
-# the office's own time: "几天内能办好", "多久内批下来"
-_PROCESSING_RE = re.compile(r"办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证")
+# the office's own time: "几天内能办好", "多久内批下来" (not an event the person's time runs from: "拿证后多久内必须申请")
+_PROCESSING_RE = re.compile(
+    r"(?:办好|办结|办完|拿到|拿证|出证|批下来|批出来|审核完|审完|出结果|下证)(?!了?(?:之|以)?后)"
+)
 
 
 def asks_deadline(question: str) -> bool:

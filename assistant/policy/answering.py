@@ -22,6 +22,8 @@ from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import (
     about_the_matter,
+    exam_passed,
+    for_an_exam,
     name_little,
     pair_text,
     past_the_exam,
@@ -215,7 +217,11 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 # the variants fill every hit ("在广州开律师事务所审批要几天" and eight 香港、澳门律师事务所…联营
                 # guides): the guides for everyone are looked for further down the ranking
                 cands = self._past_group_variants(t, aspects, named)
-        cands = past_the_exam(t, same_destination(t, cands))
+        if exam_passed(t) and cands and all(for_an_exam(c) for c in cands):
+            # only guides for the exam the person has passed ("已经通过了国家统一法律职业资格考试，想…当执业律师"): what
+            # follows it is looked for further down the ranking
+            cands = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
+        cands = past_the_exam(t, same_destination(t, cands))[:4]
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
         # (nor does a guide never mentioning the thing a problem is told of: "社保卡密码忘了怎么办" and 社会保障卡补换)

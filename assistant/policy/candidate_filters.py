@@ -35,20 +35,29 @@ def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidat
 
 # the exam told as behind the person ("考到了二级注册计量师", "考试通过了"), and a guide for signing up to one
 _EXAM_DONE_RE = re.compile(
-    r"考(?:到|过|完|取|出)了?|(?:通过|过)了?[^，。？?]{0,8}考试|考试(?:已经)?(?:通过|合格)了?"
+    r"考(?:到|过|完|取|出)了?|(?:通过|过)了?[^，。？?]{0,12}考试|考试(?:已经)?(?:通过|合格)了?"
 )
 _EXAM_GUIDE_RE = re.compile(r"考试|报考|报名")
 
 
-def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:
-    """Without the guides for signing up to an exam the question tells as passed ("考到了二级注册计量师，要在广东办注册":
-    the registration, not 注册计量师考试报名), unless it asks about another exam after ("…要等几耐先可以考B类") or no
-    other candidate is left."""
+def exam_passed(t: str) -> bool:
+    """The question tells an exam as behind the person and asks about no other exam after it ("…要等几耐先可以考B类")."""
     q = compact(t)
     done = _EXAM_DONE_RE.search(q)
-    if done is None or "考" in q[done.end() :]:
+    return done is not None and "考" not in q[done.end() :]
+
+
+def for_an_exam(c: Candidate) -> bool:
+    """The candidate's guide is about signing up to (or sitting) an exam."""
+    return bool(_EXAM_GUIDE_RE.search(c.guide.name))
+
+
+def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Without the guides for an exam the question tells as passed ("考到了二级注册计量师，要在广东办注册": the
+    registration, not 注册计量师考试报名), unless no other candidate is left."""
+    if not exam_passed(t):
         return cands
-    return [c for c in cands if not _EXAM_GUIDE_RE.search(c.guide.name)] or cands
+    return [c for c in cands if not for_an_exam(c)] or cands
 
 
 def pair_text(c: Candidate) -> str:

@@ -8,10 +8,12 @@ import pytest
 from answer_hits import article_hit, article_result
 
 from assistant.nlg.answer import Aspect, detect_aspects
-from assistant.nlu.groups import for_unasked_group
+from assistant.nlg.passage_answer import asked_thing, lacks_thing
+from assistant.nlu.deadline import asks_deadline
+from assistant.nlu.groups import for_named_residents, for_unasked_group
 from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
-from assistant.policy.candidate_filters import past_the_exam
+from assistant.policy.candidate_filters import exam_passed, past_the_exam
 from assistant.policy.evidence import Candidate, best_article
 from assistant.policy.name_words import (
     lacking_matter,
@@ -216,3 +218,51 @@ def test_a_rare_dictionary_word_the_kb_never_uses_is_read_as_the_common_kb_word_
 def test_school_abbreviations_read_formally() -> None:
     terms = expand_synonyms("开中职学历证明书要多长时间", synonym_table())
     assert "中等职业学校" in terms
+
+
+def test_an_exam_named_at_length_is_told_as_passed() -> None:
+    assert exam_passed("我是香港永久居民，已经通过了国家统一法律职业资格考试，想在广东当执业律师")
+    assert not exam_passed("国家统一法律职业资格考试怎么报名")
+
+
+def test_a_permanent_resident_says_they_are_one() -> None:
+    name = "香港、澳门永久性居民中的中国居民申请在内地从事律师职业核准"
+    assert for_named_residents(name, "我是香港永久居民，想在广东当执业律师")
+    assert not for_named_residents(name, "我朋友是香港人，他想在广东当律师")
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        # a paper asked whether it is a must; the credential named is no question of who qualifies
+        ("想申请内地的口腔医师资格认定，无犯罪记录证明是必须交的吗？", [Aspect.MATERIALS]),
+        ("体检报告一定要交吗", [Aspect.MATERIALS]),
+        ("申请医师资格认定要满足什么条件", [Aspect.CONDITIONS]),
+        ("我有没有资格申请", [Aspect.CONDITIONS]),
+    ],
+)
+def test_a_paper_that_must_go_in_and_a_credential_named(question: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(question) == aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "thing", "lacks"),
+    [
+        ("无犯罪记录证明是必须交的吗？", "无犯罪记录证明", False),  # named for an absence, not lacked
+        ("我系香港西医，使唔使提供无犯罪记录证明？", "无犯罪记录证明", False),
+        ("体检报告要交吗", "体检报告", False),
+        ("没有租房合同怎么办", "租房合同", True),
+    ],
+)
+def test_a_document_said_first_is_the_one_asked(question: str, thing: str, lacks: bool) -> None:
+    assert asked_thing(question) == thing
+    assert lacks_thing(question) is lacks
+
+
+def test_the_time_from_getting_a_certificate_is_the_person_s_deadline() -> None:
+    assert asks_deadline("初始注册有没有时间限制？拿证后多久内必须申请？")
+    assert not asks_deadline("有没有时限，多久内能拿证")  # the office's time
+
+
+def test_sea_use_reads_formally() -> None:
+    assert "海域使用" in expand_synonyms("批临时用海要多久", synonym_table())

@@ -38,6 +38,7 @@ from assistant.policy.evidence import (
     TOP_K,
     Candidate,
     asks_guide_only,
+    asks_sanction,
     name_cover,
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
@@ -271,6 +272,12 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             and not asks_guide_only(aspects)
         ):
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
+            if law is not None:
+                return law
+        if top_is_policy and not local_faq and asks_sanction(t):
+            # a fine asked: no guide states one, so the article imposing it answers however unconfident the search
+            # ("没请监理会被罚多少钱": the article sanctioning the breach of the duty found)
+            law = self._article_reply(st, t, result, events, paraphrase=True)
             if law is not None:
                 return law
         subject = self._subject(t, named)

@@ -374,6 +374,15 @@ _ASKS_LIABILITY = re.compile(
 )
 # a question about the penalty for doing something ("养危险犬俾人举报咗会点样处罚"), answered by the article setting it
 _ASKS_PENALTY = re.compile(r"罚|处分|后果")
+# a fine or a sanction asked of an act ("没请监理会被罚多少钱"): guides state none, statutes do
+_ASKS_SANCTION = re.compile(r"罚(?:款|金|钱|多少|几多|几钱)|被罚|会罚|要罚|处罚|处分|吊销")
+
+
+def asks_sanction(t: str) -> bool:
+    """The question asks what fine or sanction an act draws."""
+    return bool(_ASKS_SANCTION.search(compact(t)))
+
+
 # a transitional provision (cases from before the statute took effect), and the questions about the old rules
 _TRANSITIONAL = re.compile(r"本(?:条例|办法|法|规定|细则)(?:施行|实施)(?:前|之前|以前)")
 _ASKS_BEFORE = re.compile(r"以前|之前|施行前|实施前|原来|老规定|旧规定|过渡")

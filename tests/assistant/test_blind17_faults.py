@@ -14,7 +14,7 @@ from assistant.nlu.groups import for_named_residents, for_unasked_group
 from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed, past_the_exam
-from assistant.policy.evidence import Candidate, best_article
+from assistant.policy.evidence import Candidate, asks_sanction, best_article
 from assistant.policy.name_words import (
     lacking_matter,
     problem_thing,
@@ -23,11 +23,14 @@ from assistant.policy.name_words import (
     tells_problem_thing,
 )
 from assistant.policy.variants import provincial_terms, same_service_once
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
 from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.chunking import article_chunk
+from retrieval.embedders import HashEmbedder
 from retrieval.regions import HOME_REGION_DEFAULT, law_applies
 from retrieval.tokenize import expand_synonyms, synonym_table
-from retrieval.types import ChunkHit, DocKind, Hit
+from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
 from retrieval.typos import TypoFixer
 
 # sample data: authored for these tests, worded like the bundled regulations
@@ -266,3 +269,59 @@ def test_the_time_from_getting_a_certificate_is_the_person_s_deadline() -> None:
 
 def test_sea_use_reads_formally() -> None:
     assert "海域使用" in expand_synonyms("批临时用海要多久", synonym_table())
+
+
+# sample data: authored, in the shape of the bundled supervision regulation
+SUPERVISION = PolicyDocument(
+    id="law-sample-supervision",
+    title="广东省建设工程监理条例（示例）",
+    level="省",
+    region="广东省",
+    articles=[
+        Article(number="第十六条", text="必须实行监理的建设工程项目，建设单位应当委托监理单位实施监理。"),
+        Article(
+            number="第三十一条",
+            text="建设单位违反本条例第十六条规定，必须实施监理的建设工程项目未实施监理的，由有关的行政管理部门"
+            "责令其改正，处以二十万元以上五十万元以下的罚款。",
+        ),
+    ],
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sanction"),
+    [
+        ("建设单位没请监理会被罚多少钱", True),
+        ("无证经营会怎么处罚", True),
+        ("罚款在哪里交", True),
+        ("监理工程师考试报名要多少钱", False),
+    ],
+)
+def test_a_fine_asked(question: str, sanction: bool) -> None:
+    assert asks_sanction(question) is sanction
+
+
+def test_a_fine_asked_is_answered_by_the_article_imposing_it_however_unconfident_the_search(tmp_path) -> None:
+    guide = ServiceGuide(
+        id="sv-lookup", name="监理企业项目业绩信息查询", region="广东省", region_path=["广东省"]
+    )
+    m = build_manager([guide], {}, tmp_path / "idx", policies=[SUPERVISION], embedder=HashEmbedder())
+    q = "在广东盖一个必须监理的项目，建设单位为了省钱没请监理，会被罚多少钱？"
+    top = Hit(
+        SUPERVISION.id,
+        DocKind.POLICY,
+        SUPERVISION.title,
+        2.9,
+        [ChunkHit(article_chunk(SUPERVISION, a), 0.48, {}) for a in SUPERVISION.articles],
+    )
+    result = SearchResult(
+        query=q,
+        hits=[top, Hit(guide.id, DocKind.GUIDE, guide.name, 2.6, [])],
+        confident=False,
+        confidence=0.39,
+        articles=[ChunkHit(article_chunk(SUPERVISION, SUPERVISION.articles[0]), 0.48, {})],
+    )
+    m.answering.search = lambda *a, **k: result  # the search as measured on the bundled data
+    reply = m.handle(DialogueState(session_id="fine"), q).reply
+    assert [c.id for c in reply.citations] == [f"policy:{SUPERVISION.id}#第三十一条"]
+    assert "二十万元以上五十万元以下的罚款" in reply.text

@@ -95,6 +95,7 @@ FAQ_TELLING_ALONE = 0.15
 FAQ_TELLING_MIN_GUIDES = 6
 FAQ_LEXICAL_ALONE = 0.45
 FAQ_SWITCH = 0.6  # an FAQ of another guide wins over the linked guide's own passages when this lexical
+TELLING_MIN = 2  # telling characters a question must say of the variant it picks (telling_pick)
 FAQ_TOP = 12  # best FAQ chunks of the whole KB considered besides the hits' own
 CLARIFY_CONFIDENCE = 0.15  # below the confident threshold but above this: offer the best candidates
 NAME_COVER = 0.5  # a question asking nothing specific must name the service this much ...
@@ -233,6 +234,21 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
         if (chars - others) & asked:
             picked.append(label)
     return choices[picked[0]] if len(picked) == 1 else None
+
+
+def telling_pick(question: str, choices: Mapping[str, str]) -> str | None:
+    """Of variants of one service (one name before the bracket), the one whose telling characters (those not in
+    every variant's name) the question says clearly most of: at least TELLING_MIN and one more than any other ("武警
+    部队退下来…大客车驾驶证" picks 退役武警…（大中型客货车）: 退, 大, 客 over 现役…（大中型客货车）'s 大, 客)."""
+    labels = list(choices)
+    if len(labels) < 2 or len({re.split(r"[(（]", compact(label))[0] for label in labels}) > 1:
+        return None
+    chars = {label: set(compact(label)) for label in labels}
+    common = set.intersection(*chars.values())
+    asked = {ch for b in content_bigrams(question) for ch in b}
+    said = sorted(((len((c - common) & asked), label) for label, c in chars.items()), reverse=True)
+    (best, label), (second, _) = said[0], said[1]
+    return choices[label] if best >= TELLING_MIN and best > second else None
 
 
 def asks_same(question: str, faq_question: str, guide: ServiceGuide) -> bool:

@@ -29,6 +29,7 @@ from assistant.policy.evidence import (
     names_kind,
     nearest,
     same_answer,
+    telling_pick,
 )
 from assistant.policy.faq_evidence import asks_official, plain_howto
 from assistant.policy.linking import (
@@ -195,7 +196,7 @@ class GuideChoice:
                 same = named_most(t, [by_id[v] for v in choices.values() if v in by_id], same)
                 emit(events, "base_variant", service_id=same.guide.id)
                 return own(same)
-            base = base_variant(t, choices) or distinct_pick(t, choices)
+            base = base_variant(t, choices) or distinct_pick(t, choices) or telling_pick(t, choices)
             if base is not None and base in by_id:
                 emit(events, "base_variant", service_id=base)
                 return own(by_id[base])

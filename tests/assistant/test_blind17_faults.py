@@ -14,7 +14,7 @@ from assistant.nlu.groups import for_named_residents, for_unasked_group
 from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed, past_the_exam
-from assistant.policy.evidence import Candidate, asks_sanction, best_article
+from assistant.policy.evidence import Candidate, asks_sanction, best_article, telling_pick
 from assistant.policy.name_words import (
     lacking_matter,
     problem_thing,
@@ -325,3 +325,25 @@ def test_a_fine_asked_is_answered_by_the_article_imposing_it_however_unconfident
     reply = m.handle(DialogueState(session_id="fine"), q).reply
     assert [c.id for c in reply.citations] == [f"policy:{SUPERVISION.id}#第三十一条"]
     assert "二十万元以上五十万元以下的罚款" in reply.text
+
+
+def test_the_variant_whose_telling_characters_the_question_says_most_of() -> None:
+    base = "机动车驾驶证持军警驾驶证申领"
+    choices = {
+        f"{base}(退役武警持武装警察部队（大中型客货车）驾驶证申请)": "retired-big",
+        f"{base}(退役武警持武装警察部队（摩托车）驾驶证申请)": "retired-moto",
+        f"{base}(退役武警持武装警察部队（小型汽车）驾驶证申请)": "retired-car",
+        f"{base}(现役武警持武装警察部队（大中型客货车）驾驶证申请)": "serving-big",
+    }
+    q = "我刚从武警部队退下来，手上有部队发的大客车驾驶证，在广州换地方驾照的时候退伍证要不要一起交？"
+    assert telling_pick(q, choices) == "retired-big"  # 退, 大, 客 over 大, 客
+    assert telling_pick("武警驾驶证换地方驾照要什么材料", choices) is None  # nothing telling said
+    assert telling_pick("退役武警换驾照", choices) is None  # 退 alone: too little, and three tie
+    # not variants of one service
+    assert telling_pick(q, {"退役军人优待证": "a", "武警大客车驾驶证": "b"}) is None
+
+
+def test_a_paper_handed_in_together_is_a_materials_question() -> None:
+    q = "换地方驾照的时候退伍证要不要一起交？"
+    assert detect_aspects(q) == [Aspect.MATERIALS]
+    assert classify(q) is Intent.SERVICE_QUESTION

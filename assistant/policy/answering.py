@@ -420,6 +420,17 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         offered = faq_offer(
             found, question=t, paraphrase=scorer.similarity if scorer else None, spread=self._word_spread()
         )
+        if offered and all(c.rank >= 2 for c in offered):
+            # only other places' pairs to offer: the guide of here found first by a clear lead, most of whose name
+            # the question says, answers first ("新建厂房要办高压用电报装，网上在哪里申请" and 高压报装)
+            lead = self._named_lead(t, cands, guide_hits)
+            if lead is not None and lead.rank <= 1:
+                before = len(events)
+                emit(events, "named_lead", service_id=lead.guide.id)
+                reply = self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
+                if not _refused(events, before):
+                    return reply
+                del events[before:]  # the guide does not fit after all: the pairs are still worth offering
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None

@@ -347,3 +347,62 @@ def test_a_paper_handed_in_together_is_a_materials_question() -> None:
     q = "换地方驾照的时候退伍证要不要一起交？"
     assert detect_aspects(q) == [Aspect.MATERIALS]
     assert classify(q) is Intent.SERVICE_QUESTION
+
+
+def test_a_guide_of_here_led_clearly_answers_before_other_places_pairs_are_offered(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unconfident search, only another province's official pairs to offer as near misses, and a guide of here
+    found first by a clear lead whose name the question says: the guide answers. When that guide does not fit
+    after all, the pairs are still offered."""
+    import assistant.policy.answering as answering
+    from knowledge.schema import FAQ
+    from retrieval.passages import ScoredPassage, guide_passages
+
+    # sample data, in the shape of the real 高压报装 guide and a real Hunan 一件事 pair
+    hv = ServiceGuide(
+        id="hv",
+        name="高压报装",
+        region="广东省",
+        region_path=["广东省"],
+        online_url="https://example.invalid/hv-apply",
+    )
+    radio = ServiceGuide(id="radio", name="无线电台设置使用审批", region="广东省", region_path=["广东省"])
+    hunan = ServiceGuide(
+        id="hn",
+        name="水电气网联合报装一件事（示例）",
+        region="湖南省长沙市",
+        region_path=["湖南省", "长沙市"],
+        faqs=[FAQ(question="请问水电气网联合报装是否只填写一份申请？", answer="是的，只需填写一份申请表。")],
+    )
+    m = build_manager([hv, radio, hunan], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "在广东新建的厂房要办高压用电报装，网上在哪里申请？"
+    result = SearchResult(
+        query=q,
+        hits=[
+            Hit(hv.id, DocKind.GUIDE, hv.name, 3.34, []),
+            Hit(radio.id, DocKind.GUIDE, radio.name, 2.74, []),
+        ],
+        confident=False,
+        confidence=0.05,
+    )
+    m.answering.search = lambda *a, **k: result  # the search as measured on the bundled data
+    pair = next(p for p in guide_passages(hunan) if p.field == "faq")
+    near = Candidate(hunan, None, ScoredPassage(pair, 0.5, 0.2, 0.5, 0.5), 2)
+    monkeypatch.setattr(answering, "faq_offer", lambda *a, **k: [near])  # a near miss as e5 reads it
+    reply = m.handle(DialogueState(session_id="hv"), q).reply
+    assert "https://example.invalid/hv-apply" in reply.text
+    assert reply.citations and reply.citations[0].id.startswith("guide:hv#")
+    # a guide that does not fit (a lookup for a question asking none) leaves the offer standing
+    monkeypatch.setattr(answering.Answerer, "_answer_from", _refusing(answering.Answerer._answer_from, hv.id))
+    again = m.handle(DialogueState(session_id="hv2"), q).reply
+    assert again.choices and "水电气网联合报装" in again.choices[0]
+
+
+def _refusing(answer_from, guide_id: str):
+    def answer(self, st, c, aspects, t, events, *rest):
+        if c.guide.id == guide_id:
+            return self.unknown(st, events, None)
+        return answer_from(self, st, c, aspects, t, events, *rest)
+
+    return answer

@@ -274,7 +274,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             law = self._law_reply(st, t, result, events, fallback=not prefer_policy and bool(cands))
             if law is not None:
                 return law
-        if top_is_policy and not local_faq and asks_sanction(t):
+        if not local_faq and asks_sanction(t) and result.articles:
             # a fine asked: no guide states one, so the article imposing it answers however unconfident the search
             # ("没请监理会被罚多少钱": the article sanctioning the breach of the duty found)
             law = self._article_reply(st, t, result, events, paraphrase=True)

@@ -391,7 +391,11 @@ _ASKS_LIABILITY = re.compile(
 # a question about the penalty for doing something ("养危险犬俾人举报咗会点样处罚"), answered by the article setting it
 _ASKS_PENALTY = re.compile(r"罚|处分|后果")
 # a fine or a sanction asked of an act ("没请监理会被罚多少钱"): guides state none, statutes do
-_ASKS_SANCTION = re.compile(r"罚(?:款|金|钱|多少|几多|几钱)|被罚|会罚|要罚|处罚|处分|吊销")
+# (a consequence asked, not one told: "罚款在哪里交", "被罚款后…信用修复" are a service's questions)
+_ASKS_SANCTION = re.compile(
+    r"(?:会|要|将)被?(?:罚|处罚|处分|吊销)|罚(?:款|金|钱)?(?:多少|几多|几钱)"
+    r"|(?:怎么|怎样|如何|点样?|什么|咩)(?:处罚|处分|罚)"
+)
 
 
 def asks_sanction(t: str) -> bool:

@@ -293,7 +293,10 @@ SUPERVISION = PolicyDocument(
     [
         ("建设单位没请监理会被罚多少钱", True),
         ("无证经营会怎么处罚", True),
-        ("罚款在哪里交", True),
+        ("冒领低保会怎么罚", True),
+        ("罚款在哪里交", False),  # where a fine is paid: a service's question
+        ("被罚款后过几个月可以申请信用修复", False),  # what follows a fine
+        ("公司被罚了想修复信用，找哪个部门", False),
         ("监理工程师考试报名要多少钱", False),
     ],
 )

@@ -36,6 +36,8 @@ def about_the_matter(t: str, cands: list[Candidate], text_of: Callable[[Candidat
 # the exam told as behind the person ("考到了二级注册计量师", "考试通过了"), and a guide for signing up to one
 _EXAM_DONE_RE = re.compile(
     r"考(?:到|过|完|取|出)了?|(?:通过|过)了?[^，。？?]{0,12}考试|考试(?:已经)?(?:通过|合格)了?"
+    # (or the title it grants held: "我系注册监理工程师")
+    r"|(?:我|本人)(?:是|系)(?:一名|一个|个)?注册[\u4e00-\u9fff]{1,6}师"
 )
 _EXAM_GUIDE_RE = re.compile(r"考试|报考|报名")
 

@@ -159,7 +159,7 @@ def test_an_exam_told_as_passed_is_no_exam_to_sign_up_for() -> None:
     ("said", "read"),
     [
         ("上个月换咗身分证", "上个月换了身份证"),
-        ("丢空咗两年冇用，政府会唔会收返", "空置了两年没有用，政府会不会收回"),
+        ("丢空咗两年冇用，政府会唔会收返", "闲置了两年没有用，政府会不会收回"),
         ("但系冇用", "但是没有用"),
     ],
 )
@@ -226,6 +226,9 @@ def test_school_abbreviations_read_formally() -> None:
 def test_an_exam_named_at_length_is_told_as_passed() -> None:
     assert exam_passed("我是香港永久居民，已经通过了国家统一法律职业资格考试，想在广东当执业律师")
     assert not exam_passed("国家统一法律职业资格考试怎么报名")
+    # the title the exam grants, held
+    assert exam_passed("我系注册监理工程师，可唔可以同时喺两间监理公司挂职？")
+    assert not exam_passed("我是会计，想考注册会计师")  # an exam asked after
 
 
 def test_a_permanent_resident_says_they_are_one() -> None:

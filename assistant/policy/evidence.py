@@ -466,12 +466,12 @@ def best_article(
         # the best articles are all of another place's regulation (深圳's 任免条例 says 市人大常委会 where 广东's
         # 人事任免办法 says 常务委员会): the law in force here that retrieval found competes with its own articles
         laws.append(here_law.doc_id)
-        for c in here_law.chunks:
-            if c.chunk.field.startswith("第"):
-                retrieved[(c.chunk.doc_id, c.chunk.field)] = c
-                found_ids.add(c.chunk.id)
-        scores = [c.score for c in here_law.chunks if c.chunk.field.startswith("第")]
-        law_score[here_law.doc_id], law_floor[here_law.doc_id] = max(scores), min(scores)
+        articles = _article_hits(here_law)
+        for c in articles:
+            retrieved[(c.chunk.doc_id, c.chunk.field)] = c
+            found_ids.add(c.chunk.id)
+        law_score[here_law.doc_id] = max(c.score for c in articles)
+        law_floor[here_law.doc_id] = min(c.score for c in articles)
     cands: list[tuple[ChunkHit, PolicyDocument, set[str]]] = []
     penalty = bool(_ASKS_PENALTY.search(t))
     punishing: set[str] = set()  # chunk ids of articles imposing the penalty for breaching a retrieved one
@@ -649,14 +649,14 @@ def _law_found_here(
         if h.kind is not DocKind.POLICY or h.doc_id in laws:
             continue
         d = get_policy(h.doc_id)
-        if (
-            d is not None
-            and d.articles
-            and applies(d)
-            and any(c.chunk.field.startswith("第") for c in h.chunks)
-        ):
+        if d is not None and d.articles and applies(d) and _article_hits(h):
             return h
     return None
+
+
+def _article_hits(h: Hit) -> list[ChunkHit]:
+    """A law hit's scored article chunks (not its title or preamble)."""
+    return [c for c in h.chunks if c.chunk.field.startswith("第")]
 
 
 _BREACH_RE = re.compile(r"违反本(?:条例|办法|规定|法)第([一二三四五六七八九十百零]+)条")

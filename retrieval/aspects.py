@@ -73,6 +73,9 @@ _PAPER_REQUIREMENT = r"(?:证明|照片|相片|材料|合同|报告|表格?)(?:�
 _PAPER_REQUIREMENT_RE = re.compile(_PAPER_REQUIREMENT)
 _ISSUER_RE = re.compile(_ISSUER)
 # where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
+# papers said and where they are handed in, asked ("材料交到…哪个房间")
+_HANDED_IN = r"(?:材料|资料)(?:要|需要|应该)?(?:交|送|递|拿|拎|带)(?:到|去|给|喺|在)[^，,。？?]{0,10}?(?:哪|边个|边度|什么地方)"
+_HANDED_IN_RE = re.compile(_HANDED_IN)
 _SEEN_AT = r"(?:哪里|在哪|去哪|哪儿|边度)(?:可以|能|才能)?(?:看到|查到|查看|下载|睇到)"
 
 
@@ -120,6 +123,8 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.CONDITIONS,
+        # an amount from which a rule applies ("单笔多少钱以上要先备案")
+        r"(?:多少|几多)(?:钱|元|万元?)?(?:以上|以下)|"
         r"条件|资格|符合|(?:有|是)?(?:什么|哪些|啥|咩)要求|有(?:没有|冇|无)?要求(?=[吗么嘛?？]|$)|要求是什么|(?:什么|哪些|哪种|啥)(?:情况|情形)|(?:情况|情形)有哪些|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用(?:对象|范围)|(?:救助|服务|补贴|保障)对象|"
         rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么)|几个?[月年]|(?:几|多少)次|多久|多长时间)"
         # the matter between the cue and its question particle is not part of the cue (cue_spans keeps it)
@@ -132,6 +137,8 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.LOCATION,
         r"地点|在哪|哪里(?:可以|能)?办|哪儿(?:可以|能)?办|去哪(?:个地方|个地点)?|(?:什么|哪个)地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁(?:提出)?申请|找哪里|"
         r"哪里(?:交|拿|领|申请|上牌|登记|报|缴|考|换|补|打印|认证|办理)|"
+        # where the papers are handed in ("材料交到省统计局哪个房间", "材料要拎去边个窗口交")
+        rf"{_HANDED_IN}|"
         # whether it can be done away from home ("身份证可以异地办吗", "能不能在外地补办")
         r"(?:在|到)?(?:异地|外地|外省|外市|跨省|跨市)(?:可以|能|也能|也可以|能不能|可不可以|能否|可否)?(?:办|申请|补|换|领)|"
         # whether an office does it ("社保卡可以在银行办吗"), not the online way nor whose place ("能在常住地办吗" asks
@@ -153,7 +160,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.FEES,
-        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)(?<!生活)费用|收费|多少钱|要钱|免费|交钱|工本费|手续费|收不收|花钱|付费|"
+        r"(?<!医疗)(?<!医药)(?<!哪些)(?<!住院)(?<!报销)(?<!生活)费用|收费|多少钱(?!以上|以下)|要钱|免费|交钱|工本费|手续费|收不收|花钱|付费|"
         r"收钱|要不要钱|花不花钱|(?:给|俾|畀|出|掏)钱|交(?:什么|哪些)费|交多少",
     ),
     # "一年能取几次" asks how often one may withdraw, not how many trips
@@ -167,7 +174,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.ONLINE,
-        r"网上办|网上能|网上可以|网上(?:有没有|有冇|有无)|网上有[^，。？?]{0,8}?(?:吗|么|没有|冇)|网上查|"
+        r"网上办|网上能|网上可以|网上(?:有没有|有冇|有无)|(?:有没有|有冇|有无)网上|网上有[^，。？?]{0,8}?(?:吗|么|没有|冇)|网上查|"
         + _SEEN_AT
         + r"|网上(?:搞|弄|整|处理|做)|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取|续|办理|申领)|(?:哪个|什么|边个)网(?![点格吧])|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
         # whether it can be posted at all ("可以寄吗", "寄唔寄得")
@@ -254,6 +261,9 @@ def detect_aspects(text: str) -> list[Aspect]:
         found.remove(Aspect.TIME)  # "要住满多久" asks a condition only
     if Aspect.ONLINE in found and Aspect.LOCATION in found and _WEB_PLACE_RE.search(t):
         found.remove(Aspect.LOCATION)  # "网上在哪里报名", "在哪个网站申请": the place asked is on the web
+    materials = dict(_COMPILED)[Aspect.MATERIALS]
+    if Aspect.MATERIALS in found and not materials.search(_HANDED_IN_RE.sub(" ", t)):
+        found.remove(Aspect.MATERIALS)  # "材料交到哪个房间": where they go is asked, not what they are
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
         found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it
     conditions = dict(_COMPILED)[Aspect.CONDITIONS]

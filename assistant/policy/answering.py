@@ -44,7 +44,7 @@ from assistant.policy.evidence import (
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
-from assistant.policy.guide_choice import GuideChoice
+from assistant.policy.guide_choice import LEAD_OVER_PAIR, GuideChoice
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
@@ -75,6 +75,7 @@ from assistant.policy.variants import (
     for_ordinary_residents,
     ordinary_counterparts,
     same_service_once,
+    twin_asked,
 )
 from assistant.state import DialogueState, Reply
 from retrieval.aspects import OTHERS, cue_spans
@@ -344,6 +345,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # ("办护照可以在网上先预约吗": 门诊网上预约 scores as high, so the confidence stays low)
             lead = holder(self.residue(t), cands, aux_ok=asks_auxiliary(t), home_only=True)
         if lead is not None:
+            lead = twin_asked(t, lead, cands)
             emit(events, "standout", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         # candidates for another step than the one asked, or for that step of another thing, are no choice to offer
@@ -422,8 +424,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         )
         if offered and all(c.rank >= 2 for c in offered):
             # only other places' pairs to offer: the guide of here found first by a clear lead, most of whose name
-            # the question says, answers first ("新建厂房要办高压用电报装，网上在哪里申请" and 高压报装)
-            lead = self._named_lead(t, cands, guide_hits)
+            # the question says, answers first ("新建厂房要办高压用电报装，网上在哪里申请" and 高压报装), or the one
+            # found first whose name e5 reads clearly closer to the question than any of the pairs ("…开发利用一个
+            # 没人住的小海岛，材料交到哪个窗口" and 无居民海岛开发利用审批, not 芙蓉区's "公租房在哪里申请？")
+            lead = self._named_lead(t, cands, guide_hits) or self._read_lead(t, cands, guide_hits, offered)
             if lead is not None and lead.rank <= 1:
                 before = len(events)
                 emit(events, "named_lead", service_id=lead.guide.id)
@@ -449,6 +453,22 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
         return self.unknown(st, events, result, lacking=lacking)
+
+    def _read_lead(
+        self, t: str, cands: list[Candidate], guide_hits: list[Hit], offered: list[Candidate]
+    ) -> Candidate | None:
+        """The candidate of the first guide hit when e5 reads its name LEAD_OVER_PAIR closer to the question than
+        the official question of every pair about to be offered."""
+        scorer = self.paraphrase
+        if scorer is None or not guide_hits or any(c.best is None for c in offered):
+            return None
+        first = scorer.similarity(t, guide_hits[0].title)
+        pairs = [
+            scorer.similarity(t, c.guide.faqs[int(c.best.passage.key)].question) for c in offered if c.best
+        ]
+        if first - max(pairs) < LEAD_OVER_PAIR:
+            return None
+        return nearest_named(guide_hits[0].title, cands)
 
     @staticmethod
     def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:

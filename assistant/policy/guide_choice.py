@@ -43,7 +43,7 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.named_lead import named_most, said_most, said_pick
 from assistant.policy.service_pick import holder, resident_variant, step_server, worded_lead
-from assistant.policy.variants import ordinary_counterparts, same_service_once
+from assistant.policy.variants import ordinary_counterparts, same_service_once, twin_asked
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
 from retrieval.types import DocKind, SearchResult
@@ -52,6 +52,13 @@ from retrieval.types import DocKind, SearchResult
 _WISH_RE = re.compile(r"^(?:想|要|打算|准备)?(?:开|办|申请|办理|搞|整|做)?")
 # a question word or mark: the message asks something, not only names what it is about
 _ASKS_SOMETHING = re.compile(r"[吗呢？?]|怎|什么|如何|哪|几|多少|是否|能否|可否|可以|能不能|咩|点样|边度|唔")
+
+
+# another place's pair sharing fewer of the question's words than this share ...
+PAIR_FEW_WORDS = 0.25
+# ... gives way to a named lead of here whose name e5 reads this much closer to the question than the pair's
+# question (measured: the pair on 报装咨询电话 for "…营造林…资质…哪个电话能咨询", 0.906 against 0.952)
+LEAD_OVER_PAIR = 0.02
 
 
 class GuideChoice:
@@ -102,12 +109,29 @@ class GuideChoice:
         """The guide to answer from, a clarifying question, or None (no guide answers). `subject`: what the
         question names (without its aspect and place words)."""
         chosen = self._choose_among(st, t, result, cands, faq, events, subject)
+        if isinstance(chosen, Candidate) and chosen is not faq:
+            chosen = twin_asked(t, chosen, cands)  # the same service of several places: the one asked of
         if faq is not None and chosen is faq:
             twin = self._nearer_twin(t, result, faq, cands)
             if twin is not None:
                 emit(events, "region_preferred", service_id=twin.guide.id, over=faq.guide.id)
                 return replace(twin, vouched=True)
         return chosen
+
+    def _lead_over_pair(
+        self, t: str, result: SearchResult, cands: list[Candidate], faq: Candidate
+    ) -> Candidate | None:
+        """A guide of a nearer place found first by a clear lead, most of its name said, that e5 reads clearly
+        closer to the question than another place's pair sharing few of its words; else None."""
+        scorer = self.paraphrase
+        if scorer is None or faq.best is None or faq.best.lexical >= PAIR_FEW_WORDS:
+            return None
+        lead = self._named_lead(t, cands, [h for h in result.hits if h.kind is DocKind.GUIDE])
+        if lead is None or lead.rank >= faq.rank:
+            return None
+        pair = faq.guide.faqs[int(faq.best.passage.key)]
+        closer = scorer.similarity(t, lead.guide.name) - scorer.similarity(t, pair.question)
+        return lead if closer >= LEAD_OVER_PAIR else None
 
     def _choose_among(
         self,
@@ -302,7 +326,13 @@ class GuideChoice:
                 emit(events, "base_variant", service_id=named_one.guide.id)
                 chosen = named_one
         if chosen is None:
-            # no confident guide: an official FAQ the question clearly asks still answers it
+            # no confident guide: an official FAQ the question clearly asks still answers it, unless it is another
+            # place's pair sharing few words and a guide of here leads clearly, most of its name said ("…营造林
+            # 这方面的资质要求，林业局哪个电话能咨询" and 营造林资质咨询, not 长沙's pair on 报装咨询电话)
+            lead = self._lead_over_pair(t, result, cands, faq) if faq_ok and faq is not None else None
+            if lead is not None:
+                emit(events, "named_lead", service_id=lead.guide.id)
+                return lead
             if faq_ok and faq is not None:
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq

@@ -356,6 +356,8 @@ def _says(word: str, said: str) -> bool:
     return (
         word[-2:] in said
         or _shortened(word[-3:], said)
+        # a licence said as the permit granting it ("无线电频率使用许可证" and 无线电频率使用许可（遗失补办）)
+        or bool(len(word) >= 5 and word.endswith("许可证") and word[-5:-1] in said)
         # a certificate said with its kind between ("管理人员证" and 管理人员从业资格证书)
         or bool(
             len(word) >= 4
@@ -410,6 +412,7 @@ _LACK_FILLER_RE = re.compile(
 )
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")
 _STEP_SAID = {"lost": "补办", "expired": "换领", "moved_in": "迁入"}
+_OFFICE_END_RE = re.compile(r"(?:[局厅]|委员会|服务中心|窗口|大厅|政府|办事处|派出所|街道办?)$")
 
 
 def _thing_before(q: str, start: int) -> str:
@@ -418,7 +421,9 @@ def _thing_before(q: str, start: int) -> str:
     # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
     # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
-    return _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
+    thing = _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
+    # an office says where, not what ("去广州司法局办注销": the thing is the matter asked of, not 司法局)
+    return "" if _OFFICE_END_RE.search(thing) else thing
 
 
 def _loose(thing: str) -> bool:

@@ -71,7 +71,10 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
 
 
 # the province's own words, and those of a city or district (which ask of the nearer office)
-_PROVINCE_WORDS = re.compile(r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)")
+_PROVINCE_WORDS = re.compile(
+    # (an office of it named: "省自然资源厅", "省民宗委")
+    r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
+)
 _LOCAL_WORDS = re.compile(r"广州|花都|[\u4e00-\u9fff]{2}[市区县]|市(?:里|级|局|政府)|区(?:里|级|局|政府)")
 
 
@@ -119,3 +122,12 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
             best[c.guide.name] = c
     keep = {id(c) for c in best.values()}
     return [c for c in cands if id(c) in keep]
+
+
+def twin_asked(question: str, chosen: Candidate, cands: list[Candidate]) -> Candidate:
+    """Of the same service of several places of one rank, the one same_service_once keeps for the question (the
+    province's for a question in its terms: "…海域使用金，省自然资源厅审批要多少个工作日"); else `chosen`."""
+    twins = [c for c in cands if c.guide.name == chosen.guide.name and c.rank == chosen.rank]
+    if chosen not in twins or len(twins) < 2:
+        return chosen
+    return same_service_once(twins, question)[0]

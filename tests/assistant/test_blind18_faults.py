@@ -1,0 +1,150 @@
+"""Faults a blind set of unseen guides showed (blind18, read in the fourteenth session): a licence said as the permit
+granting it, an office read as the thing asked of, papers handed in read as a materials question, another place's
+pair sharing few words before a guide of here, the province's twin of a service, and a threshold read as a fee."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.normalize import canonical
+from assistant.policy.evidence import Candidate
+from assistant.policy.name_words import lacking_matter, names_step_thing, step_thing
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import FAQ, ServiceGuide, TimeLimit
+from retrieval.embedders import HashEmbedder
+from retrieval.passages import ScoredPassage, guide_passages
+from retrieval.types import DocKind, Hit, SearchResult
+
+
+def test_a_licence_is_said_by_the_permit_granting_it() -> None:
+    q = canonical("公司嘅无线电频率使用许可证唔见咗，广州工信局话可以网上补办，喺边个网站申请？")
+    assert names_step_thing(q, "无线电频率使用许可（遗失补办）")
+    # (a permit of another thing still does not say it)
+    assert not names_step_thing(q, "无线电台（站）的设置使用和呼号指配审批（遗失补办）")
+
+
+def test_an_office_says_where_not_what() -> None:
+    q = "我们所跟一家香港律所在广东搞的联营要散伙了，去广州司法局办注销要不要交清算报告？"
+    assert step_thing(q) is None
+    assert lacking_matter(q) is None
+    assert names_step_thing(q, "香港、澳门律师事务所与广东境内律师事务所联营注销许可")
+    # the thing before the step is still read when it is one
+    assert step_thing("营业执照丢了去哪里补办") == ("营业执照", "补办")
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("我们街道想推荐几个普查员报省里表彰，材料交到省统计局哪个房间？", [Aspect.LOCATION]),
+        ("想申请生产弩，审批材料要拿去哪个窗口交？", [Aspect.LOCATION]),
+        ("材料要交到哪里，要准备什么材料", [Aspect.MATERIALS, Aspect.LOCATION]),
+        ("要带什么材料去哪里办", [Aspect.MATERIALS, Aspect.LOCATION]),
+        ("想查一下广东哪些企业备案了去海外投资，有没有网上名单可以查？", [Aspect.ONLINE]),
+        ("在广东单笔多少钱以上要先去税务局做备案？", [Aspect.CONDITIONS]),
+        ("办这个要多少钱", [Aspect.FEES]),
+    ],
+)
+def test_where_papers_go_the_web_and_a_threshold(question: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(question) == aspects
+
+
+class _ReadAs:
+    """e5 as measured on the bundled data for the texts the test uses (a stand-in: the decision is tested)."""
+
+    def __init__(self, closeness: dict[str, float]) -> None:
+        self.closeness = closeness
+
+    def similarity(self, question: str, text: str) -> float:
+        return self.closeness.get(text, 0.85)
+
+
+# sample data, in the shape of a real provincial 咨询 guide and a real Hunan 一件事 pair on a phone number
+FOREST = ServiceGuide(
+    id="forest",
+    name="营造林资质咨询",
+    region="广东省",
+    region_path=["广东省"],
+    consult_phone="020-0000-0001（示例）",
+)
+SEEDS = ServiceGuide(id="seeds", name="林木良种推广扶持", region="广东省", region_path=["广东省"])
+HUNAN = ServiceGuide(
+    id="hn",
+    name="水电气网联合报装一件事（示例）",
+    region="湖南省长沙市",
+    region_path=["湖南省", "长沙市"],
+    faqs=[FAQ(question="是否能够提供相关市州的报装咨询电话？", answer="可在政务网站查询市州咨询电话。")],
+)
+Q_FOREST = "公司想接造林绿化施工的活，想问问营造林这方面的资质要求，林业局哪个电话能咨询？"
+
+
+def _forest_case(tmp_path, lexical: float):
+    m = build_manager([FOREST, SEEDS, HUNAN], {}, tmp_path / "idx", embedder=HashEmbedder())
+    result = SearchResult(
+        query=Q_FOREST,
+        hits=[
+            Hit(FOREST.id, DocKind.GUIDE, FOREST.name, 3.69, []),
+            Hit(SEEDS.id, DocKind.GUIDE, SEEDS.name, 2.15, []),
+        ],
+        confident=False,
+        confidence=0.44,
+    )
+    pair = next(p for p in guide_passages(HUNAN) if p.field == "faq")
+    faq = Candidate(HUNAN, None, ScoredPassage(pair, 0.2, lexical, 1.0, 0.2), 2)
+    cands = [Candidate(FOREST, result.hits[0], None, 1), Candidate(SEEDS, result.hits[1], None, 1)]
+    return m.answering, result, cands, faq
+
+
+def test_a_guide_of_here_led_clearly_goes_before_another_place_s_pair_sharing_few_words(tmp_path) -> None:
+    answering, result, cands, faq = _forest_case(tmp_path, lexical=0.08)
+    answering.paraphrase = _ReadAs({FOREST.name: 0.952, HUNAN.faqs[0].question: 0.906})
+    lead = answering._lead_over_pair(Q_FOREST, result, cands, faq)
+    assert lead is not None and lead.guide.id == FOREST.id
+    # e5 reading the pair as close: the pair stays
+    answering.paraphrase = _ReadAs({FOREST.name: 0.92, HUNAN.faqs[0].question: 0.91})
+    assert answering._lead_over_pair(Q_FOREST, result, cands, faq) is None
+    # a pair sharing many of the question's words stays too
+    answering, result, cands, faq = _forest_case(tmp_path / "b", lexical=0.4)
+    answering.paraphrase = _ReadAs({FOREST.name: 0.952, HUNAN.faqs[0].question: 0.906})
+    assert answering._lead_over_pair(Q_FOREST, result, cands, faq) is None
+
+
+def test_the_guide_found_first_answers_when_e5_reads_it_clearly_closer_than_every_pair_offered(
+    tmp_path,
+) -> None:
+    answering, result, cands, faq = _forest_case(tmp_path, lexical=0.3)
+    hits = [h for h in result.hits if h.kind is DocKind.GUIDE]
+    answering.paraphrase = _ReadAs({FOREST.name: 0.91, HUNAN.faqs[0].question: 0.883})
+    read = answering._read_lead(Q_FOREST, cands, hits, [faq])
+    assert read is not None and read.guide.id == FOREST.id
+    answering.paraphrase = _ReadAs({FOREST.name: 0.90, HUNAN.faqs[0].question: 0.89})
+    assert answering._read_lead(Q_FOREST, cands, hits, [faq]) is None
+
+
+def test_a_question_in_the_province_s_terms_gets_the_province_s_twin(tmp_path) -> None:
+    # sample data: one service granted by the province and by the city, as the bundled 海域使用金减免审批 is
+    province = ServiceGuide(
+        id="sea-gd",
+        name="海域使用金减免审批",
+        region="广东省",
+        region_path=["广东省"],
+        department="广东省自然资源厅",
+        promised_time_limit=TimeLimit(value=5, unit="工作日", raw="5（工作日）"),
+    )
+    city = ServiceGuide(
+        id="sea-gz",
+        name="海域使用金减免审批",
+        region="广东省广州市",
+        region_path=["广东省", "广州市"],
+        department="广州市规划和自然资源局",
+        promised_time_limit=TimeLimit(value=1, unit="工作日", raw="1（工作日）"),
+    )
+    m = build_manager([city, province], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我们的海上公益项目想申请少交或免交海域使用金，省自然资源厅审批一般要多少个工作日？"
+    reply = m.handle(DialogueState(session_id="sea"), q).reply
+    assert "5个工作日" in reply.text
+    assert reply.citations and reply.citations[0].id.startswith("guide:sea-gd#")
+    # said of the city, the city's
+    again = m.handle(DialogueState(session_id="sea2"), "在广州市申请海域使用金减免审批要多少个工作日？").reply
+    assert "1个工作日" in again.text

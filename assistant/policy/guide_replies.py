@@ -233,6 +233,10 @@ class GuideReplies:
                 lead = f"{region_note}\n" if region_note else ""
                 composed.text = f"{lead}该指南未载明具体办理流程，办理要点如下：\n{composed.text}"
                 return composed
+            if wanted == [Aspect.LOCATION] and Aspect.LOCATION not in offered and Aspect.ONLINE in offered:
+                # where, of a service the record gives no place of business for but a web entry ("…预付卡备案，
+                # 去边度查" and …已备案企业查询): the entry is where it is done
+                wanted = [Aspect.ONLINE]
             if not offered & set(wanted):
                 composed = missing_answer(guide, wanted, region_note=region_note)
                 composed.basis = "missing"

@@ -148,3 +148,33 @@ def test_a_question_in_the_province_s_terms_gets_the_province_s_twin(tmp_path) -
     # said of the city, the city's
     again = m.handle(DialogueState(session_id="sea2"), "在广州市申请海域使用金减免审批要多少个工作日？").reply
     assert "1个工作日" in again.text
+
+
+def test_a_guide_leading_by_far_whose_name_e5_reads_as_asked_answers_before_a_refusal(tmp_path) -> None:
+    answering, result, cands, _ = _forest_case(tmp_path, lexical=0.1)
+    hits = [h for h in result.hits if h.kind is DocKind.GUIDE]  # 营造林资质咨询 leads 林木良种推广扶持 by 42%
+    answering.paraphrase = _ReadAs({FOREST.name: 0.921})
+    read = answering._read_alone(Q_FOREST, cands, hits)
+    assert read is not None and read.guide.id == FOREST.id
+    # e5 reading the name only as close as out-of-scope questions get: no answer
+    answering.paraphrase = _ReadAs({FOREST.name: 0.899})
+    assert answering._read_alone(Q_FOREST, cands, hits) is None
+    # close behind another service: no answer
+    near = [hits[0], Hit(SEEDS.id, DocKind.GUIDE, SEEDS.name, 3.2, [])]
+    answering.paraphrase = _ReadAs({FOREST.name: 0.921})
+    assert answering._read_alone(Q_FOREST, cands, near) is None
+
+
+def test_where_of_a_service_done_on_the_web_is_its_web_entry(tmp_path) -> None:
+    # sample data, in the shape of the real …已备案企业查询 guide: no place of business, a web entry
+    lookup = ServiceGuide(
+        id="prepaid",
+        name="单用途商业预付卡已备案企业查询（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        online_url="https://example.invalid/prepaid-cards",
+    )
+    m = build_manager([lookup], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="pp"), "单用途商业预付卡已备案企业查询去哪里查？").reply
+    assert "https://example.invalid/prepaid-cards" in reply.text
+    assert "未载明办理地点" not in reply.text

@@ -142,12 +142,23 @@ _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程�
 # an official question asking whether, and one asking how or what
 _YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")
 _WH_RE = re.compile(r"怎|如何|哪|什么|多少|几|谁|何")
+# an official answer saying whether and nothing else ("不需要", "可以。")
+_BARE_ANSWER = re.compile(r"(?:不|无|没)?(?:需要|用|须|可以|能|是|有)的?[。!！]?")
 
 
 def _asks_yes_no(question: str) -> bool:
     """An official question asking only whether ("出生医学证明可以邮寄吗？"), not how or what."""
     q = compact(question)
     return bool(_YES_NO_RE.search(q)) and not _WH_RE.search(q)
+
+
+def whether_for_what(answer: str, question: str) -> bool:
+    """An official answer saying only whether, for a question asking what / which / how and not whether ("护照被偷了
+    …要去办什么证件" is not answered "不需要" by "…需要提供《留学回国人员证明》吗？")."""
+    asked = compact(question)
+    return bool(
+        _BARE_ANSWER.fullmatch(compact(answer)) and _WH_RE.search(asked) and not _YES_NO_RE.search(asked)
+    )
 
 
 def plain_howto(question: str) -> bool:
@@ -242,6 +253,8 @@ def _accepted(
     ):
         # "个体户营业执照怎么办" asks how to get it, not "个体工商户一定要起名字吗？", nor "出生医学证明怎么办"
         # "出生医学证明可以邮寄吗？" (a pair on a problem asked of it says more of it: "合规报告…登唔入去点算")
+        return None
+    if whether_for_what(pair.answer, t):
         return None
     if (
         not [a for a in aspects if a is not Aspect.OVERVIEW]

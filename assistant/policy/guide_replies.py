@@ -30,7 +30,7 @@ from assistant.policy.evidence import (
     Candidate,
     asks_same,
 )
-from assistant.policy.faq_evidence import asks_another_aspect
+from assistant.policy.faq_evidence import asks_another_aspect, whether_for_what
 from assistant.policy.linking import (
     asks_auxiliary,
     disambiguation_text,
@@ -185,6 +185,7 @@ class GuideReplies:
                 r
                 for r in ranked
                 if r.passage.field == "faq"
+                and not whether_for_what(guide.faqs[int(r.passage.key)].answer, question)
                 and (
                     (
                         r.lexical >= FAQ_LEXICAL_ALONE
@@ -215,7 +216,14 @@ class GuideReplies:
             # "…补贴标准有哪些变化"): quote the best of them (its official question is quoted with it)
             # rather than say the guide is silent
             pick = next(
-                (r for r in ranked if r.passage.field == "faq" and wanted[0] in r.passage.aspects), None
+                (
+                    r
+                    for r in ranked
+                    if r.passage.field == "faq"
+                    and wanted[0] in r.passage.aspects
+                    and not whether_for_what(guide.faqs[int(r.passage.key)].answer, question)
+                ),
+                None,
             )
         if pick is not None:
             composed = compose_passage_answer(guide, pick.passage, wanted, question, region_note=region_note)

@@ -178,3 +178,20 @@ def test_where_of_a_service_done_on_the_web_is_its_web_entry(tmp_path) -> None:
     reply = m.handle(DialogueState(session_id="pp"), "单用途商业预付卡已备案企业查询去哪里查？").reply
     assert "https://example.invalid/prepaid-cards" in reply.text
     assert "未载明办理地点" not in reply.text
+
+
+def test_an_official_answer_saying_only_whether_answers_no_what_question(tmp_path) -> None:
+    # sample data, in the shape of a real Hunan 留学服务一件事 pair answered "不需要"
+    study = ServiceGuide(
+        id="study",
+        name="留学服务一件事（示例）",
+        region="湖南省衡阳市",
+        region_path=["湖南省", "衡阳市"],
+        faqs=[FAQ(question="办理国外学历认证需要提供留学回国人员证明吗？", answer="不需要")],
+    )
+    m = build_manager([study], {}, tmp_path / "idx", embedder=HashEmbedder())
+    what = m.handle(DialogueState(session_id="w"), "办国外学历认证要提供什么证明？").reply
+    assert "不需要" not in what.text
+    # asked whether, the same pair answers
+    whether = m.handle(DialogueState(session_id="y"), "办国外学历认证需要提供留学回国人员证明吗？").reply
+    assert "不需要" in whether.text

@@ -40,6 +40,9 @@ from assistant.policy.evidence import (
 )
 from assistant.policy.faq_order import (
     FaqCandidate,
+    asks_only_what,
+    asks_only_whether,
+    asks_what,
     e5_tie_break,
     faq_candidates,
     named_guide_first,
@@ -139,26 +142,14 @@ def _select(
 # a plain how-to ("出生证怎么办", "点样办", "个体户怎么注册") asking nothing else, and a pair asking how (or what to do)
 _HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|申领|弄|搞|整|注册|登记)[?？]?$")
 _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
-# an official question asking whether, and one asking how or what
-_YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")
-_WH_RE = re.compile(r"怎|如何|哪|什么|多少|几|谁|何")
 # an official answer saying whether and nothing else ("不需要", "可以。")
 _BARE_ANSWER = re.compile(r"(?:不|无|没)?(?:需要|用|须|可以|能|是|有)的?[。!！]?")
-
-
-def _asks_yes_no(question: str) -> bool:
-    """An official question asking only whether ("出生医学证明可以邮寄吗？"), not how or what."""
-    q = compact(question)
-    return bool(_YES_NO_RE.search(q)) and not _WH_RE.search(q)
 
 
 def whether_for_what(answer: str, question: str) -> bool:
     """An official answer saying only whether, for a question asking what / which / how and not whether ("护照被偷了
     …要去办什么证件" is not answered "不需要" by "…需要提供《留学回国人员证明》吗？")."""
-    asked = compact(question)
-    return bool(
-        _BARE_ANSWER.fullmatch(compact(answer)) and _WH_RE.search(asked) and not _YES_NO_RE.search(asked)
-    )
+    return bool(_BARE_ANSWER.fullmatch(compact(answer))) and asks_only_what(question)
 
 
 def plain_howto(question: str) -> bool:
@@ -245,7 +236,7 @@ def _accepted(
     pair = best.guide.faqs[int(sp.passage.key)]
     official = pair.question
     if plain_howto(t) and (
-        _asks_yes_no(official)
+        asks_only_whether(official)
         or (
             not _HOWTO_PAIR_RE.search(official)
             and not _says_more_than_name(t, best.guide, int(sp.passage.key))
@@ -258,9 +249,9 @@ def _accepted(
         return None
     if (
         not [a for a in aspects if a is not Aspect.OVERVIEW]
-        and _asks_yes_no(t)
+        and asks_only_whether(t)
         and sp.lexical < FAQ_LEXICAL
-        and not _asks_yes_no(official)
+        and not asks_only_whether(official)
         and asks_another_aspect([Aspect.CONDITIONS], official)
     ):
         # "孩子户口可以跟妈妈吗" asks whether (what the conditions say), not where to print a household page
@@ -293,7 +284,7 @@ def _accepted(
             or not _asks_of_pair(t, best.guide, int(sp.passage.key))
             # an official yes/no on another aspect answers no what / which / how much ("身份证什么情况下要换新的"
             # is not answered by "居民身份证换领是否可以在线上申请？": 可以)
-            or (_asks_yes_no(official) and bool(_WH_RE.search(compact(t))))
+            or (asks_only_whether(official) and asks_what(t))
         )
     )
     if (

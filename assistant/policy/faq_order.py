@@ -5,10 +5,12 @@ Whether the leading pair answers is judged in faq_evidence (pure functions)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.nlg.answer import Aspect
+from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     FAQ_E5_TIE,
     FAQ_W_ASPECT,
@@ -18,6 +20,7 @@ from assistant.policy.evidence import (
     FAQ_WINDOW,
     FAQ_WITHIN_ASPECT,
     FAQ_WITHIN_E5,
+    FAQ_WITHIN_FORM,
     FAQ_WITHIN_LEXICAL,
     FAQ_WITHIN_SIDES,
     NAMED_TOLD,
@@ -29,6 +32,27 @@ from knowledge.schema import ServiceGuide
 from retrieval.aspects import asks_definition
 from retrieval.passages import Passage, ScoredPassage, content_bigrams, score_passages
 from retrieval.types import ChunkHit, SearchResult
+
+# a question asking whether, and one asking how or what
+_YES_NO_RE = re.compile(r"吗|是否|能否|可否|有没有|[能可要需用是会]不[能可要需用是会]")
+_WH_RE = re.compile(r"怎|如何|哪|什么|多少|几|谁|何")
+
+
+def asks_only_whether(question: str) -> bool:
+    """A question asking only whether ("出生医学证明可以邮寄吗？"), not how or what."""
+    q = compact(question)
+    return bool(_YES_NO_RE.search(q)) and not _WH_RE.search(q)
+
+
+def asks_what(question: str) -> bool:
+    """A question asking how / what / which (perhaps whether too)."""
+    return bool(_WH_RE.search(compact(question)))
+
+
+def asks_only_what(question: str) -> bool:
+    """A question asking how / what / which and not whether ("开一间货运公司要满足什么条件才给批")."""
+    q = compact(question)
+    return bool(_WH_RE.search(q)) and not _YES_NO_RE.search(q)
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,7 @@ def faq_candidates(
     )
     found: list[tuple[float, float, Candidate, float, float]] = []
     defining = asks_definition(t)
+    what = asks_only_what(t)
     for (c, g, faq), own, heading in zip(window, told, headings, strict=True):
         sp = score_passages(t, aspects, [faq], None, common=[g.name])[0]
         sp = ScoredPassage(sp.passage, c.score, sp.lexical, sp.aspect, c.score)
@@ -99,6 +124,10 @@ def faq_candidates(
         within += FAQ_WITHIN_LEXICAL * sp.lexical + FAQ_WITHIN_ASPECT * sp.aspect
         if paraphrase is not None:
             within += FAQ_WITHIN_E5 * paraphrase(t, g.faqs[int(faq.key)].question)
+        if what and asks_only_whether(g.faqs[int(faq.key)].question):
+            # an official question asking only whether is a poor reading of one asking what ("…要满足什么条件才给批"
+            # and "暂时没有货运车辆可以申请…吗？" beside "…经营许可的条件有什么")
+            within -= FAQ_WITHIN_FORM
         found.append((rerank, order, Candidate(g, hit, sp, rank_of(g)), c.scores.get("dense_q", 0.0), within))
     # the place asked about / home region first, then the re-ranked score
     found.sort(key=lambda x: (x[2].rank, -x[1]))

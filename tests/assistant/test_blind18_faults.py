@@ -195,3 +195,59 @@ def test_an_official_answer_saying_only_whether_answers_no_what_question(tmp_pat
     # asked whether, the same pair answers
     whether = m.handle(DialogueState(session_id="y"), "办国外学历认证需要提供留学回国人员证明吗？").reply
     assert "不需要" in whether.text
+
+
+def test_a_question_asking_what_is_read_by_the_pair_asking_what_not_whether(tmp_path) -> None:
+    from assistant.policy.faq_order import asks_only_what, asks_only_whether
+
+    assert asks_only_what("开一间货运公司要满足什么条件才给批")
+    assert not asks_only_what("开货运公司需要满足条件吗")
+    assert asks_only_whether("暂时没有货运车辆可以申请开办运输企业一件事吗？")
+    # sample data, in the shape of the real 开办运输企业一件事 pairs
+    transport = ServiceGuide(
+        id="transport",
+        name="开办运输企业一件事（示例）",
+        region="湖南省张家界市",
+        region_path=["湖南省", "张家界市"],
+        faqs=[
+            FAQ(
+                question="暂时没有货运车辆可以申请开办运输企业一件事吗？",
+                answer="可以的，开办运输企业一件事包含道路货物运输经营许可证办理，暂时没有货运车辆的也可申请。",
+            ),
+            FAQ(
+                question="申请从事道路货物运输经营许可的条件有什么",
+                answer="1.有与其经营业务相适应并经检测合格的车辆；2.有符合规定条件的驾驶人员。",
+            ),
+        ],
+    )
+    from assistant.policy.faq_order import faq_candidates, within_guides
+    from retrieval.passages import guide_passages
+    from retrieval.types import Chunk, ChunkHit
+
+    def pair_hit(n: int) -> ChunkHit:
+        pair = transport.faqs[n]
+        chunk = Chunk(
+            id=f"{transport.id}#faqs#{n}",
+            doc_id=transport.id,
+            kind=DocKind.GUIDE,
+            field="faqs",
+            title=transport.name,
+            text=f"{pair.question} {pair.answer}",
+        )
+        return ChunkHit(chunk, 1.0, {})  # retrieval found both alike
+
+    q = "在张家界开一间货运公司要满足什么条件才给批"
+    result = SearchResult(
+        query=q, hits=[], confident=False, confidence=0.3, passages=[pair_hit(0), pair_hit(1)]
+    )
+    found = faq_candidates(
+        q,
+        detect_aspects(q),
+        result,
+        {transport.id: transport}.get,
+        guide_passages,
+        lambda g: 2,
+        lambda a, b: 0.9,  # e5 reading both official questions alike
+    )
+    first = within_guides(found)[0].candidate.best
+    assert first is not None and first.passage.key == "1"

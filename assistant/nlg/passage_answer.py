@@ -325,14 +325,16 @@ def compose_passage_answer(
     question: str,
     *,
     region_note: str = "",
+    opening: str = "",
 ) -> Composed | None:
-    """The answer-first reply from one guide passage; None when the passage gives no answer."""
+    """The answer-first reply from one guide passage; None when the passage gives no answer. `opening` replaces
+    the passage's own first sentence (the guide is silent on what was asked, and this passage speaks to it)."""
     lead = field_lead(guide, passage, asked, question)
     if lead is None:
         return None
     shown, was_cut = cut(lead.quote)
     lines = [region_note] if region_note else []
-    lines.append(lead.text)
+    lines.append(opening or lead.text)
     if compact(shown) not in compact(lead.text):
         tail = "……（原文较长，此处只摘录前一部分，完整内容请查看原指南或咨询窗口）" if was_cut else ""
         if not was_cut and BROKEN_OFF.search(shown):

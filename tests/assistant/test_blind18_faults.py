@@ -251,3 +251,29 @@ def test_a_question_asking_what_is_read_by_the_pair_asking_what_not_whether(tmp_
     )
     first = within_guides(found)[0].candidate.best
     assert first is not None and first.passage.key == "1"
+
+
+def test_a_guide_silent_on_what_was_asked_quotes_its_conditions_when_they_speak_to_it(tmp_path) -> None:
+    # sample data, in the shape of the real 残疾人证换领 guide: no fees field, conditions on a free exchange
+    card = ServiceGuide(
+        id="card",
+        name="残疾人证换领（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        conditions="残疾人证污损、影响正常使用的，可交回批准残联免费换领。",
+    )
+    m = build_manager([card], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="c"), "残疾人证污损了可以免费换领吗？要多少钱").reply
+    assert "未单列" in reply.text and "可交回批准残联免费换领" in reply.text
+    assert any(c.id.startswith("guide:card#conditions") for c in reply.citations)
+    # conditions sharing few of the question's words: the guide is said to be silent
+    other = ServiceGuide(
+        id="other",
+        name="残疾人证换领（示例二）",
+        region="广东省",
+        region_path=["广东省"],
+        conditions="申请人应为本省户籍。",
+    )
+    m2 = build_manager([other], {}, tmp_path / "idx2", embedder=HashEmbedder())
+    silent = m2.handle(DialogueState(session_id="c2"), "残疾人证污损了可以免费换领吗？要多少钱").reply
+    assert "未载明" in silent.text and "本省户籍" not in silent.text

@@ -241,6 +241,12 @@ _WEB_PLACE_RE = re.compile(
 )
 
 
+# whether one may apply, the matter said between ("可不可以用我的名帮他向省消防总队申请复核")
+_WHETHER_MAY_RE = re.compile(
+    r"(?:能不能|可不可以|可唔可以|能否|可否|得唔得)[^，,。？?]{0,16}?(?:申请|申领|办理|报名)(?![^，,。？?]*(?:哪|几|多少|什么))"
+)
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
@@ -272,6 +278,10 @@ def detect_aspects(text: str) -> list[Aspect]:
     ):
         # "健康证明有什么要求" asks about the paper; "口腔医师资格认定…" names a credential, not who qualifies
         found.remove(Aspect.CONDITIONS)
+    if not found and _WHETHER_MAY_RE.search(t):
+        found.append(
+            Aspect.CONDITIONS
+        )  # "我可唔可以用我个名帮佢…申请复核": whether one may, asking nothing else
     if Aspect.FREQUENCY in found:
         found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):

@@ -44,6 +44,8 @@ def test_an_office_says_where_not_what() -> None:
         ("想查一下广东哪些企业备案了去海外投资，有没有网上名单可以查？", [Aspect.ONLINE]),
         ("在广东单笔多少钱以上要先去税务局做备案？", [Aspect.CONDITIONS]),
         ("办这个要多少钱", [Aspect.FEES]),
+        ("消防支队出了认定书，我可不可以用我的名帮他向省消防总队申请复核？", [Aspect.CONDITIONS]),
+        ("可不可以网上申请", [Aspect.ONLINE]),
     ],
 )
 def test_where_papers_go_the_web_and_a_threshold(question: str, aspects: list[Aspect]) -> None:

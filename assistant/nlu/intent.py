@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.nlu.deadline import asks_deadline
 from assistant.nlu.text import normalize, strip_injection
 from assistant.state import DialogueState, Intent
-from retrieval.aspects import OTHERS
+from retrieval.aspects import OTHERS, Aspect, detect_aspects
 
 Cue = tuple[str, float]  # (regex, weight)
 
@@ -150,6 +150,7 @@ _SERVICE: list[Cue] = [
 ]
 
 _FLOOR = 1.5
+_ASPECT_SCORE = 2.0  # an aspect retrieval.aspects detects, as one service cue
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,15 @@ def classify_scored(
     if _ASKS_WHO_HANDLES.search(clean) and not _WANTS_TO_COMPLAIN.search(clean):
         scores[Intent.COMPLAINT] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
+    # an aspect asked in words the cues above do not list ("学校那边得给我开什么证明", "要交咩文件") is a service
+    # question too (a follow-up on the service in focus is read by the manager on its own: "老人不方便去可以吗")
+    focused = state is not None and bool(state.current_service_id)
+    if (
+        not focused
+        and scores[Intent.SERVICE_QUESTION] < _ASPECT_SCORE
+        and [a for a in detect_aspects(clean) if a is not Aspect.OVERVIEW]
+    ):
+        scores[Intent.SERVICE_QUESTION] = _ASPECT_SCORE
     # by when one must act ("最迟什么时候要去申请延期") is asked, not a wish to apply now
     if asks_deadline(clean):
         scores[Intent.SERVICE_QUESTION] += 2.5

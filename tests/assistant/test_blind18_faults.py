@@ -279,3 +279,16 @@ def test_a_guide_silent_on_what_was_asked_quotes_its_conditions_when_they_speak_
     m2 = build_manager([other], {}, tmp_path / "idx2", embedder=HashEmbedder())
     silent = m2.handle(DialogueState(session_id="c2"), "残疾人证污损了可以免费换领吗？要多少钱").reply
     assert "未载明" in silent.text and "本省户籍" not in silent.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我是在广州读短期汉语班的留学生，X2签证要换发，学校那边得给我开什么证明？",
+        "签证要换发新的，是不是要我们这边被探望的人写个函件？",
+    ],
+)
+def test_an_aspect_asked_in_words_the_intent_cues_do_not_list_is_a_service_question(question: str) -> None:
+    from assistant.nlu.intent import Intent, classify
+
+    assert classify(question) is Intent.SERVICE_QUESTION

@@ -32,6 +32,7 @@ from assistant.policy.candidate_filters import (
 from assistant.policy.evidence import (
     CLARIFY_CONFIDENCE,
     CLOSE,
+    FAQ_SWITCH,
     FAQ_TOP,
     NAME_COVER,
     STANDOUT_FLOOR,
@@ -238,6 +239,17 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             t, cands, lambda c: " ".join([c.guide.name, *(p.text for p in self._passages(c.guide))])
         )
         faq = self._best_faq(t, aspects, result, named)
+        if (
+            faq is not None
+            and faq.best is not None
+            and named
+            and not uncovered
+            and faq.rank >= 2
+            and faq.best.lexical < FAQ_SWITCH
+        ):
+            # the person names a place the KB covers: another place's pair sharing few words is about that place's
+            # rules, no answer here ("…去广东税务局备案的时候，外文合同要不要附中文译本" and 衡阳's pair on 学历认证)
+            faq = None
         if (
             faq is not None
             and faq.best is not None

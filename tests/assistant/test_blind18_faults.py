@@ -292,3 +292,28 @@ def test_an_aspect_asked_in_words_the_intent_cues_do_not_list_is_a_service_quest
     from assistant.nlu.intent import Intent, classify
 
     assert classify(question) is Intent.SERVICE_QUESTION
+
+
+def test_a_place_named_that_the_kb_covers_gets_no_other_province_s_pair_sharing_few_words(tmp_path) -> None:
+    # sample data, in the shape of the real 发包工程备案 guide of 广东 and a real 衡阳 留学服务 pair
+    works = ServiceGuide(
+        id="works",
+        name="境内机构发包工程作业备案（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        materials=[],
+    )
+    study = ServiceGuide(
+        id="study",
+        name="留学服务一件事（示例）",
+        region="湖南省衡阳市",
+        region_path=["湖南省", "衡阳市"],
+        faqs=[FAQ(question="学历认证申请材料中的外语文件是否需要翻译成中文", answer="不需要")],
+    )
+    m = build_manager([works, study], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我们公司把工程包给了境外公司，去广东税务局备案的时候，外文合同要不要附中文译本？"
+    reply = m.handle(DialogueState(session_id="gd"), q).reply
+    assert "不需要" not in reply.text and "衡阳" not in reply.text
+    # not naming a place: the other province's pair may still be offered or answer, labelled with its region
+    again = m.handle(DialogueState(session_id="any"), "学历认证的外语文件是否需要翻译成中文").reply
+    assert "不需要" in again.text and "湖南省衡阳市" in again.text

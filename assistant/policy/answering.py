@@ -75,6 +75,7 @@ from assistant.policy.variants import (
     for_household,
     for_ordinary_residents,
     ordinary_counterparts,
+    provincial_terms,
     same_service_once,
     twin_asked,
 )
@@ -239,11 +240,12 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             t, cands, lambda c: " ".join([c.guide.name, *(p.text for p in self._passages(c.guide))])
         )
         faq = self._best_faq(t, aspects, result, named)
+        # the person names a place the KB covers (or the province in its own terms)
+        placed = bool(named or provincial_terms(t)) and not uncovered
         if (
             faq is not None
             and faq.best is not None
-            and named
-            and not uncovered
+            and placed
             and faq.rank >= 2
             and faq.best.lexical < FAQ_SWITCH
         ):
@@ -454,6 +456,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                 if not _refused(events, before):
                     return reply
                 del events[before:]  # the guide does not fit after all: the pairs are still worth offering
+        if placed:
+            # (another province's pairs are no near misses to offer where the person names a place the KB covers)
+            offered = [c for c in offered if c.rank < 2]
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None

@@ -401,8 +401,13 @@ def test_a_guide_of_here_led_clearly_answers_before_other_places_pairs_are_offer
     assert reply.citations and reply.citations[0].id.startswith("guide:hv#")
     # a guide that does not fit (a lookup for a question asking none) leaves the offer standing
     monkeypatch.setattr(answering.Answerer, "_answer_from", _refusing(answering.Answerer._answer_from, hv.id))
-    again = m.handle(DialogueState(session_id="hv2"), q).reply
+    unplaced = "新建的厂房要办高压用电报装，网上在哪里申请？"
+    result.query = unplaced
+    again = m.handle(DialogueState(session_id="hv2"), unplaced).reply
     assert again.choices and "水电气网联合报装" in again.choices[0]
+    # ... unless the person names a place the KB covers: another province's pairs are no near misses there
+    placed = m.handle(DialogueState(session_id="hv3"), q).reply
+    assert not placed.choices and "水电气网联合报装" not in placed.text
 
 
 def _refusing(answer_from, guide_id: str):

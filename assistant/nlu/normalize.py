@@ -112,7 +112,16 @@ def canonical(text: str) -> str:
     s = rx.sub(lambda m: table[m.group(1)], s)
     lex = lexicon()
     s = _lexicon_re().sub(lambda m: lex.get(m.group(0), m.group(0)), s)
+    # what the person says it is not, before saying what it is, names nothing asked ("不是去旅游也不是探亲，是要去香港
+    # 看病": not 探亲签注)
+    s = _NEGATED_RE.sub("", s)
     return _SPACE_RE.sub(" ", s).strip()
+
+
+_NEGATED_RE = re.compile(
+    r"(?:^|(?<=[，,。！!？?\s]))(?:既|并|又)?不是[^，,。？?！!]{1,12}?(?:[，,、]?(?:也|又)不是[^，,。？?！!]{1,12}?)*[，,]"
+    r"(?=(?:而|就|只|主要)?是)"
+)
 
 
 # --- numbers ---------------------------------------------------------------------------------------

@@ -317,3 +317,19 @@ def test_a_place_named_that_the_kb_covers_gets_no_other_province_s_pair_sharing_
     # not naming a place: the other province's pair may still be offered or answer, labelled with its region
     again = m.handle(DialogueState(session_id="any"), "学历认证的外语文件是否需要翻译成中文").reply
     assert "不需要" in again.text and "湖南省衡阳市" in again.text
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("不是去旅游也不是探亲，是要去香港看病，能申请签注吗？", "是要去香港看病，能申请签注吗？"),
+        ("不是我的，是我老婆的身份证丢了", "是我老婆的身份证丢了"),
+        # no contrast follows: the words stay
+        ("这个不是我要问的", "这个不是我要问的"),
+        ("我不是本地人，是外地户口", "我不是本地人，是外地户口"),
+    ],
+)
+def test_what_a_person_says_it_is_not_before_saying_what_it_is_names_nothing_asked(
+    said: str, read: str
+) -> None:
+    assert canonical(said) == read

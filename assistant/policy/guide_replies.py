@@ -74,6 +74,8 @@ class GuideReplies:
             elsewhere
             and in_home_chain(g.region_path, self.home_region)
             and not any(p in g.region_path or p in label(g.region_path) for p in elsewhere)
+            # (unless the guide is of another place the person names: "我在湖南做过律师，现在想来广东执业")
+            and not any(p in g.region_path for p in named)
         ):
             # the person is in a place the KB covers for other matters, not this one ("我在湖南长沙，怎么办居住证")
             where = "、".join(elsewhere)

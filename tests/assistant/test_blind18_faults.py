@@ -333,3 +333,14 @@ def test_what_a_person_says_it_is_not_before_saying_what_it_is_names_nothing_ask
     said: str, read: str
 ) -> None:
     assert canonical(said) == read
+
+
+def test_a_guide_of_another_place_the_person_names_needs_no_note_sending_them_elsewhere(tmp_path) -> None:
+    lawyer = ServiceGuide(
+        id="lawyer", name="专职律师执业许可（示例）", region="广东省", region_path=["广东省"]
+    )
+    m = build_manager([lawyer], {}, tmp_path / "idx", embedder=HashEmbedder())
+    # "我在湖南做过几年律师，现在想来广东执业": 广东 is named too, and the guide is 广东's
+    assert m.answering._region_note(lawyer, ["湖南省", "广东省"], []) == ""
+    # "我在湖南长沙，…": only the other place named
+    assert "请向湖南省当地咨询" in m.answering._region_note(lawyer, ["湖南省"], [])

@@ -142,14 +142,12 @@ def _select(
 # a plain how-to ("出生证怎么办", "点样办", "个体户怎么注册") asking nothing else, and a pair asking how (or what to do)
 _HOWTO_RE = re.compile(r"(?:怎么|如何|怎样|点样)(?:办|办理|申请|申领|弄|搞|整|注册|登记)[?？]?$")
 _HOWTO_PAIR_RE = re.compile(r"怎么|如何|怎样|怎么样|流程|步骤|程序|方式|途径|办理")
-# an official answer saying whether and nothing else ("不需要", "可以。")
-_BARE_ANSWER = re.compile(r"(?:不|无|没)?(?:需要|用|须|可以|能|是|有)的?[。!！]?")
 
 
 def whether_for_what(answer: str, question: str) -> bool:
     """An official answer saying only whether, for a question asking what / which / how and not whether ("护照被偷了
     …要去办什么证件" is not answered "不需要" by "…需要提供《留学回国人员证明》吗？")."""
-    return bool(_BARE_ANSWER.fullmatch(compact(answer))) and asks_only_what(question)
+    return bare_verdict(answer) and asks_only_what(question)
 
 
 def plain_howto(question: str) -> bool:

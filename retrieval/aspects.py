@@ -72,10 +72,10 @@ _ISSUER = (
 _PAPER_REQUIREMENT = r"(?:证明|照片|相片|材料|合同|报告|表格?)(?:有|是)?(?:什么|哪些|啥|咩)要求"
 _PAPER_REQUIREMENT_RE = re.compile(_PAPER_REQUIREMENT)
 _ISSUER_RE = re.compile(_ISSUER)
-# where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
 # papers said and where they are handed in, asked ("材料交到…哪个房间")
 _HANDED_IN = r"(?:材料|资料)(?:要|需要|应该)?(?:交|送|递|拿|拎|带)(?:到|去|给|喺|在)[^，,。？?]{0,10}?(?:哪|边个|边度|什么地方)"
 _HANDED_IN_RE = re.compile(_HANDED_IN)
+# where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
 _SEEN_AT = r"(?:哪里|在哪|去哪|哪儿|边度)(?:可以|能|才能)?(?:看到|查到|查看|下载|睇到)"
 
 
@@ -279,9 +279,8 @@ def detect_aspects(text: str) -> list[Aspect]:
         # "健康证明有什么要求" asks about the paper; "口腔医师资格认定…" names a credential, not who qualifies
         found.remove(Aspect.CONDITIONS)
     if not found and _WHETHER_MAY_RE.search(t):
-        found.append(
-            Aspect.CONDITIONS
-        )  # "我可唔可以用我个名帮佢…申请复核": whether one may, asking nothing else
+        # "我可唔可以用我个名帮佢…申请复核": whether one may, asking nothing else
+        found.append(Aspect.CONDITIONS)
     if Aspect.FREQUENCY in found:
         found = [a for a in found if a not in (Aspect.TIME, Aspect.VISITS)]  # "多久可以取一次" asks how often
     if Aspect.VALIDITY in found and Aspect.TIME in found and not _TIME_RE.search(_VALIDITY_RE.sub(" ", t)):

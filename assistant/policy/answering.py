@@ -45,7 +45,7 @@ from assistant.policy.evidence import (
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
-from assistant.policy.guide_choice import LEAD_OVER_PAIR, GuideChoice
+from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
@@ -501,14 +501,9 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
     ) -> Candidate | None:
         """The candidate of the first guide hit when e5 reads its name LEAD_OVER_PAIR closer to the question than
         the official question of every pair about to be offered."""
-        scorer = self.paraphrase
-        if scorer is None or not guide_hits or any(c.best is None for c in offered):
+        if not guide_hits or any(c.best is None for c in offered):
             return None
-        first = scorer.similarity(t, guide_hits[0].title)
-        pairs = [
-            scorer.similarity(t, c.guide.faqs[int(c.best.passage.key)].question) for c in offered if c.best
-        ]
-        if first - max(pairs) < LEAD_OVER_PAIR:
+        if not self._reads_closer(t, guide_hits[0].title, offered):
             return None
         return nearest_named(guide_hits[0].title, cands)
 

@@ -123,15 +123,20 @@ class GuideChoice:
     ) -> Candidate | None:
         """A guide of a nearer place found first by a clear lead, most of its name said, that e5 reads clearly
         closer to the question than another place's pair sharing few of its words; else None."""
-        scorer = self.paraphrase
-        if scorer is None or faq.best is None or faq.best.lexical >= PAIR_FEW_WORDS:
+        if faq.best is None or faq.best.lexical >= PAIR_FEW_WORDS:
             return None
         lead = self._named_lead(t, cands, [h for h in result.hits if h.kind is DocKind.GUIDE])
         if lead is None or lead.rank >= faq.rank:
             return None
-        pair = faq.guide.faqs[int(faq.best.passage.key)]
-        closer = scorer.similarity(t, lead.guide.name) - scorer.similarity(t, pair.question)
-        return lead if closer >= LEAD_OVER_PAIR else None
+        return lead if self._reads_closer(t, lead.guide.name, [faq]) else None
+
+    def _reads_closer(self, t: str, name: str, pairs: list[Candidate]) -> bool:
+        """e5 reads the guide name LEAD_OVER_PAIR closer to the question than every pair's official question."""
+        scorer = self.paraphrase
+        questions = [c.guide.faqs[int(c.best.passage.key)].question for c in pairs if c.best is not None]
+        if scorer is None or not questions:
+            return False
+        return scorer.similarity(t, name) - max(scorer.similarity(t, q) for q in questions) >= LEAD_OVER_PAIR
 
     def _choose_among(
         self,

@@ -65,12 +65,12 @@ class _ReadAs:
 # sample data, in the shape of a real provincial 咨询 guide and a real Hunan 一件事 pair on a phone number
 FOREST = ServiceGuide(
     id="forest",
-    name="营造林资质咨询",
+    name="营造林资质咨询（示例）",
     region="广东省",
     region_path=["广东省"],
     consult_phone="020-0000-0001（示例）",
 )
-SEEDS = ServiceGuide(id="seeds", name="林木良种推广扶持", region="广东省", region_path=["广东省"])
+SEEDS = ServiceGuide(id="seeds", name="林木良种推广扶持（示例）", region="广东省", region_path=["广东省"])
 HUNAN = ServiceGuide(
     id="hn",
     name="水电气网联合报装一件事（示例）",

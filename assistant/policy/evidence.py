@@ -296,11 +296,20 @@ def name_told(question: str, guide: ServiceGuide) -> float:
     """Share of the guide name's content characters the question uses, the formal terms of its colloquial words
     included ("社保卡丢了" tells most of 社会保障卡补换; "医疗救助…费用" little of 工伤医疗/康复/辅助器具配置费用申报):
     name_cover's other direction."""
-    # the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about
-    name = {ch for b in content_bigrams(guide.name.replace("中华人民共和国", "")) for ch in b}
+    name = _name_chars(guide)
+    return len(told_chars(question, guide)) / len(name) if name else 0.0
+
+
+def told_chars(question: str, guide: ServiceGuide) -> frozenset[str]:
+    """The guide name's content characters the question uses (name_told's numerator)."""
     q = compact(question)
     told = q + "".join(terms[0] for key, terms in synonym_table().items() if terms and key in q)
-    return len({ch for ch in name if ch in told}) / len(name) if name else 0.0
+    return frozenset(ch for ch in _name_chars(guide) if ch in told)
+
+
+def _name_chars(guide: ServiceGuide) -> set[str]:
+    # the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about
+    return {ch for b in content_bigrams(guide.name.replace("中华人民共和国", "")) for ch in b}
 
 
 def same_answer(

@@ -42,7 +42,7 @@ from assistant.policy.linking import (
 )
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.named_lead import named_most, said_most, said_pick
-from assistant.policy.service_pick import holder, resident_variant, step_server, worded_lead
+from assistant.policy.service_pick import holder, resident_variant, step_server, told_lead, worded_lead
 from assistant.policy.variants import ordinary_counterparts, same_service_once, twin_asked
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
@@ -244,6 +244,11 @@ class GuideChoice:
             if worded is not None:
                 emit(events, "worded_lead", service_id=worded.guide.id)
                 return own(worded)
+            told = told_lead(t, listed) if len(listed) > 1 else None
+            if told is not None:
+                # the question tells one name nearly whole ("想喺广东围垦一段河道" and 围垦河道 beside 河道管理范围内…)
+                emit(events, "told_lead", service_id=told.guide.id)
+                return own(told)
             # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
             picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
             if picked is not None:

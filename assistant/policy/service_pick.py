@@ -14,6 +14,7 @@ from assistant.policy.evidence import (
     Candidate,
     name_cover,
     name_told,
+    told_chars,
 )
 from assistant.policy.linking import is_auxiliary, plausible, singled_out
 from assistant.policy.name_words import (
@@ -49,13 +50,21 @@ TOLD_MARGIN = 0.5
 
 
 def told_lead(t: str, cands: list[Candidate]) -> Candidate | None:
-    """The one candidate whose name the question tells nearly whole, far more than any other's."""
+    """The one candidate whose name the question tells nearly whole, far more than any other's; or, of those told
+    about as well, the one whose told characters hold every other's and more ("设立一所省属技工学校" tells all of
+    技工学校的设立审批(省属技工学校设立审批), and of its plain twin only what that one says too)."""
     told = sorted(((name_told(t, c.guide), c) for c in same_service_once(cands, t)), key=lambda x: -x[0])
     if not told or told[0][0] < TOLD_LEAD:
         return None
-    if len(told) > 1 and told[0][0] - told[1][0] < TOLD_MARGIN:
-        return None
-    return told[0][1]
+    if len(told) == 1 or told[0][0] - told[1][0] >= TOLD_MARGIN:
+        return told[0][1]
+    close = [(share, c, told_chars(t, c.guide)) for share, c in told if share > told[0][0] - TOLD_MARGIN]
+    close.sort(key=lambda x: (-x[0], -len(x[2])))
+    share, lead, held = close[0]
+    # (held: every close one's told characters and, of one told as well, more)
+    if all(held >= chars and (share > s or held > chars) for s, _, chars in close[1:]):
+        return lead
+    return None
 
 
 # variants of one service share the opening of their names ("无线电台（站）的设置使用…（新申请）" / "…（延续）")

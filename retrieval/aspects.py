@@ -72,8 +72,11 @@ _ISSUER = (
 _PAPER_REQUIREMENT = r"(?:证明|照片|相片|材料|合同|报告|表格?)(?:有|是)?(?:什么|哪些|啥|咩)要求"
 _PAPER_REQUIREMENT_RE = re.compile(_PAPER_REQUIREMENT)
 _ISSUER_RE = re.compile(_ISSUER)
-# papers said and where they are handed in, asked ("材料交到…哪个房间")
-_HANDED_IN = r"(?:材料|资料)(?:要|需要|应该)?(?:交|送|递|拿|拎|带)(?:到|去|给|喺|在)[^，,。？?]{0,10}?(?:哪|边个|边度|什么地方)"
+# papers said and where they are handed in, asked ("材料交到…哪个房间", "材料送省统计局哪个办公室")
+_HANDED_IN = (
+    r"(?:材料|资料)(?:要|需要|应该)?(?:(?:交|送|递|拿|拎|带)(?:到|去|给|喺|在)[^，,。？?]{0,10}?(?:哪|边个|边度|什么地方)"
+    r"|(?:交|送|递)[^，,。？?]{0,10}?(?:哪|边)(?:个|间)(?:办公室|房间|窗口|科室|处室))"
+)
 _HANDED_IN_RE = re.compile(_HANDED_IN)
 # where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
 _SEEN_AT = r"(?:哪里|在哪|去哪|哪儿|边度)(?:可以|能|才能)?(?:看到|查到|查看|下载|睇到)"
@@ -87,6 +90,9 @@ _CUES: list[tuple[Aspect, str]] = [
         r"(?:交|带|准备|提供|提交|出具?)些?(?:哪些|什么)(?:东西|[\u4e00-\u9fff]{0,5}?(?:文件|证明|报告)|表|票据|单据|(?=[吗呢啊?？。，,!！]|$))|(?:要|需要)(?:哪些|什么)文件|"
         # the photo's size and background ("相片要几寸、什么底色")
         r"相片|证件照|几寸|底色|"
+        # a statement someone signs, asked whether it is needed ("要不要所有合伙人签个说明")
+        r"(?:要不要|需不需要|用不用|使唔使|使不使)[^，,。？?]{0,8}?(?:签|写)(?:个|份|一份|张)?[^，,。？?]{0,4}?"
+        r"(?:说明|声明|承诺书?|确认书|保证书)|"
         r"填(?:什么|哪些|哪个)表|什么表格|"
         r"需要(?:准备|提供|提交)?(?:什么|哪些)(?!条件|人|部门)|准备些?(?:什么|哪些)|提交什么|复印件|原件|"
         # what one needs, said last ("注册个体户要什么")
@@ -125,6 +131,8 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.CONDITIONS,
         # an amount from which a rule applies ("单笔多少钱以上要先备案")
         r"(?:多少|几多)(?:钱|元|万元?)?(?:以上|以下)|"
+        # what counts as the kind of case asked ("楼高要在什么范围内才算中小型")
+        r"(?:什么|哪个|咩|乜嘢)(?:范围|标准|程度)(?:内|以内|之内)?(?:才|先)(?:算|属于)|(?:怎样|怎么样|点样)(?:才|先)(?:算|属于)|"
         r"条件|资格|符合|(?:有|是)?(?:什么|哪些|啥|咩)要求|有(?:没有|冇|无)?要求(?=[吗么嘛?？]|$)|要求是什么|(?:什么|哪些|哪种|啥)(?:情况|情形)|(?:情况|情形)有哪些|够不够|谁可以|谁能|哪些人|什么人|有资格|能不能享受|可以享受|适用(?:对象|范围)|(?:救助|服务|补贴|保障)对象|"
         rf"{_NOT_ELIGIBILITY}(?:能不能|可不可以|能否|可以|能)去?(?:办|申请|申领|参加|享受|领|拿(?!到|证)|换|补|登记|走)(?!好|完|结|下来|.{{0,4}}多少|.{{0,2}}(?:哪些|什么)|几个?[月年]|(?:几|多少)次|多久|多长时间)"
         # the matter between the cue and its question particle is not part of the cue (cue_spans keeps it)

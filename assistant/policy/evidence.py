@@ -248,7 +248,8 @@ def telling_pick(question: str, choices: Mapping[str, str]) -> str | None:
         return None
     chars = {label: set(compact(label)) for label in labels}
     common = set.intersection(*chars.values())
-    asked = {ch for b in content_bigrams(question) for ch in b}
+    # (the words asking the aspect tell no variant: "…楼高要在什么范围内才算中小型" says no 范围内 of 产业区块范围内…)
+    asked = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
     said = sorted(((len((c - common) & asked), label) for label, c in chars.items()), reverse=True)
     (best, label), (second, _) = said[0], said[1]
     return choices[label] if best >= TELLING_MIN and best > second else None

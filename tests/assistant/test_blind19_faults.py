@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.policy.evidence import Candidate
+import pytest
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.service_pick import told_lead
 from knowledge.schema import ServiceGuide
 
@@ -35,3 +38,31 @@ def test_names_told_alike_without_one_holding_the_others_are_still_a_choice() ->
     # one told whole and far more than the other still leads
     picked = told_lead("河道采砂许可示例", [Candidate(a, None, None, 1), Candidate(CITY, None, None, 1)])
     assert picked is not None and picked.guide is a
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("我们想推荐几个同事参加省里表彰，推荐材料送省统计局哪个办公室？", [Aspect.LOCATION]),
+        ("材料要递去哪个窗口", [Aspect.LOCATION]),
+        ("要准备的材料交哪些", [Aspect.MATERIALS]),
+        ("登记时要不要所有合伙人签个说明？", [Aspect.MATERIALS]),
+        ("使唔使写份承诺书", [Aspect.MATERIALS]),
+        ("用地面积和楼高要在什么范围内才算中小型？", [Aspect.CONDITIONS]),
+        ("点样先算困难家庭", [Aspect.CONDITIONS]),
+    ],
+)
+def test_an_office_a_statement_signed_and_what_counts(question: str, aspects: list[Aspect]) -> None:
+    assert detect_aspects(question) == aspects
+
+
+def test_the_words_asking_the_aspect_tell_no_variant() -> None:
+    base = "建设工程规划许可证核发（示例）"
+    choices = {
+        f"{base}(社会投资类带方案出让用地的产业区块范围内工业项目)": "industrial",
+        f"{base}(社会投资类中小型项目)": "small",
+    }
+    q = "想按社会投资类中小型项目办规划许可，用地面积和楼高要在什么范围内才算中小型？"
+    assert telling_pick(q, choices) == "small"
+    # a variant's own words said outside the cue still tell it
+    assert telling_pick("产业区块内的工业项目要什么条件", choices) == "industrial"

@@ -279,11 +279,27 @@ def first_time(query: str, names: Sequence[str]) -> int | None:
     first = [
         i for i, n in enumerate(plain) if _FIRST_TIME_RE.search(n) or _PLAIN_REST_RE.fullmatch(n[len(stem) :])
     ]
-    if len(first) != 1:
+    # (two offices' twins of one name are one variant: the first of them stands for it)
+    first = [i for i in first if plain.index(plain[i]) == i]
+    if len(first) != 1 or len(set(plain)) < 2:
         return None
     own = name_bigrams(names[first[0]])
     others = set().union(*(name_bigrams(n) for i, n in enumerate(names) if i != first[0])) - own
     return None if query_bigrams(query) & others else first[0]
+
+
+_SAYS_FIRST_RE = re.compile(r"第一次|头一次|头一回|首次|初次")
+
+
+def said_first_time(query: str, names: Sequence[str]) -> int | None:
+    """The one first-time variant (its index; two offices' twins are one) when the question says it is the first
+    time, whatever other words it shares with the rest ("第一次办海域使用权审批" among 海域使用权初始审核、审批 and
+    临时海域使用权审批, whose 权审 it says only by joining 使用权 and 审批)."""
+    q = compact(query)
+    if not _SAYS_FIRST_RE.search(q) or _LATER_QUERY_RE.search(q):
+        return None
+    first = {n for n in names if _FIRST_TIME_RE.search(compact(n))}
+    return names.index(first.pop()) if len(first) == 1 and len(set(names)) > 1 else None
 
 
 # a problem told of a thing one has ("社保卡密码忘了怎么办", "忘记密码", "社保卡坏了"): the thing must be in what

@@ -21,6 +21,7 @@ from assistant.policy.name_words import (
     asks_later_step,
     first_time,
     later_step_only,
+    said_first_time,
     serves_later_step,
 )
 from assistant.policy.variants import same_service_once
@@ -79,7 +80,9 @@ def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     if len(names) == 1:
         return cands[0]
     # (the question's own words: the formal terms of colloquial ones are too loose to decide without asking)
-    one = singled_out(t, names, formal=False)
+    one = said_first_time(t, names)
+    if one is None:
+        one = singled_out(t, names, formal=False)
     if one is None and len(os.path.commonprefix(names)) >= VARIANT_STEM:
         # no later step asked: the variants of one service for one (延续 / 注销 …) are no choice ("想申请设个人业余
         # 电台"); not so between different services ("能申请法律职业资格吗" and 更正职业资格证书信息申请)

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.evidence import Candidate, telling_pick
+from assistant.policy.name_words import first_time, said_first_time
 from assistant.policy.service_pick import told_lead
 from knowledge.schema import ServiceGuide
 
@@ -66,3 +67,20 @@ def test_the_words_asking_the_aspect_tell_no_variant() -> None:
     assert telling_pick(q, choices) == "small"
     # a variant's own words said outside the cue still tell it
     assert telling_pick("产业区块内的工业项目要什么条件", choices) == "industrial"
+
+
+def test_the_first_time_said_picks_the_first_time_variant() -> None:
+    names = [
+        "海域使用权初始审核、审批（示例）",
+        "海域使用权初始审核、审批（示例）",
+        "临时海域使用权审批（示例）",
+    ]
+    q = "想在广州申请一片海域做项目，第一次办海域使用权审批前想先打电话问问，号码是多少？"
+    assert said_first_time(q, names) == 0
+    # (two offices' twins are one variant for the plain first-time reading too)
+    assert first_time("海域使用权初始审核要多久", names) == 0
+    # a later step said, or no first time said, picks nothing by it
+    assert said_first_time("第一次办的海域使用权证丢了，怎么补", names) is None
+    assert said_first_time("办海域使用权审批要多久", names) is None
+    # one name twice is no variant to pick
+    assert first_time("新生儿出生一件事要多久", ["新生儿出生一件事", "新生儿出生一件事"]) is None

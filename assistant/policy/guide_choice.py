@@ -43,7 +43,12 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
 from assistant.policy.named_lead import named_most, said_most, said_pick
 from assistant.policy.service_pick import holder, resident_variant, step_server, told_lead, worded_lead
-from assistant.policy.variants import ordinary_counterparts, same_service_once, twin_asked
+from assistant.policy.variants import (
+    named_place_variant,
+    ordinary_counterparts,
+    same_service_once,
+    twin_asked,
+)
 from assistant.state import DialogueState, Reply
 from retrieval.regions import named_places
 from retrieval.types import DocKind, SearchResult
@@ -111,6 +116,7 @@ class GuideChoice:
         chosen = self._choose_among(st, t, result, cands, faq, events, subject)
         if isinstance(chosen, Candidate) and chosen is not faq:
             chosen = twin_asked(t, chosen, cands)  # the same service of several places: the one asked of
+            chosen = named_place_variant(chosen, cands)
         if faq is not None and chosen is faq:
             twin = self._nearer_twin(t, result, faq, cands)
             if twin is not None:

@@ -131,3 +131,17 @@ def twin_asked(question: str, chosen: Candidate, cands: list[Candidate]) -> Cand
     if chosen not in twins or len(twins) < 2:
         return chosen
     return same_service_once(twins, question)[0]
+
+
+_QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
+
+
+def named_place_variant(chosen: Candidate, cands: list[Candidate]) -> Candidate:
+    """The guide of the place the question names (rank 0) when `chosen` is another place's variant of that very
+    service (the same name before its bracket: "…在广州搞合伙联营" and 广州's 香港、澳门律师事务所与广东境内律师事务所联营
+    设立许可, not the province's "…(…合伙联营设立审核)"); else `chosen`."""
+    if chosen.rank == 0:
+        return chosen
+    base = _QUALIFIER_RE.sub("", chosen.guide.name)
+    named = [c for c in cands if c.rank == 0 and _QUALIFIER_RE.sub("", c.guide.name) == base]
+    return named[0] if named else chosen

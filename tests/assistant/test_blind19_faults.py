@@ -8,6 +8,7 @@ from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.name_words import first_time, said_first_time
 from assistant.policy.service_pick import told_lead
+from assistant.policy.variants import named_place_variant
 from knowledge.schema import ServiceGuide
 
 
@@ -84,3 +85,16 @@ def test_the_first_time_said_picks_the_first_time_variant() -> None:
     assert said_first_time("办海域使用权审批要多久", names) is None
     # one name twice is no variant to pick
     assert first_time("新生儿出生一件事要多久", ["新生儿出生一件事", "新生儿出生一件事"]) is None
+
+
+def test_the_named_place_s_guide_goes_before_another_place_s_variant_of_it() -> None:
+    province = _guide("prov", "律师事务所联营设立许可（示例）(合伙联营设立审核)", ["广东省"])
+    city = _guide("gz", "律师事务所联营设立许可（示例）", ["广东省", "广州市"])
+    other = _guide("other", "律师事务所联营变更许可（示例）", ["广东省", "广州市"])
+    chosen = Candidate(province, None, None, 1)
+    named = Candidate(city, None, None, 0)
+    assert named_place_variant(chosen, [chosen, named]) is named
+    # another service of the named place is no variant of it
+    assert named_place_variant(chosen, [chosen, Candidate(other, None, None, 0)]) is chosen
+    # nothing named: the guide chosen stays
+    assert named_place_variant(chosen, [chosen, Candidate(city, None, None, 1)]) is chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.deadline import asks_deadline
 from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.name_words import first_time, said_first_time
 from assistant.policy.service_pick import told_lead
@@ -98,3 +99,11 @@ def test_the_named_place_s_guide_goes_before_another_place_s_variant_of_it() -> 
     assert named_place_variant(chosen, [chosen, Candidate(other, None, None, 0)]) is chosen
     # nothing named: the guide chosen stays
     assert named_place_variant(chosen, [chosen, Candidate(city, None, None, 1)]) is chosen
+
+
+def test_within_how_long_one_may_apply_to_an_office_asks_the_person_s_deadline() -> None:
+    assert asks_deadline("工伤的劳动能力鉴定结果我不服，多久内可以向省里申请再鉴定？")
+    assert asks_deadline("多少天内要去派出所登记")
+    # the office's time is no deadline of the person's
+    assert not asks_deadline("向省里申请再鉴定，多久内能出结果？")
+    assert not asks_deadline("再鉴定要多久")

@@ -277,6 +277,12 @@ def law_of_place(region: str | None, place: str) -> bool:
     return bool(region) and region != "全国" and short_name(region or "") == short_name(place)
 
 
+def local_law_holds_in(region: str | None, place: str) -> bool:
+    """A regulation below the national level holds in a place: its own, or one of a unit containing it (广东省's
+    regulations hold in 深圳市 and 湛江市)."""
+    return bool(region) and region != "全国" and law_holds_in(region, place)
+
+
 def law_holds_in(region: str | None, place: str) -> bool:
     """A law holds in a place: a national law, the place's own regulation, or one of a unit containing it (广东省's
     regulations hold in 深圳市)."""

@@ -87,7 +87,7 @@ from retrieval.regions import (
     HOME_REGION_DEFAULT,
     foreign_countries,
     law_holds_in,
-    law_of_place,
+    local_law_holds_in,
     named_places,
 )
 from retrieval.types import DocKind, Hit, SearchResult
@@ -543,9 +543,10 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
     ) -> Reply | None:
         """A place the KB has no guides of may have its own regulations in the KB ("深圳的幼儿园招生要考试吗":
         深圳经济特区学前教育条例): an article of one in force there that answers, before saying the KB does not
-        cover the place. `own`: only the place's own regulations (a guide of here was found: a national statute
-        says no more of the place's rules than it, "北京市的居住证怎么办")."""
-        holds = law_of_place if own else law_holds_in
+        cover the place. `own`: only regulations below the national level holding there, the place's own or its
+        province's (a guide was found: a national statute says no more of the place's rules than it, "北京市的居住证
+        怎么办"; 广东省失业保险条例 does, for "户口在湛江，在深圳交的社保…回湛江领失业金吗")."""
+        holds = local_law_holds_in if own else law_holds_in
         return self._article_reply(
             st,
             t,

@@ -11,6 +11,7 @@ from assistant.policy.name_words import first_time, said_first_time
 from assistant.policy.service_pick import told_lead
 from assistant.policy.variants import named_place_variant
 from knowledge.schema import ServiceGuide
+from retrieval.regions import local_law_holds_in
 
 
 def _guide(gid: str, name: str, region_path: list[str]) -> ServiceGuide:
@@ -107,3 +108,12 @@ def test_within_how_long_one_may_apply_to_an_office_asks_the_person_s_deadline()
     # the office's time is no deadline of the person's
     assert not asks_deadline("向省里申请再鉴定，多久内能出结果？")
     assert not asks_deadline("再鉴定要多久")
+
+
+def test_the_province_s_regulations_hold_in_its_cities_the_kb_has_no_guides_of() -> None:
+    assert local_law_holds_in("广东省", "深圳市")
+    assert local_law_holds_in("深圳市", "深圳市")
+    # a national statute says no more of a place's own rules than a guide found; another province's none
+    assert not local_law_holds_in("全国", "深圳市")
+    assert not local_law_holds_in("广东省", "北京市")
+    assert not local_law_holds_in(None, "深圳市")

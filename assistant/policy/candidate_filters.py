@@ -10,7 +10,12 @@ from assistant.nlg.passage_answer import asked_thing
 from assistant.nlu.text import compact
 from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
-from assistant.policy.name_words import certificate_unnamed, problem_thing, tells_problem_thing
+from assistant.policy.name_words import (
+    certificate_unnamed,
+    problem_thing,
+    tells_problem_thing,
+    without_offices,
+)
 from retrieval.tokenize import names_a_false_friend
 
 # a choice between guides none of which names more than this much of the question (name_cover) nor has this much of
@@ -108,7 +113,8 @@ def none_say_certificate(t: str, subject: str, cands: Sequence[Candidate]) -> bo
 def name_little(t: str, subject: str, cands: Sequence[Candidate]) -> bool:
     """None of the candidates names more than half of what the question names, nor is a third of its name told.
     Words of applying name no matter: "老人高龄津贴怎么申请" tells nothing of 残疾人两项补贴申请 by its 申请."""
-    said, asked = _ACTING_RE.sub("", subject or t), _ACTING_RE.sub("", t)
+    # (nor does the office asked: "鱼苗做检疫，省农业农村厅承诺几个工作日" and 广东省农业农村厅“一村一品”…查询)
+    said, asked = (_ACTING_RE.sub("", without_offices(x)) for x in (subject or t, t))
     # (nor does one offered say the certificate asked by name)
     return all(
         name_cover(said or subject or t, c.guide, formal=True) <= UNNAMED_COVER

@@ -98,6 +98,16 @@ def without_places(text: str, places: Iterable[str]) -> str:
     return text
 
 
+# an office named with its place ("省农业农村厅", "广东市场监管局", "广州司法局"): who is asked, not what
+_OFFICE_RE = re.compile(r"(?:广东省?|广州市?|[省市区])[\u4e00-\u9fff]{2,7}?[厅局](?!长)")
+
+
+def without_offices(text: str) -> str:
+    """`text` without the offices it names with their place: guides of the office named for it ("广东省农业农村厅
+    “一村一品”…查询") are not named by "…鱼苗做检疫，省农业农村厅承诺几个工作日"."""
+    return _OFFICE_RE.sub("", compact(text))
+
+
 def thing_named(query: str) -> str:
     """The question without its later-step words: what it names ("驾照到期了怎么换" -> 驾照了怎么), so that 到期 /
     换 alone do not make "爆破作业人员许可(到期换发)" a guide it names."""

@@ -9,7 +9,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import Candidate, nearest
-from assistant.policy.name_words import asks_ending, ends_matter, name_bigrams, query_bigrams, step_not_served
+from assistant.policy.name_words import (
+    asks_ending,
+    ends_matter,
+    name_bigrams,
+    query_bigrams,
+    step_not_served,
+    without_offices,
+)
 from retrieval.types import Hit
 
 # the top guide leads the next by this share of its score ...
@@ -58,7 +65,11 @@ def said_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> 
     stands out."""
     if not hits or hits[0].score <= 0:
         return None
-    return said_most(question, [name_of(h) for h in hits if h.score >= SAID_CLOSE * hits[0].score])
+    # (the office asked names none of its guides: "鱼苗做检疫，省农业农村厅承诺几个工作日" and 水产苗种检疫 among
+    # 广东省农业农村厅“一村一品”…查询)
+    return said_most(
+        without_offices(question), [name_of(h) for h in hits if h.score >= SAID_CLOSE * hits[0].score]
+    )
 
 
 def said_pick(question: str, name: str | None, cands: Sequence[Candidate]) -> Candidate | None:

@@ -25,6 +25,7 @@ from assistant.policy.name_words import (
     serves_later_step,
 )
 from assistant.policy.variants import same_service_once
+from retrieval.aspects import cue_spans
 
 
 def standout(t: str, cands: list[Candidate], confidence: float, subject: str = "") -> Candidate | None:
@@ -82,7 +83,8 @@ def worded_lead(t: str, cands: list[Candidate]) -> Candidate | None:
     # (the question's own words: the formal terms of colloquial ones are too loose to decide without asking)
     one = said_first_time(t, names)
     if one is None:
-        one = singled_out(t, names, formal=False)
+        # (nor the words asking the aspect: "几个工作日" says no 工作 of "…建设工作方案查询")
+        one = singled_out(cue_spans(t), names, formal=False)
     if one is None and len(os.path.commonprefix(names)) >= VARIANT_STEM:
         # no later step asked: the variants of one service for one (延续 / 注销 …) are no choice ("想申请设个人业余
         # 电台"); not so between different services ("能申请法律职业资格吗" and 更正职业资格证书信息申请)

@@ -7,11 +7,13 @@ import pytest
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.deadline import asks_deadline
 from assistant.policy.evidence import Candidate, telling_pick
-from assistant.policy.name_words import first_time, said_first_time
-from assistant.policy.service_pick import told_lead
+from assistant.policy.name_words import first_time, said_first_time, without_offices
+from assistant.policy.named_lead import said_lead
+from assistant.policy.service_pick import told_lead, worded_lead
 from assistant.policy.variants import named_place_variant
 from knowledge.schema import ServiceGuide
 from retrieval.regions import local_law_holds_in
+from retrieval.types import DocKind, Hit
 
 
 def _guide(gid: str, name: str, region_path: list[str]) -> ServiceGuide:
@@ -117,3 +119,35 @@ def test_the_province_s_regulations_hold_in_its_cities_the_kb_has_no_guides_of()
     assert not local_law_holds_in("全国", "深圳市")
     assert not local_law_holds_in("广东省", "北京市")
     assert not local_law_holds_in(None, "深圳市")
+
+
+def test_an_office_named_with_its_place_names_none_of_its_guides() -> None:
+    q = "我们苗种场在广东要给鱼苗做检疫，省农业农村厅承诺几个工作日办结？"
+    assert "农业农村厅" not in without_offices(q)
+    assert "检疫" in without_offices(q)
+    # (an office without its place, or a post, stays: it may be what is asked of)
+    assert without_offices("区长信箱") == "区长信箱"
+    names = [
+        "广东省农业农村厅“一村一品”建设工作方案查询（示例）",
+        "广东省农业农村厅“一村一品”项目库管理办法查询（示例）",
+        "水产苗种检疫（示例）",
+    ]
+    scores = (3.3, 3.0, 2.9)
+    hits = [Hit(str(i), DocKind.GUIDE, n, s, []) for i, (n, s) in enumerate(zip(names, scores, strict=True))]
+    assert said_lead(q, hits, lambda h: h.title) == "水产苗种检疫（示例）"
+
+
+def test_the_words_asking_the_aspect_single_out_no_variant() -> None:
+    cands = [
+        Candidate(_guide(str(i), n, ["广东省"]), None, None, 1)
+        for i, n in enumerate(
+            [
+                "“一村一品”建设工作方案查询（示例）",
+                "“一村一品”项目库管理办法查询（示例）",
+                "“一村一品”专业村认定管理办法查询（示例）",
+            ]
+        )
+    ]
+    assert worded_lead("一村一品的东西承诺几个工作日办结？", cands) is None
+    picked = worded_lead("一村一品的建设方案在哪查", cands)
+    assert picked is not None and picked.guide.id == "0"

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.deadline import asks_deadline
+from assistant.nlu.groups import for_unasked_group
 from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.name_words import first_time, said_first_time, without_offices
 from assistant.policy.named_lead import said_lead
@@ -151,3 +152,11 @@ def test_the_words_asking_the_aspect_single_out_no_variant() -> None:
     assert worded_lead("一村一品的东西承诺几个工作日办结？", cands) is None
     picked = worded_lead("一村一品的建设方案在哪查", cands)
     assert picked is not None and picked.guide.id == "0"
+
+
+def test_a_foreign_scholar_is_a_foreigner() -> None:
+    name = "外国公民参观考古发掘现场审批（示例）"
+    assert not for_unasked_group(name, "有个外国学者想入广东一个考古发掘现场参观")
+    assert not for_unasked_group(name, "几个外国人士想参观考古发掘现场")
+    # a licence got abroad is not the person foreign
+    assert for_unasked_group(name, "我在外国考了驾照，回来想参观考古发掘现场")

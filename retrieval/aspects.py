@@ -35,7 +35,8 @@ class Aspect(StrEnum):
 
 
 # how long a certificate is valid ("身份证有效期几年", "三十岁办的身份证管几年"), not how long it takes to get one
-_VALIDITY = r"有效期(?:是|为|有|系)?(?:多久|多长时间|多长|几年|多少年)?|有效(?:多久|几年|多少年|多长时间)|(?:几|多少)年有效|(?:管|用)(?:几|多少)年|(?:能|可以)用(?:多久|几年)"
+# (a document still "在有效期内" is told, not asked of)
+_VALIDITY = r"有效期(?!内|以内|之内)(?:是|为|有|系)?(?:多久|多长时间|多长|几年|多少年)?|有效(?:多久|几年|多少年|多长时间)|(?:几|多少)年有效|(?:管|用)(?:几|多少)年|(?:能|可以)用(?:多久|几年)"
 # "网上可以办吗" / "多久能办好" / "哪里可以办" ask online / time / place, not eligibility
 _NOT_ELIGIBILITY = r"(?<!地方)(?<!网上)(?<!线上)(?<!手机上)(?<!久)(?<!快)(?<!时候)(?<!天)(?<!哪里)(?<!哪儿)(?<!在哪)(?<!去哪)(?<!周末)(?<!周六)(?<!周日)(?<!假日)"
 # A document named after "要不要…" with no verb of bringing: up to 10 characters ending in a document word ("租赁合同",

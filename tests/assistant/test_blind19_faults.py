@@ -7,6 +7,8 @@ import pytest
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.deadline import asks_deadline
 from assistant.nlu.groups import for_unasked_group
+from assistant.nlu.normalize import canonical
+from assistant.policy.candidate_filters import exam_passed
 from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.name_words import first_time, said_first_time, without_offices
 from assistant.policy.named_lead import said_lead
@@ -160,3 +162,14 @@ def test_a_foreign_scholar_is_a_foreigner() -> None:
     assert not for_unasked_group(name, "几个外国人士想参观考古发掘现场")
     # a licence got abroad is not the person foreign
     assert for_unasked_group(name, "我在外国考了驾照，回来想参观考古发掘现场")
+
+
+def test_an_exam_told_as_taken_by_the_title_it_grants() -> None:
+    assert exam_passed(canonical("我考咗一级注册计量师，想喺广东市场监管局办注册，需要满足咩条件？"))
+    assert not exam_passed("我考了三次注册会计师都没过")
+    assert not exam_passed("我想考注册计量师，要什么条件")
+
+
+def test_a_document_still_valid_is_told_not_asked_of() -> None:
+    assert Aspect.VALIDITY not in detect_aspects("我改了名字，手上的护照还在有效期内，需要办什么手续？")
+    assert detect_aspects("护照有效期几年") == [Aspect.VALIDITY]

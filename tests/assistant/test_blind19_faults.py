@@ -59,6 +59,9 @@ def test_names_told_alike_without_one_holding_the_others_are_still_a_choice() ->
         ("使唔使写份承诺书", [Aspect.MATERIALS]),
         ("用地面积和楼高要在什么范围内才算中小型？", [Aspect.CONDITIONS]),
         ("点样先算困难家庭", [Aspect.CONDITIONS]),
+        ("我想开个体户，需不需要交行政事业性收费？", [Aspect.FEES]),
+        ("需不需要交费", [Aspect.FEES]),
+        ("要不要交社保缴费证明", [Aspect.MATERIALS]),
     ],
 )
 def test_an_office_a_statement_signed_and_what_counts(question: str, aspects: list[Aspect]) -> None:

@@ -32,6 +32,7 @@ from assistant.policy.name_words import (
     lost_but_not_replaced,
     names_a_term,
     names_step_holder,
+    names_whole_matter,
     renewal_not_served,
     serves_later_step,
     step_not_served,
@@ -55,6 +56,8 @@ _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(
 # the cases in which one may do a thing ("公积金提取有哪些情形", "什么情况下能把公积金取出来"), not its conditions
 _CASES_RE = re.compile(r"(?:哪些|哪几种|哪种|什么|啥|乜)(?:情形|情况)|(?:情形|情况)(?:有|是)?(?:哪些|哪几种)")
 # ... which an article listing them answers ("有下列情形之一的，可以提取…")
+
+
 _LISTS_CASES_RE = re.compile(r"下列(?:情形|情况)|(?:情形|情况)之一")
 
 # an item of an article's list ("(二)离休、退休的；")
@@ -256,7 +259,11 @@ class GuideFit:
                 law = self._article_reply(st, t, result, events, formal_shared=True)
             if law is not None:
                 return law
-        cases = bool(_CASES_RE.search(compact(t)))
+        # (the cases of the guide's own matter, named by a term of its name, are its conditions: "咩情况先可以向省
+        # 自然资源厅申请临时海域使用" and 临时海域使用权审批)
+        cases = bool(_CASES_RE.search(compact(t))) and not (
+            c.guide.conditions and names_whole_matter(t, c.guide.name)
+        )
         # (a case told is asked of whether or how one may do it, not of where, what papers or how long)
         untold = (
             self._words_not_in(t, c.guide)

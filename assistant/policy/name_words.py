@@ -60,6 +60,22 @@ def names_a_term(question: str, name: str) -> bool:
     return len(content_bigrams(span)) == len(span) - 1
 
 
+# what a service name says of itself beyond its matter ("…权审批", "…减免审批")
+_SERVICE_WORDS_RE = re.compile(
+    r"权|审批|审核|审查|申请|申领|申办|办理|登记|认定|核发|许可|备案|减免|确认|[()（）]"
+)
+
+
+def names_whole_matter(question: str, name: str) -> bool:
+    """The question names the guide's whole matter by a term of its name (names_a_term), the rest of the name being
+    service words only ("临时海域使用" of 临时海域使用权审批; not "住房公积金" of 住房公积金租房提取, one case of it)."""
+    q, n = compact(question), compact(name)
+    m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
+    if not names_a_term(question, name):
+        return False
+    return not _SERVICE_WORDS_RE.sub("", n[: m.b] + n[m.b + m.size :])
+
+
 def name_bigrams(text: str) -> set[str]:
     t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
     return {t[i : i + 2] for i in range(len(t) - 1)}

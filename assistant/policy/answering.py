@@ -18,6 +18,7 @@ from assistant.nlg.answer import (
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
+from assistant.nlu.text import compact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import (
@@ -59,6 +60,7 @@ from assistant.policy.name_words import (
     step_not_served,
     steps_asked,
     tells_problem_thing,
+    without_offices,
     without_places,
 )
 from assistant.policy.named_lead import named_lead, nearest_named, said_lead, said_pick
@@ -207,6 +209,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             if flow_guide is not None:
                 return self.guide_reply(st, flow_guide, aspects, t, events)
             return self.unknown(st, events, None, failed=True)
+        result = self._past_offices(t, result)
         emit(events, "retrieval", confidence=round(result.confidence, 3))
         guide_hits = self._named_first(t, [h for h in result.hits if h.kind is DocKind.GUIDE])
         # no later step asked ("残疾证"): the later-step variants give way before the candidates are cut to a few
@@ -483,6 +486,16 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
         return self.unknown(st, events, result, lacking=lacking)
+
+    def _past_offices(self, t: str, result: SearchResult) -> SearchResult:
+        """An office named with its place ("广东农业农村厅那一关…") draws the guides named for the office (its "…查询"
+        pages) before the matter asked: an unconfident search is done again without it, and kept when that finds
+        the matter more surely."""
+        unofficed = without_offices(t)
+        if result.confident or unofficed == compact(t):
+            return result
+        alt = self.search(unofficed, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
+        return alt if alt is not None and alt.confidence > result.confidence else result
 
     def _read_alone(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """The candidate of the first guide hit when it leads the next other service by READ_LEAD and e5 reads its

@@ -14,9 +14,12 @@ from assistant.policy.name_words import first_time, names_whole_matter, said_fir
 from assistant.policy.named_lead import said_lead
 from assistant.policy.service_pick import told_lead, worded_lead
 from assistant.policy.variants import named_place_variant, provincial_terms
-from knowledge.schema import ServiceGuide
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import ServiceGuide, TimeLimit
+from retrieval.embedders import HashEmbedder
 from retrieval.regions import local_law_holds_in
-from retrieval.types import DocKind, Hit
+from retrieval.types import DocKind, Hit, SearchResult
 
 
 def _guide(gid: str, name: str, region_path: list[str]) -> ServiceGuide:
@@ -190,3 +193,36 @@ def test_a_count_of_cities_names_no_city() -> None:
     assert provincial_terms("全省各市都可以向省厅申请吗")
     assert not provincial_terms("我在广州，想向省自然资源厅申请")
     assert not provincial_terms("深圳市的项目向省厅申请")
+
+
+def test_an_office_named_is_searched_past_when_it_draws_its_own_pages(tmp_path) -> None:
+    # sample data, in the shape of a real provincial department's 查询 pages and one of its licences
+    pages = [
+        ServiceGuide(
+            id=f"page-{i}",
+            name=f"广东省农业农村厅“一村一品、一镇一业”{topic}查询（示例）",
+            region="广东省",
+            region_path=["广东省"],
+            department="广东省农业农村厅",
+        )
+        for i, topic in enumerate(("建设工作方案", "项目库管理办法", "专业村镇认定管理办法"))
+    ]
+    licence = ServiceGuide(
+        id="pesticide",
+        name="农药登记初审（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        department="广东省农业农村厅",
+        promised_time_limit=TimeLimit(raw="7个工作日", value=7, unit="工作日"),
+    )
+    m = build_manager([*pages, licence], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我们厂新研发了一款农药制剂要报登记，广东农业农村厅那一关承诺几个工作日办完？"
+    unsure = SearchResult(query=q, hits=[], confident=False, confidence=0.0)
+    searched = m.answering._past_offices(q, unsure)
+    assert searched is not unsure and searched.hits[0].doc_id == "pesticide"
+    # a confident search, or a question naming no office, is kept as it is
+    sure = SearchResult(query=q, hits=[], confident=True, confidence=0.9)
+    assert m.answering._past_offices(q, sure) is sure
+    assert m.answering._past_offices("农药登记要多久", unsure) is unsure
+    reply = m.handle(DialogueState(session_id="s"), q).reply
+    assert any(c.id.startswith("guide:pesticide#") for c in reply.citations), reply.text

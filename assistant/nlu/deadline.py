@@ -89,3 +89,34 @@ def asks_wait(question: str) -> bool:
 def states_wait(text: str) -> bool:
     """The text (a guide's conditions) sets a span to wait or to have completed ("通过A类半年后")."""
     return bool(_WAIT_TEXT_RE.search(text or ""))
+
+
+# the length of a named period asked ("停工留薪期最长多久", "试用期最多几个月"): a statute sets it, not the office's
+# time to handle a service (not 有效期, a document's validity, nor 期限 / 工期 words of the office's time)
+_PERIOD_RE = re.compile(
+    rf"([\u4e00-\u9fff]{{2,5}}期)(?![限间满内后前的])[^，,。？?]{{0,6}}?(?:{_SPAN}|几天|几周)"
+)
+# (nor an act or a time said with 期: 延期, 到期, 长期 …)
+_NOT_PERIOD = (
+    *("有效期", "日期", "时期", "星期", "周期", "学期", "假期", "延期", "到期", "过期", "逾期", "定期"),
+    *("分期", "长期", "短期", "近期", "同期", "按期", "如期", "限期", "初期", "后期", "中期", "本期"),
+)
+
+
+def period_asked(question: str) -> str | None:
+    """The period whose length the question asks, with up to a few characters before its 期 ("工伤停工留薪期最长
+    多久" -> 伤停工留薪期), else None."""
+    q = compact(question)
+    m = _PERIOD_RE.search(q)
+    if m is None or m.group(1).endswith(_NOT_PERIOD) or _PROCESSING_RE.search(q):
+        return None
+    return m.group(1)
+
+
+def sets_period(text: str, period: str) -> bool:
+    """The text (a law article) names the period (the three or more characters ending its name, "留薪期") and states
+    a length right after it ("停工留薪期一般不超过12个月")."""
+    names = "|".join(re.escape(period[i:]) for i in range(len(period) - 2))
+    return bool(names) and bool(
+        re.search(rf"(?:{names})[^。；;]{{0,15}}?{_NUMBER}个?(?:月|日|天|年|周)", text or "")
+    )

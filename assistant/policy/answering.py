@@ -15,6 +15,7 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
+from assistant.nlu.deadline import period_asked, sets_period
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
@@ -303,6 +304,20 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # a fine asked: no guide states one, so the article imposing it answers however unconfident the search
             # ("没请监理会被罚多少钱": the article sanctioning the breach of the duty found)
             law = self._article_reply(st, t, result, events, paraphrase=True)
+            if law is not None:
+                return law
+        period = period_asked(t)
+        if (
+            period
+            and not local_faq
+            and result.articles
+            and not any(period[-3:] in c.guide.name for c in cands)
+        ):
+            # a period's length asked ("工伤停工留薪期最长多久"): a statute naming it sets it; a guide not named for it
+            # states only the office's time to handle its service
+            law = self._article_reply(
+                st, t, result, events, paraphrase=True, must_say=lambda a: sets_period(a, period)
+            )
             if law is not None:
                 return law
         subject = self._subject(t, named)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.nlg.answer import Aspect, detect_aspects
-from assistant.nlu.deadline import asks_deadline
+from assistant.nlu.deadline import asks_deadline, period_asked, sets_period
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed
@@ -226,3 +226,14 @@ def test_an_office_named_is_searched_past_when_it_draws_its_own_pages(tmp_path) 
     assert m.answering._past_offices("农药登记要多久", unsure) is unsure
     reply = m.handle(DialogueState(session_id="s"), q).reply
     assert any(c.id.startswith("guide:pesticide#") for c in reply.citations), reply.text
+
+
+def test_a_period_s_length_asked_is_set_by_the_article_naming_it() -> None:
+    period = period_asked("工伤了在家养伤，停工留薪期最长多久？")
+    assert period is not None and period.endswith("停工留薪期")
+    assert sets_period("停工留薪期一般不超过12个月。伤情严重的，可以适当延长。", period)
+    # an article naming the period without its length does not set it
+    assert not sets_period("在停工留薪期内，原工资福利待遇不变，由所在单位按月支付。", period)
+    # the office's time, a document's validity, an act said with 期 or a deadline's wording are no period asked
+    for q in ("身份证有效期多久", "办理期限多长时间", "签证延期要多久", "停工留薪期确认多久能办好"):
+        assert period_asked(q) is None, q

@@ -113,10 +113,14 @@ def period_asked(question: str) -> str | None:
     return m.group(1)
 
 
+_SPAN_TEXT_RE = re.compile(rf"{_NUMBER}个?(?:月|日|天|年|周)")
+
+
 def sets_period(text: str, period: str) -> bool:
-    """The text (a law article) names the period (the three or more characters ending its name, "留薪期") and states
-    a length right after it ("停工留薪期一般不超过12个月")."""
-    names = "|".join(re.escape(period[i:]) for i in range(len(period) - 2))
-    return bool(names) and bool(
-        re.search(rf"(?:{names})[^。；;]{{0,15}}?{_NUMBER}个?(?:月|日|天|年|周)", text or "")
+    """The text (a law article) names the period (the three or more characters ending its name, "留薪期") in a clause
+    stating a length or dates ("停工留薪期一般不超过12个月", "每年十月一日至次年四月三十日为森林特别防护期")."""
+    names = [period[i:] for i in range(len(period) - 2)]
+    return any(
+        any(n in clause for n in names) and _SPAN_TEXT_RE.search(clause)
+        for clause in re.split(r"[。；;\n]", text or "")
     )

@@ -15,7 +15,7 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlu.deadline import period_asked, sets_period
+from assistant.nlu.deadline import period_asked
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
@@ -315,9 +315,8 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         ):
             # a period's length asked ("工伤停工留薪期最长多久"): a statute naming it sets it; a guide not named for it
             # states only the office's time to handle its service
-            law = self._article_reply(
-                st, t, result, events, paraphrase=True, must_say=lambda a: sets_period(a, period)
-            )
+            # (_article_reply holds it to an article stating the period's length)
+            law = self._article_reply(st, t, result, events, paraphrase=True)
             if law is not None:
                 return law
         subject = self._subject(t, named)

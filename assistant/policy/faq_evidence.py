@@ -155,8 +155,9 @@ def plain_howto(question: str) -> bool:
     return bool(_HOWTO_RE.search(compact(question)))
 
 
-# words hedging a question ("一般要多久") name no matter, however few pairs use them
-_HEDGES = frozenset({"一般", "通常", "大概", "大约", "平时"})
+# words hedging a question ("一般要多久") or asking it ("哺乳期有几个月" and "…一共几个环节？") name no matter,
+# however few pairs use them
+_HEDGES = frozenset({"一般", "通常", "大概", "大约", "平时", "几个", "多少", "什么", "哪些", "哪个", "怎么"})
 # a pair about looking something up says so (its result too)
 _LOOKUP_RE = re.compile(rf"{LOOKUP_WORDS}|结果")
 

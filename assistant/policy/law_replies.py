@@ -7,12 +7,14 @@ assistant/policy/evidence.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from assistant.nlg.answer import (
     Aspect,
     Composed,
     compose_policy_answer,
 )
+from assistant.nlu.deadline import period_asked, sets_period
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.evidence import (
     CLOSE,
@@ -181,6 +183,11 @@ class LawReplies:
         article for which it holds answers; `holds(law)`: only such a law's article (one in force in a place the KB has
         no guides of)."""
         scorer = self.paraphrase if paraphrase else None
+        period = period_asked(t)
+        if period and must_say is None:
+            # a period's length asked is answered only by an article stating it ("哺乳期有几个月" is not answered by
+            # one listing 哺乳期 among the cases a contract may not be ended in)
+            must_say = partial(sets_period, period=period)
         applies = holds or self._applies(t)
         in_force_only = in_force_only or holds is not None
         # the places named say where, not what: every article of a place's regulations shares its name ("深圳有什么

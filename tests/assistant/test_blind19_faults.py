@@ -10,16 +10,19 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed
 from assistant.policy.evidence import Candidate, telling_pick
+from assistant.policy.faq_evidence import tells_matter
 from assistant.policy.name_words import first_time, names_whole_matter, said_first_time, without_offices
 from assistant.policy.named_lead import said_lead
 from assistant.policy.service_pick import told_lead, worded_lead
 from assistant.policy.variants import named_place_variant, provincial_terms
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
-from knowledge.schema import ServiceGuide, TimeLimit
+from knowledge.schema import FAQ, ServiceGuide, TimeLimit
 from retrieval.embedders import HashEmbedder
+from retrieval.passages import ScoredPassage, guide_passages
 from retrieval.regions import local_law_holds_in
 from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.word_spread import WordSpread
 
 
 def _guide(gid: str, name: str, region_path: list[str]) -> ServiceGuide:
@@ -237,3 +240,26 @@ def test_a_period_s_length_asked_is_set_by_the_article_naming_it() -> None:
     # the office's time, a document's validity, an act said with 期 or a deadline's wording are no period asked
     for q in ("身份证有效期多久", "办理期限多长时间", "签证延期要多久", "停工留薪期确认多久能办好"):
         assert period_asked(q) is None, q
+
+
+def test_an_article_setting_a_period_by_its_dates_sets_it() -> None:
+    period = period_asked("广东的森林特别防护期是每年哪几个月？")
+    assert period is not None
+    assert sets_period("每年十月一日至次年四月三十日为森林特别防护期。县级以上人民政府可以提前进入。", period)
+
+
+def test_a_question_word_tells_no_matter() -> None:
+    # sample data, in the shape of a real Hunan 一件事 pair on how many steps a connection takes
+    guide = ServiceGuide(
+        id="hook-up",
+        name="水电气网联合报装一件事（示例）",
+        region="湖南省长沙市",
+        region_path=["湖南省", "长沙市"],
+        faqs=[FAQ(question="无外线工程一共几个环节？", answer="一共5个环节。")],
+    )
+    pair = next(p for p in guide_passages(guide) if p.field == "faq")
+    c = Candidate(guide, None, ScoredPassage(pair, 0.3, 0.25, 1.0, 0.3), 2)
+    # "几个" is used by few guides' pairs, yet it asks, and names nothing
+    spread = WordSpread(guides=20, df={"几个": 1})
+    assert not tells_matter("哺乳期有几个月", c, spread)
+    assert tells_matter("联合报装有几个环节", c, WordSpread(guides=20, df={"几个": 1, "报装": 1}))

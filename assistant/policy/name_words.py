@@ -69,11 +69,15 @@ _SERVICE_WORDS_RE = re.compile(
 def names_whole_matter(question: str, name: str) -> bool:
     """The question names the guide's whole matter by a term of its name (names_a_term), the rest of the name being
     service words only ("临时海域使用" of 临时海域使用权审批; not "住房公积金" of 住房公积金租房提取, one case of it)."""
-    q, n = compact(question), compact(name)
-    m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
     if not names_a_term(question, name):
         return False
+    q, n = compact(question), compact(name)
+    m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
     return not _SERVICE_WORDS_RE.sub("", n[: m.b] + n[m.b + m.size :])
+
+
+# a name's bracketed qualifier ("…联营设立许可(…合伙联营设立审核)"): what tells a service's variants apart
+QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 
 
 def name_bigrams(text: str) -> set[str]:

@@ -5,11 +5,11 @@ guides about to be offered as a choice), one whose name the question says clearl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import Candidate, nearest
 from assistant.policy.name_words import (
+    QUALIFIER_RE,
     asks_ending,
     ends_matter,
     name_bigrams,
@@ -35,13 +35,11 @@ SAID_MARGIN = 0.1
 SAID_CLOSE = 0.85
 SAID_LEAD = 0.2
 
-_QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
-
 
 def name_said(question: str, name: str) -> float:
     """The share of the name's character pairs (without its bracketed qualifier) the question holds, its
     colloquial words' formal terms counted."""
-    return _share(query_bigrams(question), name_bigrams(_QUALIFIER_RE.sub("", name)))
+    return _share(query_bigrams(question), name_bigrams(QUALIFIER_RE.sub("", name)))
 
 
 def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> bool:
@@ -98,7 +96,7 @@ def said_most(question: str, names: Sequence[str]) -> str | None:
     asked = query_bigrams(question)
     if said[best] < NAMED_SHARE or said[best] - max(said[n] for n in rest) < SAID_LEAD:
         return None
-    own = {n: name_bigrams(_QUALIFIER_RE.sub("", n)) for n in names}
+    own = {n: name_bigrams(QUALIFIER_RE.sub("", n)) for n in names}
     if not all(_share(asked, own[best] - own[n]) > _share(asked, own[n] - own[best]) for n in rest):
         return None
     return best
@@ -107,7 +105,7 @@ def said_most(question: str, names: Sequence[str]) -> str | None:
 def _says_more(asked: set[str], first: str, rival: str) -> bool:
     """The question says no less of the first name than of the rival's, over all of each name or over the part
     that tells them apart ("海域使用权转让审批" over "海域使用权收回" for "…海域使用权，想转让…")."""
-    own, other = (name_bigrams(_QUALIFIER_RE.sub("", n)) for n in (first, rival))
+    own, other = (name_bigrams(QUALIFIER_RE.sub("", n)) for n in (first, rival))
     if _share(asked, own) >= _share(asked, other):
         return True
     return _share(asked, own - other) >= _share(asked, other - own)
@@ -135,8 +133,8 @@ def _telling_pairs(alike: Sequence[Candidate]) -> list[set[str]]:
     def pairs(text: str) -> set[str]:
         return {p for p in name_bigrams(text) if "的" not in p}
 
-    bases = {_QUALIFIER_RE.sub("", c.guide.name) for c in alike}
-    qualifiers = ["".join(_QUALIFIER_RE.findall(c.guide.name)) for c in alike]
+    bases = {QUALIFIER_RE.sub("", c.guide.name) for c in alike}
+    qualifiers = ["".join(QUALIFIER_RE.findall(c.guide.name)) for c in alike]
     if len(bases) == 1 and all(qualifiers):
         return [pairs(q) for q in qualifiers]
     named = [pairs(c.guide.name) for c in alike]

@@ -9,6 +9,7 @@ import re
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
+from assistant.policy.name_words import QUALIFIER_RE
 from retrieval.regions import household_code
 
 
@@ -136,15 +137,12 @@ def twin_asked(question: str, chosen: Candidate, cands: list[Candidate]) -> Cand
     return same_service_once(twins, question)[0]
 
 
-_QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
-
-
 def named_place_variant(chosen: Candidate, cands: list[Candidate]) -> Candidate:
     """The guide of the place the question names (rank 0) when `chosen` is another place's variant of that very
     service (the same name before its bracket: "…在广州搞合伙联营" and 广州's 香港、澳门律师事务所与广东境内律师事务所联营
     设立许可, not the province's "…(…合伙联营设立审核)"); else `chosen`."""
     if chosen.rank == 0:
         return chosen
-    base = _QUALIFIER_RE.sub("", chosen.guide.name)
-    named = [c for c in cands if c.rank == 0 and _QUALIFIER_RE.sub("", c.guide.name) == base]
+    base = QUALIFIER_RE.sub("", chosen.guide.name)
+    named = [c for c in cands if c.rank == 0 and QUALIFIER_RE.sub("", c.guide.name) == base]
     return named[0] if named else chosen

@@ -73,9 +73,15 @@ def is_notary(name: str) -> bool:
     return "公证" in name
 
 
+# 公证 typed by its sound as 公正 after the matter notarized ("无犯罪记录公正", "丧偶未再婚嘅公正"), not fairness
+# ("办事公正吗", "发券公平公正")
+_NOTARY_TYPO_RE = re.compile(r"(?:记录|婚|证明|单身|出生|关系|学历|的|嘅|个|份)公正(?![平性义])")
+
+
 def asks_notary(query: str) -> bool:
-    """The query asks for notarization ("已婚公证", "公证书")."""
-    return "公证" in compact(query)
+    """The query asks for notarization ("已婚公证", "公证书", "无犯罪记录公正")."""
+    q = compact(query)
+    return "公证" in q or bool(_NOTARY_TYPO_RE.search(q))
 
 
 @dataclass

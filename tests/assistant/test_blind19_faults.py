@@ -11,6 +11,7 @@ from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed
 from assistant.policy.evidence import Candidate, telling_pick
 from assistant.policy.faq_evidence import tells_matter
+from assistant.policy.linking import asks_notary
 from assistant.policy.name_words import first_time, names_whole_matter, said_first_time, without_offices
 from assistant.policy.named_lead import said_lead
 from assistant.policy.service_pick import told_lead, worded_lead
@@ -263,3 +264,12 @@ def test_a_question_word_tells_no_matter() -> None:
     spread = WordSpread(guides=20, df={"几个": 1})
     assert not tells_matter("哺乳期有几个月", c, spread)
     assert tells_matter("联合报装有几个环节", c, WordSpread(guides=20, df={"几个": 1, "报装": 1}))
+
+
+def test_notarization_typed_by_its_sound() -> None:
+    assert asks_notary("出国留学要办无犯罪记录公正，几天能拿到？")
+    assert asks_notary(canonical("而家要做个丧偶未再婚嘅公正，省里面去边度办？"))
+    assert asks_notary("已婚公证去哪办")
+    # fairness is no notarization
+    assert not asks_notary("窗口办事公正吗")
+    assert not asks_notary("家电补贴发券公平公正吗")

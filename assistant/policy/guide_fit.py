@@ -56,8 +56,6 @@ _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(
 # the cases in which one may do a thing ("公积金提取有哪些情形", "什么情况下能把公积金取出来"), not its conditions
 _CASES_RE = re.compile(r"(?:哪些|哪几种|哪种|什么|啥|乜)(?:情形|情况)|(?:情形|情况)(?:有|是)?(?:哪些|哪几种)")
 # ... which an article listing them answers ("有下列情形之一的，可以提取…")
-
-
 _LISTS_CASES_RE = re.compile(r"下列(?:情形|情况)|(?:情形|情况)之一")
 
 # an item of an article's list ("(二)离休、退休的；")

@@ -52,12 +52,17 @@ TERM_CHARS = 4
 def names_a_term(question: str, name: str) -> bool:
     """The name holds a term of the question: TERM_CHARS or more consecutive characters, none of them a filler
     pair ("伤残津贴" in "伤残待遇申领（一次性伤残补助金、伤残津贴和生活护理费）"; not "申请办理", "什么时候")."""
+    return _term_in_name(question, name) is not None
+
+
+def _term_in_name(question: str, name: str) -> tuple[int, int] | None:
+    """Where in the (compact) name the question's term held by it (names_a_term) starts and ends, else None."""
     q, n = compact(question), compact(name)
     m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
     if m.size < TERM_CHARS:
-        return False
+        return None
     span = q[m.a : m.a + m.size]
-    return len(content_bigrams(span)) == len(span) - 1
+    return (m.b, m.b + m.size) if len(content_bigrams(span)) == len(span) - 1 else None
 
 
 # what a service name says of itself beyond its matter ("…权审批", "…减免审批")
@@ -69,11 +74,11 @@ _SERVICE_WORDS_RE = re.compile(
 def names_whole_matter(question: str, name: str) -> bool:
     """The question names the guide's whole matter by a term of its name (names_a_term), the rest of the name being
     service words only ("临时海域使用" of 临时海域使用权审批; not "住房公积金" of 住房公积金租房提取, one case of it)."""
-    if not names_a_term(question, name):
+    term = _term_in_name(question, name)
+    if term is None:
         return False
-    q, n = compact(question), compact(name)
-    m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
-    return not _SERVICE_WORDS_RE.sub("", n[: m.b] + n[m.b + m.size :])
+    n = compact(name)
+    return not _SERVICE_WORDS_RE.sub("", n[: term[0]] + n[term[1] :])
 
 
 # a name's bracketed qualifier ("…联营设立许可(…合伙联营设立审核)"): what tells a service's variants apart

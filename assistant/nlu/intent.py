@@ -39,8 +39,8 @@ _COMPLAINT: list[Cue] = [
 _ASKS_ABOUT_COMPLAINING = re.compile(
     r"(?:什么人|哪些人|谁)(?:才)?(?:可以|能|有权)?(?:投诉|举报)|有权(?:利)?.{0,12}(?:投诉|举报)|"
     r"(?:投诉|举报).{0,4}(?:条件|要求|材料|资料|流程|程序|时限|期限)|"
-    # a reward for having reported ("查实后申请举报奖励")
-    r"举报奖|"
+    # a reward for having reported ("查实后申请举报奖励", "举报有功奖励要几耐")
+    r"举报(?:有功|立功)?的?奖|"
     # where to call, how long it takes, what happens to the one who reported ("想向环境厅投诉，电话是多少",
     # "投诉之后多久会有处理结果", "举报…我的个人信息会不会被保密")
     r"(?:投诉|举报)[^。？?]{0,12}?(?:电话|号码)(?:是|系)?(?:多少|几多)|"

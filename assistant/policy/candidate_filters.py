@@ -47,6 +47,8 @@ _EXAM_DONE_RE = re.compile(
     r"|考了(?=[^，。？?没未不]{1,10}师(?:[，。？?,]|$))"
 )
 _EXAM_GUIDE_RE = re.compile(r"考试|报考|报名")
+# what an exam passed leaves (its result, its certificate): still asked after it ("教师资格考试合格证明…去哪查")
+_EXAM_RESULT_RE = re.compile(r"考试(?:合格|成绩)|成绩(?:查询|复核)|合格证")
 
 
 def exam_passed(t: str) -> bool:
@@ -57,8 +59,8 @@ def exam_passed(t: str) -> bool:
 
 
 def for_an_exam(c: Candidate) -> bool:
-    """The candidate's guide is about signing up to (or sitting) an exam."""
-    return bool(_EXAM_GUIDE_RE.search(c.guide.name))
+    """The candidate's guide is about signing up to (or sitting) an exam, not about its result."""
+    return bool(_EXAM_GUIDE_RE.search(c.guide.name)) and not _EXAM_RESULT_RE.search(c.guide.name)
 
 
 def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:

@@ -19,6 +19,7 @@ from assistant.policy.name_words import (
     asks_later_step,
     serves_later_step,
     serves_step,
+    sole_term_holder,
     steps_asked,
     synonym_table,
 )
@@ -141,7 +142,15 @@ _CLAUSE_RE = re.compile(r"[。；;：:\n]")  # sentences and list items, not the
 # step, not the thing it is done to
 _STEP_CHARS_RE = re.compile(r"[补挂遗失丢换迁注销变更延续歇停领发办贷]")
 _STATUTE_ASPECTS = frozenset(
-    {Aspect.MATERIALS, Aspect.TIME, Aspect.LOCATION, Aspect.FEES, Aspect.AMOUNT, Aspect.CONDITIONS}
+    {
+        Aspect.MATERIALS,
+        Aspect.TIME,
+        Aspect.LOCATION,
+        Aspect.FEES,
+        Aspect.AMOUNT,
+        Aspect.CONDITIONS,
+        Aspect.ONLINE,
+    }
 )
 # what only a guide states: statutes give no phone numbers, online entries, visit counts or bundled items
 GUIDE_ONLY_ASPECTS = frozenset(
@@ -220,6 +229,15 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     picks 往来港澳通行证探亲签注 over 往来台湾通行证探亲签注; "高中教师资格" picks 高级中学… over 高等学校…."""
     # the one named by a formal term of a colloquial word the question says in other characters ("自由职业者…交社保"
     # -> 灵活就业人员参保登记, not 企业职工社会保险… for its 职 and 社; 社保 -> 社会保险 tells nothing more)
+    # (a term of the question said whole goes first: "旧楼…做外立面整饰" says 外立面整饰, whatever 旧楼's formal term
+    # 既有住宅 names)
+    # (of variants of one service only: of different services the term may be the matter they share in other words)
+    labels = list(choices)
+    bare_labels = [_OFFICE_SUFFIX_RE.sub("", label) for label in labels]
+    one_service = len({re.split(r"[(（]", compact(label))[0] for label in bare_labels}) == 1
+    sole = sole_term_holder(question, bare_labels) if one_service else None
+    if sole is not None:
+        return choices[labels[sole]]
     q = compact(question)
     terms = [
         ts[0]
@@ -229,7 +247,8 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     formal = [label for label in choices if any(t in compact(label) for t in terms)]
     if len(formal) == 1:
         return choices[formal[0]]
-    asked = {ch for b in content_bigrams(question) for ch in b}
+    # (the words asking the aspect tell no variant: "…能不能在网上查到证书" says no 网上 of 学位证书网上查询)
+    asked = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
     names = {label: set(compact(label)) for label in choices}
     picked = []
     for label, chars in names.items():
@@ -237,6 +256,10 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
         if (chars - others) & asked:
             picked.append(label)
     return choices[picked[0]] if len(picked) == 1 else None
+
+
+# what a choice's label adds to tell the same service of two places or offices apart ("（广东省广州市·…局）")
+_OFFICE_SUFFIX_RE = re.compile(r"（[^（）]*·[^（）]*）$|（[\u4e00-\u9fff]{0,12}[省市区县]）$")
 
 
 def telling_pick(question: str, choices: Mapping[str, str]) -> str | None:

@@ -40,9 +40,22 @@ from assistant.policy.linking import (
     is_notary,
     link_service,
 )
-from assistant.policy.name_words import later_step_only, names_step_thing, step_not_served, steps_asked
+from assistant.policy.name_words import (
+    later_step_only,
+    names_step_thing,
+    sole_term_holder,
+    step_not_served,
+    steps_asked,
+)
 from assistant.policy.named_lead import named_most, said_most, said_pick
-from assistant.policy.service_pick import holder, resident_variant, step_server, told_lead, worded_lead
+from assistant.policy.service_pick import (
+    holder,
+    resident_variant,
+    said_in_full,
+    step_server,
+    told_lead,
+    worded_lead,
+)
 from assistant.policy.variants import (
     named_place_variant,
     ordinary_counterparts,
@@ -255,6 +268,11 @@ class GuideChoice:
                 # the question tells one name nearly whole ("想喺广东围垦一段河道" and 围垦河道 beside 河道管理范围内…)
                 emit(events, "told_lead", service_id=told.guide.id)
                 return own(told)
+            sole = sole_term_holder(t, [c.guide.name for c in listed]) if len(listed) > 1 else None
+            if sole is not None:
+                # a term of the question only one of them holds ("我系现役军人，揸住部队发嘅摩托车驾驶证…")
+                emit(events, "worded_lead", service_id=listed[sole].guide.id)
+                return own(listed[sole])
             # one of them holds all the question names ("办居住证要带身份证吗" -> 居住证: not 居民身份证明的开具)
             picked = holder(subject, [by_id[v] for v in choices.values() if v in by_id])
             if picked is not None:
@@ -341,6 +359,10 @@ class GuideChoice:
             if named_one is not None:
                 emit(events, "base_variant", service_id=named_one.guide.id)
                 chosen = named_one
+        said = said_in_full(t, chosen, cands) if chosen is not None else None
+        if said is not None:
+            emit(events, "named_lead", service_id=said.guide.id)
+            chosen = said
         if chosen is None:
             # no confident guide: an official FAQ the question clearly asks still answers it, unless it is another
             # place's pair sharing few words and a guide of here leads clearly, most of its name said ("…营造林

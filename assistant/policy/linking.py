@@ -21,6 +21,7 @@ from assistant.policy.name_words import (
     later_step_only,
     name_bigrams,
     query_bigrams,
+    term_in_name,
 )
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
@@ -52,7 +53,9 @@ _AUX_QUERY_RE = re.compile(
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
     r"查下|查吓|查看|想查|帮我查|(?:点样|点|如何|哪里|在哪|去哪|边度)查|"
     # whether it can be looked up, or checked to be genuine ("有没有网站可以查", "核实一下是不是真的")
-    r"(?:可以|能|能不能|可不可以|可唔可以|上网|网上|网站)查|核实|是不是真的|系唔系真|真假"
+    r"(?:可以|能|能不能|可不可以|可唔可以|上网|网上|网站)查|核实|是不是真的|系唔系真|真假|"
+    # a clause ending in the verb ("想去省教育厅窗口查，喺边度")
+    r"(?<![被人])查(?=[，,。？?！!]|$)"
 )
 
 
@@ -60,6 +63,14 @@ def is_auxiliary(name: str) -> bool:
     """A guide that supports another service (进度查询, 预约, 信息查询) rather than granting it. A 一件事
     ("家政信用信息查询一件事") bundles whole services, whatever its name ends in."""
     return "一件事" not in name and bool(_AUX_NAME_RE.search(compact(name)))
+
+
+def _names_aux_matter(query: str, aux: str, plain: str) -> bool:
+    """The question names a term of the auxiliary guide's name that the plain guide's name lacks: what is looked up
+    is then the service asked ("教师资格考试合格证明…窗口喺边度" and 教师资格考试合格证明查询, not 高等学校教师资格认定);
+    else the looking-up is a side service of what is asked ("第一次办港澳通行证要带什么" and 往来港澳通行证签发)."""
+    term = term_in_name(query, aux)
+    return term is not None and compact(aux)[term[0] : term[1]] not in compact(plain)
 
 
 def asks_auxiliary(query: str) -> bool:
@@ -163,7 +174,11 @@ def link_service(
 
     if query and not asks_auxiliary(query):
         plain = [h for h in hits if not is_auxiliary(name_of(h))]
-        if plain and plain[0].score >= hits[0].score * AUX_RATIO:
+        if (
+            plain
+            and plain[0].score >= hits[0].score * AUX_RATIO
+            and not _names_aux_matter(query, name_of(hits[0]), name_of(plain[0]))
+        ):
             hits = plain
     if query:
         hits = first_step_first(query, hits, name_of)

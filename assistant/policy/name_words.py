@@ -52,10 +52,10 @@ TERM_CHARS = 4
 def names_a_term(question: str, name: str) -> bool:
     """The name holds a term of the question: TERM_CHARS or more consecutive characters, none of them a filler
     pair ("伤残津贴" in "伤残待遇申领（一次性伤残补助金、伤残津贴和生活护理费）"; not "申请办理", "什么时候")."""
-    return _term_in_name(question, name) is not None
+    return term_in_name(question, name) is not None
 
 
-def _term_in_name(question: str, name: str) -> tuple[int, int] | None:
+def term_in_name(question: str, name: str) -> tuple[int, int] | None:
     """Where in the (compact) name the question's term held by it (names_a_term) starts and ends, else None."""
     q, n = compact(question), compact(name)
     m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
@@ -63,6 +63,33 @@ def _term_in_name(question: str, name: str) -> tuple[int, int] | None:
         return None
     span = q[m.a : m.a + m.size]
     return (m.b, m.b + m.size) if len(content_bigrams(span)) == len(span) - 1 else None
+
+
+def terms_held(question: str, name: str) -> set[str]:
+    """Every term of the question (TERM_CHARS or more consecutive characters, no filler pair) the name holds."""
+    q, n = compact(question), compact(name)
+    spans = []
+    # the longest shared span, then the next one in what is left (in any order: "外立面整饰，办建设工程规划许可证")
+    while True:
+        m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
+        if m.size < TERM_CHARS:
+            break
+        spans.append(q[m.a : m.a + m.size])
+        q = q[: m.a] + "\0" * m.size + q[m.a + m.size :]
+        n = n[: m.b] + "\1" * m.size + n[m.b + m.size :]
+    return {s for s in spans if len(content_bigrams(s)) == len(s) - 1}
+
+
+def sole_term_holder(question: str, names: Sequence[str]) -> int | None:
+    """The one name (its index) holding a term of the question that no other name holds ("我系现役军人，揸住部队
+    发嘅摩托车驾驶证" and 现役军人持军队（摩托车）… among 现役武警… / 退役军人… variants); else None."""
+    compacted = [compact(n) for n in names]
+    holders = [
+        i
+        for i, n in enumerate(names)
+        if any(all(t not in o for j, o in enumerate(compacted) if j != i) for t in terms_held(question, n))
+    ]
+    return holders[0] if len(holders) == 1 else None
 
 
 # what a service name says of itself beyond its matter ("…权审批", "…减免审批")
@@ -74,7 +101,7 @@ _SERVICE_WORDS_RE = re.compile(
 def names_whole_matter(question: str, name: str) -> bool:
     """The question names the guide's whole matter by a term of its name (names_a_term), the rest of the name being
     service words only ("临时海域使用" of 临时海域使用权审批; not "住房公积金" of 住房公积金租房提取, one case of it)."""
-    term = _term_in_name(question, name)
+    term = term_in_name(question, name)
     if term is None:
         return False
     n = compact(name)

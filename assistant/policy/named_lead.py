@@ -47,14 +47,23 @@ def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) ->
     behind ("…申请兼职律师执业" does not single out 专职律师执业许可 ranked first)."""
     # the same service of several places is one guide here: the lead is over the next other service
     first = name_of(hits[0]) if hits else ""
-    rivals = [h for h in hits if name_of(h) != first]
+    asked = query_bigrams(question)
+    # (nor is a name going on past the first one's with words the question does not say: "办用电暂停" and
+    # 用电服务暂停恢复 behind 用电服务暂停)
+    rivals = [h for h in hits if name_of(h) != first and not _unsaid_extension(asked, first, name_of(h))]
     if not rivals or hits[0].score <= 0:
         return False
     lead = (hits[0].score - rivals[0].score) / hits[0].score
     if lead < NAMED_LEAD or name_said(question, first) < NAMED_SHARE:
         return False
-    asked = query_bigrams(question)
     return all(_says_more(asked, first, name_of(h)) for h in rivals[: RIVALS - 1])
+
+
+def _unsaid_extension(asked: set[str], first: str, name: str) -> bool:
+    """`name` is `first` and more, and the question says no pair of what it adds."""
+    return (
+        len(name) > len(first) and name.startswith(first) and not (name_bigrams(name[len(first) :]) & asked)
+    )
 
 
 def said_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) -> str | None:

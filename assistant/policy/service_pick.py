@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from assistant.nlu.groups import for_named_residents
+from assistant.nlu.text import compact
 from assistant.policy.evidence import (
     NAME_COVER,
     STANDOUT,
@@ -149,6 +150,26 @@ def holder(
     if main:
         return main[0] if len(main) == 1 else None
     return held[0] if len(held) == 1 and aux_ok else None
+
+
+# a name said word for word this long is the service named, however the question's other words score
+SAID_IN_FULL = 5
+
+
+def said_in_full(t: str, chosen: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The candidate whose whole name (SAID_IN_FULL characters or more) the question says word for word when the
+    chosen one's is not said ("…要去省版权局办售付汇合同登记，要唔要交引进版权合同" names 售付汇合同登记, not
+    出版外国图书合同登记 that its other words find first); the longest such name; else None."""
+    q = compact(t)
+
+    def said(c: Candidate) -> int:
+        n = compact(c.guide.name)
+        return len(n) if len(n) >= SAID_IN_FULL and n in q else 0
+
+    if said(chosen):
+        return None
+    best = max(cands, key=said, default=None)
+    return best if best is not None and said(best) else None
 
 
 # Where a travel document or endorsement is for: a question about 香港 is not about a 台湾 variant

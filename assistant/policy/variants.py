@@ -75,6 +75,8 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
 _PROVINCE_WORDS = re.compile(
     # (an office of it named: "省自然资源厅", "省民宗委")
     r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
+    # (a body of the whole province: "全省性的联谊会")
+    r"|全省"
 )
 # (a count of cities is no city: "又跨了两个市", "各市")
 _LOCAL_WORDS = re.compile(

@@ -45,6 +45,7 @@ from assistant.policy.name_words import (
     names_step_thing,
     sole_term_holder,
     step_not_served,
+    step_thing,
     steps_asked,
 )
 from assistant.policy.named_lead import named_most, said_most, said_pick
@@ -334,13 +335,14 @@ class GuideChoice:
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and steps_asked(t) and step_not_served(t, chosen.guide.name):
             # the guide linked is for another step than the one asked ("证书名打错了" and 遗失…证书补发申请): a
-            # candidate serving it that retrieval ranks higher, if any (更正职业资格证书信息申请)
+            # candidate serving it that retrieval ranks close (CLOSE) or higher, if any (更正职业资格证书信息申请)
             serving = [
                 c
                 for c in cands
                 if not step_not_served(t, c.guide.name)
                 and names_step_thing(t, c.guide.name)
-                and c.doc_score >= chosen.doc_score
+                # (a close one only when the question says what the step is done to: "在广州换领中国驾驶证")
+                and c.doc_score >= chosen.doc_score * (CLOSE if step_thing(t) is not None else 1.0)
             ]
             if serving:
                 emit(events, "step_served", service_id=serving[0].guide.id)

@@ -192,7 +192,8 @@ _STEPS = {
     "补领": "补|遗失|挂失",
     "补办": "补|遗失|挂失",
     "补发": "补|遗失|挂失",
-    "换领": "换",
+    # (a licence held elsewhere exchanged for one here: "持境外驾驶证申领", "持军警驾驶证申领")
+    "换领": "换|持[^，。]{1,16}?证申领",
     "换发": "换",
     "换证": "换",
     # a loan is not a withdrawal: "交公积金的可以申请公积金贷款吗" is not served by 住房公积金租房提取 (a mortgage
@@ -500,8 +501,12 @@ def _thing_before(q: str, start: int) -> str:
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
     # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
     thing = _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
-    # an office says where, not what ("去广州司法局办注销": the thing is the matter asked of, not 司法局)
-    return "" if _OFFICE_END_RE.search(thing) else thing
+    # an office says where, not what ("去广州司法局办注销": the thing is the matter asked of, not 司法局), and so does
+    # a place ("在广州换领中国驾驶证": the thing follows the step)
+    return "" if _OFFICE_END_RE.search(thing) or _WHERE_RE.match(thing) else thing
+
+
+_WHERE_RE = re.compile(r"(?:在|喺|去|到|于)[\u4e00-\u9fff]{1,6}$")
 
 
 def _loose(thing: str) -> bool:

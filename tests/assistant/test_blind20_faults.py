@@ -11,7 +11,7 @@ from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed, past_the_exam
 from assistant.policy.evidence import Candidate, distinct_pick
 from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
-from assistant.policy.name_words import sole_term_holder, terms_held
+from assistant.policy.name_words import sole_term_holder, step_not_served, step_thing, steps_asked, terms_held
 from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import said_in_full
 from assistant.policy.variants import provincial_terms
@@ -165,3 +165,14 @@ def test_of_variants_one_holding_a_term_said_goes_before_a_formal_term() -> None
 )
 def test_a_statement_or_an_office_s_opinion_is_a_paper(question: str, asks_paper: bool) -> None:
     assert (Aspect.MATERIALS in detect_aspects(question)) is asks_paper
+
+
+def test_a_licence_held_elsewhere_exchanged_here_is_served_by_the_guide_for_holders() -> None:
+    q = "我是外国人，有本国的大货车驾照，在广州换领中国驾驶证能不能先在网上预约办理？"
+    assert steps_asked(q) == ["换领"]
+    held = "机动车驾驶证持境外驾驶证申领(境外人员持境外（大中型客货车）驾驶证申领)（示例）"
+    assert step_not_served(q, held) is None
+    assert step_not_served(q, "机动车驾驶证初次申领（示例）") == "换领"
+    # the place said before the step says where, not what: the thing follows the step
+    assert step_thing(q) == ("中国驾驶证", "换领")
+    assert step_thing("在广州补办身份证要多久") == ("身份证", "补办")

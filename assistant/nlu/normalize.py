@@ -34,6 +34,9 @@ _OBJECT_WHAT_RE = re.compile(
 # the Cantonese potential "V唔V得" is "能不能V" ("仲用唔用得": 还能不能用, "喺外地办唔办得"); 得唔得 itself is a
 # lexicon row
 _CAN_V_RE = re.compile(r"(仲)?([\u4e00-\u9fff])唔\2得")
+# the Cantonese "or" opening the other choice ("可唔可以网上办？定系一定要去现场？"); inside a clause 定系 is
+# Mandarin too (鉴定系统, 认定系工伤)
+_OR_RE = re.compile(r"(?<=[？?，,吗呢])定系")
 
 
 def _rows(name: str) -> list[tuple[str, str]]:
@@ -108,6 +111,7 @@ def canonical(text: str) -> str:
     # particles ("…咩？" asks 吗), then words (咩 inside a sentence is 什么)
     s = _OBJECT_WHAT_RE.sub(r"\1什么", s)
     s = _CAN_V_RE.sub(_can_v, s)
+    s = _OR_RE.sub("还是", s)
     rx, table = _particle_re()
     s = rx.sub(lambda m: table[m.group(1)], s)
     lex = lexicon()

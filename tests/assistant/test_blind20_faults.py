@@ -17,6 +17,7 @@ from assistant.policy.service_pick import said_in_full
 from assistant.policy.variants import provincial_terms
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import article_aspects
+from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import DocKind, Hit, SearchResult
 
 
@@ -176,3 +177,14 @@ def test_a_licence_held_elsewhere_exchanged_here_is_served_by_the_guide_for_hold
     # the place said before the step says where, not what: the thing follows the step
     assert step_thing(q) == ("中国驾驶证", "换领")
     assert step_thing("在广州补办身份证要多久") == ("身份证", "补办")
+
+
+def test_joining_a_firm_is_being_hired_in_a_statute_s_words() -> None:
+    assert "录用" in expand_synonyms("刚入职新公司，单位应该在多少天内帮我办缴存登记？", synonym_table())
+
+
+def test_the_cantonese_or_opening_the_other_choice() -> None:
+    assert "？还是一定要去现场" in canonical("可唔可以网上办？定系一定要去现场？")
+    # inside a clause 定系 is Mandarin
+    assert canonical("被认定系工伤") == "被认定系工伤"
+    assert canonical("经鉴定系统故障") == "经鉴定系统故障"

@@ -192,6 +192,8 @@ def _matches(thing: str, m: Material) -> float:
     """How well the document asked names a material: by its name, or by a document its notes accept
     ("租房合同" and 合法稳定住所证明's "房屋租赁合同（已登记备案）或不动产权证书等"), colloquial words read formally."""
     # formal terms of four characters or more only: a short one ("户籍" for 户口本) matches too much
+    # (a 的 said between words is no part of a paper's name: "当地市文物部门的意见" and 所在市文物行政部门意见)
+    thing = thing.replace("的", "") if len(thing) > 4 else thing
     said = [thing, *(t for t in expand_synonyms(thing, synonym_table()) if len(t) >= 4)]
     name = _overlap(thing, compact(m.name))
     notes = max(_overlap(x, compact(m.notes)) for x in said) if m.notes else 0.0

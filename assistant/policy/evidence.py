@@ -247,8 +247,9 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     formal = [label for label in choices if any(t in compact(label) for t in terms)]
     if len(formal) == 1:
         return choices[formal[0]]
-    # (the words asking the aspect tell no variant: "…能不能在网上查到证书" says no 网上 of 学位证书网上查询)
-    asked = {ch for b in content_bigrams(cue_spans(question)) for ch in b}
+    # (the words asking the aspect tell no variant: "…能不能在网上查到证书" says no 网上 of 学位证书网上查询; nor
+    # does the speaker's own firm: "我哋公司想设个对讲机中继台" says no 公 of 公众移动通信基站)
+    asked = {ch for b in content_bigrams(_SPEAKER_RE.sub(" ", cue_spans(question))) for ch in b}
     names = {label: set(compact(label)) for label in choices}
     picked = []
     for label, chars in names.items():
@@ -256,6 +257,10 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
         if (chars - others) & asked:
             picked.append(label)
     return choices[picked[0]] if len(picked) == 1 else None
+
+
+# the speaker said as their firm or body ("我们公司", "我哋单位", "本厂")
+_SPEAKER_RE = re.compile(r"(?:我们|我哋|我|本)(?:公司|单位|企业|厂|机构)")
 
 
 # what a choice's label adds to tell the same service of two places or offices apart ("（广东省广州市·…局）")

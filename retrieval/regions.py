@@ -115,16 +115,30 @@ _NATIONALITY_AFTER = re.compile(
 )
 
 
+# a country said as where someone lives ("定居咗喺澳洲", "移民去了加拿大") who then comes back here ("返嚟住我屋企",
+# "回来看病"): the matter is one here
+_LIVES_THERE = re.compile(r"(?:定居|居住|住|生活|移民|移居)(?:了|咗)?(?:在|喺|到|去)?(?:了|咗)?$")
+_COMES_BACK = re.compile(r"回来|返来|返嚟|回国|归国|返国|回到国内|返到|回广|回花都")
+
+
+def _lives_there_comes_back(t: str, start: int, end: int) -> bool:
+    return bool(_LIVES_THERE.search(t[max(0, start - 6) : start]) and _COMES_BACK.search(t, end))
+
+
 def foreign_countries(text: str) -> list[str]:
     """Foreign countries a message names ("美国的个人所得税…" -> ["美国"]): no guide of this KB is about them.
-    A country said as a person's nationality only ("我有个法国朋友…喺广州") is left out."""
+    A country said as a person's nationality only ("我有个法国朋友…喺广州"), or as where someone lives who comes back
+    here, is left out."""
     t = _NOT_COUNTRY.sub("", text)
     found: list[str] = []
     for name in _countries():
         if name not in t or any(name in f for f in found):
             continue
-        said = [m.end() for m in re.finditer(re.escape(name), t)]
-        if all(_NATIONALITY_AFTER.match(t, end) for end in said):
+        said = list(re.finditer(re.escape(name), t))
+        if all(
+            _NATIONALITY_AFTER.match(t, m.end()) or _lives_there_comes_back(t, m.start(), m.end())
+            for m in said
+        ):
             continue
         found.append(name)
     return found

@@ -36,8 +36,9 @@ _NO = re.compile(r"^(?:不可以|不能|不需要|不用|无需|不要|否|不�
 # "要不要带户口本" / "需要提供结婚证吗" -> the thing asked about
 _ASKED_THING = re.compile(
     # (准备 after a modal only: "我准备出国打工" plans, it asks no paper)
-    r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|(?<=[要需得须先])准备)(?:上|个|一份|一下)?"
-    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
+    r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|(?<=[要需得须先])准备)(?:上|个|一份|一下|张|本|份|啲)?"
+    # (the way it is taken is no part of it: "要不要带身份证明去")
+    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:过去|过来|上去|去|来)?(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
 )
 # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
 _ASKED_DOCUMENT = re.compile(

@@ -57,14 +57,24 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
+    later_step_only,
     names_step_thing,
+    service_stem,
     step_not_served,
     steps_asked,
     tells_problem_thing,
     without_offices,
     without_places,
 )
-from assistant.policy.named_lead import named_lead, nearest_named, said_lead, said_pick
+from assistant.policy.named_lead import (
+    NAMED_LEAD,
+    NAMED_SHARE,
+    name_said,
+    named_lead,
+    nearest_named,
+    said_lead,
+    said_pick,
+)
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -108,6 +118,8 @@ READ_LEAD = 0.25
 # ... whose name e5 reads this close to the question answers before a refusal (measured over the dev sets'
 # refusals: right guides 0.905-0.921 with such a lead; the out-of-scope and wrong ones with it up to 0.899)
 READ_NAME = 0.905
+# a first guide hit leading the next other service by this share of its score goes before a paraphrased statute
+CLEAR_LEAD = 0.4
 
 
 class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
@@ -450,6 +462,17 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # says whose rules these would be, and where to ask (unless a place of here is named too: "带样机去德国
             # 参展…在广东是哪个单位负责办的" asks about a service here)
             return self._foreign_reply(st, foreign, events)
+        # a guide found first far ahead of any other service, whose name the question says or e5 reads as what is
+        # asked, goes before a statute merely paraphrased ("…申请拖带审批要满足什么条件" and 大型设施、移动式平台、超限
+        # 物体水上拖带审批, not 广东省海域使用管理条例)
+        clear = self._clear_lead(t, cands, guide_hits)
+        if clear is not None:
+            before = len(events)
+            emit(events, "named_lead", service_id=clear.guide.id)
+            reply = self._answer_from(st, clear, aspects, t, events, named, uncovered, result)
+            if not _refused(events, before):
+                return reply
+            del events[before:]
         # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算"), before near-miss
         # pairs are offered (measured: offering them first cost two right answers on the dev sets)
         law = self._article_reply(st, t, result, events, paraphrase=True)
@@ -485,11 +508,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         # chatty question leaves the search unconfident: "…政府采购项目，质疑后还是不服…现场交材料的地址在哪？")
         # (or one leading by far whose name e5 reads as what is asked, however few of its words the question says:
         # "…认定为文物有异议，申请省文旅厅裁定要多长时间" and 文物认定争议的裁定)
-        lead = (
-            self._named_lead(t, cands, guide_hits)
-            or self._said_lead(t, cands, guide_hits)
-            or self._read_alone(t, cands, guide_hits)
-        )
+        lead = self._last_lead(t, cands, guide_hits)
         if lead is not None:
             emit(events, "named_lead", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
@@ -518,10 +537,55 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
         if scorer is None or not guide_hits or guide_hits[0].score <= 0:
             return None
         first = guide_hits[0]
-        rival = next((h.score for h in guide_hits if h.title != first.title), 0.0)
-        if (first.score - rival) / first.score < READ_LEAD or scorer.similarity(t, first.title) < READ_NAME:
+        # variants of one service ("无线电台…审批（新申请）(公众移动通信基站…)" and its other kinds of station) are one
+        # service to lead: the first leads the next other service by READ_LEAD, and its siblings by NAMED_LEAD
+        stem = service_stem(first.title)
+        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
+        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+        if (
+            (first.score - rival) / first.score < READ_LEAD
+            or (first.score - sibling) / first.score < NAMED_LEAD
+            or scorer.similarity(t, first.title) < READ_NAME
+        ):
             return None
         return nearest_named(first.title, cands)
+
+    def _last_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The guide answering before a refusal: found first by a clear lead, most of whose name the question says
+        (named_lead), or the close one it says clearly most of, or one leading by far that e5 reads as asked; not one
+        for a later step the question does not ask ("拿她的医保卡去药店帮她买药行不行" and 社会保障卡补换), nor one whose
+        name holds only the paper asked about."""
+        lead = (
+            self._named_lead(t, cands, guide_hits)
+            or self._said_lead(t, cands, guide_hits)
+            or self._read_alone(t, cands, guide_hits)
+        )
+        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
+            return None
+        return lead
+
+    def _clear_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The candidate of the first guide hit when it leads the next other service by CLEAR_LEAD and the question
+        says NAMED_SHARE of its name or e5 reads its name READ_NAME close."""
+        if not guide_hits or guide_hits[0].score <= 0:
+            return None
+        first = guide_hits[0]
+        stem = service_stem(first.title)
+        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
+        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+        if (first.score - rival) / first.score < CLEAR_LEAD or (
+            first.score - sibling
+        ) / first.score < NAMED_LEAD:
+            return None
+        scorer = self.paraphrase
+        if name_said(t, first.title) < NAMED_SHARE and (
+            scorer is None or scorer.similarity(t, first.title) < READ_NAME
+        ):
+            return None
+        lead = nearest_named(first.title, cands)
+        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
+            return None
+        return lead
 
     def _read_lead(
         self, t: str, cands: list[Candidate], guide_hits: list[Hit], offered: list[Candidate]

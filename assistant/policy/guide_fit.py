@@ -41,6 +41,7 @@ from assistant.policy.name_words import (
     thing_named,
     without_places,
 )
+from assistant.policy.named_lead import NAMED_SHARE, name_said
 from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
@@ -94,6 +95,15 @@ class GuideFit:
         first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
         ids = {h.doc_id for h in first}
         return first + [h for h in hits if h.doc_id not in ids]
+
+    @staticmethod
+    def _paper_named_only(t: str, name: str) -> bool:
+        """The question says of `name` mostly the paper it asks about ("要唔要带身份证明去" and 中国税收居民身份证明的
+        开具): that names the paper, not the service."""
+        thing = asked_thing(t)
+        if not thing or not _DOCUMENT_RE.search(thing) or thing not in compact(name):
+            return False
+        return name_said(compact(t).replace(thing, ""), name) < NAMED_SHARE
 
     def _words_not_in(self, t: str, guide: ServiceGuide) -> set[str]:
         """The question's own words (content bigrams of what it names) that none of the guide's passages uses, nor
@@ -172,7 +182,7 @@ class GuideFit:
         # 个体工商户设立登记): the statute on it answers, when one does; else a pair of another matter ("户口簿去哪里
         # 打印？" for a lost 户口本) or the other step's guide (its papers would send the person wrong) is no answer
         named_here = f"{c.guide.name} {pair}"
-        lost = lost_but_not_replaced(t, named_here)
+        lost = lost_but_not_replaced(t, named_here, " ".join(m.name for m in c.guide.materials))
         # (or that step of a certificate the name does not say: "身份证能不能在外地补办" and 残疾人证挂失补办)
         stepped = step_thing(t)
         other_step = (

@@ -21,6 +21,7 @@ from assistant.policy.name_words import (
     later_step_only,
     name_bigrams,
     query_bigrams,
+    sole_term_holder,
     term_in_name,
 )
 from guides.schema import Flow
@@ -249,7 +250,15 @@ def _named_by_query(
     if len(named) == 1 or (len(named) > 1 and named[0][0] > named[1][0]):
         return named[0][1]
     names = [name_of(h) for h in close]
-    one = singled_out(query, names)
+    # among variants of one service, a term of the question only one holds names it ("我系现役军人，揸开部队嘅大货车"
+    # and 现役军人持军队（大中型客货车）…, not 现役武警持武装警察部队… for its 部队)
+    # (of the first one's variants: other services may say the term in other words)
+    stem = re.split(r"[(（]", compact(names[0]))[0] if names else ""
+    variants = [i for i, n in enumerate(names) if re.split(r"[(（]", compact(n))[0] == stem]
+    sole = sole_term_holder(query, [names[i] for i in variants]) if len(variants) > 1 else None
+    one = None if sole is None else variants[sole]
+    if one is None:
+        one = singled_out(query, names)
     if one is None or names.count(names[one]) > 1:
         # (the same service of several offices is not picked by its words: which one is the place's choice)
         one = first_time(query, names)

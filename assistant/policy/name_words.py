@@ -116,6 +116,20 @@ def names_whole_matter(question: str, name: str) -> bool:
 QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 
 
+def service_stem(name: str) -> str:
+    """The service a variant belongs to: the name without its trailing bracketed variant, nested brackets included
+    ("无线电台（站）的设置使用和呼号指配审批（新申请）(公众移动通信基站（新申请）)" -> "…审批（新申请）")."""
+    if not name.endswith((")", "）")):
+        return name
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        depth += name[i] in ")）"
+        depth -= name[i] in "(（"
+        if depth == 0:
+            return name[:i] or name
+    return name
+
+
 def name_bigrams(text: str) -> set[str]:
     t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
     return {t[i : i + 2] for i in range(len(t) - 1)}
@@ -145,6 +159,7 @@ _LATER_NAME_RE = re.compile(
 # guide that shares its characters ("中国税收居民身份证明的开具")
 _LOST_RE = re.compile(r"丢|不见|遗失|掉了|找不到|弄没了")
 _REPLACES_RE = re.compile(r"补|挂失|遗失|丢失")  # 换领 / 换发 renew what one still has
+_LOSS_PROVIDED_RE = re.compile(r"遗失|丢失|挂失")  # a paper for the case of a loss, on a list of materials
 
 
 def without_places(text: str, places: Iterable[str]) -> str:
@@ -261,9 +276,17 @@ def renewal_not_served(query: str, text: str) -> bool:
     return bool(_RENEWAL_RE.search(compact(query))) and not re.search(r"换|延期|延续|续期", compact(text))
 
 
-def lost_but_not_replaced(query: str, name: str) -> bool:
-    """The question says something was lost and the guide's name replaces nothing."""
-    return bool(_LOST_RE.search(compact(query))) and not _REPLACES_RE.search(compact(name))
+def lost_but_not_replaced(query: str, name: str, materials: str = "") -> bool:
+    """The question says something was lost and the guide's name replaces nothing; unless the question asks a
+    step the name serves and the guide's `materials` provide for the loss ("想注销一级注册建筑师，但注册证书丢了"
+    and 一级注册建筑师注销注册 listing "遗失证明（仅注册证书遗失时）")."""
+    if not _LOST_RE.search(compact(query)) or _REPLACES_RE.search(compact(name)):
+        return False
+    steps = steps_asked(query)
+    provided = (
+        bool(steps) and step_not_served(query, name) is None and bool(_LOSS_PROVIDED_RE.search(materials))
+    )
+    return not provided
 
 
 def after_loss(query: str) -> str | None:
@@ -284,7 +307,7 @@ def serves_later_step(query: str, name: str, materials: str = "") -> bool:
     """A guide named `name` (its official pair's question added, when that is the answer), listing `materials`,
     serves the lost document, renewal or later step the question asks."""
     return not (
-        lost_but_not_replaced(query, name)
+        lost_but_not_replaced(query, name, materials)
         or step_not_served(query, name) is not None
         or renewal_not_served(query, f"{name} {materials}")
     )

@@ -100,6 +100,9 @@ def office_words(department: str | None) -> str:
     return re.sub(r"(?:管理委员会|管委会|人民政府|局|委员会|厅|办公室)$", "", d)
 
 
+_BRACKETS_RE = re.compile(r"[()（）\s]")
+
+
 def same_service_once(cands: list[Candidate], question: str = "") -> list[Candidate]:
     """Candidates with one entry per service name: of guides with the same name (新生儿出生一件事 of 长沙市 and of
     花都区), the one of the place asked about / the home region, in the original order; of two of the same rank, the
@@ -121,11 +124,14 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
             bool(_ZONE_OFFICE.search(c.guide.department or "")),
         )
 
+    # (names told apart by their brackets only are one: "律师执业变更审核(（市内转所（执业机构变更））)" of 广州市司法局
+    # and "…(市内转所（执业机构变更）)" of 广东省司法厅)
     best: dict[str, Candidate] = {}
     for c in cands:
-        held = best.get(c.guide.name)
+        name = _BRACKETS_RE.sub("", c.guide.name)
+        held = best.get(name)
         if held is None or key(c) < key(held):
-            best[c.guide.name] = c
+            best[name] = c
     keep = {id(c) for c in best.values()}
     return [c for c in cands if id(c) in keep]
 

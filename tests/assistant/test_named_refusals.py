@@ -148,9 +148,10 @@ def test_refusals_name_the_matter_and_no_other_matter_answers_it(tmp_path: Path)
 
 def test_close_guides_for_the_step_of_another_thing_are_no_choice(tmp_path: Path) -> None:
     # test data with the real guides' names, once offered for "营业执照地址变更要什么材料"
+    # (two variants: names told apart by their brackets only would be one service)
     lawyers = [
         ServiceGuide(id=f"lawyer{i}", name=name, region="广东省广州市", department="示例司法局")
-        for i, name in enumerate(("律师执业变更审核(执业类别变更)", "律师执业变更审核(（执业类别变更）)"))
+        for i, name in enumerate(("律师执业变更审核(执业类别变更)", "律师执业变更审核(市内转所)"))
     ]
     choose = _choose_among(tmp_path, lawyers, confidence=0.9)
 

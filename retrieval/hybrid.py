@@ -24,7 +24,7 @@ from retrieval.faq_sides import FaqSides
 from retrieval.index_view import IndexView
 from retrieval.scoring import SearchConfig, Signals
 from retrieval.tokenize import Tokenizer, normalize
-from retrieval.types import Chunk, SearchResult
+from retrieval.types import Chunk, DocKind, SearchResult
 from retrieval.typos import LiveTypoFixer
 from retrieval.vector import VectorStore
 from retrieval.word_spread import LiveWordSpread, WordSpread
@@ -66,6 +66,7 @@ class HybridRetriever:
         self.typos = LiveTypoFixer(self.tok.jieba, self._word_version, self._word_lists)
         self.spread = LiveWordSpread(self._word_version, self._chunks)
         self.faq_sides = FaqSides(self.embedder)
+        self._articles: tuple[tuple[int, int, int], tuple[Chunk, ...]] | None = None
 
     # ---------------------------------------------------------------- build / load
     def _expected_params(self) -> dict[str, Any]:
@@ -233,6 +234,20 @@ class HybridRetriever:
         with self._lock:
             self._ensure_ready()
             return list(self.view.chunks)
+
+    def article_chunks(self) -> tuple[Chunk, ...]:
+        """The law articles of the index (policy chunks other than titles and preambles), kept until it changes."""
+        with self._lock:
+            version = self._word_version()
+            if self._articles is None or self._articles[0] != version:
+                self._ensure_ready()
+                chunks = tuple(
+                    c
+                    for c in self.view.chunks
+                    if c.kind is DocKind.POLICY and c.field not in ("title", "preamble")
+                )
+                self._articles = (version, chunks)
+            return self._articles[1]
 
     def faq_word_spread(self) -> WordSpread:
         """How widely each word is spread over the guides with official FAQ pairs (retrieval.word_spread)."""

@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class ParaphraseScorer:
         self._vectors_lock = threading.Lock()
         # a turn scores one question against several official questions: embed it once
         self._query = lru_cache(maxsize=64)(self._embed_query)
+        # the stacked vectors of the last passage list scored whole (similarities)
+        self._stack: tuple[Sequence[str], np.ndarray, np.ndarray] | None = None
 
     def _embed_query(self, text: str) -> np.ndarray:
         with self._model_lock:
@@ -135,6 +137,25 @@ class ParaphraseScorer:
 
     def similarity(self, question: str, official: str) -> float:
         return float(np.dot(self._query(question), self._doc(official)))
+
+    def similarities(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """The question's cosine with each of `texts` whose vector is known (warmed up), -1 for the others: no turn
+        embeds thousands of passages. The stacked vectors are kept for the same `texts` once all are known."""
+        held = self._stack
+        if held is None or held[0] is not texts:
+            with self._vectors_lock:
+                rows = [self._vectors.get(_key(t)) for t in texts]
+            known = np.array([r is not None for r in rows], dtype=bool)
+            matrix = np.zeros((len(texts), self._e5.dim), np.float32)
+            for i, r in enumerate(rows):
+                if r is not None:
+                    matrix[i] = r
+            held = (texts, matrix, known)
+            if known.all():
+                self._stack = held
+        _, matrix, known = held
+        sims = matrix @ self._query(question) if len(texts) else np.zeros(0, np.float32)
+        return np.where(known, sims, -1.0)
 
 
 @lru_cache(maxsize=1)

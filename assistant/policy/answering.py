@@ -518,6 +518,11 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # the thing a refusal would say is missing is named by guides found ("R字签证…弄坏了要换过" and 换发 /
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
+        # the article e5 reads as the question, however few words they share ("肚子里的宝宝是男是女，在广东合法吗" and
+        # 禁止…胎儿性别鉴定), when one stands out among all the laws' articles
+        read = self._read_article_reply(st, t, events)
+        if read is not None:
+            return read
         return self.unknown(st, events, result, lacking=lacking)
 
     def _past_offices(self, t: str, result: SearchResult) -> SearchResult:

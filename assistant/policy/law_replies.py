@@ -16,6 +16,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.deadline import period_asked, sets_period
 from assistant.policy.answer_common import AnswerHost, Events, emit
+from assistant.policy.article_reading import read_article
 from assistant.policy.evidence import (
     CLOSE,
     LAW_ARTICLE_LEXICAL,
@@ -24,6 +25,7 @@ from assistant.policy.evidence import (
     LAW_OVER_GUIDE,
     LAW_OVER_GUIDE_COVER,
     Candidate,
+    article_opening,
     best_article,
     name_cover,
 )
@@ -34,7 +36,7 @@ from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.regions import label, law_applies, law_of_place, matches_place, named_places, place_names_in
-from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
 
 
 class LawReplies:
@@ -43,6 +45,9 @@ class LawReplies:
     host: AnswerHost
     paraphrase: ParaphraseScorer | None
     home_region: tuple[str, ...]
+    _openings: tuple[tuple[Chunk, ...], tuple[str, ...]] | None = (
+        None  # the articles e5 reads, and their openings
+    )
 
     def _applies(self, t: str) -> Callable[[PolicyDocument], bool]:
         """Whether a law holds where the person is (national, the home region's, or of a place they name)."""
@@ -234,6 +239,34 @@ class LawReplies:
         if composed is None:
             return None
         emit(events, "law_fallback", policy_id=doc.id, article=top.chunk.field)
+        reply = self._policy_reply(st, composed, t, events)
+        reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
+        return reply
+
+    def _read_article_reply(self, st: DialogueState, t: str, events: Events) -> Reply | None:
+        """The article e5 reads as the question over every law article of the KB, when one stands out
+        (assistant/policy/article_reading.py); the last try before a refusal."""
+        scorer, retriever = self.paraphrase, self.host.retriever
+        if scorer is None or not hasattr(retriever, "article_chunks"):
+            return None
+        chunks = retriever.article_chunks()
+        if self._openings is None or self._openings[0] is not chunks:
+            self._openings = (chunks, tuple(article_opening(c.text) for c in chunks))
+        openings = self._openings[1]
+        picked = read_article(scorer.similarities(t, openings), [c.doc_id for c in chunks])
+        if picked is None:
+            return None
+        chunk = chunks[picked]
+        doc = self.host.get_policy(chunk.doc_id)
+        if doc is None:
+            return None
+        hit = Hit(
+            doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=1.0, chunks=[ChunkHit(chunk, 1.0, {})]
+        )
+        composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
+        if composed is None:
+            return None
+        emit(events, "law_fallback", policy_id=doc.id, article=chunk.field)
         reply = self._policy_reply(st, composed, t, events)
         reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
         return reply

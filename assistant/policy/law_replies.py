@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
+import numpy as np
+
 from assistant.nlg.answer import (
     Aspect,
     Composed,
@@ -16,7 +18,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.deadline import period_asked, sets_period
 from assistant.policy.answer_common import AnswerHost, Events, emit
-from assistant.policy.article_reading import read_article
+from assistant.policy.article_reading import READ_OVER, read_article
 from assistant.policy.evidence import (
     CLOSE,
     LAW_ARTICLE_LEXICAL,
@@ -234,6 +236,9 @@ class LawReplies:
             if whole is not None and whole[1].id == picked[1].id:
                 picked = whole
         top, doc = picked
+        read = self._read_over(t, top.chunk)
+        if read is not None:
+            top, doc = read
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
         if composed is None:
@@ -243,17 +248,41 @@ class LawReplies:
         reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
         return reply
 
-    def _read_article_reply(self, st: DialogueState, t: str, events: Events) -> Reply | None:
-        """The article e5 reads as the question over every law article of the KB, when one stands out
-        (assistant/policy/article_reading.py); the last try before a refusal."""
+    def _read_articles(self, t: str) -> tuple[tuple[Chunk, ...], np.ndarray] | None:
+        """Every law article of the KB and e5's cosine of the question with each one's opening (-1 for those not
+        warmed up yet); None without e5."""
         scorer, retriever = self.paraphrase, self.host.retriever
         if scorer is None or not hasattr(retriever, "article_chunks"):
             return None
         chunks = retriever.article_chunks()
         if self._openings is None or self._openings[0] is not chunks:
             self._openings = (chunks, tuple(article_opening(c.text) for c in chunks))
-        openings = self._openings[1]
-        picked = read_article(scorer.similarities(t, openings), [c.doc_id for c in chunks])
+        return chunks, scorer.similarities(t, self._openings[1])
+
+    def _read_over(self, t: str, chosen: Chunk) -> tuple[ChunkHit, PolicyDocument] | None:
+        """The article e5 reads as the question (when it stands out) instead of the one the words chose, when e5
+        reads the chosen one READ_OVER less close; else None."""
+        read = self._read_articles(t)
+        if read is None:
+            return None
+        chunks, sims = read
+        picked = read_article(sims, [c.doc_id for c in chunks])
+        if picked is None or chunks[picked].id == chosen.id:
+            return None
+        own = next((float(sims[i]) for i, c in enumerate(chunks) if c.id == chosen.id), None)
+        if own is None or own < 0 or sims[picked] - own < READ_OVER:
+            return None
+        doc = self.host.get_policy(chunks[picked].doc_id)
+        return None if doc is None else (ChunkHit(chunks[picked], 1.0, {}), doc)
+
+    def _read_article_reply(self, st: DialogueState, t: str, events: Events) -> Reply | None:
+        """The article e5 reads as the question over every law article of the KB, when one stands out
+        (assistant/policy/article_reading.py); the last try before a refusal."""
+        read = self._read_articles(t)
+        if read is None:
+            return None
+        chunks, sims = read
+        picked = read_article(sims, [c.doc_id for c in chunks])
         if picked is None:
             return None
         chunk = chunks[picked]

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.policy.article_reading import NEXT_MARGIN, OTHER_LAW_MARGIN, READ_ARTICLE, read_article
+from assistant.policy.article_reading import (
+    NEXT_MARGIN,
+    OTHER_LAW_MARGIN,
+    READ_ARTICLE,
+    READ_OVER,
+    read_article,
+)
 from assistant.policy.evidence import article_openings
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -68,3 +74,31 @@ def test_a_question_sharing_no_words_with_its_article_is_answered_by_it(tmp_path
     assert "非医学需要的胎儿性别鉴定" in reply.text
     # nothing of the KB is about the weather: still refused
     assert not m.handle(DialogueState(session_id="oos"), "今晚会不会下雨，要不要带伞").reply.citations
+
+
+class _Scorer:
+    """e5's cosines given per article opening (the real model is exercised above)."""
+
+    def __init__(self, by_opening: dict[str, float]) -> None:
+        self.by_opening = by_opening
+
+    def similarities(self, question: str, texts: tuple[str, ...]) -> np.ndarray:
+        return np.array([self.by_opening.get(t, 0.5) for t in texts])
+
+
+def test_an_article_read_clearly_closer_goes_before_the_one_the_words_chose(tmp_path: Path) -> None:
+    laws = [HEALTH, ROADS, WATER]
+    m = build_manager([], {}, tmp_path / "idx", policies=laws, embedder=HashEmbedder())
+    chunks = {(c.doc_id, c.field): c for c in m.retriever.article_chunks()}
+    chosen = chunks[("law-sample-roads", "第十条")]
+    read = chunks[("law-sample-health", "第十八条")]
+    top = READ_ARTICLE + 0.03
+    m.answering.paraphrase = _Scorer({read.text: top, chosen.text: top - READ_OVER - 0.005})
+    over = m.answering._read_over("问题", chosen)
+    assert over is not None and over[0].chunk.id == read.id and over[1].id == "law-sample-health"
+    # the chosen one read nearly as close stays
+    m.answering.paraphrase = _Scorer({read.text: top, chosen.text: top - READ_OVER + 0.005})
+    assert m.answering._read_over("问题", chosen) is None
+    # nor does an article that does not stand out replace it
+    m.answering.paraphrase = _Scorer({read.text: READ_ARTICLE - 0.01, chosen.text: 0.6})
+    assert m.answering._read_over("问题", chosen) is None

@@ -275,14 +275,19 @@ class LawReplies:
         doc = self.host.get_policy(chunks[picked].doc_id)
         return None if doc is None else (ChunkHit(chunks[picked], 1.0, {}), doc)
 
-    def _read_article_reply(self, st: DialogueState, t: str, events: Events) -> Reply | None:
+    def _read_article_reply(
+        self, st: DialogueState, t: str, events: Events, result: SearchResult | None = None
+    ) -> Reply | None:
         """The article e5 reads as the question over every law article of the KB, when one stands out
-        (assistant/policy/article_reading.py); the last try before a refusal."""
+        (assistant/policy/article_reading.py; one of `result`'s articles needs less); the last try before a
+        refusal."""
         read = self._read_articles(t)
         if read is None:
             return None
         chunks, sims = read
-        picked = read_article(sims, [c.doc_id for c in chunks])
+        ids = {c.chunk.id for c in result.articles} if result is not None else set()
+        found = {i for i, c in enumerate(chunks) if c.id in ids}
+        picked = read_article(sims, [c.doc_id for c in chunks], found)
         if picked is None:
             return None
         chunk = chunks[picked]

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.policy.article_reading import (
+    AGREED_ARTICLE,
+    AGREED_MARGIN,
     NEXT_MARGIN,
     OTHER_LAW_MARGIN,
     READ_ARTICLE,
@@ -34,6 +36,11 @@ def test_an_article_is_read_only_when_it_stands_out() -> None:
     assert read_article(np.array([READ_ARTICLE - 0.01, 0.5, 0.4]), laws) is None
     # one article alone is no evidence of standing out
     assert read_article(np.array([0.99]), ["a"]) is None
+    # an article retrieval found by the words needs less
+    agreed = np.array([AGREED_ARTICLE + 0.001, AGREED_ARTICLE - AGREED_MARGIN - 0.001, 0.5])
+    assert read_article(agreed, laws) is None
+    assert read_article(agreed, laws, found={0}) == 0
+    assert read_article(agreed, laws, found={1}) is None
 
 
 # sample data: authored for this test (articles of three made-up regulations)

@@ -520,7 +520,8 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return self._clarify(st, naming, t, events, result)
         # the article e5 reads as the question, however few words they share ("肚子里的宝宝是男是女，在广东合法吗" and
         # 禁止…胎儿性别鉴定), when one stands out among all the laws' articles
-        read = self._read_article_reply(st, t, events, result)
+        # (statutes give no phone numbers or addresses)
+        read = None if asks_guide_only(aspects) else self._read_article_reply(st, t, events, result)
         if read is not None:
             return read
         return self.unknown(st, events, result, lacking=lacking)

@@ -92,6 +92,21 @@ class _Scorer:
     def similarities(self, question: str, texts: tuple[str, ...]) -> np.ndarray:
         return np.array([self.by_opening.get(t, 0.5) for t in texts])
 
+    def similarity(self, question: str, text: str) -> float:
+        return self.by_opening.get(text, 0.5)
+
+
+def test_a_question_only_a_guide_answers_gets_no_article_read(tmp_path: Path) -> None:
+    m = build_manager([], {}, tmp_path / "idx", policies=[HEALTH, ROADS, WATER], embedder=HashEmbedder())
+    m.answering.paraphrase = _Scorer({HEALTH.articles[0].text: READ_ARTICLE + 0.05})
+    lawful = m.handle(DialogueState(session_id="law"), "肚子里的宝宝是男是女，找医院查一下合法吗？").reply
+    assert [c.id for c in lawful.citations] == ["policy:law-sample-health#第十八条"]
+    # statutes give no phone numbers
+    phone = m.handle(
+        DialogueState(session_id="tel"), "肚子里的宝宝是男是女，想找医院查一下，打哪个电话？"
+    ).reply
+    assert not phone.citations
+
 
 def test_an_article_read_clearly_closer_goes_before_the_one_the_words_chose(tmp_path: Path) -> None:
     laws = [HEALTH, ROADS, WATER]

@@ -299,7 +299,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
                     return self._foreign_reply(st, foreign, events)
                 if cands:
                     emit(events, "no_fit", service_id=cands[0].guide.id)
-                return self.unknown(st, events, result, lacking=lacking_matter(t))
+                return self._read_or_refuse(st, t, events, result, aspects, lacking_matter(t))
         top_is_policy = bool(result.hits) and result.hits[0].kind is DocKind.POLICY
         # the official answer of the place the person names says more than the national statute
         local_faq = faq is not None and bool(named) and faq.rank == 0
@@ -518,13 +518,7 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             # the thing a refusal would say is missing is named by guides found ("R字签证…弄坏了要换过" and 换发 /
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
-        # the article e5 reads as the question, however few words they share ("肚子里的宝宝是男是女，在广东合法吗" and
-        # 禁止…胎儿性别鉴定), when one stands out among all the laws' articles
-        # (statutes give no phone numbers or addresses)
-        read = None if asks_guide_only(aspects) else self._read_article_reply(st, t, events, result)
-        if read is not None:
-            return read
-        return self.unknown(st, events, result, lacking=lacking)
+        return self._read_or_refuse(st, t, events, result, aspects, lacking)
 
     def _past_offices(self, t: str, result: SearchResult) -> SearchResult:
         """An office named with its place ("广东农业农村厅那一关…") draws the guides named for the office (its "…查询"

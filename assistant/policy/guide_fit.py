@@ -203,7 +203,7 @@ class GuideFit:
             if law is not None:
                 return law
             emit(events, "no_fit", service_id=c.guide.id)
-            return self.unknown(st, events, result, lacking=lacking_matter(t))
+            return self._read_or_refuse(st, t, events, result, aspects, lacking_matter(t))
         # a notary's guide answers only a question about notarization: "不动产证要几天" is not answered by
         # 不动产物权公证指引's time limit
         notary = is_notary(c.guide.name) and not asks_notary(t)
@@ -216,7 +216,7 @@ class GuideFit:
                 return law
             if own_faq or other_step or notary or renewal:
                 emit(events, "no_fit", service_id=c.guide.id)
-                return self.unknown(st, events, result, lacking=lacking_matter(t))
+                return self._read_or_refuse(st, t, events, result, aspects, lacking_matter(t))
         # a certificate asked by name that the guide's name does not say ("退役军人优待证怎么办" and a licence for
         # veterans' driving permits): no answer, however close e5 reads the two (nor an article sharing its words)
         other_card = (

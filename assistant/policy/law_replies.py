@@ -28,6 +28,7 @@ from assistant.policy.evidence import (
     LAW_OVER_GUIDE_COVER,
     Candidate,
     article_opening,
+    asks_guide_only,
     best_article,
     name_cover,
 )
@@ -274,6 +275,23 @@ class LawReplies:
             return None
         doc = self.host.get_policy(chunks[picked].doc_id)
         return None if doc is None else (ChunkHit(chunks[picked], 1.0, {}), doc)
+
+    def _read_or_refuse(
+        self,
+        st: DialogueState,
+        t: str,
+        events: Events,
+        result: SearchResult | None,
+        aspects: Sequence[Aspect],
+        lacking: str | None,
+    ) -> Reply:
+        """The honest refusal, unless the article e5 reads as the question stands out among all the laws' articles
+        ("肚子里的宝宝是男是女，在广东合法吗" and 禁止…胎儿性别鉴定; never for what only a guide states, a phone
+        number or an address)."""
+        read = None if asks_guide_only(aspects) else self._read_article_reply(st, t, events, result)
+        if read is not None:
+            return read
+        return self.unknown(st, events, result, lacking=lacking)  # type: ignore[attr-defined]
 
     def _read_article_reply(
         self, st: DialogueState, t: str, events: Events, result: SearchResult | None = None

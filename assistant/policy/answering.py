@@ -49,6 +49,7 @@ from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
 from assistant.policy.guide_choice import GuideChoice
 from assistant.policy.guide_fit import GuideFit
+from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
 from assistant.policy.linking import (
@@ -57,23 +58,12 @@ from assistant.policy.linking import (
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
-    later_step_only,
     names_step_thing,
-    service_stem,
     step_not_served,
     steps_asked,
     tells_problem_thing,
     without_offices,
     without_places,
-)
-from assistant.policy.named_lead import (
-    NAMED_LEAD,
-    NAMED_SHARE,
-    name_said,
-    named_lead,
-    nearest_named,
-    said_lead,
-    said_pick,
 )
 from assistant.policy.service_pick import (
     holder,
@@ -103,7 +93,7 @@ from retrieval.regions import (
     local_law_holds_in,
     named_places,
 )
-from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.types import DocKind, SearchResult
 
 # guides looked through when variants for groups the question does not name fill the first TOP_K
 GROUP_DEPTH = 24
@@ -113,16 +103,7 @@ _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|�
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 
 
-# the first guide hit leading the next other service by this share of its score ...
-READ_LEAD = 0.25
-# ... whose name e5 reads this close to the question answers before a refusal (measured over the dev sets'
-# refusals: right guides 0.905-0.921 with such a lead; the out-of-scope and wrong ones with it up to 0.899)
-READ_NAME = 0.905
-# a first guide hit leading the next other service by this share of its score goes before a paraphrased statute
-CLEAR_LEAD = 0.4
-
-
-class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
+class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice, GuideReplies, LawReplies):
     def __init__(self, host: AnswerHost) -> None:
         self.host = host
         self.home_region: tuple[str, ...] = HOME_REGION_DEFAULT
@@ -529,87 +510,6 @@ class Answerer(FocusQuestions, GuideFit, EvidenceLookup, GuideChoice, GuideRepli
             return result
         alt = self.search(unofficed, None, top_k=TOP_K, chunks_per_hit=64, faq_top=FAQ_TOP, article_top=4)
         return alt if alt is not None and alt.confidence > result.confidence else result
-
-    def _read_alone(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """The candidate of the first guide hit when it leads the next other service by READ_LEAD and e5 reads its
-        name READ_NAME close to the question."""
-        scorer = self.paraphrase
-        if scorer is None or not guide_hits or guide_hits[0].score <= 0:
-            return None
-        first = guide_hits[0]
-        # variants of one service ("无线电台…审批（新申请）(公众移动通信基站…)" and its other kinds of station) are one
-        # service to lead: the first leads the next other service by READ_LEAD, and its siblings by NAMED_LEAD
-        stem = service_stem(first.title)
-        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
-        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
-        if (
-            (first.score - rival) / first.score < READ_LEAD
-            or (first.score - sibling) / first.score < NAMED_LEAD
-            or scorer.similarity(t, first.title) < READ_NAME
-        ):
-            return None
-        return nearest_named(first.title, cands)
-
-    def _last_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """The guide answering before a refusal: found first by a clear lead, most of whose name the question says
-        (named_lead), or the close one it says clearly most of, or one leading by far that e5 reads as asked; not one
-        for a later step the question does not ask ("拿她的医保卡去药店帮她买药行不行" and 社会保障卡补换), nor one whose
-        name holds only the paper asked about."""
-        lead = (
-            self._named_lead(t, cands, guide_hits)
-            or self._said_lead(t, cands, guide_hits)
-            or self._read_alone(t, cands, guide_hits)
-        )
-        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
-            return None
-        return lead
-
-    def _clear_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """The candidate of the first guide hit when it leads the next other service by CLEAR_LEAD and the question
-        says NAMED_SHARE of its name or e5 reads its name READ_NAME close."""
-        if not guide_hits or guide_hits[0].score <= 0:
-            return None
-        first = guide_hits[0]
-        stem = service_stem(first.title)
-        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
-        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
-        if (first.score - rival) / first.score < CLEAR_LEAD or (
-            first.score - sibling
-        ) / first.score < NAMED_LEAD:
-            return None
-        scorer = self.paraphrase
-        if name_said(t, first.title) < NAMED_SHARE and (
-            scorer is None or scorer.similarity(t, first.title) < READ_NAME
-        ):
-            return None
-        lead = nearest_named(first.title, cands)
-        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
-            return None
-        return lead
-
-    def _read_lead(
-        self, t: str, cands: list[Candidate], guide_hits: list[Hit], offered: list[Candidate]
-    ) -> Candidate | None:
-        """The candidate of the first guide hit when e5 reads its name LEAD_OVER_PAIR closer to the question than
-        the official question of every pair about to be offered."""
-        if not guide_hits or any(c.best is None for c in offered):
-            return None
-        if not self._reads_closer(t, guide_hits[0].title, offered):
-            return None
-        return nearest_named(guide_hits[0].title, cands)
-
-    @staticmethod
-    def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """Of close guide hits, the candidate whose name the question says clearly most of (the nearest place's)."""
-        return said_pick(t, said_lead(t, guide_hits, lambda h: h.title), cands)
-
-    @staticmethod
-    def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
-        """The candidate of the first guide hit when it leads clearly and the question says most of its name (of
-        the same service of several places, the nearest's: "我在广州南沙有一片海域使用权" -> the city's)."""
-        if not guide_hits or not named_lead(t, guide_hits, lambda h: h.title):
-            return None
-        return nearest_named(guide_hits[0].title, cands)
 
     def _past_group_variants(self, t: str, aspects: list[Aspect], named: list[str]) -> list[Candidate]:
         """The candidates for everyone among the next GROUP_DEPTH guides, when variants for groups the question

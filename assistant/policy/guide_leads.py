@@ -1,0 +1,114 @@
+"""The guide an unconfident search singles out before a refusal or a paraphrased statute: a clear lead the question
+names (named_lead), the close hit it says clearly most of, one leading by far that e5 reads as asked, one e5 reads
+closer than another place's pairs (a mixin of the Answerer; the pure tests are in policy/named_lead.py)."""
+
+from __future__ import annotations
+
+from assistant.policy.evidence import Candidate
+from assistant.policy.name_words import later_step_only, service_stem
+from assistant.policy.named_lead import (
+    NAMED_LEAD,
+    NAMED_SHARE,
+    name_said,
+    named_lead,
+    nearest_named,
+    said_lead,
+    said_pick,
+)
+from retrieval.paraphrase import ParaphraseScorer
+from retrieval.types import Hit
+
+# the first guide hit leading the next other service by this share of its score ...
+READ_LEAD = 0.25
+# ... whose name e5 reads this close to the question answers before a refusal (measured over the dev sets'
+# refusals: right guides 0.905-0.921 with such a lead; the out-of-scope and wrong ones with it up to 0.899)
+READ_NAME = 0.905
+# a first guide hit leading the next other service by this share of its score goes before a paraphrased statute
+CLEAR_LEAD = 0.4
+
+
+class GuideLeads:
+    """Needs the Answerer's e5 scorer, `_reads_closer` (GuideChoice) and `_paper_named_only` (GuideFit)."""
+
+    paraphrase: ParaphraseScorer | None
+
+    def _read_alone(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The candidate of the first guide hit when it leads the next other service by READ_LEAD and e5 reads its
+        name READ_NAME close to the question."""
+        scorer = self.paraphrase
+        if scorer is None or not guide_hits or guide_hits[0].score <= 0:
+            return None
+        first = guide_hits[0]
+        # variants of one service ("无线电台…审批（新申请）(公众移动通信基站…)" and its other kinds of station) are one
+        # service to lead: the first leads the next other service by READ_LEAD, and its siblings by NAMED_LEAD
+        stem = service_stem(first.title)
+        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
+        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+        if (
+            (first.score - rival) / first.score < READ_LEAD
+            or (first.score - sibling) / first.score < NAMED_LEAD
+            or scorer.similarity(t, first.title) < READ_NAME
+        ):
+            return None
+        return nearest_named(first.title, cands)
+
+    def _last_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The guide answering before a refusal: found first by a clear lead, most of whose name the question says
+        (named_lead), or the close one it says clearly most of, or one leading by far that e5 reads as asked; not one
+        for a later step the question does not ask ("拿她的医保卡去药店帮她买药行不行" and 社会保障卡补换), nor one whose
+        name holds only the paper asked about."""
+        lead = (
+            self._named_lead(t, cands, guide_hits)
+            or self._said_lead(t, cands, guide_hits)
+            or self._read_alone(t, cands, guide_hits)
+        )
+        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
+            return None
+        return lead
+
+    def _clear_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The candidate of the first guide hit when it leads the next other service by CLEAR_LEAD and the question
+        says NAMED_SHARE of its name or e5 reads its name READ_NAME close."""
+        if not guide_hits or guide_hits[0].score <= 0:
+            return None
+        first = guide_hits[0]
+        stem = service_stem(first.title)
+        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
+        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+        if (first.score - rival) / first.score < CLEAR_LEAD or (
+            first.score - sibling
+        ) / first.score < NAMED_LEAD:
+            return None
+        scorer = self.paraphrase
+        if name_said(t, first.title) < NAMED_SHARE and (
+            scorer is None or scorer.similarity(t, first.title) < READ_NAME
+        ):
+            return None
+        lead = nearest_named(first.title, cands)
+        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
+            return None
+        return lead
+
+    def _read_lead(
+        self, t: str, cands: list[Candidate], guide_hits: list[Hit], offered: list[Candidate]
+    ) -> Candidate | None:
+        """The candidate of the first guide hit when e5 reads its name LEAD_OVER_PAIR closer to the question than
+        the official question of every pair about to be offered."""
+        if not guide_hits or any(c.best is None for c in offered):
+            return None
+        if not self._reads_closer(t, guide_hits[0].title, offered):
+            return None
+        return nearest_named(guide_hits[0].title, cands)
+
+    @staticmethod
+    def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """Of close guide hits, the candidate whose name the question says clearly most of (the nearest place's)."""
+        return said_pick(t, said_lead(t, guide_hits, lambda h: h.title), cands)
+
+    @staticmethod
+    def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """The candidate of the first guide hit when it leads clearly and the question says most of its name (of
+        the same service of several places, the nearest's: "我在广州南沙有一片海域使用权" -> the city's)."""
+        if not guide_hits or not named_lead(t, guide_hits, lambda h: h.title):
+            return None
+        return nearest_named(guide_hits[0].title, cands)

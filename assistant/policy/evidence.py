@@ -17,6 +17,7 @@ from assistant.policy.linking import asks_auxiliary, bare_label
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
     asks_later_step,
+    before_bracket,
     serves_later_step,
     serves_step,
     sole_term_holder,
@@ -234,7 +235,7 @@ def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
     # (of variants of one service only: of different services the term may be the matter they share in other words)
     labels = list(choices)
     bare_labels = [bare_label(label) for label in labels]
-    one_service = len({re.split(r"[(（]", compact(label))[0] for label in bare_labels}) == 1
+    one_service = len({before_bracket(label) for label in bare_labels}) == 1
     sole = sole_term_holder(question, bare_labels) if one_service else None
     if sole is not None:
         return choices[labels[sole]]
@@ -268,7 +269,7 @@ def telling_pick(question: str, choices: Mapping[str, str]) -> str | None:
     every variant's name) the question says clearly most of: at least TELLING_MIN and one more than any other ("武警
     部队退下来…大客车驾驶证" picks 退役武警…（大中型客货车）: 退, 大, 客 over 现役…（大中型客货车）'s 大, 客)."""
     labels = list(choices)
-    if len(labels) < 2 or len({re.split(r"[(（]", compact(label))[0] for label in labels}) > 1:
+    if len(labels) < 2 or len({before_bracket(label) for label in labels}) > 1:
         return None
     chars = {label: set(compact(label)) for label in labels}
     common = set.intersection(*chars.values())

@@ -27,6 +27,17 @@ READ_NAME = 0.905
 CLEAR_LEAD = 0.4
 
 
+def _leads(guide_hits: list[Hit]) -> tuple[float, float]:
+    """The first hit's lead (a share of its score, > 0) over the next other service and over the next other name:
+    variants of one service ("无线电台…审批（新申请）(公众移动通信基站…)" and its other kinds of station) are one service
+    to lead, and the first must still stand out among them."""
+    first = guide_hits[0]
+    stem = service_stem(first.title)
+    other = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
+    variant = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+    return (first.score - other) / first.score, (first.score - variant) / first.score
+
+
 class GuideLeads:
     """Needs the Answerer's e5 scorer, `_reads_closer` (GuideChoice) and `_paper_named_only` (GuideFit)."""
 
@@ -39,14 +50,10 @@ class GuideLeads:
         if scorer is None or not guide_hits or guide_hits[0].score <= 0:
             return None
         first = guide_hits[0]
-        # variants of one service ("无线电台…审批（新申请）(公众移动通信基站…)" and its other kinds of station) are one
-        # service to lead: the first leads the next other service by READ_LEAD, and its siblings by NAMED_LEAD
-        stem = service_stem(first.title)
-        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
-        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
+        over_others, over_variants = _leads(guide_hits)
         if (
-            (first.score - rival) / first.score < READ_LEAD
-            or (first.score - sibling) / first.score < NAMED_LEAD
+            over_others < READ_LEAD
+            or over_variants < NAMED_LEAD
             or scorer.similarity(t, first.title) < READ_NAME
         ):
             return None
@@ -72,12 +79,8 @@ class GuideLeads:
         if not guide_hits or guide_hits[0].score <= 0:
             return None
         first = guide_hits[0]
-        stem = service_stem(first.title)
-        rival = next((h.score for h in guide_hits if service_stem(h.title) != stem), 0.0)
-        sibling = next((h.score for h in guide_hits if h.title != first.title), 0.0)
-        if (first.score - rival) / first.score < CLEAR_LEAD or (
-            first.score - sibling
-        ) / first.score < NAMED_LEAD:
+        over_others, over_variants = _leads(guide_hits)
+        if over_others < CLEAR_LEAD or over_variants < NAMED_LEAD:
             return None
         scorer = self.paraphrase
         if name_said(t, first.title) < NAMED_SHARE and (

@@ -48,9 +48,8 @@ class LawReplies:
     host: AnswerHost
     paraphrase: ParaphraseScorer | None
     home_region: tuple[str, ...]
-    _openings: tuple[tuple[Chunk, ...], tuple[str, ...]] | None = (
-        None  # the articles e5 reads, and their openings
-    )
+    # the articles e5 reads, their openings and their laws (kept until the index changes)
+    _openings: tuple[tuple[Chunk, ...], tuple[str, ...], list[str]] | None = None
 
     def _applies(self, t: str) -> Callable[[PolicyDocument], bool]:
         """Whether a law holds where the person is (national, the home region's, or of a place they name)."""
@@ -240,6 +239,12 @@ class LawReplies:
         read = self._read_over(t, top.chunk)
         if read is not None:
             top, doc = read
+        return self._quote_article(st, t, events, top, doc)
+
+    def _quote_article(
+        self, st: DialogueState, t: str, events: Events, top: ChunkHit, doc: PolicyDocument
+    ) -> Reply | None:
+        """The reply quoting one article (法规名 + 条号) when no guide answers."""
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
         if composed is None:
@@ -249,16 +254,18 @@ class LawReplies:
         reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
         return reply
 
-    def _read_articles(self, t: str) -> tuple[tuple[Chunk, ...], np.ndarray] | None:
-        """Every law article of the KB and e5's cosine of the question with each one's opening (-1 for those not
-        warmed up yet); None without e5."""
+    def _read_articles(self, t: str) -> tuple[tuple[Chunk, ...], np.ndarray, list[str]] | None:
+        """Every law article of the KB, e5's cosine of the question with each one's opening (-1 for those not
+        warmed up yet) and each one's law; None without e5."""
         scorer, retriever = self.paraphrase, self.host.retriever
         if scorer is None or not hasattr(retriever, "article_chunks"):
             return None
         chunks = retriever.article_chunks()
         if self._openings is None or self._openings[0] is not chunks:
-            self._openings = (chunks, tuple(article_opening(c.text) for c in chunks))
-        return chunks, scorer.similarities(t, self._openings[1])
+            openings = tuple(article_opening(c.text) for c in chunks)
+            self._openings = (chunks, openings, [c.doc_id for c in chunks])
+        _, openings, laws = self._openings
+        return chunks, scorer.similarities(t, openings), laws
 
     def _read_over(self, t: str, chosen: Chunk) -> tuple[ChunkHit, PolicyDocument] | None:
         """The article e5 reads as the question (when it stands out) instead of the one the words chose, when e5
@@ -266,8 +273,8 @@ class LawReplies:
         read = self._read_articles(t)
         if read is None:
             return None
-        chunks, sims = read
-        picked = read_article(sims, [c.doc_id for c in chunks])
+        chunks, sims, laws = read
+        picked = read_article(sims, laws)
         if picked is None or chunks[picked].id == chosen.id:
             return None
         own = next((float(sims[i]) for i, c in enumerate(chunks) if c.id == chosen.id), None)
@@ -302,26 +309,16 @@ class LawReplies:
         read = self._read_articles(t)
         if read is None:
             return None
-        chunks, sims = read
+        chunks, sims, laws = read
         ids = {c.chunk.id for c in result.articles} if result is not None else set()
         found = {i for i, c in enumerate(chunks) if c.id in ids}
-        picked = read_article(sims, [c.doc_id for c in chunks], found)
+        picked = read_article(sims, laws, found)
         if picked is None:
             return None
-        chunk = chunks[picked]
-        doc = self.host.get_policy(chunk.doc_id)
+        doc = self.host.get_policy(chunks[picked].doc_id)
         if doc is None:
             return None
-        hit = Hit(
-            doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=1.0, chunks=[ChunkHit(chunk, 1.0, {})]
-        )
-        composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
-        if composed is None:
-            return None
-        emit(events, "law_fallback", policy_id=doc.id, article=chunk.field)
-        reply = self._policy_reply(st, composed, t, events)
-        reply.text = f"{self._law_head(doc.id, t, '没有找到直接对应的办事指南，')}\n{reply.text}"
-        return reply
+        return self._quote_article(st, t, events, ChunkHit(chunks[picked], 1.0, {}), doc)
 
     def _policy_reply(self, st: DialogueState, composed: Composed, question: str, events: Events) -> Reply:
         st.current_policy_id = composed.policy_id

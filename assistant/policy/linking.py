@@ -16,6 +16,7 @@ from typing import TypeVar
 from assistant.nlu.text import cn_to_int, compact
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
+    before_bracket,
     first_step_first,
     first_time,
     later_step_only,
@@ -253,8 +254,8 @@ def _named_by_query(
     # among variants of one service, a term of the question only one holds names it ("我系现役军人，揸开部队嘅大货车"
     # and 现役军人持军队（大中型客货车）…, not 现役武警持武装警察部队… for its 部队)
     # (of the first one's variants: other services may say the term in other words)
-    stem = re.split(r"[(（]", compact(names[0]))[0] if names else ""
-    variants = [i for i, n in enumerate(names) if re.split(r"[(（]", compact(n))[0] == stem]
+    stem = before_bracket(names[0]) if names else ""
+    variants = [i for i, n in enumerate(names) if before_bracket(n) == stem]
     sole = sole_term_holder(query, [names[i] for i in variants]) if len(variants) > 1 else None
     one = None if sole is None else variants[sole]
     if one is None:

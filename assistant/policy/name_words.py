@@ -116,6 +116,12 @@ def names_whole_matter(question: str, name: str) -> bool:
 QUALIFIER_RE = re.compile(r"[（(][^）)]*[)）]")
 
 
+def before_bracket(name: str) -> str:
+    """The name up to its first bracket: what variants of one service listed together share ("机动车驾驶证持军警驾驶证
+    申领(现役军人…)" -> "机动车驾驶证持军警驾驶证申领")."""
+    return re.split(r"[(（]", compact(name))[0]
+
+
 def service_stem(name: str) -> str:
     """The service a variant belongs to: the name without its trailing bracketed variant, nested brackets included
     ("无线电台（站）的设置使用和呼号指配审批（新申请）(公众移动通信基站（新申请）)" -> "…审批（新申请）")."""

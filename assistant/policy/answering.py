@@ -52,9 +52,7 @@ from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
-from assistant.policy.linking import (
-    asks_auxiliary,
-)
+from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
@@ -77,6 +75,7 @@ from assistant.policy.service_pick import (
 from assistant.policy.variants import (
     for_household,
     for_ordinary_residents,
+    names_home_office,
     ordinary_counterparts,
     provincial_terms,
     same_service_once,
@@ -237,8 +236,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             t, cands, lambda c: " ".join([c.guide.name, *(p.text for p in self._passages(c.guide))])
         )
         faq = self._best_faq(t, aspects, result, named)
-        # the person names a place the KB covers (or the province in its own terms)
-        placed = bool(named or provincial_terms(t)) and not uncovered
+        # the person names a place the KB covers (or the province in its own terms, or an office of here that
+        # serves a zone: "喺空港经济区新建一栋楼")
+        placed = bool(named or provincial_terms(t) or names_home_office(t, cands)) and not uncovered
         if (
             faq is not None
             and faq.best is not None

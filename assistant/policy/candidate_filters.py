@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from assistant.nlg.passage_answer import asked_thing
 from assistant.nlu.text import compact
 from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
-from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary
+from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, names_aux_matter
 from assistant.policy.name_words import (
     certificate_unnamed,
     problem_thing,
@@ -82,11 +82,19 @@ def pair_text(c: Candidate) -> str:
 def main_services(t: str, cands: Sequence[Candidate]) -> list[Candidate]:
     """The candidates that are neither a notary's guide nor a supporting service (查询 / 预约), unless the question
     asks for one ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)."""
+    plain = [c.guide.name for c in cands if not is_auxiliary(c.guide.name)]
+
+    def side(name: str) -> bool:
+        # (one looking up a matter none of the others names is that matter's service: "想打电话问问省里买农机的补贴
+        # 政策" and 农机购置补贴政策信息查询 beside 家电以旧换新…补贴申请)
+        return (
+            is_auxiliary(name)
+            and not asks_auxiliary(t)
+            and not (plain and all(names_aux_matter(t, name, p) for p in plain))
+        )
+
     return [
-        c
-        for c in cands
-        if not (is_notary(c.guide.name) and not asks_notary(t))
-        and not (is_auxiliary(c.guide.name) and not asks_auxiliary(t))
+        c for c in cands if not (is_notary(c.guide.name) and not asks_notary(t)) and not side(c.guide.name)
     ]
 
 

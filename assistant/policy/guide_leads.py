@@ -15,6 +15,7 @@ from assistant.policy.named_lead import (
     said_lead,
     said_pick,
 )
+from assistant.policy.variants import twin_asked
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.types import Hit
 
@@ -38,6 +39,13 @@ def _leads(guide_hits: list[Hit]) -> tuple[float, float]:
     return (first.score - other) / first.score, (first.score - variant) / first.score
 
 
+def _nearest(t: str, name: str, cands: list[Candidate]) -> Candidate | None:
+    """Of the candidates named `name`, the nearest place's; of twins of one rank, the one asked of ("向省公安报批"
+    asks the province's 弩的进口审批, not the city's)."""
+    lead = nearest_named(name, cands)
+    return twin_asked(t, lead, cands) if lead is not None else None
+
+
 class GuideLeads:
     """Needs the Answerer's e5 scorer, `_reads_closer` (GuideChoice) and `_paper_named_only` (GuideFit)."""
 
@@ -57,7 +65,7 @@ class GuideLeads:
             or scorer.similarity(t, first.title) < READ_NAME
         ):
             return None
-        return nearest_named(first.title, cands)
+        return _nearest(t, first.title, cands)
 
     def _last_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """The guide answering before a refusal: found first by a clear lead, most of whose name the question says
@@ -87,7 +95,7 @@ class GuideLeads:
             scorer is None or scorer.similarity(t, first.title) < READ_NAME
         ):
             return None
-        lead = nearest_named(first.title, cands)
+        lead = _nearest(t, first.title, cands)
         if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
             return None
         return lead
@@ -101,7 +109,7 @@ class GuideLeads:
             return None
         if not self._reads_closer(t, guide_hits[0].title, offered):
             return None
-        return nearest_named(guide_hits[0].title, cands)
+        return _nearest(t, guide_hits[0].title, cands)
 
     @staticmethod
     def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
@@ -114,4 +122,4 @@ class GuideLeads:
         the same service of several places, the nearest's: "我在广州南沙有一片海域使用权" -> the city's)."""
         if not guide_hits or not named_lead(t, guide_hits, lambda h: h.title):
             return None
-        return nearest_named(guide_hits[0].title, cands)
+        return _nearest(t, guide_hits[0].title, cands)

@@ -43,7 +43,7 @@ from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
-from retrieval.regions import in_home_chain, label
+from retrieval.regions import in_home_chain, label, within_home_city
 from retrieval.types import Hit, SearchResult
 
 _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
@@ -67,8 +67,15 @@ class GuideReplies:
                 return head + f"以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
             return head + f"以下是{label(g.region_path) or '其他地区'}的规定，仅供参考："
         # (provinces, cities, districts and counties only: a region label's word such as 城乡 names no place)
+        # (nor another district of the home city, for a guide of the city or the province: it applies there)
         elsewhere = [
-            p for p in named if _UNIT_RE.search(p) and not any(p in h or h in p for h in self.home_region)
+            p
+            for p in named
+            if _UNIT_RE.search(p)
+            and not any(p in h or h in p for h in self.home_region)
+            and not (
+                in_home_chain(g.region_path, self.home_region[:2]) and within_home_city(p, self.home_region)
+            )
         ]
         if (
             elsewhere

@@ -67,7 +67,7 @@ def is_auxiliary(name: str) -> bool:
     return "一件事" not in name and bool(_AUX_NAME_RE.search(compact(name)))
 
 
-def _names_aux_matter(query: str, aux: str, plain: str) -> bool:
+def names_aux_matter(query: str, aux: str, plain: str) -> bool:
     """The question names a term of the auxiliary guide's name that the plain guide's name lacks: what is looked up
     is then the service asked ("教师资格考试合格证明…窗口喺边度" and 教师资格考试合格证明查询, not 高等学校教师资格认定);
     else the looking-up is a side service of what is asked ("第一次办港澳通行证要带什么" and 往来港澳通行证签发)."""
@@ -188,7 +188,7 @@ def link_service(
         if (
             plain
             and plain[0].score >= hits[0].score * AUX_RATIO
-            and not _names_aux_matter(query, name_of(hits[0]), name_of(plain[0]))
+            and not names_aux_matter(query, name_of(hits[0]), name_of(plain[0]))
         ):
             hits = plain
     if query:

@@ -206,6 +206,9 @@ _STEPS = {
     "印错": "更正|变更|更改|修改",
     "延续": "延续|续期|延期",
     "延期": "延续|续期|延期",
+    # renewing a permit before it runs out, in everyday words ("许可证快到期了，续期要交什么")
+    "续期": "延续|续期|延期",
+    "续签": "延续|续期|延期|续签",
     # moving out is not moving in: "户口迁到广州" is not served by 户口迁出 (企业迁移 serves both)
     "迁出": "迁出|迁移|迁走",
     "迁走": "迁出|迁移|迁走",
@@ -491,6 +494,7 @@ def _shortened(word: str, said: str) -> bool:
 _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
 # a certificate named by a generic kind ("…许可证", "…资格证") and the two characters saying which one
 _GENERIC_CERTIFICATE_RE = re.compile(r"([\u4e00-\u9fff]{2})(?:许可|资格|执业|合格)证$")
+_BARE_CERTIFICATE_RE = re.compile(r"(许可|资格|执业|合格)证")
 
 
 def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
@@ -503,6 +507,10 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     if m is None or _loose(s) or m.group(0) not in compact(question):
         return None
     said = compact(name)
+    # a bare kind of paper ("许可证快到期了") says only what kind it is: 实验动物使用许可 is one
+    bare = _BARE_CERTIFICATE_RE.fullmatch(s)
+    if bare is not None:
+        return None if bare.group(1) in said else s
     kind = _GENERIC_CERTIFICATE_RE.search(s)
     if kind is not None:
         # "食品经营许可证": 许可 says what kind of paper, 经营 which one (食品相关产品生产许可证 is no 经营许可证; 食品经营
@@ -517,7 +525,7 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
 # what a refusal can name: the thing before a loss, an expiry or a later step, or a problem told of it
 _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢(?!空|荒|弃)|不见了|遗失|掉了|找不到了)|(?P<expired>过期|到期)")
 _LACK_STEP_RE = re.compile(
-    r"(?P<step>注销|变更|延续|延期|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
+    r"(?P<step>注销|变更|延续|延期|续期|续签|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
 )
 _LACK_FILLER_RE = re.compile(
     r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|就|即将|马上|已经|刚)+$"

@@ -73,8 +73,8 @@ def ordinary_counterparts(question: str, cands: list[Candidate]) -> list[Candida
 
 # the province's own words, and those of a city or district (which ask of the nearer office)
 _PROVINCE_WORDS = re.compile(
-    # (an office of it named: "省自然资源厅", "省民宗委")
-    r"广东|粤|省(?:里|级|厅|局|直|政府|上|内)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
+    # (an office of it named: "省自然资源厅", "省民宗委", "向省公安报批")
+    r"广东|粤|省(?:里|级|厅|局|直|政府|上|内|公安)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
     # (a body of the whole province: "全省性的联谊会")
     r"|全省"
 )
@@ -98,6 +98,19 @@ def office_words(department: str | None) -> str:
     """What tells an office apart: 广州空港经济区管理委员会 -> 空港经济区 (the place and its kind of office left out)."""
     d = re.sub(r"^(?:广东省?|广州市?|[\u4e00-\u9fff]{2}[市区县])", "", department or "")
     return re.sub(r"(?:管理委员会|管委会|人民政府|局|委员会|厅|办公室)$", "", d)
+
+
+def names_home_office(question: str, cands: list[Candidate]) -> bool:
+    """The question names by its telling words the office of a home-region candidate that serves a zone
+    ("喺空港经济区新建一栋楼" and 广州空港经济区管理委员会): it asks about here."""
+    q = compact(question)
+    return any(
+        c.rank <= 1
+        and _ZONE_OFFICE.search(c.guide.department or "")
+        and len(office_words(c.guide.department)) >= 3
+        and office_words(c.guide.department) in q
+        for c in cands
+    )
 
 
 _BRACKETS_RE = re.compile(r"[()（）\s]")

@@ -70,8 +70,9 @@ def states_deadline(text: str) -> bool:
 # how long one must wait before one may act ("考完A类要等几耐先可以考B类"), which the conditions state as a span
 # after something ("通过A类半年后", "取得证书满一年")
 # ("申请注册要等几耐" waits for the office: no act of the person's after it)
+# (or how long must pass: "距离上次鉴定要过多久才能申请", "要隔几耐先可以再考")
 _WAIT_RE = re.compile(
-    r"等(?:多久|多长时间|几耐|几长时间|(?:多少|几)个?(?:天|日|月|年))(?:才|先)(?:可以|能|可)"
+    r"(?:等|过|隔|间隔|相隔)(?:多久|多长时间|几耐|几长时间|(?:多少|几)个?(?:天|日|月|年))(?:才|先)(?:可以|能|可)"
 )
 _NUMBER = r"[0-9一二三四五六七八九十百两半]+"
 # (not an age: "年满18周岁")

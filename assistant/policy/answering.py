@@ -15,7 +15,7 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlu.deadline import period_asked
+from assistant.nlu.deadline import asks_wait, period_asked, states_wait
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
@@ -310,6 +310,17 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # states only the office's time to handle its service
             # (_article_reply holds it to an article stating the period's length)
             law = self._article_reply(st, t, result, events, paraphrase=True)
+            if law is not None:
+                return law
+        if (
+            asks_wait(t)
+            and not local_faq
+            and result.articles
+            and not any(states_wait(c.guide.conditions) for c in cands[:1])
+        ):
+            # how long must pass before one may act ("工伤…距离上次鉴定要过多久才能申请"): a statute setting the
+            # wait, when the guide found first states none (its time limit is the office's, not the wait)
+            law = self._article_reply(st, t, result, events, paraphrase=True, must_say=states_wait)
             if law is not None:
                 return law
         subject = self._subject(t, named)

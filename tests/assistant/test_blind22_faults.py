@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.deadline import asks_wait
 from assistant.nlu.intent import classify
 from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import main_services
 from assistant.policy.evidence import Candidate
 from assistant.policy.name_words import certificate_unnamed, step_not_served, step_said, step_thing
 from assistant.policy.variants import names_home_office, provincial_terms
-from assistant.state import Intent
+from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
-from knowledge.schema import ServiceGuide
+from knowledge.schema import Article, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.embedders import HashEmbedder
 from retrieval.regions import districts_of, named_places, region_rank, within_home_city
 from retrieval.tokenize import expand_synonyms, synonym_table
@@ -136,3 +138,63 @@ def test_a_lead_of_the_same_service_of_two_places_is_the_one_asked_of(tmp_path: 
     assert asked is not None and asked.guide.id == "prov-bow"
     plain = m.answering._last_lead("弩的进口审批要什么材料？", cands, hits)
     assert plain is not None and plain.guide.id == "city-bow"
+
+
+def test_requirements_and_a_step_required_first_ask_the_conditions() -> None:
+    for q in (
+        "向省商务厅申请公开一份文件，交申请的时候有什么硬性要求，不满足就不受理？",
+        "从邻省引进一个林木良种，是不是要先做引种试验？",
+    ):
+        assert Aspect.CONDITIONS in detect_aspects(q)
+    # a paper to see to first, or a booking first, is no condition asked
+    assert Aspect.CONDITIONS not in detect_aspects("英文成绩单要不要先找翻译公司翻成中文？")
+    assert Aspect.CONDITIONS not in detect_aspects("要不要先预约")
+
+
+def test_how_long_must_pass_before_one_may_act_is_a_wait() -> None:
+    assert asks_wait("我前年工伤评了十级，想申请重新鉴定，距离上次鉴定要过多久才能申请？")
+    assert asks_wait("考完A类要等几耐先可以考B类")
+    assert not asks_wait("申请重新鉴定要多久才能办好")
+
+
+# sample data: authored for this test (a made-up regulation and guide)
+INJURY = PolicyDocument(
+    id="law-sample-injury",
+    title="示例工伤保险条例",
+    articles=[
+        Article(
+            number="第二十八条",
+            text="自劳动能力鉴定结论作出之日起1年后，工伤职工认为伤残情况发生变化的，可以申请劳动能力复查鉴定。",
+        ),
+        Article(number="第二十九条", text="劳动能力鉴定委员会应当自收到申请之日起60日内作出鉴定结论。"),
+    ],
+)
+
+
+def test_a_wait_the_guide_found_does_not_state_is_answered_by_the_statute_setting_it(tmp_path: Path) -> None:
+    guide = ServiceGuide(
+        id="sample-reassess",
+        name="劳动能力复查鉴定申请（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        department="示例人社厅",
+        conditions="对鉴定结论不服的，可以自收到结论之日起十五日内申请再次鉴定。",
+        legal_time_limit=TimeLimit(value=60, unit="工作日", raw="60(工作日)"),
+    )
+    m = build_manager([guide], {}, tmp_path / "idx", policies=[INJURY], embedder=HashEmbedder())
+    q = "我工伤评了十级，想申请劳动能力复查鉴定，距离上次鉴定要过多久才能申请？"
+    reply = m.handle(DialogueState(session_id="wait"), q).reply
+    assert "1年后" in reply.text
+    assert [c.id for c in reply.citations] == ["policy:law-sample-injury#第二十八条"]
+
+
+def test_a_lead_of_a_third_over_any_other_service_goes_before_a_paraphrased_statute(tmp_path: Path) -> None:
+    # sample data: authored for this test
+    public = _guide("info", "广东省示例厅政府信息依申请公开")
+    other = _guide("other", "申请公租房（示例）")
+    m = build_manager([public, other], {}, tmp_path / "idx", embedder=HashEmbedder())
+    cands = [_cand(public), _cand(other)]
+    q = "我想以个人名义向省示例厅申请公开一份政府信息，有什么硬性要求？"
+    lead = m.answering._clear_lead(q, cands, _hits((public, 3.56), (other, 2.36)))
+    assert lead is not None and lead.guide.id == "info"
+    assert m.answering._clear_lead(q, cands, _hits((public, 3.56), (other, 2.7))) is None

@@ -21,6 +21,7 @@ from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.article_reading import READ_OVER, read_article
 from assistant.policy.evidence import (
     CLOSE,
+    FAQ_LEXICAL,
     LAW_ARTICLE_LEXICAL,
     LAW_ASPECT_COVER,
     LAW_ASPECT_MARGIN,
@@ -84,6 +85,19 @@ class LawReplies:
                 # before another place's official answer
                 return self._article_reply(
                     st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, retrieved_only=True
+                )
+            if chosen.rank >= 2 and chosen.best.lexical < FAQ_LEXICAL:
+                # another place's pair sharing few of the question's words, taken on e5's reading alone: a statute
+                # in force here that uses most of them answers first ("我是农村的，准备到老婆家结婚落户，她是独生女…
+                # 同等的村民待遇" and 广东省人口与计划生育条例第三十八条, not 暮云街道's "非农村村民能购买宅基地吗？")
+                return self._article_reply(
+                    st,
+                    t,
+                    result,
+                    events,
+                    min_lexical=LAW_ARTICLE_LEXICAL,
+                    retrieved_only=True,
+                    in_force_only=True,
                 )
             return None
         # "广州办护照去哪个地方" names 护照: the place and the aspect's words say nothing about which service

@@ -18,6 +18,7 @@ from knowledge.schema import Article, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.embedders import HashEmbedder
 from retrieval.regions import districts_of, named_places, region_rank, within_home_city
 from retrieval.tokenize import expand_synonyms, synonym_table
+from retrieval.passages import Passage, ScoredPassage
 from retrieval.types import DocKind, Hit
 
 HOME = ("广东省", "广州市", "花都区")
@@ -198,3 +199,45 @@ def test_a_lead_of_a_third_over_any_other_service_goes_before_a_paraphrased_stat
     lead = m.answering._clear_lead(q, cands, _hits((public, 3.56), (other, 2.36)))
     assert lead is not None and lead.guide.id == "info"
     assert m.answering._clear_lead(q, cands, _hits((public, 3.56), (other, 2.7))) is None
+
+
+# sample data: authored for this test (a made-up regulation of the home province)
+FAMILY = PolicyDocument(
+    id="law-sample-family",
+    title="广东省示例人口与家庭条例",
+    region="广东省",
+    articles=[
+        Article(
+            number="第三十八条",
+            text="农村男方到独生女方家结婚落户的，村里应当给予其与村民同等的待遇，任何人不得阻挠和歧视。",
+        ),
+        Article(number="第三十九条", text="县级以上人民政府应当为独生子女家庭提供养老服务。"),
+    ],
+)
+
+
+def test_a_statute_here_using_the_question_s_words_answers_before_another_place_s_pair_sharing_few(
+    tmp_path: Path,
+) -> None:
+    far = ServiceGuide(
+        id="sample-far-house",
+        name="农村建房一件事（示例）",
+        region="湖南省示例县",
+        region_path=["湖南省", "示例县"],
+        department="示例县政府",
+    )
+    m = build_manager([far], {}, tmp_path / "idx", policies=[FAMILY], embedder=HashEmbedder())
+    q = "我是农村的，准备到老婆家结婚落户，她是独生女，村里会不会不给我同等的村民待遇？"
+    result = m.answering.search(q, None, top_k=8, chunks_per_hit=64, faq_top=12, article_top=4)
+    assert result is not None
+
+    def pair(lexical: float) -> Candidate:
+        passage = Passage(far.id, DocKind.GUIDE, "faq", "0", "非农村村民能购买宅基地吗？", "不能。")
+        return Candidate(far, None, ScoredPassage(passage, 1.0, lexical, 0.5, 0.5), 2)
+
+    events: list = []
+    law = m.answering._law_over_guide(DialogueState(session_id="far"), q, result, pair(0.05), [], events)
+    assert law is not None and law.citations[0].id == "policy:law-sample-family#第三十八条"
+    # a pair sharing many of the question's words stays the answer
+    kept = m.answering._law_over_guide(DialogueState(session_id="far"), q, result, pair(0.5), [], [])
+    assert kept is None

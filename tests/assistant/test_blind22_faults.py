@@ -16,9 +16,9 @@ from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, TimeLimit
 from retrieval.embedders import HashEmbedder
+from retrieval.passages import Passage, ScoredPassage
 from retrieval.regions import districts_of, named_places, region_rank, within_home_city
 from retrieval.tokenize import expand_synonyms, synonym_table
-from retrieval.passages import Passage, ScoredPassage
 from retrieval.types import DocKind, Hit
 
 HOME = ("广东省", "广州市", "花都区")

@@ -183,12 +183,28 @@ def within_home_city(place: str, home: Sequence[str]) -> bool:
     return len(home) >= 2 and place not in home and home[1] in enclosing_units((place,))
 
 
+_FROM_RE = re.compile(r"(?:从|由)$")
+_COME_RE = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:过来|来|嚟|返来|回来)")
+
+
+def _come_from(name: str, text: str) -> bool:
+    """Every mention of the place says where the person comes from ("从湖南老家来广州…报暂住"; not where a move
+    starts that is asked about: "公司要从醴陵搬到株洲")."""
+    return all(
+        (_FROM_RE.search(text[: m.start()]) and _COME_RE.match(text, m.end()))
+        or text[: m.start()].endswith("来自")
+        for m in re.finditer(re.escape(name), text)
+    )
+
+
 def named_places(text: str, known: Iterable[str]) -> list[str]:
     """Places a message names: KB region units found by full or short name ("长沙", "湖南省"), plus any other
     written-out unit ("北京市") the KB does not know. Home-region units are included when named."""
     found: list[str] = []
     for unit in known:
-        if unit in text or (short_name(unit) != unit and short_name(unit) in text):
+        said = unit if unit in text else short_name(unit) if short_name(unit) in text else None
+        # (a place one comes from is not the place asked about: "我从湖南老家来广州…报暂住")
+        if said is not None and not _come_from(said, text):
             found.append(unit)
     for u in mentioned_units(text):
         if not any(u == k or u in k or k in u for k in found):

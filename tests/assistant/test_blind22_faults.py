@@ -241,3 +241,12 @@ def test_a_statute_here_using_the_question_s_words_answers_before_another_place_
     # a pair sharing many of the question's words stays the answer
     kept = m.answering._law_over_guide(DialogueState(session_id="far"), q, result, pair(0.5), [], [])
     assert kept is None
+
+
+def test_a_place_one_comes_from_is_not_the_place_asked_about() -> None:
+    known = ["湖南省", "长沙市", "醴陵市", "株洲市", *HOME]
+    assert named_places("我从湖南老家来广州亲戚家住半个月，报暂住要几天内报？", known) == ["广州市"]
+    assert named_places("我来自长沙，在广州上班", known) == ["广州市"]
+    # where a move asked about starts is a place asked about, and so is one named again
+    assert named_places("公司要从醴陵搬到株洲市区", known) == ["醴陵市", "株洲市"]
+    assert "湖南省" in named_places("我从湖南来，湖南的社保能转过来吗", known)

@@ -70,6 +70,7 @@ def test_colloquial_words_for_importing_a_base_station_and_a_planning_permit() -
     assert "进口" in expand_synonyms("我们单位要从国外进一批弩", table)
     assert "公众移动通信基站" in expand_synonyms("手机基站执照就快到期", table)
     assert "建设工程规划许可证" in expand_synonyms("申请工程规划证之前", table)
+    assert "国有企业" in expand_synonyms("以前在国营厂上过班", table)
 
 
 def test_a_lookup_of_a_matter_no_other_candidate_names_is_that_matter_s_service() -> None:

@@ -11,7 +11,7 @@ from assistant.nlu.normalize import canonical
 from assistant.policy.candidate_filters import main_services
 from assistant.policy.evidence import Candidate
 from assistant.policy.name_words import certificate_unnamed, step_not_served, step_said, step_thing
-from assistant.policy.variants import names_home_office, provincial_terms
+from assistant.policy.variants import names_home_office, office_named, provincial_terms
 from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
 from knowledge.schema import Article, PolicyDocument, ServiceGuide, TimeLimit
@@ -109,6 +109,10 @@ def test_a_zone_office_of_here_named_places_the_question_here() -> None:
     assert not names_home_office("新建一栋楼，规划许可证要去边度递材料？", [_cand(zone), _cand(city)])
     # another place's zone office says nothing of here
     assert not names_home_office("喺空港经济区新建一栋楼", [_cand(zone, rank=2)])
+    # a zone said by its short name is named too
+    assert names_home_office("我们在白云机场空港区的项目，规划许可证要延期", [_cand(zone), _cand(city)])
+    assert office_named("广州空港经济区管理委员会", "白云机场空港区的项目")
+    assert not office_named("广州市规划和自然资源局", "白云机场空港区的项目")
 
 
 def test_another_district_of_the_home_city_is_covered_by_the_city_s_guides(tmp_path: Path) -> None:

@@ -155,7 +155,7 @@ def said_as_place(short: str, text: str) -> bool:
     s = re.escape(short)
     return bool(
         re.search(
-            rf"(?:在|喺|于){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区|有些|有的|公共|政府|规定|法规)",
+            rf"(?:在|喺|于|(?<![记居])住){s}|(?<![去到往飞回来从]){s}(?:的|嘅|这边|那边|这里|那里|当地|本地|地区|有些|有的|公共|政府|规定|法规)",
             text,
         )
     ) and not re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)
@@ -362,10 +362,13 @@ def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) 
     if named:
         if any(matches_place(path, p) for p in named):
             return 0
-        # (the home city's and the province's guides apply in another district of the home city)
-        if in_home_chain(path, home) and any(p in home for p in named):
-            return 1
-        return 1 if in_home_chain(path, home[:2]) and any(within_home_city(p, home) for p in named) else 2
+        # (the home city's and the province's guides apply in another district of the home city; the home
+        # district's are the nearest there is, labelled as its own)
+        return (
+            1
+            if in_home_chain(path, home) and any(p in home or within_home_city(p, home) for p in named)
+            else 2
+        )
     if not path:
         return 3
     return 1 if in_home_chain(path, home) else 2

@@ -18,7 +18,7 @@ from assistant.policy.faq_evidence import best_faq
 from knowledge.schema import ServiceGuide
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.passages import Passage, guide_passages, score_passages
-from retrieval.regions import matches_place, parse_region_path, region_rank, within_home_city
+from retrieval.regions import matches_place, named_places, parse_region_path, region_rank, within_home_city
 from retrieval.types import DocKind, Hit, SearchResult
 from retrieval.word_spread import WordSpread
 
@@ -105,6 +105,11 @@ class EvidenceLookup:
                 log.exception("could not read the regions of the index")
             self._known_units = frozenset(units)
         return self._known_units
+
+    def names_elsewhere(self, t: str) -> bool:
+        """The message names a place outside the home region's chain ("我住番禺", "在深圳"): the online forms are
+        the home district's, not that place's."""
+        return any(p not in self.home_region for p in named_places(t, self.known_units()))
 
     def _kb_covers(self, place: str) -> bool:
         # (another district of the home city is covered by the city's and the province's guides)

@@ -95,10 +95,10 @@ def test_the_districts_of_the_home_city_are_places_its_and_the_province_s_guides
     assert named_places("我是番禺人", HOME) == []
     assert within_home_city("番禺区", HOME)
     assert not within_home_city("花都区", HOME) and not within_home_city("深圳市", HOME)
-    # the city's and the province's guides are of the place named; the home district's are not
+    # the city's and the province's guides apply there; the home district's are the nearest there is (labelled)
     assert region_rank(("广东省", "广州市"), HOME, ["番禺区"]) == 1
     assert region_rank(("广东省",), HOME, ["番禺区"]) == 1
-    assert region_rank(HOME, HOME, ["番禺区"]) == 2
+    assert region_rank(HOME, HOME, ["番禺区"]) == 1
     assert region_rank(("湖南省", "长沙市"), HOME, ["番禺区"]) == 2
 
 

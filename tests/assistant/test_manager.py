@@ -860,3 +860,17 @@ def test_a_flow_s_words_give_way_to_another_guide_the_question_names(manager: Di
     other = Hit("gd-other", DocKind.GUIDE, "专职律师执业许可", 2.8, [])
     flow_guide = manager.answering._flow_guide("想开个奶茶店，要办什么", [], [other])
     assert flow_guide is not None and flow_guide.name == "个体工商户设立登记"
+
+
+def test_a_person_naming_another_place_gets_no_home_district_form(manager: DialogueManager) -> None:
+    # the online forms are the home district's (花都区): 深圳 is not covered at all, 番禺 only by the city's and the
+    # province's guides, with the home district's labelled as its own
+    far = manager.handle(DialogueState(), "我住深圳，想办居住证要带什么")
+    assert far.state.flow_id is None
+    assert "深圳" in far.reply.text and "没有深圳市" in far.reply.text
+    near = manager.handle(DialogueState(), "我住番禺，想办居住证要带什么")
+    assert near.state.flow_id is None
+    assert "番禺区" in near.reply.text and "花都区的规定" in near.reply.text
+    # the home district's own resident still gets the form
+    home = manager.handle(DialogueState(), "我住花都，想办居住证要带什么")
+    assert home.state.flow_id is not None

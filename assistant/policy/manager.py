@@ -230,13 +230,13 @@ class DialogueManager:
         cls = classify_scored(t, st, flow_match=flow_hit is not None)
         events.append(ev.IntentDetected(intent=cls.intent.value, confidence=cls.confidence))
         intent = cls.intent if cls.signal else None
-        if in_form is None and intent is not Intent.COMPLAINT and self.answering.names_elsewhere(t):
-            # the online forms are the home district's: a person naming another place ("我住番禺，想办居住证")
-            # gets what the KB says for there (or that it does not cover it), not our form
-            if intent in (Intent.APPLY, Intent.SERVICE_QUESTION, None) and (
-                flow_hit is not None or intent is Intent.APPLY
-            ):
-                return self._service_question(st, t, events), None
+        # the online forms are the home district's: a person naming another place ("我住番禺，想办居住证") gets what
+        # the KB says for there (or that it does not cover it), not our form
+        wants_form = intent is Intent.APPLY or (
+            flow_hit is not None and intent in (Intent.SERVICE_QUESTION, None)
+        )
+        if in_form is None and wants_form and self.answering.names_elsewhere(t):
+            return self._service_question(st, t, events), None
         if intent is Intent.COMPLAINT:
             return self.wishes.complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,9 @@ from retrieval.types import DocKind, Hit, SearchResult
 from retrieval.word_spread import WordSpread
 
 log = logging.getLogger(__name__)
+
+
+_UNIT_END_RE = re.compile(r"(?:省|市|区|县|州|..镇|街道)$")
 
 
 class EvidenceLookup:
@@ -109,7 +113,10 @@ class EvidenceLookup:
     def names_elsewhere(self, t: str) -> bool:
         """The message names a place outside the home region's chain ("我住番禺", "在深圳"): the online forms are
         the home district's, not that place's."""
-        return any(p not in self.home_region for p in named_places(t, self.known_units()))
+        # (units only: a region label's word such as 城乡 names no place)
+        return any(
+            p not in self.home_region and _UNIT_END_RE.search(p) for p in named_places(t, self.known_units())
+        )
 
     def _kb_covers(self, place: str) -> bool:
         # (another district of the home city is covered by the city's and the province's guides)

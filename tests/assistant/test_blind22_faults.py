@@ -255,3 +255,13 @@ def test_a_place_one_comes_from_is_not_the_place_asked_about() -> None:
     # where a move asked about starts is a place asked about, and so is one named again
     assert named_places("公司要从醴陵搬到株洲市区", known) == ["醴陵市", "株洲市"]
     assert "湖南省" in named_places("我从湖南来，湖南的社保能转过来吗", known)
+
+
+def test_a_region_label_s_word_names_no_other_place(tmp_path: Path) -> None:
+    # sample data: a guide whose region label ends in a word, as some bundled Hunan guides' do
+    odd = _guide("odd", "开办运输企业一件事（示例）", ("湖南省", "张家界市", "武陵源区", "城乡"))
+    m = build_manager([odd], {}, tmp_path / "idx", embedder=HashEmbedder())
+    assert "城乡" in m.answering.known_units()
+    assert not m.answering.names_elsewhere("我要办城乡居民养老保险")
+    assert m.answering.names_elsewhere("我在张家界市，我要办城乡居民养老保险")
+    assert not m.answering.names_elsewhere("我在花都，我要办城乡居民养老保险")

@@ -161,20 +161,26 @@ def said_as_place(short: str, text: str) -> bool:
     ) and not re.search(rf"{s}(?:的|嘅)?(?:户口|户籍|人|籍)", text)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1)
+def _districts_by_prefix() -> dict[str, dict[str, str]]:
+    """A prefecture-level city's adcode prefix ("4401") -> short name -> full name of its districts and counties,
+    read once from the gazetteer."""
+    out: dict[str, dict[str, str]] = {}
+    for name, codes in _adcodes().items():
+        short = short_name(name)
+        if "辖" in name or len(short) < 2 or short == name:
+            continue
+        for c in codes:
+            if c.endswith("0" * 6) and not c.endswith("0" * 8):
+                out.setdefault(c[:4], {}).setdefault(short, name)
+    return out
+
+
 def districts_of(city: str) -> dict[str, str]:
     """Short name -> full name of the districts and counties of a prefecture-level city (广州市: "番禺" ->
     "番禺区"); empty for any other unit."""
-    cities = [c for c in _adcodes().get(city, ()) if c.endswith("0" * 8) and not c.endswith("0" * 10)]
-    out: dict[str, str] = {}
-    for name, codes in _adcodes().items():
-        if "辖" in name:
-            continue
-        if any(c[:4] == p[:4] and c != p and c.endswith("0" * 6) for c in codes for p in cities):
-            short = short_name(name)
-            if len(short) >= 2 and short != name:
-                out.setdefault(short, name)
-    return out
+    prefixes = {c[:4] for c in _adcodes().get(city, ()) if c.endswith("0" * 8) and not c.endswith("0" * 10)}
+    return {k: v for p in prefixes for k, v in _districts_by_prefix().get(p, {}).items()}
 
 
 def within_home_city(place: str, home: Sequence[str]) -> bool:

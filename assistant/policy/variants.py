@@ -105,12 +105,12 @@ _ZONE_KIND_RE = re.compile(r"(?:经济|开发|高新技术产业开发)区$")
 
 
 def office_named(department: str | None, question: str) -> bool:
-    """The question names the office by its telling words (three or more characters), or a zone's office by the
-    zone's short name ("空港区" for 广州空港经济区管理委员会)."""
+    """The question names the office by its telling words, or a zone's office by the zone's short name ("空港区"
+    for 广州空港经济区管理委员会)."""
     words = office_words(department)
     q = compact(question)
     short = _ZONE_KIND_RE.sub("区", words)
-    return (len(words) >= 3 and words in q) or (short != words and len(short) >= 3 and short in q)
+    return bool(words) and (words in q or (short != words and len(short) >= 3 and short in q))
 
 
 def names_home_office(question: str, cands: list[Candidate]) -> bool:
@@ -119,6 +119,7 @@ def names_home_office(question: str, cands: list[Candidate]) -> bool:
     return any(
         c.rank <= 1
         and _ZONE_OFFICE.search(c.guide.department or "")
+        and len(office_words(c.guide.department)) >= 3
         and office_named(c.guide.department, question)
         for c in cands
     )
@@ -138,8 +139,7 @@ def same_service_once(cands: list[Candidate], question: str = "") -> list[Candid
     province = provincial_terms(question)
 
     def key(c: Candidate) -> tuple[int, int, bool, bool]:
-        office = office_words(c.guide.department)
-        named = bool(office) and (office in compact(question) or office_named(c.guide.department, question))
+        named = office_named(c.guide.department, question)
         depth = len(c.guide.region_path)
         return (
             c.rank,
@@ -168,7 +168,7 @@ def zones_unasked(question: str, cands: list[Candidate]) -> list[Candidate]:
 
     def zone(c: Candidate) -> bool:
         dept = c.guide.department or ""
-        return bool(_ZONE_OFFICE.search(dept)) and office_words(dept) not in q and not office_named(dept, q)
+        return bool(_ZONE_OFFICE.search(dept)) and not office_named(dept, q)
 
     rest = [c for c in cands if not zone(c)]
     places = {c.guide.region for c in cands if zone(c)}

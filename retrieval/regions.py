@@ -189,6 +189,16 @@ def within_home_city(place: str, home: Sequence[str]) -> bool:
     return len(home) >= 2 and place not in home and home[1] in enclosing_units((place,))
 
 
+def home_levels_over(place: str, home: Sequence[str]) -> int:
+    """How many of the home region's leading units contain another place, so that their guides apply there:
+    2 for 番禺区 (the province's and the city's), 1 for 湛江市 or 赤坎区 (the province's), 0 outside the province
+    or for a unit of the home chain itself."""
+    if place in home:
+        return 0
+    around = enclosing_units((place,))
+    return next((k for k in range(len(home) - 1, 0, -1) if home[k - 1] in around), 0)
+
+
 _FROM_RE = re.compile(r"(?:从|由)$")
 _COME_RE = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:过来|来|嚟|返来|回来)")
 
@@ -370,11 +380,10 @@ def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) 
             return 0
         # (the home city's and the province's guides apply in another district of the home city; the home
         # district's are the nearest there is, labelled as its own)
-        return (
-            1
-            if in_home_chain(path, home) and any(p in home or within_home_city(p, home) for p in named)
-            else 2
-        )
+        # (and the province's alone in its other cities: "我在湛江养对虾…想请省农业农村厅派技术人员")
+        depth = max(len(home) if p in home else home_levels_over(p, home) for p in named)
+        span = len(home) if depth >= 2 else depth
+        return 1 if span and in_home_chain(path, home[:span]) else 2
     if not path:
         return 3
     return 1 if in_home_chain(path, home) else 2

@@ -41,6 +41,10 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
     r"(?:投诉|举报).{0,4}(?:条件|要求|材料|资料|流程|程序|时限|期限)|"
     # a reward for having reported ("查实后申请举报奖励", "举报有功奖励要几耐", "听说举报有功可以拿奖励")
     r"举报(?:有功|立功)?的?奖|举报有功[^。？?，,]{0,6}?奖|"
+    # ("我举报了有人偷拆航标…听说可以申请保护航标的奖励", when the report is told: no complaint)
+    r"(?:申请|领取?|拿|获得)[^。？?，,]{0,8}?奖(?:励|金)|"
+    # whether a complaint may be made online ("工商联可以帮企业维权，能在网上投诉吗")
+    r"(?:能|可以|可不可以|能不能|可唔可以)(?:在|再|喺)?(?:网上|线上|在线)(?:投诉|举报)|"
     # where to call, how long it takes, what happens to the one who reported ("想向环境厅投诉，电话是多少",
     # "投诉之后多久会有处理结果", "举报…我的个人信息会不会被保密")
     r"(?:投诉|举报)[^。？?]{0,12}?(?:电话|号码)(?:是|系)?(?:多少|几多)|"

@@ -63,6 +63,7 @@ from assistant.policy.name_words import (
     without_offices,
     without_places,
 )
+from assistant.policy.negated_variants import ruled_out
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -88,6 +89,7 @@ from retrieval.passages import Passage
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     foreign_countries,
+    home_levels_over,
     law_holds_in,
     local_law_holds_in,
     named_places,
@@ -349,9 +351,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         if law is not None:
             return law
         if uncovered and len(uncovered) == len(named):
-            return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(
-                st, uncovered, events, result
-            )
+            law = self._place_law(st, t, result, events, uncovered)
+            if law is not None or not self._in_province(uncovered):
+                return law or self._uncovered_reply(st, uncovered, events, result)
         flow_guide = self._flow_guide(t, events, guide_hits)
         if flow_guide is not None:
             note = self._region_note(flow_guide, named, uncovered)
@@ -417,6 +419,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if serving is not None:
                 emit(events, "step_served", service_id=serving.guide.id)
                 return self._answer_from(st, serving, aspects, t, events, named, uncovered, result)
+            # variants the question rules out by a negation are no choice ("拿了块带方案出让嘅工业地" and …不带方案…)
+            out = ruled_out(t, [c.guide.name for c in asked])
+            asked = [c for k, c in enumerate(asked) if k not in out] or asked
+            if len(asked) == 1:
+                emit(events, "told_lead", service_id=asked[0].guide.id)
+                return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
             resident = resident_variant(t, asked)
             if resident is not None:
                 emit(events, "group_variant", service_id=resident.guide.id)
@@ -431,9 +439,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)
             return self._clarify(st, asked, t, events, result)
         if uncovered:
-            return self._place_law(st, t, result, events, uncovered) or self._uncovered_reply(
-                st, uncovered, events, result
-            )
+            law = self._place_law(st, t, result, events, uncovered)
+            # (another city of the province: the province's guides and official pairs may still answer, "我哋要喺
+            # 肇庆起厂房…省地震局有冇电话")
+            if law is not None or not self._in_province(uncovered):
+                return law or self._uncovered_reply(st, uncovered, events, result)
         scorer = self.paraphrase
         found = faq_candidates(
             t,
@@ -488,8 +498,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 if not _refused(events, before):
                     return reply
                 del events[before:]  # the guide does not fit after all: the pairs are still worth offering
-        if placed:
-            # (another province's pairs are no near misses to offer where the person names a place the KB covers)
+        if placed or uncovered:
+            # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
+            # another city of the province)
             offered = [c for c in offered if c.rank < 2]
         if offered:
             return self._offer_faqs(st, offered, t, events, result)
@@ -510,7 +521,13 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # the thing a refusal would say is missing is named by guides found ("R字签证…弄坏了要换过" and 换发 /
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
-        return self._read_or_refuse(st, t, events, result, aspects, lacking)
+        before = len(events)
+        reply = self._read_or_refuse(st, t, events, result, aspects, lacking)
+        if uncovered and _refused(events, before):
+            # another city of the province that nothing answered: say so plainly, with where to ask
+            del events[before:]
+            return self._uncovered_reply(st, uncovered, events, result)
+        return reply
 
     def _past_offices(self, t: str, result: SearchResult) -> SearchResult:
         """An office named with its place ("广东农业农村厅那一关…") draws the guides named for the office (its "…查询"
@@ -557,6 +574,10 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             paraphrase=True,
             holds=lambda d: any(holds(d.region, p) for p in places),
         )
+
+    def _in_province(self, places: list[str]) -> bool:
+        """Every place is in the home province, where the province's guides apply."""
+        return all(home_levels_over(p, self.home_region) for p in places)
 
     def _subject(self, t: str, named: list[str]) -> str:
         """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""

@@ -43,7 +43,7 @@ from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
-from retrieval.regions import in_home_chain, label, within_home_city
+from retrieval.regions import home_levels_over, in_home_chain, label
 from retrieval.types import Hit, SearchResult
 
 _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
@@ -60,22 +60,25 @@ class GuideReplies:
 
     def _region_note(self, g: ServiceGuide, named: list[str], uncovered: list[str]) -> str:
         home = label(self.home_region)
-        if uncovered:
+        if uncovered and not (
+            in_home_chain(g.region_path, self.home_region[:1])
+            and all(home_levels_over(p, self.home_region) for p in uncovered)
+        ):
+            # (another city of the province is served by a guide of the province: "我在湛江养蚝，养殖证要延期")
             where = "、".join(uncovered)
             head = f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的指南。"
             if in_home_chain(g.region_path, self.home_region):
                 return head + f"以下是{label(g.region_path)}的规定，仅供参考，请向{where}当地咨询："
             return head + f"以下是{label(g.region_path) or '其他地区'}的规定，仅供参考："
         # (provinces, cities, districts and counties only: a region label's word such as 城乡 names no place)
-        # (nor another district of the home city, for a guide of the city or the province: it applies there)
+        # (nor another district of the home city, for a guide of the city or the province, or another city of the
+        # province, for a guide of the province: it applies there)
         elsewhere = [
             p
             for p in named
             if _UNIT_RE.search(p)
             and not any(p in h or h in p for h in self.home_region)
-            and not (
-                in_home_chain(g.region_path, self.home_region[:2]) and within_home_city(p, self.home_region)
-            )
+            and not in_home_chain(g.region_path, self.home_region[: home_levels_over(p, self.home_region)])
         ]
         if (
             elsewhere
@@ -339,7 +342,8 @@ class GuideReplies:
         text = self._phrase(composed, question, events)
         choices = follow_up_choices(list(aspects))
         flow = flow_for_service(guide.id, self.host.flows)
-        if flow is not None and not st.flow_id:
+        # (the forms are the home district's: not offered to a person asking of another place)
+        if flow is not None and not st.flow_id and not region_note:
             how = "网上预审（边聊边办）" if flow.kind == "precheck" else "边聊边办"
             # a flow linked through a related service is another service: never "本事项" ("残疾人证" is not
             # the 两项补贴 it relates to)

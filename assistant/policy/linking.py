@@ -25,6 +25,7 @@ from assistant.policy.name_words import (
     sole_term_holder,
     term_in_name,
 )
+from assistant.policy.negated_variants import ruled_out
 from guides.schema import Flow
 from knowledge.schema import ServiceGuide
 from retrieval.regions import mentioned_units
@@ -212,6 +213,9 @@ def link_service(
         # no later step asked: a close guide of the plain step goes before one replacing or changing the thing
         # ("我要办结婚证": 结婚登记预约, not 补领结婚证预约 for holding 结婚证)
         close = [h for h in close if not later_step_only(query, name_of(h))] or close
+        # (nor a variant the question rules out by a negation: "拿了块带设计方案出让的地" and …不带方案出让…)
+        out = ruled_out(query, [name_of(h) for h in close])
+        close = [h for k, h in enumerate(close) if k not in out] or close
     if query and len(close) > 1:
         picked = _named_by_query(query, close, guide_of, name_of)
         if picked is not None:
@@ -266,6 +270,10 @@ def _named_by_query(
     return None if one is None else close[one].doc_id
 
 
+# a stem of at least this many characters shared by every name: their tails tell the variants apart
+TAIL_STEM = 6
+
+
 def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int | None:
     """The one name (its index) the query uses words of ("挂失", "探亲", "M字") that no other name has; failing
     that, by the official terms its colloquial words stand for ("自由职业" -> 灵活就业), unless not `formal`."""
@@ -283,6 +291,7 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
     readings = [name_bigrams(query) - GENERIC_BIGRAMS - lacked]
     if formal:
         readings.append(query_bigrams(query) - lacked)
+    pointed = False
     for qgrams in readings:
         distinct = []
         for n, own in grams.items():
@@ -292,6 +301,7 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
         if len(distinct) == 1:
             return distinct[0]
         if distinct:  # the question's own words point at several: the synonyms do not decide
+            pointed = True
             break
     # one name holds all the question's words that any other holds, and more ("M字签证延期" and 延期M字签证 among
     # 延期L字签证 / 换发M字签证)
@@ -300,7 +310,30 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
         best = max(told, key=lambda n: len(told[n]), default=None)
         if best is not None and len(told) > 1 and all(told[n] < told[best] for n in told if n != best):
             return first[best]
+    opened = names[0][:stem] if names else ""
+    # (not when the question's words point at several names: "退役士官" says 士官 of one and 退役士 of another)
+    if (
+        not pointed
+        and stem >= TAIL_STEM
+        and len(re.findall(r"[(（]", opened)) > len(re.findall(r"[)）]", opened))
+    ):
+        # the variants differ only inside their bracketed qualifier, after a stem that names them all ("…（业余
+        # 编剧家、业余编舞家、业余作曲家）认定(广东省业余编剧家认定)"): three characters of the question only one tail
+        # holds name it ("想申请认定做业余编剧家"; not 文物部门 for …(国际组织参观未开放的文物点审批))
+        said = _trigrams(compact(query))
+        tails = {n: _trigrams(n[stem:]) for n in first}
+        own = {n: g - set().union(*(o for m, o in tails.items() if m != n)) for n, g in tails.items()}
+        distinct = [first[n] for n, g in own.items() if said & g]
+        # (every tail has words of its own: not "…(业余)" beside "…(其他无线电台（站）…)", which repeats the stem)
+        if len(distinct) == 1 and all(own.values()):
+            return distinct[0]
     return None
+
+
+def _trigrams(text: str) -> set[str]:
+    return {
+        text[i : i + 3] for i in range(len(text) - 2) if re.fullmatch(r"[\u4e00-\u9fff]{3}", text[i : i + 3])
+    }
 
 
 def _junction(name: str, stem: int) -> set[str]:

@@ -151,7 +151,7 @@ def query_bigrams(query: str) -> set[str]:
 
 
 # A variant for doing it the first time, and words of a question about a later step (replace, move, lost).
-_FIRST_TIME_RE = re.compile(r"新办|首次|初次|初始|新申请|新申领|首办")
+_FIRST_TIME_RE = re.compile(r"新办|首次|初次|初始|新申请|新申领|首办|新设")
 _PLAIN_REST_RE = re.compile(r"(?:申办|申请|申领|办理|登记|认定|核发)?")
 _LATER_QUERY_RE = re.compile(
     r"补|换|迁|变更|注销|延续|延期|延长|续签|续期|挂失|遗失|丢|不见|坏|损|过期|到期|失效|重新|恢复|撤销|更正|改"

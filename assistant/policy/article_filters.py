@@ -7,6 +7,7 @@ import re
 
 from assistant.nlu.text import compact
 from assistant.policy.name_words import synonym_table
+from retrieval.passages import content_bigrams
 
 # the certificate a question asks to get ("办结婚证要带什么", "领个居住证"), not one it replaces or renews
 _APPLIED_RE = re.compile(
@@ -37,3 +38,22 @@ def procedure_named(question: str) -> str:
     if not applied or not terms or any(applied in term for term in terms):
         return question
     return compact(question).replace(applied, terms[0])
+
+
+# a law's title around its subject: the place that made it, and the kind of text it is
+_TITLE_PLACE_RE = re.compile(r"^(?:中华人民共和国|[\u4e00-\u9fff]{2,6}?(?:省|市|自治区|经济特区))+")
+_TITLE_KIND_RE = re.compile(r"(?:实施)?(?:若干)?(?:条例|办法|规定|细则|决定|法)$")
+
+
+def law_subject(title: str) -> str:
+    """What a law is about, from its title ("广州市幼儿园条例" -> 幼儿园, "中华人民共和国居民身份证法" -> 居民身份证)."""
+    return _TITLE_KIND_RE.sub("", _TITLE_PLACE_RE.sub("", compact(title)))
+
+
+def subject_unsaid(question_words: set[str], title: str, text: str) -> bool:
+    """The article names its law's subject and the question says none of its words ("…申请保护航标的奖励，审批要几天"
+    is not answered by 广州市幼儿园条例's article on reporting a kindergarten, which shares 举报 and 工作日 only)."""
+    subject = law_subject(title)
+    if len(subject) < 2 or subject not in compact(text):
+        return False
+    return not (content_bigrams(subject) & question_words)

@@ -12,7 +12,12 @@ from assistant.nlg.answer import ASPECT_LABEL, Aspect, compose_guide_answer, det
 from assistant.nlu.deadline import asks_deadline, deadline_act, sets_deadline_to_act
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
-from assistant.policy.article_filters import certificate_applied_for, lists_as_paper, procedure_named
+from assistant.policy.article_filters import (
+    certificate_applied_for,
+    lists_as_paper,
+    procedure_named,
+    subject_unsaid,
+)
 from assistant.policy.linking import asks_auxiliary, bare_label
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
@@ -647,6 +652,11 @@ def best_article(
         # the law's retrieval evidence with some shared words, or most of the question's words in the article
         law_raw = law_score[doc.id]
         if lex < min_lexical:
+            continue
+        if doc.region and doc.region != "全国" and subject_unsaid(formal, doc.title, top.chunk.text):
+            # a local regulation's article on its subject answers only a question saying it ("…申请保护航标的奖励，审批
+            # 要几天" is not answered by 广州市幼儿园条例's article on reporting a kindergarten, however close e5 reads
+            # it); a national law's subject is broader than the words a citizen uses (劳动合同法 for "经济补偿怎么算")
             continue
         if (law_raw >= LAW_RAW and lex >= LAW_ARTICLE_LEXICAL) or lex >= LAW_WORDS:
             return top, doc

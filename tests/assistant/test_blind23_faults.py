@@ -122,3 +122,19 @@ def test_a_reward_applied_for_and_a_complaint_channel_are_asked_about() -> None:
 def test_a_form_named_after_what_it_is_asks_the_materials() -> None:
     assert Aspect.MATERIALS in detect_aspects("想报省体育局的突出贡献表彰，要交什么推荐表？")
     assert Aspect.MATERIALS not in detect_aspects("要交什么钱")
+
+
+def test_an_article_on_its_law_s_subject_answers_only_a_question_saying_it() -> None:
+    from assistant.policy.article_filters import law_subject, subject_unsaid
+    from retrieval.passages import content_bigrams
+
+    assert law_subject("广州市幼儿园条例") == "幼儿园"
+    assert law_subject("中华人民共和国居民身份证法") == "居民身份证"
+    # sample article text in the shape of a local regulation's (authored for this test)
+    text = "任何单位和个人发现幼儿园有违法行为的，有权向有关部门举报。收到举报的部门应当在十个工作日内反馈。"
+    reward = content_bigrams("我举报了有人偷拆航标，听说可以申请保护航标的奖励，审批要多少个工作日")
+    assert subject_unsaid(reward, "广州市幼儿园条例", text)
+    asked = content_bigrams("发现幼儿园乱收费，举报后多少个工作日有回复")
+    assert not subject_unsaid(asked, "广州市幼儿园条例", text)
+    # an article not naming the subject is not judged by it
+    assert not subject_unsaid(reward, "广州市幼儿园条例", "收到举报的部门应当在十个工作日内反馈。")

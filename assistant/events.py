@@ -232,7 +232,8 @@ class StepServed(_Event):
 
 
 class WordedLead(_Event):
-    """The question uses words of one close variant's name that no other has (M字, 初始 …): no need to ask."""
+    """The question uses words of one close variant's name that no other has (M字, 初始 …), or rules out the others
+    by a negation ("带方案" beside …不带方案…): no need to ask."""
 
     type: Literal["worded_lead"] = "worded_lead"
     service_id: str

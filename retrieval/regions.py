@@ -199,6 +199,16 @@ def home_levels_over(place: str, home: Sequence[str]) -> int:
     return next((k for k in range(len(home) - 1, 0, -1) if home[k - 1] in around), 0)
 
 
+def in_home_province(places: Sequence[str], home: Sequence[str]) -> bool:
+    """Every place is another unit of the home province, where the province's guides apply."""
+    return bool(places) and all(home_levels_over(p, home) for p in places)
+
+
+def province_serves(path: Sequence[str], places: Sequence[str], home: Sequence[str]) -> bool:
+    """A guide of the home province, and every place in that province: the guide applies there ("我在湛江养蚝")."""
+    return in_home_chain(path, home[:1]) and in_home_province(places, home)
+
+
 _FROM_RE = re.compile(r"(?:从|由)$")
 _COME_RE = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:过来|来|嚟|返来|回来)")
 

@@ -89,7 +89,7 @@ from retrieval.passages import Passage
 from retrieval.regions import (
     HOME_REGION_DEFAULT,
     foreign_countries,
-    home_levels_over,
+    in_home_province,
     law_holds_in,
     local_law_holds_in,
     named_places,
@@ -352,7 +352,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             return law
         if uncovered and len(uncovered) == len(named):
             law = self._place_law(st, t, result, events, uncovered)
-            if law is not None or not self._in_province(uncovered):
+            if law is not None or not in_home_province(uncovered, self.home_region):
                 return law or self._uncovered_reply(st, uncovered, events, result)
         flow_guide = self._flow_guide(t, events, guide_hits)
         if flow_guide is not None:
@@ -423,7 +423,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             out = ruled_out(t, [c.guide.name for c in asked])
             asked = [c for k, c in enumerate(asked) if k not in out] or asked
             if len(asked) == 1:
-                emit(events, "told_lead", service_id=asked[0].guide.id)
+                emit(events, "worded_lead", service_id=asked[0].guide.id)
                 return self._answer_from(st, asked[0], aspects, t, events, named, uncovered, result)
             resident = resident_variant(t, asked)
             if resident is not None:
@@ -442,7 +442,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             law = self._place_law(st, t, result, events, uncovered)
             # (another city of the province: the province's guides and official pairs may still answer, "我哋要喺
             # 肇庆起厂房…省地震局有冇电话")
-            if law is not None or not self._in_province(uncovered):
+            if law is not None or not in_home_province(uncovered, self.home_region):
                 return law or self._uncovered_reply(st, uncovered, events, result)
         scorer = self.paraphrase
         found = faq_candidates(
@@ -574,10 +574,6 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             paraphrase=True,
             holds=lambda d: any(holds(d.region, p) for p in places),
         )
-
-    def _in_province(self, places: list[str]) -> bool:
-        """Every place is in the home province, where the province's guides apply."""
-        return all(home_levels_over(p, self.home_region) for p in places)
 
     def _subject(self, t: str, named: list[str]) -> str:
         """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""

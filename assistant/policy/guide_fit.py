@@ -46,7 +46,7 @@ from assistant.state import DialogueState, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.passages import content_bigrams
-from retrieval.regions import about_abroad, foreign_countries, home_levels_over, in_home_chain
+from retrieval.regions import about_abroad, foreign_countries, province_serves
 from retrieval.types import DocKind, Hit, SearchResult
 
 # a thing asked about that is a document (not "开律师事务所")
@@ -162,17 +162,13 @@ class GuideFit:
         uncovered: list[str],
         result: SearchResult | None = None,
     ) -> Reply:
-        # (a supporting service, 预约 / 查询, only when the question asks one: "深圳市南山区低保申请条件" is not
-        # answered by the province's 最低生活保障业务申请预约)
-        provincial = in_home_chain(c.guide.region_path, self.home_region[:1]) and (
+        # a guide of the province applies in its other cities ("我在湛江养蚝，养殖证延期要几耐"); a supporting service,
+        # 预约 / 查询, only when the question asks one ("深圳市南山区低保申请条件" is not answered by the province's
+        # 最低生活保障业务申请预约)
+        served = province_serves(c.guide.region_path, uncovered, self.home_region) and (
             asks_auxiliary(t) or not is_auxiliary(c.guide.name)
         )
-        if (
-            uncovered
-            and len(uncovered) == len(named)
-            # (a guide of the province applies in its other cities: "我在湛江养蚝，养殖证延期要几耐")
-            and not (provincial and all(home_levels_over(p, self.home_region) for p in uncovered))
-        ):
+        if uncovered and len(uncovered) == len(named) and not served:
             # only places the KB does not cover: their own regulation's article that answers, or say so plainly
             # rather than state other places' facts ("我在深圳…个人数据…能收费吗": 深圳经济特区数据条例)
             law = None if result is None else self._place_law(st, t, result, events, uncovered, own=True)

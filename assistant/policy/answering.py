@@ -64,6 +64,7 @@ from assistant.policy.name_words import (
     without_places,
 )
 from assistant.policy.negated_variants import ruled_out
+from assistant.policy.office_facts import office_fact
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -515,6 +516,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         if lead is not None:
             emit(events, "named_lead", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
+        # the close guides are one office's, named in the question, and state the same phone / address
+        agreed = office_fact(t, cands, [a for a in aspects if a is not Aspect.OVERVIEW])
+        if agreed is not None:
+            emit(events, "base_variant", service_id=agreed.guide.id)
+            return self._answer_from(st, agreed, aspects, t, events, named, uncovered, result)
         lacking = lacking_matter(t)
         naming = [c for c in cands[:3] if lacking and lacking in c.guide.name]
         if len(naming) >= 2:

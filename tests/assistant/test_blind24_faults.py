@@ -1,0 +1,111 @@
+"""Faults a blind set of unseen guides showed (blind24, read in the twentieth session)."""
+
+from __future__ import annotations
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlg.passage_answer import asked_thing, lists_material, material_lead
+from assistant.nlu.intent import classify
+from assistant.nlu.normalize import canonical
+from assistant.policy.evidence import Candidate
+from assistant.policy.office_facts import office_fact, office_named
+from assistant.state import Intent
+from knowledge.schema import Material, ServiceGuide
+from retrieval.types import DocKind, Hit
+
+
+def _aspects(q: str) -> list[Aspect]:
+    return detect_aspects(canonical(q))
+
+
+def test_one_paper_asked_whether_it_goes_in_too_asks_the_materials() -> None:
+    # said first, then whether it goes in with the rest (Cantonese 使唔使 reads 需不需要)
+    assert _aspects("要去水利厅报备，水土保持监测报告使唔使一齐交？") == [Aspect.MATERIALS]
+    # 还得 for 还要, an office's opinion with words between
+    assert _aspects("报省里初审的时候，是不是还得附上海事和航道部门对这个项目的意见？") == [Aspect.MATERIALS]
+    # a cost estimate is a paper, not a fee
+    assert _aspects("报审批的时候补救措施和费用估算要单独交一份吗？") == [Aspect.MATERIALS]
+    assert Aspect.FEES in _aspects("办这个要交多少费用")
+
+
+def test_the_paper_asked_is_read_whole() -> None:
+    assert asked_thing(canonical("要去水利厅报备，水土保持监测报告使唔使一齐交？")) == "水土保持监测报告"
+    assert asked_thing("报省里初审的时候，是不是还得附上海事和航道部门对这个项目的意见？") == (
+        "海事和航道部门对这个项目的意见"
+    )
+    # a measure word is no paper: what is said before it is
+    assert asked_thing("报审批的时候补救措施和费用估算要单独交一份吗？") == "补救措施和费用估算"
+    assert asked_thing("要单独交一份吗？") is None
+
+
+def test_a_step_required_before_another_asks_the_conditions() -> None:
+    q = canonical("办变更注册之前系咪一定要同旧公司解除咗劳动关系先得？")
+    assert _aspects(q) == [Aspect.CONDITIONS]
+    assert Aspect.CONDITIONS not in _aspects("办变更注册之前要先预约吗")
+
+
+# sample guide: authored for these tests
+_PORT = ServiceGuide(
+    id="sample-port",
+    name="港口岸线使用初审示例",
+    materials=[
+        Material(name="岸线使用申请表"),
+        Material(name="海事、航道部门关于建设项目的意见"),
+        Material(name="具有测绘资质机构出具的界至图"),
+    ],
+)
+
+
+def test_joining_words_do_not_hide_a_listed_paper() -> None:
+    # 和 / 对这个 / 的 join and point; the paper's own words are all listed
+    assert lists_material(_PORT, "海事和航道部门对这个项目的意见")
+    lead = material_lead(_PORT, "是不是还得附上海事和航道部门对这个项目的意见？", None)
+    assert lead is not None and lead.text.startswith("需要。")
+
+
+def test_a_near_paper_is_not_said_to_be_missing_outright() -> None:
+    near = material_lead(_PORT, "是不是要有资质的测绘机构画的界址图？", None)
+    assert near is not None
+    assert "没有单独列出" in near.text and "相近的是「具有测绘资质机构出具的界至图」" in near.text
+    # nothing near: plainly not listed
+    none = material_lead(_PORT, "要不要带结婚证？", None)
+    assert none is not None and "没有列出“结婚证”" in none.text and "相近" not in none.text
+
+
+def test_asking_which_number_to_call_to_report_is_a_question() -> None:
+    assert (
+        classify(canonical("我想举报省总工会里一个干部的违纪问题，应该打哪个电话？")) is not Intent.COMPLAINT
+    )
+    assert classify("我要举报这个干部受贿") is Intent.COMPLAINT
+    # a complaint's channel is 12345: still a complaint
+    assert classify("对国际包裹清关服务有投诉，打什么电话") is Intent.COMPLAINT
+
+
+def _cand(gid: str, name: str, score: float, dept: str, phone: str | None) -> Candidate:
+    g = ServiceGuide(id=gid, name=name, department=dept, consult_phone=phone)
+    return Candidate(
+        guide=g,
+        hit=Hit(doc_id=gid, kind=DocKind.GUIDE, title=name, score=score, chunks=[]),
+        best=None,
+        rank=1,
+    )
+
+
+def test_an_office_s_phone_stated_alike_by_its_guides_answers_a_question_to_the_office() -> None:
+    office = "广东省示例行业协会"
+    cands = [
+        _cand("a", "示例业务咨询", 2.7, office, None),  # silent on it: says nothing against it
+        _cand("b", "示例名车查询", 2.25, office, "020-1234567"),
+        _cand("c", "示例名表查询", 2.24, office, "020-1234567"),
+        _cand("d", "电话咨询", 1.9, "国家税务总局示例局", "12366"),
+    ]
+    q = "想打电话问问省示例行业协会，有联系电话吗？"
+    assert office_named(q, office)
+    picked = office_fact(q, cands, [Aspect.PHONE])
+    assert picked is not None and picked.guide.consult_phone == "020-1234567"
+    # the office not named: no answer from its guides
+    assert office_fact("下一届比赛在哪里办，电话多少", cands, [Aspect.PHONE]) is None
+    # another aspect than a phone or an address: each service states its own
+    assert office_fact(q, cands, [Aspect.TIME]) is None
+    # their phones differ: no one answer
+    cands[2] = _cand("c", "示例名表查询", 2.24, office, "020-7654321")
+    assert office_fact(q, cands, [Aspect.PHONE]) is None

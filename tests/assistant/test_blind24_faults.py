@@ -37,6 +37,12 @@ def test_the_paper_asked_is_read_whole() -> None:
     assert asked_thing("要单独交一份吗？") is None
 
 
+def test_months_still_unpaid_are_told_not_asked() -> None:
+    q = canonical("我上次失业金仲有几个月未攞完就搵到工，而家又失业，之前未攞嘅月份可唔可以叠埋一齐计？")
+    assert Aspect.TIME not in _aspects(q)
+    assert Aspect.TIME in _aspects("几个月能拿到证")
+
+
 def test_a_step_required_before_another_asks_the_conditions() -> None:
     q = canonical("办变更注册之前系咪一定要同旧公司解除咗劳动关系先得？")
     assert _aspects(q) == [Aspect.CONDITIONS]

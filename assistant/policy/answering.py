@@ -20,6 +20,7 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.nlu.text import compact
+from assistant.policy.agreed_facts import listed_alike, office_fact
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import (
@@ -64,7 +65,6 @@ from assistant.policy.name_words import (
     without_places,
 )
 from assistant.policy.negated_variants import ruled_out
-from assistant.policy.office_facts import office_fact
 from assistant.policy.service_pick import (
     holder,
     resident_variant,
@@ -517,7 +517,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             emit(events, "named_lead", service_id=lead.guide.id)
             return self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
         # the close guides are one office's, named in the question, and state the same phone / address
-        agreed = office_fact(t, cands, [a for a in aspects if a is not Aspect.OVERVIEW])
+        # (or are variants of one service that all list the paper asked of)
+        wanted = [a for a in aspects if a is not Aspect.OVERVIEW]
+        agreed = office_fact(t, cands, wanted) or listed_alike(t, cands, wanted)
         if agreed is not None:
             emit(events, "base_variant", service_id=agreed.guide.id)
             return self._answer_from(st, agreed, aspects, t, events, named, uncovered, result)

@@ -6,8 +6,8 @@ from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlg.passage_answer import asked_thing, lists_material, material_lead
 from assistant.nlu.intent import classify
 from assistant.nlu.normalize import canonical
+from assistant.policy.agreed_facts import listed_alike, office_fact, office_named
 from assistant.policy.evidence import Candidate
-from assistant.policy.office_facts import office_fact, office_named
 from assistant.state import Intent
 from knowledge.schema import Material, ServiceGuide
 from retrieval.types import DocKind, Hit
@@ -115,3 +115,44 @@ def test_an_office_s_phone_stated_alike_by_its_guides_answers_a_question_to_the_
     # their phones differ: no one answer
     cands[2] = _cand("c", "示例名表查询", 2.24, office, "020-7654321")
     assert office_fact(q, cands, [Aspect.PHONE]) is None
+
+
+def test_a_paper_handed_in_with_a_bare_verb_is_read() -> None:
+    q = "我们是一所民办高职院校，想到外市再开一个校区，报省里审批要附上学校董事会的决议吗？"
+    assert _aspects(q) == [Aspect.MATERIALS]
+    assert asked_thing(q) == "学校董事会的决议"
+    # 附近 is near, not a paper attached
+    assert asked_thing("要附近的派出所开证明吗") != "近的派出所开证明"
+
+
+def _variant(gid: str, qualifier: str, score: float, papers: list[str]) -> Candidate:
+    name = f"高等职业学校设立示例（含设置分校区）({qualifier})"
+    g = ServiceGuide(id=gid, name=name, materials=[Material(name=p) for p in papers])
+    return Candidate(
+        guide=g,
+        hit=Hit(doc_id=gid, kind=DocKind.GUIDE, title=name, score=score, chunks=[]),
+        best=None,
+        rank=1,
+    )
+
+
+def test_a_paper_asked_of_a_service_s_variants_is_answered_when_they_agree() -> None:
+    q = "我们是一所民办高职院校，想到外市再开一个校区，报省里审批要附上学校董事会的决议吗？"
+    usual = _variant("v1", "民办高等职业学校设置审核", 3.45, ["申请书", "学校董事会决议"])
+    remote = _variant("v2", "民办高等职业学校设置异地校区", 3.25, ["申请书", "学校董事会决议"])
+    # every close variant lists it: the answer is the same whichever was meant
+    assert listed_alike(q, [usual, remote], [Aspect.MATERIALS]) is not None
+    # only one lists it, and the question says as much of its name (校区): that one
+    usual.guide.materials.pop()
+    assert listed_alike(q, [usual, remote], [Aspect.MATERIALS]) is remote
+    # ... not when the question says clearly more of the other's
+    assert (
+        listed_alike("民办高等职业学校设置审核要附上学校董事会的决议吗", [usual, remote], [Aspect.MATERIALS])
+        is None
+    )
+    # not variants of one service: no answer
+    other = _variant("v3", "x", 3.3, ["学校董事会决议"])
+    other.guide.name = "技工学校设立示例"
+    assert listed_alike(q, [usual, other], [Aspect.MATERIALS]) is None
+    # no yes/no question on one paper
+    assert listed_alike(q, [usual, remote], [Aspect.TIME]) is None

@@ -1,0 +1,79 @@
+"""Facts close guides state alike: the answer whichever of them was meant.
+
+- An office's phone or address: a question to an office ("想打电话问问省典当行业协会") often names no one service
+  of it; when the office's close guides all state the same phone or address, that is the answer.
+- A paper asked of a service's variants: "要附上学校董事会的决议吗" is answered "需要" when every close variant
+  of the service lists it.
+
+The reply still names the guide it quotes. Pure functions; the Answerer calls them as its last try before a
+refusal."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlg.answer import Aspect, compose_guide_answer
+from assistant.nlg.passage_answer import asked_thing, lists_material
+from assistant.nlu.text import compact
+from assistant.policy.evidence import CLOSE, TOP_K, Candidate, same_answer
+from assistant.policy.linking import AUX_RATIO
+from assistant.policy.name_words import service_stem
+from assistant.policy.named_lead import named_most
+
+# what an office states the same for all its services: its phone, its address
+_OFFICE_ASPECTS = frozenset({Aspect.PHONE, Aspect.LOCATION})
+
+
+def office_fact(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
+    """No guide is clearly the one asked, but the close ones are one office's and state the same phone or address
+    ("想打电话问问省典当行业协会" and 典当业务咨询 / 绝当品名车查询 / 绝当品名表查询): that is the answer whichever
+    of them was meant. The one whose name the question says most of answers; None otherwise."""
+    if not wanted or not set(wanted) <= _OFFICE_ASPECTS or len(cands) < 2:
+        return None
+    top = cands[0]
+    if not office_named(t, top.guide.department):
+        return None  # (a football match asked of is no question to a sports office: "世界杯下一届在哪里办")
+    close = [
+        c
+        for c in cands[:TOP_K]
+        if c.guide.department == top.guide.department and c.doc_score >= top.doc_score * AUX_RATIO
+    ]
+    # (those silent on it say nothing against it: 典当业务咨询 lists no phone)
+    stating = [c for c in close if not compose_guide_answer(c.guide, wanted).missing]
+    if len(stating) < 2:
+        return None
+    same = same_answer({c.guide.id: c.guide.id for c in stating}, {c.guide.id: c for c in stating}, wanted)
+    return None if same is None else named_most(t, stating, same)
+
+
+_OFFICE_PLACE_RE = re.compile(r"^(?:中华人民共和国|中国|广东省|广州市|花都区)|[（(][^（()）]*[)）]")
+
+
+def office_named(t: str, department: str) -> bool:
+    """The question names the office, without its place ("省典当行业协会", "省总工会" for 广东省总工会)."""
+    own = _OFFICE_PLACE_RE.sub("", department or "")
+    return len(own) >= 3 and own in compact(t)
+
+
+def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
+    """A yes/no question on one paper, the close guides being variants of one service that all list it: the one
+    whose name the question says most of answers; or only one lists it and the question says no clearly less of its
+    name ("民办高职…到外市再开一个校区…要附上学校董事会的决议吗" and …设置异地校区 beside …设置审核); else None."""
+    if wanted != [Aspect.MATERIALS] or len(cands) < 2:
+        return None
+    thing = asked_thing(t)
+    top = cands[0]
+    if not thing:
+        return None
+    close = [c for c in cands[:TOP_K] if c.doc_score >= top.doc_score * CLOSE]
+    stem = service_stem(top.guide.name)
+    if len(close) < 2 or stem == top.guide.name or any(service_stem(c.guide.name) != stem for c in close):
+        return None
+    listing = [c for c in close if lists_material(c.guide, thing)]
+    if len(listing) == len(close):
+        return named_most(t, close, top)
+    # only one lists it: it answers unless the question says clearly more of another's name ("到外市再开一个校区":
+    # 设置异地校区, not 设置审核)
+    if len(listing) != 1:
+        return None
+    return listing[0] if named_most(t, close, listing[0]) is listing[0] else None

@@ -165,6 +165,16 @@ def test_a_guide_leading_by_far_whose_name_e5_reads_as_asked_answers_before_a_re
     near = [hits[0], Hit(SEEDS.id, DocKind.GUIDE, SEEDS.name, 3.2, [])]
     answering.paraphrase = _ReadAs({FOREST.name: 0.921})
     assert answering._read_alone(Q_FOREST, cands, near) is None
+    # a smaller lead (blind24: 22%) needs e5 to read the name closer still
+    smaller = [hits[0], Hit(SEEDS.id, DocKind.GUIDE, SEEDS.name, hits[0].score * 0.78, [])]
+    answering.paraphrase = _ReadAs({FOREST.name: 0.91})
+    assert answering._read_alone(Q_FOREST, cands, smaller) is None
+    answering.paraphrase = _ReadAs({FOREST.name: 0.928})
+    read = answering._read_alone(Q_FOREST, cands, smaller)
+    assert read is not None and read.guide.id == FOREST.id
+    # ... and some lead still: 10% is none
+    tight = [hits[0], Hit(SEEDS.id, DocKind.GUIDE, SEEDS.name, hits[0].score * 0.9, [])]
+    assert answering._read_alone(Q_FOREST, cands, tight) is None
 
 
 def test_where_of_a_service_done_on_the_web_is_its_web_entry(tmp_path) -> None:

@@ -73,6 +73,12 @@ _STATUS: list[Cue] = [
     (r"结果出来了(?:吗|没)|什么时候(?:能)?(?:出结果|批)", 1.5),
 ]
 
+# the office's place asked ("受理大厅在哪", "窗口地址在哪里") and an application's number told ("GA2024…", "申请编号")
+_ASKS_OFFICE_PLACE = re.compile(
+    r"(?:大厅|窗口|办公地点|办公室|地址)(?:具体)?(?:在哪|在什么地方|是哪里|在哪里)"
+)
+_APPLICATION_NUMBER = re.compile(r"GA[-_]?[0-9A-Z]{4,}|(?:申请|受理|办件|流水)(?:编|单)?号", re.IGNORECASE)
+
 _APPLY: list[Cue] = [
     (r"我(?:要|想|想要|需要)(?:在线|网上)?(?:办理|办|申请|申办|申领|补办|换|登记|注册|提取|参保)", 2.5),
     # not a yes/no question whether one must ("要不要申请", "需不需要申请", "需要申请审批吗")
@@ -194,6 +200,11 @@ def classify_scored(
         scores[Intent.APPLY] += 1.0
     # "投诉电话是多少" asks for a phone number, not to complain.
     if re.search(r"(?:投诉|举报|监督)(?:电话|热线|方式|渠道)", clean):
+        scores[Intent.SERVICE_QUESTION] += 2.0
+    # "想去药监局现场问下办到哪一步，受理大厅在哪" asks where the office is (no application of one's own is named):
+    # the service's place answers, not a lookup of applications
+    if _ASKS_OFFICE_PLACE.search(clean) and not _APPLICATION_NUMBER.search(clean):
+        scores[Intent.APPLICATION_STATUS] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
     # "什么人可以投诉", "市民有权举报吗", "投诉要什么材料" ask about a complaint procedure (a service or a statute
     # answers); the words of a grievance still count

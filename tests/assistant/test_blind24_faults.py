@@ -156,3 +156,11 @@ def test_a_paper_asked_of_a_service_s_variants_is_answered_when_they_agree() -> 
     assert listed_alike(q, [usual, other], [Aspect.MATERIALS]) is None
     # no yes/no question on one paper
     assert listed_alike(q, [usual, remote], [Aspect.TIME]) is None
+
+
+def test_where_the_office_is_asked_is_no_lookup_of_one_s_application() -> None:
+    q = canonical("我哋公司报咗个麻醉药品嘅许可申请，想去药监局现场问下办到边一步，受理大厅喺边？")
+    assert classify(q) is Intent.SERVICE_QUESTION
+    assert classify("我的申请办到哪一步了") is Intent.APPLICATION_STATUS
+    # an application's number told: still its lookup
+    assert classify("申请编号GA20240001办到哪了，窗口在哪里") is Intent.APPLICATION_STATUS

@@ -86,14 +86,14 @@ def test_asking_which_number_to_call_to_report_is_a_question() -> None:
     assert classify("对国际包裹清关服务有投诉，打什么电话") is Intent.COMPLAINT
 
 
-def _cand(gid: str, name: str, score: float, dept: str, phone: str | None) -> Candidate:
-    g = ServiceGuide(id=gid, name=name, department=dept, consult_phone=phone)
-    return Candidate(
-        guide=g,
-        hit=Hit(doc_id=gid, kind=DocKind.GUIDE, title=name, score=score, chunks=[]),
-        best=None,
-        rank=1,
+def _cand(
+    gid: str, name: str, score: float, dept: str | None, phone: str | None, papers: tuple[str, ...] = ()
+) -> Candidate:
+    g = ServiceGuide(
+        id=gid, name=name, department=dept, consult_phone=phone, materials=[Material(name=p) for p in papers]
     )
+    hit = Hit(doc_id=gid, kind=DocKind.GUIDE, title=name, score=score, chunks=[])
+    return Candidate(guide=g, hit=hit, best=None, rank=1)
 
 
 def test_an_office_s_phone_stated_alike_by_its_guides_answers_a_question_to_the_office() -> None:
@@ -126,14 +126,7 @@ def test_a_paper_handed_in_with_a_bare_verb_is_read() -> None:
 
 
 def _variant(gid: str, qualifier: str, score: float, papers: list[str]) -> Candidate:
-    name = f"高等职业学校设立示例（含设置分校区）({qualifier})"
-    g = ServiceGuide(id=gid, name=name, materials=[Material(name=p) for p in papers])
-    return Candidate(
-        guide=g,
-        hit=Hit(doc_id=gid, kind=DocKind.GUIDE, title=name, score=score, chunks=[]),
-        best=None,
-        rank=1,
-    )
+    return _cand(gid, f"高等职业学校设立示例（含设置分校区）({qualifier})", score, None, None, tuple(papers))
 
 
 def test_a_paper_asked_of_a_service_s_variants_is_answered_when_they_agree() -> None:

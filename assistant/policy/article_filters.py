@@ -50,10 +50,12 @@ def law_subject(title: str) -> str:
     return _TITLE_KIND_RE.sub("", _TITLE_PLACE_RE.sub("", compact(title)))
 
 
-def subject_unsaid(question_words: set[str], title: str, text: str) -> bool:
+def subject_unsaid(question_words: set[str], title: str, text: str, *, whole_law: bool = False) -> bool:
     """The article names its law's subject and the question says none of its words ("…申请保护航标的奖励，审批要几天"
-    is not answered by 广州市幼儿园条例's article on reporting a kindergarten, which shares 举报 and 工作日 only)."""
+    is not answered by 广州市幼儿园条例's article on reporting a kindergarten, which shares 举报 and 工作日 only).
+    `whole_law`: whether or not the article names it (another city's regulation for a question naming no place:
+    "村委做农业普查…省统计局批落来要几耐" is not answered by 汕尾市农村建房条例's article on 村民委员会 and 20个工作日)."""
     subject = law_subject(title)
-    if len(subject) < 2 or subject not in compact(text):
+    if len(subject) < 2 or (not whole_law and subject not in compact(text)):
         return False
     return not (content_bigrams(subject) & question_words)

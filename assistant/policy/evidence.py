@@ -653,7 +653,12 @@ def best_article(
         law_raw = law_score[doc.id]
         if lex < min_lexical:
             continue
-        if doc.region and doc.region != "全国" and subject_unsaid(formal, doc.title, top.chunk.text):
+        elsewhere = applies is not None and named_law is None and not applies(doc)
+        if (
+            doc.region
+            and doc.region != "全国"
+            and subject_unsaid(formal, doc.title, top.chunk.text, whole_law=elsewhere)
+        ):
             # a local regulation's article on its subject answers only a question saying it ("…申请保护航标的奖励，审批
             # 要几天" is not answered by 广州市幼儿园条例's article on reporting a kindergarten, however close e5 reads
             # it); a national law's subject is broader than the words a citizen uses (劳动合同法 for "经济补偿怎么算")

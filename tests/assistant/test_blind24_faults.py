@@ -157,3 +157,19 @@ def test_where_the_office_is_asked_is_no_lookup_of_one_s_application() -> None:
     assert classify("我的申请办到哪一步了") is Intent.APPLICATION_STATUS
     # an application's number told: still its lookup
     assert classify("申请编号GA20240001办到哪了，窗口在哪里") is Intent.APPLICATION_STATUS
+
+
+def test_another_city_s_regulation_answers_only_a_question_saying_its_subject() -> None:
+    from assistant.policy.article_filters import subject_unsaid
+    from retrieval.passages import content_bigrams
+
+    # sample article text in the shape of a city's regulation (authored for this test): it does not name its
+    # law's subject (农村建房) in full
+    text = "镇人民政府在收到村民委员会报送的核实意见后，应当在20个工作日内办理审批。"
+    asked = content_bigrams("我们村委去年做农业普查做得好，报了先进集体，省统计局批下来一般要多久")
+    title = "汕尾市农村建房条例"
+    # an article not naming the subject is not judged by it, unless the whole law is judged (another city's)
+    assert not subject_unsaid(asked, title, text)
+    assert subject_unsaid(asked, title, text, whole_law=True)
+    # a question saying the subject's words is answered
+    assert not subject_unsaid(content_bigrams("农村建房审批要多久"), title, text, whole_law=True)

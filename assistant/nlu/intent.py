@@ -61,6 +61,10 @@ _ASKS_WHO_HANDLES = re.compile(
 )
 _WANTS_TO_COMPLAIN = re.compile(r"(?:我|我们)(?:要|想|想要|准备)(?:投诉|举报|告)")
 
+# an application's number, told or named ("GA2024…", "申请编号")
+_GA_NUMBER = r"\bGA[-_]?[0-9A-Z]{4,}"
+_NUMBER_NAMED = r"申请(?:编|单)?号|受理号|办件号|流水号"
+
 _STATUS: list[Cue] = [
     (r"进度|进展", 3.0),
     (
@@ -68,16 +72,16 @@ _STATUS: list[Cue] = [
         3.0,
     ),
     (r"(?:查|查询|查一下|看看|看一下)(?:我的|一下)?(?:申请|办件|业务|材料)(?:状态|情况|结果)?", 2.0),
-    (r"申请(?:编|单)?号|受理号|办件号|流水号", 2.5),
-    (r"\bGA[-_]?[0-9A-Z]{4,}", 3.0),
+    (_NUMBER_NAMED, 2.5),
+    (_GA_NUMBER, 3.0),
     (r"结果出来了(?:吗|没)|什么时候(?:能)?(?:出结果|批)", 1.5),
 ]
 
-# the office's place asked ("受理大厅在哪", "窗口地址在哪里") and an application's number told ("GA2024…", "申请编号")
+# the office's place asked ("受理大厅在哪", "窗口地址在哪里")
 _ASKS_OFFICE_PLACE = re.compile(
     r"(?:大厅|窗口|办公地点|办公室|地址)(?:具体)?(?:在哪|在什么地方|是哪里|在哪里)"
 )
-_APPLICATION_NUMBER = re.compile(r"GA[-_]?[0-9A-Z]{4,}|(?:申请|受理|办件|流水)(?:编|单)?号", re.IGNORECASE)
+_APPLICATION_NUMBER = re.compile(f"{_GA_NUMBER}|{_NUMBER_NAMED}", re.IGNORECASE)
 
 _APPLY: list[Cue] = [
     (r"我(?:要|想|想要|需要)(?:在线|网上)?(?:办理|办|申请|申办|申领|补办|换|登记|注册|提取|参保)", 2.5),

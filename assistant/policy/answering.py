@@ -438,6 +438,16 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if worded is not None:
                 emit(events, "worded_lead", service_id=worded.guide.id)
                 return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)
+            # one found far ahead of the others, that e5 reads as what is asked, is no choice to offer ("在香港律所…
+            # 代表处上班，老板想请个外国人做助理…备案" and …代表处聘用外籍辅助人员告知性备案, 26% ahead)
+            wide = self._wide_read(t, asked, guide_hits)
+            if wide is not None:
+                before = len(events)
+                emit(events, "named_lead", service_id=wide.guide.id)
+                reply = self._answer_from(st, wide, aspects, t, events, named, uncovered, result)
+                if not _refused(events, before):
+                    return reply
+                del events[before:]
             return self._clarify(st, asked, t, events, result)
         if uncovered:
             law = self._place_law(st, t, result, events, uncovered)

@@ -193,6 +193,9 @@ class Candidate:
     # the same service of another place answered with its official pair: the question is about this service
     # however little of its name it says (guide_choice._nearer_twin)
     vouched: bool = False
+    # found first far ahead of any other service, e5 reading its name as what is asked (guide_leads._read_alone):
+    # the question describes it in its own words
+    read: bool = False
 
     @property
     def doc_score(self) -> float:

@@ -76,6 +76,8 @@ _ASKS_SOMETHING = re.compile(r"[吗呢？?]|怎|什么|如何|哪|几|多少|是
 
 # another place's pair sharing fewer of the question's words than this share ...
 PAIR_FEW_WORDS = 0.25
+# ... or next to none (fewer than this share)
+PAIR_NO_WORDS = 0.1
 # ... gives way to a named lead of here whose name e5 reads this much closer to the question than the pair's
 # question (measured: the pair on 报装咨询电话 for "…营造林…资质…哪个电话能咨询", 0.906 against 0.952)
 LEAD_OVER_PAIR = 0.02
@@ -146,18 +148,29 @@ class GuideChoice:
         closer to the question than another place's pair sharing few of its words; else None."""
         if faq.best is None or faq.best.lexical >= PAIR_FEW_WORDS:
             return None
-        lead = self._named_lead(t, cands, [h for h in result.hits if h.kind is DocKind.GUIDE])
-        if lead is None or lead.rank >= faq.rank:
+        guide_hits = [h for h in result.hits if h.kind is DocKind.GUIDE]
+        lead = self._named_lead(t, cands, guide_hits)
+        if lead is not None and lead.rank < faq.rank and self._reads_closer(t, lead.guide.name, [faq]):
+            return lead
+        # a pair sharing next to no word gives way to a guide found first by a lead that e5 reads as asked (as it
+        # would answer before a refusal), read closer than the pair at all ("…报水土保持方案给省里批…要交一份电子矢量
+        # 数据" and 生产建设项目水土保持方案审批, 22% ahead, not 芙蓉区's "…是否只填写一份申请？")
+        if faq.best.lexical >= PAIR_NO_WORDS:
             return None
-        return lead if self._reads_closer(t, lead.guide.name, [faq]) else None
+        read = self._read_alone(t, cands, guide_hits)
+        if read is None or read.rank >= faq.rank:
+            return None
+        return read if self._reads_closer(t, read.guide.name, [faq], margin=0.0) else None
 
-    def _reads_closer(self, t: str, name: str, pairs: list[Candidate]) -> bool:
-        """e5 reads the guide name LEAD_OVER_PAIR closer to the question than every pair's official question."""
+    def _reads_closer(
+        self, t: str, name: str, pairs: list[Candidate], margin: float = LEAD_OVER_PAIR
+    ) -> bool:
+        """e5 reads the guide name `margin` closer to the question than every pair's official question."""
         scorer = self.paraphrase
         questions = [c.guide.faqs[int(c.best.passage.key)].question for c in pairs if c.best is not None]
         if scorer is None or not questions:
             return False
-        return scorer.similarity(t, name) - max(scorer.similarity(t, q) for q in questions) >= LEAD_OVER_PAIR
+        return scorer.similarity(t, name) - max(scorer.similarity(t, q) for q in questions) >= margin
 
     def _choose_among(
         self,

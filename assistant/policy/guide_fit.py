@@ -253,7 +253,7 @@ class GuideFit:
             # a term of the name said whole ("实习期满考试") names the service however long the question
             and not names_a_term(unplaced, c.guide.name)
         ):
-            if not self._describes(t, c.guide):
+            if not (c.read or self._describes(t, c.guide)):
                 emit(events, "no_fit", service_id=c.guide.id)
                 law = self._article_reply(st, t, result, events) if result is not None else None
                 return law if law is not None else self.unknown(st, events, None, lacking=lacking_matter(t))

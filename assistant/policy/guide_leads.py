@@ -4,6 +4,8 @@ closer than another place's pairs (a mixin of the Answerer; the pure tests are i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.policy.evidence import Candidate
 from assistant.policy.name_words import later_step_only, service_stem
 from assistant.policy.named_lead import (
@@ -67,7 +69,15 @@ class GuideLeads:
         read = scorer.similarity(t, first.title)
         if read < (READ_NAME if over_others >= READ_LEAD else READ_NAME_STRONG):
             return None
-        return _nearest(t, first.title, cands)
+        lead = _nearest(t, first.title, cands)
+        return replace(lead, read=True) if lead is not None else None
+
+    def _wide_read(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """_read_alone for a lead of READ_LEAD or more only: one service standing far ahead of those a clarifying
+        question would offer, e5 reading its name as what is asked."""
+        if not guide_hits or guide_hits[0].score <= 0 or _leads(guide_hits)[0] < READ_LEAD:
+            return None
+        return self._read_alone(t, cands, guide_hits)
 
     def _last_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """The guide answering before a refusal: found first by a clear lead, most of whose name the question says

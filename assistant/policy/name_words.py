@@ -200,6 +200,9 @@ _STEPS = {
     # a name changed ("我想改名字", "孩子改姓") is a 变更 of it
     "改名": "变更|更改|更正|修改|改名",
     "改姓": "变更|更改|更正|修改|改姓",
+    # a registration changed in everyday words ("跳槽…要改注册资料") is its 变更
+    "改注册": "变更|更改|更正|修改",
+    "改登记": "变更|更改|更正|修改",
     # a mistake on a paper to be put right ("证书名字打错了") is a 更正 of it
     "打错": "更正|变更|更改|修改",
     "写错": "更正|变更|更改|修改",
@@ -225,8 +228,9 @@ _STEPS = {
     "换发": "换",
     "换证": "换",
     # a loan is not a withdrawal: "交公积金的可以申请公积金贷款吗" is not served by 住房公积金租房提取 (a mortgage
-    # secures one: "宅基地能抵押吗？" serves "拿宅基地去银行抵押贷款")
-    "贷款": "贷|抵押",
+    # secures one: "宅基地能抵押吗？" serves "拿宅基地去银行抵押贷款", and so does a pledge: 专利质押登记 serves
+    # "拿专利去银行质押贷款")
+    "贷款": "贷|抵押|质押",
     # an endorsement renews a permit already held: "居住证签注要几多钱" is not served by 居住证申领 ("首次申领不收费")
     "签注": "签注",
     # a card is activated or reported lost once held: "社保卡激活要本人去吗" is not served by 城乡居民社会保险费申报
@@ -329,9 +333,24 @@ _ENDING_QUERY_RE = re.compile(
 )
 
 
+# an ending listed beside another step ("派驻、撤销内地律师…备案"), or one already past ("注销后重新认定")
+_ENDING_BESIDE_RE = re.compile(
+    r"(?P<before>[\u4e00-\u9fff]{2})[、和及](?:注销|吊销|撤销|歇业|停业)"
+    r"|(?:注销|吊销|撤销|歇业|停业)(?:[、和及](?P<after>[\u4e00-\u9fff]{2})|后)"
+)
+
+
 def ends_matter(name: str) -> bool:
-    """The guide's name is for ending something (注销税务登记, 个体工商户注销)."""
-    return bool(_ENDING_NAME_RE.search(compact(name)))
+    """The guide's name is for ending something (注销税务登记, 个体工商户注销), and not for another step beside it
+    ("内地律师事务所向…派驻、撤销内地律师担任内地法律顾问备案" serves sending one too)."""
+    n = compact(name)
+    if not _ENDING_NAME_RE.search(n):
+        return False
+    for m in _ENDING_BESIDE_RE.finditer(n):
+        beside = m.group("before") or m.group("after")
+        if beside is None or not _ENDING_NAME_RE.search(beside):
+            return False
+    return True
 
 
 def asks_ending(query: str) -> bool:
@@ -527,8 +546,10 @@ _LACK_TRIGGER_RE = re.compile(r"(?P<lost>丢(?!空|荒|弃)|不见了|遗失|掉
 _LACK_STEP_RE = re.compile(
     r"(?P<step>注销|变更|延续|延期|续期|续签|迁出|迁入|补领|补办|换领|换证|激活)|(?P<moved_in>迁到|迁来|迁回|迁过来)"
 )
+# (and when it happened: "资格后来被注销了" names 资格, not 资格后来)
 _LACK_FILLER_RE = re.compile(
-    r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|就|即将|马上|已经|刚)+$"
+    r"(?:不小心|给|被|弄|搞|的|了|也|都|又|要|想|去|办理|办|怎么|如何|快|就|即将|马上|已经|刚"
+    r"|后来|之后|以前|之前|早就|早已|先前|去年|今年|上个月|前几天)+$"
 )
 _OWNER_RE = re.compile(r".*(?:我|你|他|她|家里|孩子|小孩|老人|老婆|老公|爸|妈|[，,。？?！!\s])的?")
 _STEP_SAID = {"lost": "补办", "expired": "换领", "moved_in": "迁入"}
@@ -541,6 +562,8 @@ def _thing_before(q: str, start: int) -> str:
     # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
     # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
+    # (a measure word after its owner, as Cantonese says it: "我本护照之前唔见咗" is of 护照)
+    clause = re.sub(r"(?<=[我你他她])(?:嗰|那|这|呢)?[张本部架只个](?!人)(?=[\u4e00-\u9fff]{2})", "", clause)
     thing = _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
     # an office says where, not what ("去广州司法局办注销": the thing is the matter asked of, not 司法局), and so does
     # a place ("在广州换领中国驾驶证": the thing follows the step)

@@ -103,7 +103,8 @@ def test_a_guide_of_here_led_clearly_goes_before_another_place_s_pair_sharing_fe
     answering.paraphrase = _ReadAs({FOREST.name: 0.952, HUNAN.faqs[0].question: 0.906})
     lead = answering._lead_over_pair(Q_FOREST, result, cands, faq)
     assert lead is not None and lead.guide.id == FOREST.id
-    # e5 reading the pair as close: the pair stays
+    # e5 reading the pair as close: the pair stays (one sharing next to no word gives way: the test below)
+    answering, result, cands, faq = _forest_case(tmp_path / "a", lexical=0.15)
     answering.paraphrase = _ReadAs({FOREST.name: 0.92, HUNAN.faqs[0].question: 0.91})
     assert answering._lead_over_pair(Q_FOREST, result, cands, faq) is None
     # a pair sharing many of the question's words stays too
@@ -150,6 +151,21 @@ def test_a_question_in_the_province_s_terms_gets_the_province_s_twin(tmp_path) -
     # said of the city, the city's
     again = m.handle(DialogueState(session_id="sea2"), "在广州市申请海域使用金减免审批要多少个工作日？").reply
     assert "1个工作日" in again.text
+
+
+def test_a_pair_sharing_next_to_no_word_gives_way_to_a_lead_e5_reads_as_asked(tmp_path) -> None:
+    # (blind25: 生产建设项目水土保持方案审批 22% ahead, read 0.916, and 芙蓉区's pair read 0.902, sharing 3% of words)
+    answering, result, cands, faq = _forest_case(tmp_path, lexical=0.03)
+    answering.paraphrase = _ReadAs({FOREST.name: 0.916, HUNAN.faqs[0].question: 0.902})
+    lead = answering._lead_over_pair(Q_FOREST, result, cands, faq)
+    assert lead is not None and lead.guide.id == FOREST.id
+    # the pair read closer than the guide: the pair stays
+    answering.paraphrase = _ReadAs({FOREST.name: 0.916, HUNAN.faqs[0].question: 0.92})
+    assert answering._lead_over_pair(Q_FOREST, result, cands, faq) is None
+    # a pair sharing a few words (not next to none) stays unless the guide is read clearly closer
+    answering, result, cands, faq = _forest_case(tmp_path / "b", lexical=0.2)
+    answering.paraphrase = _ReadAs({FOREST.name: 0.916, HUNAN.faqs[0].question: 0.902})
+    assert answering._lead_over_pair(Q_FOREST, result, cands, faq) is None
 
 
 def test_a_guide_leading_by_far_whose_name_e5_reads_as_asked_answers_before_a_refusal(tmp_path) -> None:

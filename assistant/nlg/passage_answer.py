@@ -59,6 +59,13 @@ _SET_APART = re.compile(
     r"(?:交|提交|提供|附)(?:一份|一套)(?=[吗么嘛？?]|$)"
 )
 
+# a paper moved by 把 before the verb handing it in ("要把双方签的雇佣合同一起交上去吗", "需要把结婚证也带上吗")
+_HANDED_THING = re.compile(
+    r"(?:要不要|需不需要|用不用|使唔使|是不是要|是否要|需要|要|得)把(?P<thing>[\u4e00-\u9fff《》]{2,16}?)"
+    r"(?:一起|一齐|一并|同时|也|都)?(?:交|提交|提供|带|附|拿|寄)(?:上去|过去|过来|给[\u4e00-\u9fff]{1,4}|上|去|来)?"
+    r"(?=[吗么嘛？?]|$)"
+)
+
 # a signature or a stamp asked of someone ("办居住证要不要房东签字" -> "房东签字", "需要单位盖章吗")
 _SEAL_THING = re.compile(
     r"(?:要不要|需不需要|用不用|是否需要|需要|要)(?P<thing>[\u4e00-\u9fff]{0,6}?(?:签字|签名|盖章|签章|公章|手印))"
@@ -150,6 +157,8 @@ _NOT_A_THING = re.compile(
     r"|^(?:上去|过去|去|来|回去|的)"
     # a measure word, not a paper ("要单独交一份吗")
     r"|^(?:一份|一套|一张|一本|一个|一下)$"
+    # who it goes to, or the question's own particle ("要把材料交给谁", "…也带上吗")
+    r"|^给(?:谁|哪)|吗$"
 )
 
 
@@ -158,7 +167,15 @@ def asked_thing(question: str) -> str | None:
     ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
     q = compact(question)
     # the first reading that names a document: "开个体户要不要营业场所证明" is not about a document "体户要"
-    for pattern in (_SEAL_THING, _ASKED_THING, _ASKED_DOCUMENT, _DOCUMENT_FIRST, _SET_APART, _LACKED_THING):
+    for pattern in (
+        _HANDED_THING,
+        _SEAL_THING,
+        _ASKED_THING,
+        _ASKED_DOCUMENT,
+        _DOCUMENT_FIRST,
+        _SET_APART,
+        _LACKED_THING,
+    ):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
             if _opens_business(m, thing) or (pattern is _ASKED_THING and _told_not_asked(m)):

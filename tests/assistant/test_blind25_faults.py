@@ -163,3 +163,14 @@ def test_an_island_no_one_lives_on_and_work_abroad_are_said_in_their_formal_term
     assert "无居民海岛" in expand_synonyms("想开发一个没人住的小岛要交多少使用金", synonym_table())
     # and work abroad arranged by an agency in its formal term
     assert "对外劳务合作" in expand_synonyms("核实下佢系唔系有资质做外派劳务嘅公司", synonym_table())
+
+
+def test_a_paper_moved_by_ba_before_the_verb_is_the_one_asked() -> None:
+    from assistant.nlg.passage_answer import asked_thing
+
+    assert asked_thing("去司法厅备案的时候要把双方签的雇佣合同一起交上去吗？") == "双方签的雇佣合同"
+    assert asked_thing("需要把结婚证也带上吗") == "结婚证"
+    assert asked_thing("是不是要把营业执照原件一起带过去？") == "营业执照原件"
+    # who it goes to, or the question's particle, is no paper
+    assert asked_thing("要把材料交给谁") is None
+    assert asked_thing("带上吗") is None

@@ -56,9 +56,10 @@ def office_named(t: str, department: str) -> bool:
 
 
 def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
-    """A yes/no question on one paper, the close guides being variants of one service that all list it: the one
-    whose name the question says most of answers; or only one lists it and the question says no clearly less of its
-    name ("民办高职…到外市再开一个校区…要附上学校董事会的决议吗" and …设置异地校区 beside …设置审核); else None."""
+    """A yes/no question on one paper, the close guides being variants of one service (or services of one office
+    the question names) that all list it: the one whose name the question says most of answers; or, among variants,
+    only one lists it and the question says no clearly less of its name ("民办高职…到外市再开一个校区…要附上学校董事会
+    的决议吗" and …设置异地校区 beside …设置审核); else None."""
     if wanted != [Aspect.MATERIALS] or len(cands) < 2:
         return None
     thing = asked_thing(t)

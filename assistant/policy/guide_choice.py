@@ -84,7 +84,8 @@ LEAD_OVER_PAIR = 0.02
 
 
 class GuideChoice:
-    """The choice between candidate guides; needs the Answerer's host and `disambiguate` (GuideReplies)."""
+    """The choice between candidate guides; needs the Answerer's host, `disambiguate` (GuideReplies) and the leads
+    of GuideLeads (`_named_lead`, `_read_alone`)."""
 
     @staticmethod
     def _asked(t: str) -> list[Aspect]:

@@ -58,7 +58,7 @@ class GuideLeads:
 
     def _read_alone(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """The candidate of the first guide hit when it leads the next other service by READ_LEAD and e5 reads its
-        name READ_NAME close to the question (or by NAMED_LEAD, read READ_NAME_STRONG close)."""
+        name READ_NAME close to the question (or by NAMED_LEAD, read READ_NAME_STRONG close), marked `read`."""
         scorer = self.paraphrase
         if scorer is None or not guide_hits or guide_hits[0].score <= 0:
             return None

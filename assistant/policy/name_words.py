@@ -561,9 +561,9 @@ def _thing_before(q: str, start: int) -> str:
     clause = re.split(r"[，,。.？?！!\s]", _LACK_FILLER_RE.sub("", q[:start]))[-1]
     # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
-    # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
     # (a measure word after its owner, as Cantonese says it: "我本护照之前唔见咗" is of 护照)
     clause = re.sub(r"(?<=[我你他她])(?:嗰|那|这|呢)?[张本部架只个](?!人)(?=[\u4e00-\u9fff]{2})", "", clause)
+    # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
     thing = _tail(re.sub(r"^张(?=.{3})", "", _OWNER_RE.sub("", re.split(r"[的把将]", clause)[-1])))
     # an office says where, not what ("去广州司法局办注销": the thing is the matter asked of, not 司法局), and so does
     # a place ("在广州换领中国驾驶证": the thing follows the step)

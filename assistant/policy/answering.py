@@ -53,7 +53,7 @@ from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
-from assistant.policy.linking import asks_auxiliary
+from assistant.policy.linking import asks_auxiliary, progress_lookup
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
@@ -438,6 +438,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if worded is not None:
                 emit(events, "worded_lead", service_id=worded.guide.id)
                 return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)
+            # the progress of a case asked, and one of them alone looks it up ("我妈申请了低保…查查审核到哪一步了" and
+            # 最低生活保障业务进度查询 beside …申请 / …申请预约)
+            lookup = progress_lookup(t, [c.guide.name for c in asked])
+            if lookup is not None:
+                emit(events, "worded_lead", service_id=asked[lookup].guide.id)
+                return self._answer_from(st, asked[lookup], aspects, t, events, named, uncovered, result)
             # one found far ahead of the others, that e5 reads as what is asked, is no choice to offer ("在香港律所…
             # 代表处上班，老板想请个外国人做助理…备案" and …代表处聘用外籍辅助人员告知性备案, 26% ahead)
             wide = self._wide_read(t, asked, guide_hits)
@@ -502,7 +508,8 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # another city of the province)
             offered = [c for c in offered if c.rank < 2]
         if offered:
-            return self._offer_faqs(st, offered, t, events, result)
+            read = self._read_over_pairs(st, t, offered, aspects, events, result)
+            return read or self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None
         if kept is not None:
             return kept
@@ -534,6 +541,22 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             del events[before:]
             return self._uncovered_reply(st, uncovered, events, result)
         return reply
+
+    def _read_over_pairs(
+        self,
+        st: DialogueState,
+        t: str,
+        offered: list[Candidate],
+        aspects: list[Aspect],
+        events: Events,
+        result: SearchResult,
+    ) -> Reply | None:
+        """Only another province's near-miss pairs to offer: the article e5 reads as the question, when it stands out
+        among all the laws' articles, says what holds here ("保姆…系咪一定要先做岗前培训" and 家政服务条例, not "是否可
+        查询外地企业的合法合规报告"); None otherwise (never for what only a guide states)."""
+        if any(c.rank < 2 for c in offered) or asks_guide_only(aspects):
+            return None
+        return self._read_article_reply(st, t, events, result)
 
     def _lead_reply(
         self,

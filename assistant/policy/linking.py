@@ -68,6 +68,19 @@ def is_auxiliary(name: str) -> bool:
     return "一件事" not in name and bool(_AUX_NAME_RE.search(compact(name)))
 
 
+# the progress of a case asked ("审核到哪一步了", "办到边", "进度"), not only a looking-up
+_PROGRESS_QUERY_RE = re.compile(r"进度|进展|(?:审核|审批|批|办|处理)到(?:哪|边)|到(?:哪|边)一步")
+
+
+def progress_lookup(query: str, names: Sequence[str]) -> int | None:
+    """The one of `names` that looks up a case's progress (…进度查询), when the query asks a case's progress and
+    no other of them does ("我妈申请了低保…查查审核到哪一步了" and 最低生活保障业务进度查询 beside …申请 / …申请预约)."""
+    if not _PROGRESS_QUERY_RE.search(compact(query)):
+        return None
+    lookups = [i for i, n in enumerate(names) if "进度" in n and is_auxiliary(n)]
+    return lookups[0] if len(lookups) == 1 else None
+
+
 def names_aux_matter(query: str, aux: str, plain: str) -> bool:
     """The question names a term of the auxiliary guide's name that the plain guide's name lacks: what is looked up
     is then the service asked ("教师资格考试合格证明…窗口喺边度" and 教师资格考试合格证明查询, not 高等学校教师资格认定);

@@ -508,7 +508,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # another city of the province)
             offered = [c for c in offered if c.rank < 2]
         if offered:
-            read = self._read_over_pairs(st, t, offered, aspects, events, result)
+            read = self._read_over_pairs(st, t, aspects, events, result)
             return read or self._offer_faqs(st, offered, t, events, result)
         kept = self._focus_unstated(st, t, focus, events) if focus is not None else None
         if kept is not None:
@@ -543,18 +543,13 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         return reply
 
     def _read_over_pairs(
-        self,
-        st: DialogueState,
-        t: str,
-        offered: list[Candidate],
-        aspects: list[Aspect],
-        events: Events,
-        result: SearchResult,
+        self, st: DialogueState, t: str, aspects: list[Aspect], events: Events, result: SearchResult
     ) -> Reply | None:
-        """Only another province's near-miss pairs to offer: the article e5 reads as the question, when it stands out
-        among all the laws' articles, says what holds here ("保姆…系咪一定要先做岗前培训" and 家政服务条例, not "是否可
-        查询外地企业的合法合规报告"); None otherwise (never for what only a guide states)."""
-        if any(c.rank < 2 for c in offered) or asks_guide_only(aspects):
+        """Near-miss pairs about to be offered: the article e5 reads as the question, when it stands out among all the
+        laws' articles, answers instead ("保姆…系咪一定要先做岗前培训" and 家政服务条例, not a Hunan pair on 合法合规
+        报告; "住院分娩…可唔可以借亲戚嘅身份证" and 母婴保健管理条例, not "个体工商户一定要起名字吗"). None otherwise,
+        and never for what only a guide states."""
+        if asks_guide_only(aspects):
             return None
         return self._read_article_reply(st, t, events, result)
 

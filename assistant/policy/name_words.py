@@ -254,7 +254,16 @@ _MOVED_RE = re.compile(r"[迁转](户口|户籍)(过来|到|来|回)|(户口|户
 
 def _moves_read(q: str) -> str:
     q = _MOVED_RE.sub(lambda m: f"{m.group(1) or m.group(3)}迁{m.group(2) or m.group(4)}", q)
-    return re.sub(r"转(出|入)(?=户口|户籍)", r"迁\1", q)
+    return re.sub(r"转(出|入)(?=户口|户籍)", r"迁\1", _late_read(q))
+
+
+# a procedure done late, not a document replaced: "现在要补办肾移植医生的执业资格认定" applies for the 认定 (nothing
+# was issued to reissue), as "补办结婚登记" registers a marriage
+_DONE_LATE_RE = re.compile(r"补办(?=[^，。,.？?！!\s]{0,14}?(?:认定|备案|审批|登记|手续))")
+
+
+def _late_read(q: str) -> str:
+    return _DONE_LATE_RE.sub("办", q)
 
 
 def steps_asked(query: str) -> list[str]:
@@ -581,7 +590,7 @@ def _loose(thing: str) -> bool:
 def step_said(query: str) -> str | None:
     """The later step a message asks, as a service would name it, whatever thing it is of ("丢了怎么办" -> "补办",
     "过期了" -> "换领", "要注销" -> "注销")."""
-    q = compact(query)
+    q = _late_read(compact(query))
     step = _LACK_STEP_RE.search(q)
     if step is not None:
         return step.group("step") or _STEP_SAID["moved_in"]
@@ -593,7 +602,7 @@ def step_thing(query: str) -> tuple[str, str] | None:
     """The thing a loss, an expiry or a later step is asked of, and that step as a service would name it
     ("驾驶证丢了怎么办" -> ("驾驶证", "补办"), "注销营业执照要什么材料" -> ("营业执照", "注销")), or None when the
     question says it too loosely to tell."""
-    q = compact(query)
+    q = _late_read(compact(query))
     matches = [m for m in (_LACK_STEP_RE.search(q), _LACK_TRIGGER_RE.search(q)) if m is not None]
     if not matches:
         return None
@@ -634,7 +643,7 @@ def names_step_thing(query: str, name: str) -> bool:
     """A guide's name says a thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核;
     "把户口迁到花都，残疾证也要迁过来": 残疾人证迁入 says the second), by its last two characters or a formal term of
     the word ending it. True when no such thing is asked."""
-    q = compact(query)
+    q = _late_read(compact(query))
     things = [_thing_before(q, m.start()) for rx in (_LACK_STEP_RE, _LACK_TRIGGER_RE) for m in rx.finditer(q)]
     things = [t for t in things if not _loose(t)]
     first = step_thing(query)

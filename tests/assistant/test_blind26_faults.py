@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.nlg.answer import Aspect
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.normalize import canonical
 from assistant.policy.article_reading import READ_ARTICLE
-from assistant.policy.evidence import Candidate
 from assistant.policy.linking import progress_lookup
+from assistant.policy.name_words import lacking_matter, steps_asked
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import FAQ, Article, PolicyDocument, ServiceGuide
@@ -66,22 +67,40 @@ HUNAN = ServiceGuide(
 Q_NANNY = "家政公司介绍过嚟嘅保姆，公司系咪一定要先畀佢做岗前培训，先可以派嚟我屋企？"
 
 
-def test_an_article_read_as_asked_goes_before_offering_only_another_province_s_pairs(tmp_path: Path) -> None:
+def test_an_article_read_as_asked_goes_before_offering_near_miss_pairs(tmp_path: Path) -> None:
     m = build_manager([HUNAN], {}, tmp_path / "idx", policies=[SERVICES, ROADS], embedder=HashEmbedder())
     answering = m.answering
     answering.paraphrase = _Scorer({SERVICES.articles[0].text: READ_ARTICLE + 0.02})
     result = SearchResult(query=Q_NANNY, hits=[], confident=False, confidence=0.3)
-    offered = [Candidate(HUNAN, None, None, 2)]
-    read = answering._read_over_pairs(DialogueState(), Q_NANNY, offered, [Aspect.CONDITIONS], [], result)
+    read = answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.CONDITIONS], [], result)
     assert read is not None and [c.id for c in read.citations] == ["policy:law-sample-domestic#第十六条"]
     assert "岗前培训" in read.text
-    # a near miss of here is offered as it was
-    here = [Candidate(HUNAN, None, None, 1)]
-    assert answering._read_over_pairs(DialogueState(), Q_NANNY, here, [Aspect.CONDITIONS], [], result) is None
     # what only a guide states (a phone number) is not read from a statute
-    assert answering._read_over_pairs(DialogueState(), Q_NANNY, offered, [Aspect.PHONE], [], result) is None
+    assert answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.PHONE], [], result) is None
     # no article standing out: the pairs are offered
     answering.paraphrase = _Scorer({SERVICES.articles[0].text: READ_ARTICLE - 0.05})
-    assert (
-        answering._read_over_pairs(DialogueState(), Q_NANNY, offered, [Aspect.CONDITIONS], [], result) is None
+    assert answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.CONDITIONS], [], result) is None
+
+
+def test_a_procedure_done_late_is_no_document_replaced() -> None:
+    q = "我从2015年起就一直在做肾移植手术，现在要补办肾移植医生的执业资格认定，是不是要医院开一份我做过多少例手术的证明？"
+    assert "补办" not in steps_asked(q)
+    assert lacking_matter(q) is None  # no "现在补办" to say the KB lacks
+    assert steps_asked("补办结婚登记要带什么") == []
+    # a document replaced is still that
+    assert steps_asked("身份证丢了怎么补办") == ["补办"]
+    assert steps_asked("营业执照补办要什么材料") == ["补办"]
+    assert lacking_matter("驾驶证丢了怎么补办") == "驾驶证补办"
+
+
+def test_an_alumni_association_is_a_social_group_and_a_paper_someone_issues_is_asked() -> None:
+    from retrieval.tokenize import expand_synonyms, synonym_table
+
+    q = canonical(
+        "我哋几个旧同学想喺省里面成立一个大学校友会，去登记嗰阵系咪要学校嗰边出份嘢，同意我哋做发起人先得？"
     )
+    assert "社会团体" in expand_synonyms(q, synonym_table())
+    assert detect_aspects(q) == [Aspect.MATERIALS]
+    assert detect_aspects("要不要单位开一份证明") == [Aspect.MATERIALS]
+    # waiting for a paper is not handing one in
+    assert Aspect.MATERIALS not in detect_aspects("是不是要等一份通知")

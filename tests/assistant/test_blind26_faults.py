@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
+from test_article_reading import _Scorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.normalize import canonical
@@ -28,19 +28,6 @@ def test_the_progress_asked_picks_the_one_close_guide_that_looks_it_up() -> None
     # two close guides look progress up: the question has to say which
     two = ["换发普通护照办证进度查询", "普通护照加注办证进度查询", "办理及加注普通护照"]
     assert progress_lookup("换了新护照，想在网上看下办到哪一步了", two) is None
-
-
-class _Scorer:
-    """e5's cosines given per text (the real model is exercised in test_article_reading)."""
-
-    def __init__(self, by_text: dict[str, float]) -> None:
-        self.by_text = by_text
-
-    def similarities(self, question: str, texts: tuple[str, ...]) -> np.ndarray:
-        return np.array([self.by_text.get(t, 0.5) for t in texts])
-
-    def similarity(self, question: str, text: str) -> float:
-        return self.by_text.get(text, 0.5)
 
 
 # sample data: authored for this test (a made-up regulation, and a pair in the shape of a real Hunan 一件事 one)

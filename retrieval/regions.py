@@ -33,8 +33,8 @@ def label(path: Sequence[str]) -> str:
     return "".join(path)
 
 
-# the 乡 of a common word is no township: "申请乡村建设规划许可", "各乡镇", "回乡下"
-_WRITTEN_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡(?![村镇下]))")
+# the 乡 / 镇 of a common word is no township: "申请乡村建设规划许可", "各乡镇", "回乡下", "本地乡土教材", "开镇痛药"
+_WRITTEN_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(镇(?![痛静定])|乡(?![村镇下土亲情愁音贤邻间俗风]))")
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,8 @@ _ASKED_THING = re.compile(
     # (准备 after a modal only: "我准备出国打工" plans, it asks no paper)
     r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|(?<=[要需得须先])准备|(?<=[要需得须])附(?!近))(?:回|返)?(?:上|个|一份|一下|张|本|份|啲)?"
     # (the way it is taken is no part of it: "要不要带身份证明去")
-    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:过去|过来|上去|去|来)?(?:吗|么|嘛|呢|不|没|$|[?？，,。])"
+    # (the 么 of 怎么 / 什么 ends no question: "要附上以后怎么维护…的方案")
+    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:过去|过来|上去|去|来)?(?:吗|(?<![怎什这那多])么|嘛|呢|不|没|$|[?？，,。])"
 )
 # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
 _ASKED_DOCUMENT = re.compile(
@@ -162,6 +163,11 @@ _NOT_A_THING = re.compile(
 )
 
 
+_HOW_OF = re.compile(
+    r"^(?:以后|今后|将来|日后|平时)?(?:怎么|如何|怎样|点样)(?=[\u4e00-\u9fff]{2,}(?:方案|说明|报告|计划书)$)"
+)
+
+
 def asked_thing(question: str) -> str | None:
     """The one document a yes/no question asks about ("要不要带户口本" -> "户口本"), or one the person lacks
     ("没有租房合同怎么办" -> "租房合同"); None for "带什么"."""
@@ -178,6 +184,8 @@ def asked_thing(question: str) -> str | None:
     ):
         for m in pattern.finditer(q):
             thing = (m.group("thing") or m.groupdict().get("first") or "").strip("《》")
+            # how a paper's content goes is its kind ("附上以后怎么维护这些航标的方案" asks 维护…方案)
+            thing = _HOW_OF.sub("", thing)
             if _opens_business(m, thing) or (pattern is _ASKED_THING and _told_not_asked(m)):
                 continue
             if len(thing) >= 2 and not _NOT_A_THING.search(thing):

@@ -53,7 +53,7 @@ from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
-from assistant.policy.linking import asks_auxiliary, progress_lookup
+from assistant.policy.linking import asks_auxiliary, progress_lookup, tracks_matter_named
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
@@ -102,6 +102,20 @@ GROUP_DEPTH = 24
 
 # people a follow-up may name ("小孩也要本人去吗", "老人不方便去可以吗"): those who may go in one's place, and more
 _PEOPLE_RE = re.compile(rf"{OTHERS}|小孩|孩子|细路|宝宝|bb|老人家?|长辈|屋企人|本人|自己")
+# how to get a service done, asked in any words ("低保点样申请", "怎么去办")
+# (or what it is: "我想了解下低保", "低保系咩嚟")
+_HOW_TO_DO_RE = re.compile(
+    r"(?:怎么|如何|怎样|点样|点|咋)(?:去|才能|先)?(?:办|申请|申领|申办|弄|搞|整|登记|注册|领|拿|攞)"
+    r"|了解|介绍(?:一?下)|咨询|是什么|是啥|系咩|系乜"
+)
+
+
+def asks_beside_service(t: str, aspects: list[Aspect]) -> bool:
+    """The question asks no aspect of a service and not how to get it done: something beside it (a refusal's
+    remedy, a duty while receiving it)."""
+    return not [a for a in aspects if a is not Aspect.OVERVIEW] and not _HOW_TO_DO_RE.search(compact(t))
+
+
 _FOLLOWUP_RE = re.compile(r"[呢吗]\s*[?？]?\s*$|^那")
 
 
@@ -356,6 +370,15 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if law is not None or not in_home_province(uncovered, self.home_region):
                 return law or self._uncovered_reply(st, uncovered, events, result)
         flow_guide = self._flow_guide(t, events, guide_hits)
+        if flow_guide is not None and asks_beside_service(t, aspects):
+            # a flow's service named in a question about something its guide does not cover ("申请低保俾民政局驳回…
+            # 可以点样去争取返", "弟弟介绍了工作都不去，会不会影响领低保"): the article e5 reads as the question, when
+            # one stands out, answers rather than the service's overview
+            read = self._read_article_reply(st, t, events, result) or self._article_reply(
+                st, t, result, events, paraphrase=True
+            )
+            if read is not None:
+                return read
         if flow_guide is not None:
             note = self._region_note(flow_guide, named, uncovered)
             return self.guide_reply(st, flow_guide, aspects, t, events, region_note=note)
@@ -396,8 +419,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         # candidates for another step than the one asked, or for that step of another thing, are no choice to offer
         # ("驾驶证到期换证" and 持境外驾驶证申领; "营业执照地址变更" and 律师执业变更审核)
         if steps_asked(t):
+            # (a case's progress asked: its lookup stays, whatever step the case is at)
             cands = [
-                c for c in cands if not step_not_served(t, c.guide.name) and names_step_thing(t, c.guide.name)
+                c
+                for c in cands
+                if (not step_not_served(t, c.guide.name) and names_step_thing(t, c.guide.name))
+                or progress_lookup(t, [c.guide.name]) == 0
             ]
         # a notary's guide or a supporting service (查询 / 预约) is no choice for a question asking neither
         # ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)
@@ -478,6 +505,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         # a guide found first far ahead of any other service, whose name the question says or e5 reads as what is
         # asked, goes before a statute merely paraphrased ("…申请拖带审批要满足什么条件" and 大型设施、移动式平台、超限
         # 物体水上拖带审批, not 广东省海域使用管理条例)
+        # (or the one of the first three that looks up a case's progress, when that is asked: "交咗…换证申请，想…问下
+        # 办到边一步" and 药品生产类行政许可事项办理进度查询)
+        lookup = progress_lookup(t, [c.guide.name for c in cands[:3]])
+        if lookup is not None and tracks_matter_named(t, cands[lookup].guide.name):
+            emit(events, "worded_lead", service_id=cands[lookup].guide.id)
+            return self._answer_from(st, cands[lookup], aspects, t, events, named, uncovered, result)
         clear = self._clear_lead(t, cands, guide_hits)
         answered = self._lead_reply(st, clear, aspects, t, events, named, uncovered, result)
         if answered is not None:

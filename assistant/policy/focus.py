@@ -35,9 +35,9 @@ _APPLICATION_FOLLOWUP_RE = re.compile(
 )
 
 
-# A stated wish to do it ("我想办", "打算申请"); bare "要办" is not one ("居住证要办多久").
+# A stated wish to do it ("我想办", "打算申请", "想预约申请"); bare "要办" is not one ("居住证要办多久").
 _WISH_RE = re.compile(
-    r"(?:想|想要|打算|准备)(?:在线|网上)?(?:办理|办|申请|申领|补办|申办|换|交|买|提取|攞|拿)"
+    r"(?:想|想要|打算|准备)(?:在线|网上)?(?:先|去|预约|先预约)?(?:办理|办|申请|申领|补办|申办|换|交|买|提取|攞|拿)"
 )
 
 

@@ -81,6 +81,17 @@ def progress_lookup(query: str, names: Sequence[str]) -> int | None:
     return lookups[0] if len(lookups) == 1 else None
 
 
+# what a progress lookup's name adds to the matter it tracks ("…办理进度查询", "…业务进度报告查询")
+_PROGRESS_NAME_RE = re.compile(r"(?:网上)?(?:受理)?(?:业务|事项)?(?:办理|办证|办件)?进度(?:报告)?查询")
+
+
+def tracks_matter_named(query: str, name: str) -> bool:
+    """A progress lookup named for a matter the question names a term of ("药品生产许可证换证…办到边一步" and
+    药品生产类行政许可事项办理进度查询), not one sharing only the looking-up ("海事法院…审判进度" and 质检院网上受理
+    业务进度报告查询)."""
+    return term_in_name(query, _PROGRESS_NAME_RE.sub("", compact(name))) is not None
+
+
 def names_aux_matter(query: str, aux: str, plain: str) -> bool:
     """The question names a term of the auxiliary guide's name that the plain guide's name lacks: what is looked up
     is then the service asked ("教师资格考试合格证明…窗口喺边度" and 教师资格考试合格证明查询, not 高等学校教师资格认定);

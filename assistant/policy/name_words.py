@@ -295,7 +295,13 @@ def renewal_not_served(query: str, text: str) -> bool:
     """The question wants an expired card renewed and `text` (a guide's name and its materials) renews nothing:
     中国税收居民身份证明的开具 for "身份证过期了怎么换"; a plain 办理往来港澳通行证 that lists "原往来港澳通行证（换发）"
     does renew, and so does an extension of a permit (《建设工程规划许可证》延期使用)."""
-    return bool(_RENEWAL_RE.search(compact(query))) and not re.search(r"换|延期|延续|续期", compact(text))
+    q, said = compact(query), compact(text)
+    if not _RENEWAL_RE.search(q) or re.search(r"换|延期|延续|续期", said):
+        return False
+    # (an expiry told as the case of another step asked, which `text` names: "证已经过期半年了，还能申请注销吗" and
+    # 实验动物使用许可(注销))
+    steps = steps_asked(query)
+    return not (steps and all(step in said for step in steps))
 
 
 def lost_but_not_replaced(query: str, name: str, materials: str = "") -> bool:
@@ -583,8 +589,18 @@ _WHERE_RE = re.compile(r"(?:在|喺|去|到|于)[\u4e00-\u9fff]{1,6}$")
 
 
 def _loose(thing: str) -> bool:
-    """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal)."""
-    return len(thing) < 2 or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
+    """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal), or only
+    when it happens ("现在到期要送省里再审" names no thing "现在")."""
+    return (
+        len(thing) < 2
+        or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
+        or bool(_WHEN_ONLY_RE.fullmatch(thing))
+    )
+
+
+_WHEN_ONLY_RE = re.compile(
+    r"(?:现在|而家|今年|明年|去年|最近|已经|马上|快要?|就要|就快|下个?月|上个?月|年底|月底|今天|明天|刚刚?|早就)+"
+)
 
 
 def step_said(query: str) -> str | None:

@@ -12,7 +12,7 @@ from assistant.policy.answering import asks_beside_service
 from assistant.policy.article_reading import READ_ARTICLE
 from assistant.policy.focus import wish_and_question
 from assistant.policy.guide_fit import GuideFit
-from assistant.policy.linking import tracks_matter_named
+from assistant.policy.linking import asks_auxiliary, tracks_matter_named
 from assistant.policy.name_words import lacking_matter, renewal_not_served
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -150,3 +150,13 @@ def test_a_question_beside_a_flow_service_gets_the_article_read_as_it(tmp_path: 
     # asked how to get it, the service's own guide still answers
     howto = m.handle(DialogueState(session_id="howto"), "低保点样申请").reply
     assert any(c.id.startswith("guide:sample-huadu-dibao") for c in howto.citations)
+
+
+def test_a_looking_up_required_or_failed_asks_a_lookup() -> None:
+    # a province's lookup serves a city the KB lacks when a looking-up is asked
+    assert asks_auxiliary("我哋要喺肇庆起厂房，设计院话要查地震动参数区划图，省地震局有冇电话可以问下？")
+    assert asks_auxiliary("我考完四级成绩喺网上一直查唔到，想亲自去问吓")
+    assert asks_auxiliary("网上一直查不到成绩，想到现场去问问")
+    # an office's seizing or handling is no looking-up
+    assert not asks_auxiliary("仓库被要查封了怎么办")
+    assert not asks_auxiliary("要查处违法建筑找哪个部门")

@@ -53,7 +53,7 @@ from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
-from assistant.policy.linking import asks_auxiliary, progress_lookup, tracks_matter_named
+from assistant.policy.linking import asks_auxiliary, looks_up_progress, progress_lookup, tracks_matter_named
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
@@ -424,7 +424,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 c
                 for c in cands
                 if (not step_not_served(t, c.guide.name) and names_step_thing(t, c.guide.name))
-                or progress_lookup(t, [c.guide.name]) == 0
+                or looks_up_progress(t, c.guide.name)
             ]
         # a notary's guide or a supporting service (查询 / 预约) is no choice for a question asking neither
         # ("个体户执照要几耐先攞到": not 证书（执照）公证指引 nor 个体户资质查询)

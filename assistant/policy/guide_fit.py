@@ -20,7 +20,7 @@ from assistant.policy.evidence import (
     name_cover,
     name_told,
 )
-from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, progress_lookup
+from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, looks_up_progress
 from assistant.policy.name_words import (
     after_loss,
     asks_ending,
@@ -130,7 +130,7 @@ class GuideFit:
         """The guide (by its name, the official question `pair` answering, and its materials) serves the later
         step the question asks; a case's progress asked, its lookup serves whatever step the case is at
         ("交咗…换证申请…办到边一步" and 药品生产类行政许可事项办理进度查询)."""
-        if progress_lookup(t, [g.name]) == 0:
+        if looks_up_progress(t, g.name):
             return True
         return serves_later_step(t, f"{g.name} {pair}".strip(), " ".join(m.name for m in g.materials))
 
@@ -220,7 +220,7 @@ class GuideFit:
         notary = is_notary(c.guide.name) and not asks_notary(t)
         renewal = renewal_not_served(t, f"{named_here} {' '.join(m.name for m in c.guide.materials)}")
         # (a case's progress asked: its lookup is the answer, whatever step the case is at)
-        tracked = progress_lookup(t, [c.guide.name]) == 0
+        tracked = looks_up_progress(t, c.guide.name)
         if result is not None and not tracked and (lost or other_step or notary or renewal):
             # the guide is no answer: the formal terms of the question's colloquial words may find the statute
             # ("身份证过期" for 居民身份证 有效期满 … 换领)

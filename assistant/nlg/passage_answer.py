@@ -39,7 +39,8 @@ _ASKED_THING = re.compile(
     r"(?:要不要|需不需要|用不用|需要|要|得|必须)?(?:带|提供|交|提交|拿|出具|开具?|(?<=[要需得须先])准备|(?<=[要需得须])附(?!近))(?:回|返)?(?:上|个|一份|一下|张|本|份|啲)?"
     # (the way it is taken is no part of it: "要不要带身份证明去")
     # (the 么 of 怎么 / 什么 ends no question: "要附上以后怎么维护…的方案")
-    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:过去|过来|上去|去|来)?(?:吗|(?<![怎什这那多])么|嘛|呢|不|没|$|[?？，,。])"
+    # (nor does the 没 of 有没有: "交份评估对行船有没有影响的报告" asks the 报告)
+    r"(?P<thing>[\u4e00-\u9fffA-Za-z]{2,10}?)(?:过去|过来|上去|去|来)?(?:吗|(?<![怎什这那多])么|嘛|呢|不|(?<!有)没|$|[?？，,。])"
 )
 # no verb ("要不要租赁合同"): only a document word ends it, never the certificate applied for ("要不要办…证")
 _ASKED_DOCUMENT = re.compile(

@@ -17,6 +17,16 @@ _APPLIED_RE = re.compile(
 _PAPER_CUE = r"(?:本人的|双方的|持|携带|出具|提交|提供|交回|凭)"
 
 
+# a choice of what pays off for the person ("提前还房贷划算还是拿去理财划算", "哪个更值"): advice, which no article
+# gives however close e5 reads one
+_ADVICE_RE = re.compile(r"划算|合算|划不来|值不值得?|哪[个样种](?:比较|更)(?:好|值|赚|划算|合适)|更赚")
+
+
+def asks_advice(question: str) -> bool:
+    """The question asks which option pays off for the person."""
+    return bool(_ADVICE_RE.search(compact(question)))
+
+
 def certificate_applied_for(question: str) -> str | None:
     """The certificate the question asks to get ("办结婚证要带什么" -> 结婚证), if it names one."""
     m = _APPLIED_RE.search(compact(question))

@@ -71,6 +71,20 @@ def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if not for_an_exam(c)] or cands
 
 
+# a first review told as done ("市里已经初审过咗", "初审完发落嚟嘅通知"), the later one being asked
+_REVIEW_DONE_RE = re.compile(r"(?P<step>初审|预审|初检|初评)(?:过|完|通过|合格)|(?:已经|已)(?:通过)?(?P<step2>初审|预审|初检|初评)")
+
+
+def past_the_review(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Without the guides for a first review the question tells as done (中小学地方课程教材初审 for "…市里已经初审过，
+    而家送去省里正式审定"), unless no other candidate is left."""
+    q = compact(t)
+    done = {m.group("step") or m.group("step2") for m in _REVIEW_DONE_RE.finditer(q)}
+    if not done:
+        return cands
+    return [c for c in cands if not any(step in c.guide.name for step in done)] or cands
+
+
 def pair_text(c: Candidate) -> str:
     """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
     if c.best is None or c.best.passage.field != "faq":

@@ -164,6 +164,13 @@ GUIDE_ONLY_ASPECTS = frozenset(
 )
 
 
+def asks_office_fact(aspects: Sequence[Aspect]) -> bool:
+    """The question asks only what the office handling a service states of it: what a guide alone states, or its
+    time limit or place ("…几耐先批", "去边度交")."""
+    wanted = {a for a in aspects if a is not Aspect.OVERVIEW}
+    return bool(wanted) and wanted <= GUIDE_ONLY_ASPECTS | {Aspect.TIME, Aspect.LOCATION}
+
+
 def asks_guide_only(aspects: Sequence[Aspect]) -> bool:
     """The question asks only what a guide states ("补办离婚证有冇咨询电话"): no law article answers it."""
     wanted = {a for a in aspects if a is not Aspect.OVERVIEW}
@@ -222,15 +229,37 @@ def _bigrams(text: str) -> set[str]:
 def base_variant(question: str, choices: Mapping[str, str]) -> str | None:
     """Among variants "办理往来港澳通行证" / "…逗留签注" / "…探亲签注": the plain item whose name the others
     extend, when the question uses none of the words that make the others different."""
-    names = list(choices)
+    # (labels made unique by their place are one service: "…审批（广东省·广东省生态环境厅）"; a long name the others
+    # hold in order, words set between, is their base too: 海洋工程建设项目海洋环境影响报告书审批 extends 建设项目环境
+    # 影响报告书审批)
+    bare = {label: bare_label(label) for label in choices}
+    names = list(dict.fromkeys(bare.values()))
     for base in names:
         others = [n for n in names if n != base]
-        if not others or not all(base in n for n in others):
+        if not others or not all(_extends(n, base) for n in others):
             continue
         extra = set().union(*(_bigrams(n.replace(base, "|")) for n in others)) - _bigrams(base)
         if not (extra & _bigrams(question)):
-            return choices[base]
+            return choices[next(label for label, b in bare.items() if b == base)]
     return None
+
+
+# a base name this long may be held in two parts with words set between (each part a word or more)
+_SPREAD_BASE = 6
+_SPREAD_PART = 2
+
+
+def _extends(name: str, base: str) -> bool:
+    if base in name:
+        return True
+    if len(base) < _SPREAD_BASE:
+        return False
+    for cut in range(_SPREAD_PART, len(base) - _SPREAD_PART + 1):
+        head, tail = base[:cut], base[cut:]
+        at = name.find(head)
+        if at >= 0 and tail in name[at + len(head) + 1 :]:
+            return True
+    return False
 
 
 def distinct_pick(question: str, choices: Mapping[str, str]) -> str | None:
@@ -341,9 +370,13 @@ def told_chars(question: str, guide: ServiceGuide) -> frozenset[str]:
     return frozenset(ch for ch in _name_chars(guide) if ch in told)
 
 
+# the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about, nor does
+# the genre word closing a notary office's guide ("离婚协议公证指引": nobody asks for a 指引)
+_UNTOLD_NAME_RE = re.compile(r"中华人民共和国|指引$")
+
+
 def _name_chars(guide: ServiceGuide) -> set[str]:
-    # the state's name in a certificate's title ("《中华人民共和国残疾人证》换领") names nothing one asks about
-    return {ch for b in content_bigrams(guide.name.replace("中华人民共和国", "")) for ch in b}
+    return {ch for b in content_bigrams(_UNTOLD_NAME_RE.sub("", guide.name)) for ch in b}
 
 
 def same_answer(

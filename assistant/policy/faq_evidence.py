@@ -10,6 +10,7 @@ from dataclasses import replace
 from assistant.nlg.answer import Aspect
 from assistant.nlu.residue import residue
 from assistant.nlu.text import compact
+from assistant.policy.article_filters import certificate_applied_for
 from assistant.policy.evidence import (
     FAQ_ACCEPT,
     FAQ_ACCEPT_LEXICAL,
@@ -246,6 +247,10 @@ def _accepted(
         return None
     if whether_for_what(pair.answer, t):
         return None
+    if _names_another_certificate(t, f"{best.guide.name}{official}{pair.answer}"):
+        # the certificate asked to get, which the pair never names: it is on another matter ("…第一次办身份证，使唔使
+        # 带户口簿" and 新生儿出生一件事's "户口簿去哪里打印？")
+        return None
     if (
         not [a for a in aspects if a is not Aspect.OVERVIEW]
         and asks_only_whether(t)
@@ -356,6 +361,17 @@ def asks_another_aspect(aspects: list[Aspect], official: str) -> bool:
     if _HOWTO_OFFICIAL_RE.search(official):
         own |= _HOWTO_COVERS
     return bool(own) and not own & set(aspects)
+
+
+def _names_another_certificate(question: str, said: str) -> bool:
+    """The question asks to get a certificate that `said` never names, by the two characters saying which (居留 of
+    居留证件) or a formal term of them (健康检查 for 体检证明)."""
+    cert = certificate_applied_for(question)
+    if not cert:
+        return False
+    which = cert[-3:-1]
+    terms = [term for key, ts in synonym_table().items() if key in cert for term in ts]
+    return which not in said and not any(term in said for term in terms)
 
 
 def _same_thing(question: str, guide: ServiceGuide, n: int, *, with_answer: bool = True) -> bool:

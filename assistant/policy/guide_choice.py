@@ -50,6 +50,7 @@ from assistant.policy.name_words import (
 )
 from assistant.policy.named_lead import named_most, said_most, said_pick
 from assistant.policy.service_pick import (
+    close_step_server,
     holder,
     resident_variant,
     said_in_full,
@@ -391,6 +392,12 @@ class GuideChoice:
             if faq_ok and faq is not None:
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq
+            # a later step asked that one close guide alone serves, its name saying the thing the step is done to
+            # ("检疫证已经开咗，而家想改下证上面嘅资料" and 出省《植物检疫证书》变更, behind 引进林木种子、苗木检疫咨询)
+            serving = close_step_server(t, cands)
+            if serving is not None:
+                emit(events, "step_served", service_id=serving.guide.id)
+                return own(serving)
             return None
         if faq_ok and faq is not None and faq.best is not None:
             if faq.guide.id == chosen.guide.id:

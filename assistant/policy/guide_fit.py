@@ -92,7 +92,9 @@ class GuideFit:
         if len(self.residue(cue_spans(rest))) < 2:
             return hits
         by_rest = self.search(rest, [DocKind.GUIDE], top_k=TOP_K)
-        if by_rest is None or not by_rest.confident:
+        # (an unconfident search without it still goes first when the guide found first names only that paper: "去
+        # 税务局查…公开的欠税信息，去查的时候需要带身份证吗" and 中国税收居民身份证明的开具)
+        if by_rest is None or not (by_rest.confident or (hits and self._paper_named_only(t, hits[0].title))):
             return hits
         first = [h for h in by_rest.hits if h.kind is DocKind.GUIDE][:2]
         ids = {h.doc_id for h in first}

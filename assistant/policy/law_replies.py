@@ -18,6 +18,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.deadline import period_asked, sets_period
 from assistant.policy.answer_common import AnswerHost, Events, emit
+from assistant.policy.article_filters import asks_advice
 from assistant.policy.article_reading import READ_OVER, read_article
 from assistant.policy.evidence import (
     CLOSE,
@@ -82,10 +83,13 @@ class LawReplies:
         if chosen.best is not None and chosen.best.passage.field == "faq":
             if chosen.rank >= 2 and any(matches_place(self.home_region, p) for p in named):
                 # the person says they ask here ("花都农村批宅基地…"): a statute in force here that answers comes
-                # before another place's official answer
-                return self._article_reply(
+                # before another place's official answer (or one e5 reads as the question, standing out among all
+                # the laws' articles: "…广东对我们这样的少数民族学生有资助吗" and 广东省散居少数民族权益保障条例, not
+                # 芙蓉区's pair on 助学贷款)
+                law = self._article_reply(
                     st, t, result, events, min_lexical=LAW_ARTICLE_LEXICAL, retrieved_only=True
                 )
+                return law or self._read_article_reply(st, t, events, result, in_force_only=True)
             if chosen.rank >= 2 and chosen.best.lexical < FAQ_LEXICAL:
                 # another place's pair sharing few of the question's words, taken on e5's reading alone: a statute
                 # in force here that uses most of them answers first ("我是农村的，准备到老婆家结婚落户，她是独生女…
@@ -203,6 +207,8 @@ class LawReplies:
         `formal_shared`: see best_article (the guides found do not name the matter); `must_say(text)`: only an
         article for which it holds answers; `holds(law)`: only such a law's article (one in force in a place the KB has
         no guides of)."""
+        if asks_advice(t):
+            return None
         scorer = self.paraphrase if paraphrase else None
         period = period_asked(t)
         if period and must_say is None:
@@ -315,11 +321,19 @@ class LawReplies:
         return self.unknown(st, events, result, lacking=lacking)  # type: ignore[attr-defined]
 
     def _read_article_reply(
-        self, st: DialogueState, t: str, events: Events, result: SearchResult | None = None
+        self,
+        st: DialogueState,
+        t: str,
+        events: Events,
+        result: SearchResult | None = None,
+        *,
+        in_force_only: bool = False,
     ) -> Reply | None:
         """The article e5 reads as the question over every law article of the KB, when one stands out
         (assistant/policy/article_reading.py; one of `result`'s articles needs less); the last try before a
-        refusal."""
+        refusal. `in_force_only`: only an article of a law in force where the person is."""
+        if asks_advice(t):
+            return None
         read = self._read_articles(t)
         if read is None:
             return None
@@ -330,7 +344,7 @@ class LawReplies:
         if picked is None:
             return None
         doc = self.host.get_policy(chunks[picked].doc_id)
-        if doc is None:
+        if doc is None or (in_force_only and not self._applies(t)(doc)):
             return None
         return self._quote_article(st, t, events, ChunkHit(chunks[picked], 1.0, {}), doc)
 

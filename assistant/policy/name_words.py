@@ -203,6 +203,8 @@ _STEPS = {
     # a registration changed in everyday words ("跳槽…要改注册资料") is its 变更
     "改注册": "变更|更改|更正|修改",
     "改登记": "变更|更改|更正|修改",
+    # the details on a paper changed ("想改下证上面的资料")
+    "改资料": "变更|更改|更正|修改",
     # a mistake on a paper to be put right ("证书名字打错了") is a 更正 of it
     "打错": "更正|变更|更改|修改",
     "写错": "更正|变更|更改|修改",
@@ -262,8 +264,12 @@ def _moves_read(q: str) -> str:
 _DONE_LATE_RE = re.compile(r"补办(?=[^，。,.？?！!\s]{0,14}?(?:认定|备案|审批|登记|手续))")
 
 
+# the details written on a paper changed, said in everyday words ("改下证上面的资料", "改一下执照里的信息")
+_DETAILS_CHANGED_RE = re.compile(r"改(?![革造建善正进变])(?:一?下)?[\u4e00-\u9fff]{0,5}?(?:资料|信息|内容)")
+
+
 def _late_read(q: str) -> str:
-    return _DONE_LATE_RE.sub("办", q)
+    return _DETAILS_CHANGED_RE.sub("改资料", _DONE_LATE_RE.sub("办", q))
 
 
 def steps_asked(query: str) -> list[str]:
@@ -529,6 +535,8 @@ _CERTIFICATE_END_RE = re.compile(r"([\u4e00-\u9fff]{2})[证卡]$")
 # a certificate named by a generic kind ("…许可证", "…资格证") and the two characters saying which one
 _GENERIC_CERTIFICATE_RE = re.compile(r"([\u4e00-\u9fff]{2})(?:许可|资格|执业|合格)证$")
 _BARE_CERTIFICATE_RE = re.compile(r"(许可|资格|执业|合格)证")
+# a verb before 证 says what is done with a paper (持证, 领证), not which one
+_HOLDING_VERBS = frozenset("持领拿办发")
 
 
 def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
@@ -540,6 +548,8 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
     m = _CERTIFICATE_END_RE.search(s)
     if m is None or _loose(s) or m.group(0) not in compact(question):
         return None
+    if m.group(1)[-1] in _HOLDING_VERBS:
+        return None  # "是不是都必须持证" holds a paper, it names none
     said = compact(name)
     # a bare kind of paper ("许可证快到期了") says only what kind it is: 实验动物使用许可 is one
     bare = _BARE_CERTIFICATE_RE.fullmatch(s)
@@ -550,8 +560,9 @@ def certificate_unnamed(subject: str, name: str, question: str) -> str | None:
         # "食品经营许可证": 许可 says what kind of paper, 经营 which one (食品相关产品生产许可证 is no 经营许可证; 食品经营
         # 许可 grants it)
         return None if kind.group(1) in said else s
-    # the two characters said of a certificate, not of anything ("健康证" and 人口、卫生、健康资讯)
-    carded = re.search(rf"{re.escape(m.group(1))}.{{0,3}}[证卡照]", said)
+    # the two characters said of a certificate, not of anything ("健康证" and 人口、卫生、健康资讯); a permit's name
+    # grants its certificate ("取水证" and 延续取水许可)
+    carded = re.search(rf"{re.escape(m.group(1))}.{{0,3}}(?:[证卡照]|许可)", said)
     # (the whole word for its formal term: "爆破员证" -> 爆破作业人员许可)
     return None if carded or _says(s, said) else s
 

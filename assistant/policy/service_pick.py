@@ -9,6 +9,7 @@ from collections.abc import Callable
 from assistant.nlu.groups import for_named_residents
 from assistant.nlu.text import compact
 from assistant.policy.evidence import (
+    CLOSE,
     NAME_COVER,
     STANDOUT,
     STANDOUT_FLOOR,
@@ -22,8 +23,11 @@ from assistant.policy.name_words import (
     asks_later_step,
     first_time,
     later_step_only,
+    names_step_thing,
     said_first_time,
     serves_later_step,
+    step_not_served,
+    steps_asked,
 )
 from assistant.policy.variants import same_service_once
 from retrieval.aspects import cue_spans
@@ -129,6 +133,22 @@ def step_server(t: str, cands: list[Candidate], serves: Callable[[str, Candidate
         # the one whose name says the step, over those only listing an old card among their materials
         # ("律师执业证用旧了想换本新的": 律师执业证书补证、换证, not 注销…后重新申请执业)
         serving = [c for c in serving if serves_later_step(t, c.guide.name)] or serving
+    return serving[0] if len(serving) == 1 else None
+
+
+def close_step_server(t: str, cands: list[Candidate]) -> Candidate | None:
+    """The one candidate among the first three, scoring within CLOSE of the first, that serves the later step asked
+    and whose name says the thing the step is done to ("检疫证已经开咗，而家想改下证上面嘅资料" and 出省《植物检疫
+    证书》变更, behind 引进林木种子、苗木检疫咨询); None when none or several do."""
+    if not cands or not steps_asked(t):
+        return None
+    serving = [
+        c
+        for c in cands[:3]
+        if not step_not_served(t, c.guide.name)
+        and names_step_thing(t, c.guide.name)
+        and c.doc_score >= cands[0].doc_score * CLOSE
+    ]
     return serving[0] if len(serving) == 1 else None
 
 

@@ -72,7 +72,9 @@ def past_the_exam(t: str, cands: list[Candidate]) -> list[Candidate]:
 
 
 # a first review told as done ("市里已经初审过咗", "初审完发落嚟嘅通知"), the later one being asked
-_REVIEW_DONE_RE = re.compile(r"(?P<step>初审|预审|初检|初评)(?:过|完|通过|合格)|(?:已经|已)(?:通过)?(?P<step2>初审|预审|初检|初评)")
+_REVIEW_DONE_RE = re.compile(
+    r"(?P<step>初审|预审|初检|初评)(?:过|完|通过|合格)|(?:已经|已)(?:通过)?(?P<step2>初审|预审|初检|初评)"
+)
 
 
 def past_the_review(t: str, cands: list[Candidate]) -> list[Candidate]:

@@ -46,7 +46,9 @@ def test_a_permit_name_grants_its_certificate_and_holding_one_names_none() -> No
     # "必须持证" says a paper is held, not which
     assert certificate_unnamed("直接从水库取水必须持证", "延续取水许可", q) is None
     # a certificate another guide does not grant is still named
-    assert certificate_unnamed("退役军人优待证", "机动车驾驶证申领", "退役军人优待证怎么办") == "退役军人优待证"
+    assert (
+        certificate_unnamed("退役军人优待证", "机动车驾驶证申领", "退役军人优待证怎么办") == "退役军人优待证"
+    )
 
 
 def test_whether_one_must_hold_the_permit_asks_the_conditions() -> None:
@@ -102,7 +104,10 @@ def test_a_long_name_the_others_hold_with_words_between_is_their_base() -> None:
     assert base_variant("海洋工程的环评报告书多久批", choices) is None
     # a name held only letter by letter is no base ("高中教师资格认定" and 高等学校教师资格认定 beside 高级中学教师、
     # 中等职业学校…教师资格认定)
-    spread = {"高等学校教师资格认定": "college", "高级中学教师、中等职业学校教师和中等职业学校实习指导教师资格认定": "high"}
+    spread = {
+        "高等学校教师资格认定": "college",
+        "高级中学教师、中等职业学校教师和中等职业学校实习指导教师资格认定": "high",
+    }
     assert base_variant("高中教师资格认定要多长时间", spread) is None
 
 
@@ -126,7 +131,9 @@ ACCOUNTS = PolicyDocument(
 def test_advice_asked_gets_no_article_read_as_it(tmp_path: Path) -> None:
     m = build_manager([], {}, tmp_path / "idx", policies=[ACCOUNTS], embedder=HashEmbedder())
     m.answering.paraphrase = _Scorer({ACCOUNTS.articles[0].text: READ_ARTICLE + 0.05})
-    advice = m.handle(DialogueState(session_id="advice"), "我有二十万存款，是提前还房贷划算还是拿去理财划算？").reply
+    advice = m.handle(
+        DialogueState(session_id="advice"), "我有二十万存款，是提前还房贷划算还是拿去理财划算？"
+    ).reply
     # it quoted the article on 提前支取 as if it answered
     assert not advice.citations
     asked = m.handle(DialogueState(session_id="asked"), "个人账户里的钱能不能提前拿出来用？").reply
@@ -167,10 +174,14 @@ def test_a_pair_never_naming_the_certificate_asked_for_does_not_answer(tmp_path:
 
 
 def test_a_certificate_is_named_by_its_telling_characters_or_their_formal_term() -> None:
-    assert _names_another_certificate("第一次办身份证要带户口簿吗", "户口簿去哪里打印？携带居民户口簿和《出生医学证明》")
+    assert _names_another_certificate(
+        "第一次办身份证要带户口簿吗", "户口簿去哪里打印？携带居民户口簿和《出生医学证明》"
+    )
     # 居留 of 居留证件, and 健康检查 for 体检 (the synonym table's formal term), name them
     assert not _names_another_certificate("外籍同事办居留证能不能在网上申请", "外国人居留证件网上申请")
-    assert not _names_another_certificate("国外的报告能拿来办体检证明吗", "办理健康证明需要哪些材料？境外健康检查原始记录…")
+    assert not _names_another_certificate(
+        "国外的报告能拿来办体检证明吗", "办理健康证明需要哪些材料？境外健康检查原始记录…"
+    )
     # no certificate asked to get: nothing to name
     assert not _names_another_certificate("户口簿去哪里打印", "新生儿户口页打印")
 
@@ -198,7 +209,9 @@ MINORITIES = PolicyDocument(
 )
 
 
-def test_a_question_naming_here_gets_the_article_read_as_it_before_another_province_pair(tmp_path: Path) -> None:
+def test_a_question_naming_here_gets_the_article_read_as_it_before_another_province_pair(
+    tmp_path: Path,
+) -> None:
     m = build_manager(
         [RELIEF_ONE_THING], {}, tmp_path / "idx", policies=[MINORITIES], embedder=HashEmbedder()
     )
@@ -211,7 +224,6 @@ def test_a_question_naming_here_gets_the_article_read_as_it_before_another_provi
     reply = m.handle(DialogueState(session_id="minority"), q).reply
     # 芙蓉区's pair on 助学贷款 answered, under "没有东莞市的指南。以下是湖南省芙蓉区的规定"
     assert [c.id for c in reply.citations] == ["policy:law-sample-minorities#第十七条"]
-
 
 
 class _RestSearch(GuideFit):
@@ -234,7 +246,9 @@ def test_a_guide_naming_only_the_paper_asked_goes_behind_the_one_the_rest_finds(
     q = "我想以个人身份去税务局查一下某家公司对外公开的欠税信息，去查的时候需要带身份证吗？"
     # the search without "身份证" is unconfident, yet the guide first named only the paper asked: it went first
     # and the question was refused
-    assert [h.doc_id for h in _RestSearch([public, paper])._named_first(q, [paper, public])][0] == public.doc_id
+    assert [h.doc_id for h in _RestSearch([public, paper])._named_first(q, [paper, public])][
+        0
+    ] == public.doc_id
     # a guide first that names more than the paper keeps its place
     card = Hit("sample-id-card", DocKind.GUIDE, "居民身份证换领", 3.1, [])
     assert _RestSearch([public])._named_first("身份证过期了换领要带什么证明", [card, public])[0] is card
@@ -253,7 +267,6 @@ def test_the_details_on_a_paper_changed_ask_its_change() -> None:
     assert step_not_served("想改下证上面的资料", "出省《植物检疫证书》核发") == "改资料"
     # reform is no change of a paper
     assert steps_asked("改革信息公开怎么查") == []
-
 
 
 def test_a_change_one_close_guide_alone_serves_is_answered_by_it() -> None:
@@ -278,7 +291,11 @@ class _Leads(GuideLeads, GuideFit):
 
 
 def test_a_clear_lead_most_of_whose_name_is_said_needs_no_choice() -> None:
-    names = ("海洋系统先进集体和个人表彰", "对统计工作做出突出贡献、取得显著成绩的单位和个人给予表彰和奖励", "自然资源工程技术人才职称评审咨询")
+    names = (
+        "海洋系统先进集体和个人表彰",
+        "对统计工作做出突出贡献、取得显著成绩的单位和个人给予表彰和奖励",
+        "自然资源工程技术人才职称评审咨询",
+    )
     cands = [_cand(n, s) for n, s in zip(names, (3.37, 1.72, 1.70), strict=True)]
     hits = [c.hit for c in cands if c.hit is not None]
     q = "我喺海洋系统做咗十几年，单位推荐我评先进个人，省自然资源厅审批要几耐先有结果？"

@@ -250,6 +250,7 @@ _SPREAD_PART = 2
 
 
 def _extends(name: str, base: str) -> bool:
+    """`name` holds `base` whole, or (a long base) in two parts in order with words set between them."""
     if base in name:
         return True
     if len(base) < _SPREAD_BASE:

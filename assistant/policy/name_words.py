@@ -256,7 +256,7 @@ _MOVED_RE = re.compile(r"[迁转](户口|户籍)(过来|到|来|回)|(户口|户
 
 def _moves_read(q: str) -> str:
     q = _MOVED_RE.sub(lambda m: f"{m.group(1) or m.group(3)}迁{m.group(2) or m.group(4)}", q)
-    return re.sub(r"转(出|入)(?=户口|户籍)", r"迁\1", _late_read(q))
+    return re.sub(r"转(出|入)(?=户口|户籍)", r"迁\1", _steps_read(q))
 
 
 # a procedure done late, not a document replaced: "现在要补办肾移植医生的执业资格认定" applies for the 认定 (nothing
@@ -268,7 +268,9 @@ _DONE_LATE_RE = re.compile(r"补办(?=[^，。,.？?！!\s]{0,14}?(?:认定|备�
 _DETAILS_CHANGED_RE = re.compile(r"改(?![革造建善正进变])(?:一?下)?[\u4e00-\u9fff]{0,5}?(?:资料|信息|内容)")
 
 
-def _late_read(q: str) -> str:
+def _steps_read(q: str) -> str:
+    """A step's everyday words read as the step: a procedure done late is done ("补办…认定" -> "办…认定"), details
+    changed are a 变更 ("改下证上面的资料" -> "改资料")."""
     return _DETAILS_CHANGED_RE.sub("改资料", _DONE_LATE_RE.sub("办", q))
 
 
@@ -618,7 +620,7 @@ def _loose(thing: str) -> bool:
 def step_said(query: str) -> str | None:
     """The later step a message asks, as a service would name it, whatever thing it is of ("丢了怎么办" -> "补办",
     "过期了" -> "换领", "要注销" -> "注销")."""
-    q = _late_read(compact(query))
+    q = _steps_read(compact(query))
     step = _LACK_STEP_RE.search(q)
     if step is not None:
         return step.group("step") or _STEP_SAID["moved_in"]
@@ -630,7 +632,7 @@ def step_thing(query: str) -> tuple[str, str] | None:
     """The thing a loss, an expiry or a later step is asked of, and that step as a service would name it
     ("驾驶证丢了怎么办" -> ("驾驶证", "补办"), "注销营业执照要什么材料" -> ("营业执照", "注销")), or None when the
     question says it too loosely to tell."""
-    q = _late_read(compact(query))
+    q = _steps_read(compact(query))
     matches = [m for m in (_LACK_STEP_RE.search(q), _LACK_TRIGGER_RE.search(q)) if m is not None]
     if not matches:
         return None
@@ -671,7 +673,7 @@ def names_step_thing(query: str, name: str) -> bool:
     """A guide's name says a thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核;
     "把户口迁到花都，残疾证也要迁过来": 残疾人证迁入 says the second), by its last two characters or a formal term of
     the word ending it. True when no such thing is asked."""
-    q = _late_read(compact(query))
+    q = _steps_read(compact(query))
     things = [_thing_before(q, m.start()) for rx in (_LACK_STEP_RE, _LACK_TRIGGER_RE) for m in rx.finditer(q)]
     things = [t for t in things if not _loose(t)]
     first = step_thing(query)

@@ -163,9 +163,10 @@ class LawReplies:
         *,
         fallback: bool,
     ) -> Reply | None:
-        """Quote the law articles that answer the question (法规名 + 条号); None when none does."""
+        """Quote the law articles that answer the question (法规名 + 条号); None when none does (nor for advice on
+        what pays off, which no article gives: `article_filters.asks_advice`)."""
         hits = [h for h in result.hits if h.kind is DocKind.POLICY]
-        if not hits:
+        if not hits or asks_advice(t):
             return None
         applies = self._applies(t)
         here = [h for h in hits if (d := self.host.get_policy(h.doc_id)) is not None and applies(d)]
@@ -207,8 +208,6 @@ class LawReplies:
         `formal_shared`: see best_article (the guides found do not name the matter); `must_say(text)`: only an
         article for which it holds answers; `holds(law)`: only such a law's article (one in force in a place the KB has
         no guides of)."""
-        if asks_advice(t):
-            return None
         scorer = self.paraphrase if paraphrase else None
         period = period_asked(t)
         if period and must_say is None:
@@ -264,7 +263,10 @@ class LawReplies:
     def _quote_article(
         self, st: DialogueState, t: str, events: Events, top: ChunkHit, doc: PolicyDocument
     ) -> Reply | None:
-        """The reply quoting one article (法规名 + 条号) when no guide answers."""
+        """The reply quoting one article (法规名 + 条号) when no guide answers; None for advice on what pays off
+        ("提前还房贷划算还是拿去理财划算": no article gives it, however close e5 reads one)."""
+        if asks_advice(t):
+            return None
         hit = Hit(doc_id=doc.id, kind=DocKind.POLICY, title=doc.title, score=top.score, chunks=[top])
         composed = compose_policy_answer([hit], self.host.get_policy, question=t, max_articles=1)
         if composed is None:
@@ -332,8 +334,6 @@ class LawReplies:
         """The article e5 reads as the question over every law article of the KB, when one stands out
         (assistant/policy/article_reading.py; one of `result`'s articles needs less); the last try before a
         refusal. `in_force_only`: only an article of a law in force where the person is."""
-        if asks_advice(t):
-            return None
         read = self._read_articles(t)
         if read is None:
             return None

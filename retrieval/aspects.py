@@ -83,6 +83,11 @@ _HANDED_IN = (
     r"|(?:哪里|哪儿|在哪|去哪|边度|什么地方)(?:可以|能)?(?:交|递|送|提交|递交|报送)(?:申请)?(?:材料|资料))"
 )
 _HANDED_IN_RE = re.compile(_HANDED_IN)
+# papers handed in, told as when a wait starts ("材料交上去以后多久能批下来", "交完材料几天能拿证"): no paper asked
+_WAIT_AFTER_RE = re.compile(
+    r"(?:材料|资料)(?:都)?(?:交|提交|递交|报|送)(?:上去|上|齐|完|好|了)*(?:之后|以后|后)"
+    r"|(?:交完|交齐|交好|交了|提交了|递交了)(?:申请)?(?:材料|资料)"
+)
 # where a published list or file is seen or fetched ("计划喺边度睇到", "官方哪里可以下载"): on the web
 _SEEN_AT = r"(?:哪里|在哪|去哪|哪儿|边度)(?:可以|能|才能)?(?:看到|查到|查看|下载|睇到)"
 
@@ -212,7 +217,7 @@ _CUES: list[tuple[Aspect, str]] = [
         Aspect.ONLINE,
         r"网上办|网上能|网上可以|网上(?:可不可以|可唔可以|能不能|可否|能否)|网上(?:有没有|有冇|有无)|(?:有没有|有冇|有无)网上|网上有[^，。？?]{0,8}?(?:吗|么|没有|冇)|网上查|"
         + _SEEN_AT
-        + r"|网上(?:搞|弄|整|处理|做)|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取|续|办理|申领)|(?:哪个|什么|边个)网(?![点格吧])|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
+        + r"|网上(?:搞|弄|整|处理|做)|网上(?:怎么|如何)|网上(?:在|喺)?(?:哪|边度)|在网上|网上(?:注册|登记|申报|报名|缴费|交费|提交|递交|提取|续|办理|申领)|(?:哪个|什么|边个)网(?![点格吧])|网办|线上|手机上|在线(?:办|申请|提交|申领|预约)|手机能|网上申请|网址|网页|链接|网站|入口|平台|app|小程序|预约|快递|邮寄|寄(?:过来|过去|来|去|到|回|给|返|嚟|俾|畀)|"
         # whether it can be posted at all ("可以寄吗", "寄唔寄得")
         r"(?:可以|能|可唔可以|可不可以|能不能|得唔得)邮?寄|寄唔寄|"
         r"不用去|不去现场|足不出户|不(?:用|需|必)?跑(?!了)|在家(?:就)?(?:能|可以)?办|不出门",
@@ -306,7 +311,7 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.ONLINE in found and Aspect.LOCATION in found and _WEB_PLACE_RE.search(t):
         found.remove(Aspect.LOCATION)  # "网上在哪里报名", "在哪个网站申请": the place asked is on the web
     materials = dict(_COMPILED)[Aspect.MATERIALS]
-    if Aspect.MATERIALS in found and not materials.search(_HANDED_IN_RE.sub(" ", t)):
+    if Aspect.MATERIALS in found and not materials.search(_HANDED_IN_RE.sub(" ", _WAIT_AFTER_RE.sub(" ", t))):
         found.remove(Aspect.MATERIALS)  # "材料交到哪个房间": where they go is asked, not what they are
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
         found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it

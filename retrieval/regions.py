@@ -24,8 +24,8 @@ _NOT_PLACE = re.compile(
 
 _NOT_IN_PLACE = re.compile(r"[有什么的和是在要能可我你他怎哪办找交带吗呢了与及或给对把被从到]")
 # Towns and townships are not in the gazetteer: a written-out "…镇" / "…乡" is one unless it ends in a common
-# word ("城乡居民", "老家乡下", "城镇职工").
-_NOT_TOWN = re.compile(r"(?:城|家|下|老|故|同|异|他|返|回|思|本|外|水|梦|乡|集|重|古)(?:乡|镇)$")
+# word ("城乡居民", "老家乡下", "城镇职工", "落乡演出").
+_NOT_TOWN = re.compile(r"(?:城|家|下|落|老|故|同|异|他|返|回|思|本|外|水|梦|乡|集|重|古)(?:乡|镇)$")
 GAZETTEER = Path(__file__).parent / "data" / "admin_units.tsv"
 
 

@@ -14,6 +14,7 @@ import re
 
 from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.passage_answer import asked_thing, lists_material
+from assistant.nlu.offices import with_full_office_names
 from assistant.nlu.text import compact
 from assistant.policy.evidence import CLOSE, TOP_K, Candidate, same_answer
 from assistant.policy.linking import AUX_RATIO
@@ -50,9 +51,10 @@ _OFFICE_PLACE_RE = re.compile(r"^(?:中华人民共和国|中国|广东省|广�
 
 
 def office_named(t: str, department: str) -> bool:
-    """The question names the office, without its place ("省典当行业协会", "省总工会" for 广东省总工会)."""
+    """The question names the office, without its place ("省典当行业协会", "省总工会" for 广东省总工会), or by its
+    everyday short name ("省民宗委" for 广东省民族宗教事务委员会)."""
     own = _OFFICE_PLACE_RE.sub("", department or "")
-    return len(own) >= 3 and own in compact(t)
+    return len(own) >= 3 and own in with_full_office_names(compact(t))
 
 
 def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:

@@ -472,7 +472,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if told is not None:
                 emit(events, "told_lead", service_id=told.guide.id)
                 return self._answer_from(st, told, aspects, t, events, named, uncovered, result)
-            worded = worded_lead(t, asked)
+            worded = worded_lead(t, asked) or self._said_among(t, asked)
             if worded is not None:
                 emit(events, "worded_lead", service_id=worded.guide.id)
                 return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
+from assistant.nlu.text import compact
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
@@ -41,6 +42,7 @@ from assistant.policy.linking import (
     link_service,
 )
 from assistant.policy.name_words import (
+    QUALIFIER_RE,
     later_step_only,
     names_step_thing,
     sole_term_holder,
@@ -48,7 +50,7 @@ from assistant.policy.name_words import (
     step_thing,
     steps_asked,
 )
-from assistant.policy.named_lead import named_most, said_most, said_pick
+from assistant.policy.named_lead import NAMED_SHARE, name_said, named_most, said_most, said_pick
 from assistant.policy.service_pick import (
     close_step_server,
     holder,
@@ -82,6 +84,33 @@ PAIR_NO_WORDS = 0.1
 # ... gives way to a named lead of here whose name e5 reads this much closer to the question than the pair's
 # question (measured: the pair on 报装咨询电话 for "…营造林…资质…哪个电话能咨询", 0.906 against 0.952)
 LEAD_OVER_PAIR = 0.02
+
+
+# a guide name the pair's question holds whole is the service it is about, when at least this long
+PAIR_NAMED_LEN = 6
+
+
+def pair_names_guide(
+    t: str, cands: list[Candidate], faq: Candidate, wanted: list[Aspect]
+) -> Candidate | None:
+    """Another place's official pair about a service a nearer place's guide found is named for, by its question
+    ("科技成果转化暂不征收个人所得税备案办理地址如何查找？" of 长沙 and the province's …个人所得税备案): that guide,
+    the first found, when the question says much of its name and the guide states the aspect asked; else None
+    (the pair says who fills in the form, "…备案表，是给谁填的", and the guide does not)."""
+    if faq.best is None or not wanted:
+        return None
+    pair = compact(faq.guide.faqs[int(faq.best.passage.key)].question)
+    for c in cands:
+        base = compact(QUALIFIER_RE.sub("", c.guide.name))
+        if (
+            c.rank < faq.rank
+            and len(base) >= PAIR_NAMED_LEN
+            and base in pair
+            and name_said(t, base) >= NAMED_SHARE
+            and not compose_guide_answer(c.guide, wanted).missing
+        ):
+            return c
+    return None
 
 
 class GuideChoice:
@@ -389,6 +418,10 @@ class GuideChoice:
             if lead is not None:
                 emit(events, "named_lead", service_id=lead.guide.id)
                 return lead
+            named = pair_names_guide(t, cands, faq, wanted) if faq_ok and faq is not None else None
+            if named is not None:
+                emit(events, "region_preferred", service_id=named.guide.id, over=faq.guide.id)
+                return own(named)
             if faq_ok and faq is not None:
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq

@@ -7,17 +7,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.policy.evidence import Candidate
-from assistant.policy.name_words import later_step_only, service_stem
+from assistant.policy.linking import singled_out
+from assistant.policy.name_words import (
+    QUALIFIER_RE,
+    later_step_only,
+    name_bigrams,
+    service_stem,
+    without_offices,
+)
 from assistant.policy.named_lead import (
     NAMED_LEAD,
     NAMED_SHARE,
+    NAMED_WHOLE,
     name_said,
     named_lead,
     nearest_named,
     said_lead,
+    said_most,
     said_pick,
 )
 from assistant.policy.variants import twin_asked
+from retrieval.aspects import cue_spans
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.types import Hit
 
@@ -28,6 +38,11 @@ READ_LEAD = 0.25
 READ_NAME = 0.905
 # ... or by NAMED_LEAD when e5 reads it this close (dev sets' refusals: 7 right first guides, 2 wrong)
 READ_NAME_STRONG = 0.915
+# the share of a service's name (without its variant's qualifier) a question picking one of its variants by their
+# own words must say (measured: 0.27-0.36 for the right ones on blind29, 0 for an out-of-scope question)
+STEM_SAID = 0.25
+# the question's own pairs of a name it must say to pick it among those a clarifying question would offer
+SAID_PAIRS = 4
 # a first guide hit leading the next other service by this share of its score goes before a paraphrased statute
 # (0.4 until the eighteenth session; 0.3 gained two dev lines and lost none)
 CLEAR_LEAD = 0.3
@@ -88,10 +103,27 @@ class GuideLeads:
             self._named_lead(t, cands, guide_hits)
             or self._said_lead(t, cands, guide_hits)
             or self._read_alone(t, cands, guide_hits)
+            or self._variant_said(t, cands, guide_hits)
         )
         if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
             return None
         return lead
+
+    @staticmethod
+    def _variant_said(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
+        """Of the variants of the service found first, leading other services by NAMED_LEAD, the one the question's
+        own words set apart ("剧团的舞美设计想报名参加省艺术节的评奖" and 对广东省艺术节的表彰奖励(舞美设计表彰奖励)
+        among its 舞剧类 / 编剧 … variants): the search is unsure only because the variants score alike."""
+        if not guide_hits or guide_hits[0].score <= 0 or _leads(guide_hits)[0] < NAMED_LEAD:
+            return None
+        stem = service_stem(guide_hits[0].title)
+        names = list(dict.fromkeys(h.title for h in guide_hits if service_stem(h.title) == stem))
+        # (the service itself must be said in part: "煲老火汤一般要煲几耐" says only the 一般 of 火灾事故认定复核(对支队
+        # 作出的一般火灾事故认定的复核))
+        if len(names) < 2 or name_said(t, stem) < STEM_SAID:
+            return None
+        one = singled_out(cue_spans(t), names, formal=False)
+        return None if one is None else _nearest(t, names[one], cands)
 
     def _clear_lead(self, t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """The candidate of the first guide hit when it leads the next other service by CLEAR_LEAD and the question
@@ -127,6 +159,19 @@ class GuideLeads:
     def _said_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:
         """Of close guide hits, the candidate whose name the question says clearly most of (the nearest place's)."""
         return said_pick(t, said_lead(t, guide_hits, lambda h: h.title), cands)
+
+    @staticmethod
+    def _said_among(t: str, cands: list[Candidate]) -> Candidate | None:
+        """Of the candidates a clarifying question would offer, the one whose name the question says clearly most of
+        and nearly whole, four pairs at least ("报名注册测绘师考试，资格审核那里有点问题" and 注册测绘师考试报名, not
+        医师…报名资格审核; not 电话咨询(（个人）) for "…加装电梯的规划审批，有没有咨询电话")."""
+        name = said_most(without_offices(t), [c.guide.name for c in cands])
+        if name is None or name_said(t, name) < NAMED_WHOLE:
+            return None
+        pairs = name_bigrams(QUALIFIER_RE.sub("", name))
+        if len(pairs & name_bigrams(t)) < SAID_PAIRS:
+            return None
+        return said_pick(t, name, cands)
 
     @staticmethod
     def _named_lead(t: str, cands: list[Candidate], guide_hits: list[Hit]) -> Candidate | None:

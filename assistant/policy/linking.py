@@ -318,6 +318,10 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
     # (taken from every name alike: one name's pair must not turn distinct for another holding it elsewhere)
     junctions = set().union(*(_junction(n, stem) for n in first))
     grams = {n: _variant_words(n) - junctions for n in first}
+    # a preposition before a word every name has is no word of one ("埋在公路底下的管道" says 在公 of "在公路上增设…"
+    # only by its 在: 管道 names 埋设管道 among the 公路 permits)
+    shared = set.intersection(*grams.values()) if grams else set()
+    grams = {n: g - _bridging(n, shared) for n, g in grams.items()}
     # what the person says they lack names no service ("没有单位可以交社保吗" is not about 机关事业单位…)
     lacked = {m.group(1) for m in _LACKED_RE.finditer(compact(query))}
     # the question's own words first, then with the formal terms of its colloquial ones ("部队嘅小车驾驶证")
@@ -360,7 +364,26 @@ def singled_out(query: str, names: Sequence[str], *, formal: bool = True) -> int
         # (every tail has words of its own: not "…(业余)" beside "…(其他无线电台（站）…)", which repeats the stem)
         if len(distinct) == 1 and all(own.values()):
             return distinct[0]
+        # (or the tail holding more of the question's words than every other does, two at least: "对演出机构嘅
+        # 表彰奖励" and …(对艺术演出业绩突出的机构进行表彰奖励) beside the 个人 of 演出 and the 机构 of 展览 / 创作;
+        # not one word the stem says too, "注册上面嘅名都改埋" and …(二级注册建筑师重新注册))
+        told = {n: (name_bigrams(n[stem:]) - GENERIC_BIGRAMS) & readings[0] for n in first}
+        best = max(told, key=lambda n: len(told[n]))
+        # (words the stem says too tell a tail only as a combination the others hold part of: "律师执业变更" says the
+        # 执业 and 变更 of 律师执业变更审核(执业类别变更) as the service's own name, not its variant)
+        combined = all(told.values()) or told[best] - name_bigrams(opened)
+        if len(told[best]) >= 2 and combined and all(told[n] < told[best] for n in told if n != best):
+            return first[best]
     return None
+
+
+_PREPOSITIONS = frozenset("在于对向从把被将或和及与的")
+
+
+def _bridging(name: str, shared: set[str]) -> set[str]:
+    """The name's pairs of a preposition and the first character of a word in `shared` ("在公" of 在公路)."""
+    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(name))
+    return {t[i : i + 2] for i in range(len(t) - 2) if t[i] in _PREPOSITIONS and t[i + 1 : i + 3] in shared}
 
 
 def _trigrams(text: str) -> set[str]:

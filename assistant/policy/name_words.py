@@ -265,7 +265,11 @@ _DONE_LATE_RE = re.compile(r"补办(?=[^，。,.？?！!\s]{0,14}?(?:认定|备�
 
 
 # the details written on a paper changed, said in everyday words ("改下证上面的资料", "改一下执照里的信息")
-_DETAILS_CHANGED_RE = re.compile(r"改(?![革造建善正进变])(?:一?下)?[\u4e00-\u9fff]{0,5}?(?:资料|信息|内容)")
+_DETAILS_CHANGED_RE = re.compile(
+    r"改(?![革造建善正进变])(?:一?下)?[\u4e00-\u9fff]{0,5}?(?:资料|信息|内容)"
+    # (or said first, changed after: "许可证上的信息要去科技厅改")
+    r"|(?:资料|信息|内容)(?:要|需要|得)?(?:去|到)?[\u4e00-\u9fff]{0,6}?改(?![革造建善正进变])"
+)
 
 
 def _steps_read(q: str) -> str:
@@ -603,7 +607,9 @@ _WHERE_RE = re.compile(r"(?:在|喺|去|到|于)[\u4e00-\u9fff]{1,6}$")
 
 # a time only ("现在", "下个月"): when something happens, no thing
 _WHEN_ONLY_RE = re.compile(
-    r"(?:现在|而家|今年|明年|去年|最近|已经|马上|快要?|就要|就快|下个?月|上个?月|年底|月底|今天|明天|刚刚?|早就)+"
+    r"(?:现在|而家|今年|明年|去年|最近|已经|马上|快要?|就要|就快|下个?月|上个?月|年底|月底|今天|明天|刚刚?|早就"
+    # (or the time of the step, as Cantonese says it, or a hedge: "去报变更嗰阵使唔使交…", "申请变更大概要几日")
+    r"|那阵|嗰阵|那时候?|的?时候|大概|大约|一般|通常|大致)+"
 )
 
 

@@ -1,0 +1,166 @@
+"""Faults a blind set of unseen guides showed (blind29, read in the twenty-fifth session)."""
+
+from __future__ import annotations
+
+from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.policy.agreed_facts import office_named
+from assistant.policy.evidence import Candidate
+from assistant.policy.guide_choice import pair_names_guide
+from assistant.policy.guide_leads import GuideLeads
+from assistant.policy.linking import singled_out
+from assistant.policy.name_words import lacking_matter, names_step_thing, step_not_served, synonym_table
+from knowledge.schema import FAQ, ServiceGuide
+from retrieval.aspects import cue_spans
+from retrieval.passages import Passage, ScoredPassage
+from retrieval.regions import mentioned_units
+from retrieval.tokenize import expand_synonyms
+from retrieval.types import DocKind, Hit
+
+_ROADS = [
+    "在公路上增设或者改造平面交叉道口审批(变更申请)",
+    "跨越、穿越公路修建桥梁、渡槽或者架设、埋设管道、电缆等设施审批(变更申请)",
+    "因修建铁路、机场、供电、水利、通信等建设工程需要占用、挖掘公路、公路用地或者使公路改线审批(变更申请)",
+]
+
+
+def _cand(name: str, score: float) -> Candidate:
+    gid = f"sample-{abs(hash(name)) % 10_000}"
+    g = ServiceGuide(id=gid, name=name)
+    return Candidate(guide=g, hit=Hit(gid, DocKind.GUIDE, name, score, []), best=None, rank=1)
+
+
+def test_when_the_step_is_done_or_a_hedge_is_no_thing_it_is_done_to() -> None:
+    q = "之前已经批了，现在施工方案要改，去报变更那阵需不需要交一份应急方案？"
+    name = "在公路周边一定范围内因抢险、防汛需要修筑堤坝、压缩或者拓宽河床许可(变更申请)"
+    # "那阵" was read as the thing changed, so no guide named it and the question was refused
+    assert names_step_thing(q, name)
+    assert lacking_matter(q) is None
+    assert lacking_matter("管道之前批过，去交通厅申请变更大概要几个工作日") is None
+    # a thing said after the step still names it
+    assert lacking_matter("注销营业执照要什么材料") == "营业执照注销"
+
+
+def test_a_preposition_before_a_word_all_names_share_sets_none_apart() -> None:
+    q = "我们燃气公司埋在公路底下的管道之前已经批过，现在施工方案要调整，去交通厅申请变更大概要几个工作日办完？"
+    # "在公" of "埋在公路" matched "在公路上增设…" only by its 在, and a choice of two was offered
+    assert singled_out(cue_spans(q), _ROADS, formal=False) == 1
+    # a word beginning with 在 still tells a variant
+    assert (
+        singled_out("我是在职人员", ["社保参保登记(在职人员)", "社保参保登记(退休人员)"], formal=False) == 0
+    )
+
+
+def test_the_tail_holding_more_of_the_words_asked_is_the_variant() -> None:
+    stem = "对艺术工作业绩突出的艺术创作、演出、展览、教育、科研机构和个人进行表彰、奖励"
+    names = [
+        f"{stem}(对艺术演出业绩突出的机构进行表彰奖励)",
+        f"{stem}(对艺术演出业绩突出的个人进行表彰奖励)",
+        f"{stem}(对艺术展览业绩突出的机构进行表彰奖励)",
+        f"{stem}(对艺术创作业绩突出的机构进行表彰奖励)",
+    ]
+    q = "我们是公办粤剧团，想申报省文旅厅对演出机构的表彰奖励，要不要交事业单位法人证书？"
+    assert singled_out(cue_spans(q), names, formal=False) == 0
+    # one word the stem says too sets no tail apart ("注册上面的名都改" is no 重新注册)
+    pair = [
+        "二级注册建筑师执业资格认定(二级注册建筑师个人姓名变更)",
+        "二级注册建筑师执业资格认定(二级注册建筑师重新注册)",
+    ]
+    assert singled_out("想将注册上面的名都改", pair, formal=False) is None
+
+
+def test_the_variant_the_question_names_answers_an_unsure_search() -> None:
+    stem = "对广东省艺术节的表彰奖励"
+    cands = [
+        _cand(f"{stem}(舞美设计表彰奖励)", 3.38),
+        _cand(f"{stem}(舞剧类表彰奖励)", 2.88),
+        _cand(f"{stem}(编剧表彰奖励)", 2.63),
+        _cand(f"{stem}(话剧类表彰奖励)", 2.63),
+    ]
+    hits = [c.hit for c in cands if c.hit is not None]
+    q = "我们剧团的舞美设计想报名参加省艺术节的评奖，报材料的时候是不是还要交剧团的营业性演出许可证？"
+    lead = GuideLeads._variant_said(q, cands, hits)
+    assert lead is not None and lead.guide.name.endswith("(舞美设计表彰奖励)")
+    q = "我们话剧团把新排的戏报上去参加省艺术节评奖了，从申报到评出结果一般要等多长时间？"
+    lead = GuideLeads._variant_said(q, cands, hits)
+    assert lead is not None and lead.guide.name.endswith("(话剧类表彰奖励)")
+    # a word of one variant alone, the service unsaid, is no pick
+    fire = [
+        _cand("火灾事故认定复核(对支队作出的一般火灾事故认定的复核)", 3.0),
+        _cand("火灾事故认定复核(对总队作出的较大火灾事故认定的复核)", 2.9),
+    ]
+    assert (
+        GuideLeads._variant_said("煲老火汤一般要煲几耐先够火候？", fire, [c.hit for c in fire if c.hit])
+        is None
+    )
+
+
+def test_the_candidate_whose_name_is_said_clearly_most_needs_no_choice() -> None:
+    cands = [
+        _cand("注册测绘师考试报名", 3.64),
+        _cand("医师、助理医师资格考试的报名资格审核", 2.81),
+        _cand("注册设备监理师考试报名", 2.55),
+    ]
+    q = "我报名注册测绘师考试，资格审核那里有点问题，要到现场找人社厅的人处理，具体地址在哪里？"
+    lead = GuideLeads._said_among(q, cands)
+    assert lead is not None and lead.guide.name == "注册测绘师考试报名"
+    assert GuideLeads._said_among("考试报名的地址在哪里", cands) is None
+    # a short name said by two words is no pick ("有没有咨询电话" and 电话咨询(（个人）))
+    phones = [_cand("电话咨询(（个人）)", 3.0), _cand("建设工程规划类许可证核发（建筑类）", 2.8)]
+    assert GuideLeads._said_among("空港经济区那边旧住宅加装电梯的规划审批，有没有咨询电话", phones) is None
+
+
+def test_going_down_to_the_villages_is_no_township() -> None:
+    assert mentioned_units("今年落乡演出成绩不错，想申报表彰") == []
+    assert mentioned_units("我在新华镇住") == ["新华镇"]
+
+
+def test_a_web_page_asked_is_the_online_entry() -> None:
+    assert Aspect.ONLINE in detect_aspects("生态环境厅有没有网页可以看空气质量预报？")
+
+
+def test_details_said_before_the_change_ask_a_change() -> None:
+    q = "单位搬了地方，使用许可证上的信息要去科技厅改，还要不要交营业执照？"
+    assert step_not_served(q, "实验动物使用许可(变更)") is None
+    assert step_not_served(q, "实验动物使用许可(新申请)") is not None
+    assert step_not_served("信息化建设项目备案要什么材料", "信息化建设项目备案") is None
+
+
+def test_papers_handed_in_before_a_wait_ask_no_paper() -> None:
+    q = "我申请当专职律师，材料交上去以后司法厅一般多久能批下来？"
+    assert detect_aspects(q) == [Aspect.TIME]
+    assert detect_aspects("交完材料几天能拿证") == [Aspect.TIME]
+    assert Aspect.MATERIALS in detect_aspects("交齐材料后还要带身份证吗")
+    assert detect_aspects("材料交到哪个窗口") == [Aspect.LOCATION]
+
+
+def test_taking_something_down_is_its_removal() -> None:
+    assert "拆除" in expand_synonyms("码头停用了想把航标拆掉", synonym_table())
+
+
+def test_a_guide_of_here_the_pair_is_about_goes_before_another_places_pair() -> None:
+    name = "科技成果转化暂不征收个人所得税备案"
+    here = [_cand(name, 3.79), _cand(f"{name}(（个人）)", 3.54)]
+    for c in here:
+        c.guide.location = "广州市天河区体育东路160号平安大厦10楼"
+    pair = FAQ(
+        question=f"{name}办理地址如何查找？", answer="可通过办税服务厅办理，具体地点可从当地税务局网站查询。"
+    )
+    onething = ServiceGuide(id="sample-onething", name="科技成果转化“一件事”", faqs=[pair])
+    passage = Passage("sample-onething", DocKind.GUIDE, "faq", "0", pair.question, pair.answer)
+    faq = Candidate(guide=onething, hit=None, best=ScoredPassage(passage, 1.0, 0.5, 1.0, 1.0), rank=2)
+    q = "单位拿科技成果作价入股奖励了我一部分股权，想办暂时不交个人所得税的备案，要去税务局哪里办？"
+    # the 长沙 pair answered with its own city's tax office; the province's guide states the address here
+    picked = pair_names_guide(q, here, faq, [Aspect.LOCATION])
+    assert picked is not None and picked.guide.name == name
+    # a question saying little of the guide's name keeps the pair
+    assert pair_names_guide("地址如何查找？", here, faq, [Aspect.LOCATION]) is None
+    # nor does a guide silent on what is asked go before the pair stating it ("备案表是给谁填的")
+    assert pair_names_guide(q, here, faq, [Aspect.CONDITIONS]) is None
+
+
+def test_an_office_said_by_its_short_name_is_named() -> None:
+    q = "我们寺庙想请省民宗委的人来同信众讲下宗教政策法规，地址在哪里？"
+    # the two guides of 广东省民族宗教事务委员会 state one address, but the office was not read as named
+    assert office_named(q, "广东省民族宗教事务委员会")
+    assert office_named("人社厅的电话是多少", "广东省人力资源和社会保障厅")
+    assert not office_named("人社厅的电话是多少", "广东省交通运输厅")

@@ -581,7 +581,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # 延期R字签证): ask which, rather than say the KB has nothing on it
             return self._clarify(st, naming, t, events, result)
         before = len(events)
-        reply = self._read_or_refuse(st, t, events, result, aspects, lacking)
+        # (a place the KB does not cover gets its own reply below, not a choice of this place's guides)
+        near = [] if uncovered else self._near_reads(t, cands, guide_hits)
+        reply = self._read_or_refuse(st, t, events, result, aspects, lacking, near)
         if uncovered and _refused(events, before):
             # another city of the province that nothing answered: say so plainly, with where to ask
             del events[before:]

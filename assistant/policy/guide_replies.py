@@ -120,8 +120,17 @@ class GuideReplies:
         return Reply(text=text, intent=Intent.OUT_OF_SCOPE, confident=False)
 
     def _clarify(
-        self, st: DialogueState, cands: list[Candidate], t: str, events: Events, result: SearchResult
+        self,
+        st: DialogueState,
+        cands: list[Candidate],
+        t: str,
+        events: Events,
+        result: SearchResult,
+        *,
+        routed: bool = False,
     ) -> Reply:
+        """A choice between close guides; `routed`: offered instead of a refusal, so it says where to ask when none
+        of them is meant."""
         choices: dict[str, str] = {}
         for c in cands:
             name = c.guide.name
@@ -132,6 +141,8 @@ class GuideReplies:
         shown = list(choices)
         emit(events, "clarify", candidates=shown, confidence=round(result.confidence, 3))
         reply.text = "没有把握确定您问的是哪个事项。" + reply.text
+        if routed:
+            reply.text += "\n都不是的话，可拨打12345政务服务便民热线咨询，或到就近的政务服务中心窗口咨询。"
         reply.confident = False  # a near miss: content staff see it in the unanswered queue
         return reply
 

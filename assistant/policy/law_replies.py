@@ -313,13 +313,17 @@ class LawReplies:
         result: SearchResult | None,
         aspects: Sequence[Aspect],
         lacking: str | None,
+        near: Sequence[Candidate] = (),
     ) -> Reply:
         """The honest refusal, unless the article e5 reads as the question stands out among all the laws' articles
         ("肚子里的宝宝是男是女，在广东合法吗" and 禁止…胎儿性别鉴定; never for what only a guide states, a phone
-        number or an address)."""
+        number or an address), or unless near-miss guides (`near`) can be offered as a choice, with where to ask
+        if none is meant."""
         read = None if asks_guide_only(aspects) else self._read_article_reply(st, t, events, result)
         if read is not None:
             return read
+        if near and result is not None:
+            return self._clarify(st, list(near), t, events, result, routed=True)  # type: ignore[attr-defined]
         return self.unknown(st, events, result, lacking=lacking)  # type: ignore[attr-defined]
 
     def _read_article_reply(

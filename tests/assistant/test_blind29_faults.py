@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from test_article_reading import _Scorer
+
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.policy.agreed_facts import office_named
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_choice import pair_names_guide
-from assistant.policy.guide_leads import GuideLeads
+from assistant.policy.guide_leads import NEAR_READ, GuideLeads
 from assistant.policy.linking import singled_out
 from assistant.policy.name_words import lacking_matter, names_step_thing, step_not_served, synonym_table
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans
+from retrieval.embedders import HashEmbedder
 from retrieval.passages import Passage, ScoredPassage
 from retrieval.regions import mentioned_units
 from retrieval.tokenize import expand_synonyms
-from retrieval.types import DocKind, Hit
+from retrieval.types import DocKind, Hit, SearchResult
 
 _ROADS = [
     "在公路上增设或者改造平面交叉道口审批(变更申请)",
@@ -164,3 +171,40 @@ def test_an_office_said_by_its_short_name_is_named() -> None:
     assert office_named(q, "广东省民族宗教事务委员会")
     assert office_named("人社厅的电话是多少", "广东省人力资源和社会保障厅")
     assert not office_named("人社厅的电话是多少", "广东省交通运输厅")
+
+
+class _Leads(GuideLeads):
+    def __init__(self, scorer: _Scorer) -> None:
+        self.paraphrase = scorer  # type: ignore[assignment]
+
+
+def test_a_near_miss_read_close_is_offered_instead_of_a_refusal() -> None:
+    cands = [
+        _cand("电话咨询(（个人）)", 2.41),
+        _cand("电话咨询(（企业）)", 2.41),
+        _cand("省作协期刊查询", 2.24),
+    ]
+    hits = [c.hit for c in cands if c.hit is not None]
+    q = "我写了篇散文想投去省作协办的文学杂志，想打电话问下他们有什么刊物，电话多少号？"
+    near = _Leads(_Scorer({"省作协期刊查询": NEAR_READ + 0.005}))._near_reads(q, cands, hits)
+    assert [c.guide.name for c in near] == [c.guide.name for c in cands]
+    # read less close: the refusal stands
+    assert not _Leads(_Scorer({"省作协期刊查询": NEAR_READ - 0.006}))._near_reads(q, cands, hits)
+    # read close, but none of its name said ("附近有什么好吃的饭店")
+    assert not _Leads(_Scorer({"省作协期刊查询": 0.93}))._near_reads("附近有什么好吃的饭店", cands, hits)
+
+
+def test_the_choice_offered_for_a_near_miss_says_where_to_ask(tmp_path: Path) -> None:
+    cands = [_cand("省作协期刊查询", 2.4), _cand("电话咨询(（个人）)", 2.3)]
+    m = build_manager([c.guide for c in cands], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "想打电话问下省作协有什么刊物"
+    result = SearchResult(query=q, hits=[], confident=False, confidence=0.0)
+    st = DialogueState(session_id="near")
+    reply = m.answering._read_or_refuse(st, q, [], result, [Aspect.PHONE], None, cands)
+    assert reply.choices == ["省作协期刊查询", "电话咨询(（个人）)"]
+    assert "12345" in reply.text and not reply.confident
+    assert st.pending_choices  # a pick answers from that guide
+    refused = m.answering._read_or_refuse(
+        DialogueState(session_id="far"), q, [], result, [Aspect.PHONE], None
+    )
+    assert not refused.choices and "12345" in refused.text

@@ -7,6 +7,7 @@ from pathlib import Path
 from test_article_reading import _Scorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.situation import asks_may
 from assistant.policy.agreed_facts import office_named
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_choice import pair_names_guide
@@ -208,3 +209,12 @@ def test_the_choice_offered_for_a_near_miss_says_where_to_ask(tmp_path: Path) ->
         DialogueState(session_id="far"), q, [], result, [Aspect.PHONE], None
     )
     assert not refused.choices and "12345" in refused.text
+
+
+def test_whether_ones_case_qualifies_asks_the_conditions() -> None:
+    # a long may-question and a whether-covered one got the overview
+    assert asks_may("我大专毕业，也没有会计职称，能报名参加注册会计师考式的专业阶段吗？")
+    assert asks_may("买卖有些水生野生动物制品要省里审核，红珊瑚算不算在里面？")
+    assert asks_may("深圳的企业适不适用？")
+    assert not asks_may("红珊瑚饰品要交什么材料")
+    assert not asks_may("买卖水生野生动物制品的审核要多久？")

@@ -28,6 +28,8 @@ from assistant.policy.candidate_filters import (
     exam_passed,
     for_an_exam,
     name_little,
+    of_the_capital,
+    of_the_grade,
     pair_text,
     past_the_exam,
     past_the_review,
@@ -247,7 +249,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # only guides for the exam the person has passed ("已经通过了国家统一法律职业资格考试，想…当执业律师"): what
             # follows it is looked for further down the ranking
             cands = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
-        cands = past_the_review(t, past_the_exam(t, same_destination(t, cands)))[:4]
+        cands = past_the_review(t, past_the_exam(t, same_destination(t, cands)))
+        # (nor are the guides for another grade, or for domestic capital when the firm's is foreign)
+        cands = of_the_capital(t, of_the_grade(t, cands))[:4]
         # a name holding the question's word only inside a word of another meaning names nothing asked
         # ("小孩几岁可以办身份证" and 中国税收居民身份证明的开具)
         # (nor does a guide never mentioning the thing a problem is told of: "社保卡密码忘了怎么办" and 社会保障卡补换)

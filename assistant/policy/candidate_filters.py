@@ -87,6 +87,36 @@ def past_the_review(t: str, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if not any(step in c.guide.name for step in done)] or cands
 
 
+# a grade of a qualification or a firm ("一级注册结构工程师", "乙级资质")
+_GRADE_RE = re.compile(r"[一二三四五][级級]|[甲乙丙][级級]")
+
+
+def of_the_grade(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Without the guides for another grade than the one the question says (二级注册结构工程师…注销注册 for "我是
+    一级注册结构工程师，现在要注销注册"), unless no other candidate is left; a name saying no grade stays."""
+    said = set(_GRADE_RE.findall(compact(t)))
+    if not said:
+        return cands
+
+    def fits(name: str) -> bool:
+        grades = set(_GRADE_RE.findall(name))
+        return not grades or bool(grades & said)
+
+    return [c for c in cands if fits(c.guide.name)] or cands
+
+
+# foreign capital said of the firm ("注册一家外资的有限公司", "港资企业"): a domestic-capital (内资) guide is not its
+_FOREIGN_CAPITAL_RE = re.compile(r"外资|外商|港资|澳资|台资|侨资|合资|外国公司|境外公司")
+
+
+def of_the_capital(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Without the guides for domestic-capital firms (内资股份有限公司设立登记) when the question says the firm's
+    capital is foreign, unless no other candidate is left."""
+    if not _FOREIGN_CAPITAL_RE.search(compact(t)):
+        return cands
+    return [c for c in cands if "内资" not in c.guide.name] or cands
+
+
 def pair_text(c: Candidate) -> str:
     """The candidate's guide name and, when its evidence is an official pair, that pair's question and answer."""
     if c.best is None or c.best.passage.field != "faq":

@@ -9,6 +9,7 @@ from test_article_reading import _Scorer
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.situation import asks_may
 from assistant.policy.agreed_facts import office_named
+from assistant.policy.candidate_filters import of_the_capital, of_the_grade
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_choice import pair_names_guide
 from assistant.policy.guide_leads import NEAR_READ, GuideLeads
@@ -218,3 +219,22 @@ def test_whether_ones_case_qualifies_asks_the_conditions() -> None:
     assert asks_may("深圳的企业适不适用？")
     assert not asks_may("红珊瑚饰品要交什么材料")
     assert not asks_may("买卖水生野生动物制品的审核要多久？")
+
+
+def test_a_guide_of_another_grade_is_no_candidate() -> None:
+    second = _cand("二级注册结构工程师执业资格注册核准（注销注册）", 3.95)
+    first = _cand("一级注册结构工程师和其他专业勘察设计工程师注销注册", 3.78)
+    plain = _cand("勘察设计注册工程师注销注册", 3.5)
+    q = "我是一级注册结构工程师，现在要注销注册，可注册证书几年前搬家时弄丢了"
+    assert of_the_grade(q, [second, first, plain]) == [first, plain]
+    # no grade said: all stay; only another grade's left: it stays
+    assert of_the_grade("注册结构工程师怎么注销", [second, first]) == [second, first]
+    assert of_the_grade(q, [second]) == [second]
+
+
+def test_a_domestic_capital_guide_is_no_candidate_for_a_foreign_firm() -> None:
+    domestic = _cand("内资股份有限公司设立登记", 3.0)
+    foreign = _cand("外商投资有限责任公司设立登记", 2.8)
+    q = "我是香港人，打算在广东注册一家外资的有限公司，登记时要不要提供场地使用证明？"
+    assert of_the_capital(q, [domestic, foreign]) == [foreign]
+    assert of_the_capital("注册一家有限公司要什么材料", [domestic, foreign]) == [domestic, foreign]

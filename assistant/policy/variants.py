@@ -77,6 +77,9 @@ _PROVINCE_WORDS = re.compile(
     r"广东|粤|省(?:里|级|厅|局|直|政府|上|内|公安)|(?<![节反])省[\u4e00-\u9fff]{1,6}?(?:厅|局|委)"
     # (a body of the whole province: "全省性的联谊会")
     r"|全省"
+    # (a 厅 is a province's department, cities have 局: "材料交上去以后司法厅一般多久能批下来")
+    r"|(?:司法|公安|民政|财政|教育|科技|科学技术|交通|交通运输|水利|商务|文旅|文化和旅游|自然资源|生态环境|住建|住房和城乡建设"
+    r"|人社|人力资源和社会保障|农业农村|工信|工业和信息化|退役军人事务|应急管理)厅"
 )
 # (a count of cities is no city: "又跨了两个市", "各市")
 _LOCAL_WORDS = re.compile(
@@ -178,7 +181,9 @@ def zones_unasked(question: str, cands: list[Candidate]) -> list[Candidate]:
 def twin_asked(question: str, chosen: Candidate, cands: list[Candidate]) -> Candidate:
     """Of the same service of several places of one rank, the one same_service_once keeps for the question (the
     province's for a question in its terms: "…海域使用金，省自然资源厅审批要多少个工作日"); else `chosen`."""
-    twins = [c for c in cands if c.guide.name == chosen.guide.name and c.rank == chosen.rank]
+    # (names told apart by their brackets only are twins too, as in same_service_once)
+    own = _BRACKETS_RE.sub("", chosen.guide.name)
+    twins = [c for c in cands if _BRACKETS_RE.sub("", c.guide.name) == own and c.rank == chosen.rank]
     if chosen not in twins or len(twins) < 2:
         return chosen
     return same_service_once(twins, question)[0]

@@ -15,6 +15,7 @@ from assistant.policy.guide_choice import pair_names_guide
 from assistant.policy.guide_leads import NEAR_READ, GuideLeads
 from assistant.policy.linking import singled_out
 from assistant.policy.name_words import lacking_matter, names_step_thing, step_not_served, synonym_table
+from assistant.policy.variants import provincial_terms, twin_asked
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import FAQ, ServiceGuide
@@ -238,3 +239,25 @@ def test_a_domestic_capital_guide_is_no_candidate_for_a_foreign_firm() -> None:
     q = "我是香港人，打算在广东注册一家外资的有限公司，登记时要不要提供场地使用证明？"
     assert of_the_capital(q, [domestic, foreign]) == [foreign]
     assert of_the_capital("注册一家有限公司要什么材料", [domestic, foreign]) == [domestic, foreign]
+
+
+def test_a_department_called_ting_is_the_provinces() -> None:
+    city = ServiceGuide(
+        id="sample-city",
+        name="专职律师执业许可(（国资律师事务所占编人员申请执业（材料依据同申请专职执业））)",
+        region="广东省广州市",
+        department="广州市司法局",
+    )
+    province = ServiceGuide(
+        id="sample-province",
+        name="专职律师执业许可(国资律师事务所占编人员申请执业（材料依据同申请专职执业）)",
+        region="广东省",
+        department="广东省司法厅",
+    )
+    cands = [Candidate(guide=g, hit=None, best=None, rank=1) for g in (city, province)]
+    q = "我在国资律师事务所有编制，申请当专职律师，材料交上去以后司法厅一般多久能批下来？"
+    assert provincial_terms(q)
+    assert not provincial_terms("去政务服务大厅办要多久")
+    # names told apart by their brackets only are twins: the province's answers a question to a 厅
+    assert twin_asked(q, cands[0], cands).guide.id == "sample-province"
+    assert twin_asked("申请当专职律师要多久", cands[0], cands).guide.id == "sample-city"

@@ -406,6 +406,14 @@ class GuideReplies:
             bar = max(NAMED_SHARE, name_said(t, guide.name) + 0.01)
             if any(h.doc_id != guide.id and name_said(t, h.title) >= bar for h in hits[:RIVALS]):
                 return None
+            # (nor when a booking or a lookup is asked and the search found that supporting service of the matter:
+            # "想预约申请低保，有没有电话" and 最低生活保障业务申请预约, not the flow's 最低生活保障申请)
+            if (
+                asks_auxiliary(t)
+                and not is_auxiliary(guide.name)
+                and any(is_auxiliary(h.title) and name_said(t, h.title) >= NAMED_SHARE for h in hits[:RIVALS])
+            ):
+                return None
         if guide is not None and (
             step_not_served(t, guide.name) or (ends_matter(guide.name) != asks_ending(t))
         ):

@@ -18,6 +18,7 @@ from assistant.policy.name_words import lacking_matter, names_step_thing, step_n
 from assistant.policy.variants import provincial_terms, twin_asked
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
+from guides.loader import load_flows
 from knowledge.schema import FAQ, ServiceGuide
 from retrieval.aspects import cue_spans
 from retrieval.embedders import HashEmbedder
@@ -261,3 +262,20 @@ def test_a_department_called_ting_is_the_provinces() -> None:
     # names told apart by their brackets only are twins: the province's answers a question to a 厅
     assert twin_asked(q, cands[0], cands).guide.id == "sample-province"
     assert twin_asked("申请当专职律师要多久", cands[0], cands).guide.id == "sample-city"
+
+
+def test_a_booking_asked_goes_to_the_booking_service_not_the_flows(tmp_path: Path) -> None:
+    flow_guide = ServiceGuide(
+        id="sample-huadu-dibao-shenqing", name="最低生活保障申请", region="广东省广州市花都区"
+    )
+    booking = ServiceGuide(id="sample-dibao-booking", name="最低生活保障业务申请预约", region="广东省")
+    m = build_manager([flow_guide, booking], load_flows(), tmp_path / "idx", embedder=HashEmbedder())
+    hits = [
+        Hit(booking.id, DocKind.GUIDE, booking.name, 3.3, []),
+        Hit(flow_guide.id, DocKind.GUIDE, flow_guide.name, 2.7, []),
+    ]
+    q = "我妈失业以后家里就没收入了，想预约申请低保，有没有电话可以先打过去问问？"
+    # the flow's curated words (申请低保) took the question to 最低生活保障申请 and its phone 12345
+    assert m.answering._flow_guide(q, [], hits) is None
+    picked = m.answering._flow_guide("我妈失业以后家里没收入了，想申请低保，有没有电话可以问问？", [], hits)
+    assert picked is not None and picked.id == flow_guide.id

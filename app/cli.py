@@ -146,7 +146,7 @@ def cmd_eval_answers(args: argparse.Namespace, settings: Settings) -> int:
 
         def shown(n: int, total: int) -> None:
             if n == total or n % 200 == 0:
-                print(f"e5 条文开头向量 {n}/{total}", file=sys.stderr, flush=True)
+                print(f"e5 向量（事项名称、条文开头）{n}/{total}", file=sys.stderr, flush=True)
 
         if args.cold:  # without the law articles' kept openings: each costs its first turn ~150 ms
             scorer.warm_up(f.question for g in guides for f in g.faqs)

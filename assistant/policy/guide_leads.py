@@ -174,8 +174,9 @@ class GuideLeads:
         scorer = self.paraphrase
         if scorer is None or len(cands) < 2:
             return []
+        # (the share said first: e5 embeds a name it has not read before, which costs the turn time)
         near = any(
-            scorer.similarity(t, h.title) >= NEAR_READ and name_said(t, h.title) >= NEAR_SAID
+            name_said(t, h.title) >= NEAR_SAID and scorer.similarity(t, h.title) >= NEAR_READ
             for h in guide_hits[:3]
         )
         return cands[:3] if near else []

@@ -13,6 +13,9 @@ _HMT_NAME = re.compile(
     r"港澳台|港澳居民|台湾居民|香港居民|澳门居民|^(?:外国、)?香港、澳门|港澳中?医师|特别行政区居民"
 )
 
+# how a question says a firm's capital is foreign ("注册一家外资的有限公司", "港资企业", "老外想开公司")
+FOREIGN_CAPITAL_ASKED = re.compile(r"外商|外资|外国|外籍|境外|港资|澳资|台资|侨资|合资|老外")
+
 # (how a guide or an article names the group, how a question says the person belongs to it)
 GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
@@ -45,7 +48,7 @@ GROUPS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     (re.compile(r"华侨"), re.compile(r"侨|华人")),
     # foreign-invested firms ("公司注册要多少钱" is not asked of 非公司外商投资企业设立登记)
-    (re.compile(r"外商投资|外资"), re.compile(r"外商|外资|外国|外籍|境外|港资|澳资|台资|侨资|合资|老外")),
+    (re.compile(r"外商投资|外资"), FOREIGN_CAPITAL_ASKED),
     (re.compile(r"现役军人|退役军人|军队|军警"), re.compile(r"军|部队|兵|退伍|退役|士官|武警")),
     # not a group of people but an event with services of its own: the survivors of one who died
     # ("养老保险交了十年可以领吗" is not asked of 企业职工养老保险死亡待遇申领)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.nlg.passage_answer import asked_thing
+from assistant.nlu.groups import FOREIGN_CAPITAL_ASKED
 from assistant.nlu.text import compact
 from assistant.policy.evidence import NAMED_TOLD, Candidate, name_cover, name_told
 from assistant.policy.linking import asks_auxiliary, asks_notary, is_auxiliary, is_notary, names_aux_matter
@@ -105,14 +106,10 @@ def of_the_grade(t: str, cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if fits(c.guide.name)] or cands
 
 
-# foreign capital said of the firm ("注册一家外资的有限公司", "港资企业"): a domestic-capital (内资) guide is not its
-_FOREIGN_CAPITAL_RE = re.compile(r"外资|外商|港资|澳资|台资|侨资|合资|外国公司|境外公司")
-
-
 def of_the_capital(t: str, cands: list[Candidate]) -> list[Candidate]:
     """Without the guides for domestic-capital firms (内资股份有限公司设立登记) when the question says the firm's
-    capital is foreign, unless no other candidate is left."""
-    if not _FOREIGN_CAPITAL_RE.search(compact(t)):
+    capital is foreign (in the words that ask the 外商投资 variants, nlu.groups), unless no other candidate is left."""
+    if not FOREIGN_CAPITAL_ASKED.search(compact(t)):
         return cands
     return [c for c in cands if "内资" not in c.guide.name] or cands
 

@@ -21,6 +21,7 @@ from assistant.policy.name_words import (
     first_time,
     later_step_only,
     name_bigrams,
+    name_chars,
     query_bigrams,
     sole_term_holder,
     term_in_name,
@@ -382,7 +383,7 @@ _PREPOSITIONS = frozenset("在于对向从把被将或和及与的")
 
 def _bridging(name: str, shared: set[str]) -> set[str]:
     """The name's pairs of a preposition and the first character of a word in `shared` ("在公" of 在公路)."""
-    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(name))
+    t = name_chars(name)
     return {t[i : i + 2] for i in range(len(t) - 2) if t[i] in _PREPOSITIONS and t[i + 1 : i + 3] in shared}
 
 

@@ -136,8 +136,13 @@ def service_stem(name: str) -> str:
     return name
 
 
+def name_chars(text: str) -> str:
+    """The text's characters a name's words are read from: punctuation and brackets dropped."""
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
+
+
 def name_bigrams(text: str) -> set[str]:
-    t = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", compact(text))
+    t = name_chars(text)
     return {t[i : i + 2] for i in range(len(t) - 1)}
 
 

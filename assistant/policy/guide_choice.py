@@ -61,6 +61,7 @@ from assistant.policy.service_pick import (
     worded_lead,
 )
 from assistant.policy.variants import (
+    crossing_variant,
     named_place_variant,
     ordinary_counterparts,
     same_service_once,
@@ -283,6 +284,11 @@ class GuideChoice:
                     kept = by_id[next(iter(choices.values()))]
                     emit(events, "base_variant", service_id=kept.guide.id)
                     return own(kept)
+            # a move across a city's or a province's bounds, and the one variant for it ("…从佛山的律所跳槽到广州…")
+            crossing = crossing_variant(t, [by_id[v] for v in choices.values() if v in by_id])
+            if crossing is not None:
+                emit(events, "crossing_variant", service_id=crossing.guide.id)
+                return own(crossing)
             same = same_answer(choices, by_id, wanted)
             if same is not None:
                 # the same answer, but the reply names its guide: the one whose name the question says most of

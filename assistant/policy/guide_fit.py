@@ -88,6 +88,8 @@ class GuideFit:
         thing = asked_thing(t)
         if not thing or not _DOCUMENT_RE.search(thing):
             return hits  # "开律师事务所" is no document
+        if steps_asked(thing):
+            return hits  # a step of the paper asked ("…还得专门申请注销执业证书") names the service
         rest = compact(t).replace(thing, "")
         if len(self.residue(cue_spans(rest))) < 2:
             return hits

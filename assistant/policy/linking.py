@@ -53,7 +53,7 @@ _LACKED_RE = re.compile(r"(?<!有)(?:没有|没|冇)([\u4e00-\u9fff]{2})")
 # A query that asks for such a supporting service itself.
 # (not one found out: "畀人查到仲唔停手会罚几多")
 _AUX_QUERY_RE = re.compile(
-    r"查询|查一下|查一查|查查|进度|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
+    r"查询|查一下|查一查|查查|进度|进展|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
     r"查下|查吓|查看|想查|帮我查|(?:点样|点|如何|哪里|在哪|去哪|边度)查|"
     # figures or a list wanted ("想了解全省供销社系统今年的经营数据"): what a lookup gives

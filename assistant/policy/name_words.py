@@ -214,11 +214,12 @@ _STEPS = {
     "打错": "更正|变更|更改|修改",
     "写错": "更正|变更|更改|修改",
     "印错": "更正|变更|更改|修改",
-    "延续": "延续|续期|延期",
-    "延期": "延续|续期|延期",
+    # (续延 too: 协议联营续延)
+    "延续": "延续|续延|续期|延期",
+    "延期": "延续|续延|续期|延期",
     # renewing a permit before it runs out, in everyday words ("许可证快到期了，续期要交什么")
-    "续期": "延续|续期|延期",
-    "续签": "延续|续期|延期|续签",
+    "续期": "延续|续延|续期|延期",
+    "续签": "延续|续延|续期|延期|续签",
     # moving out is not moving in: "户口迁到广州" is not served by 户口迁出 (企业迁移 serves both)
     "迁出": "迁出|迁移|迁走",
     "迁走": "迁出|迁移|迁走",
@@ -289,9 +290,13 @@ def steps_asked(query: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# a new application after a step ("在我省注销律师执业证书后重新申请执业"): it does not serve that step
+_AFTER_STEP_RE = re.compile(r"(?:注销|吊销|撤销|变更|延续|延期)[^（）()，,]{0,10}?后重新")
+
+
 def serves_step(step: str, text: str) -> bool:
     """A guide's name (or an article) says the step: "社会保障卡补换" serves 补办, "企业迁移" 迁入."""
-    return bool(re.search(_STEPS[step], compact(text)))
+    return bool(re.search(_STEPS[step], _AFTER_STEP_RE.sub("", compact(text))))
 
 
 def step_not_served(query: str, name: str) -> str | None:
@@ -598,6 +603,8 @@ def _thing_before(q: str, start: int) -> str:
     clause = re.split(r"[，,。.？?！!\s]", _LACK_FILLER_RE.sub("", q[:start]))[-1]
     # the thing comes before whether one may ("身份证能不能在外地补办" -> "身份证")
     clause = re.split(r"能不能|可不可以|可唔可以|可以|能否|可否|是否|要不要|需不需要", clause)[0]
+    # (and after a "but": "已经批了但工期要延期" is of 工期)
+    clause = re.split(r"但是?|可是", clause)[-1]
     # (a measure word after its owner, as Cantonese says it: "我本护照之前唔见咗" is of 护照)
     clause = re.sub(r"(?<=[我你他她])(?:嗰|那|这|呢)?[张本部架只个](?!人)(?=[\u4e00-\u9fff]{2})", "", clause)
     # (a paper said with its measure word, as Cantonese does: "张规划许可证就快过期")
@@ -618,6 +625,9 @@ _WHEN_ONLY_RE = re.compile(
 )
 
 
+_PERIOD_RE = re.compile(r"工期|期限|有效期|时间|日期|期")
+
+
 def _loose(thing: str) -> bool:
     """Too loose to name a thing, or a number (an ID or phone number is not echoed back in a refusal), or only
     when it happens ("现在到期要送省里再审" names no thing "现在")."""
@@ -625,6 +635,8 @@ def _loose(thing: str) -> bool:
         len(thing) < 2
         or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
         or bool(_WHEN_ONLY_RE.fullmatch(thing))
+        # (a period lengthened is the step itself: "工期要延期" asks the permit's 延期)
+        or bool(_PERIOD_RE.fullmatch(thing))
     )
 
 
@@ -680,12 +692,21 @@ def names_step_holder(query: str, name: str) -> bool:
     return len(holder) >= 4 and holder in compact(query)
 
 
+# a step said of the paper that does it ("交双方新签的续期协议"): what comes before is no thing it is done to
+_PAPER_OF_STEP_RE = re.compile(r"协议|合同|申请表|申请书")
+
+
 def names_step_thing(query: str, name: str) -> bool:
     """A guide's name says a thing whose later step the question asks ("营业执照怎么注销": not 律师执业证书注销审核;
     "把户口迁到花都，残疾证也要迁过来": 残疾人证迁入 says the second), by its last two characters or a formal term of
     the word ending it. True when no such thing is asked."""
     q = _steps_read(compact(query))
-    things = [_thing_before(q, m.start()) for rx in (_LACK_STEP_RE, _LACK_TRIGGER_RE) for m in rx.finditer(q)]
+    things = [
+        _thing_before(q, m.start())
+        for rx in (_LACK_STEP_RE, _LACK_TRIGGER_RE)
+        for m in rx.finditer(q)
+        if not _PAPER_OF_STEP_RE.match(q, m.end())
+    ]
     things = [t for t in things if not _loose(t)]
     first = step_thing(query)
     if first is not None:

@@ -10,7 +10,7 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
 from assistant.policy.name_words import QUALIFIER_RE
-from retrieval.regions import household_code
+from retrieval.regions import crossed_levels, household_code
 
 
 def for_ordinary_residents(question: str, cands: list[Candidate]) -> list[Candidate]:
@@ -198,3 +198,23 @@ def named_place_variant(chosen: Candidate, cands: list[Candidate]) -> Candidate:
     base = QUALIFIER_RE.sub("", chosen.guide.name)
     named = [c for c in cands if c.rank == 0 and QUALIFIER_RE.sub("", c.guide.name) == base]
     return named[0] if named else chosen
+
+
+# a move said ("跳槽到", "转嚟", "调去"), and the variant names for a move across a city's or a province's bounds
+_MOVE_RE = re.compile(r"转|调|跳槽|迁|搬")
+_CROSSING_NAME = {"省": re.compile(r"跨省|省外|外省"), "市": re.compile(r"跨市|跨地市")}
+
+
+def crossing_variant(question: str, cands: list[Candidate]) -> Candidate | None:
+    """Of close variants, the one for a move across the bounds the question's move crosses ("我从佛山的律所跳槽到
+    广州一家所" and 律师执业变更审核(跨市转所…), not (市内转所…)); None when none or every one is for it."""
+    if len(cands) < 2 or not _MOVE_RE.search(question):
+        return None
+    levels = crossed_levels(question)
+    for level in ("省", "市"):
+        if level not in levels:
+            continue
+        holders = [c for c in cands if _CROSSING_NAME[level].search(c.guide.name)]
+        if holders and len(holders) < len(cands):
+            return holders[0]
+    return None

@@ -50,6 +50,8 @@ _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
 # a guide silent on the aspect asked quotes its conditions when they hold this share of the question's words
 # (measured on the dev sets' silent replies: the conditions answering 0.23-0.27, the others 0.05 at most)
 SILENT_CONDITIONS_LEXICAL = 0.2
+# conditions that speak of papers to hand in or show
+_PAPERS_SAID_RE = re.compile(r"材料|提交|提供|携带|凭")
 
 
 class GuideReplies:
@@ -269,7 +271,18 @@ class GuideReplies:
                 # 去边度查" and …已备案企业查询): the entry is where it is done
                 wanted = [Aspect.ONLINE]
             told = next((r for r in ranked if r.passage.field == "conditions"), None)
-            if not offered & set(wanted) and told is not None and told.lexical >= SILENT_CONDITIONS_LEXICAL:
+            # (or, papers asked of a guide listing none, its conditions speak of papers: "无须提交办理材料，登录…即可
+            # 查看", "提供申请人的姓名和身份证号码查询")
+            of_papers = (
+                wanted == [Aspect.MATERIALS]
+                and told is not None
+                and bool(_PAPERS_SAID_RE.search(told.passage.text))
+            )
+            if (
+                not offered & set(wanted)
+                and told is not None
+                and (told.lexical >= SILENT_CONDITIONS_LEXICAL or of_papers)
+            ):
                 # silent on what was asked, but its conditions share much of the question ("残疾证烂咗可以免费换个
                 # 新嘅吗" and 换领's conditions on 免费换领): say so and quote them
                 label = "、".join(ASPECT_LABEL[a] for a in wanted)

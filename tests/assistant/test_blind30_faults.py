@@ -8,6 +8,7 @@ from assistant.policy.evidence import Candidate
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import names_step_thing, serves_step, step_not_served, synonym_table
 from assistant.policy.variants import crossing_variant
+from assistant.state import DialogueState
 from eval.dialogue import build_manager
 from knowledge.schema import ServiceGuide
 from retrieval.embedders import HashEmbedder
@@ -96,3 +97,31 @@ def test_a_step_of_the_paper_asked_names_the_service(tmp_path: Path) -> None:
     # a paper lacked still names no service
     lacked = "我朋友做律师被司法局吊销了执业证，他这种情况办事还要带执业证书吗？"
     assert m.answering._named_first(lacked, hits)[0].doc_id == "sample-revoked"
+
+
+def test_papers_asked_of_a_guide_listing_none_quote_conditions_speaking_of_papers(tmp_path: Path) -> None:
+    # sample data, in the shape of the real 行政处罚决定书公示 guide: no materials, conditions saying none are needed
+    notice = ServiceGuide(
+        id="notice",
+        name="行政处罚决定书公示（示例）",
+        region="广东省",
+        region_path=["广东省"],
+        conditions="无须提交办理材料，登录厅公众网即可查看、查询。",
+    )
+    m = build_manager([notice], {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我想看看行政处罚决定书公示，要不要交什么材料去申请？"
+    reply = m.handle(DialogueState(session_id="n"), q).reply
+    # the reply said "该指南未载明申请材料" though the conditions say none are needed
+    assert "未单列申请材料" in reply.text and "无须提交办理材料" in reply.text
+    assert any(c.id.startswith("guide:notice#conditions") for c in reply.citations)
+    # conditions saying nothing of papers: the guide is said to be silent
+    quiet = ServiceGuide(
+        id="quiet",
+        name="行政处罚决定书公示（示例二）",
+        region="广东省",
+        region_path=["广东省"],
+        conditions="本省行政处罚案件均予公开。",
+    )
+    m = build_manager([quiet], {}, tmp_path / "idx2", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="q"), "行政处罚决定书公示（示例二）要交什么材料？").reply
+    assert "未载明申请材料" in reply.text

@@ -125,3 +125,9 @@ def test_papers_asked_of_a_guide_listing_none_quote_conditions_speaking_of_paper
     m = build_manager([quiet], {}, tmp_path / "idx2", embedder=HashEmbedder())
     reply = m.handle(DialogueState(session_id="q"), "行政处罚决定书公示（示例二）要交什么材料？").reply
     assert "未载明申请材料" in reply.text
+
+
+def test_signing_up_for_an_exam_in_one_word_reads_as_its_registration() -> None:
+    # "报考一级建造师" found only 注册建造师 guides, not 建造师考试报名, and was refused
+    terms = expand_synonyms("我报考一级建造师，资格审核那里有点问题", synonym_table())
+    assert "考试报名" in terms

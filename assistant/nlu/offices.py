@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from assistant.nlu.text import compact
 
 _TABLE = Path(__file__).parent / "data" / "office_short_names.tsv"
 
@@ -22,3 +25,29 @@ def with_full_office_names(text: str) -> str:
     """`text` with each office's short name replaced by its full name ("去省民宗委" -> "去省民族宗教事务委员会")."""
     rx, table = _short_names()
     return rx.sub(lambda m: table[m.group(0)], text)
+
+
+_STATE_PREFIX = "中华人民共和国"
+MIN_OFFICE_CHARS = 4  # a shorter "office" ("税务") is a word of what is asked too
+
+
+def _forms(department: str) -> set[str]:
+    """How a department's name may be said: whole, or without the state's prefix ("广州海关")."""
+    return {n for n in (department, department.removeprefix(_STATE_PREFIX)) if len(n) >= MIN_OFFICE_CHARS}
+
+
+def department_said(text: str, department: str | None) -> bool:
+    """`text` names the office `department` ("由黄埔海关办理" for 中华人民共和国黄埔海关)."""
+    q = compact(text)
+    return bool(department) and any(n in q for n in _forms(department or ""))
+
+
+def without_departments(text: str, departments: Iterable[str | None]) -> str:
+    """`text` (compact) without the names of the offices it says that handle the services found ("南方联合产权交易中心",
+    "广州海关" for 中华人民共和国广州海关): who handles a service, not what is asked ("…产权交易中心有啲实物资产挂牌"
+    names no 产权交易项目查询)."""
+    names = set().union(*(_forms(d) for d in departments if d))
+    out = compact(text)
+    for name in sorted(names, key=len, reverse=True):
+        out = out.replace(name, "")
+    return out

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.nlu.offices import department_said, without_departments
+from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
 from assistant.policy.linking import singled_out
 from assistant.policy.name_words import (
@@ -107,13 +109,29 @@ class GuideLeads:
         (named_lead), or the close one it says clearly most of, or one leading by far that e5 reads as asked; not one
         for a later step the question does not ask ("拿她的医保卡去药店帮她买药行不行" and 社会保障卡补换), nor one whose
         name holds only the paper asked about."""
+        # the office said is who, not what ("南方联合产权交易中心有啲实物资产挂牌" and 实物资产信息查询, not 产权交易项目查询)
+        asked = without_departments(t, [c.guide.department for c in cands])
+        asked = t if asked == compact(t) else asked
+        # ... and when one service found is that office's, that one ("走私案件由黄埔海关办理，想在网上查案件情况" and
+        # 黄埔海关's 刑事案件查询 behind other offices' 案件查询), if the question says part of its name too ("黄埔海关几点
+        # 下班" asks none of its services)
+        theirs = {c.guide.name: c for c in cands if department_said(t, c.guide.department)}
+        office = next(iter(theirs.values())) if len(theirs) == 1 else None
+        if office is not None and name_said(asked, office.guide.name) < NEAR_SAID:
+            office = None
         lead = (
-            self._named_lead(t, cands, guide_hits)
-            or self._said_lead(t, cands, guide_hits)
+            office
+            or self._named_lead(asked, cands, guide_hits)
+            or self._said_lead(asked, cands, guide_hits)
+            # (e5 reads the question as said: it has embedded that text already)
             or self._read_alone(t, cands, guide_hits)
-            or self._variant_said(t, cands, guide_hits)
+            or self._variant_said(asked, cands, guide_hits)
         )
-        if lead is None or later_step_only(t, lead.guide.name) or self._paper_named_only(t, lead.guide.name):
+        if (
+            lead is None
+            or later_step_only(asked, lead.guide.name)
+            or self._paper_named_only(asked, lead.guide.name)
+        ):
             return None
         return lead
 

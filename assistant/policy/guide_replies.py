@@ -22,6 +22,7 @@ from assistant.nlg.passage_answer import (
     missing_answer,
 )
 from assistant.nlu.deadline import asks_deadline, asks_wait, states_deadline, states_wait
+from assistant.nlu.held import held_certificates
 from assistant.policy.answer_common import SEARCH_FAILED_TEXT, AnswerHost, Events, emit
 from assistant.policy.evidence import (
     FAQ_LEXICAL_ALONE,
@@ -52,6 +53,12 @@ _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
 SILENT_CONDITIONS_LEXICAL = 0.2
 # conditions that speak of papers to hand in or show
 _PAPERS_SAID_RE = re.compile(r"材料|提交|提供|携带|凭")
+# whether one must go to a window, or may do it by phone or online ("需不需要去窗口申请", "可以打电话或者网上问吗，
+# 还是必须到窗口"): conditions naming the ways to do it answer that
+_CHANNEL_ASKED_RE = re.compile(
+    r"(?:必须|一定要|非要|需不需要|需要|要不要|使唔使|使不使|是不是要|系咪要|只能)(?:亲自|本人)?(?:去|到|跑|上)(?:窗口|现场|大厅|办事大厅|政务(?:服务)?中心)"
+)
+_CHANNEL_SAID_RE = re.compile(r"电话|网上|网站|线上|登录|窗口|现场")
 
 
 class GuideReplies:
@@ -234,6 +241,24 @@ class GuideReplies:
                 )
             ]
         pick = max(faqs, key=lambda r: r.score) if faqs else None
+        told = next((r for r in ranked if r.passage.field == "conditions"), None)
+        if (
+            pick is None
+            and told is not None
+            and _CHANNEL_ASKED_RE.search(question)
+            and _CHANNEL_SAID_RE.search(told.passage.text)
+        ):
+            composed = compose_passage_answer(
+                guide,
+                told.passage,
+                [Aspect.CONDITIONS],
+                question,
+                region_note=region_note,
+                opening="受理条件中关于办理方式的规定如下。",
+            )
+            if composed is not None:
+                composed.basis, composed.key = "conditions", ""
+                return composed
         if pick is None and len(wanted) == 1:
             pick = next((r for r in ranked if r.passage.field != "faq" and r.aspect > 0), None)
         if pick is None and len(wanted) == 1:
@@ -270,7 +295,6 @@ class GuideReplies:
                 # where, of a service the record gives no place of business for but a web entry ("…预付卡备案，
                 # 去边度查" and …已备案企业查询): the entry is where it is done
                 wanted = [Aspect.ONLINE]
-            told = next((r for r in ranked if r.passage.field == "conditions"), None)
             # (or, papers asked of a guide listing none, its conditions speak of papers: "无须提交办理材料，登录…即可
             # 查看", "提供申请人的姓名和身份证号码查询")
             of_papers = (
@@ -434,6 +458,11 @@ class GuideReplies:
             # 登记, nor "个体户不做了怎么注销")
             return None
         if guide is not None and flow is not None:
+            # a certificate the person holds is not asked for: its service is context ("开咗间租车铺，有营业执照，
+            # 可唔可以…租出去" asks nothing of 个体工商户设立登记, which issues 营业执照)
+            issued = f"{guide.name} {flow.summary or ''} {' '.join(guide.process)}"
+            if any(c in issued for c in held_certificates(t)):
+                return None
             emit(events, "flow_words", flow_id=flow.id)
         return guide
 

@@ -39,9 +39,12 @@ from assistant.policy.name_words import names_a_term, without_places
 from assistant.policy.named_lead import NAMED_WHOLE, name_said
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
+from retrieval.aspects import article_aspects, detect_aspects
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.regions import label, law_applies, law_of_place, matches_place, named_places, place_names_in
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+
+_MONEY_ASPECTS = frozenset({Aspect.FEES, Aspect.AMOUNT})
 
 
 class LawReplies:
@@ -301,6 +304,11 @@ class LawReplies:
             return None
         own = next((float(sims[i]) for i, c in enumerate(chunks) if c.id == chosen.id), None)
         if own is None or own < 0 or sims[picked] - own < READ_OVER:
+            return None
+        money = _MONEY_ASPECTS & set(detect_aspects(t))
+        if money and not money & set(article_aspects(chunks[picked].text, t)):
+            # what something costs or pays is answered only by an article stating money ("补领要唔要俾钱": the one on
+            # 工本费, not the one on where to get the certificate again, however close e5 reads it)
             return None
         doc = self.host.get_policy(chunks[picked].doc_id)
         return None if doc is None else (ChunkHit(chunks[picked], 1.0, {}), doc)

@@ -61,6 +61,18 @@ _CHANNEL_ASKED_RE = re.compile(
 _CHANNEL_SAID_RE = re.compile(r"电话|网上|网站|线上|登录|窗口|现场")
 
 
+def _conditions_answer(
+    guide: ServiceGuide, told: ScoredPassage, question: str, region_note: str, opening: str
+) -> Composed | None:
+    """The guide's conditions quoted after `opening`, as the answer to a question its fields do not answer."""
+    composed = compose_passage_answer(
+        guide, told.passage, [Aspect.CONDITIONS], question, region_note=region_note, opening=opening
+    )
+    if composed is not None:
+        composed.basis, composed.key = "conditions", ""
+    return composed
+
+
 class GuideReplies:
     """Guide-based replies; needs the Answerer's host, home region and passage cache."""
 
@@ -248,16 +260,10 @@ class GuideReplies:
             and _CHANNEL_ASKED_RE.search(question)
             and _CHANNEL_SAID_RE.search(told.passage.text)
         ):
-            composed = compose_passage_answer(
-                guide,
-                told.passage,
-                [Aspect.CONDITIONS],
-                question,
-                region_note=region_note,
-                opening="受理条件中关于办理方式的规定如下。",
+            composed = _conditions_answer(
+                guide, told, question, region_note, "受理条件中关于办理方式的规定如下。"
             )
             if composed is not None:
-                composed.basis, composed.key = "conditions", ""
                 return composed
         if pick is None and len(wanted) == 1:
             pick = next((r for r in ranked if r.passage.field != "faq" and r.aspect > 0), None)
@@ -310,16 +316,9 @@ class GuideReplies:
                 # silent on what was asked, but its conditions share much of the question ("残疾证烂咗可以免费换个
                 # 新嘅吗" and 换领's conditions on 免费换领): say so and quote them
                 label = "、".join(ASPECT_LABEL[a] for a in wanted)
-                composed = compose_passage_answer(
-                    guide,
-                    told.passage,
-                    [Aspect.CONDITIONS],
-                    question,
-                    region_note=region_note,
-                    opening=f"该指南未单列{label}，受理条件中与此有关的规定如下。",
-                )
+                opening = f"该指南未单列{label}，受理条件中与此有关的规定如下。"
+                composed = _conditions_answer(guide, told, question, region_note, opening)
                 if composed is not None:
-                    composed.basis, composed.key = "conditions", ""
                     return composed
             if not offered & set(wanted):
                 composed = missing_answer(guide, wanted, region_note=region_note)

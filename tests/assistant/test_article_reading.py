@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from given_scorer import GivenScorer
 
 from assistant.policy.article_reading import (
     AGREED_ARTICLE,
@@ -83,22 +84,9 @@ def test_a_question_sharing_no_words_with_its_article_is_answered_by_it(tmp_path
     assert not m.handle(DialogueState(session_id="oos"), "今晚会不会下雨，要不要带伞").reply.citations
 
 
-class _Scorer:
-    """e5's cosines given per article opening (the real model is exercised above)."""
-
-    def __init__(self, by_opening: dict[str, float]) -> None:
-        self.by_opening = by_opening
-
-    def similarities(self, question: str, texts: tuple[str, ...]) -> np.ndarray:
-        return np.array([self.by_opening.get(t, 0.5) for t in texts])
-
-    def similarity(self, question: str, text: str) -> float:
-        return self.by_opening.get(text, 0.5)
-
-
 def test_a_question_only_a_guide_answers_gets_no_article_read(tmp_path: Path) -> None:
     m = build_manager([], {}, tmp_path / "idx", policies=[HEALTH, ROADS, WATER], embedder=HashEmbedder())
-    m.answering.paraphrase = _Scorer({HEALTH.articles[0].text: READ_ARTICLE + 0.05})
+    m.answering.paraphrase = GivenScorer({HEALTH.articles[0].text: READ_ARTICLE + 0.05})
     lawful = m.handle(DialogueState(session_id="law"), "肚子里的宝宝是男是女，找医院查一下合法吗？").reply
     assert [c.id for c in lawful.citations] == ["policy:law-sample-health#第十八条"]
     # statutes give no phone numbers
@@ -115,12 +103,12 @@ def test_an_article_read_clearly_closer_goes_before_the_one_the_words_chose(tmp_
     chosen = chunks[("law-sample-roads", "第十条")]
     read = chunks[("law-sample-health", "第十八条")]
     top = READ_ARTICLE + 0.03
-    m.answering.paraphrase = _Scorer({read.text: top, chosen.text: top - READ_OVER - 0.005})
+    m.answering.paraphrase = GivenScorer({read.text: top, chosen.text: top - READ_OVER - 0.005})
     over = m.answering._read_over("问题", chosen)
     assert over is not None and over[0].chunk.id == read.id and over[1].id == "law-sample-health"
     # the chosen one read nearly as close stays
-    m.answering.paraphrase = _Scorer({read.text: top, chosen.text: top - READ_OVER + 0.005})
+    m.answering.paraphrase = GivenScorer({read.text: top, chosen.text: top - READ_OVER + 0.005})
     assert m.answering._read_over("问题", chosen) is None
     # nor does an article that does not stand out replace it
-    m.answering.paraphrase = _Scorer({read.text: READ_ARTICLE - 0.01, chosen.text: 0.6})
+    m.answering.paraphrase = GivenScorer({read.text: READ_ARTICLE - 0.01, chosen.text: 0.6})
     assert m.answering._read_over("问题", chosen) is None

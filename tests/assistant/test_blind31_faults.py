@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
+from given_scorer import GivenScorer
 
 from assistant.nlu.held import held_certificates
 from assistant.nlu.offices import department_said, without_departments
@@ -18,20 +18,6 @@ from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import DocKind, Hit
-
-
-class _Scorer:
-    """e5's cosines given per article opening."""
-
-    def __init__(self, by_opening: dict[str, float]) -> None:
-        self.by_opening = by_opening
-
-    def similarities(self, question: str, texts: tuple[str, ...]) -> np.ndarray:
-        return np.array([self.by_opening.get(t, 0.5) for t in texts])
-
-    def similarity(self, question: str, text: str) -> float:
-        return self.by_opening.get(text, 0.5)
-
 
 # sample data: authored for this test, in the shape of a registration regulation's articles
 MARRIAGE = PolicyDocument(
@@ -51,7 +37,7 @@ def test_a_fee_asked_keeps_the_article_stating_money_over_one_read_closer(tmp_pa
     chunks = {c.field: c for c in m.retriever.article_chunks()}
     money, where = chunks["第二十一条"], chunks["第十七条"]
     top = READ_ARTICLE + 0.03
-    m.answering.paraphrase = _Scorer({where.text: top, money.text: top - READ_OVER - 0.05})
+    m.answering.paraphrase = GivenScorer({where.text: top, money.text: top - READ_OVER - 0.05})
     # "补领要唔要俾钱" got the article on where to get the certificate again, read closer by e5
     assert m.answering._read_over("我张结婚证唔见咗，去补领要唔要俾钱？", money) is None
     # a question asking no money still takes the article read clearly closer

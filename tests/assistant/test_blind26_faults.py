@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_article_reading import _Scorer
+from given_scorer import GivenScorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.normalize import canonical
@@ -57,7 +57,7 @@ Q_NANNY = "家政公司介绍过嚟嘅保姆，公司系咪一定要先畀佢做
 def test_an_article_read_as_asked_goes_before_offering_near_miss_pairs(tmp_path: Path) -> None:
     m = build_manager([HUNAN], {}, tmp_path / "idx", policies=[SERVICES, ROADS], embedder=HashEmbedder())
     answering = m.answering
-    answering.paraphrase = _Scorer({SERVICES.articles[0].text: READ_ARTICLE + 0.02})
+    answering.paraphrase = GivenScorer({SERVICES.articles[0].text: READ_ARTICLE + 0.02})
     result = SearchResult(query=Q_NANNY, hits=[], confident=False, confidence=0.3)
     read = answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.CONDITIONS], [], result)
     assert read is not None and [c.id for c in read.citations] == ["policy:law-sample-domestic#第十六条"]
@@ -65,7 +65,7 @@ def test_an_article_read_as_asked_goes_before_offering_near_miss_pairs(tmp_path:
     # what only a guide states (a phone number) is not read from a statute
     assert answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.PHONE], [], result) is None
     # no article standing out: the pairs are offered
-    answering.paraphrase = _Scorer({SERVICES.articles[0].text: READ_ARTICLE - 0.05})
+    answering.paraphrase = GivenScorer({SERVICES.articles[0].text: READ_ARTICLE - 0.05})
     assert answering._read_over_pairs(DialogueState(), Q_NANNY, [Aspect.CONDITIONS], [], result) is None
 
 

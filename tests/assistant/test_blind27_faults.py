@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_article_reading import _Scorer
+from given_scorer import GivenScorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlg.passage_answer import asked_thing, lists_material, material_lead
@@ -142,7 +142,7 @@ def test_a_question_beside_a_flow_service_gets_the_article_read_as_it(tmp_path: 
     m = build_manager(
         load_sample_guides(), load_flows(), tmp_path / "idx", policies=[RELIEF], embedder=HashEmbedder()
     )
-    m.answering.paraphrase = _Scorer({RELIEF.articles[0].text: READ_ARTICLE + 0.02})
+    m.answering.paraphrase = GivenScorer({RELIEF.articles[0].text: READ_ARTICLE + 0.02})
     q = "我家在领低保，社区给我弟弟介绍了好几份工作他都不去，会不会影响家里领低保？"
     reply = m.handle(DialogueState(session_id="beside"), q).reply
     # it got the 低保 service's overview (office, time limit, materials) instead

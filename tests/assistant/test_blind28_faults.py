@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_article_reading import _Scorer
+from given_scorer import GivenScorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlg.passage_answer import asked_thing
@@ -130,7 +130,7 @@ ACCOUNTS = PolicyDocument(
 
 def test_advice_asked_gets_no_article_read_as_it(tmp_path: Path) -> None:
     m = build_manager([], {}, tmp_path / "idx", policies=[ACCOUNTS], embedder=HashEmbedder())
-    m.answering.paraphrase = _Scorer({ACCOUNTS.articles[0].text: READ_ARTICLE + 0.05})
+    m.answering.paraphrase = GivenScorer({ACCOUNTS.articles[0].text: READ_ARTICLE + 0.05})
     advice = m.handle(
         DialogueState(session_id="advice"), "我有二十万存款，是提前还房贷划算还是拿去理财划算？"
     ).reply
@@ -217,7 +217,7 @@ def test_a_question_naming_here_gets_the_article_read_as_it_before_another_provi
     )
     pair = RELIEF_ONE_THING.faqs[0]
     # e5 reads the pair close (as it does the real one) and the article closer, standing out among the articles
-    m.answering.paraphrase = _Scorer(
+    m.answering.paraphrase = GivenScorer(
         {MINORITIES.articles[0].text: READ_ARTICLE + 0.05, pair.question: 0.95, pair.answer: 0.95}
     )
     q = "我是在东莞读高中的苗族学生，家里经济困难，广东对我们这样的少数民族学生有资助吗？"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_article_reading import _Scorer
+from given_scorer import GivenScorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlu.situation import asks_may
@@ -178,7 +178,7 @@ def test_an_office_said_by_its_short_name_is_named() -> None:
 
 
 class _Leads(GuideLeads):
-    def __init__(self, scorer: _Scorer) -> None:
+    def __init__(self, scorer: GivenScorer) -> None:
         self.paraphrase = scorer  # type: ignore[assignment]
 
 
@@ -190,12 +190,12 @@ def test_a_near_miss_read_close_is_offered_instead_of_a_refusal() -> None:
     ]
     hits = [c.hit for c in cands if c.hit is not None]
     q = "我写了篇散文想投去省作协办的文学杂志，想打电话问下他们有什么刊物，电话多少号？"
-    near = _Leads(_Scorer({"省作协期刊查询": NEAR_READ + 0.005}))._near_reads(q, cands, hits)
+    near = _Leads(GivenScorer({"省作协期刊查询": NEAR_READ + 0.005}))._near_reads(q, cands, hits)
     assert [c.guide.name for c in near] == [c.guide.name for c in cands]
     # read less close: the refusal stands
-    assert not _Leads(_Scorer({"省作协期刊查询": NEAR_READ - 0.006}))._near_reads(q, cands, hits)
+    assert not _Leads(GivenScorer({"省作协期刊查询": NEAR_READ - 0.006}))._near_reads(q, cands, hits)
     # read close, but none of its name said ("附近有什么好吃的饭店")
-    assert not _Leads(_Scorer({"省作协期刊查询": 0.93}))._near_reads("附近有什么好吃的饭店", cands, hits)
+    assert not _Leads(GivenScorer({"省作协期刊查询": 0.93}))._near_reads("附近有什么好吃的饭店", cands, hits)
 
 
 def test_the_choice_offered_for_a_near_miss_says_where_to_ask(tmp_path: Path) -> None:

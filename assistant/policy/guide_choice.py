@@ -40,6 +40,7 @@ from assistant.policy.linking import (
     is_auxiliary,
     is_notary,
     link_service,
+    not_progress_lookups,
 )
 from assistant.policy.name_words import (
     QUALIFIER_RE,
@@ -382,6 +383,11 @@ class GuideChoice:
             if picked is not None:
                 emit(events, "named_lead", service_id=picked.guide.id)
                 return own(picked)
+            # a service beside the lookup of its cases' progress, of a question asking no progress: the service
+            kept = not_progress_lookups(t, [c.guide.name for c in listed])
+            if len(listed) > 1 and len(kept) == 1:
+                emit(events, "base_variant", service_id=listed[kept[0]].guide.id)
+                return own(listed[kept[0]])
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and steps_asked(t) and step_not_served(t, chosen.guide.name):

@@ -86,6 +86,15 @@ def progress_lookup(query: str, names: Sequence[str]) -> int | None:
     return lookups[0] if len(lookups) == 1 else None
 
 
+def not_progress_lookups(query: str, names: Sequence[str]) -> list[int]:
+    """The indexes of `names` that are no progress lookup (…进度查询), when the query asks no case's progress: a
+    choice offered between a service and the lookup of its cases' progress is no choice ("想核实下个安防公司有冇…
+    资格证" and …资格证企业信息查询 beside …资格证办理事项进度查询)."""
+    if _PROGRESS_QUERY_RE.search(compact(query)):
+        return list(range(len(names)))
+    return [i for i, n in enumerate(names) if not ("进度" in n and is_auxiliary(n))]
+
+
 def looks_up_progress(query: str, name: str) -> bool:
     """The query asks a case's progress and the guide named `name` looks progress up."""
     return progress_lookup(query, [name]) == 0

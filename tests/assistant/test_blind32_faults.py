@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.nlu.normalize import canonical
+from assistant.policy.linking import not_progress_lookups
 from assistant.policy.office_facts import office_kin
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
@@ -67,3 +69,30 @@ def test_free_asks_the_fee_only_when_asked_of() -> None:
         "有没有免费或者优惠？",
     ):
         assert Aspect.FEES in detect_aspects(q), q
+
+
+def test_where_to_look_it_up_at_an_office_asks_the_place() -> None:
+    # "去省公安厅边度查" (Cantonese 边度: where) asked nothing; the guide's materials were said to be unrecorded
+    assert Aspect.LOCATION in detect_aspects(canonical("想核实下个安防公司嘅资格证，去省公安厅边度查？"))
+
+
+def test_false_papers_told_are_not_asked_for() -> None:
+    # "用假资料去申请护照…会罚几多钱" got the passport's eighteen materials
+    assert Aspect.MATERIALS not in detect_aspects(
+        canonical("我朋友用假资料去申请护照，俾人查到，会罚几多钱？")
+    )
+    assert Aspect.MATERIALS in detect_aspects("申请护照要什么资料？")
+
+
+def test_a_cantonese_account_is_no_household_register() -> None:
+    # "开多个公积金户口" (Cantonese 户口: an account) was read as 户口 and offered another province's 企业迁移 pair
+    t = canonical("新公司话帮我再开多个公积金户口，一个人可唔可以有两个？")
+    assert "公积金账户" in t and "户口" not in t
+    assert "户口" in canonical("我想迁户口去广州")
+
+
+def test_a_service_beside_the_lookup_of_its_progress_is_no_choice() -> None:
+    names = ["示例资格证企业信息查询", "示例资格证办理事项进度查询"]
+    assert not_progress_lookups("想核实下个公司有冇资格证，去边度查？", names) == [0]
+    # asked of a case's progress, both stay (the choice is then the other rules')
+    assert not_progress_lookups("我交咗资格证申请，想查下办到边一步", names) == [0, 1]

@@ -54,13 +54,13 @@ LACKED_DOCUMENT = r"(?:合同|协议|证明|证书|执照|证|户口本|户口�
 LACK_END = r"(?:怎么办|点算|咋办|可以|能|行|得唔得|可唔可以|也行|[吗呢?？，,。]|$)"
 # who may go in one's place (assistant.policy.answering: people a follow-up may name)
 OTHERS = r"别人|他人|家人|家里人|家属|亲属|亲戚|朋友|同事|子女|儿子|女儿|我?(?:老婆|老公|爱人|父母|爸妈|爸爸|妈妈|爸|妈)"
-# how long a benefit is paid ("能领几个月", "能领多久"), not when it is granted ("多久能领到")
 # "免费" asks the fee when asked of ("可以免费换吗", "有冇免费嘅地方", "免费或者优惠"), not when it names a free
 # service the question is about ("关于免费法律帮助有些疑问想打电话问问": the phone)
 _FREE_ASKED = (
     r"(?:有|有冇|有没有|可以|可唔可以|可不可以|能不能|能否|能|是否|是不是|系咪|系唔系|会不会|都)免费"
     r"|免费(?=[吗嘛么呀啊不唔?？]|[的嘅]?[吗嘛]|或|还是|定系|$)"
 )
+# how long a benefit is paid ("能领几个月", "能领多久"), not when it is granted ("多久能领到")
 _BENEFIT_SPAN = r"(?:领|发|拿|享受)(?:几|多少)个?(?:月|年)|(?:金|贴|助|保|待遇)(?:能|可以|可)?(?:领|发|拿|享受)(?:多久|多长时间)"
 # how long the person must have lived, paid in or worked somewhere: a condition, not a processing time
 _DWELL = r"(?:住|居住|缴存?|交|参保|工作|就业|上班)满?了?(?:多久|多长时间|几年|多少年|几个月|多少个月)"

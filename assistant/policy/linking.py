@@ -63,7 +63,9 @@ _AUX_QUERY_RE = re.compile(
     # whether it can be looked up, or checked to be genuine ("有没有网站可以查", "核实一下是不是真的")
     r"(?:可以|能|能不能|可不可以|可唔可以|上网|网上|网站)查|核实|是不是真的|系唔系真|真假|"
     # a clause ending in the verb ("想去省教育厅窗口查，喺边度")
-    r"(?<![被人])查(?=[，,。？?！!]|$)"
+    r"(?<![被人])查(?=[，,。？?！!]|$)|"
+    # a result to look up ("想到现场查审批结果")
+    r"(?<![被人])查(?:下|吓|一下)?[\u4e00-\u9fff]{0,4}?结果"
 )
 
 

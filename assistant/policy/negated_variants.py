@@ -11,8 +11,11 @@ from assistant.nlu.text import compact
 _NEGATIONS = "不非未无"
 # how a question says "not" just before a word
 _SAID_NOT_RE = re.compile(r"(?:不|没有?|冇|唔|未|非|无)$")
-# "not one of those": the kind of thing named after it is not the person's
-_NOT_KIND_RE = re.compile(r"(?:不算|不是|唔系|唔算|并非|不属于|唔属于)([\u4e00-\u9fff]{2,4})")
+# "not one of those": the kind of thing named after it is not the person's (an A-not-A question is no "not":
+# "想查下某间盐厂系唔系定点生产食盐嘅企业")
+_NOT_KIND_RE = re.compile(
+    r"(?:(?<!算)不算|(?<!是)不是|(?<!系)唔系|(?<!算)唔算|并非|(?<!属于)不属于|(?<!属于)唔属于)([\u4e00-\u9fff]{2,4})"
+)
 
 
 def _negated_at(plain: str, negated: str) -> int | None:

@@ -8,9 +8,9 @@ from assistant.nlu.intent import classify
 from assistant.policy.evidence import asks_sanction, best_article
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.negated_variants import ruled_out
-from assistant.state import Intent
+from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
-from knowledge.schema import Article, PolicyDocument
+from knowledge.schema import Article, PolicyDocument, ServiceGuide
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 
@@ -95,3 +95,24 @@ def test_a_sanction_asked_is_answered_by_the_article_imposing_it(tmp_path: Path)
     assert picked("定点医药机构协助他人冒名购药，会受到什么处罚？") == "第四十条"
     # a duty asked is still answered by the duty
     assert picked("定点医药机构可以协助他人冒名购药吗？") == "第十五条"
+
+
+def test_materials_unlisted_are_quoted_from_conditions_that_speak_of_them(tmp_path: Path) -> None:
+    # sample data, in the shape of a real 结果公布 guide: no materials list, its conditions say none are needed
+    notice = ServiceGuide(
+        id="sample-notice",
+        name="示例考核结果公布",
+        department="示例生态环境厅",
+        region="广东省",
+        region_path=["广东省"],
+        conditions="不是行政许可，无需受理资料。",
+    )
+    silent = notice.model_copy(
+        update={"id": "sample-silent", "name": "示例名录发布", "conditions": "无特定条件。"}
+    )
+    m = build_manager([notice, silent], {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(DialogueState(session_id="n"), "看示例考核结果公布，需要提交什么申请材料吗？").reply
+    assert "无需受理资料" in reply.text
+    assert any(c.id == "guide:sample-notice#conditions" for c in reply.citations)
+    other = m.handle(DialogueState(session_id="s"), "示例名录发布需要提交什么申请材料？").reply
+    assert "未载明申请材料" in other.text and "无特定条件" not in other.text

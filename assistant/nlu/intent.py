@@ -218,12 +218,16 @@ def classify_scored(
         scores[Intent.SERVICE_QUESTION] += 2.0
     # "想去药监局现场问下办到哪一步，受理大厅在哪" asks where the office is (no application of one's own is named):
     # the service's place answers, not a lookup of applications
-    # "想查下审批去到边一步，要满足咩前提先查得到进度" asks who may use the progress lookup (its conditions), not
-    # for the progress of an application of one's own
-    asks_lookup_terms = Aspect.CONDITIONS in detect_aspects(clean)
-    if (_ASKS_OFFICE_PLACE.search(clean) or asks_lookup_terms) and not _APPLICATION_NUMBER.search(clean):
+    if _ASKS_OFFICE_PLACE.search(clean) and not _APPLICATION_NUMBER.search(clean):
         scores[Intent.APPLICATION_STATUS] = 0.0
         scores[Intent.SERVICE_QUESTION] += 2.0
+    # the conditions asked ("我想办探亲签注，点先算符合条件") are a question, not a wish to apply; nor is asking who may
+    # use a progress lookup ("想查下审批去到边一步，要满足咩前提先查得到进度") a lookup of one's own case (whether one may
+    # ask for something else after a grievance told stays a complaint: "态度太差了，我能申请换个人办吗")
+    if Aspect.CONDITIONS in detect_aspects(clean) and not _APPLICATION_NUMBER.search(clean):
+        scores[Intent.APPLICATION_STATUS] = 0.0
+        if not scores[Intent.COMPLAINT]:
+            scores[Intent.SERVICE_QUESTION] += 2.0
     # "什么人可以投诉", "市民有权举报吗", "投诉要什么材料" ask about a complaint procedure (a service or a statute
     # answers, and so does a letter's "反映问题"); the words of a grievance still count
     if _ASKS_ABOUT_COMPLAINING.search(clean):

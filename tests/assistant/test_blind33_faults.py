@@ -34,6 +34,9 @@ def test_asking_who_may_use_a_progress_lookup_is_no_lookup_of_ones_own_case() ->
     q = "我哋公司喺网上申请咗工程设计资质，想查下审批去到边一步，要满足咩前提先查得到进度？"
     assert classify(q) is not Intent.APPLICATION_STATUS
     assert classify("我的申请办到哪一步了") is Intent.APPLICATION_STATUS
+    # the conditions asked with a wish are a question; a grievance told before a wish stays a complaint
+    assert classify("我想办港澳探亲签注，点先算符合条件") is Intent.SERVICE_QUESTION
+    assert classify("窗口工作人员态度太差了，我能申请换个人办吗") is Intent.COMPLAINT
     # (an application's number told is a lookup, whatever else is asked)
     assert classify("申请编号GA2024001，要满足什么条件才能查到进度？") is Intent.APPLICATION_STATUS
 

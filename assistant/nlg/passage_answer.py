@@ -407,30 +407,12 @@ def told_materials(guide: ServiceGuide, question: str) -> list[Material]:
     return [m for m in guide.materials if m.situation and any(term in m.situation for term in terms)]
 
 
-# a sentence of the conditions on papers ("不是行政许可，无需受理资料")
-_PAPERS_SAID = re.compile(r"材料|资料")
-
-
-def papers_in_conditions(guide: ServiceGuide) -> str | None:
-    """The sentence of the conditions that speaks of papers, for a guide listing no materials; else None."""
-    if guide.materials or not guide.conditions:
-        return None
-    said = [x.strip() for x in _SENT.split(guide.conditions) if _PAPERS_SAID.search(x)]
-    return said[0] if said and said[0] else None
-
-
 def missing_answer(guide: ServiceGuide, asked: Sequence[Aspect], *, region_note: str = "") -> Composed:
-    """The guide is right but silent on what was asked: say so, route on. Materials unlisted but spoken of in its
-    conditions ("无需受理资料") are quoted from there."""
+    """The guide is right but silent on what was asked: say so, route on."""
     what = "、".join(ASPECT_LABEL[a] for a in asked if a in ASPECT_LABEL) or "相关信息"
     lines = [region_note] if region_note else []
+    lines.append(f"关于「{guide.name}」：该指南未载明{what}，{ROUTE_ON}。")
     citations = [_cite(guide, "name", guide.name)]
-    papers = papers_in_conditions(guide) if list(asked) == [Aspect.MATERIALS] else None
-    if papers:
-        lines.append(f"关于「{guide.name}」：该指南未列申请材料清单；受理条件中写明：“{papers}”")
-        citations.append(_cite(guide, "conditions", papers))
-    else:
-        lines.append(f"关于「{guide.name}」：该指南未载明{what}，{ROUTE_ON}。")
     if guide.consult_phone:
         lines.append(f"可拨打该事项咨询电话：{guide.consult_phone}，或拨打12345政务服务便民热线。")
         citations.append(_cite(guide, "consult_phone", guide.consult_phone))

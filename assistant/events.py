@@ -239,6 +239,13 @@ class WordedLead(_Event):
     service_id: str
 
 
+class OfficeNamed(_Event):
+    """The one candidate of an office the question names, stating what is asked: no need to ask or refuse."""
+
+    type: Literal["office_named"] = "office_named"
+    service_id: str
+
+
 class GroupVariant(_Event):
     """The one close variant for 港澳台 residents, the person saying they are one: no need to ask."""
 
@@ -341,6 +348,7 @@ Event = Annotated[
     | ToldLead
     | StepServed
     | WordedLead
+    | OfficeNamed
     | GroupVariant
     | CrossingVariant
     | NoFit

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Aspect(StrEnum):
@@ -420,13 +421,17 @@ def article_aspects(text: str, question: str = "") -> list[Aspect]:
     """The aspects a law article's own wording addresses (used to pick, among a law's articles, the one about
     what was asked). How long a benefit is paid ("失业金能领几个月", an AMOUNT question) is answered by the
     article stating the period, not by one stating the sum."""
-    t = _norm(text)
-    found = [a for a, rx in _ARTICLE_COMPILED if rx.search(t)]
+    found, states_span = _article_wording(text)
     if _ASKS_SPAN.search(_norm(question)):
-        found = [a for a in found if a is not Aspect.AMOUNT] + (
-            [Aspect.AMOUNT] if _STATES_SPAN.search(t) else []
-        )
-    return found
+        return [a for a in found if a is not Aspect.AMOUNT] + ([Aspect.AMOUNT] if states_span else [])
+    return list(found)
+
+
+@lru_cache(maxsize=4096)
+def _article_wording(text: str) -> tuple[tuple[Aspect, ...], bool]:
+    """The aspects an article's wording addresses, and whether it states a span (read once per article)."""
+    t = _norm(text)
+    return tuple(a for a, rx in _ARTICLE_COMPILED if rx.search(t)), bool(_STATES_SPAN.search(t))
 
 
 def cue_spans(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.schema import Material, PolicyDocument, ServiceGuide
 from retrieval.aspects import MAIL_STEP_RE, Aspect, aspect_overlap, detect_aspects
@@ -141,9 +142,20 @@ def policy_passages(doc: PolicyDocument, numbers: Iterable[str] | None = None) -
 
 
 def content_bigrams(text: str) -> set[str]:
+    """The text's content bigrams (and single-character runs), filler words left out. A fresh set: callers may
+    change it."""
+    return set(_content_bigrams(text))
+
+
+@lru_cache(maxsize=4096)
+def _content_bigrams(text: str) -> frozenset[str]:
+    # the same guide fields and law articles are read on every turn: normalizing them once saves a chat turn's
+    # largest share of pure-Python time
     t = _FILLER.sub(" ", normalize(text))
     runs = [r for r in _PUNCT.split(t) for r in r.split() if r]
-    return {r[i : i + 2] for r in runs for i in range(len(r) - 1)} | {r for r in runs if len(r) == 1}
+    return frozenset(
+        {r[i : i + 2] for r in runs for i in range(len(r) - 1)} | {r for r in runs if len(r) == 1}
+    )
 
 
 def lexical_match(question: set[str], passage: set[str], common: set[str]) -> float:

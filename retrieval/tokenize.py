@@ -26,6 +26,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPLIT = re.compile(r"[^\u4e00-\u9fff0-9a-z]+")
 
 
+@lru_cache(maxsize=8192)  # guide and article texts are read again on every turn
 def normalize(text: str) -> str:
     """NFKC (full-width -> half-width), lower case, collapse whitespace."""
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())

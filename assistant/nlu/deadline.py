@@ -43,6 +43,9 @@ _WITHIN_TEXT_RE = re.compile(
 )
 _ACTS = ("提出", "申请", "申报", "登记", "备案", "通知")
 _MODAL_RE = re.compile(r"^(?:[要得就]|必须|需要|应该|应当|可以|能|去|来)+")
+_OFFICE_GONE_TO_RE = re.compile(
+    r"(?:向|到|找|跟)?[\u4e00-\u9fff]{1,6}?(?:机构|部门|局|厅|中心|窗口|所|站|处|单位)"
+)
 _ASKED_WITHIN_RE = re.compile(rf"(?:{_SPAN})(?:之|以)?内([^，。？?]{{0,8}})")
 
 
@@ -51,6 +54,9 @@ def deadline_act(question: str) -> set[str]:
     the office's own deadline may name too); the usual acts (申请 / 提出 …) when it says none after the span."""
     m = _ASKED_WITHIN_RE.search(compact(question))
     said = _MODAL_RE.sub("", m.group(1)) if m else ""
+    office = _OFFICE_GONE_TO_RE.match(said)
+    if office:  # where to go is no act ("多少天内去社保经办机构办变更")
+        said = _MODAL_RE.sub("", said[office.end() :])
     return {said[:2]} if len(said) >= 2 else set(_ACTS)
 
 

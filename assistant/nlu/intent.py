@@ -47,7 +47,7 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
     r"(?:能|可以|可不可以|能不能|可唔可以)(?:在|再|喺)?(?:网上|线上|在线)(?:投诉|举报)|"
     # where to call, how long it takes, what happens to the one who reported ("想向环境厅投诉，电话是多少",
     # "投诉之后多久会有处理结果", "举报…我的个人信息会不会被保密")
-    r"(?:投诉|举报)[^。？?]{0,12}?(?:电话|号码)(?:是|系)?(?:多少|几多)|"
+    r"(?:投诉|举报)[^。？?]{0,24}?(?:电话|号码|热线)(?:是|系)?(?:多少|几多)|"
     # (a report has its own channels: "想举报省总工会里一个干部的违纪问题，应该打哪个电话"; a complaint's is 12345)
     r"举报[^。？?]{0,20}?(?:应该|要|可以)?(?:打|拨)(?:哪个|什么|边个|哪一个|乜嘢)(?:电话|号码|热线)|"
     r"(?:投诉|举报)(?:之后|以后|后|了)[^。？?]{0,10}?(?:多久|多长时间|几天|几个工作日|什么时候)|"
@@ -56,7 +56,9 @@ _ASKS_ABOUT_COMPLAINING = re.compile(
     r"(?:多久|几耐|多长时间|几多日|几天)[^。？?，,]{0,6}?(?:回复|答复|回覆|处理|办结)|"
     # what a letter must say ("写信向政府部门反映问题，信里必须写清楚哪些内容")
     r"写(?:清楚|明|明白)?(?:哪些|什么|乜嘢|啲咩)(?:内容|信息|事项)|"
-    r"(?:投诉|举报)[^。？?]{0,16}?(?:会不会|会否|能不能|是否)被?(?:保密|泄露|公开|回复|告知)"
+    r"(?:投诉|举报)[^。？?]{0,16}?(?:会不会|会否|能不能|是否)被?(?:保密|泄露|公开|回复|告知)|"
+    # whether the office answers it ("想实名投诉，卫健部门会书面回复处理结果吗")
+    r"(?:投诉|举报)[^。？?]{0,16}?会[^。？?]{0,4}?(?:回复|答复|告知)[^。？?]{0,8}?(?:吗|么|嘛|唔)"
 )
 
 # which office handles such a matter is asked ("几个部门互相踢皮球…政务服务中心有没有专门的窗口管？"), unless the
@@ -232,7 +234,8 @@ def classify_scored(
     # "什么人可以投诉", "市民有权举报吗", "投诉要什么材料" ask about a complaint procedure (a service or a statute
     # answers, and so does a letter's "反映问题"); the words of a grievance still count
     if _ASKS_ABOUT_COMPLAINING.search(clean):
-        scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:3]))
+        # a grievance told before the question weighs half: the question is what is asked
+        scores[Intent.COMPLAINT] = max(0.0, scores[Intent.COMPLAINT] - _score(clean, _COMPLAINT[:3])) / 2
         scores[Intent.SERVICE_QUESTION] += 2.0
     if (_ASKS_WHO_HANDLES.search(clean) or _COMPLAINED_ABOUT.search(clean)) and not _WANTS_TO_COMPLAIN.search(
         clean

@@ -83,6 +83,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=8192)  # guide names and fields are read again on every turn
 def plain(text: str) -> str:
     """NFKC (full-width -> half-width), zero-width characters dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text or "").translate(_ZERO_WIDTH)

@@ -51,3 +51,25 @@ def without_departments(text: str, departments: Iterable[str | None]) -> str:
     for name in sorted(names, key=len, reverse=True):
         out = out.replace(name, "")
     return out
+
+
+# what a department's own name is said without: its place, a ministry it belongs to ("水利部珠江水利委员会"), a
+# company's legal form ("广东省交通集团有限公司"), a bracketed note
+_PLACE_PREFIX = re.compile(r"^(?:中华人民共和国|中国|广东省?|广州市|花都区)")
+_PARENT_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}部(?=[\u4e00-\u9fff]{4})")
+_COMPANY_SUFFIX = re.compile(r"(?:股份)?有限(?:责任)?公司$")
+_NOTE = re.compile(r"[（(][^（()）]*[)）]")
+MIN_OWN_CHARS = 3
+
+
+def _own_forms(department: str) -> set[str]:
+    own = _PLACE_PREFIX.sub("", _NOTE.sub("", department))
+    forms = {own, _PARENT_PREFIX.sub("", own), _COMPANY_SUFFIX.sub("", own)}
+    return {f for f in forms if len(f) >= MIN_OWN_CHARS}
+
+
+def office_said(text: str, department: str | None) -> bool:
+    """`text` names the office by its own name, without its place ("省典当行业协会", "省总工会" for 广东省总工会; "珠江水利
+    委员会", "广东交通集团"), or by its everyday short name ("省民宗委" for 广东省民族宗教事务委员会)."""
+    q = with_full_office_names(compact(text))
+    return bool(department) and any(f in q for f in _own_forms(department or ""))

@@ -10,12 +10,9 @@ refusal."""
 
 from __future__ import annotations
 
-import re
-
 from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.passage_answer import asked_thing, lists_material
-from assistant.nlu.offices import with_full_office_names
-from assistant.nlu.text import compact
+from assistant.nlu.offices import office_said
 from assistant.policy.evidence import CLOSE, TOP_K, Candidate, same_answer
 from assistant.policy.linking import AUX_RATIO
 from assistant.policy.name_words import service_stem
@@ -32,7 +29,7 @@ def office_fact(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candida
     if not wanted or not set(wanted) <= _OFFICE_ASPECTS or len(cands) < 2:
         return None
     top = cands[0]
-    if not office_named(t, top.guide.department):
+    if not office_said(t, top.guide.department):
         return None  # (a football match asked of is no question to a sports office: "世界杯下一届在哪里办")
     close = [
         c
@@ -47,14 +44,17 @@ def office_fact(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candida
     return None if same is None else named_most(t, stating, same)
 
 
-_OFFICE_PLACE_RE = re.compile(r"^(?:中华人民共和国|中国|广东省|广州市|花都区)|[（(][^（()）]*[)）]")
-
-
-def office_named(t: str, department: str) -> bool:
-    """The question names the office, without its place ("省典当行业协会", "省总工会" for 广东省总工会), or by its
-    everyday short name ("省民宗委" for 广东省民族宗教事务委员会)."""
-    own = _OFFICE_PLACE_RE.sub("", department or "")
-    return len(own) >= 3 and own in with_full_office_names(compact(t))
+def office_pick(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
+    """The one candidate of an office the question names ("想查广东交通集团嘅招标信息" and 招标信息查询 of 广东省交通集团
+    beside 水利厅's 招标投标 lookups), when it states the aspect asked; None when no office, or several candidates of
+    the named offices, are said."""
+    said = [c for c in cands if office_said(t, c.guide.department)]
+    if len(cands) < 2 or len(said) != 1:
+        return None
+    c = said[0]
+    if c.best is None or (wanted and c.best.aspect < 1.0):
+        return None
+    return c
 
 
 def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
@@ -76,7 +76,7 @@ def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candid
     listing = [c for c in close if lists_material(c.guide, thing)]
     # (an office's close services that all list it answer alike too: "去自然资源厅问…那片海…填咨询单…要带身份证
     # 复印件吗" and 海洋功能区划政策咨询 / …成果查询)
-    one_office = len({c.guide.department for c in close}) == 1 and office_named(t, top.guide.department)
+    one_office = len({c.guide.department for c in close}) == 1 and office_said(t, top.guide.department)
     if len(listing) == len(close) and (variants or one_office):
         return named_most(t, close, top)
     if not variants:

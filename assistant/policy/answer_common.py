@@ -38,6 +38,7 @@ _EVENTS: dict[str, Any] = {
     "told_lead": ev.ToldLead,
     "step_served": ev.StepServed,
     "worded_lead": ev.WordedLead,
+    "office_named": ev.OfficeNamed,
     "group_variant": ev.GroupVariant,
     "crossing_variant": ev.CrossingVariant,
     "no_fit": ev.NoFit,

@@ -15,7 +15,15 @@ from assistant.nlg.answer import (
     Aspect,
     detect_aspects,
 )
-from assistant.nlu.deadline import asks_wait, period_asked, states_wait
+from assistant.nlu.deadline import (
+    asks_deadline,
+    asks_wait,
+    deadline_act,
+    period_asked,
+    sets_deadline_to_act,
+    states_deadline,
+    states_wait,
+)
 from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
@@ -50,7 +58,7 @@ from assistant.policy.evidence import (
     imposes_sanction,
     name_cover,
 )
-from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
+from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer, found_for_asking_words
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
 from assistant.policy.guide_choice import GuideChoice
@@ -350,6 +358,20 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             law = self._article_reply(st, t, result, events, paraphrase=True, must_say=states_wait)
             if law is not None:
                 return law
+        if (
+            asks_deadline(t)
+            and not local_faq
+            and result.articles
+            and not any(states_deadline(c.guide.conditions) for c in cands[:1])
+        ):
+            # by when the person must act ("社保登记信息变了，要在多少天内去…办变更"): a statute setting that deadline,
+            # when the guide found first states none (its time limit is the office's)
+            acts = deadline_act(t)
+            law = self._article_reply(
+                st, t, result, events, paraphrase=True, must_say=lambda text: sets_deadline_to_act(text, acts)
+            )
+            if law is not None:
+                return law
         subject = self._subject(t, named)
         chosen = self._choose(st, t, result, cands, faq, events, subject)
         if isinstance(chosen, Reply):
@@ -557,6 +579,9 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             answered = self._lead_reply(st, here, aspects, t, events, named, uncovered, result)
             if answered is not None:
                 return answered
+        # (nor another province's pairs sharing no word of what is asked: "…诊所…打哪个电话可以咨询" and 长沙's
+        # "是否能够提供…报装咨询电话")
+        offered = [c for c in offered if c.rank < 2 or not found_for_asking_words(t, c)]
         if placed or uncovered:
             # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
             # another city of the province)

@@ -27,6 +27,36 @@ def asks_advice(question: str) -> bool:
     return bool(_ADVICE_RE.search(compact(question)))
 
 
+# the country's own rule asked ("国家对失业保险金的标准有什么规定"): a national law's article, before a province's
+_NATIONAL_RE = re.compile(r"国家(?:对|有|的|规定|层面|法律|法规)")
+
+
+def national_asked(question: str) -> bool:
+    """The question asks what the state (the national law) rules."""
+    return bool(_NATIONAL_RE.search(compact(question)))
+
+
+# what a term covers asked ("这个培训费具体包括哪些", "工伤系指乜嘢")
+_WHAT_IT_COVERS_RE = re.compile(r"(?:具体|到底|究竟)?(?:包括|包含|是指|系指)(?:哪些|什么|乜嘢|啲咩|咩|边啲)")
+
+
+def term_defined(question: str) -> tuple[str, ...]:
+    """The term whose meaning or scope the question asks, as its last 4, 3 and 2 characters before the asking words
+    ("这个培训费具体包括哪些" -> 个培训费, 培训费, 训费); empty when it asks none."""
+    q = compact(question)
+    m = _WHAT_IT_COVERS_RE.search(q)
+    if m is None:
+        return ()
+    before = re.search(r"[\u4e00-\u9fff]{2,4}$", q[: m.start()])
+    word = before.group(0) if before else ""
+    return tuple(word[-n:] for n in (4, 3, 2) if len(word) >= n)
+
+
+def defines(text: str, terms: tuple[str, ...]) -> bool:
+    """The article says what one of the terms covers ("…规定的培训费用，包括…")."""
+    return any(re.search(rf"{re.escape(t)}[^。；;，,]{{0,2}}[，,]?(?:包括|是指|系指)", text) for t in terms)
+
+
 def certificate_applied_for(question: str) -> str | None:
     """The certificate the question asks to get ("办结婚证要带什么" -> 结婚证), if it names one."""
     m = _APPLIED_RE.search(compact(question))

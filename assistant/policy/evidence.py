@@ -14,11 +14,13 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.text import compact
 from assistant.policy.article_filters import (
     certificate_applied_for,
+    defines,
     lists_as_paper,
     procedure_named,
     subject_unsaid,
+    term_defined,
 )
-from assistant.policy.linking import asks_auxiliary, bare_label
+from assistant.policy.linking import auxiliary_word, bare_label
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
     asks_later_step,
@@ -625,9 +627,17 @@ def best_article(
         # the certificate asked to get is not answered by an article listing it among the papers for another
         # matter ("办结婚证要带什么": 第五条 on registering a marriage, not 第十一条 on the papers for a divorce)
         cands = [x for x in cands if not lists_as_paper(x[0].chunk.text, applied)] or cands
-    if asks_auxiliary(t):
+    terms = term_defined(t)
+    if terms:
+        # what a term covers asked is answered by the article defining it ("这个培训费具体包括哪些" and 劳动合同法实施
+        # 条例 第十六条, not 劳动合同法 第二十二条 naming 培训费用 only)
+        cands = [x for x in cands if defines(x[0].chunk.text, terms)] or cands
+    aux = auxiliary_word(t)
+    if aux:
         # a lookup asked ("养老金怎么查") is answered only by an article on looking up, not one on the pension
-        cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text)]
+        # (or one saying the check asked: "取卵…要核验本人身份吗" and …实人实名核验)
+        said = aux if len(aux) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", aux) else ""
+        cands = [x for x in cands if _LOOKUP_RE.search(x[0].chunk.text) or (said and said in x[0].chunk.text)]
     idf = idf_match(formal, [words for _, _, words in cands])
     wants_list = bool(_ASKS_LIST.search(t))
     legality = bool(_ASKS_LEGALITY.search(t))

@@ -54,6 +54,7 @@ from assistant.policy.faq_order import (
 )
 from assistant.policy.linking import asks_auxiliary
 from assistant.policy.name_words import (
+    GENERIC_BIGRAMS,
     asks_later_step,
     certificate_unnamed,
     serves_later_step,
@@ -485,3 +486,35 @@ def _names_only(question: str, guide: ServiceGuide) -> float:
         return 0.0
     chars = {ch for b in content_bigrams(spans) for ch in b}
     return len([ch for ch in chars if ch in guide.name]) / len(chars) if chars else 0.0
+
+
+# words of asking and of the aspect asked, not of the matter ("打哪个电话可以咨询" and 长沙's "…报装咨询电话")
+_ASKING_WORDS = frozenset(
+    {
+        "咨询",
+        "查询",
+        "了解",
+        "请教",
+        "电话",
+        "号码",
+        "热线",
+        "网址",
+        "网站",
+        "地址",
+        "时限",
+        "条件",
+        "流程",
+        "费用",
+        "收费",
+    }
+)
+
+
+def found_for_asking_words(question: str, c: Candidate) -> bool:
+    """The official pair of `c` shares words with the question, all of them words of asking or of the aspect asked
+    ("咨询电话"), none of the matter. (A pair sharing no word at all was found for its meaning, which e5 read.)"""
+    if c.best is None:
+        return False
+    pair = c.guide.faqs[int(c.best.passage.key)]
+    shared = (content_bigrams(question) & content_bigrams(f"{pair.question}{pair.answer}")) - GENERIC_BIGRAMS
+    return bool(shared) and shared <= _ASKING_WORDS

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
+from assistant.policy.agreed_facts import office_pick
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
@@ -32,7 +33,7 @@ from assistant.policy.evidence import (
     same_answer,
     telling_pick,
 )
-from assistant.policy.faq_evidence import asks_official, plain_howto
+from assistant.policy.faq_evidence import asks_official, found_for_asking_words, plain_howto
 from assistant.policy.linking import (
     AUX_RATIO,
     asks_auxiliary,
@@ -388,6 +389,10 @@ class GuideChoice:
             if len(listed) > 1 and len(kept) == 1:
                 emit(events, "base_variant", service_id=listed[kept[0]].guide.id)
                 return own(listed[kept[0]])
+            office = office_pick(t, listed, wanted)
+            if office is not None:
+                emit(events, "office_named", service_id=office.guide.id)
+                return own(office)
             return self.disambiguate(st, choices, t, "answer", events)
         chosen = by_id.get(link.service_id or "")
         if chosen is not None and steps_asked(t) and step_not_served(t, chosen.guide.name):
@@ -434,7 +439,9 @@ class GuideChoice:
             if named is not None:
                 emit(events, "region_preferred", service_id=named.guide.id, over=faq.guide.id)
                 return own(named)
-            if faq_ok and faq is not None:
+            # (not another province's pair sharing no word of what is asked: "楼下新开咗间诊所…打哪个电话可以咨询"
+            # and 长沙's "是否能够提供…报装咨询电话")
+            if faq_ok and faq is not None and (faq.rank < 2 or not found_for_asking_words(t, faq)):
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq
             # a later step asked that one close guide alone serves, its name saying the thing the step is done to
@@ -443,6 +450,12 @@ class GuideChoice:
             if serving is not None:
                 emit(events, "step_served", service_id=serving.guide.id)
                 return own(serving)
+            # no guide is confident, but the one of the office the question names states what is asked ("想查珠江水利
+            # 委员会作出的行政决定书…办理时限" and 决定书查询)
+            office = office_pick(t, cands, wanted)
+            if office is not None:
+                emit(events, "office_named", service_id=office.guide.id)
+                return own(office)
             return None
         if faq_ok and faq is not None and faq.best is not None:
             if faq.guide.id == chosen.guide.id:

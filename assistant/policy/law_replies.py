@@ -18,7 +18,7 @@ from assistant.nlg.answer import (
 )
 from assistant.nlu.deadline import period_asked, sets_period
 from assistant.policy.answer_common import AnswerHost, Events, emit
-from assistant.policy.article_filters import asks_advice
+from assistant.policy.article_filters import asks_advice, national_asked
 from assistant.policy.article_reading import READ_OVER, read_article
 from assistant.policy.evidence import (
     CLOSE,
@@ -43,6 +43,11 @@ from retrieval.aspects import article_aspects, detect_aspects
 from retrieval.paraphrase import ParaphraseScorer
 from retrieval.regions import label, law_applies, law_of_place, matches_place, named_places, place_names_in
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
+
+
+def _national(law: PolicyDocument) -> bool:
+    return not law.region or law.region == "全国"
+
 
 _MONEY_ASPECTS = frozenset({Aspect.FEES, Aspect.AMOUNT})
 
@@ -224,6 +229,8 @@ class LawReplies:
         places = [*named_places(t, self.known_units()), *place_names_in(t)]
         asked = without_places(t, places)
         theirs = (lambda d: any(law_of_place(d.region, p) for p in places)) if places else None
+        if theirs is None and national_asked(t):
+            theirs = _national
         picked = best_article(
             asked,
             result,

@@ -126,6 +126,12 @@ def asks_auxiliary(query: str) -> bool:
     return bool(_AUX_QUERY_RE.search(compact(query)))
 
 
+def auxiliary_word(query: str) -> str:
+    """The words by which the query asks to check / book / look up ("核验", "查到"); empty when it asks none."""
+    m = _AUX_QUERY_RE.search(compact(query))
+    return m.group(0) if m else ""
+
+
 def is_notary(name: str) -> bool:
     """A notary office's guide (不动产物权公证指引): it tells how to get a notarial certificate about a matter, not
     how to get the matter itself done."""

@@ -6,7 +6,8 @@ from assistant.nlg.answer import Aspect, detect_aspects
 from assistant.nlg.passage_answer import asked_thing, lists_material, material_lead
 from assistant.nlu.intent import classify
 from assistant.nlu.normalize import canonical
-from assistant.policy.agreed_facts import listed_alike, office_fact, office_named
+from assistant.nlu.offices import office_said
+from assistant.policy.agreed_facts import listed_alike, office_fact
 from assistant.policy.evidence import Candidate
 from assistant.state import Intent
 from knowledge.schema import Material, ServiceGuide
@@ -105,7 +106,7 @@ def test_an_office_s_phone_stated_alike_by_its_guides_answers_a_question_to_the_
         _cand("d", "电话咨询", 1.9, "国家税务总局示例局", "12366"),
     ]
     q = "想打电话问问省示例行业协会，有联系电话吗？"
-    assert office_named(q, office)
+    assert office_said(q, office)
     picked = office_fact(q, cands, [Aspect.PHONE])
     assert picked is not None and picked.guide.consult_phone == "020-1234567"
     # the office not named: no answer from its guides

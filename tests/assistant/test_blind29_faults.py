@@ -7,8 +7,8 @@ from pathlib import Path
 from given_scorer import GivenScorer
 
 from assistant.nlg.answer import Aspect, detect_aspects
+from assistant.nlu.offices import office_said
 from assistant.nlu.situation import asks_may
-from assistant.policy.agreed_facts import office_named
 from assistant.policy.candidate_filters import of_the_capital, of_the_grade
 from assistant.policy.evidence import Candidate
 from assistant.policy.guide_choice import pair_names_guide
@@ -172,9 +172,9 @@ def test_a_guide_of_here_the_pair_is_about_goes_before_another_places_pair() -> 
 def test_an_office_said_by_its_short_name_is_named() -> None:
     q = "我们寺庙想请省民宗委的人来同信众讲下宗教政策法规，地址在哪里？"
     # the two guides of 广东省民族宗教事务委员会 state one address, but the office was not read as named
-    assert office_named(q, "广东省民族宗教事务委员会")
-    assert office_named("人社厅的电话是多少", "广东省人力资源和社会保障厅")
-    assert not office_named("人社厅的电话是多少", "广东省交通运输厅")
+    assert office_said(q, "广东省民族宗教事务委员会")
+    assert office_said("人社厅的电话是多少", "广东省人力资源和社会保障厅")
+    assert not office_said("人社厅的电话是多少", "广东省交通运输厅")
 
 
 class _Leads(GuideLeads):

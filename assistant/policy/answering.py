@@ -28,7 +28,7 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.nlu.text import compact
-from assistant.policy.agreed_facts import listed_alike, office_fact
+from assistant.policy.agreed_facts import listed_alike, office_fact, office_pick
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import (
@@ -518,7 +518,14 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # "…单位推荐我评先进个人，省自然资源厅审批要几耐" and 海洋系统先进集体和个人表彰, 49% ahead)
             wide = self._wide_read(t, asked, guide_hits) or self._clear_lead(t, asked, guide_hits)
             answered = self._lead_reply(st, wide, aspects, t, events, named, uncovered, result)
-            return answered or self._clarify(st, asked, t, events, result)
+            if answered is not None:
+                return answered
+            # the one of the office the question names, stating what is asked, is no choice to offer either
+            office = office_pick(t, asked, [a for a in aspects if a is not Aspect.OVERVIEW])
+            if office is not None:
+                emit(events, "office_named", service_id=office.guide.id)
+                return self._answer_from(st, office, aspects, t, events, named, uncovered, result)
+            return self._clarify(st, asked, t, events, result)
         if uncovered:
             law = self._place_law(st, t, result, events, uncovered)
             # (another city of the province: the province's guides and official pairs may still answer, "我哋要喺
@@ -616,6 +623,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         before = len(events)
         # (a place the KB does not cover gets its own reply below, not a choice of this place's guides)
         near = [] if uncovered else self._near_reads(t, cands, guide_hits)
+        office = office_pick(t, near, wanted) if near else None
+        if office is not None:
+            # of the near misses to offer, the one of the office the question names states what is asked
+            emit(events, "office_named", service_id=office.guide.id)
+            return self._answer_from(st, office, aspects, t, events, named, uncovered, result)
         reply = self._read_or_refuse(st, t, events, result, aspects, lacking, near)
         if uncovered and _refused(events, before):
             # another city of the province that nothing answered: say so plainly, with where to ask

@@ -7,11 +7,15 @@ from pathlib import Path
 from assistant.nlu.deadline import deadline_act
 from assistant.nlu.intent import classify
 from assistant.nlu.offices import office_said
+from assistant.policy.agreed_facts import office_pick
 from assistant.policy.article_filters import national_asked, term_defined
+from assistant.policy.evidence import Candidate
 from assistant.state import DialogueState, Intent
 from eval.dialogue import build_manager
 from knowledge.schema import FAQ, Article, PolicyDocument, ServiceGuide, TimeLimit
+from retrieval.aspects import Aspect
 from retrieval.embedders import HashEmbedder
+from retrieval.passages import ScoredPassage, guide_passages
 
 
 def test_asking_a_hotline_or_whether_a_complaint_is_answered_is_a_question() -> None:
@@ -221,3 +225,27 @@ def test_another_provinces_pair_sharing_no_word_of_the_matter_answers_nothing(tm
     # a question on the pair's own matter still gets it
     own = m.handle(DialogueState(session_id="g"), "报装咨询电话是多少？").reply
     assert any(c.id.startswith("guide:sample-hunan-utilities") for c in own.citations), own.text
+
+
+def _candidate(gid: str, name: str, department: str, aspect: float) -> Candidate:
+    guide = ServiceGuide(
+        id=gid, name=name, department=department, region="广东省", online_url="https://example.invalid"
+    )
+    online = next(p for p in guide_passages(guide) if p.field == "online")
+    return Candidate(guide, None, ScoredPassage(online, 0.5, 0.1, aspect, 0.5), 1)
+
+
+def test_among_several_offices_guides_the_one_of_the_office_named_is_picked() -> None:
+    # sample candidates in the shape of a clarifying question between three offices' statistics lookups
+    near = [
+        _candidate("customs", "示例海关统计数据查询", "示例海关总署广东分署", 1.0),
+        _candidate("sport", "示例体育产业统计数据查询", "广东省示例体育局", 1.0),
+        _candidate("income", "城镇居民收支情况查询", "国家统计局示例调查总队", 1.0),
+    ]
+    q = "我在写论文，需要城里居民每年挣多少、花多少的数据，国家统计局示例调查总队网上哪里能查？"
+    picked = office_pick(q, near, [Aspect.ONLINE])
+    assert picked is not None and picked.guide.id == "income"
+    # no office named, or its guide silent on what is asked: no pick
+    assert office_pick("城里居民每年挣多少的数据网上哪里能查？", near, [Aspect.ONLINE]) is None
+    silent = [*near[:2], _candidate("income", "城镇居民收支情况查询", "国家统计局示例调查总队", 0.0)]
+    assert office_pick(q, silent, [Aspect.ONLINE]) is None

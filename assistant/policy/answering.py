@@ -586,7 +586,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             answered = self._lead_reply(st, here, aspects, t, events, named, uncovered, result)
             if answered is not None:
                 return answered
-        # (nor another province's pairs sharing no word of what is asked: "…诊所…打哪个电话可以咨询" and 长沙's
+        # (nor another province's pairs sharing only words of asking with it: "…诊所…打哪个电话可以咨询" and 长沙's
         # "是否能够提供…报装咨询电话")
         offered = [c for c in offered if c.rank < 2 or not found_for_asking_words(t, c)]
         if placed or uncovered:

@@ -439,7 +439,7 @@ class GuideChoice:
             if named is not None:
                 emit(events, "region_preferred", service_id=named.guide.id, over=faq.guide.id)
                 return own(named)
-            # (not another province's pair sharing no word of what is asked: "楼下新开咗间诊所…打哪个电话可以咨询"
+            # (not another province's pair sharing only words of asking with it: "楼下新开咗间诊所…打哪个电话可以咨询"
             # and 长沙's "是否能够提供…报装咨询电话")
             if faq_ok and faq is not None and (faq.rank < 2 or not found_for_asking_words(t, faq)):
                 emit(events, "passage_evidence", service_id=faq.guide.id)

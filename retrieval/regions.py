@@ -380,31 +380,36 @@ def matches_place(path: Sequence[str], place: str) -> bool:
     return any(short_name(u) == short_name(place) for u in enclosing_units(tuple(path)))
 
 
+def national_law(region: str | None) -> bool:
+    """A law of the whole country (no region, or 全国)."""
+    return not region or region == "全国"
+
+
 def law_applies(region: str | None, home: Sequence[str], text: str = "") -> bool:
     """A law of the whole country or of the home region / a parent applies to the person; a local regulation of
     another place ("汕尾市农村建房条例") only when the message names that place."""
-    if not region or region == "全国" or region in home:
+    if national_law(region) or region in home:
         return True
-    return short_name(region) in text
+    return short_name(region or "") in text
 
 
 def law_of_place(region: str | None, place: str) -> bool:
     """A law is the place's own regulation (not a national law, nor one of another place): 广东省 / 广东."""
-    return bool(region) and region != "全国" and short_name(region or "") == short_name(place)
+    return not national_law(region) and short_name(region or "") == short_name(place)
 
 
 def local_law_holds_in(region: str | None, place: str) -> bool:
     """A regulation below the national level holds in a place: its own, or one of a unit containing it (广东省's
     regulations hold in 深圳市 and 湛江市)."""
-    return bool(region) and region != "全国" and law_holds_in(region, place)
+    return not national_law(region) and law_holds_in(region, place)
 
 
 def law_holds_in(region: str | None, place: str) -> bool:
     """A law holds in a place: a national law, the place's own regulation, or one of a unit containing it (广东省's
     regulations hold in 深圳市)."""
-    if not region or region == "全国":
+    if national_law(region):
         return True
-    return matches_place((place,), region) or region in enclosing_units((place,))
+    return matches_place((place,), region or "") or region in enclosing_units((place,))
 
 
 def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) -> int:

@@ -521,11 +521,8 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if answered is not None:
                 return answered
             # the one of the office the question names, stating what is asked, is no choice to offer either
-            office = office_pick(t, asked, [a for a in aspects if a is not Aspect.OVERVIEW])
-            if office is not None:
-                emit(events, "office_named", service_id=office.guide.id)
-                return self._answer_from(st, office, aspects, t, events, named, uncovered, result)
-            return self._clarify(st, asked, t, events, result)
+            office = self._office_answer(st, t, asked, aspects, events, named, uncovered, result)
+            return office or self._clarify(st, asked, t, events, result)
         if uncovered:
             law = self._place_law(st, t, result, events, uncovered)
             # (another city of the province: the province's guides and official pairs may still answer, "我哋要喺
@@ -623,11 +620,10 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         before = len(events)
         # (a place the KB does not cover gets its own reply below, not a choice of this place's guides)
         near = [] if uncovered else self._near_reads(t, cands, guide_hits)
-        office = office_pick(t, near, wanted) if near else None
+        # (of the near misses to offer, the one of the office the question names that states what is asked answers)
+        office = self._office_answer(st, t, near, aspects, events, named, uncovered, result) if near else None
         if office is not None:
-            # of the near misses to offer, the one of the office the question names states what is asked
-            emit(events, "office_named", service_id=office.guide.id)
-            return self._answer_from(st, office, aspects, t, events, named, uncovered, result)
+            return office
         reply = self._read_or_refuse(st, t, events, result, aspects, lacking, near)
         if uncovered and _refused(events, before):
             # another city of the province that nothing answered: say so plainly, with where to ask
@@ -714,6 +710,24 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             paraphrase=True,
             holds=lambda d: any(holds(d.region, p) for p in places),
         )
+
+    def _office_answer(
+        self,
+        st: DialogueState,
+        t: str,
+        cands: list[Candidate],
+        aspects: list[Aspect],
+        events: Events,
+        named: list[str],
+        uncovered: list[str],
+        result: SearchResult,
+    ) -> Reply | None:
+        """The answer from the one candidate of an office the question names (`agreed_facts.office_pick`), or None."""
+        office = office_pick(t, cands, [a for a in aspects if a is not Aspect.OVERVIEW])
+        if office is None:
+            return None
+        emit(events, "office_named", service_id=office.guide.id)
+        return self._answer_from(st, office, aspects, t, events, named, uncovered, result)
 
     def _subject(self, t: str, named: list[str]) -> str:
         """What a question names: without its aspect cue, filler and place words ("广州办护照去哪个地方" -> 护照)."""

@@ -35,6 +35,7 @@ from knowledge.schema import PolicyDocument, ServiceGuide
 from retrieval.aspects import article_aspects, aspect_overlap, cue_spans
 from retrieval.chunking import article_chunk, policy_chunks
 from retrieval.passages import ScoredPassage, content_bigrams, lexical_match
+from retrieval.regions import national_law
 from retrieval.tokenize import expand_synonyms
 from retrieval.types import ChunkHit, DocKind, Hit, SearchResult
 
@@ -710,10 +711,8 @@ def best_article(
         if lex < min_lexical:
             continue
         elsewhere = applies is not None and named_law is None and not applies(doc)
-        if (
-            doc.region
-            and doc.region != "全国"
-            and subject_unsaid(formal, doc.title, top.chunk.text, whole_law=elsewhere)
+        if not national_law(doc.region) and subject_unsaid(
+            formal, doc.title, top.chunk.text, whole_law=elsewhere
         ):
             # a local regulation's article on its subject answers only a question saying it ("…申请保护航标的奖励，审批
             # 要几天" is not answered by 广州市幼儿园条例's article on reporting a kindergarten, however close e5 reads

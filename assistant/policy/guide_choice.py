@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
-from assistant.policy.agreed_facts import office_pick
+from assistant.policy.agreed_facts import office_elsewhere, office_pick
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
@@ -441,7 +441,12 @@ class GuideChoice:
                 return own(named)
             # (not another province's pair sharing only words of asking with it: "楼下新开咗间诊所…打哪个电话可以咨询"
             # and 长沙's "是否能够提供…报装咨询电话")
-            if faq_ok and faq is not None and (faq.rank < 2 or not found_for_asking_words(t, faq)):
+            # (nor one of another office than the one the question names, behind that office's guides)
+            if (
+                faq_ok
+                and faq is not None
+                and (faq.rank < 2 or not (found_for_asking_words(t, faq) or office_elsewhere(t, cands, faq)))
+            ):
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq
             # a later step asked that one close guide alone serves, its name saying the thing the step is done to

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.nlu.offices import department_said, without_departments
+from assistant.nlu.offices import department_said, office_said, without_departments
 from assistant.nlu.text import compact
 from assistant.policy.evidence import Candidate
 from assistant.policy.linking import singled_out
@@ -115,7 +115,13 @@ class GuideLeads:
         # ... and when one service found is that office's, that one ("走私案件由黄埔海关办理，想在网上查案件情况" and
         # 黄埔海关's 刑事案件查询 behind other offices' 案件查询), if the question says part of its name too ("黄埔海关几点
         # 下班" asks none of its services)
-        theirs = {c.guide.name: c for c in cands if department_said(t, c.guide.department)}
+        # (the office said by its own name too: "送去省中药研究所检测…咨询一下检测服务的流程" and 中药研究所's
+        # 检测/技术服务流程查看, not another office's 检测服务)
+        theirs = {
+            c.guide.name: c
+            for c in cands
+            if department_said(t, c.guide.department) or office_said(t, c.guide.department)
+        }
         office = next(iter(theirs.values())) if len(theirs) == 1 else None
         if office is not None and name_said(asked, office.guide.name) < NEAR_SAID:
             office = None

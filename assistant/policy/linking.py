@@ -56,8 +56,8 @@ _AUX_QUERY_RE = re.compile(
     r"查询|查一下|查一查|查查|进度|进展|预约|约号|排号|到哪一步|怎么查|(?<![被人])查到|约(?:个|一个|一下)?(?:时间|日子|号)|验证|核验|验真|真伪|"
     # in everyday words ("我想查下我的社保交了多少年", "点样查")
     r"查下|查吓|查看|想查|帮我查|(?:点样|点|如何|哪里|在哪|去哪|边度)查|"
-    # figures or a list wanted ("想了解全省供销社系统今年的经营数据"): what a lookup gives
-    r"(?:了解|知道|看看|睇下|睇吓|看下)[^，,。？?]{0,16}?(?:数据|统计|名单|名录|赛程|排名|目录)|"
+    # figures, a list or published results wanted ("想了解全省供销社系统今年的经营数据", "…研究成果"): what a lookup gives
+    r"(?:了解|知道|看看|睇下|睇吓|看下)[^，,。？?]{0,16}?(?:数据|统计|名单|名录|赛程|排名|目录|成果|动态|资讯)|"
     # a looking-up someone requires ("设计院话要查地震动参数区划图")
     r"(?:要|需要|得)查(?!封|处|办|出)|查(?:不|唔)到|"
     # whether it can be looked up, or checked to be genuine ("有没有网站可以查", "核实一下是不是真的")
@@ -111,6 +111,24 @@ def tracks_matter_named(query: str, name: str) -> bool:
     药品生产类行政许可事项办理进度查询), not one sharing only the looking-up ("海事法院…审判进度" and 质检院网上受理
     业务进度报告查询)."""
     return term_in_name(query, _PROGRESS_NAME_RE.sub("", compact(name))) is not None
+
+
+# what a lookup's name adds to the thing it looks up ("…信息查询", "…资格查询" keeps 资格)
+_LOOKUP_NAME_RE = re.compile(r"(?:基本)?(?:信息)?查询$")
+
+
+def record_lookup(query: str, names: Sequence[str]) -> int | None:
+    """The one of `names` that looks something up (…信息查询, …资质查询), when the question asks to look up or check
+    something (not a case's progress) and names a term of what it looks up, and no other of them looks anything up
+    ("想查下佢系咪真嘅基层法律服务工作者" and 基层法律服务工作者信息查询 beside …注销 / …执业申请)."""
+    q = compact(query)
+    if not asks_auxiliary(q) or _PROGRESS_QUERY_RE.search(q):
+        return None
+    lookups = [i for i, n in enumerate(names) if is_auxiliary(n) and "查询" in n]
+    if len(lookups) != 1:
+        return None
+    i = lookups[0]
+    return i if term_in_name(q, _LOOKUP_NAME_RE.sub("", compact(names[i]))) is not None else None
 
 
 def names_aux_matter(query: str, aux: str, plain: str) -> bool:

@@ -671,7 +671,8 @@ def step_thing(query: str) -> tuple[str, str] | None:
             q[m.end() :],
         )
         thing = after.group(0) if after else ""
-    if _loose(thing):
+    if _loose(thing) or (kind == "expired" and _PAPER_OF_STEP_RE.search(thing)):
+        # (nor is a contract's term running out a card to renew: "合同仲有半年先到期，业主…要收返间屋")
         return None
     return thing, step.group("step") or _STEP_SAID["moved_in"] if step else _STEP_SAID[kind]
 

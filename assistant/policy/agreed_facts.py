@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.passage_answer import asked_thing, lists_material
-from assistant.nlu.offices import office_said
+from assistant.nlu.offices import office_said, office_singled_out
 from assistant.policy.evidence import CLOSE, TOP_K, Candidate, asks_office_fact, same_answer
 from assistant.policy.linking import AUX_RATIO
 from assistant.policy.name_words import service_stem
@@ -60,8 +60,9 @@ def office_pick(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candida
 def office_elsewhere(t: str, cands: list[Candidate], pair: Candidate) -> bool:
     """The question names the office of another candidate, not the official pair's own ("…送去省医学实验动物中心检一检
     …多久会有回复" and 张家界's pair on 开办运输企业's time limit): it asks of that office, not of the pair's matter."""
+    # (this office, not only its kind: "区里体育局" names no 广东省体育局 to set 芙蓉区's pair aside)
     return not office_said(t, pair.guide.department) and any(
-        office_said(t, c.guide.department) for c in cands if c.guide.id != pair.guide.id
+        office_singled_out(t, c.guide.department) for c in cands if c.guide.id != pair.guide.id
     )
 
 

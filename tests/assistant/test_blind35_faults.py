@@ -71,6 +71,10 @@ def test_another_places_pair_is_not_what_a_question_to_a_named_office_asks() -> 
     # no office named, or the pair's own office named: the pair may still answer
     assert not office_elsewhere("新药样品检测多久会有回复？", [*office, pair], pair)
     assert not office_elsewhere("示例市交通运输局办理时限多久", [*office, pair], pair)
+    # a kind of office every place has, not said as the province's, singles out none
+    sports = [_office_guide("sports", "省示例体育局体育场馆查询", "广东省体育局"), pair]
+    assert not office_elsewhere("我们想借区里体育局的体育馆办个比赛，要去审批吗", sports, pair)
+    assert office_elsewhere("我们想借省体育局的体育馆办个比赛，要去审批吗", sports, pair)
 
 
 def test_a_named_offices_own_fact_is_asked_of_its_guides() -> None:

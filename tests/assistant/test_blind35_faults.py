@@ -16,6 +16,7 @@ from knowledge.schema import FAQ, ServiceGuide, TimeLimit
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import ScoredPassage, guide_passages
+from retrieval.tokenize import expand_synonyms, synonym_table
 
 
 def test_the_one_lookup_among_close_services_is_what_a_check_asks() -> None:
@@ -141,3 +142,8 @@ def test_a_contracts_term_running_out_is_no_card_to_renew() -> None:
     q = "我在广州租房，合同还有半年先到期，业主突然说要收回房子，他可以说解约就解约吗？"
     assert lacking_matter(q) is None
     assert lacking_matter("身份证过期了怎么办") == "身份证换领"
+
+
+def test_pests_and_diseases_read_as_the_forestry_term() -> None:
+    assert "有害生物" in expand_synonyms("想问省林业局最近病虫害嘅情况", synonym_table())
+    assert "有害生物" in expand_synonyms("怀疑松树有虫害", synonym_table())

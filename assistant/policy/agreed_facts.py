@@ -73,10 +73,10 @@ def asks_named_office(t: str, cands: list[Candidate], aspects: list[Aspect]) -> 
 
 
 def office_choices(t: str, cands: list[Candidate]) -> list[Candidate]:
-    """Of the first three candidates, those of the office the question names, when the first and at least one
+    """Of the first three candidates, those of the office the question singles out, when the first and at least one
     other are: near misses to offer rather than a refusal ("…想听省体育局搞嘅运动健康讲座…有冇咩条件" and two of
-    体育局's services)."""
-    said = [c for c in cands[:3] if office_said(t, c.guide.department)]
+    体育局's services; "区里体育局" names only a kind of office, none of the province's)."""
+    said = [c for c in cands[:3] if office_singled_out(t, c.guide.department)]
     return said if len(said) >= 2 and said[0] is cands[0] else []
 
 

@@ -92,6 +92,14 @@ def test_a_named_offices_own_fact_is_asked_of_its_guides() -> None:
     assert not asks_named_office(q, office[::-1], [Aspect.TIME])
     assert [c.guide.id for c in office_choices(q, office)] == ["pests", "policy"]
     assert office_choices(q, office[1:]) == []  # one alone is no choice
+    # a kind of office every place has, not said as the province's, singles out none of them
+    assert (
+        office_choices(
+            q.replace("省示例林业局", "区里林业局"),
+            [_office_guide("a", "甲", "广东省林业局"), _office_guide("b", "乙", "广东省林业局")],
+        )
+        == []
+    )
     assert office_choices(q, office[::-1]) == []  # nor when another office's guide is found first
 
 

@@ -85,5 +85,5 @@ def office_singled_out(text: str, department: str | None) -> bool:
     """`text` names this one office, not only its kind: by an own name longer than a bureau's ("省中药研究所",
     "医学实验动物中心"), or a short one said with 省 ("省体育局" for 广东省体育局; "区里体育局" names no provincial office)."""
     q = with_full_office_names(compact(text))
-    forms = _own_forms(department or "") if department else set()
+    forms = _own_forms(department) if department else set()
     return any(f in q and (len(f) > KIND_CHARS or f"省{f}" in q) for f in forms)

@@ -14,6 +14,7 @@ from assistant.nlg.answer import Aspect, compose_guide_answer
 from assistant.nlg.passage_answer import asked_thing, lists_material
 from assistant.nlu.offices import office_said, office_singled_out
 from assistant.policy.evidence import CLOSE, TOP_K, Candidate, asks_office_fact, same_answer
+from assistant.policy.faq_evidence import found_for_asking_words
 from assistant.policy.linking import AUX_RATIO
 from assistant.policy.name_words import service_stem
 from assistant.policy.named_lead import named_most
@@ -64,6 +65,12 @@ def office_elsewhere(t: str, cands: list[Candidate], pair: Candidate) -> bool:
     return not office_said(t, pair.guide.department) and any(
         office_singled_out(t, c.guide.department) for c in cands if c.guide.id != pair.guide.id
     )
+
+
+def pair_set_aside(t: str, cands: list[Candidate], pair: Candidate) -> bool:
+    """Another province's official pair (rank 2 or more) that is no answer to offer: found for words of asking alone
+    (长沙's "…报装咨询电话" for "…打哪个电话可以咨询"), or behind the guides of an office the question singles out."""
+    return pair.rank >= 2 and (found_for_asking_words(t, pair) or office_elsewhere(t, cands, pair))
 
 
 def asks_named_office(t: str, cands: list[Candidate], aspects: list[Aspect]) -> bool:

@@ -32,9 +32,9 @@ from assistant.policy.agreed_facts import (
     asks_named_office,
     listed_alike,
     office_choices,
-    office_elsewhere,
     office_fact,
     office_pick,
+    pair_set_aside,
 )
 from assistant.policy.answer_common import AnswerHost, Events, emit
 from assistant.policy.answer_evidence import EvidenceLookup
@@ -65,7 +65,7 @@ from assistant.policy.evidence import (
     imposes_sanction,
     name_cover,
 )
-from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer, found_for_asking_words
+from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
 from assistant.policy.guide_choice import GuideChoice
@@ -604,11 +604,7 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 return answered
         # (nor another province's pairs sharing only words of asking with it: "…诊所…打哪个电话可以咨询" and 长沙's
         # "是否能够提供…报装咨询电话"; nor of another office than the one it names, whose guides are found)
-        offered = [
-            c
-            for c in offered
-            if c.rank < 2 or not (found_for_asking_words(t, c) or office_elsewhere(t, cands, c))
-        ]
+        offered = [c for c in offered if not pair_set_aside(t, cands, c)]
         if placed or uncovered:
             # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
             # another city of the province)
@@ -643,15 +639,15 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         before = len(events)
         # (a place the KB does not cover gets its own reply below, not a choice of this place's guides)
         near = [] if uncovered else self._near_reads(t, cands, guide_hits)
-        # (the guides found first of the office the question names are near misses too; of the province's own offices
-        # when another city is named: "我在湛江养虾…向农业农村厅查询的话多久有答复")
-        provincial = bool(cands) and cands[0].guide.region_path == list(self.home_region[:1])
-        if not near and (not uncovered or provincial):
-            near = office_choices(t, cands)
         # (of the near misses to offer, the one of the office the question names that states what is asked answers)
         office = self._office_answer(st, t, near, aspects, events, named, uncovered, result) if near else None
         if office is not None:
             return office
+        # (the guides found first of the office the question singles out are near misses too; of the province's own
+        # offices when another city is named: "我在湛江养虾…向农业农村厅查询的话多久有答复")
+        provincial = bool(cands) and cands[0].guide.region_path == list(self.home_region[:1])
+        if not near and (not uncovered or provincial):
+            near = office_choices(t, cands)
         reply = self._read_or_refuse(st, t, events, result, aspects, lacking, near)
         if uncovered and _refused(events, before):
             # another city of the province that nothing answered: say so plainly, with where to ask

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from assistant.nlg.answer import Aspect, compose_guide_answer, detect_aspects
 from assistant.nlu.text import compact
-from assistant.policy.agreed_facts import office_elsewhere, office_pick
+from assistant.policy.agreed_facts import office_pick, pair_set_aside
 from assistant.policy.answer_common import Events, emit
 from assistant.policy.candidate_filters import name_little, none_say_certificate
 from assistant.policy.evidence import (
@@ -33,7 +33,7 @@ from assistant.policy.evidence import (
     same_answer,
     telling_pick,
 )
-from assistant.policy.faq_evidence import asks_official, found_for_asking_words, plain_howto
+from assistant.policy.faq_evidence import asks_official, plain_howto
 from assistant.policy.linking import (
     AUX_RATIO,
     asks_auxiliary,
@@ -442,11 +442,7 @@ class GuideChoice:
             # (not another province's pair sharing only words of asking with it: "楼下新开咗间诊所…打哪个电话可以咨询"
             # and 长沙's "是否能够提供…报装咨询电话")
             # (nor one of another office than the one the question names, behind that office's guides)
-            if (
-                faq_ok
-                and faq is not None
-                and (faq.rank < 2 or not (found_for_asking_words(t, faq) or office_elsewhere(t, cands, faq)))
-            ):
+            if faq_ok and faq is not None and not pair_set_aside(t, cands, faq):
                 emit(events, "passage_evidence", service_id=faq.guide.id)
                 return faq
             # a later step asked that one close guide alone serves, its name saying the thing the step is done to

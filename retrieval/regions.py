@@ -427,3 +427,10 @@ def region_rank(path: Sequence[str], home: Sequence[str], named: Sequence[str]) 
     if not path:
         return 3
     return 1 if in_home_chain(path, home) else 2
+
+
+def office_there(place: str, name: str, department: str | None) -> bool:
+    """A guide's own name or office names the place: the province's office there ("湛江检测院工作动态查询" of
+    广东省特种设备检测研究院湛江检测院), whose guides the KB has although it has none of the city's own."""
+    short = short_name(place)
+    return len(short) >= 2 and short in f"{name} {department or ''}"

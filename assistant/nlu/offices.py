@@ -60,14 +60,27 @@ _PARENT_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}部(?=[\u4e00-\u9fff]{4})")
 _COMPANY_SUFFIX = re.compile(r"(?:股份)?有限(?:责任)?公司$")
 _NOTE = re.compile(r"[（(][^（()）]*[)）]")
 MIN_OWN_CHARS = 3
+_NOTE_NAME = re.compile(r"[（(]([^（()）]*)[)）]")
+_OFFICE_END = re.compile(r"(?:馆|院|局|室|厅|委员会|办公室|中心|所|会)$")
+_GOVERNMENT = "人民政府"
 
 
 def _own_forms(department: str) -> set[str]:
-    own = _PLACE_PREFIX.sub("", _NOTE.sub("", department))
-    forms = {own, _PARENT_PREFIX.sub("", own), _COMPANY_SUFFIX.sub("", own)}
+    # (a bracketed office name is the office's other name: 广东省人民政府参事室 (广东省人民政府文史研究馆))
+    names = [_NOTE.sub("", department), *(n for n in _NOTE_NAME.findall(department) if _OFFICE_END.search(n))]
+    forms: set[str] = set()
+    for name in names:
+        own = _PLACE_PREFIX.sub("", name)
+        # (the government's offices are said without it: "省政府文史研究馆", "文史研究馆")
+        forms |= {
+            own,
+            _PARENT_PREFIX.sub("", own),
+            _COMPANY_SUFFIX.sub("", own),
+            own.removeprefix(_GOVERNMENT),
+        }
     # (科学技术 is said 科技 in any name: "省科技情报研究所" for 广东省科学技术情报研究所)
     forms |= {f.replace("科学技术", "科技") for f in forms}
-    return {f for f in forms if len(f) >= MIN_OWN_CHARS}
+    return {f.strip() for f in forms if len(f.strip()) >= MIN_OWN_CHARS}
 
 
 def office_said(text: str, department: str | None) -> bool:

@@ -65,7 +65,7 @@ from assistant.policy.evidence import (
     imposes_sanction,
     name_cover,
 )
-from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer
+from assistant.policy.faq_evidence import answers_lookup, asks_official, faq_offer, tells_matter
 from assistant.policy.faq_order import faq_candidates, within_guides
 from assistant.policy.focus_questions import FocusQuestions, tells_situation_asked
 from assistant.policy.guide_choice import GuideChoice
@@ -120,6 +120,7 @@ from retrieval.regions import (
     law_holds_in,
     local_law_holds_in,
     named_places,
+    office_there,
 )
 from retrieval.types import DocKind, SearchResult
 
@@ -272,6 +273,18 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             # follows it is looked for further down the ranking
             cands = self._candidates(t, aspects, guide_hits[:TOP_K], result, named)
         cands = past_the_review(t, past_the_exam(t, same_destination(t, cands)))
+        # a city of the province whose own office of the province's the guides found name is covered by them ("湛江
+        # 嗰边嘅特种设备检测院…有冇电话" and 湛江检测院工作动态查询 of 省特种设备检测研究院湛江检测院); its guides then
+        # go before the other cities' offices (揭阳检测院's are no choice there), and a refusal still says the place
+        # is not covered ("在江门市区养狗…" is no question for an office there)
+        named_uncovered, there = uncovered, _offices_there(uncovered, cands)
+        if there:
+            uncovered = [
+                p
+                for p in uncovered
+                if not any(office_there(p, c.guide.name, c.guide.department) for c in there)
+            ]
+            cands = there
         # (nor are the guides for another grade, or for domestic capital when the firm's is foreign)
         cands = of_the_capital(t, of_the_grade(t, cands))[:4]
         # a name holding the question's word only inside a word of another meaning names nothing asked
@@ -604,7 +617,14 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
                 return answered
         # (nor another province's pairs sharing only words of asking with it: "…诊所…打哪个电话可以咨询" and 长沙's
         # "是否能够提供…报装咨询电话"; nor of another office than the one it names, whose guides are found)
-        offered = [c for c in offered if not pair_set_aside(t, cands, c)]
+        # (and only pairs whose guide's name or official question says a telling word of the question: not
+        # "开办运输企业一件事有没有帮代办服务？" for "…办事大厅…有没有义务提供手语", sharing words of its answer)
+        spread = self._word_spread()
+        offered = [
+            c
+            for c in offered
+            if not pair_set_aside(t, cands, c) and tells_matter(t, c, spread, asked_only=True)
+        ]
         if placed or uncovered:
             # (another province's pairs are no near misses to offer where the person names a place the KB covers, or
             # another city of the province)
@@ -649,10 +669,10 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         if not near and (not uncovered or provincial):
             near = office_choices(t, cands)
         reply = self._read_or_refuse(st, t, events, result, aspects, lacking, near)
-        if uncovered and _refused(events, before):
+        if named_uncovered and _refused(events, before):
             # another city of the province that nothing answered: say so plainly, with where to ask
             del events[before:]
-            return self._uncovered_reply(st, uncovered, events, result)
+            return self._uncovered_reply(st, named_uncovered, events, result)
         return reply
 
     def _read_over_pairs(
@@ -761,6 +781,15 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
     def residue(t: str) -> str:
         """What is left of a message without aspect and filler words (a service name, if any)."""
         return residue(t)
+
+
+def _offices_there(places: list[str], cands: list[Candidate]) -> list[Candidate]:
+    """The guides found, of here or the province, whose name or office names one of the places."""
+    return [
+        c
+        for c in cands
+        if c.rank <= 1 and any(office_there(p, c.guide.name, c.guide.department) for p in places)
+    ]
 
 
 def _refused(events: Events, since: int) -> bool:

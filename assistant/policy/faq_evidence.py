@@ -159,6 +159,10 @@ def plain_howto(question: str) -> bool:
 
 # words hedging a question ("一般要多久") or asking it ("哺乳期有几个月" and "…一共几个环节？") name no matter,
 # however few pairs use them
+# asking whether something is lawful names no matter ("老板…保管本护照…合唔合法" and 企业上市合法合规…'s pairs)
+_LEGALITY_ASKED = re.compile(r"合(?:唔|不)合[法规]|是否合[法规]|合[法规](?:吗|嘛|咩|不|未|冇)")
+# the 一件事 of a scenario's name ("…信息核查一件事": 查一 is no word of it)
+_SCENARIO_SUFFIX = re.compile(r"[“”\"]?(?:高效办成)?一件事[“”\"]?$")
 _HEDGES = frozenset({"一般", "通常", "大概", "大约", "平时", "几个", "多少", "什么", "哪些", "哪个", "怎么"})
 # a pair about looking something up says so (its result too)
 _LOOKUP_RE = re.compile(rf"{LOOKUP_WORDS}|结果")
@@ -192,13 +196,17 @@ def search_leads(result: SearchResult, guide_id: str) -> bool:
     return (hits[0].score - second) / max(hits[0].score, 1e-6) >= FAQ_GUIDE_LEAD
 
 
-def tells_matter(question: str, c: Candidate, spread: WordSpread | None) -> bool:
+def tells_matter(question: str, c: Candidate, spread: WordSpread | None, *, asked_only: bool = False) -> bool:
     """The pair (its guide's name and region, its official question and answer) shares with the question, its
-    formal terms counted, a word few guides with pairs use. Not judged on a KB with few such guides."""
+    formal terms counted, a word few guides with pairs use. Not judged on a KB with few such guides.
+    `asked_only`: the word is in the guide's name, region or official question, not only in the answer."""
     if spread is None or spread.guides < FAQ_TELLING_MIN_GUIDES or c.best is None:
         return True
     pair = c.guide.faqs[int(c.best.passage.key)]
-    said = content_bigrams(f"{c.guide.name} {pair.question} {pair.answer} {''.join(c.guide.region_path)}")
+    answer, name = ("", _SCENARIO_SUFFIX.sub("", c.guide.name)) if asked_only else (pair.answer, c.guide.name)
+    if asked_only:
+        question = _LEGALITY_ASKED.sub(" ", question)
+    said = content_bigrams(f"{name} {pair.question} {answer} {''.join(c.guide.region_path)}")
     shared = (question_words(cue_spans(question)) & said) - _HEDGES
     telling = [s for s in map(spread.share, shared) if s <= FAQ_TELLING_SHARE]
     return len(telling) > 1 or (len(telling) == 1 and telling[0] <= FAQ_TELLING_ALONE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
+from assistant.nlu.offices import office_said, office_singled_out
 from assistant.nlu.text import cn_to_int, compact
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
@@ -285,6 +286,15 @@ def link_service(
         # (nor a variant the question rules out by a negation: "拿了块带设计方案出让的地" and …不带方案出让…)
         out = ruled_out(query, [name_of(h) for h in close])
         close = [h for k, h in enumerate(close) if k not in out] or close
+        # (nor another office's guide beside those of the office the question singles out by name: "向国家统计局
+        # 广东调查总队申请查询…农民收入" and 农村居民收支情况查询, not 海关总署广东分署海关统计数据查询 for 统计 / 广东)
+        # (its name saying the office counts: 广东省立中山图书馆读者办卡须知 is filed under 文化和旅游厅)
+        singled = {d for h in close for d in [_department(guide_of(h))] if office_singled_out(query, d)}
+        close = [
+            h
+            for h in close
+            if _department(guide_of(h)) in singled or any(office_said(name_of(h), d) for d in singled)
+        ] or close
     if query and len(close) > 1:
         picked = _named_by_query(query, close, guide_of, name_of)
         if picked is not None:
@@ -297,6 +307,10 @@ def link_service(
         return LinkResult(service_id=prefer_id, confident=True)
     items = [(lbl, h, g) for h in close for g in [guide_of(h)] for lbl in [_label(g, h)]]
     return LinkResult(choices=_unique_labels(items), confident=True)
+
+
+def _department(guide: ServiceGuide | None) -> str | None:
+    return guide.department if guide is not None else None
 
 
 def _named_by_query(

@@ -5,6 +5,7 @@ guides about to be offered as a choice), one whose name the question says clearl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.policy.evidence import Candidate, nearest
@@ -17,6 +18,7 @@ from assistant.policy.name_words import (
     step_not_served,
     without_offices,
 )
+from retrieval.aspects import cue_spans
 from retrieval.types import Hit
 
 # the top guide leads the next by this share of its score ...
@@ -24,6 +26,8 @@ NAMED_LEAD = 0.15
 # ... and the question holds this share of its name's pairs (measured over the dev sets' unconfident results:
 # every line meeting both had the right guide first)
 NAMED_SHARE = 0.4
+# words of serving that name no matter of a guide
+_SERVING_RE = re.compile(r"咨询|服务|办理|查询|申请|业务|[\s()（）]")
 RIVALS = 3  # the hits whose names are compared with the first one's
 # a question saying this share of a guide's name names it outright: no statute sharing its words goes before it
 NAMED_WHOLE = 0.75
@@ -54,9 +58,16 @@ def named_lead(question: str, hits: list[Hit], name_of: Callable[[Hit], str]) ->
     if not rivals or hits[0].score <= 0:
         return False
     lead = (hits[0].score - rivals[0].score) / hits[0].score
-    if lead < NAMED_LEAD or name_said(question, first) < NAMED_SHARE:
+    if lead < NAMED_LEAD or name_said(question, first) < NAMED_SHARE or not names_matter(first):
         return False
     return all(_says_more(asked, first, name_of(h)) for h in rivals[: RIVALS - 1])
+
+
+def names_matter(name: str) -> bool:
+    """The name says a matter besides the words of asking and serving: "电话咨询(（个人）)" or "网上办理" says none,
+    so a question saying "打哪个电话能咨询" does not name it."""
+    rest = _SERVING_RE.sub("", cue_spans(QUALIFIER_RE.sub("", name)))
+    return len(rest) >= 2
 
 
 def _unsaid_extension(asked: set[str], first: str, name: str) -> bool:

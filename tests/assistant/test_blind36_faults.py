@@ -1,0 +1,132 @@
+"""Faults a blind set of unseen guides showed (blind36, read in the thirty-second session)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from assistant.nlu.offices import office_said, office_singled_out
+from assistant.policy.evidence import Candidate
+from assistant.policy.faq_evidence import tells_matter
+from assistant.policy.linking import link_service
+from assistant.policy.named_lead import names_matter
+from assistant.state import DialogueState
+from eval.dialogue import build_manager
+from knowledge.schema import FAQ, ServiceGuide
+from retrieval.aspects import Aspect, detect_aspects
+from retrieval.embedders import HashEmbedder
+from retrieval.passages import ScoredPassage, guide_passages
+from retrieval.regions import office_there
+from retrieval.types import DocKind, Hit, SearchResult
+from retrieval.word_spread import WordSpread
+
+
+def test_a_citys_office_of_the_province_is_covered_by_its_guides(tmp_path: Path) -> None:
+    assert office_there("湛江市", "湛江示例检测院工作动态查询", "广东省示例检测研究院湛江检测院")
+    assert office_there("湛江市", "工作动态查询", "广东省示例检测研究院湛江检测院")
+    assert not office_there("湛江市", "揭阳示例检测院资料下载", "广东省示例检测研究院揭阳检测院")
+
+    # sample data: authored for this test, in the shape of a provincial institute's branches in two cities
+    def guide(gid: str, name: str, department: str, phone: str) -> ServiceGuide:
+        return ServiceGuide(
+            id=gid,
+            name=name,
+            department=department,
+            region="广东省",
+            region_path=["广东省"],
+            consult_phone=phone,
+            is_sample=True,
+        )
+
+    guides = [
+        guide("zj", "湛江示例检测院工作动态查询", "广东省示例检测研究院湛江检测院", "0759-0000001"),
+        guide("jy", "揭阳示例检测院资料下载", "广东省示例检测研究院揭阳检测院", "0663-0000002"),
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    reply = m.handle(
+        DialogueState(session_id="z"), "湛江嗰边嘅示例检测院，想问下佢哋最近嘅工作动态，有冇电话？"
+    ).reply
+    # not "没有湛江市的办事指南", and not the other city's branch
+    assert "没有湛江市" not in reply.text, reply.text
+    assert "0759-0000001" in reply.text or "湛江示例检测院工作动态查询" in reply.choices, reply.text
+    assert "揭阳" not in reply.text
+
+
+def _pair_candidate(name: str, question: str, answer: str) -> Candidate:
+    guide = ServiceGuide(
+        id="pairs",
+        name=name,
+        region="湖南省",
+        region_path=["湖南省", "示例县"],
+        faqs=[FAQ(question=question, answer=answer)],
+    )
+    faq = next(p for p in guide_passages(guide) if p.field == "faq")
+    return Candidate(guide, None, ScoredPassage(faq, 0.5, 0.1, 1.0, 0.5), 2)
+
+
+def test_an_offered_pair_names_a_word_of_the_question_in_what_it_asks() -> None:
+    # 28 guides with pairs; 大厅 / 提供 / 合法 are used by few of them, 企业 by half
+    spread = WordSpread(28, Counter({"大厅": 2, "提供": 9, "办事": 6, "合法": 3, "企业": 14, "查一": 2}))
+    hall = _pair_candidate(
+        "开办示例企业一件事", "开办示例企业一件事有没有帮代办服务？", "可到政务服务大厅提供代办。"
+    )
+    q = "我是聋人，去办事大厅办业务，他们有没有义务提供手语或者文字提示？"
+    # words of the answer alone tell the matter for an answer, not for a pair offered as a near miss
+    assert tells_matter(q, hall, spread)
+    assert not tells_matter(q, hall, spread, asked_only=True)
+    # asking whether something is lawful names no matter; nor does a scenario's 一件事 make a word
+    legal = _pair_candidate("企业上市合法合规信息核查一件事", "是否可查询外地企业的合法合规报告", "可以。")
+    assert not tells_matter("老板话要帮我保管护照，咁样合唔合法？", legal, spread, asked_only=True)
+    assert tells_matter("企业上市要的合法合规报告在哪里开？", legal, spread, asked_only=True)
+    assert not tells_matter("想在网上查一家进出口企业的基本情况", legal, spread, asked_only=True)
+
+
+def test_a_guide_named_only_by_words_of_asking_is_no_named_lead() -> None:
+    assert not names_matter("电话咨询(（个人）)")
+    assert not names_matter("网上办理")
+    assert names_matter("绑定户号")
+    assert names_matter("文史工作动态服务")
+
+
+def test_an_office_is_named_by_its_bracketed_other_name() -> None:
+    department = "广东省人民政府参事室 (广东省人民政府示例文史研究馆)"
+    assert office_said("对省政府示例文史研究馆最近的活动有兴趣", department)
+    assert office_singled_out("对省政府示例文史研究馆最近的活动有兴趣", department)
+    assert office_said("省政府参事室电话", department)
+    # a bracketed note that is no office's name adds nothing
+    assert not office_said("个人业务", "广东省示例税务局（个人业务）")
+
+
+def test_papers_asked_in_cantonese_and_a_limit_asked_are_read() -> None:
+    assert Aspect.MATERIALS in detect_aspects("去公安厅申请嗰阵，系咪要交埋防盗设施验收嘅报告？")
+    assert Aspect.MATERIALS in detect_aspects("去自然资源厅做用海预审，要交啲乜嘢图纸？")
+    assert Aspect.MATERIALS in detect_aspects("现在补办资格认定，医院要开做过多少台手术的证明吗？")
+    assert Aspect.CONDITIONS in detect_aspects("系咪所有用电嘅人都可以绑？有冇咩限制？")
+    assert Aspect.MATERIALS not in detect_aspects("医院要开几多日先有床位？")
+
+
+def test_another_offices_guide_is_no_link_beside_the_singled_out_offices() -> None:
+    # test data in the shape of the real guides and the real search's scores for a question to 国家统计局广东调查总队
+    office = "国家统计局广东示例调查总队"
+    guides = {
+        "rural": ServiceGuide(id="rural", name="农村居民收支情况查询", department=office, region="广东省"),
+        "customs": ServiceGuide(
+            id="customs",
+            name="海关总署广东分署海关统计数据查询",
+            department="海关总署广东分署",
+            region="广东省",
+        ),
+        "urban": ServiceGuide(id="urban", name="城镇居民收支情况查询", department=office, region="广东省"),
+    }
+    hits = [
+        Hit("rural", DocKind.GUIDE, "农村居民收支情况查询", 3.35, []),
+        Hit("customs", DocKind.GUIDE, "海关总署广东分署海关统计数据查询", 3.09, []),
+        Hit("urban", DocKind.GUIDE, "城镇居民收支情况查询", 3.03, []),
+    ]
+    result = SearchResult(query="q", hits=hits, confident=True, confidence=0.9)
+    q = "写论文需要广东农民收入和支出的数据，向国家统计局广东示例调查总队申请查询要等多久？"
+    linked = link_service(result, guides.get, query=q)
+    assert linked.service_id != "customs" and "customs" not in linked.choices.values()
+    # no office named: the customs' guide stays among the close ones
+    plain = link_service(result, guides.get, query="写论文需要广东农民收入和支出的统计数据，查询要等多久？")
+    assert plain.service_id == "customs" or "customs" in plain.choices.values()

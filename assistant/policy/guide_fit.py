@@ -25,6 +25,7 @@ from assistant.policy.name_words import (
     after_loss,
     asks_ending,
     asks_later_step,
+    before_bracket,
     certificate_unnamed,
     ends_matter,
     lacking_matter,
@@ -50,6 +51,8 @@ from retrieval.regions import about_abroad, foreign_countries, province_serves
 from retrieval.types import DocKind, Hit, SearchResult
 
 # a thing asked about that is a document (not "开律师事务所")
+# the hits looked through for another variant of a service, for the step asked
+SIBLINGS = 4
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
 _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")
@@ -158,6 +161,24 @@ class GuideFit:
             return ""
         return f"以下为{g.department}的办事指南；{'、'.join(sorted(others))}也办理同名事项，要求可能不同："
 
+    def _step_sibling(
+        self, t: str, c: Candidate, aspects: list[Aspect], result: SearchResult, named: list[str]
+    ) -> Candidate | None:
+        """Another variant of the guide's service (its name before the bracket) among the hits that serves the
+        step asked: the nearest place's."""
+        stem = before_bracket(c.guide.name)
+        hits = [
+            h
+            for h in result.hits
+            if h.kind is DocKind.GUIDE
+            and h.title != c.guide.name
+            and before_bracket(h.title) == stem
+            and not _other_step(t, h.title, h.title)
+            and (asks_ending(t) or not ends_matter(h.title))
+        ]
+        found = self._candidates(t, aspects, hits[:SIBLINGS], result, named) if hits else []
+        return min(found, key=lambda x: x.rank, default=None)
+
     def _answer_from(
         self,
         st: DialogueState,
@@ -199,20 +220,20 @@ class GuideFit:
         named_here = f"{c.guide.name} {pair}"
         lost = lost_but_not_replaced(t, named_here, " ".join(m.name for m in c.guide.materials))
         # (or that step of a certificate the name does not say: "身份证能不能在外地补办" and 残疾人证挂失补办)
-        stepped = step_thing(t)
-        other_step = (
-            step_not_served(t, named_here) is not None
-            or (
-                stepped is not None
-                and certificate_unnamed(stepped[0], named_here, t) is not None
-                and not names_step_holder(t, c.guide.name)
-            )
-            # an official pair on a later step the question does not ask ("小朋友几岁可以办身份证" and
-            # "居民身份证换领是否可以在线上申请？")
-            or (own_faq and later_step_only(t, pair))
-        )
+        other_step = _other_step(t, named_here, c.guide.name) or (own_faq and later_step_only(t, pair))
+        # (an official pair on a later step the question does not ask: "小朋友几岁可以办身份证" and "居民身份证换领
+        # 是否可以在线上申请？")
         # a guide for ending the matter answers no question about anything else ("税务登记怎么办" and 注销税务登记)
         ending = not own_faq and ends_matter(c.guide.name) and not asks_ending(t)
+        # (a case's progress asked: its lookup is the answer, whatever step the case is at)
+        tracked = looks_up_progress(t, c.guide.name)
+        if result is not None and not tracked and (other_step or ending) and not own_faq:
+            # the variant of that service for the step asked, when the search found it ("刚拿到法律职业资格证书，想申请
+            # 做专职律师" and 专职律师执业许可(申请专职执业), not its variant for re-applying after 注销)
+            sibling = self._step_sibling(t, c, aspects, result, named)
+            if sibling is not None:
+                emit(events, "base_variant", service_id=sibling.guide.id)
+                return self._answer_from(st, sibling, aspects, t, events, named, uncovered, result)
         if result is not None and ending:
             law = self._article_reply(st, t, result, events, in_force_only=True)
             if law is not None:
@@ -223,8 +244,6 @@ class GuideFit:
         # 不动产物权公证指引's time limit
         notary = is_notary(c.guide.name) and not asks_notary(t)
         renewal = renewal_not_served(t, f"{named_here} {' '.join(m.name for m in c.guide.materials)}")
-        # (a case's progress asked: its lookup is the answer, whatever step the case is at)
-        tracked = looks_up_progress(t, c.guide.name)
         if result is not None and not tracked and (lost or other_step or notary or renewal):
             # the guide is no answer: the formal terms of the question's colloquial words may find the statute
             # ("身份证过期" for 居民身份证 有效期满 … 换领)
@@ -331,3 +350,15 @@ class GuideFit:
             region_note=note,
             related=c.related,
         )
+
+
+def _other_step(t: str, named_here: str, name: str) -> bool:
+    """The guide (its name, and the official pair answering) is for another step than the one asked: a later step
+    its name does not serve ("个体户注销…" and 个体工商户设立登记), or that step of a certificate the name does not say
+    ("身份证能不能在外地补办" and 残疾人证挂失补办)."""
+    stepped = step_thing(t)
+    return step_not_served(t, named_here) is not None or (
+        stepped is not None
+        and certificate_unnamed(stepped[0], named_here, t) is not None
+        and not names_step_holder(t, name)
+    )

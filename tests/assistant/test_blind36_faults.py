@@ -130,3 +130,31 @@ def test_another_offices_guide_is_no_link_beside_the_singled_out_offices() -> No
     # no office named: the customs' guide stays among the close ones
     plain = link_service(result, guides.get, query="写论文需要广东农民收入和支出的统计数据，查询要等多久？")
     assert plain.service_id == "customs" or "customs" in plain.choices.values()
+
+
+def test_a_variant_for_a_later_step_gives_way_to_its_sibling_for_the_step_asked(tmp_path: Path) -> None:
+    # sample data: authored for this test, in the shape of 专职律师执业许可's variants
+    def guide(gid: str, name: str, conditions: str) -> ServiceGuide:
+        return ServiceGuide(
+            id=gid,
+            name=name,
+            department="广东省示例司法厅",
+            region="广东省",
+            region_path=["广东省"],
+            conditions=conditions,
+            is_sample=True,
+        )
+
+    guides = [
+        guide(
+            "again",
+            "示例律师执业许可(在我省注销示例律师执业证书后重新申请示例律师执业)",
+            "注销满一年后可重新申请。",
+        ),
+        guide("first", "示例律师执业许可(申请示例执业)", "取得示例法律职业资格证书。"),
+    ]
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "我刚拿到示例法律职业资格证书，想申请做示例律师执业，需要具备哪些条件？"
+    reply = m.handle(DialogueState(session_id="s"), q).reply
+    assert "取得示例法律职业资格证书" in reply.text, reply.text
+    assert reply.citations and all(c.id.startswith("guide:first#") for c in reply.citations)

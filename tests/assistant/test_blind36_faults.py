@@ -17,6 +17,7 @@ from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import ScoredPassage, guide_passages
 from retrieval.regions import office_there
+from retrieval.tokenize import expand_synonyms, synonym_table
 from retrieval.types import DocKind, Hit, SearchResult
 from retrieval.word_spread import WordSpread
 
@@ -158,3 +159,8 @@ def test_a_variant_for_a_later_step_gives_way_to_its_sibling_for_the_step_asked(
     reply = m.handle(DialogueState(session_id="s"), q).reply
     assert "取得示例法律职业资格证书" in reply.text, reply.text
     assert reply.citations and all(c.id.startswith("guide:first#") for c in reply.citations)
+
+
+def test_driving_test_words_read_as_the_formal_terms() -> None:
+    assert "考试预约" in expand_synonyms("学车快要约考了，想看看排期", synonym_table())
+    assert "驾驶人考试" in expand_synonyms("全省驾考的安排", synonym_table())

@@ -194,7 +194,7 @@ _CUES: list[tuple[Aspect, str]] = [
     ),
     (
         Aspect.LOCATION,
-        r"地点|在哪|哪里(?:可以|能)?办|哪儿(?:可以|能)?办|去哪(?:个地方|个地点)?|(?:什么|哪个)地方|地址|窗口在|哪个窗口|在什么位置|到哪里|向哪里|向谁(?:提出)?申请|找哪里|"
+        r"地点|在哪|哪里(?:可以|能)?办|哪儿(?:可以|能)?办|去哪(?:个地方|个地点)?|(?:什么|哪个)地方|地址|窗口在|(?:哪个|边个)窗口|在什么位置|到哪里|向哪里|向谁(?:提出)?申请|找哪里|"
         # the office named between the going and the where ("要去省水利厅哪里"), not a page to look at
         r"去[^，,。？?]{1,10}?(?:哪里|哪儿|边度)(?!查|看|睇|网)|"
         r"哪里(?:交|拿|领|申请|上牌|登记|报|缴|考|换|补|打印|认证|办理|查)|"
@@ -318,6 +318,8 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
 
+# (papers named, not asked: "有哪些材料" asks them)
+_PAPERS_RE = re.compile(r"(?<!什么)(?<!哪些)(?<!啥)(?<!咩)(?<!乜嘢)(?<!乜)(?<!几多)(?:材料|资料)")
 # papers told as the wrong done ("用假资料去申请护照…会罚多少钱", "提交虚假材料"), not asked for
 _FALSE_PAPERS_RE = re.compile(r"(?:假|虚假|伪造|假冒|造假)的?(?:资料|材料|证明|证件)")
 
@@ -342,6 +344,9 @@ def detect_aspects(text: str) -> list[Aspect]:
     told = _FALSE_PAPERS_RE.sub(" ", _HANDED_IN_RE.sub(" ", _WAIT_AFTER_RE.sub(" ", t)))
     if Aspect.MATERIALS in found and not materials.search(told):
         found.remove(Aspect.MATERIALS)  # "材料交到哪个房间": where they go is asked, not what they are
+    if Aspect.LOCATION in found and Aspect.MATERIALS in found and not materials.search(_PAPERS_RE.sub("", told)):
+        # "要报送同期资料，想去省税务局窗口交，地址是哪里": papers named, the place asked
+        found.remove(Aspect.MATERIALS)
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):
         found.remove(Aspect.DEPARTMENT)  # "界址图要找谁出": the list says who issues it
     conditions = dict(_COMPILED)[Aspect.CONDITIONS]

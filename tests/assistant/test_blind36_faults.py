@@ -164,3 +164,11 @@ def test_a_variant_for_a_later_step_gives_way_to_its_sibling_for_the_step_asked(
 def test_driving_test_words_read_as_the_formal_terms() -> None:
     assert "考试预约" in expand_synonyms("学车快要约考了，想看看排期", synonym_table())
     assert "驾驶人考试" in expand_synonyms("全省驾考的安排", synonym_table())
+
+
+def test_papers_named_with_the_place_asked_ask_the_place() -> None:
+    assert detect_aspects("要报送同期资料，想去省税务局窗口交，地址是哪里？") == [Aspect.LOCATION]
+    assert detect_aspects("要报建防空地下室，去边个窗口递材料？") == [Aspect.LOCATION]
+    # papers asked for, with the place: both
+    assert detect_aspects("办居住证要什么材料，在哪里办？") == [Aspect.MATERIALS, Aspect.LOCATION]
+    assert detect_aspects("有哪些材料，在哪里交？") == [Aspect.MATERIALS, Aspect.LOCATION]

@@ -344,7 +344,11 @@ def detect_aspects(text: str) -> list[Aspect]:
     told = _FALSE_PAPERS_RE.sub(" ", _HANDED_IN_RE.sub(" ", _WAIT_AFTER_RE.sub(" ", t)))
     if Aspect.MATERIALS in found and not materials.search(told):
         found.remove(Aspect.MATERIALS)  # "材料交到哪个房间": where they go is asked, not what they are
-    if Aspect.LOCATION in found and Aspect.MATERIALS in found and not materials.search(_PAPERS_RE.sub("", told)):
+    if (
+        Aspect.LOCATION in found
+        and Aspect.MATERIALS in found
+        and not materials.search(_PAPERS_RE.sub("", told))
+    ):
         # "要报送同期资料，想去省税务局窗口交，地址是哪里": papers named, the place asked
         found.remove(Aspect.MATERIALS)
     if Aspect.DEPARTMENT in found and Aspect.MATERIALS in found and _ISSUER_RE.search(t):

@@ -16,8 +16,8 @@ from assistant.nlu.offices import office_said, office_singled_out
 from assistant.policy.evidence import CLOSE, TOP_K, Candidate, asks_office_fact, same_answer
 from assistant.policy.faq_evidence import found_for_asking_words
 from assistant.policy.linking import AUX_RATIO
-from assistant.policy.name_words import service_stem
-from assistant.policy.named_lead import named_most
+from assistant.policy.name_words import service_stem, without_offices
+from assistant.policy.named_lead import SAID_LEAD, name_said, named_most
 
 # what an office states the same for all its services: its phone, its address
 _OFFICE_ASPECTS = frozenset({Aspect.PHONE, Aspect.LOCATION})
@@ -47,15 +47,30 @@ def office_fact(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candida
 
 def office_pick(t: str, cands: list[Candidate], wanted: list[Aspect]) -> Candidate | None:
     """The one candidate of an office the question names ("想查广东交通集团嘅招标信息" and 招标信息查询 of 广东省交通集团
-    beside 水利厅's 招标投标 lookups), when it states the aspect asked; None when no office, or several candidates of
-    the named offices, are said."""
+    beside 水利厅's 招标投标 lookups), when it states the aspect asked; None when no office is said, or several
+    candidates of the named offices none of which the question names clearly most of."""
     said = [c for c in cands if office_said(t, c.guide.department)]
+    if 1 < len(said) < len(cands):
+        said = _said_clearly_most(t, said, wanted)
     if len(cands) < 2 or len(said) != 1:
         return None
     c = said[0]
     if c.best is None or (wanted and c.best.aspect < 1.0):
         return None
     return c
+
+
+def _said_clearly_most(t: str, said: list[Candidate], wanted: list[Aspect]) -> list[Candidate]:
+    """Of several candidates of the office named that answer differently, the one whose name the question says
+    clearly most of ("核实…普通货车，打交通运输厅哪个电话" and 普通货运车辆查询 beside 超限运输车辆跨省行驶公路审批); all
+    of them when none stands out or they answer alike (then which one is decided elsewhere)."""
+    if same_answer({c.guide.id: c.guide.id for c in said}, {c.guide.id: c for c in said}, wanted) is not None:
+        return said
+    asked = without_offices(t)
+    share = {c.guide.id: name_said(asked, c.guide.name) for c in said}
+    best = max(said, key=lambda c: share[c.guide.id])
+    lead = share[best.guide.id] - max(share[c.guide.id] for c in said if c is not best)
+    return [best] if lead >= SAID_LEAD else said
 
 
 def office_elsewhere(t: str, cands: list[Candidate], pair: Candidate) -> bool:

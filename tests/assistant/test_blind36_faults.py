@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.nlu.offices import office_said, office_singled_out
+from assistant.policy.agreed_facts import office_pick
 from assistant.policy.evidence import Candidate
 from assistant.policy.faq_evidence import tells_matter
 from assistant.policy.linking import link_service
@@ -172,3 +173,29 @@ def test_papers_named_with_the_place_asked_ask_the_place() -> None:
     # papers asked for, with the place: both
     assert detect_aspects("办居住证要什么材料，在哪里办？") == [Aspect.MATERIALS, Aspect.LOCATION]
     assert detect_aspects("有哪些材料，在哪里交？") == [Aspect.MATERIALS, Aspect.LOCATION]
+
+
+def _phone_candidate(gid: str, name: str, department: str, phone: str) -> Candidate:
+    guide = ServiceGuide(id=gid, name=name, department=department, region="广东省", consult_phone=phone)
+    passage = next(p for p in guide_passages(guide) if p.field == "phone")
+    return Candidate(guide, None, ScoredPassage(passage, 0.5, 0.1, 1.0, 0.5), 1)
+
+
+def test_of_several_guides_of_the_office_named_the_one_said_most_answers() -> None:
+    cands = [
+        _phone_candidate("centre", "省示例运输中心普通货运车辆查询", "广东省示例运输中心", "020-0000001"),
+        _phone_candidate("cargo", "普通货运车辆查询", "广东省示例交通运输厅", "020-0000002"),
+        _phone_candidate("oversize", "超限运输车辆跨省行驶公路审批", "广东省示例交通运输厅", "020-0000003"),
+    ]
+    q = "想核实一辆货车是不是正规营运的普通货车，打示例交通运输厅哪个电话可以问？"
+    picked = office_pick(q, cands, [Aspect.PHONE])
+    assert picked is not None and picked.guide.id == "cargo"
+    # none said clearly more: no pick
+    assert office_pick("打示例交通运输厅哪个电话可以问？", cands, [Aspect.PHONE]) is None
+    # the same answer from both: which one is decided elsewhere
+    alike = [
+        cands[0],
+        cands[1],
+        _phone_candidate("oversize", "超限运输车辆跨省行驶公路审批", "广东省示例交通运输厅", "020-0000002"),
+    ]
+    assert office_pick(q, alike, [Aspect.PHONE]) is None

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from assistant.nlu.offices import office_said, office_singled_out
 from assistant.policy.agreed_facts import office_pick
+from assistant.policy.answering import _of_offices
 from assistant.policy.evidence import Candidate
 from assistant.policy.faq_evidence import tells_matter
 from assistant.policy.linking import link_service
 from assistant.policy.named_lead import names_matter
 from assistant.state import DialogueState
 from eval.dialogue import build_manager
-from knowledge.schema import FAQ, ServiceGuide
+from knowledge.schema import FAQ, ServiceGuide, TimeLimit
 from retrieval.aspects import Aspect, detect_aspects
 from retrieval.embedders import HashEmbedder
 from retrieval.passages import ScoredPassage, guide_passages
@@ -199,3 +200,40 @@ def test_of_several_guides_of_the_office_named_the_one_said_most_answers() -> No
         _phone_candidate("oversize", "超限运输车辆跨省行驶公路审批", "广东省示例交通运输厅", "020-0000002"),
     ]
     assert office_pick(q, alike, [Aspect.PHONE]) is None
+
+
+def test_the_singled_out_offices_own_guide_goes_before_its_units_guides(tmp_path: Path) -> None:
+    assert _of_offices(
+        ServiceGuide(id="a", name="广东省立示例图书馆图书续借", department="广东省示例文化厅"),
+        {"广东省立示例图书馆"},
+    )
+    # a unit of the office is no guide of the office itself
+    unit = ServiceGuide(
+        id="b", name="省示例农业科学院水稻研究所科研条件查询", department="广东省示例农业科学院水稻研究所"
+    )
+    assert not _of_offices(unit, {"广东省示例农业科学院"})
+
+    # sample data: authored for this test, in the shape of an academy's and its institutes' lookups
+    def guide(gid: str, name: str, department: str, days: int) -> ServiceGuide:
+        limit = TimeLimit(value=days, unit="工作日", raw=f"{days}（工作日）")
+        return ServiceGuide(
+            id=gid,
+            name=name,
+            department=department,
+            region="广东省",
+            region_path=["广东省"],
+            promised_time_limit=limit,
+            is_sample=True,
+        )
+
+    units = ["水稻", "果树", "蚕桑", "茶叶", "作物"]
+    guides = [
+        guide(f"u{k}", f"省示例农业科学院{u}研究所科研条件查询", f"广东省示例农业科学院{u}研究所", 5)
+        for k, u in enumerate(units)
+    ]
+    guides.append(guide("own", "科研条件查询", "广东省示例农业科学院", 1))
+    m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
+    q = "想睇下省示例农业科学院有啲乜嘢科研平台同仪器条件，查询科研条件要几耐先有回复？"
+    reply = m.handle(DialogueState(session_id="a"), q).reply
+    assert "1个工作日" in reply.text, reply.text
+    assert reply.citations and all(c.id.startswith("guide:own#") for c in reply.citations)

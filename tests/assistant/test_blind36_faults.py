@@ -24,26 +24,32 @@ from retrieval.types import DocKind, Hit, SearchResult
 from retrieval.word_spread import WordSpread
 
 
+def _sample(gid: str, name: str, department: str, **fields: object) -> ServiceGuide:
+    """Sample data authored for these tests, in the shape of a provincial guide."""
+    return ServiceGuide(
+        id=gid,
+        name=name,
+        department=department,
+        region="广东省",
+        region_path=["广东省"],
+        is_sample=True,
+        **fields,
+    )
+
+
 def test_a_citys_office_of_the_province_is_covered_by_its_guides(tmp_path: Path) -> None:
     assert office_there("湛江市", "湛江示例检测院工作动态查询", "广东省示例检测研究院湛江检测院")
     assert office_there("湛江市", "工作动态查询", "广东省示例检测研究院湛江检测院")
     assert not office_there("湛江市", "揭阳示例检测院资料下载", "广东省示例检测研究院揭阳检测院")
 
-    # sample data: authored for this test, in the shape of a provincial institute's branches in two cities
-    def guide(gid: str, name: str, department: str, phone: str) -> ServiceGuide:
-        return ServiceGuide(
-            id=gid,
-            name=name,
-            department=department,
-            region="广东省",
-            region_path=["广东省"],
-            consult_phone=phone,
-            is_sample=True,
-        )
-
+    # sample data, in the shape of a provincial institute's branches in two cities
     guides = [
-        guide("zj", "湛江示例检测院工作动态查询", "广东省示例检测研究院湛江检测院", "0759-0000001"),
-        guide("jy", "揭阳示例检测院资料下载", "广东省示例检测研究院揭阳检测院", "0663-0000002"),
+        _sample(
+            "zj", "湛江示例检测院工作动态查询", "广东省示例检测研究院湛江检测院", consult_phone="0759-0000001"
+        ),
+        _sample(
+            "jy", "揭阳示例检测院资料下载", "广东省示例检测研究院揭阳检测院", consult_phone="0663-0000002"
+        ),
     ]
     m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
     reply = m.handle(
@@ -136,17 +142,9 @@ def test_another_offices_guide_is_no_link_beside_the_singled_out_offices() -> No
 
 
 def test_a_variant_for_a_later_step_gives_way_to_its_sibling_for_the_step_asked(tmp_path: Path) -> None:
-    # sample data: authored for this test, in the shape of 专职律师执业许可's variants
+    # sample data, in the shape of 专职律师执业许可's variants
     def guide(gid: str, name: str, conditions: str) -> ServiceGuide:
-        return ServiceGuide(
-            id=gid,
-            name=name,
-            department="广东省示例司法厅",
-            region="广东省",
-            region_path=["广东省"],
-            conditions=conditions,
-            is_sample=True,
-        )
+        return _sample(gid, name, "广东省示例司法厅", conditions=conditions)
 
     guides = [
         guide(
@@ -213,25 +211,21 @@ def test_the_singled_out_offices_own_guide_goes_before_its_units_guides(tmp_path
     )
     assert not _of_offices(unit, {"广东省示例农业科学院"})
 
-    # sample data: authored for this test, in the shape of an academy's and its institutes' lookups
-    def guide(gid: str, name: str, department: str, days: int) -> ServiceGuide:
-        limit = TimeLimit(value=days, unit="工作日", raw=f"{days}（工作日）")
-        return ServiceGuide(
-            id=gid,
-            name=name,
-            department=department,
-            region="广东省",
-            region_path=["广东省"],
-            promised_time_limit=limit,
-            is_sample=True,
-        )
+    # sample data, in the shape of an academy's and its institutes' lookups
+    def days(n: int) -> TimeLimit:
+        return TimeLimit(value=n, unit="工作日", raw=f"{n}（工作日）")
 
     units = ["水稻", "果树", "蚕桑", "茶叶", "作物"]
     guides = [
-        guide(f"u{k}", f"省示例农业科学院{u}研究所科研条件查询", f"广东省示例农业科学院{u}研究所", 5)
+        _sample(
+            f"u{k}",
+            f"省示例农业科学院{u}研究所科研条件查询",
+            f"广东省示例农业科学院{u}研究所",
+            promised_time_limit=days(5),
+        )
         for k, u in enumerate(units)
     ]
-    guides.append(guide("own", "科研条件查询", "广东省示例农业科学院", 1))
+    guides.append(_sample("own", "科研条件查询", "广东省示例农业科学院", promised_time_limit=days(1)))
     m = build_manager(guides, {}, tmp_path / "idx", embedder=HashEmbedder())
     q = "想睇下省示例农业科学院有啲乜嘢科研平台同仪器条件，查询科研条件要几耐先有回复？"
     reply = m.handle(DialogueState(session_id="a"), q).reply

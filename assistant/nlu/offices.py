@@ -100,3 +100,13 @@ def office_singled_out(text: str, department: str | None) -> bool:
     q = with_full_office_names(compact(text))
     forms = _own_forms(department) if department else set()
     return any(f in q and (len(f) > KIND_CHARS or f"省{f}" in q) for f in forms)
+
+
+def of_offices(name: str, department: str | None, offices: Iterable[str | None]) -> bool:
+    """A guide (its name and the office it is filed under) is of one of the offices: filed under it, or its name says
+    it and it is filed under no unit of it (广东省立中山图书馆图书续借 under 文化和旅游厅; not 省农业科学院水稻研究所's
+    guides for 广东省农业科学院)."""
+    offices = set(offices)
+    return department in offices or any(
+        office_said(name, d) and not office_said(department or "", d) for d in offices
+    )

@@ -25,7 +25,7 @@ from assistant.nlu.deadline import (
     states_wait,
 )
 from assistant.nlu.groups import for_unasked_group
-from assistant.nlu.offices import office_said, office_singled_out
+from assistant.nlu.offices import of_offices, office_singled_out
 from assistant.nlu.residue import residue
 from assistant.nlu.situation import asks_may
 from assistant.nlu.text import compact
@@ -111,7 +111,6 @@ from assistant.policy.variants import (
     twin_asked,
 )
 from assistant.state import DialogueState, Reply
-from knowledge.schema import ServiceGuide
 from retrieval.aspects import OTHERS, cue_spans
 from retrieval.paraphrase import ParaphraseScorer, load_paraphrase_scorer
 from retrieval.passages import Passage
@@ -281,19 +280,15 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
         # is not covered ("在江门市区养狗…" is no question for an office there)
         named_uncovered, there = uncovered, _offices_there(uncovered, cands)
         if there:
-            uncovered = [
-                p
-                for p in uncovered
-                if not any(office_there(p, c.guide.name, c.guide.department) for c in there)
-            ]
+            uncovered = [p for p in uncovered if not _offices_there([p], there)]
             cands = there
         # the office the question singles out, none of whose guides is among the first: its own guides found further
         # down go first ("想睇下省农科院有啲乜嘢科研平台…" and 广东省农业科学院's 科研条件查询, not its institutes')
         # (a guide whose name says the office counts as its: 广东省立中山图书馆图书续借 is filed under 文化和旅游厅)
         own = self._singled_out_hits(t, guide_hits)
-        offices = {g.department for h in own if (g := self.host.get_guide(h.doc_id)) is not None}
-        if own and not any(_of_offices(c.guide, offices) for c in cands):
-            cands = self._candidates(t, aspects, own[:4], result, named)
+        offices = {d for _, d in own}
+        if own and not any(of_offices(c.guide.name, c.guide.department, offices) for c in cands):
+            cands = self._candidates(t, aspects, [h for h, _ in own[:4]], result, named)
         # (nor are the guides for another grade, or for domestic capital when the firm's is foreign)
         cands = of_the_capital(t, of_the_grade(t, cands))[:4]
         # a name holding the question's word only inside a word of another meaning names nothing asked
@@ -764,13 +759,13 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
             holds=lambda d: any(holds(d.region, p) for p in places),
         )
 
-    def _singled_out_hits(self, t: str, hits: list[Hit]) -> list[Hit]:
-        """The guide hits of the office the question singles out by name."""
+    def _singled_out_hits(self, t: str, hits: list[Hit]) -> list[tuple[Hit, str | None]]:
+        """The guide hits (with their office) of the office the question singles out by name."""
         out = []
         for h in hits[:TOP_K]:
             g = self.host.get_guide(h.doc_id)
             if g is not None and office_singled_out(t, g.department):
-                out.append(h)
+                out.append((h, g.department))
         return out
 
     def _office_answer(
@@ -799,14 +794,6 @@ class Answerer(FocusQuestions, GuideFit, GuideLeads, EvidenceLookup, GuideChoice
     def residue(t: str) -> str:
         """What is left of a message without aspect and filler words (a service name, if any)."""
         return residue(t)
-
-
-def _of_offices(guide: ServiceGuide, offices: set[str | None]) -> bool:
-    """The guide is of one of the offices: filed under it, or its name says it and it is filed under no unit of it
-    (广东省立中山图书馆图书续借 under 文化和旅游厅; not 省农业科学院水稻研究所's guides for 广东省农业科学院)."""
-    return guide.department in offices or any(
-        office_said(guide.name, d) and not office_said(guide.department or "", d) for d in offices
-    )
 
 
 def _offices_there(places: list[str], cands: list[Candidate]) -> list[Candidate]:

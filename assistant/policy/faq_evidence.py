@@ -203,9 +203,9 @@ def tells_matter(question: str, c: Candidate, spread: WordSpread | None, *, aske
     if spread is None or spread.guides < FAQ_TELLING_MIN_GUIDES or c.best is None:
         return True
     pair = c.guide.faqs[int(c.best.passage.key)]
-    answer, name = ("", _SCENARIO_SUFFIX.sub("", c.guide.name)) if asked_only else (pair.answer, c.guide.name)
+    name, answer = c.guide.name, pair.answer
     if asked_only:
-        question = _LEGALITY_ASKED.sub(" ", question)
+        name, answer, question = _SCENARIO_SUFFIX.sub("", name), "", _LEGALITY_ASKED.sub(" ", question)
     said = content_bigrams(f"{name} {pair.question} {answer} {''.join(c.guide.region_path)}")
     shared = (question_words(cue_spans(question)) & said) - _HEDGES
     telling = [s for s in map(spread.share, shared) if s <= FAQ_TELLING_SHARE]

@@ -50,9 +50,9 @@ from retrieval.passages import content_bigrams
 from retrieval.regions import about_abroad, foreign_countries, province_serves
 from retrieval.types import DocKind, Hit, SearchResult
 
-# a thing asked about that is a document (not "开律师事务所")
 # the hits looked through for another variant of a service, for the step asked
 SIBLINGS = 4
+# a thing asked about that is a document (not "开律师事务所")
 _DOCUMENT_RE = re.compile(r"(?:合同|协议|证明|复印件|原件|证书|执照|证|本|簿|照片|发票|卡|表|书)$")
 # a yes/no question ("能不能…", "…吗"): asked of a service, its conditions answer it
 _YES_NO_RE = re.compile(r"能不能|可不可以|要不要|需不需要|是否|(?:吗|么|不)[?？。]?$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from assistant.nlu.offices import office_said, office_singled_out
+from assistant.nlu.offices import of_offices, office_singled_out
 from assistant.nlu.text import cn_to_int, compact
 from assistant.policy.name_words import (
     GENERIC_BIGRAMS,
@@ -290,11 +290,7 @@ def link_service(
         # 广东调查总队申请查询…农民收入" and 农村居民收支情况查询, not 海关总署广东分署海关统计数据查询 for 统计 / 广东)
         # (its name saying the office counts: 广东省立中山图书馆读者办卡须知 is filed under 文化和旅游厅)
         singled = {d for h in close for d in [_department(guide_of(h))] if office_singled_out(query, d)}
-        close = [
-            h
-            for h in close
-            if _department(guide_of(h)) in singled or any(office_said(name_of(h), d) for d in singled)
-        ] or close
+        close = [h for h in close if of_offices(name_of(h), _department(guide_of(h)), singled)] or close
     if query and len(close) > 1:
         picked = _named_by_query(query, close, guide_of, name_of)
         if picked is not None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from assistant.nlu.offices import office_said, office_singled_out
+from assistant.nlu.offices import of_offices, office_said, office_singled_out
 from assistant.policy.agreed_facts import office_pick
-from assistant.policy.answering import _of_offices
 from assistant.policy.evidence import Candidate
 from assistant.policy.faq_evidence import tells_matter
 from assistant.policy.linking import link_service
@@ -201,15 +200,10 @@ def test_of_several_guides_of_the_office_named_the_one_said_most_answers() -> No
 
 
 def test_the_singled_out_offices_own_guide_goes_before_its_units_guides(tmp_path: Path) -> None:
-    assert _of_offices(
-        ServiceGuide(id="a", name="广东省立示例图书馆图书续借", department="广东省示例文化厅"),
-        {"广东省立示例图书馆"},
-    )
+    assert of_offices("广东省立示例图书馆图书续借", "广东省示例文化厅", {"广东省立示例图书馆"})
     # a unit of the office is no guide of the office itself
-    unit = ServiceGuide(
-        id="b", name="省示例农业科学院水稻研究所科研条件查询", department="广东省示例农业科学院水稻研究所"
-    )
-    assert not _of_offices(unit, {"广东省示例农业科学院"})
+    unit = "广东省示例农业科学院水稻研究所"
+    assert not of_offices("省示例农业科学院水稻研究所科研条件查询", unit, {"广东省示例农业科学院"})
 
     # sample data, in the shape of an academy's and its institutes' lookups
     def days(n: int) -> TimeLimit:
